@@ -1,0 +1,38 @@
+/*
+ * buf.h: a growable byte buffer, always NUL-terminated once anything was
+ * written. A failed allocation leaves the buffer marked failed and every
+ * later write a no-op, so a sequence of writes can be checked once at the
+ * end (the git_str habit).
+ */
+#ifndef BSIM_UTIL_BUF_H
+#define BSIM_UTIL_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/error.h"
+
+typedef struct buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+	bool failed;
+} buf;
+
+#define BUF_INIT {NULL, 0, 0, false}
+
+int buf_grow(buf *b, size_t extra);
+int buf_put(buf *b, const char *data, size_t len);
+int buf_puts(buf *b, const char *s);
+int buf_putc(buf *b, char c);
+int buf_printf(buf *b, const char *fmt, ...) BSIM_PRINTF(2, 3);
+/* 0, or BSIM_ENOMEM if any write since the last clear failed. */
+int buf_status(const buf *b);
+/* The contents ("" when empty); borrowed from b. */
+const char *buf_cstr(const buf *b);
+void buf_clear(buf *b);
+/* Hand the string to the caller (who frees it; "" allocated when empty) and reset b. NULL on OOM. */
+char *buf_detach(buf *b);
+void buf_free(buf *b);
+
+#endif

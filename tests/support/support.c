@@ -1,0 +1,173 @@
+/*
+ * support.c: test helpers of support.h. Running the binary uses fork/exec
+ * with pipes so that stdout and stderr are checked separately, as a CI log
+ * would show them.
+ */
+#include "support.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char path_buf[4096];
+
+static const char *under(const char *envname, const char *fallback, const char *relative)
+{
+	const char *root = getenv(envname);
+	if (!root || !*root)
+		root = fallback;
+	snprintf(path_buf, sizeof path_buf, "%s/%s", root, relative);
+	return path_buf;
+}
+
+const char *support_shared_path(const char *relative)
+{
+	struct stat st;
+	const char *p = under("BSIM_SHARED", "../shared", relative);
+	return stat(p, &st) == 0 ? p : NULL;
+}
+
+const char *support_source_path(const char *relative)
+{
+	return under("BSIM_SOURCE_ROOT", ".", relative);
+}
+
+int support_read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	size_t cap = 4096, n = 0;
+	char *p = malloc(cap);
+	size_t got;
+	while (p && (got = fread(p + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0) {
+			char *q = realloc(p, cap * 2);
+			if (!q) {
+				free(p);
+				p = NULL;
+				break;
+			}
+			p = q;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!p)
+		return -1;
+	p[n] = '\0';
+	*out = p;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+static int append(char **buf, size_t *len, size_t *cap, const char *data, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t c = *cap ? *cap : 4096;
+		while (c < *len + n + 1)
+			c *= 2;
+		char *q = realloc(*buf, c);
+		if (!q)
+			return -1;
+		*buf = q;
+		*cap = c;
+	}
+	memcpy(*buf + *len, data, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+int support_run_bsim(support_run *r, const char *input, const char *const *argv)
+{
+	const char *exe = getenv("BSIM_EXE");
+	if (!exe || !*exe)
+		return -1;
+	int in[2], out[2], err[2];
+	if (pipe(in) || pipe(out) || pipe(err))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+		size_t argc = 0;
+		while (argv[argc])
+			argc++;
+		char **args = calloc(argc + 2, sizeof *args);
+		args[0] = (char *)exe;
+		for (size_t i = 0; i < argc; i++)
+			args[i + 1] = (char *)argv[i];
+		execv(exe, args);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	signal(SIGPIPE, SIG_IGN);
+	size_t in_len = input ? strlen(input) : 0, in_off = 0;
+	if (in_len == 0) {
+		close(in[1]);
+		in[1] = -1;
+	}
+	char *ob = NULL, *eb = NULL;
+	size_t ol = 0, oc = 0, el = 0, ec = 0;
+	append(&ob, &ol, &oc, "", 0);
+	append(&eb, &el, &ec, "", 0);
+	int open_fds = 2;
+	while (open_fds > 0 || in[1] >= 0) {
+		struct pollfd fds[3] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
+		if (poll(fds, 3, -1) < 0 && errno != EINTR)
+			break;
+		char tmp[8192];
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+				ssize_t n = read(fds[i].fd, tmp, sizeof tmp);
+				if (n <= 0) {
+					close(fds[i].fd);
+					if (i == 0) out[0] = -1; else err[0] = -1;
+					open_fds--;
+				} else if (i == 0) {
+					append(&ob, &ol, &oc, tmp, (size_t)n);
+				} else {
+					append(&eb, &el, &ec, tmp, (size_t)n);
+				}
+			}
+		}
+		if (in[1] >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t n = write(in[1], input + in_off, in_len - in_off);
+			if (n > 0)
+				in_off += (size_t)n;
+			if (n <= 0 || in_off == in_len) {
+				close(in[1]);
+				in[1] = -1;
+			}
+		}
+	}
+	int st = 0;
+	waitpid(pid, &st, 0);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r->out = ob;
+	r->err = eb;
+	return 0;
+}
+
+void support_run_free(support_run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
