@@ -1,1 +1,716 @@
-/* placeholder: being written */
+/*
+ * url.c: parses the URLs bsim's pages, requests and cookies are about, and
+ * keeps a bounded cache of parsed URLs for the cookie jar's hot path.
+ *
+ * libcurl's URL API does the parsing (authority, port, dot segments). What
+ * a browser's parser does and libcurl does not is done here first, on a
+ * copy handed to libcurl: the WHATWG URL preprocessing (trim C0 controls
+ * and spaces, drop tabs and newlines), '\' as '/' in special URLs, any
+ * number of slashes after "http:", the fragment dropped, "%2e" counted as
+ * '.' in dot segments, and path and query percent-encoded with the WHATWG
+ * sets (so /a b becomes /a%20b as in a browser). The host is then canonicalized by host_canonicalize (libcurl
+ * keeps its case and does no IDNA), and the public suffix facts the cookie
+ * rules need are computed once per URL.
+ */
+#include "net/url.h"
+
+#include <curl/curl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "net/psl.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Room for a quoted URL in a message; error.c caps the whole message at 1 KiB. */
+#define URL_QUOTE_BUF 320
+
+/* Room for the inner reason (a host error) inside a URL error. */
+#define URL_WHY_MAX 1024
+
+/* Longest scheme bsim accepts is "https"; a longer one is only quoted in the message. */
+#define URL_SCHEME_MAX 5
+
+/*
+ * Slots per cache generation: a power of two twice URL_CACHE_MAX, so the
+ * linear-probe table is at most half full and a lookup ends within a few
+ * slots.
+ */
+#define URL_CACHE_SLOTS (2 * URL_CACHE_MAX)
+
+typedef struct scheme_info {
+	const char *name;
+	url_scheme scheme;
+	int default_port;
+	bool secure;
+} scheme_info;
+
+/* WHATWG URL "special schemes" bsim simulates, with their default ports. */
+static const scheme_info schemes[] = {
+	{"http", URL_SCHEME_HTTP, 80, false},
+	{"https", URL_SCHEME_HTTPS, 443, true},
+	{"ws", URL_SCHEME_WS, 80, false},
+	{"wss", URL_SCHEME_WSS, 443, true},
+	{"file", URL_SCHEME_FILE, 0, false},
+};
+
+static const scheme_info *scheme_lookup(url_scheme scheme)
+{
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		if (schemes[i].scheme == scheme)
+			return &schemes[i];
+	return NULL;
+}
+
+const char *url_scheme_name(url_scheme scheme)
+{
+	const scheme_info *s = scheme_lookup(scheme);
+	return s ? s->name : "unknown";
+}
+
+bool url_scheme_is_secure(url_scheme scheme)
+{
+	const scheme_info *s = scheme_lookup(scheme);
+	return s && s->secure;
+}
+
+static bool is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_scheme_char(unsigned char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+}
+
+static bool is_slash(char c)
+{
+	return c == '/' || c == '\\';
+}
+
+/* WHATWG URL path percent-encode set ('#' and '?' never reach it here). */
+static bool path_needs_encoding(unsigned char c)
+{
+	return c <= 0x20 || c > 0x7e || c == '"' || c == '<' || c == '>' || c == '^' ||
+	       c == '`' || c == '{' || c == '}';
+}
+
+/* WHATWG URL special-query percent-encode set. */
+static bool query_needs_encoding(unsigned char c)
+{
+	return c <= 0x20 || c > 0x7e || c == '"' || c == '<' || c == '>' || c == '\'';
+}
+
+/*
+ * WHATWG URL "single-dot segment" ("." or "%2e") and "double-dot segment"
+ * (".." with either dot written "%2e", any case): 1 or 2, or 0 for another
+ * segment.
+ */
+static int dot_segment(const char *s, size_t n)
+{
+	int dots = 0;
+	size_t i = 0;
+	while (i < n) {
+		if (s[i] == '.')
+			i++;
+		else if (n - i >= 3 && s[i] == '%' && s[i + 1] == '2' && (s[i + 2] == 'e' || s[i + 2] == 'E'))
+			i += 3;
+		else
+			return 0;
+		if (++dots > 2)
+			return 0;
+	}
+	return dots;
+}
+
+static void put_encoded(buf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[3] = {'%', hex[c >> 4], hex[c & 0xf]};
+	buf_put(b, e, 3);
+}
+
+/* WHATWG URL basic parser, first steps: trim leading and trailing C0 controls and spaces, remove every tab and newline. */
+static void clean_input(buf *b, const char *text, size_t len)
+{
+	size_t start = 0, end = len;
+	while (start < end && (unsigned char)text[start] <= 0x20)
+		start++;
+	while (end > start && (unsigned char)text[end - 1] <= 0x20)
+		end--;
+	for (size_t i = start; i < end; i++)
+		if (text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
+			buf_putc(b, text[i]);
+}
+
+/* Message for a bad URL, with the URL quoted and what to do. Returns BSIM_EINVAL. */
+static int url_error(const char *text, size_t len, const char *what)
+{
+	char quoted[URL_QUOTE_BUF];
+	host_quote(quoted, sizeof quoted, text, len);
+	return error_set(BSIM_EINVAL, "invalid URL \"%s\": %s", quoted, what);
+}
+
+/* What libcurl refused, said as what to fix, with libcurl's own words after. */
+static int curl_error(const char *text, size_t len, CURLUcode cu)
+{
+	char why[URL_WHY_MAX];
+	const char *hint;
+	switch (cu) {
+	case CURLUE_BAD_HOSTNAME:
+		/* libcurl refuses more than WHATWG does (e.g. '*', '!', '$'); say so rather than blame browsers. */
+		hint = "its host has a space, a control character or punctuation libcurl refuses in a host "
+		       "(anything but - . _ ~ and %-escapes; browsers accept a few more, such as * and !, "
+		       "but bsim cannot): use letters, digits, '-', '.' and '_'";
+		break;
+	case CURLUE_BAD_PORT_NUMBER:
+		hint = "its port must be a number from 0 to 65535";
+		break;
+	case CURLUE_NO_HOST:
+		hint = "it has no host: write scheme://host/path";
+		break;
+	case CURLUE_BAD_IPV6:
+		hint = "its IPv6 address is not valid: write it in brackets, e.g. http://[::1]:8080/";
+		break;
+	case CURLUE_BAD_FILE_URL:
+		hint = "it is not a file URL bsim can use: write file:///path";
+		break;
+	default:
+		hint = "it is not a URL bsim can parse";
+		break;
+	}
+	snprintf(why, sizeof why, "%s (libcurl: %s)", hint, curl_url_strerror(cu));
+	return url_error(text, len, why);
+}
+
+/*
+ * The text libcurl parses: scheme lowercased, "//" then the authority (for
+ * file: only "localhost" or nothing), then path and query encoded as a
+ * browser would, without the fragment. `rest` follows the scheme's ':'.
+ */
+static int build_curl_text(buf *out, const scheme_info *si, const char *rest, size_t n,
+			   const char *text, size_t len)
+{
+	const char *p = rest, *end = rest + n;
+	const char *hash = memchr(p, '#', n);
+	if (hash)
+		end = hash;  /* the fragment never reaches cookies or storage */
+	buf_puts(out, si->name);
+	buf_puts(out, "://");
+	bool has_authority = true;
+	if (si->scheme != URL_SCHEME_FILE) {
+		/* WHATWG "special authority ignore slashes" state: http:x, http:////x are http://x. */
+		while (p < end && is_slash(*p))
+			p++;
+	} else if (end - p >= 2 && is_slash(p[0]) && is_slash(p[1])) {
+		p += 2;
+	} else {
+		has_authority = false;  /* file:/tmp/x and file:tmp */
+	}
+	if (has_authority) {
+		const char *authority = p;
+		while (p < end && !is_slash(*p) && *p != '?')
+			p++;
+		size_t alen = (size_t)(p - authority);
+		if (si->scheme != URL_SCHEME_FILE) {
+			buf_put(out, authority, alen);
+		} else if (alen != 0 && !(alen == 9 && strncasecmp(authority, "localhost", 9) == 0)) {
+			/* WHATWG URL file host state: "localhost" means no host; bsim has no other. */
+			char quoted[URL_QUOTE_BUF], host[URL_QUOTE_BUF];
+			host_quote(quoted, sizeof quoted, text, len);
+			host_quote(host, sizeof host, authority, alen);
+			return error_set(BSIM_EINVAL,
+				"file URL \"%s\" names a host (\"%s\"): bsim simulates local files only; "
+				"write file:///path", quoted, host);
+		}
+	}
+	/* A special URL's path is never empty: http://x?q is http://x/?q. */
+	if (p == end || !is_slash(*p))
+		buf_putc(out, '/');
+	const char *path_end = p;
+	while (path_end < end && *path_end != '?')
+		path_end++;
+	while (p < path_end) {
+		const char *seg_end = p;
+		while (seg_end < path_end && !is_slash(*seg_end))
+			seg_end++;
+		int dots = dot_segment(p, (size_t)(seg_end - p));
+		if (dots > 0) {
+			/* libcurl removes "." and ".." but does not know "%2e" for '.'. */
+			buf_put(out, "..", (size_t)dots);
+			p = seg_end;
+		}
+		for (; p < seg_end; p++) {
+			unsigned char c = (unsigned char)*p;
+			if (path_needs_encoding(c))
+				put_encoded(out, c);
+			else
+				buf_putc(out, (char)c);
+		}
+		if (p < path_end) {
+			buf_putc(out, '/');  /* '\\' too: a slash in special URLs */
+			p++;
+		}
+	}
+	if (p < end) {
+		buf_putc(out, '?');
+		for (p++; p < end; p++) {
+			unsigned char c = (unsigned char)*p;
+			if (query_needs_encoding(c))
+				put_encoded(out, c);
+			else
+				buf_putc(out, (char)c);
+		}
+	}
+	return buf_status(out);
+}
+
+/*
+ * Find the scheme of the cleaned input (WHATWG URL scheme start and scheme
+ * states: an ASCII letter, then letters, digits, '+', '-', '.', then ':').
+ * Returns the matching supported scheme, or NULL with the error set.
+ */
+static const scheme_info *parse_scheme(const char *c, size_t clen, size_t *scheme_len,
+				       const char *text, size_t len)
+{
+	char quoted[URL_QUOTE_BUF];
+	size_t i = 0;
+	if (clen > 0 && is_alpha((unsigned char)c[0]))
+		while (i < clen && is_scheme_char((unsigned char)c[i]))
+			i++;
+	if (i == 0 || i == clen || c[i] != ':') {
+		host_quote(quoted, sizeof quoted, text, len);
+		error_set(BSIM_EINVAL,
+			"URL \"%s\" has no scheme: bsim needs an absolute URL such as https://www.shop.com/ "
+			"(it does not resolve relative URLs)", quoted);
+		return NULL;
+	}
+	*scheme_len = i;
+	if (i <= URL_SCHEME_MAX) {
+		char lower[URL_SCHEME_MAX + 1];
+		for (size_t k = 0; k < i; k++)
+			lower[k] = (char)(c[k] >= 'A' && c[k] <= 'Z' ? c[k] + ('a' - 'A') : c[k]);
+		lower[i] = '\0';
+		for (size_t k = 0; k < sizeof schemes / sizeof schemes[0]; k++)
+			if (strcmp(lower, schemes[k].name) == 0)
+				return &schemes[k];
+	}
+	char scheme[URL_QUOTE_BUF];
+	host_quote(scheme, sizeof scheme, c, i);
+	host_quote(quoted, sizeof quoted, text, len);
+	error_set(BSIM_EINVAL,
+		"unsupported scheme \"%s\" in URL \"%s\": bsim simulates http, https, ws, wss and file URLs",
+		scheme, quoted);
+	return NULL;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* RFC 3986 §2.3 unreserved characters, whose escapes Chromium decodes in a path. */
+static bool is_unreserved(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* A copy of path with %XX decoded where XX is an unreserved character; NULL on OOM. */
+static char *decode_unreserved(const char *path)
+{
+	size_t n = strlen(path), o = 0;
+	char *out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (path[i] == '%' && i + 2 < n && hex_value(path[i + 1]) >= 0 && hex_value(path[i + 2]) >= 0) {
+			int c = hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]);
+			if (is_unreserved(c)) {
+				out[o++] = (char)c;
+				i += 2;
+				continue;
+			}
+		}
+		out[o++] = path[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void url_free(url *u)
+{
+	if (!u)
+		return;
+	free(u->host);
+	free(u->path);
+	free(u->query);
+	free(u->registrable);
+	free(u->text);
+	free(u->path_unreserved);
+	free(u);
+}
+
+/* Host, kind and public suffix facts of a parsed non-file URL. */
+static int fill_host(url *u, CURLU *h, const char *text, size_t len)
+{
+	char *raw = NULL, *zone = NULL;
+	int rc = 0;
+	CURLUcode cu = curl_url_get(h, CURLUPART_ZONEID, &zone, 0);
+	if (cu == CURLUE_OK) {
+		rc = url_error(text, len,
+			"an IPv6 zone id (%25...) is not allowed in a browser URL: remove it");
+		goto out;
+	}
+	cu = curl_url_get(h, CURLUPART_HOST, &raw, 0);
+	if (cu == CURLUE_OUT_OF_MEMORY) {
+		rc = error_oom();
+		goto out;
+	}
+	if (cu != CURLUE_OK || !raw || raw[0] == '\0') {
+		rc = url_error(text, len, "it has no host: write scheme://host/path");
+		goto out;
+	}
+	if ((rc = host_canonicalize(&u->host, raw, strlen(raw))) < 0) {
+		char why[URL_WHY_MAX];
+		snprintf(why, sizeof why, "%s", bsim_error_last()->message);
+		rc = url_error(text, len, why);
+		goto out;
+	}
+	u->kind = host_classify(u->host);
+	u->trailing_dot = host_has_trailing_dot(u->host);
+	u->loopback = host_is_loopback(u->host, u->kind);
+	if (u->kind != HOST_KIND_IPV4 && u->kind != HOST_KIND_IPV6) {
+		char reg[HOST_NAME_MAX_LEN + 2];
+		/* Fail closed: without the list no URL is parsed, so no cookie rule runs on a guess. */
+		if ((rc = psl_open()) < 0)
+			goto out;
+		u->host_is_public_suffix = psl_is_public_suffix(u->host);
+		if (psl_registrable_domain(u->host, reg, sizeof reg)) {
+			u->registrable = strdup(reg);
+			if (!u->registrable)
+				rc = error_oom();
+		}
+	}
+out:
+	curl_free(raw);
+	curl_free(zone);
+	return rc;
+}
+
+int url_parse(url **out, const char *text)
+{
+	buf clean = BUF_INIT, curl_text = BUF_INIT;
+	CURLU *h = NULL;
+	url *u = NULL;
+	char *part = NULL;
+	int rc = 0;
+	if (!out)
+		return error_set(BSIM_EINVAL, "url_parse: no place for the result");
+	*out = NULL;
+	if (!text || text[0] == '\0')
+		return error_set(BSIM_EINVAL, "empty URL: bsim needs an absolute URL such as https://www.shop.com/");
+	size_t len = strnlen(text, (size_t)URL_MAX_LEN + 1);
+	if (len > URL_MAX_LEN)
+		return error_set(BSIM_EINVAL,
+			"URL is longer than %d bytes, the most browsers accept (URL_MAX_LEN, Chromium "
+			"url::kMaxURLChars): shorten it", URL_MAX_LEN);
+
+	clean_input(&clean, text, len);
+	if ((rc = buf_status(&clean)) < 0)
+		goto out;
+	if (clean.len == 0) {
+		rc = url_error(text, len, "it is only spaces and control characters");
+		goto out;
+	}
+	size_t scheme_len = 0;
+	const scheme_info *si = parse_scheme(clean.ptr, clean.len, &scheme_len, text, len);
+	if (!si) {
+		rc = BSIM_EINVAL;
+		goto out;
+	}
+	if ((rc = build_curl_text(&curl_text, si, clean.ptr + scheme_len + 1,
+				  clean.len - scheme_len - 1, text, len)) < 0)
+		goto out;
+
+	u = calloc(1, sizeof *u);
+	h = curl_url();
+	if (!u || !h) {
+		rc = error_oom();
+		goto out;
+	}
+	u->scheme = si->scheme;
+	CURLUcode cu = curl_url_set(h, CURLUPART_URL, buf_cstr(&curl_text), CURLU_NON_SUPPORT_SCHEME);
+	if (cu == CURLUE_OUT_OF_MEMORY) {
+		rc = error_oom();
+		goto out;
+	}
+	if (cu != CURLUE_OK) {
+		rc = curl_error(text, len, cu);
+		goto out;
+	}
+
+	if (si->scheme == URL_SCHEME_FILE) {
+		u->host = strdup("");
+		u->kind = HOST_KIND_NONE;
+		if (!u->host) {
+			rc = error_oom();
+			goto out;
+		}
+	} else if ((rc = fill_host(u, h, text, len)) < 0) {
+		goto out;
+	}
+
+	u->port = si->default_port;
+	cu = curl_url_get(h, CURLUPART_PORT, &part, 0);
+	if (cu == CURLUE_OK) {
+		/* libcurl has checked it is 0..65535. */
+		u->port = atoi(part);
+	} else if (cu != CURLUE_NO_PORT) {
+		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its port cannot be read");
+		goto out;
+	}
+	curl_free(part);
+	part = NULL;
+
+	cu = curl_url_get(h, CURLUPART_PATH, &part, 0);
+	if (cu != CURLUE_OK) {
+		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its path cannot be read");
+		goto out;
+	}
+	if (part[0] == '/') {
+		u->path = strdup(part);
+	} else {
+		/* build_curl_text always starts the path with '/'; keep the invariant whatever libcurl does. */
+		buf slash = BUF_INIT;
+		buf_putc(&slash, '/');
+		buf_puts(&slash, part);
+		u->path = buf_detach(&slash);
+	}
+	curl_free(part);
+	part = NULL;
+	if (!u->path || !(u->path_unreserved = decode_unreserved(u->path))) {
+		rc = error_oom();
+		goto out;
+	}
+
+	/* An empty query ("?" alone) stays "", as WHATWG keeps it non-null. */
+	cu = curl_url_get(h, CURLUPART_QUERY, &part, 0);
+	if (cu == CURLUE_OK) {
+		u->query = strdup(part);
+		if (!u->query) {
+			rc = error_oom();
+			goto out;
+		}
+	} else if (cu != CURLUE_NO_QUERY) {
+		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its query cannot be read");
+		goto out;
+	}
+	u->text = strdup(text);
+	if (!u->text) {
+		rc = error_oom();
+		goto out;
+	}
+	*out = u;
+	u = NULL;
+out:
+	curl_free(part);
+	curl_url_cleanup(h);
+	url_free(u);
+	buf_free(&clean);
+	buf_free(&curl_text);
+	return rc;
+}
+
+bool url_same_origin(const url *a, const url *b)
+{
+	/* HTML origin: (scheme, host, port). file: URLs share one origin, as in Chromium (browser-rules.md §14). */
+	if (!a || !b)
+		return false;
+	return a->scheme == b->scheme && a->port == b->port && strcmp(a->host, b->host) == 0;
+}
+
+/* Chromium's SchemefulSite counts ws: as http: and wss: as https:. */
+static url_scheme site_scheme(url_scheme s)
+{
+	if (s == URL_SCHEME_WS)
+		return URL_SCHEME_HTTP;
+	if (s == URL_SCHEME_WSS)
+		return URL_SCHEME_HTTPS;
+	return s;
+}
+
+bool url_same_site(const url *a, const url *b, bool schemeful)
+{
+	if (!a || !b)
+		return false;
+	if (schemeful && site_scheme(a->scheme) != site_scheme(b->scheme))
+		return false;
+	/* HTML "same site": registrable domains equal when A has one, else hosts equal. */
+	if (a->registrable)
+		return b->registrable && strcmp(a->registrable, b->registrable) == 0;
+	return !b->registrable && strcmp(a->host, b->host) == 0;
+}
+
+/* ---- the cache ---- */
+
+enum { SLOT_EMPTY = 0, SLOT_FULL, SLOT_MOVED };
+
+typedef struct cache_slot {
+	uint64_t hash;
+	size_t len;
+	url *u;             /* owned while state is SLOT_FULL */
+	int state;          /* SLOT_MOVED: promoted to the current generation; keeps probe chains intact */
+} cache_slot;
+
+typedef struct cache_gen {
+	cache_slot *slots;  /* URL_CACHE_SLOTS */
+	size_t count;       /* SLOT_FULL slots */
+	size_t used;        /* SLOT_FULL and SLOT_MOVED slots, at most URL_CACHE_MAX */
+} cache_gen;
+
+struct url_cache {
+	cache_gen cur;
+	cache_gen old;
+};
+
+/* 64-bit multiply-xorshift over 8-byte words: a URL of 60 bytes hashes in a few ns. */
+static uint64_t hash_text(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s + i, n - i);
+	h = (h ^ w) * 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
+}
+
+static cache_slot *gen_find(cache_gen *g, uint64_t hash, const char *text, size_t len)
+{
+	const size_t mask = URL_CACHE_SLOTS - 1;
+	/* Ends: at most URL_CACHE_MAX of URL_CACHE_SLOTS slots are ever used. */
+	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+		cache_slot *s = &g->slots[i];
+		if (s->state == SLOT_EMPTY)
+			return NULL;
+		if (s->state == SLOT_FULL && s->hash == hash && s->len == len &&
+		    memcmp(s->u->text, text, len) == 0)
+			return s;
+	}
+}
+
+static void gen_clear(cache_gen *g)
+{
+	for (size_t i = 0; i < URL_CACHE_SLOTS; i++)
+		if (g->slots[i].state == SLOT_FULL)
+			url_free(g->slots[i].u);
+	memset(g->slots, 0, URL_CACHE_SLOTS * sizeof g->slots[0]);
+	g->count = g->used = 0;
+}
+
+/* Add u to the current generation, first retiring it if full (the old generation's URLs are freed). */
+static void cache_insert(url_cache *c, uint64_t hash, size_t len, url *u)
+{
+	if (c->cur.used == URL_CACHE_MAX) {
+		gen_clear(&c->old);
+		cache_gen t = c->old;
+		c->old = c->cur;
+		c->cur = t;
+	}
+	const size_t mask = URL_CACHE_SLOTS - 1;
+	size_t i = (size_t)hash & mask;
+	while (c->cur.slots[i].state != SLOT_EMPTY)
+		i = (i + 1) & mask;
+	c->cur.slots[i] = (cache_slot){hash, len, u, SLOT_FULL};
+	c->cur.count++;
+	c->cur.used++;
+}
+
+int url_cache_new(url_cache **out)
+{
+	if (!out)
+		return error_set(BSIM_EINVAL, "url_cache_new: no place for the result");
+	*out = NULL;
+	url_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return error_oom();
+	c->cur.slots = calloc(URL_CACHE_SLOTS, sizeof c->cur.slots[0]);
+	c->old.slots = calloc(URL_CACHE_SLOTS, sizeof c->old.slots[0]);
+	if (!c->cur.slots || !c->old.slots) {
+		free(c->cur.slots);
+		free(c->old.slots);
+		free(c);
+		return error_oom();
+	}
+	*out = c;
+	return 0;
+}
+
+void url_cache_free(url_cache *c)
+{
+	if (!c)
+		return;
+	gen_clear(&c->cur);
+	gen_clear(&c->old);
+	free(c->cur.slots);
+	free(c->old.slots);
+	free(c);
+}
+
+size_t url_cache_count(const url_cache *c)
+{
+	return c ? c->cur.count + c->old.count : 0;
+}
+
+int url_cache_get(const url **out, url_cache *c, const char *text)
+{
+	if (!out || !c)
+		return error_set(BSIM_EINVAL, "url_cache_get: no cache or no place for the result");
+	*out = NULL;
+	size_t len = text ? strnlen(text, (size_t)URL_MAX_LEN + 1) : 0;
+	if (len == 0 || len > URL_MAX_LEN) {
+		url *ignored = NULL;
+		return url_parse(&ignored, text);  /* sets the message for empty and over-long text */
+	}
+	uint64_t hash = hash_text(text, len);
+	cache_slot *s = gen_find(&c->cur, hash, text, len);
+	if (s) {
+		*out = s->u;
+		return 0;
+	}
+	s = gen_find(&c->old, hash, text, len);
+	if (s) {
+		/* Promote the same object, so earlier pointers to it stay valid too. */
+		url *u = s->u;
+		s->u = NULL;
+		s->state = SLOT_MOVED;
+		c->old.count--;
+		cache_insert(c, hash, len, u);
+		*out = u;
+		return 0;
+	}
+	url *u = NULL;
+	int rc = url_parse(&u, text);
+	if (rc < 0)
+		return rc;  /* errors are not cached: the next call sets the same message again */
+	cache_insert(c, hash, len, u);
+	*out = u;
+	return 0;
+}

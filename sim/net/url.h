@@ -27,10 +27,10 @@ typedef enum url_scheme {
 
 typedef struct url {
 	url_scheme scheme;
-	char *host;          /* canonical; "" for file: URLs */
+	char *host;          /* canonical (host_canonicalize); "" for file: URLs */
 	int port;            /* explicit or the scheme's default; 0 for file: */
-	char *path;          /* starts with '/'; never NULL */
-	char *query;         /* without '?', or NULL */
+	char *path;          /* starts with '/', percent-encoded as a browser does; never NULL */
+	char *query;         /* without '?' ("" for a lone '?'), or NULL; the fragment is dropped */
 	host_kind kind;
 	bool trailing_dot;
 	bool loopback;       /* localhost, *.localhost, 127/8, [::1] */
@@ -38,9 +38,24 @@ typedef struct url {
 	/* eTLD+1, or NULL when the host has none (IP, suffix, single label, file:). */
 	char *registrable;
 	char *text;          /* the URL as given, for messages */
+	/*
+	 * `path` with %-escapes of unreserved characters (A-Z a-z 0-9 - . _ ~)
+	 * decoded, as Chromium's URL canonicalizer does (url/url_canon_path.cc:
+	 * /f%6Fo -> /foo, /%7Euser -> /~user); WHATWG URL and Firefox keep
+	 * `path`. Never NULL; the same text as `path` when nothing was decoded.
+	 * A preset picks one of the two for path-match (http-state
+	 * disabled-path0029 expects Chromium's).
+	 */
+	char *path_unreserved;
 } url;
 
-/* Parse `text`. *out is allocated; free with url_free. BSIM_EINVAL with a message on bad input. */
+/*
+ * Parse `text` (an absolute URL, at most URL_MAX_LEN bytes). *out is
+ * allocated; free with url_free. BSIM_EINVAL with a message on bad input
+ * (no scheme, another scheme, a bad host or port, a file: URL naming a
+ * host); BSIM_ERROR with psl_open's message when the public suffix list
+ * cannot be loaded, since no URL's cookie facts could be trusted then.
+ */
 int url_parse(url **out, const char *text);
 void url_free(url *u);
 
@@ -49,25 +64,50 @@ const char *url_scheme_name(url_scheme scheme);
 /* https or wss: a secure scheme (RFC 6265bis §5.8.3 uses "secure protocol"). */
 bool url_scheme_is_secure(url_scheme scheme);
 
-/* Same origin: scheme, host and port equal (HTML origin). */
+/*
+ * Same origin: scheme, host and port equal (HTML origin). Every file: URL
+ * has the one origin file://, as in Chromium (browser-rules.md §14).
+ */
 bool url_same_origin(const url *a, const url *b);
 
 /*
  * Same site (RFC 6265bis §5.2): registrable domains equal (hosts equal when
- * there is none); `schemeful` also requires http/https to agree.
+ * there is none); `schemeful` also requires http/https to agree, counting
+ * ws as http and wss as https (Chromium's SchemefulSite).
  */
 bool url_same_site(const url *a, const url *b, bool schemeful);
 
 /*
  * A bounded cache of parsed URLs keyed by their text, so that a jar asked
- * about the same URL a million times parses it once. Entries stay valid
- * until url_cache_free or the next url_cache_get that evicts them: callers
- * use the returned pointer before asking again.
+ * about the same URL a million times parses it once: a hit costs one hash
+ * of the text and one comparison.
+ *
+ * Contract: a pointer returned by url_cache_get stays valid for at least the
+ * next URL_CACHE_MAX calls to url_cache_get on the same cache (and until
+ * url_cache_free); keep the URL text, not the pointer, for longer. How: two
+ * generations of at most URL_CACHE_MAX URLs each; when the current one is
+ * full it becomes the old one and the previous old one is freed; a hit in
+ * the old generation moves that same object to the current one. At most
+ * 2 * URL_CACHE_MAX URLs are held, each costing a few times its text's
+ * length. Errors are not cached: a bad URL is parsed again on every call,
+ * so its message is always set. One cache per thread: it has no lock.
  */
 typedef struct url_cache url_cache;
+
+/*
+ * URLs per generation: far more distinct URLs than a scenario visits, so a
+ * run's working set always hits, while two generations of typical URLs
+ * hold about 2 MB. Also the number of later calls a returned pointer
+ * survives (see above).
+ */
+#define URL_CACHE_MAX 4096
+
+/* *out is allocated; free with url_cache_free. */
 int url_cache_new(url_cache **out);
 void url_cache_free(url_cache *cache);
-/* *out is borrowed from the cache. Errors as url_parse. */
+/* *out is borrowed from the cache (see the contract above). Errors as url_parse. */
 int url_cache_get(const url **out, url_cache *cache, const char *text);
+/* How many parsed URLs the cache holds now: never more than 2 * URL_CACHE_MAX. */
+size_t url_cache_count(const url_cache *cache);
 
 #endif
