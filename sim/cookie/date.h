@@ -21,4 +21,14 @@ typedef enum cookie_date_syntax {
  */
 bool cookie_date_parse(const char *s, size_t len, cookie_date_syntax syntax, int64_t *out_seconds);
 
+/*
+ * COOKIE_DATE_CHROMIUM keeps a date whose year lies outside 1601..30827
+ * (Chromium's bounds on Windows; date.c says why bsim uses them everywhere)
+ * by saturating it to 1601-01-01T00:00:00Z or 30827-12-31T23:59:59Z.
+ */
+#define COOKIE_DATE_CHROMIUM_MIN_YEAR 1601
+#define COOKIE_DATE_CHROMIUM_MAX_YEAR 30827
+#define COOKIE_DATE_CHROMIUM_EARLIEST INT64_C(-11644473600)
+#define COOKIE_DATE_CHROMIUM_LATEST INT64_C(910670515199)
+
 #endif

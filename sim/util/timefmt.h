@@ -17,17 +17,33 @@ int64_t time_from_civil(int64_t year, int month, int day, int hour, int minute, 
 void time_to_civil(int64_t seconds, int64_t *year, int *month, int *day, int *hour, int *minute,
 		   int *second);
 
+/* Gregorian leap year: every 4th year, except centuries not divisible by 400 (1600 and 2000 are, 1900 and 2100 are not). */
+bool time_is_leap_year(int64_t year);
+/* Days in month 1..12 of year (28..31), or 0 for a month outside 1..12. */
+int time_days_in_month(int64_t year, int month);
+
 /*
  * Parse "2015-01-01", "2015-01-01T00:00:00Z", "2015-01-01T10:00:00+02:00",
  * with optional fractional seconds, into milliseconds since the epoch.
  * Returns false for anything else.
+ * Also accepted: hh:mm without seconds, a ',' before the fraction (digits
+ * past the third are dropped), lowercase 't'/'z', an offset of "±hh", and the
+ * expanded years "+010000"/"-000001" that time_format_iso8601 writes. Refused:
+ * a date-time without a zone (bsim has no local time), 24:00, second 60.
  */
 bool time_parse_iso8601(const char *s, int64_t *out_ms);
 
-/* "2015-01-01T00:00:00Z" (".123" added when ms is not whole seconds). out needs 32 bytes. */
+/*
+ * "2015-01-01T00:00:00Z" (".123" added when ms is not whole seconds). out needs 32 bytes.
+ * Years outside 0000..9999 are written "+030827" / "-000001" (sign and six digits).
+ */
 void time_format_iso8601(int64_t ms, char *out, size_t outlen);
 
-/* "Thu, 01 Jan 2015 00:00:00 GMT". out needs 32 bytes. */
+/*
+ * "Thu, 01 Jan 2015 00:00:00 GMT". out needs 32 bytes (enough for years up to
+ * six digits; longer output is cut at outlen and still NUL-terminated).
+ * Years outside 0000..9999, which IMF-fixdate cannot express, are written in full.
+ */
 void time_format_imf(int64_t seconds, char *out, size_t outlen);
 
 #endif

@@ -1,1 +1,234 @@
+/*
+ * test_dates.c: the cookie-date examples of the http-state suite
+ * (../shared/conformance/http-state/dates/cases.json; conformance/README.md
+ * §1 "Dates"), every input run through cookie_date_parse and the result
+ * written as an IMF-fixdate, the way the suite writes its expectations.
+ *
+ * The RFC 6265bis syntax must give every expected date (null: the input is
+ * no cookie date). The Chromium syntax may part from the suite only where
+ * Chromium's own parser does: such cases are listed in
+ * tests/conformance/expectations/dates-chromium.txt, one line
+ * "id<TAB>reason", the reason saying what Chromium's parser does instead.
+ * The test fails on an unlisted difference, on a listed case that agrees
+ * (a stale entry hides a changed behaviour) and on an entry naming no case.
+ * Each run logs its count, e.g. "dates chromium: 55/56 pass, 1 listed".
+ */
 #include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cookie/date.h"
+#include "support.h"
+#include "util/buf.h"
+#include "util/timefmt.h"
+
+#define CASES_PATH "conformance/http-state/dates/cases.json"
+#define CHROMIUM_EXPECTATIONS "tests/conformance/expectations/dates-chromium.txt"
+
+/* IMF-fixdate is 29 bytes; timefmt asks for 32. */
+#define IMF_LEN 32
+
+typedef struct listed_case {
+	char *id;
+	char *reason;
+	int line;
+	bool seen;
+} listed_case;
+
+typedef struct listing {
+	const char *path;
+	listed_case *items;
+	size_t count;
+} listing;
+
+/* Reads "id<TAB>reason" lines; blank lines and lines starting with '#' are comments. An absent file lists nothing. */
+static void listing_load(listing *l, const char *path)
+{
+	memset(l, 0, sizeof *l);
+	l->path = path;
+	char *text = NULL;
+	if (support_read_file(support_source_path(path), &text, NULL) != 0)
+		return;
+	int line = 0;
+	for (char *s = text, *next; s && *s; s = next) {
+		line++;
+		next = strchr(s, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*s == '\0' || *s == '#')
+			continue;
+		char *tab = strchr(s, '\t');
+		cr_assert(tab && tab > s && tab[1] != '\0', "%s:%d: expected \"id<TAB>reason\"", path, line);
+		*tab = '\0';
+		for (size_t i = 0; i < l->count; i++)
+			cr_assert(strcmp(l->items[i].id, s) != 0, "%s:%d: %s is listed twice", path, line, s);
+		listed_case *grown = realloc(l->items, (l->count + 1) * sizeof *l->items);
+		cr_assert_not_null(grown);
+		l->items = grown;
+		l->items[l->count++] = (listed_case){strdup(s), strdup(tab + 1), line, false};
+	}
+	free(text);
+}
+
+static listed_case *listing_find(listing *l, const char *id)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].id, id) == 0)
+			return &l->items[i];
+	return NULL;
+}
+
+static void listing_free(listing *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].id);
+		free(l->items[i].reason);
+	}
+	free(l->items);
+}
+
+/* The cases array, or a skip when the shared data is not there. Caller frees the root with json_decref. */
+static json_t *load_cases(json_t **root)
+{
+	const char *path = support_shared_path(CASES_PATH);
+	if (!path) {
+		const char *shared = getenv("BSIM_SHARED");
+		cr_skip_test("cookie-date data not found: expected %s/" CASES_PATH
+			     " (BSIM_SHARED names the shared folder; meson test sets it, the default is ../shared)",
+			     shared && *shared ? shared : "../shared");
+	}
+	json_error_t err;
+	/* The suite writes control characters as JSON escapes, \u0000 included. */
+	*root = json_load_file(path, JSON_ALLOW_NUL, &err);
+	cr_assert_not_null(*root, "%s:%d:%d: %s", path, err.line, err.column, err.text);
+	json_t *cases = json_object_get(*root, "cases");
+	cr_assert(json_is_array(cases) && json_array_size(cases) > 0, "%s: no \"cases\" array", path);
+	return cases;
+}
+
+/* s[0..len) in quotes, bytes outside printable ASCII escaped. */
+static void put_quoted(buf *b, const char *s, size_t len)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7F)
+			buf_printf(b, "\\x%02X", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+typedef struct date_case {
+	const char *id;
+	const char *input;
+	size_t len;
+	const char *expected; /* IMF-fixdate, or NULL: not a cookie date */
+} date_case;
+
+static void read_case(json_t *c, size_t index, date_case *out)
+{
+	json_t *id = json_object_get(c, "id"), *input = json_object_get(c, "input"),
+	       *expected = json_object_get(c, "expected");
+	cr_assert(json_is_string(id) && json_is_string(input) && (json_is_string(expected) || json_is_null(expected)),
+		  "case %zu: expected string id and input, and a string or null expected", index);
+	out->id = json_string_value(id);
+	out->input = json_string_value(input);
+	out->len = json_string_length(input);
+	out->expected = json_is_string(expected) ? json_string_value(expected) : NULL;
+}
+
+/* Runs one case; *got is the IMF-fixdate or "null". Returns whether it matches the suite. */
+static bool run_case(const date_case *c, cookie_date_syntax syntax, char got[IMF_LEN])
+{
+	int64_t t = 0;
+	bool ok = cookie_date_parse(c->input, c->len, syntax, &t);
+	if (ok)
+		time_format_imf(t, got, IMF_LEN);
+	else
+		snprintf(got, IMF_LEN, "null");
+	return c->expected ? ok && strcmp(got, c->expected) == 0 : !ok;
+}
+
+static void describe(buf *b, const date_case *c, const char *got)
+{
+	buf_printf(b, "  %s: input ", c->id);
+	put_quoted(b, c->input, c->len);
+	buf_printf(b, "\n    expected %s\n    got      %s\n", c->expected ? c->expected : "null", got);
+}
+
+Test(conformance_dates, rfc6265bis_gives_every_expected_date)
+{
+	json_t *root = NULL;
+	json_t *cases = load_cases(&root);
+	buf problems = BUF_INIT;
+	size_t total = json_array_size(cases), passed = 0;
+	for (size_t i = 0; i < total; i++) {
+		date_case c;
+		char got[IMF_LEN];
+		read_case(json_array_get(cases, i), i, &c);
+		if (run_case(&c, COOKIE_DATE_RFC6265BIS, got))
+			passed++;
+		else
+			describe(&problems, &c, got);
+	}
+	fprintf(stderr, "conformance: dates rfc6265bis: %zu/%zu pass\n", passed, total);
+	cr_log_info("dates rfc6265bis: %zu/%zu pass", passed, total);
+	cr_expect_eq(passed, total, "dates rfc6265bis: %zu/%zu pass; failing:\n%s", passed, total, buf_cstr(&problems));
+	buf_free(&problems);
+	json_decref(root);
+}
+
+Test(conformance_dates, chromium_differs_only_where_listed)
+{
+	json_t *root = NULL;
+	json_t *cases = load_cases(&root);
+	listing listed;
+	listing_load(&listed, CHROMIUM_EXPECTATIONS);
+	buf problems = BUF_INIT;
+	size_t total = json_array_size(cases), passed = 0, listed_failures = 0, unexpected = 0;
+	for (size_t i = 0; i < total; i++) {
+		date_case c;
+		char got[IMF_LEN];
+		read_case(json_array_get(cases, i), i, &c);
+		bool pass = run_case(&c, COOKIE_DATE_CHROMIUM, got);
+		listed_case *l = listing_find(&listed, c.id);
+		if (pass)
+			passed++;
+		if (l) {
+			l->seen = true;
+			if (!pass)
+				listed_failures++;
+		}
+		if (pass && l) {
+			unexpected++;
+			buf_printf(&problems,
+				   "  %s agrees with the suite but is listed in %s:%d (%s): remove the entry\n", c.id,
+				   listed.path, l->line, l->reason);
+		} else if (!pass && !l) {
+			unexpected++;
+			describe(&problems, &c, got);
+			buf_printf(&problems, "    (not listed in %s)\n", listed.path);
+		}
+	}
+	for (size_t i = 0; i < listed.count; i++) {
+		if (!listed.items[i].seen) {
+			unexpected++;
+			buf_printf(&problems, "  %s is listed in %s:%d but is not a case of the suite\n",
+				   listed.items[i].id, listed.path, listed.items[i].line);
+		}
+	}
+	fprintf(stderr, "conformance: dates chromium: %zu/%zu pass, %zu listed\n", passed, total, listed_failures);
+	cr_log_info("dates chromium: %zu/%zu pass, %zu listed", passed, total, listed_failures);
+	cr_expect_eq(unexpected, 0, "dates chromium: %zu/%zu pass, %zu listed; %zu unexpected:\n%s", passed, total,
+		     listed_failures, unexpected, buf_cstr(&problems));
+	buf_free(&problems);
+	listing_free(&listed);
+	json_decref(root);
+}
