@@ -1,1 +1,202 @@
-/* placeholder: being written */
+/*
+ * preset.c: the engine preset table. One row per engine; each value carries
+ * the browser-rules.md row and the browser source it follows. Where a
+ * browser's behaviour is not known for sure (Safari's cookie store is
+ * closed), the row says "(?)" and the value is the RFC's.
+ */
+#include "cookie/preset.h"
+
+#include <string.h>
+
+#include "util/error.h"
+
+#define DAYS(n) ((int64_t)(n) * 24 * 3600)
+
+static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
+	[BSIM_ENGINE_CHROMIUM] = {
+		.engine = BSIM_ENGINE_CHROMIUM,
+		.name = "chromium",
+		/* P1: canonical_cookie.cc treats HTAB as a CTL inside a name or value. */
+		.htab_inside_rejects = true,
+		/* P4/§14: a pair without '=' is the value of a nameless cookie. */
+		.nameless_is_name = false,
+		/* P9: CanonicalCookie::ParseExpiration parses Max-Age as a strict integer. */
+		.max_age_any_dash_expires = false,
+		/* P1: net/http/http_util.cc AssembleRawHeaders ends a header line at a
+		 * CR or LF, so the cookie code sees the text before it; NUL still
+		 * rejects the cookie (kBlockTruncatedCookies). */
+		.header_newlines = NEWLINE_ENDS_HEADER,
+		/* P8: ParsedCookie takes the last Domain, even empty; an empty one makes a host cookie. */
+		.empty_domain_resets = true,
+		/* T3: url/url_canon_path.cc decodes escaped unreserved characters (kPathCharLookup). */
+		.path_decodes_unreserved = true,
+		/* P10: cookie_util.cc ParseCookieExpirationTime. */
+		.date_syntax = COOKIE_DATE_CHROMIUM,
+		/* P12: canonical_cookie.cc ValidateAndAdjustExpiryDate, 400 days. */
+		.max_lifetime_s = DAYS(400),
+		/* D12: non-ASCII Domain is IDNA-converted (CookieDomainRejectNonASCII off). */
+		.non_ascii_domain_converted = true,
+		/* D7/§14: Domain=localhost is accepted host-only on localhost. */
+		.localhost_domain_refused = false,
+		/* S1: cookie_util.cc, localhost and loopback are trustworthy. */
+		.loopback_is_secure = true,
+		/* S6: cookie_constants.cc, Lax by default; kLaxAllowUnsafeMaxAge = 2 min. */
+		.default_samesite_lax = true,
+		.lax_allow_unsafe_ms = 120 * 1000,
+		/* S8: schemeful same-site. */
+		.schemeful_same_site = true,
+		/* S11: cookie_util.cc IsCookiePrefixValid checks the raw Path attribute. */
+		.host_prefix_needs_path_attr = true,
+		/* S12: PrefixCookieHttp / PrefixCookieHostHttp, Chrome 140+. */
+		.http_prefixes = true,
+		.partitioned_needs_secure = true,
+		/* S13: CHIPS shipped. */
+		.chips = true,
+		/* F1: kDefaultCookieableSchemes is http, https, ws, wss. */
+		.file_cookies = FILE_COOKIES_NONE,
+		/* L2: cookie_monster.cc kDomainMaxCookies 180, kDomainPurgeCookies 30. */
+		.eviction = EVICT_CHROMIUM_PRIORITY,
+		.domain_max = 180,
+		.domain_purge_to = 150,
+		/* L3: kMaxCookies 3300, kPurgeCookies 300, kSafeFromGlobalPurgeDays 30. */
+		.global_max = 3300,
+		.global_purge_to = 3000,
+		.global_safe_age_ms = DAYS(30) * 1000,
+		/* L4: kDefaultAccessUpdateThresholdSeconds 60. */
+		.access_update_ms = 60 * 1000,
+		/* R3: MaybeDeleteEquivalentCookieAndUpdateStatus keeps creation only for an unchanged value. */
+		.keep_creation_if_value_changed = false,
+		/* X1: third-party cookies allowed (April 2025). */
+		.third_party = THIRD_PARTY_ALLOW,
+	},
+	[BSIM_ENGINE_FIREFOX] = {
+		.engine = BSIM_ENGINE_FIREFOX,
+		.name = "firefox",
+		/* P1: CookieCommons CheckName/CheckValue allow HTAB. */
+		.htab_inside_rejects = false,
+		/* §14 (Firefox ESR 153, run): a string without '=' is a name with an empty value. */
+		.nameless_is_name = true,
+		/* P9: CookieParser::ParseMaxAgeAttribute, any leading '-' expires. */
+		.max_age_any_dash_expires = true,
+		/* P1: in HTTP, CR/LF inside one header value separate several cookies. */
+		.header_newlines = NEWLINE_SPLITS,
+		/* P8: CookieParser keeps the last Domain value, empty included; CheckDomain makes it host-only. */
+		.empty_domain_resets = true,
+		/* T3: the URL Standard keeps escapes in paths. */
+		.path_decodes_unreserved = false,
+		/* P10: Firefox uses NSPR's general parser; bsim applies the RFC algorithm (see note in docs). */
+		.date_syntax = COOKIE_DATE_RFC6265BIS,
+		/* P12: network.cookie.maxageCap = 34560000 s. */
+		.max_lifetime_s = DAYS(400),
+		/* D12 (?): a Unicode attribute fails the comparison with the ASCII host. */
+		.non_ascii_domain_converted = false,
+		.localhost_domain_refused = false,
+		/* S1: potentially trustworthy origins include localhost and 127.0.0.1. */
+		.loopback_is_secure = true,
+		/* S6: network.cookie.sameSite.laxByDefault = false. */
+		.default_samesite_lax = false,
+		.lax_allow_unsafe_ms = 0,
+		/* S8: network.cookie.sameSite.schemeful is Nightly-only. */
+		.schemeful_same_site = false,
+		/* S11: CookieParser::CheckPrefixes checks the final path. */
+		.host_prefix_needs_path_attr = false,
+		/* S12: Firefox 143 names them __Http- and __Host-Http-. */
+		.http_prefixes = true,
+		.partitioned_needs_secure = true,
+		/* S13: network.cookie.CHIPS.enabled is Nightly-only. */
+		.chips = false,
+		/* F1: CookieCommons IsSchemeSupported includes file; one empty host. */
+		.file_cookies = FILE_COOKIES_SHARED_HOST,
+		/* L2: network.cookie.maxPerHost 180, quotaPerHost 150; §14 run: 150 remain. */
+		.eviction = EVICT_FIREFOX_NONSECURE_LRU,
+		.domain_max = 180,
+		.domain_purge_to = 150,
+		/* L3: maxNumber 3000 (+10 %), purgeAge 30 days (+10 %). */
+		.global_max = 3300,
+		.global_purge_to = 3000,
+		.global_safe_age_ms = DAYS(33) * 1000,
+		/* L4: network.cookie.staleThreshold 60 s. */
+		.access_update_ms = 60 * 1000,
+		/* R3: CookieStorage::AddCookie always keeps the old creation time. */
+		.keep_creation_if_value_changed = true,
+		/* X1: cookieBehavior 5, Total Cookie Protection. */
+		.third_party = THIRD_PARTY_PARTITION,
+	},
+	[BSIM_ENGINE_SAFARI] = {
+		.engine = BSIM_ENGINE_SAFARI,
+		.name = "safari",
+		/* P1 (?): CFNetwork is closed; the RFC treats HTAB as whitespace. */
+		.htab_inside_rejects = false,
+		.nameless_is_name = false,
+		.max_age_any_dash_expires = false,
+		/* P1 (?): RFC. */
+		.header_newlines = NEWLINE_VOIDS,
+		/* P8 (?): WPT domain-child.sub.html expects the Chromium/Firefox reading of all engines. */
+		.empty_domain_resets = true,
+		/* T3 (?): URL Standard. */
+		.path_decodes_unreserved = false,
+		/* P10 (?): RFC algorithm. */
+		.date_syntax = COOKIE_DATE_RFC6265BIS,
+		/* P12: no 400-day cap found in WebKit. */
+		.max_lifetime_s = 0,
+		/* D12 (?): RFC, refuse. */
+		.non_ascii_domain_converted = false,
+		/* D7 (doc): Domain=localhost refused. */
+		.localhost_domain_refused = true,
+		/* S1 (doc): no localhost exception for Secure. */
+		.loopback_is_secure = false,
+		/* S6 (doc): not Lax by default. */
+		.default_samesite_lax = false,
+		.lax_allow_unsafe_ms = 0,
+		/* S8 (doc): http and https of one site are the same site. */
+		.schemeful_same_site = false,
+		/* S11 (?): RFC. */
+		.host_prefix_needs_path_attr = true,
+		/* S12: not shipped. */
+		.http_prefixes = false,
+		.partitioned_needs_secure = true,
+		/* S13: Partitioned cookies from Safari 18.4. */
+		.chips = true,
+		/* F1 (?): treat as no cookies. */
+		.file_cookies = FILE_COOKIES_NONE,
+		/* L2 (?): no per-domain limit observed. */
+		.eviction = EVICT_NONE,
+		.domain_max = 0,
+		.domain_purge_to = 0,
+		/* L3 (?): none known. */
+		.global_max = 0,
+		.global_purge_to = 0,
+		.global_safe_age_ms = 0,
+		/* L4 (?): RFC updates on every retrieval. */
+		.access_update_ms = 0,
+		/* R3 (?): RFC keeps the creation time. */
+		.keep_creation_if_value_changed = true,
+		/* X1: third-party cookies blocked since Safari 13.1. */
+		.third_party = THIRD_PARTY_BLOCK,
+	},
+};
+
+const cookie_preset *cookie_preset_get(bsim_engine engine)
+{
+	if ((unsigned)engine >= BSIM_ENGINE_COUNT)
+		return NULL;
+	return &presets[engine];
+}
+
+int bsim_engine_from_name(bsim_engine *out, const char *name)
+{
+	for (int i = 0; i < BSIM_ENGINE_COUNT; i++) {
+		if (name && strcmp(name, presets[i].name) == 0) {
+			*out = (bsim_engine)i;
+			return 0;
+		}
+	}
+	return error_set(BSIM_EINVAL, "unknown engine \"%s\": expected chromium, firefox or safari",
+			 name ? name : "");
+}
+
+const char *bsim_engine_name(bsim_engine engine)
+{
+	const cookie_preset *p = cookie_preset_get(engine);
+	return p ? p->name : "unknown";
+}

@@ -1,1 +1,880 @@
+/*
+ * test_jar.c: the jar's storage model (RFC 6265bis §5.7), retrieval (§5.8)
+ * and limits, through the public API of include/bsim/cookie.h. Test names
+ * carry the browser-rules.md row they pin (d4_..., s3_..., l2_...).
+ */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bsim/cookie.h"
+
+#define T0 ((bsim_time)1420070400000) /* 2015-01-01T00:00:00Z */
+#define SEC 1000
+#define DAY ((bsim_time)86400 * SEC)
+
+typedef struct recorder {
+	int refused, evicted, expired, session_ended, stored, replaced, deleted;
+	bsim_cookie_reason last_reason;
+	char last_message[1024];
+} recorder;
+
+static recorder rec;
+
+static void observe(const bsim_cookie_event *ev, void *ud)
+{
+	recorder *r = ud;
+	switch (ev->kind) {
+	case BSIM_COOKIE_REFUSED: r->refused++; break;
+	case BSIM_COOKIE_EVICTED: r->evicted++; break;
+	case BSIM_COOKIE_EXPIRED: r->expired++; break;
+	case BSIM_COOKIE_SESSION_ENDED: r->session_ended++; break;
+	case BSIM_COOKIE_STORED: r->stored++; break;
+	case BSIM_COOKIE_REPLACED: r->replaced++; break;
+	case BSIM_COOKIE_DELETED: r->deleted++; break;
+	}
+	if (ev->kind != BSIM_COOKIE_STORED && ev->kind != BSIM_COOKIE_REPLACED) {
+		r->last_reason = ev->reason;
+		snprintf(r->last_message, sizeof r->last_message, "%s", ev->message);
+	}
+}
+
+static bsim_jar *jar_for(bsim_engine e)
+{
+	bsim_jar *j = NULL;
+	int rc = bsim_jar_new(&j, e);
+	cr_assert_eq(rc, 0, "bsim_jar_new: %s", bsim_error_last()->message);
+	bsim_jar_set_time(j, T0);
+	memset(&rec, 0, sizeof rec);
+	bsim_jar_set_observer(j, observe, &rec);
+	return j;
+}
+
+static void set(bsim_jar *j, const char *url, const char *header)
+{
+	int rc = bsim_jar_set_cookie(j, url, header, strlen(header), NULL);
+	cr_assert_eq(rc, 0, "set %s: %s", url, bsim_error_last()->message);
+}
+
+static void script(bsim_jar *j, const char *url, const char *s)
+{
+	int rc = bsim_jar_script_set(j, url, s, strlen(s), NULL);
+	cr_assert_eq(rc, 0, "script %s: %s", url, bsim_error_last()->message);
+}
+
+static void expect_header_ctx(bsim_jar *j, const char *url, const bsim_cookie_ctx *ctx, const char *want)
+{
+	char *got = NULL;
+	int rc = bsim_jar_cookie_header(&got, j, url, ctx);
+	cr_assert_eq(rc, 0, "get %s: %s", url, bsim_error_last()->message);
+	cr_assert_str_eq(got, want, "Cookie header on %s: \"%s\", want \"%s\"", url, got, want);
+	free(got);
+}
+
+static void expect_header(bsim_jar *j, const char *url, const char *want)
+{
+	expect_header_ctx(j, url, NULL, want);
+}
+
+static void expect_script(bsim_jar *j, const char *url, const char *want)
+{
+	char *got = NULL;
+	int rc = bsim_jar_script_get(&got, j, url, NULL);
+	cr_assert_eq(rc, 0, "read %s: %s", url, bsim_error_last()->message);
+	cr_assert_str_eq(got, want, "document.cookie on %s: \"%s\", want \"%s\"", url, got, want);
+	free(got);
+}
+
+static void expect_refused(bsim_cookie_reason why)
+{
+	cr_assert_eq(rec.refused, 1, "expected one refusal, got %d (%s)", rec.refused, rec.last_message);
+	cr_assert_eq(rec.last_reason, why, "reason %s, want %s: %s", bsim_cookie_reason_code(rec.last_reason),
+		     bsim_cookie_reason_code(why), rec.last_message);
+}
+
+typedef struct found {
+	const char *name;
+	bsim_cookie_view view;
+	char domain[256];
+	int hits;
+} found;
+
+static int find_cb(const bsim_cookie_view *v, void *ud)
+{
+	found *f = ud;
+	if (strcmp(v->name, f->name) == 0) {
+		f->view = *v;
+		snprintf(f->domain, sizeof f->domain, "%s", v->domain);
+		f->hits++;
+	}
+	return 0;
+}
+
+static found find(bsim_jar *j, const char *name)
+{
+	found f;
+	memset(&f, 0, sizeof f);
+	f.name = name;
+	bsim_jar_foreach(j, find_cb, &f);
+	return f;
+}
+
+/* ---- §2 Domain ---- */
+
+Test(jar, d2_host_only_cookie_goes_to_its_host_only)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://www.testsite.com/", "a=1");
+	expect_header(j, "https://www.testsite.com/x", "a=1");
+	expect_header(j, "https://store.testsite.com/", "");
+	expect_header(j, "https://sub.www.testsite.com/", "");
+	bsim_jar_free(j);
+}
+
+Test(jar, d2_domain_cookie_spans_subdomains_widget_restore)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, "https://www.testsite.com/", "_genesys.widgets.webchat.state.session=abc; Domain=.testsite.com; Path=/");
+	expect_script(j, "https://store.testsite.com/cart", "_genesys.widgets.webchat.state.session=abc");
+	expect_script(j, "https://testsite.com/", "_genesys.widgets.webchat.state.session=abc");
+	expect_script(j, "https://www.othersite.com/", "");
+	found f = find(j, "_genesys.widgets.webchat.state.session");
+	cr_assert_eq(f.view.host_only, 0);
+	cr_assert_str_eq(f.domain, "testsite.com");
+	bsim_jar_free(j);
+}
+
+Test(jar, d1_domain_with_and_without_dot_is_the_same_cookie)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, "https://www.testsite.com/", "a=1; domain=testsite.com");
+	script(j, "https://testsite.com/", "a=2; domain=.TestSite.com");
+	expect_script(j, "https://store.testsite.com/", "a=2");
+	cr_assert_eq(bsim_jar_count(j), 1);
+	bsim_jar_free(j);
+}
+
+Test(jar, d3_domain_must_cover_the_host)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://www.shop.com/", "a=1; Domain=store.shop.com");
+	expect_refused(BSIM_REASON_DOMAIN_MISMATCH);
+	set(j, "https://www.shop.com/", "b=1; Domain=other.com");
+	cr_assert_eq(rec.last_reason, BSIM_REASON_DOMAIN_MISMATCH);
+	cr_assert_eq(bsim_jar_count(j), 0);
+	bsim_jar_free(j);
+}
+
+Test(jar, d4_github_io_is_a_public_suffix_and_the_message_says_so)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, "https://foo.github.io/", "_genesys.widgets.webchat.state.session=x; Domain=.github.io; Path=/");
+	expect_refused(BSIM_REASON_PUBLIC_SUFFIX);
+	cr_assert_str_eq(rec.last_message,
+			 "cookie _genesys.widgets.webchat.state.session refused on https://foo.github.io/: "
+			 "Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)");
+	bsim_jar_free(j);
+}
+
+Test(jar, d4_co_uk_refused_registrable_accepted)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	set(j, "https://shop.example.co.uk/", "a=1; Domain=co.uk");
+	expect_refused(BSIM_REASON_PUBLIC_SUFFIX);
+	set(j, "https://shop.example.co.uk/", "b=1; Domain=uk");
+	cr_assert_eq(rec.last_reason, BSIM_REASON_PUBLIC_SUFFIX);
+	set(j, "https://shop.example.co.uk/", "c=1; Domain=example.co.uk");
+	expect_header(j, "https://www.example.co.uk/", "c=1");
+	expect_header(j, "https://other.co.uk/", "");
+	bsim_jar_free(j);
+}
+
+Test(jar, d5_public_suffix_host_may_name_itself_host_only)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://co.uk/", "a=1; Domain=co.uk");
+	cr_assert_eq(rec.refused, 0, "%s", rec.last_message);
+	found f = find(j, "a");
+	cr_assert_eq(f.view.host_only, 1);
+	expect_header(j, "https://co.uk/", "a=1");
+	expect_header(j, "https://x.co.uk/", "");
+	bsim_jar_free(j);
+}
+
+Test(jar, d6_unknown_tld_acts_as_a_suffix)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "http://www.shop.test/", "a=1; Domain=shop.test");
+	expect_header(j, "http://api.shop.test/", "a=1");
+	set(j, "http://www.shop.test/", "b=1; Domain=test");
+	expect_refused(BSIM_REASON_PUBLIC_SUFFIX);
+	bsim_jar_free(j);
+}
+
+Test(jar, d7_localhost_domain_is_host_only_in_chromium)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, "http://localhost:8080/", "a=1; domain=localhost");
+	script(j, "http://localhost:8080/", "b=1; domain=.localhost");
+	script(j, "http://localhost:8080/", "c=1; domain=LOCALHOST");
+	cr_assert_eq(rec.refused, 0, "%s", rec.last_message);
+	expect_script(j, "http://localhost:9000/", "a=1; b=1; c=1");
+	expect_script(j, "http://sub.localhost/", "");
+	expect_script(j, "http://127.0.0.1/", "");
+	cr_assert_eq(find(j, "a").view.host_only, 1);
+	bsim_jar_free(j);
+}
+
+Test(jar, d7_localhost_domain_refused_in_safari)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_SAFARI);
+	script(j, "http://localhost/", "a=1; domain=localhost");
+	expect_refused(BSIM_REASON_NO_REGISTRABLE);
+	script(j, "http://localhost/", "b=1");
+	expect_script(j, "http://localhost/", "b=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, d8_localhost_from_app_localhost_refused)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "http://app.localhost/", "a=1; Domain=localhost");
+	expect_refused(BSIM_REASON_PUBLIC_SUFFIX);
+	cr_assert(strstr(rec.last_message, "localhost like a top-level domain"), "%s", rec.last_message);
+	set(j, "http://a.b.localhost/", "b=1; Domain=b.localhost");
+	expect_header(j, "http://c.b.localhost/", "b=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, d9_ip_host_takes_itself_as_domain_host_only)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, "http://127.0.0.1/", "a=1; domain=127.0.0.1");
+	script(j, "http://127.0.0.1/", "b=1; domain=.127.0.0.1");
+	cr_assert_eq(rec.refused, 0, "%s", rec.last_message);
+	cr_assert_eq(find(j, "a").view.host_only, 1);
+	script(j, "http://127.0.0.1/", "_genesys.widgets.webchat.state.session=x; Domain=.0.1; Path=/");
+	expect_refused(BSIM_REASON_IP_DOMAIN);
+	cr_assert(strstr(rec.last_message, "IP address 127.0.0.1"), "%s", rec.last_message);
+	expect_script(j, "http://127.0.0.1/", "a=1; b=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, d10_single_label_host)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "http://intranet/", "a=1; Domain=intranet");
+	cr_assert_eq(rec.refused, 0, "%s", rec.last_message);
+	cr_assert_eq(find(j, "a").view.host_only, 1);
+	set(j, "http://app.intranet/", "b=1; Domain=intranet");
+	expect_refused(BSIM_REASON_PUBLIC_SUFFIX);
+	bsim_jar_free(j);
+}
+
+Test(jar, d11_trailing_dot_host_is_a_different_host)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "http://www.shop.com./", "a=1");
+	expect_header(j, "http://www.shop.com./", "a=1");
+	expect_header(j, "http://www.shop.com/", "");
+	set(j, "http://www.shop.com./", "b=1; Domain=shop.com");
+	expect_refused(BSIM_REASON_TRAILING_DOT);
+	bsim_jar_free(j);
+}
+
+Test(jar, d12_non_ascii_domain_converted_in_chromium_refused_in_firefox)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "https://www.b\xc3\xbc" "cher.de/", "a=1; Domain=b\xc3\xbc" "cher.de");
+	cr_assert_eq(rec.refused, 0, "%s", rec.last_message);
+	expect_header(c, "https://shop.xn--bcher-kva.de/", "a=1");
+	bsim_jar_free(c);
+	bsim_jar *f = jar_for(BSIM_ENGINE_FIREFOX);
+	set(f, "https://www.b\xc3\xbc" "cher.de/", "a=1; Domain=b\xc3\xbc" "cher.de");
+	expect_refused(BSIM_REASON_NON_ASCII_DOMAIN);
+	bsim_jar_free(f);
+}
+
+Test(jar, d13_names_and_paths_are_case_sensitive)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=1");
+	set(j, "https://shop.com/", "A=2");
+	set(j, "https://shop.com/", "c=3; Path=/Cart");
+	expect_header(j, "https://shop.com/cart", "a=1; A=2");
+	expect_header(j, "https://shop.com/Cart", "c=3; a=1; A=2");
+	bsim_jar_free(j);
+}
+
+/* ---- §3 Path ---- */
+
+Test(jar, t1_default_path_is_the_directory)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/a/b/page.html", "a=1");
+	set(j, "https://shop.com/top", "b=1");
+	found fa = find(j, "a"), fb = find(j, "b");
+	cr_assert_str_eq(fa.view.path, "/a/b");
+	cr_assert_str_eq(fb.view.path, "/");
+	expect_header(j, "https://shop.com/a/b", "a=1; b=1");
+	expect_header(j, "https://shop.com/a/bc", "b=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, t3_path_match_needs_a_slash_boundary)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=1; Path=/blah");
+	set(j, "https://shop.com/", "b=1; Path=/blah/");
+	expect_header(j, "https://shop.com/blahblah", "");
+	expect_header(j, "https://shop.com/blah", "a=1");
+	expect_header(j, "https://shop.com/blah/x", "b=1; a=1");
+	bsim_jar_free(j);
+}
+
+/* ---- §4 Secure, HttpOnly, SameSite, prefixes ---- */
+
+Test(jar, s2_secure_from_http_refused_and_never_sent_to_http)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "http://shop.com/", "a=1; Secure");
+	expect_refused(BSIM_REASON_SECURE_FROM_INSECURE);
+	set(j, "https://shop.com/", "b=1; Secure");
+	expect_header(j, "http://shop.com/", "");
+	expect_header(j, "https://shop.com/", "b=1");
+	expect_header(j, "wss://shop.com/", "b=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, s1_localhost_is_secure_in_chromium_not_in_safari)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "http://localhost/", "a=1; Secure");
+	expect_header(c, "http://localhost/", "a=1");
+	bsim_jar_free(c);
+	bsim_jar *s = jar_for(BSIM_ENGINE_SAFARI);
+	set(s, "http://localhost/", "a=1; Secure");
+	expect_refused(BSIM_REASON_SECURE_FROM_INSECURE);
+	bsim_jar_free(s);
+}
+
+Test(jar, s3_leave_secure_cookies_alone_is_asymmetric)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=secure; Secure; Path=/login");
+	set(j, "http://shop.com/", "a=plain; Path=/");
+	set(j, "http://shop.com/", "a=plain; Path=/foo");
+	cr_assert_eq(rec.refused, 0, "%s", rec.last_message);
+	set(j, "http://shop.com/", "a=evil; Path=/login/en");
+	expect_refused(BSIM_REASON_OVERWRITE_SECURE);
+	set(j, "http://www.shop.com/", "a=evil; Domain=shop.com; Path=/login");
+	cr_assert_eq(rec.refused, 2);
+	expect_header(j, "https://shop.com/login", "a=secure; a=plain");
+	bsim_jar_free(j);
+}
+
+Test(jar, s4_httponly_script_cannot_set_overwrite_or_read)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, "https://shop.com/", "a=1; HttpOnly");
+	expect_refused(BSIM_REASON_HTTPONLY_FROM_SCRIPT);
+	set(j, "https://shop.com/", "h=server; HttpOnly");
+	script(j, "https://shop.com/", "h=script");
+	cr_assert_eq(rec.last_reason, BSIM_REASON_OVERWRITE_HTTPONLY);
+	script(j, "https://shop.com/", "h=gone; Max-Age=0");
+	cr_assert_eq(rec.refused, 3, "a script may not delete it either");
+	expect_script(j, "https://shop.com/", "");
+	expect_header(j, "https://shop.com/", "h=server");
+	bsim_jar_free(j);
+}
+
+static const bsim_cookie_ctx cross_frame = {"https://other.com/", 0, 0};
+static const bsim_cookie_ctx cross_nav = {"https://other.com/", 1, 0};
+static const bsim_cookie_ctx cross_post = {"https://other.com/", 1, 1};
+
+Test(jar, s6_unspecified_samesite_is_lax_in_chromium_none_in_firefox)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "https://shop.com/", "a=1");
+	expect_header_ctx(c, "https://shop.com/", &cross_frame, "");
+	expect_header_ctx(c, "https://shop.com/", &cross_nav, "a=1");
+	bsim_jar_free(c);
+	bsim_jar *f = jar_for(BSIM_ENGINE_FIREFOX);
+	set(f, "https://shop.com/", "a=1");
+	set(f, "https://shop.com/", "n=1; SameSite=None; Secure");
+	/* Total Cookie Protection: a third-party frame sees its own partition only. */
+	expect_header_ctx(f, "https://shop.com/", &cross_frame, "");
+	expect_header_ctx(f, "https://shop.com/", &cross_nav, "a=1; n=1");
+	bsim_jar_free(f);
+}
+
+Test(jar, s6_lax_allowing_unsafe_two_minutes_in_chromium)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=1");
+	set(j, "https://shop.com/", "l=1; SameSite=Lax");
+	expect_header_ctx(j, "https://shop.com/", &cross_post, "a=1");
+	bsim_jar_set_time(j, T0 + 121 * SEC);
+	expect_header_ctx(j, "https://shop.com/", &cross_post, "");
+	bsim_jar_free(j);
+}
+
+Test(jar, s6_strict_only_same_site)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "s=1; SameSite=Strict");
+	expect_header_ctx(j, "https://shop.com/", &cross_nav, "");
+	const bsim_cookie_ctx same = {"https://www.shop.com/", 1, 0};
+	expect_header_ctx(j, "https://shop.com/", &same, "s=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, s7_samesite_none_needs_secure)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	set(j, "https://shop.com/", "a=1; SameSite=None");
+	expect_refused(BSIM_REASON_SAMESITE_NONE_INSECURE);
+	bsim_jar_free(j);
+}
+
+Test(jar, s8_http_and_https_are_cross_site_in_chromium_only)
+{
+	const bsim_cookie_ctx from_http = {"http://shop.com/", 0, 0};
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "https://shop.com/", "l=1; SameSite=Lax");
+	expect_header_ctx(c, "https://shop.com/", &from_http, "");
+	bsim_jar_free(c);
+	bsim_jar *f = jar_for(BSIM_ENGINE_FIREFOX);
+	set(f, "https://shop.com/", "l=1; SameSite=Lax");
+	expect_header_ctx(f, "https://shop.com/", &from_http, "l=1");
+	bsim_jar_free(f);
+}
+
+Test(jar, s9_cross_site_frame_cannot_set_lax_cookie)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	bsim_jar_set_cookie(j, "https://chat.vendor.com/", "l=1; SameSite=Lax", 17, &cross_frame);
+	expect_refused(BSIM_REASON_SAMESITE_CROSS_SITE);
+	bsim_jar_free(j);
+}
+
+Test(jar, s10_secure_prefix_needs_secure)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "__Secure-a=1");
+	expect_refused(BSIM_REASON_PREFIX_SECURE);
+	set(j, "https://shop.com/", "__SECURE-b=1");
+	cr_assert_eq(rec.refused, 2, "the prefix matches case-insensitively");
+	set(j, "https://shop.com/", "__Secure-c=1; Secure");
+	expect_header(j, "https://shop.com/", "__Secure-c=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, s11_host_prefix_without_path_attr_chromium_refuses_firefox_accepts)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "https://shop.com/", "__Host-SID=1; Secure");
+	expect_refused(BSIM_REASON_PREFIX_HOST);
+	set(c, "https://shop.com/", "__Host-SID=1; Secure; Path=/; Domain=shop.com");
+	cr_assert_eq(rec.refused, 2);
+	set(c, "https://shop.com/", "__Host-SID=1; Secure; Path=/");
+	expect_header(c, "https://shop.com/", "__Host-SID=1");
+	bsim_jar_free(c);
+	bsim_jar *f = jar_for(BSIM_ENGINE_FIREFOX);
+	set(f, "https://shop.com/", "__Host-SID=1; Secure");
+	cr_assert_eq(rec.refused, 0, "%s", rec.last_message);
+	bsim_jar_free(f);
+}
+
+Test(jar, s12_http_prefix_needs_httponly_and_no_script)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "https://shop.com/", "__Http-a=1; Secure");
+	expect_refused(BSIM_REASON_PREFIX_HTTP);
+	set(c, "https://shop.com/", "__Http-a=1; Secure; HttpOnly");
+	cr_assert_eq(rec.refused, 1);
+	bsim_jar_free(c);
+	bsim_jar *s = jar_for(BSIM_ENGINE_SAFARI);
+	set(s, "https://shop.com/", "__Http-a=1; Secure");
+	cr_assert_eq(rec.refused, 0, "safari has not shipped __Http-");
+	bsim_jar_free(s);
+}
+
+Test(jar, p5_nameless_cookie_hiding_a_prefix_is_refused)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "__Host-x=1; Secure; Path=/");
+	set(j, "https://shop.com/", "=__Host-x=1");
+	expect_refused(BSIM_REASON_HIDDEN_PREFIX);
+	bsim_jar_free(j);
+}
+
+/* ---- §1 lifetime ---- */
+
+Test(jar, p12_lifetime_capped_at_400_days)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "https://shop.com/", "a=1; Max-Age=999999999");
+	set(c, "https://shop.com/", "b=1; Expires=Fri, 01 Jan 2100 00:00:00 GMT");
+	cr_assert_eq(find(c, "a").view.expires, T0 + 400 * DAY);
+	cr_assert_eq(find(c, "b").view.expires, T0 + 400 * DAY);
+	bsim_jar_free(c);
+	bsim_jar *s = jar_for(BSIM_ENGINE_SAFARI);
+	set(s, "https://shop.com/", "a=1; Max-Age=999999999");
+	cr_assert_eq(find(s, "a").view.expires, T0 + (bsim_time)999999999 * SEC);
+	bsim_jar_free(s);
+}
+
+Test(jar, p9_max_age_beats_expires_in_any_order)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=1; Max-Age=60; Expires=Fri, 01 Jan 2016 00:00:00 GMT");
+	set(j, "https://shop.com/", "b=1; Expires=Fri, 01 Jan 2016 00:00:00 GMT; Max-Age=60");
+	cr_assert_eq(find(j, "a").view.expires, T0 + 60 * SEC);
+	cr_assert_eq(find(j, "b").view.expires, T0 + 60 * SEC);
+	bsim_jar_free(j);
+}
+
+Test(jar, p13_expired_on_arrival_deletes_the_equivalent)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=1");
+	set(j, "https://shop.com/", "a=1; Max-Age=0");
+	cr_assert_eq(bsim_jar_count(j), 0);
+	cr_assert_eq(rec.deleted, 1);
+	set(j, "https://shop.com/", "b=1; Expires=Thu, 01 Jan 2004 00:00:00 GMT");
+	cr_assert_eq(bsim_jar_count(j), 0);
+	expect_header(j, "https://shop.com/", "");
+	bsim_jar_free(j);
+}
+
+Test(jar, expiry_follows_the_virtual_clock)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=1; Max-Age=60");
+	bsim_jar_set_time(j, T0 + 59 * SEC);
+	expect_header(j, "https://shop.com/", "a=1");
+	bsim_jar_set_time(j, T0 + 60 * SEC);
+	expect_header(j, "https://shop.com/", "");
+	cr_assert_eq(rec.expired, 1);
+	cr_assert_eq(bsim_jar_count(j), 0);
+	bsim_jar_free(j);
+}
+
+Test(jar, c1_close_drops_session_cookies_keeps_persistent)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, "https://www.testsite.com/", "_genesys.widgets.webchat.state.session=1; Domain=.testsite.com; Path=/");
+	set(j, "https://www.testsite.com/", "keep=1; Max-Age=3600");
+	bsim_jar_end_session(j);
+	cr_assert_eq(rec.session_ended, 1);
+	expect_header(j, "https://www.testsite.com/", "keep=1");
+	bsim_jar_free(j);
+}
+
+/* ---- §5 limits ---- */
+
+static void fill(bsim_jar *j, const char *url, const char *prefix, int n, const char *attrs)
+{
+	char h[256];
+	for (int i = 0; i < n; i++) {
+		snprintf(h, sizeof h, "%s%03d=v%s", prefix, i, attrs);
+		set(j, url, h);
+	}
+}
+
+Test(jar, l2_chromium_181st_cookie_purges_to_150_host_and_domain_together)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	fill(j, "https://www.shop.com/", "h", 90, "");
+	fill(j, "https://store.shop.com/", "d", 90, "; Domain=shop.com");
+	cr_assert_eq(bsim_jar_count(j), 180);
+	cr_assert_eq(rec.evicted, 0);
+	set(j, "https://www.shop.com/", "last=1");
+	cr_assert_eq(bsim_jar_count(j), 150);
+	cr_assert_eq(rec.evicted, 31);
+	cr_assert_eq(find(j, "h000").hits, 0, "the oldest go first");
+	cr_assert_eq(find(j, "last").hits, 1);
+	bsim_jar_free(j);
+}
+
+Test(jar, l2_chromium_high_priority_survives_low)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	fill(j, "https://shop.com/", "hi", 40, "; Priority=High");
+	fill(j, "https://shop.com/", "lo", 141, "; Priority=Low");
+	cr_assert_eq(bsim_jar_count(j), 150);
+	cr_assert_eq(find(j, "hi000").hits, 1, "High cookies are purged only after Low and Medium");
+	bsim_jar_free(j);
+}
+
+Test(jar, l2_chromium_non_secure_purged_before_secure)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	fill(j, "https://shop.com/", "s", 100, "; Secure");
+	fill(j, "https://shop.com/", "p", 81, "");
+	cr_assert_eq(bsim_jar_count(j), 150);
+	cr_assert_eq(find(j, "s000").hits, 1, "secure cookies outlive newer non-secure ones");
+	cr_assert_eq(find(j, "p000").hits, 0);
+	bsim_jar_free(j);
+}
+
+Test(jar, l2_firefox_181st_leaves_150_and_drops_non_secure_newcomer_when_all_secure)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	fill(j, "https://shop.com/", "a", 181, "");
+	cr_assert_eq(bsim_jar_count(j), 150);
+	bsim_jar_free(j);
+	j = jar_for(BSIM_ENGINE_FIREFOX);
+	fill(j, "https://shop.com/", "s", 180, "; Secure");
+	set(j, "https://shop.com/", "plain=1");
+	expect_refused(BSIM_REASON_DOMAIN_LIMIT);
+	cr_assert_eq(bsim_jar_count(j), 180);
+	set(j, "https://shop.com/", "sec=1; Secure");
+	cr_assert_eq(bsim_jar_count(j), 150);
+	bsim_jar_free(j);
+}
+
+Test(jar, l2_safari_has_no_per_domain_limit)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_SAFARI);
+	fill(j, "https://shop.com/", "a", 300, "");
+	cr_assert_eq(bsim_jar_count(j), 300);
+	bsim_jar_free(j);
+}
+
+Test(jar, l3_chromium_global_purge_only_touches_cookies_idle_30_days)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	char url[64];
+	for (int s = 0; s < 34; s++) {
+		snprintf(url, sizeof url, "https://site%02d.com/", s);
+		fill(j, url, "c", 100, "; Max-Age=99999999");
+	}
+	cr_assert_eq(bsim_jar_count(j), 3400, "nothing is idle yet, so nothing goes");
+	bsim_jar_set_time(j, T0 + 31 * DAY);
+	set(j, "https://fresh.com/", "x=1");
+	cr_assert_eq(bsim_jar_count(j), 3000);
+	cr_assert_eq(find(j, "x").hits, 1);
+	bsim_jar_free(j);
+}
+
+Test(jar, l4_last_access_updates_at_most_once_a_minute)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=1");
+	bsim_jar_set_time(j, T0 + 30 * SEC);
+	expect_header(j, "https://shop.com/", "a=1");
+	cr_assert_eq(find(j, "a").view.last_access, T0);
+	bsim_jar_set_time(j, T0 + 61 * SEC);
+	expect_header(j, "https://shop.com/", "a=1");
+	cr_assert_eq(find(j, "a").view.last_access, T0 + 61 * SEC);
+	bsim_jar_free(j);
+}
+
+/* ---- §6 retrieval ---- */
+
+Test(jar, r2_longer_path_first_then_older)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "b=1; Path=/");
+	set(j, "https://shop.com/", "a=1; Path=/");
+	set(j, "https://shop.com/", "c=1; Path=/x");
+	expect_header(j, "https://shop.com/x", "c=1; b=1; a=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, r3_chromium_moves_a_changed_value_to_the_end_firefox_keeps_its_place)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "https://shop.com/", "a=1");
+	set(c, "https://shop.com/", "b=1");
+	set(c, "https://shop.com/", "a=1");
+	expect_header(c, "https://shop.com/", "a=1; b=1");
+	set(c, "https://shop.com/", "a=2");
+	expect_header(c, "https://shop.com/", "b=1; a=2");
+	bsim_jar_free(c);
+	bsim_jar *f = jar_for(BSIM_ENGINE_FIREFOX);
+	set(f, "https://shop.com/", "a=1");
+	set(f, "https://shop.com/", "b=1");
+	set(f, "https://shop.com/", "a=2");
+	expect_header(f, "https://shop.com/", "a=2; b=1");
+	bsim_jar_free(f);
+}
+
+Test(jar, r4_nameless_cookie_serialises_as_its_value)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "a=1");
+	set(j, "https://shop.com/", "bare");
+	expect_header(j, "https://shop.com/", "a=1; bare");
+	set(j, "https://shop.com/", "other");
+	expect_header(j, "https://shop.com/", "a=1; other");
+	bsim_jar_free(j);
+}
+
+Test(jar, s14_firefox_nameless_string_is_a_name)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	script(j, "https://shop.com/", "bare");
+	expect_script(j, "https://shop.com/", "bare=");
+	bsim_jar_free(j);
+}
+
+Test(jar, r5_same_name_two_scopes_both_sent)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://www.shop.com/", "x=host");
+	set(j, "https://www.shop.com/", "x=domain; Domain=shop.com");
+	expect_header(j, "https://www.shop.com/", "x=host; x=domain");
+	cr_assert_eq(bsim_jar_count(j), 2);
+	bsim_jar_free(j);
+}
+
+/* ---- §7 schemes ---- */
+
+Test(jar, f1_file_pages_have_no_cookies_in_chromium)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, "file:///home/qa/site/index.html", "_genesys.widgets.webchat.state.session=1; Path=/");
+	expect_refused(BSIM_REASON_SCHEME);
+	expect_script(j, "file:///home/qa/site/index.html", "");
+	bsim_jar_free(j);
+}
+
+Test(jar, f1_file_pages_share_one_bucket_in_firefox)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	script(j, "file:///home/qa/site/index.html", "a=1; Path=/");
+	expect_script(j, "file:///tmp/other.html", "a=1");
+	bsim_jar_free(j);
+}
+
+/* ---- §9 third parties ---- */
+
+Test(jar, x1_safari_blocks_third_party_cookies)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_SAFARI);
+	const char *h = "t=1; SameSite=None; Secure";
+	bsim_jar_set_cookie(j, "https://chat.vendor.com/", h, strlen(h), &cross_frame);
+	expect_refused(BSIM_REASON_THIRD_PARTY_BLOCKED);
+	bsim_jar_free(j);
+}
+
+Test(jar, x1_firefox_partitions_by_top_level_site)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	const char *h = "t=1; SameSite=None; Secure";
+	bsim_jar_set_cookie(j, "https://chat.vendor.com/", h, strlen(h), &cross_frame);
+	cr_assert_eq(rec.refused, 0, "%s", rec.last_message);
+	expect_header_ctx(j, "https://chat.vendor.com/", &cross_frame, "t=1");
+	const bsim_cookie_ctx elsewhere = {"https://third.com/", 0, 0};
+	expect_header_ctx(j, "https://chat.vendor.com/", &elsewhere, "");
+	expect_header(j, "https://chat.vendor.com/", "");
+	bsim_jar_free(j);
+}
+
+Test(jar, x1_chromium_allows_third_party_none_secure)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	const char *h = "t=1; SameSite=None; Secure";
+	bsim_jar_set_cookie(j, "https://chat.vendor.com/", h, strlen(h), &cross_frame);
+	expect_header(j, "https://chat.vendor.com/", "t=1");
+	bsim_jar_free(j);
+}
+
+/* ---- API contract ---- */
+
+Test(jar, bad_url_is_an_error_with_a_message)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	cr_assert_eq(bsim_jar_set_cookie(j, "ftp://shop.com/", "a=1", 3, NULL), BSIM_EINVAL);
+	cr_assert(strstr(bsim_error_last()->message, "ftp"), "%s", bsim_error_last()->message);
+	bsim_jar_free(j);
+}
+
+Test(jar, refusals_are_not_errors_and_count_adds_up)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://a.com/", "ok=1");
+	set(j, "https://a.com/", "bad=1; Domain=b.com");
+	cr_assert_eq(rec.stored + rec.refused, 2);
+	cr_assert_eq(bsim_jar_count(j), (size_t)rec.stored);
+	bsim_jar_free(j);
+}
+
+Test(jar, foreach_is_in_creation_order_and_hides_expired)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://b.com/", "first=1");
+	set(j, "https://a.com/", "second=1; Max-Age=10");
+	set(j, "https://c.com/", "third=1");
+	bsim_jar_set_time(j, T0 + 20 * SEC);
+	cr_assert_eq(find(j, "second").hits, 0);
+	found f1 = find(j, "first"), f3 = find(j, "third");
+	cr_assert_lt(f1.view.creation_seq, f3.view.creation_seq);
+	bsim_jar_free(j);
+}
+
+Test(engine, names_round_trip)
+{
+	bsim_engine e;
+	cr_assert_eq(bsim_engine_from_name(&e, "firefox"), 0);
+	cr_assert_eq(e, BSIM_ENGINE_FIREFOX);
+	cr_assert_str_eq(bsim_engine_name(BSIM_ENGINE_SAFARI), "safari");
+	cr_assert_eq(bsim_engine_from_name(&e, "netscape"), BSIM_EINVAL);
+}
+
+Test(reason, codes_are_unique_and_round_trip)
+{
+	for (int i = 0; i < BSIM_REASON_COUNT; i++) {
+		bsim_cookie_reason r;
+		const char *code = bsim_cookie_reason_code((bsim_cookie_reason)i);
+		cr_assert_eq(bsim_cookie_reason_from_code(&r, code), 0, "%s", code);
+		cr_assert_eq(r, (bsim_cookie_reason)i, "code %s is not unique", code);
+	}
+}
+
+/* ---- engine rows added after the conformance runs ---- */
+
+Test(jar, p8_empty_domain_cancels_an_earlier_domain)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "http://www.shop.com/", "a=1; Domain=shop.com; Domain=");
+	cr_assert_eq(find(j, "a").view.host_only, 1);
+	expect_header(j, "http://store.shop.com/", "");
+	bsim_jar_free(j);
+}
+
+Test(jar, p1_newline_in_header_chromium_ends_it_firefox_splits_safari_voids)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "http://shop.com/", "a=1\nZYX");
+	expect_header(c, "http://shop.com/", "a=1");
+	script(c, "http://shop.com/", "b=1\nc");
+	expect_refused(BSIM_REASON_CONTROL_CHAR);
+	cr_assert(strstr(rec.last_message, "control character 0x0A"), "%s", rec.last_message);
+	bsim_jar_free(c);
+	bsim_jar *f = jar_for(BSIM_ENGINE_FIREFOX);
+	set(f, "http://shop.com/", "a=1\r\nb=2");
+	expect_header(f, "http://shop.com/", "a=1; b=2");
+	bsim_jar_free(f);
+	bsim_jar *s = jar_for(BSIM_ENGINE_SAFARI);
+	set(s, "http://shop.com/", "a=1\nb=2");
+	expect_refused(BSIM_REASON_CONTROL_CHAR);
+	bsim_jar_free(s);
+}
+
+Test(jar, t3_chromium_decodes_escaped_letters_in_the_request_path)
+{
+	bsim_jar *c = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(c, "http://shop.com/", "a=1; Path=/foo");
+	expect_header(c, "http://shop.com/f%6Fo/bar", "a=1");
+	expect_header(c, "http://shop.com/f%2Fo", "");
+	bsim_jar_free(c);
+	bsim_jar *f = jar_for(BSIM_ENGINE_FIREFOX);
+	set(f, "http://shop.com/", "a=1; Path=/foo");
+	expect_header(f, "http://shop.com/f%6Fo/bar", "");
+	bsim_jar_free(f);
+}

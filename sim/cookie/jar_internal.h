@@ -1,0 +1,117 @@
+/*
+ * jar_internal.h: the jar's data structures, shared by the files that make
+ * up the jar (jar.c: storage and retrieval; match.c: the matching rules;
+ * evict.c: limits; explain.c: events and their sentences).
+ *
+ * Cookies are grouped in buckets keyed by registrable domain (eTLD+1), or by
+ * the host where it has none (IP, localhost, single label), as Chromium's
+ * CookieMonster keys them (browser-rules.md D14). A cookie can only be seen
+ * from hosts under its own key, so a request looks at one bucket.
+ */
+#ifndef BSIM_COOKIE_JAR_INTERNAL_H
+#define BSIM_COOKIE_JAR_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bsim/cookie.h"
+#include "cookie/parse.h"
+#include "cookie/preset.h"
+#include "net/url.h"
+#include "util/buf.h"
+#include "util/strmap.h"
+
+/* Latest expiry bsim represents; a session cookie's expiry for ordering purposes. */
+#define COOKIE_TIME_MAX INT64_MAX
+
+/*
+ * One stored cookie. Its strings share one allocation, name\0value\0domain\0path\0,
+ * so a cookie costs two allocations whatever its attributes.
+ */
+typedef struct cookie {
+	char *strs;
+	char *partition_key;    /* site of the top-level document, or NULL */
+	bsim_time expires;      /* COOKIE_TIME_MAX when not persistent */
+	bsim_time creation;
+	bsim_time last_access;
+	uint64_t seq;           /* creation order; kept with the creation time on overwrite */
+	uint32_t name_len;
+	uint32_t value_len;
+	uint16_t domain_len;
+	uint32_t path_len;
+	unsigned host_only : 1;
+	unsigned secure : 1;
+	unsigned http_only : 1;
+	unsigned persistent : 1;
+	unsigned same_site : 2; /* bsim_samesite */
+	unsigned priority : 2;  /* bsim_priority */
+} cookie;
+
+static inline const char *cookie_name(const cookie *c) { return c->strs; }
+static inline const char *cookie_value(const cookie *c) { return c->strs + c->name_len + 1; }
+static inline const char *cookie_domain(const cookie *c)
+{
+	return c->strs + c->name_len + 1 + c->value_len + 1;
+}
+static inline const char *cookie_path(const cookie *c)
+{
+	return c->strs + c->name_len + 1 + c->value_len + 1 + c->domain_len + 1;
+}
+
+typedef struct bucket {
+	cookie **items;
+	uint32_t n;
+	uint32_t cap;
+} bucket;
+
+struct bsim_jar {
+	const cookie_preset *preset;
+	bsim_time now;
+	uint64_t next_seq;
+	size_t total;
+	bsim_time earliest_access; /* a lower bound on every cookie's last access (global purge) */
+	strmap buckets;            /* key -> bucket */
+	url_cache *urls;
+	bsim_cookie_observer observer;
+	void *observer_data;
+	buf msg;                   /* scratch for event sentences */
+	buf scratch;               /* scratch for keys and sites */
+	buf pathbuf;               /* a request path as the engine canonicalizes it */
+};
+
+/* --- match.c: RFC 6265bis §5.1.3, §5.1.4, §5.2 --- */
+bool cookie_domain_match(const char *host, size_t host_len, const char *domain, size_t domain_len);
+bool cookie_path_match(const char *req_path, size_t req_len, const char *cookie_path, size_t cookie_len);
+/* §5.1.4 default-path of a request path, written as (start, length) into path. */
+void cookie_default_path(const char *req_path, size_t *out_len);
+/* The bucket key of a URL's host: registrable domain, else the host. */
+void cookie_key_of(const url *u, const char **key, size_t *len);
+/* The request path the engine matches against: u->path, or a copy in jar->pathbuf (T3). */
+const char *cookie_request_path(bsim_jar *jar, const url *u);
+/* A secure context for cookies (S1): https/wss, or loopback where the engine trusts it. */
+bool cookie_secure_context(const cookie_preset *p, const url *u);
+/* "https://shop.com": the site a partition key names. Written into b. */
+int cookie_site_of(buf *b, const cookie_preset *p, const url *u);
+
+/* --- evict.c: per-domain and global limits (browser-rules.md §5) --- */
+/* Chromium: after an insert into b (key). Firefox: before adding newcomer; returns false to drop it. */
+bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer);
+void evict_after_add(bsim_jar *jar, bucket *b);
+/* Remove b->items[i] (swap with the last), reporting it. Frees the cookie. */
+void jar_remove_at(bsim_jar *jar, bucket *b, uint32_t i, bsim_cookie_event_kind kind,
+		   bsim_cookie_reason reason);
+void cookie_free(cookie *c);
+bool cookie_is_expired(const bsim_jar *jar, const cookie *c);
+
+/* --- explain.c: events --- */
+void cookie_view_of(bsim_cookie_view *v, const cookie *c);
+/* What a refused cookie would have been, from the parse. */
+void cookie_view_of_parsed(bsim_cookie_view *v, const parsed_cookie *pc, buf *scratch);
+void explain_refused(bsim_jar *jar, const url *u, const parsed_cookie *pc, bsim_cookie_reason reason,
+		     const char *detail);
+void explain_removed(bsim_jar *jar, const cookie *c, bsim_cookie_event_kind kind,
+		     bsim_cookie_reason reason, const char *detail);
+void explain_stored(bsim_jar *jar, const url *u, const cookie *c, bsim_cookie_event_kind kind);
+void explain_deleted_by_expired(bsim_jar *jar, const url *u, const parsed_cookie *pc, bool removed);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * preset.h: engine presets. Every place where Chromium, Firefox and Safari
+ * handle cookies differently is one field here, filled from a table in
+ * preset.c that names the source of each value. The parser and the jar read
+ * these fields and never test which engine they run.
+ */
+#ifndef BSIM_COOKIE_PRESET_H
+#define BSIM_COOKIE_PRESET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bsim/cookie.h"
+#include "cookie/date.h"
+
+typedef enum file_cookie_policy {
+	FILE_COOKIES_NONE = 0,     /* file: pages have no cookies (F1 chromium, safari) */
+	FILE_COOKIES_SHARED_HOST   /* all file: pages share one empty host (F1 firefox) */
+} file_cookie_policy;
+
+typedef enum eviction_policy {
+	EVICT_NONE = 0,            /* no per-domain limit known (L2 safari) */
+	EVICT_CHROMIUM_PRIORITY,   /* purge to a floor by priority rounds, LRU within (L2 chromium) */
+	EVICT_FIREFOX_NONSECURE_LRU /* evict LRU non-secure first; may drop the newcomer (L2 firefox) */
+} eviction_policy;
+
+typedef enum third_party_policy {
+	THIRD_PARTY_ALLOW = 0,     /* X1 chromium: allowed (SameSite=None; Secure still needed) */
+	THIRD_PARTY_PARTITION,     /* X1 firefox: Total Cookie Protection, keyed by top-level site */
+	THIRD_PARTY_BLOCK          /* X1 safari: blocked; Partitioned cookies allowed */
+} third_party_policy;
+
+typedef enum header_newline_policy {
+	NEWLINE_VOIDS = 0,        /* a CR or LF is a control character: the cookie is ignored (RFC 6265bis §5.6 step 1) */
+	NEWLINE_ENDS_HEADER,      /* the HTTP layer ends the header line at the first CR or LF (chromium) */
+	NEWLINE_SPLITS            /* each line is a cookie of its own (firefox) */
+} header_newline_policy;
+
+typedef struct cookie_preset {
+	bsim_engine engine;
+	const char *name;
+
+	/* Parsing (browser-rules.md §1) */
+	bool htab_inside_rejects;        /* P1: HTAB inside a name or value rejects the cookie */
+	bool nameless_is_name;           /* §14: a pair without '=' is a name with an empty value */
+	bool max_age_any_dash_expires;   /* P9: any Max-Age starting with '-' expires the cookie */
+	header_newline_policy header_newlines; /* P1: CR/LF inside one Set-Cookie header value */
+	bool empty_domain_resets;        /* P8: a later empty Domain= cancels an earlier Domain */
+	cookie_date_syntax date_syntax;  /* P10 */
+	int64_t max_lifetime_s;          /* P12: expiry cap in seconds from now; 0 = none */
+
+	/* URLs */
+	bool path_decodes_unreserved;    /* T3: %-escaped letters, digits and -._~ in a request path are decoded */
+
+	/* Domains (§2) */
+	bool non_ascii_domain_converted; /* D12: IDNA-convert a non-ASCII Domain instead of refusing */
+	bool localhost_domain_refused;   /* D7: Domain=localhost refused even on localhost */
+
+	/* Secure, SameSite, prefixes (§4) */
+	bool loopback_is_secure;         /* S1: http://localhost and 127/8 count as secure */
+	bool default_samesite_lax;       /* S6: unspecified SameSite is enforced as Lax */
+	int64_t lax_allow_unsafe_ms;     /* S6: Lax+POST window for unspecified cookies; 0 = none */
+	bool schemeful_same_site;        /* S8: http and https of one site are cross-site */
+	bool host_prefix_needs_path_attr;/* S11: __Host- needs an explicit Path=/ attribute */
+	bool http_prefixes;              /* S12: __Http- and __Host-Http- are enforced */
+	bool partitioned_needs_secure;   /* S13 */
+	bool chips;                      /* S13: the Partitioned attribute partitions a first-party cookie */
+
+	/* Schemes (§7) */
+	file_cookie_policy file_cookies; /* F1 */
+
+	/* Limits and eviction (§5) */
+	eviction_policy eviction;        /* L2 */
+	int domain_max;                  /* L2: cookies per registrable domain before a purge */
+	int domain_purge_to;             /* L2: how many remain after a purge */
+	int global_max;                  /* L3: total before a global purge; 0 = none */
+	int global_purge_to;             /* L3 */
+	int64_t global_safe_age_ms;      /* L3: only cookies idle this long are purged globally */
+	int64_t access_update_ms;        /* L4: last-access is refreshed at most this often */
+	bool keep_creation_if_value_changed; /* R3: overwrite keeps creation time even when the value changes */
+
+	/* Third-party contexts (§9) */
+	third_party_policy third_party;  /* X1 */
+} cookie_preset;
+
+const cookie_preset *cookie_preset_get(bsim_engine engine);
+
+#endif
