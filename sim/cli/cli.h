@@ -1,0 +1,28 @@
+/*
+ * cli.h: what main.c and the subcommand files share: the exit codes every
+ * bsim command uses and the entry point of each subcommand. A subcommand
+ * parses its own options, wires the library together and returns an exit
+ * code; it never calls exit() so that its resources are always released.
+ */
+#ifndef BSIM_CLI_H
+#define BSIM_CLI_H
+
+#include <stdio.h>
+
+/*
+ * Exit codes (DESIGN.md, CLI conventions). Never 77 or 99: meson reads
+ * those as "skipped" and "hard error".
+ */
+enum {
+	CLI_EXIT_OK = 0,       /* everything ran and passed */
+	CLI_EXIT_FAILED = 1,   /* ran, but some check failed */
+	CLI_EXIT_USAGE = 2,    /* bad options or bad input: nothing was run */
+	CLI_EXIT_INTERNAL = 3  /* bsim itself failed (memory, an unexpected library error) */
+};
+
+/* `bsim cookie`: argv[0] is "cookie". */
+int cmd_cookie(int argc, char **argv);
+/* The help text of `bsim cookie`, written to f. */
+void cmd_cookie_help(FILE *f);
+
+#endif
