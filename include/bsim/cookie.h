@@ -192,6 +192,21 @@ int bsim_jar_script_get(char **out, bsim_jar *jar, const char *url, const bsim_c
 /* The browser closed: session cookies go (reported as BSIM_COOKIE_SESSION_ENDED). */
 void bsim_jar_end_session(bsim_jar *jar);
 
+/*
+ * Put a cookie into the jar exactly as described, as a profile load or an
+ * import does: no storage rule runs, only the invariants every stored cookie
+ * keeps (name + value within 4096 bytes, no control characters, a canonical
+ * lowercase domain, a path starting with '/'). It replaces a cookie with the
+ * same name, domain, host-only flag, path and partition. creation,
+ * last_access and expires are taken from the view; creation_seq is ignored:
+ * restore cookies in creation order to keep their order. BSIM_EINVAL, with
+ * the reason, for a cookie no browser could hold.
+ */
+int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *cookie);
+
+/* Remove every cookie, reporting nothing (a profile load starts from this). */
+void bsim_jar_clear(bsim_jar *jar);
+
 /* Number of cookies held (expired ones not yet swept count until the next look). */
 size_t bsim_jar_count(const bsim_jar *jar);
 

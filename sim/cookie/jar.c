@@ -60,7 +60,6 @@ void bsim_jar_free(bsim_jar *jar)
 	url_cache_free(jar->urls);
 	buf_free(&jar->msg);
 	buf_free(&jar->scratch);
-	buf_free(&jar->pathbuf);
 	free(jar);
 }
 
@@ -838,4 +837,115 @@ int bsim_jar_foreach(const bsim_jar *jar, bsim_cookie_visit fn, void *userdata)
 	}
 	free(col.all);
 	return rc;
+}
+
+static void clear_bucket(const char *key, void *value, void *ud)
+{
+	(void)key;
+	(void)ud;
+	bucket *b = value;
+	for (uint32_t i = 0; i < b->n; i++)
+		cookie_free(b->items[i]);
+	b->n = 0;
+}
+
+void bsim_jar_clear(bsim_jar *jar)
+{
+	strmap_foreach(&jar->buckets, clear_bucket, NULL);
+	jar->total = 0;
+	jar->earliest_access = INT64_MAX;
+}
+
+static bool has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7F)
+			return true;
+	return false;
+}
+
+int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
+{
+	if (!v || !v->name || !v->value || !v->domain || !v->path)
+		return error_set(BSIM_EINVAL, "cookie to restore lacks a name, value, domain or path");
+	size_t nl = strlen(v->name), vl = strlen(v->value), dl = strlen(v->domain), pl = strlen(v->path);
+	const char *label = nl ? v->name : "(nameless)";
+	/* The invariants the storage model guarantees (§5.7 steps 2-4). */
+	if (nl + vl > COOKIE_MAX_NAME_VALUE)
+		return error_set(BSIM_EINVAL, "cookie %.80s: name and value are %zu bytes, over the limit of %d",
+				 label, nl + vl, COOKIE_MAX_NAME_VALUE);
+	if (nl + vl == 0)
+		return error_set(BSIM_EINVAL, "cookie has neither a name nor a value");
+	if (has_ctl(v->name) || has_ctl(v->value) || has_ctl(v->path))
+		return error_set(BSIM_EINVAL, "cookie %.80s contains a control character", label);
+	if (pl == 0 || v->path[0] != '/')
+		return error_set(BSIM_EINVAL, "cookie %.80s: path \"%.80s\" does not start with '/'", label, v->path);
+	if (dl > HOST_NAME_MAX_LEN + 2)
+		return error_set(BSIM_EINVAL, "cookie %.80s: domain is longer than a host name can be", label);
+	char *canon = NULL;
+	if (dl) {
+		int rc = host_canonicalize(&canon, v->domain, dl);
+		if (rc < 0)
+			return error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not a host name: %s", label,
+					 v->domain, bsim_error_last()->message);
+		if (strcmp(canon, v->domain) != 0) {
+			error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not canonical (expected \"%s\")", label,
+				  v->domain, canon);
+			free(canon);
+			return BSIM_EINVAL;
+		}
+	}
+	parsed_cookie pc;
+	memset(&pc, 0, sizeof pc);
+	pc.name = v->name;
+	pc.name_len = nl;
+	pc.value = v->value;
+	pc.value_len = vl;
+	cookie *c = cookie_make(&pc, v->domain, dl, v->path, pl);
+	if (!c) {
+		free(canon);
+		return error_oom();
+	}
+	c->host_only = v->host_only != 0;
+	c->secure = v->secure != 0;
+	c->http_only = v->http_only != 0;
+	c->persistent = v->persistent != 0;
+	c->same_site = v->same_site & 3;
+	c->priority = v->priority > BSIM_PRIORITY_HIGH ? BSIM_PRIORITY_MEDIUM : v->priority;
+	c->expires = v->persistent ? v->expires : COOKIE_TIME_MAX;
+	c->creation = v->creation;
+	c->last_access = v->last_access;
+	if (v->partition_key && !(c->partition_key = strdup(v->partition_key))) {
+		cookie_free(c);
+		free(canon);
+		return error_oom();
+	}
+	/* The bucket is the registrable domain of the cookie's domain, as in storage. */
+	char key[HOST_NAME_MAX_LEN + 8];
+	const char *k = v->domain;
+	if (dl && psl_registrable_domain(v->domain, key, sizeof key))
+		k = key;
+	free(canon);
+	bucket *b = bucket_for(jar, k, strlen(k), true);
+	if (!b) {
+		cookie_free(c);
+		return error_oom();
+	}
+	for (uint32_t i = 0; i < b->n; i++) {
+		if (cookie_equivalent(b->items[i], c)) {
+			c->seq = jar->next_seq++;
+			cookie_free(b->items[i]);
+			b->items[i] = c;
+			return 0;
+		}
+	}
+	c->seq = jar->next_seq++;
+	if (bucket_push(b, c) < 0) {
+		cookie_free(c);
+		return BSIM_ENOMEM;
+	}
+	jar->total++;
+	if (c->last_access < jar->earliest_access)
+		jar->earliest_access = c->last_access;
+	return 0;
 }

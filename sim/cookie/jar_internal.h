@@ -76,7 +76,6 @@ struct bsim_jar {
 	void *observer_data;
 	buf msg;                   /* scratch for event sentences */
 	buf scratch;               /* scratch for keys and sites */
-	buf pathbuf;               /* a request path as the engine canonicalizes it */
 };
 
 /* --- match.c: RFC 6265bis §5.1.3, §5.1.4, §5.2 --- */
@@ -86,8 +85,8 @@ bool cookie_path_match(const char *req_path, size_t req_len, const char *cookie_
 void cookie_default_path(const char *req_path, size_t *out_len);
 /* The bucket key of a URL's host: registrable domain, else the host. */
 void cookie_key_of(const url *u, const char **key, size_t *len);
-/* The request path the engine matches against: u->path, or a copy in jar->pathbuf (T3). */
-const char *cookie_request_path(bsim_jar *jar, const url *u);
+/* The request path the engine matches against (T3). */
+const char *cookie_request_path(const bsim_jar *jar, const url *u);
 /* A secure context for cookies (S1): https/wss, or loopback where the engine trusts it. */
 bool cookie_secure_context(const cookie_preset *p, const url *u);
 /* "https://shop.com": the site a partition key names. Written into b. */

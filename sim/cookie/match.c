@@ -50,42 +50,11 @@ void cookie_key_of(const url *u, const char **key, size_t *len)
 	*len = strlen(k);
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static bool is_unreserved(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-	       c == '.' || c == '_' || c == '~';
-}
-
-const char *cookie_request_path(bsim_jar *jar, const url *u)
+const char *cookie_request_path(const bsim_jar *jar, const url *u)
 {
 	/* T3: Chromium's URL canonicalizer turns "/f%6Fo" into "/foo" before
 	 * cookies see the path; other engines keep the escape. */
-	if (!jar->preset->path_decodes_unreserved || !strchr(u->path, '%'))
-		return u->path;
-	buf *b = &jar->pathbuf;
-	buf_clear(b);
-	for (const char *s = u->path; *s; s++) {
-		int hi, lo;
-		if (s[0] == '%' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0 &&
-		    is_unreserved(hi * 16 + lo)) {
-			buf_putc(b, (char)(hi * 16 + lo));
-			s += 2;
-		} else {
-			buf_putc(b, *s);
-		}
-	}
-	return buf_status(b) < 0 ? u->path : buf_cstr(b);
+	return jar->preset->path_decodes_unreserved ? u->path_unreserved : u->path;
 }
 
 bool cookie_secure_context(const cookie_preset *p, const url *u)
