@@ -10,7 +10,8 @@
  * tests/conformance/expectations/dates-chromium.txt, one line
  * "id<TAB>reason", the reason saying what Chromium's parser does instead.
  * The test fails on an unlisted difference, on a listed case that agrees
- * (a stale entry hides a changed behaviour) and on an entry naming no case.
+ * (a stale entry hides a changed behaviour) and on an entry naming no case;
+ * expectations.c reads the file and counts.
  * Each run logs its count, e.g. "dates chromium: 55/56 pass, 1 listed".
  */
 #include <criterion/criterion.h>
@@ -21,74 +22,15 @@
 #include <string.h>
 
 #include "cookie/date.h"
+#include "expectations.h"
 #include "support.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
 
 #define CASES_PATH "conformance/http-state/dates/cases.json"
-#define CHROMIUM_EXPECTATIONS "tests/conformance/expectations/dates-chromium.txt"
 
 /* IMF-fixdate is 29 bytes; timefmt asks for 32. */
 #define IMF_LEN 32
-
-typedef struct listed_case {
-	char *id;
-	char *reason;
-	int line;
-	bool seen;
-} listed_case;
-
-typedef struct listing {
-	const char *path;
-	listed_case *items;
-	size_t count;
-} listing;
-
-/* Reads "id<TAB>reason" lines; blank lines and lines starting with '#' are comments. An absent file lists nothing. */
-static void listing_load(listing *l, const char *path)
-{
-	memset(l, 0, sizeof *l);
-	l->path = path;
-	char *text = NULL;
-	if (support_read_file(support_source_path(path), &text, NULL) != 0)
-		return;
-	int line = 0;
-	for (char *s = text, *next; s && *s; s = next) {
-		line++;
-		next = strchr(s, '\n');
-		if (next)
-			*next++ = '\0';
-		if (*s == '\0' || *s == '#')
-			continue;
-		char *tab = strchr(s, '\t');
-		cr_assert(tab && tab > s && tab[1] != '\0', "%s:%d: expected \"id<TAB>reason\"", path, line);
-		*tab = '\0';
-		for (size_t i = 0; i < l->count; i++)
-			cr_assert(strcmp(l->items[i].id, s) != 0, "%s:%d: %s is listed twice", path, line, s);
-		listed_case *grown = realloc(l->items, (l->count + 1) * sizeof *l->items);
-		cr_assert_not_null(grown);
-		l->items = grown;
-		l->items[l->count++] = (listed_case){strdup(s), strdup(tab + 1), line, false};
-	}
-	free(text);
-}
-
-static listed_case *listing_find(listing *l, const char *id)
-{
-	for (size_t i = 0; i < l->count; i++)
-		if (strcmp(l->items[i].id, id) == 0)
-			return &l->items[i];
-	return NULL;
-}
-
-static void listing_free(listing *l)
-{
-	for (size_t i = 0; i < l->count; i++) {
-		free(l->items[i].id);
-		free(l->items[i].reason);
-	}
-	free(l->items);
-}
 
 /* The cases array, or a skip when the shared data is not there. Caller frees the root with json_decref. */
 static json_t *load_cases(json_t **root)
@@ -109,8 +51,12 @@ static json_t *load_cases(json_t **root)
 	return cases;
 }
 
-/* s[0..len) in quotes, bytes outside printable ASCII escaped. */
-static void put_quoted(buf *b, const char *s, size_t len)
+/*
+ * s[0..len) in quotes, bytes outside printable ASCII escaped. Unlike
+ * put_quoted (expectations.h) it escapes bytes above 0x7E too (\xHH): the
+ * date parser reads bytes, so the report shows bytes, not characters.
+ */
+static void put_quoted_bytes(buf *b, const char *s, size_t len)
 {
 	buf_putc(b, '"');
 	for (size_t i = 0; i < len; i++) {
@@ -159,7 +105,7 @@ static bool run_case(const date_case *c, cookie_date_syntax syntax, char got[IMF
 static void describe(buf *b, const date_case *c, const char *got)
 {
 	buf_printf(b, "  %s: input ", c->id);
-	put_quoted(b, c->input, c->len);
+	put_quoted_bytes(b, c->input, c->len);
 	buf_printf(b, "\n    expected %s\n    got      %s\n", c->expected ? c->expected : "null", got);
 }
 
@@ -189,46 +135,32 @@ Test(conformance_dates, chromium_differs_only_where_listed)
 {
 	json_t *root = NULL;
 	json_t *cases = load_cases(&root);
-	listing listed;
-	listing_load(&listed, CHROMIUM_EXPECTATIONS);
-	buf problems = BUF_INIT;
-	size_t total = json_array_size(cases), passed = 0, listed_failures = 0, unexpected = 0;
+	tally t;
+	tally_begin(&t, "dates", "chromium");
+	size_t total = json_array_size(cases);
 	for (size_t i = 0; i < total; i++) {
 		date_case c;
 		char got[IMF_LEN];
 		read_case(json_array_get(cases, i), i, &c);
 		bool pass = run_case(&c, COOKIE_DATE_CHROMIUM, got);
-		listed_case *l = listing_find(&listed, c.id);
-		if (pass)
-			passed++;
-		if (l) {
-			l->seen = true;
-			if (!pass)
-				listed_failures++;
-		}
-		if (pass && l) {
-			unexpected++;
-			buf_printf(&problems,
+		listed_case *l;
+		if (!tally_count(&t, c.id, pass, &l))
+			continue;
+		/* Not tally_judge: a date result is a date or null, shown bare; describe shows the input's bytes. */
+		if (pass) {
+			buf_printf(&t.problems,
 				   "  %s agrees with the suite but is listed in %s:%d (%s): remove the entry\n", c.id,
-				   listed.path, l->line, l->reason);
-		} else if (!pass && !l) {
-			unexpected++;
-			describe(&problems, &c, got);
-			buf_printf(&problems, "    (not listed in %s)\n", listed.path);
+				   t.listed.path, l->line, l->reason);
+		} else {
+			describe(&t.problems, &c, got);
+			buf_printf(&t.problems, "    (not listed in %s)\n", t.listed.path);
 		}
 	}
-	for (size_t i = 0; i < listed.count; i++) {
-		if (!listed.items[i].seen) {
-			unexpected++;
-			buf_printf(&problems, "  %s is listed in %s:%d but is not a case of the suite\n",
-				   listed.items[i].id, listed.path, listed.items[i].line);
-		}
-	}
-	fprintf(stderr, "conformance: dates chromium: %zu/%zu pass, %zu listed\n", passed, total, listed_failures);
-	cr_log_info("dates chromium: %zu/%zu pass, %zu listed", passed, total, listed_failures);
-	cr_expect_eq(unexpected, 0, "dates chromium: %zu/%zu pass, %zu listed; %zu unexpected:\n%s", passed, total,
-		     listed_failures, unexpected, buf_cstr(&problems));
-	buf_free(&problems);
-	listing_free(&listed);
+	tally_check_entries(&t);
+	/* The differences go in the failure message, so the count line is never marked. */
+	char summary[256];
+	tally_summary(&t, summary, sizeof summary, false);
+	cr_expect_eq(t.unexpected, 0, "%s; %d unexpected:\n%s", summary, t.unexpected, buf_cstr(&t.problems));
+	tally_free(&t);
 	json_decref(root);
 }
