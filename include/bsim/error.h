@@ -20,7 +20,11 @@ enum {
 	BSIM_EINVAL = -3,    /* bad input (URL, header, file); the message says where */
 	BSIM_ENOTFOUND = -4, /* an expected miss the caller may branch on */
 	BSIM_ELIMIT = -5,    /* a named resource limit was hit; the message names it */
-	BSIM_EIO = -6        /* a file or system call failed */
+	BSIM_EIO = -6,       /* a file or system call failed */
+	BSIM_EQUOTA = -7,    /* a Web Storage write over the engine's quota (QuotaExceededError) */
+	BSIM_ESECURITY = -8, /* the page may not do that (SecurityError, e.g. storage on an opaque origin) */
+	BSIM_ECORRUPT = -9,  /* a profile or import file that is corrupt, foreign or from a newer version */
+	BSIM_ERESOLVE = -10  /* a host name the hosts file does not resolve */
 };
 
 typedef struct bsim_error {

@@ -1,0 +1,204 @@
+/*
+ * browser.h: the simulated browser. One engine preset, one virtual clock,
+ * one seeded random generator, one cookie jar, one hosts file, and tabs
+ * whose pages a script can observe through exactly what a page script sees:
+ * document.cookie, localStorage, sessionStorage, and storage and focus
+ * events. Every state change is appended to the browser's trace with the
+ * virtual time, so a failing scenario can say why.
+ *
+ * Tabs are named by small integer ids that stay unique for the browser's
+ * lifetime (a closed tab's id is never reused).
+ */
+#ifndef BSIM_BROWSER_H
+#define BSIM_BROWSER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bsim/cookie.h"
+#include "bsim/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bsim_browser bsim_browser;
+
+/* 2015-01-01T00:00:00Z: the default start of the virtual clock (inside the window the public cookie suites assume). */
+#define BSIM_DEFAULT_START_TIME ((bsim_time)1420070400000)
+
+typedef struct bsim_browser_options {
+	unsigned version;        /* BSIM_BROWSER_OPTIONS_VERSION */
+	bsim_engine engine;
+	uint64_t seed;           /* seeds GUIDs and ids; printed with every failure */
+	bsim_time start_time;    /* the virtual clock's start */
+	int session_restore;     /* 1: "continue where you left off" (C3): session cookies, tabs and their sessionStorage survive a restart */
+	int open_resolution;     /* 1: every host name resolves (no hosts file needed) */
+	const char *profile_path;/* when set, close saves the persistent state there and start loads it (SQLite) */
+} bsim_browser_options;
+
+#define BSIM_BROWSER_OPTIONS_VERSION 1
+#define BSIM_BROWSER_OPTIONS_INIT                                                                   \
+	{BSIM_BROWSER_OPTIONS_VERSION, BSIM_ENGINE_CHROMIUM, 1, BSIM_DEFAULT_START_TIME, 0, 0, NULL}
+
+/* A new running browser with no tab. Free with bsim_browser_free. */
+int bsim_browser_new(bsim_browser **out, const bsim_browser_options *opts);
+void bsim_browser_free(bsim_browser *b);
+
+bsim_engine bsim_browser_engine(const bsim_browser *b);
+/* The jar, borrowed. Scenarios inspect it; pages reach it only through the script view. */
+bsim_jar *bsim_browser_jar(bsim_browser *b);
+
+/* ---- time and randomness ---- */
+
+bsim_time bsim_browser_now(const bsim_browser *b);
+/* Advance the virtual clock by ms >= 0 (the `wait` step). */
+int bsim_browser_wait(bsim_browser *b, bsim_time ms);
+/* The next value of the seeded generator (splitmix64). */
+uint64_t bsim_browser_random(bsim_browser *b);
+/* A random (version 4) GUID from the seeded generator, lowercase, into out[37]. */
+void bsim_browser_guid(bsim_browser *b, char out[37]);
+
+/* ---- hosts ---- */
+
+/*
+ * Add /etc/hosts-style lines ("127.0.0.1 www.shop.com store.shop.com",
+ * '#' comments). `source` names the text in errors (a file name, or
+ * "scenario"). BSIM_EINVAL with SOURCE:LINE in the message for a bad line.
+ */
+int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source);
+int bsim_browser_load_hosts_file(bsim_browser *b, const char *path);
+/* 0 when url's host resolves (hosts file, localhost, IP literal, open resolution, or a file: URL); BSIM_ERESOLVE otherwise. */
+int bsim_browser_resolve(bsim_browser *b, const char *url);
+
+/* ---- tabs and pages ---- */
+
+/* A Set-Cookie header list for a navigation's response. */
+typedef struct bsim_response {
+	const char *const *set_cookie; /* header values */
+	size_t set_cookie_count;
+} bsim_response;
+
+/*
+ * Open a tab on url (NULL: about:blank) and focus it. Opening a tab on a
+ * closed browser starts it again (as a user would). *out gets the tab id.
+ */
+int bsim_tab_open(int *out, bsim_browser *b, const char *url, const bsim_response *resp);
+/*
+ * window.open from tab `opener`: the new tab starts with a copy of the
+ * opener's sessionStorage unless noopener (W5).
+ */
+int bsim_tab_open_from(int *out, bsim_browser *b, int opener, const char *url, int noopener);
+/* Top-level navigation; the response's Set-Cookie headers go through the jar first. */
+int bsim_tab_navigate(bsim_browser *b, int tab, const char *url, const bsim_response *resp);
+int bsim_tab_reload(bsim_browser *b, int tab);
+/* History back; BSIM_ENOTFOUND when there is nothing to go back to. */
+int bsim_tab_back(bsim_browser *b, int tab);
+/* Focus a tab: exactly one focused tab; blur then focus events. */
+int bsim_tab_focus(bsim_browser *b, int tab);
+int bsim_tab_close(bsim_browser *b, int tab);
+
+/* The current URL of a tab ("about:blank" for a blank one), or NULL for no such tab. Borrowed. */
+const char *bsim_tab_url(const bsim_browser *b, int tab);
+/* The focused tab's id, or -1. */
+int bsim_browser_focused_tab(const bsim_browser *b);
+/* Open tabs, in opening order. */
+size_t bsim_browser_tab_count(const bsim_browser *b);
+int bsim_browser_tab_at(const bsim_browser *b, size_t index);
+
+/* ---- the script view: what a page script on the tab sees ---- */
+
+/* document.cookie. *out allocated; the caller frees it. */
+int bsim_script_cookie_get(char **out, bsim_browser *b, int tab);
+/* document.cookie = s. A refusal is silent to the page (it is in the trace). */
+int bsim_script_cookie_set(bsim_browser *b, int tab, const char *s);
+
+typedef enum bsim_storage_kind {
+	BSIM_STORAGE_LOCAL = 0,
+	BSIM_STORAGE_SESSION = 1
+} bsim_storage_kind;
+
+/* getItem: *out allocated, or NULL when the key is absent. */
+int bsim_storage_get(char **out, bsim_browser *b, int tab, bsim_storage_kind kind, const char *key);
+/* setItem: BSIM_EQUOTA when over the engine's quota (the old value stays). */
+int bsim_storage_set(bsim_browser *b, int tab, bsim_storage_kind kind, const char *key, const char *value);
+int bsim_storage_remove(bsim_browser *b, int tab, bsim_storage_kind kind, const char *key);
+int bsim_storage_clear(bsim_browser *b, int tab, bsim_storage_kind kind);
+int bsim_storage_length(size_t *out, bsim_browser *b, int tab, bsim_storage_kind kind);
+/* key(n): *out allocated, or NULL past the end. */
+int bsim_storage_key(char **out, bsim_browser *b, int tab, bsim_storage_kind kind, size_t n);
+
+/* ---- events a page may listen to ---- */
+
+typedef struct bsim_storage_event {
+	int tab;                 /* the tab receiving it */
+	bsim_storage_kind kind;
+	const char *key;         /* NULL for clear() */
+	const char *old_value;   /* NULL when absent */
+	const char *new_value;   /* NULL for removeItem and clear() */
+	const char *url;         /* the writer's page */
+	bsim_time at;
+} bsim_storage_event;
+
+typedef void (*bsim_storage_listener)(const bsim_storage_event *ev, void *userdata);
+/* Register a `storage` listener on a tab (called in registration order). */
+int bsim_tab_on_storage(bsim_browser *b, int tab, bsim_storage_listener fn, void *userdata);
+
+typedef void (*bsim_focus_listener)(bsim_browser *b, int tab, int focused, void *userdata);
+/* Register a focus/blur listener on a tab. */
+int bsim_tab_on_focus(bsim_browser *b, int tab, bsim_focus_listener fn, void *userdata);
+
+/* ---- session lifetime ---- */
+
+/*
+ * close-browser: every tab closes; session cookies and sessionStorage go,
+ * persistent cookies and localStorage stay (C1-C4). With session_restore
+ * the session is kept for the next start.
+ */
+int bsim_browser_close(bsim_browser *b);
+/* Close (if running) and start a new session on the same profile. */
+int bsim_browser_restart(bsim_browser *b);
+/* 1 while the browser runs. */
+int bsim_browser_running(const bsim_browser *b);
+
+/* ---- profiles and interchange ---- */
+
+/* Save the persistent state (cookies with every attribute, localStorage) to an SQLite profile, atomically. */
+int bsim_browser_save_profile(bsim_browser *b, const char *path);
+/* Replace the persistent state with a profile's. BSIM_ECORRUPT for a corrupt, foreign or newer profile (left unchanged). */
+int bsim_browser_load_profile(bsim_browser *b, const char *path);
+
+/* localStorage by origin ("https://www.shop.com:443"), outside any page: for imports and exports. */
+int bsim_browser_local_set(bsim_browser *b, const char *origin, const char *key, const char *value);
+typedef int (*bsim_local_visit)(const char *origin, const char *key, const char *value, void *userdata);
+/* Every localStorage item, origins in sorted order, keys in the engine's key() order. */
+int bsim_browser_local_foreach(bsim_browser *b, bsim_local_visit fn, void *userdata);
+
+/* ---- the trace ---- */
+
+typedef enum bsim_trace_kind {
+	BSIM_TRACE_COOKIE = 0,   /* stored, replaced, refused, evicted, expired, session-ended, deleted */
+	BSIM_TRACE_STORAGE,      /* set, removed, cleared, refused (quota) */
+	BSIM_TRACE_EVENT,        /* a storage/focus event delivered to a tab */
+	BSIM_TRACE_TAB,          /* opened, closed, focused */
+	BSIM_TRACE_NAVIGATION,   /* navigated, reloaded, back, failed to resolve */
+	BSIM_TRACE_SESSION       /* browser closed, started, restarted, profile saved/loaded */
+} bsim_trace_kind;
+
+typedef struct bsim_trace_entry {
+	bsim_time at;
+	bsim_trace_kind kind;
+	int tab;                 /* -1 when no tab is concerned */
+	const char *code;        /* stable, e.g. "cookie-refused:public-suffix", "storage-set", "tab-opened" */
+	const char *message;     /* one sentence for people */
+	const char *subject;     /* the cookie name or storage key concerned, or NULL */
+} bsim_trace_entry;
+
+size_t bsim_browser_trace_count(const bsim_browser *b);
+/* Borrowed; valid for the browser's lifetime. */
+const bsim_trace_entry *bsim_browser_trace_at(const bsim_browser *b, size_t index);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,495 @@
+/*
+ * browser.c: the simulated browser's lifetime and the state every tab
+ * shares: the virtual clock, the seeded random generator, the hosts file,
+ * the cookie jar, localStorage, the trace, and what closing and restarting
+ * the browser keep (browser-rules.md §8: session cookies and
+ * sessionStorage end with the session unless the browser restores it).
+ * Tabs live in tab.c, the script view in script.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "browser/browser_internal.h"
+#include "browser/profile.h"
+#include "net/host.h"
+#include "util/error.h"
+
+/* Longest hosts-file line read; /etc/hosts lines are short, and this bounds hostile input. */
+#define HOSTS_LINE_MAX 4096
+/* Largest hosts file read (bytes): far beyond any real one. */
+#define HOSTS_FILE_MAX (1024 * 1024)
+
+/* ---- trace ---- */
+
+void trace_add(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code, const char *subject,
+	       const char *fmt, ...)
+{
+	trace_log *t = &b->trace;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		bsim_trace_entry *e = realloc(t->entries, cap * sizeof *e);
+		if (!e)
+			return; /* the trace is a record; losing an entry under OOM must not fail the step */
+		t->entries = e;
+		t->cap = cap;
+	}
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	bsim_trace_entry *e = &t->entries[t->n];
+	e->at = bsim_jar_time(b->jar);
+	e->kind = kind;
+	e->tab = tab;
+	e->code = strdup(code);
+	e->message = strdup(msg);
+	e->subject = subject ? strdup(subject) : NULL;
+	if (!e->code || !e->message) {
+		free((char *)e->code);
+		free((char *)e->message);
+		free((char *)e->subject);
+		return;
+	}
+	t->n++;
+}
+
+size_t bsim_browser_trace_count(const bsim_browser *b)
+{
+	return b->trace.n;
+}
+
+const bsim_trace_entry *bsim_browser_trace_at(const bsim_browser *b, size_t index)
+{
+	return index < b->trace.n ? &b->trace.entries[index] : NULL;
+}
+
+static const char *cookie_event_code(bsim_cookie_event_kind kind)
+{
+	switch (kind) {
+	case BSIM_COOKIE_STORED: return "cookie-stored";
+	case BSIM_COOKIE_REPLACED: return "cookie-replaced";
+	case BSIM_COOKIE_DELETED: return "cookie-deleted";
+	case BSIM_COOKIE_REFUSED: return "cookie-refused";
+	case BSIM_COOKIE_EVICTED: return "cookie-evicted";
+	case BSIM_COOKIE_EXPIRED: return "cookie-expired";
+	case BSIM_COOKIE_SESSION_ENDED: return "cookie-session-ended";
+	}
+	return "cookie";
+}
+
+/* Every jar event becomes a trace entry; refusals and evictions carry their reason code. */
+static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
+{
+	bsim_browser *b = ud;
+	char code[96];
+	if (ev->kind == BSIM_COOKIE_REFUSED || ev->kind == BSIM_COOKIE_EVICTED)
+		snprintf(code, sizeof code, "%s:%s", cookie_event_code(ev->kind), bsim_cookie_reason_code(ev->reason));
+	else
+		snprintf(code, sizeof code, "%s", cookie_event_code(ev->kind));
+	trace_add(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, "%s",
+		  ev->message);
+}
+
+/* ---- lifetime ---- */
+
+int bsim_browser_new(bsim_browser **out, const bsim_browser_options *opts)
+{
+	bsim_browser_options defaults = BSIM_BROWSER_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != BSIM_BROWSER_OPTIONS_VERSION)
+		return error_set(BSIM_EINVAL, "browser options version %u; this build knows %d", opts->version,
+				 BSIM_BROWSER_OPTIONS_VERSION);
+	bsim_browser *b = calloc(1, sizeof *b);
+	if (!b)
+		return error_oom();
+	b->opts = *opts;
+	b->focused = -1;
+	b->acting_tab = -1;
+	b->next_tab_id = 1;
+	b->rng = opts->seed;
+	int rc;
+	if (opts->profile_path && !(b->profile_path = strdup(opts->profile_path))) {
+		rc = error_oom();
+		goto fail;
+	}
+	b->opts.profile_path = b->profile_path;
+	if ((rc = bsim_jar_new(&b->jar, opts->engine)) < 0)
+		goto fail;
+	bsim_jar_set_time(b->jar, opts->start_time);
+	bsim_jar_set_observer(b->jar, on_cookie_event, b);
+	if ((rc = storage_map_new(&b->local, opts->engine, STORAGE_LOCAL)) < 0)
+		goto fail;
+	if ((rc = browser_ensure_running(b)) < 0)
+		goto fail;
+	*out = b;
+	return 0;
+fail:
+	bsim_browser_free(b);
+	return rc;
+}
+
+static void free_host_value(const char *key, void *value, void *ud)
+{
+	(void)key;
+	(void)ud;
+	free(value);
+}
+
+void bsim_browser_free(bsim_browser *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n_tabs; i++)
+		tab_free(b->tabs[i]);
+	free(b->tabs);
+	for (size_t i = 0; i < b->n_restore; i++)
+		tab_free(b->restore[i]);
+	free(b->restore);
+	strmap_foreach(&b->hosts, free_host_value, NULL);
+	strmap_free(&b->hosts);
+	storage_map_free(b->local);
+	bsim_jar_free(b->jar);
+	for (size_t i = 0; i < b->trace.n; i++) {
+		free((char *)b->trace.entries[i].code);
+		free((char *)b->trace.entries[i].message);
+		free((char *)b->trace.entries[i].subject);
+	}
+	free(b->trace.entries);
+	buf_free(&b->scratch);
+	free(b->profile_path);
+	free(b);
+}
+
+bsim_engine bsim_browser_engine(const bsim_browser *b)
+{
+	return b->opts.engine;
+}
+
+bsim_jar *bsim_browser_jar(bsim_browser *b)
+{
+	return b->jar;
+}
+
+int bsim_browser_running(const bsim_browser *b)
+{
+	return b->running;
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int browser_ensure_running(bsim_browser *b)
+{
+	if (b->running)
+		return 0;
+	/* A profile, when there is one, is the persistent state a start reads. */
+	if (b->profile_path && file_exists(b->profile_path)) {
+		int rc = profile_load(b->profile_path, b->jar, &b->local, b->opts.engine);
+		if (rc < 0)
+			return rc;
+		trace_add(b, BSIM_TRACE_SESSION, -1, "profile-loaded", NULL, "profile %s loaded", b->profile_path);
+	}
+	b->running = true;
+	trace_add(b, BSIM_TRACE_SESSION, -1, "browser-started", NULL, "the browser started");
+	/* C3: with session restore the tabs come back, with their sessionStorage. */
+	if (b->n_restore) {
+		for (size_t i = 0; i < b->n_restore; i++) {
+			tab *t = b->restore[i];
+			if (b->n_tabs == b->cap_tabs) {
+				size_t cap = b->cap_tabs ? b->cap_tabs * 2 : 8;
+				tab **tabs = realloc(b->tabs, cap * sizeof *tabs);
+				if (!tabs)
+					return error_oom();
+				b->tabs = tabs;
+				b->cap_tabs = cap;
+			}
+			b->tabs[b->n_tabs++] = t;
+			trace_add(b, BSIM_TRACE_TAB, t->id, "tab-restored", NULL, "tab %d restored on %s", t->id,
+				  t->url ? t->url : "about:blank");
+		}
+		free(b->restore);
+		b->restore = NULL;
+		b->n_restore = 0;
+		if (b->n_tabs)
+			b->focused = b->tabs[b->n_tabs - 1]->id;
+	}
+	return 0;
+}
+
+int bsim_browser_close(bsim_browser *b)
+{
+	if (!b->running)
+		return 0;
+	trace_add(b, BSIM_TRACE_SESSION, -1, "browser-closed", NULL, "the browser closed%s",
+		  b->opts.session_restore ? " (session restore on: the session is kept)" : "");
+	if (b->opts.session_restore) {
+		/* C3: the tabs, their sessionStorage and the session cookies wait for the next start. */
+		b->restore = b->tabs;
+		b->n_restore = b->n_tabs;
+	} else {
+		for (size_t i = 0; i < b->n_tabs; i++) {
+			trace_add(b, BSIM_TRACE_TAB, b->tabs[i]->id, "tab-closed", NULL, "tab %d closed with the browser",
+				  b->tabs[i]->id);
+			tab_free(b->tabs[i]);
+		}
+		free(b->tabs);
+		/* C1-C2: session cookies end with the session. */
+		bsim_jar_end_session(b->jar);
+	}
+	b->tabs = NULL;
+	b->n_tabs = b->cap_tabs = 0;
+	b->focused = -1;
+	b->running = false;
+	if (b->profile_path) {
+		int rc = profile_save(b->profile_path, b->jar, b->local, b->opts.engine);
+		if (rc < 0)
+			return rc;
+		trace_add(b, BSIM_TRACE_SESSION, -1, "profile-saved", NULL, "profile %s saved", b->profile_path);
+	}
+	return 0;
+}
+
+int bsim_browser_restart(bsim_browser *b)
+{
+	int rc = bsim_browser_close(b);
+	if (rc < 0)
+		return rc;
+	return browser_ensure_running(b);
+}
+
+int bsim_browser_save_profile(bsim_browser *b, const char *path)
+{
+	int rc = profile_save(path, b->jar, b->local, b->opts.engine);
+	if (rc == 0)
+		trace_add(b, BSIM_TRACE_SESSION, -1, "profile-saved", NULL, "profile %s saved", path);
+	return rc;
+}
+
+int bsim_browser_load_profile(bsim_browser *b, const char *path)
+{
+	int rc = profile_load(path, b->jar, &b->local, b->opts.engine);
+	if (rc == 0)
+		trace_add(b, BSIM_TRACE_SESSION, -1, "profile-loaded", NULL, "profile %s loaded", path);
+	return rc;
+}
+
+/* ---- time and randomness ---- */
+
+bsim_time bsim_browser_now(const bsim_browser *b)
+{
+	return bsim_jar_time(b->jar);
+}
+
+int bsim_browser_wait(bsim_browser *b, bsim_time ms)
+{
+	if (ms < 0)
+		return error_set(BSIM_EINVAL, "cannot wait a negative time (%lld ms)", (long long)ms);
+	bsim_time now = bsim_jar_time(b->jar);
+	if (now > INT64_MAX - ms)
+		return error_set(BSIM_ELIMIT, "the virtual clock would overflow");
+	bsim_jar_set_time(b->jar, now + ms);
+	return 0;
+}
+
+uint64_t bsim_browser_random(bsim_browser *b)
+{
+	/* splitmix64: small, fast, and the same sequence on every platform. */
+	uint64_t z = (b->rng += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+void bsim_browser_guid(bsim_browser *b, char out[37])
+{
+	uint64_t hi = bsim_browser_random(b), lo = bsim_browser_random(b);
+	/* RFC 9562 version 4, variant 10. */
+	hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
+	lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+	snprintf(out, 37, "%08llx-%04llx-%04llx-%04llx-%012llx", (unsigned long long)(hi >> 32),
+		 (unsigned long long)((hi >> 16) & 0xFFFF), (unsigned long long)(hi & 0xFFFF),
+		 (unsigned long long)(lo >> 48), (unsigned long long)(lo & 0xFFFFFFFFFFFFULL));
+}
+
+/* ---- hosts ---- */
+
+int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source)
+{
+	if (!source)
+		source = "hosts";
+	int lineno = 0;
+	const char *p = text;
+	while (*p) {
+		lineno++;
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (len > HOSTS_LINE_MAX)
+			return error_set_at(BSIM_ELIMIT, source, lineno, 0,
+					    "%s:%d: error: hosts line longer than %d bytes", source, lineno, HOSTS_LINE_MAX);
+		char line[HOSTS_LINE_MAX + 1];
+		memcpy(line, p, len);
+		line[len] = '\0';
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *save = NULL, *tok = strtok_r(line, " \t\r", &save);
+		if (tok) {
+			char *ip = NULL;
+			if (host_canonicalize(&ip, tok, strlen(tok)) < 0 ||
+			    (host_classify(ip) != HOST_KIND_IPV4 && host_classify(ip) != HOST_KIND_IPV6)) {
+				free(ip);
+				/* An unbracketed IPv6 address is what hosts files hold. */
+				if (strchr(tok, ':')) {
+					char br[128];
+					snprintf(br, sizeof br, "[%s]", tok);
+					if (host_canonicalize(&ip, br, strlen(br)) < 0)
+						ip = NULL;
+				} else {
+					ip = NULL;
+				}
+				if (!ip)
+					return error_set_at(BSIM_EINVAL, source, lineno, 1,
+							    "%s:%d: error: \"%s\" is not an IP address; a hosts line is an address then names, e.g. \"127.0.0.1 www.shop.com\"",
+							    source, lineno, tok);
+			}
+			int names = 0;
+			while ((tok = strtok_r(NULL, " \t\r", &save))) {
+				char *name = NULL;
+				if (host_canonicalize(&name, tok, strlen(tok)) < 0) {
+					error_set_at(BSIM_EINVAL, source, lineno, 0, "%s:%d: error: bad host name \"%s\": %s",
+						     source, lineno, tok, bsim_error_last()->message);
+					free(ip);
+					return BSIM_EINVAL;
+				}
+				char *copy = strdup(ip);
+				void *old = strmap_get(&b->hosts, name, strlen(name));
+				if (!copy || strmap_put(&b->hosts, name, strlen(name), copy) < 0) {
+					free(copy);
+					free(name);
+					free(ip);
+					return error_oom();
+				}
+				free(old);
+				free(name);
+				names++;
+			}
+			if (!names) {
+				free(ip);
+				return error_set_at(BSIM_EINVAL, source, lineno, 0,
+						    "%s:%d: error: address %s names no host; add the names after it", source,
+						    lineno, tok ? tok : "");
+			}
+			free(ip);
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	return 0;
+}
+
+int bsim_browser_load_hosts_file(bsim_browser *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return error_set(BSIM_EIO, "cannot read hosts file %s", path);
+	char *text = malloc(HOSTS_FILE_MAX + 1);
+	if (!text) {
+		fclose(f);
+		return error_oom();
+	}
+	size_t n = fread(text, 1, HOSTS_FILE_MAX + 1, f);
+	fclose(f);
+	if (n > HOSTS_FILE_MAX) {
+		free(text);
+		return error_set(BSIM_ELIMIT, "hosts file %s is larger than %d bytes", path, HOSTS_FILE_MAX);
+	}
+	text[n] = '\0';
+	int rc = bsim_browser_add_hosts(b, text, path);
+	free(text);
+	return rc;
+}
+
+int bsim_browser_resolve(bsim_browser *b, const char *text)
+{
+	url *u;
+	int rc = url_parse(&u, text);
+	if (rc < 0)
+		return rc;
+	/* file: has no host; IP literals need no lookup; browsers resolve localhost and *.localhost to loopback. */
+	bool ok = u->scheme == URL_SCHEME_FILE || u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6 ||
+		  u->kind == HOST_KIND_LOCALHOST || u->kind == HOST_KIND_LOCALHOST_SUB || b->opts.open_resolution;
+	if (!ok) {
+		size_t len = strlen(u->host);
+		/* A trailing dot names the same host to the resolver. */
+		if (len && u->host[len - 1] == '.')
+			len--;
+		ok = strmap_get(&b->hosts, u->host, len) != NULL;
+	}
+	if (!ok)
+		rc = error_set(BSIM_ERESOLVE,
+			       "cannot resolve %s: the host is not in the hosts file; add a line such as \"127.0.0.1 %s\" to the hosts, or allow open resolution",
+			       u->host, u->host);
+	url_free(u);
+	return rc;
+}
+
+/* ---- origins ---- */
+
+int browser_origin_of(const bsim_browser *b, const url *u, buf *out)
+{
+	buf_clear(out);
+	if (u->scheme == URL_SCHEME_FILE) {
+		/* W8: Chromium keeps one area for every file: page; Firefox one per directory (§14). */
+		buf_puts(out, "file://");
+		if (b->opts.engine == BSIM_ENGINE_FIREFOX) {
+			const char *slash = strrchr(u->path, '/');
+			buf_put(out, u->path, slash ? (size_t)(slash - u->path) + 1 : 0);
+		}
+		return buf_status(out);
+	}
+	buf_printf(out, "%s://%s:%d", url_scheme_name(u->scheme), u->host, u->port);
+	return buf_status(out);
+}
+
+/* ---- localStorage outside pages ---- */
+
+int bsim_browser_local_set(bsim_browser *b, const char *origin, const char *key, const char *value)
+{
+	storage_change ch = {false, NULL};
+	int rc = storage_map_set(b->local, origin, NULL, key, value, &ch);
+	free(ch.old_value);
+	return rc;
+}
+
+typedef struct local_visit {
+	bsim_local_visit fn;
+	void *ud;
+} local_visit;
+
+static int visit_origin(const char *origin, const storage_area *a, void *ud)
+{
+	local_visit *lv = ud;
+	size_t n = storage_area_length(a);
+	for (size_t i = 0; i < n; i++) {
+		const char *k = storage_area_key(a, i);
+		int rc = lv->fn(origin, k, storage_area_get(a, k), lv->ud);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int bsim_browser_local_foreach(bsim_browser *b, bsim_local_visit fn, void *userdata)
+{
+	local_visit lv = {fn, userdata};
+	return storage_map_foreach(b->local, visit_origin, &lv);
+}

@@ -1,0 +1,72 @@
+/*
+ * browser_internal.h: the browser's data structures, shared by its files
+ * (browser.c: lifetime, clock, randomness, hosts, trace; tab.c: tabs,
+ * navigation, focus; script.c: the script view and storage events).
+ */
+#ifndef BSIM_BROWSER_INTERNAL_H
+#define BSIM_BROWSER_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "bsim/browser.h"
+#include "browser/storage.h"
+#include "net/url.h"
+#include "util/buf.h"
+#include "util/strmap.h"
+
+typedef struct listener {
+	void (*fn)(void);  /* a bsim_storage_listener or bsim_focus_listener */
+	void *userdata;
+} listener;
+
+typedef struct tab {
+	int id;
+	char *url;           /* NULL: about:blank */
+	url *page;           /* url parsed once per navigation, or NULL */
+	char *origin;        /* storage origin of the page (W1, W8), or NULL */
+	char *site;          /* scheme://registrable domain, for Firefox's per-site quota (W2) */
+	char **history;      /* earlier URLs, oldest first */
+	size_t history_len, history_cap;
+	storage_map *session;/* this tab's sessionStorage, per origin */
+	listener *storage_listeners;
+	size_t n_storage_listeners;
+	listener *focus_listeners;
+	size_t n_focus_listeners;
+} tab;
+
+typedef struct trace_log {
+	bsim_trace_entry *entries;
+	size_t n, cap;
+} trace_log;
+
+struct bsim_browser {
+	bsim_browser_options opts;
+	char *profile_path;
+	bsim_jar *jar;
+	uint64_t rng;
+	strmap hosts;        /* canonical host -> canonical IP (strdup'd) */
+	tab **tabs;          /* open tabs, in opening order */
+	size_t n_tabs, cap_tabs;
+	tab **restore;       /* tabs kept for session restore while the browser is closed */
+	size_t n_restore;
+	int next_tab_id;
+	int focused;         /* tab id or -1 */
+	bool running;
+	storage_map *local;
+	int acting_tab;      /* the tab whose action is being traced, or -1 */
+	trace_log trace;
+	buf scratch;
+};
+
+/* browser.c */
+void trace_add(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code, const char *subject,
+	       const char *fmt, ...) BSIM_PRINTF(6, 7);
+int browser_ensure_running(bsim_browser *b);
+tab *browser_tab(const bsim_browser *b, int id);
+/* The origin string of a URL for storage ("https://www.shop.com:443"); engine rules for file: (W8). */
+int browser_origin_of(const bsim_browser *b, const url *u, buf *out);
+
+/* tab.c */
+void tab_free(tab *t);
+
+#endif

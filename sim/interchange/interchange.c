@@ -1,0 +1,495 @@
+/*
+ * interchange.c: what storageState and cookies.txt share (interchange.h):
+ * telling the formats apart, reading a file within its limits, applying a
+ * parsed state to a browser all or nothing, converting origins between
+ * Playwright's form and bsim's, and writing an export atomically.
+ *
+ * All or nothing: a parsed state is first applied to a scratch browser of
+ * the same engine and clock that also holds a copy of the real browser's
+ * localStorage, so every cookie bsim_jar_restore would refuse and every
+ * quota a write would exceed is found there. Only then is the real browser
+ * changed, by the same calls, which can then fail only for lack of memory.
+ */
+#include "interchange/interchange.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+
+const char *interchange_format_name(interchange_format fmt)
+{
+	switch (fmt) {
+	case INTERCHANGE_STORAGE_STATE: return "storageState";
+	case INTERCHANGE_COOKIES_TXT: return "cookies.txt";
+	default: return "auto";
+	}
+}
+
+int ic_error(int code, const char *name, int line, int col, const char *where, const char *fmt, ...)
+{
+	char what[800];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (line > 0 && col > 0)
+		return error_set_at(code, name, line, col, "%s:%d:%d: error: %s", name, line, col, what);
+	if (line > 0)
+		return error_set_at(code, name, line, 0, "%s:%d: error: %s", name, line, what);
+	if (where && *where)
+		return error_set_at(code, name, 0, 0, "%s: error: %s: %s", name, where, what);
+	return error_set_at(code, name, 0, 0, "%s: error: %s", name, what);
+}
+
+/* ---- the parsed state ---- */
+
+ic_cookie *ic_state_add_cookie(ic_state *s, const char *name)
+{
+	if (s->n_cookies >= INTERCHANGE_MAX_COOKIES) {
+		ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "more than %d cookies, the most bsim imports from one file",
+			 INTERCHANGE_MAX_COOKIES);
+		return NULL;
+	}
+	if (s->n_cookies == s->cap_cookies) {
+		size_t cap = s->cap_cookies ? s->cap_cookies * 2 : 16;
+		ic_cookie *c = realloc(s->cookies, cap * sizeof *c);
+		if (!c) {
+			error_oom();
+			return NULL;
+		}
+		s->cookies = c;
+		s->cap_cookies = cap;
+	}
+	ic_cookie *c = &s->cookies[s->n_cookies++];
+	memset(c, 0, sizeof *c);
+	return c;
+}
+
+ic_item *ic_state_add_item(ic_state *s, const char *name)
+{
+	if (s->n_items >= INTERCHANGE_MAX_LOCAL_ITEMS) {
+		ic_error(BSIM_ELIMIT, name, 0, 0, NULL,
+			 "more than %d localStorage items, the most bsim imports from one file",
+			 INTERCHANGE_MAX_LOCAL_ITEMS);
+		return NULL;
+	}
+	if (s->n_items == s->cap_items) {
+		size_t cap = s->cap_items ? s->cap_items * 2 : 16;
+		ic_item *it = realloc(s->items, cap * sizeof *it);
+		if (!it) {
+			error_oom();
+			return NULL;
+		}
+		s->items = it;
+		s->cap_items = cap;
+	}
+	ic_item *it = &s->items[s->n_items++];
+	memset(it, 0, sizeof *it);
+	return it;
+}
+
+void ic_state_free(ic_state *s)
+{
+	for (size_t i = 0; i < s->n_cookies; i++) {
+		ic_cookie *c = &s->cookies[i];
+		free(c->name);
+		free(c->value);
+		free(c->domain);
+		free(c->path);
+		free(c->partition_key);
+	}
+	for (size_t i = 0; i < s->n_items; i++) {
+		free(s->items[i].origin);
+		free(s->items[i].key);
+		free(s->items[i].value);
+	}
+	free(s->cookies);
+	free(s->items);
+	memset(s, 0, sizeof *s);
+}
+
+/* ---- origins ---- */
+
+/* The default port a Playwright origin leaves out. */
+static int default_port(const char *scheme)
+{
+	return strcmp(scheme, "https") == 0 ? 443 : 80;
+}
+
+/* Host characters an origin may hold: an ASCII (punycode) name or a bracketed IPv6 literal. */
+static int host_char(int c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '[' || c == ']' || c == ':';
+}
+
+/*
+ * Split "scheme://host[:port]" into parts; the host is lowercased. Returns
+ * 0 or BSIM_EINVAL with a message saying what is wrong.
+ */
+static int split_origin(const char *origin, char *scheme, size_t slen, char *host, size_t hlen, int *port)
+{
+	size_t n = strlen(origin);
+	if (n > INTERCHANGE_MAX_ORIGIN)
+		return error_set(BSIM_EINVAL, "origin is %zu bytes, longer than any origin (%d)", n,
+				 INTERCHANGE_MAX_ORIGIN);
+	const char *sep = strstr(origin, "://");
+	if (!sep)
+		return error_set(BSIM_EINVAL, "\"%s\" is not an origin (scheme://host[:port])", origin);
+	size_t sl = (size_t)(sep - origin);
+	if (sl >= slen)
+		return error_set(BSIM_EINVAL, "\"%s\" is not an http or https origin", origin);
+	for (size_t i = 0; i < sl; i++)
+		scheme[i] = (char)tolower((unsigned char)origin[i]);
+	scheme[sl] = '\0';
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
+		return error_set(BSIM_EINVAL, "\"%s\" is not an http or https origin", origin);
+	const char *h = sep + 3, *end = h + strlen(h);
+	/* The port is after the last ':' that follows the host (an IPv6 literal has its own inside brackets). */
+	const char *colon = NULL;
+	const char *rb = strchr(h, ']');
+	colon = strchr(rb ? rb : h, ':');
+	const char *hend = colon ? colon : end;
+	size_t hl = (size_t)(hend - h);
+	if (hl == 0)
+		return error_set(BSIM_EINVAL, "\"%s\" has no host", origin);
+	if (hl >= hlen)
+		return error_set(BSIM_EINVAL, "\"%s\" has a host longer than a host name can be", origin);
+	for (size_t i = 0; i < hl; i++) {
+		unsigned char c = (unsigned char)h[i];
+		if (c == '/' || c == '?' || c == '#')
+			return error_set(BSIM_EINVAL, "\"%s\" is not an origin: it has a path, query or fragment", origin);
+		if (c >= 0x80)
+			return error_set(BSIM_EINVAL, "\"%s\" has a non-ASCII host; write it in punycode (xn--...)", origin);
+		if (!host_char(c))
+			return error_set(BSIM_EINVAL, "\"%s\" has a bad character '%c' in its host", origin, c);
+		host[i] = (char)tolower(c);
+	}
+	host[hl] = '\0';
+	if (host[0] == '[' && host[hl - 1] != ']')
+		return error_set(BSIM_EINVAL, "\"%s\" has an unclosed IPv6 literal", origin);
+	*port = default_port(scheme);
+	if (colon) {
+		const char *p = colon + 1;
+		if (!*p || strlen(p) > 5)
+			return error_set(BSIM_EINVAL, "\"%s\" has a bad port", origin);
+		long v = 0;
+		for (; *p; p++) {
+			if (*p == '/' || *p == '?' || *p == '#')
+				return error_set(BSIM_EINVAL, "\"%s\" is not an origin: it has a path, query or fragment",
+						 origin);
+			if (!isdigit((unsigned char)*p))
+				return error_set(BSIM_EINVAL, "\"%s\" has a bad port", origin);
+			v = v * 10 + (*p - '0');
+		}
+		if (v < 1 || v > 65535)
+			return error_set(BSIM_EINVAL, "\"%s\" has a port out of range (1-65535)", origin);
+		*port = (int)v;
+	}
+	return 0;
+}
+
+int ic_origin_to_bsim(char **out, const char *origin)
+{
+	*out = NULL;
+	/* bsim's own file: areas (browser-rules.md W8) round-trip as they are. */
+	if (strncmp(origin, "file://", 7) == 0) {
+		if (strlen(origin) > INTERCHANGE_MAX_ORIGIN)
+			return error_set(BSIM_EINVAL, "origin is longer than %d bytes", INTERCHANGE_MAX_ORIGIN);
+		return (*out = strdup(origin)) ? 0 : error_oom();
+	}
+	char scheme[8], host[INTERCHANGE_MAX_ORIGIN + 1];
+	int port, rc = split_origin(origin, scheme, sizeof scheme, host, sizeof host, &port);
+	if (rc < 0)
+		return rc;
+	buf b = BUF_INIT;
+	buf_printf(&b, "%s://%s:%d", scheme, host, port);
+	return (*out = buf_detach(&b)) ? 0 : error_oom();
+}
+
+int ic_origin_from_bsim(char **out, const char *origin)
+{
+	*out = NULL;
+	char scheme[8], host[INTERCHANGE_MAX_ORIGIN + 1];
+	int port;
+	if (strncmp(origin, "file://", 7) == 0 ||
+	    split_origin(origin, scheme, sizeof scheme, host, sizeof host, &port) < 0) {
+		bsim_error_clear();
+		return (*out = strdup(origin)) ? 0 : error_oom();
+	}
+	buf b = BUF_INIT;
+	if (port == default_port(scheme))
+		buf_printf(&b, "%s://%s", scheme, host);
+	else
+		buf_printf(&b, "%s://%s:%d", scheme, host, port);
+	return (*out = buf_detach(&b)) ? 0 : error_oom();
+}
+
+/* ---- telling the formats apart ---- */
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+interchange_format interchange_detect(const char *path, const char *data, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+		i++;
+	if (i < len && (data[i] == '{' || data[i] == '['))
+		return INTERCHANGE_STORAGE_STATE;
+	if (i < len && data[i] == '#')
+		return INTERCHANGE_COOKIES_TXT;
+	const char *eol = i < len ? memchr(data + i, '\n', len - i) : NULL;
+	size_t line_len = eol ? (size_t)(eol - (data + i)) : len - i;
+	if (i < len && memchr(data + i, '\t', line_len))
+		return INTERCHANGE_COOKIES_TXT;
+	return path && has_suffix(path, ".json") ? INTERCHANGE_STORAGE_STATE : INTERCHANGE_COOKIES_TXT;
+}
+
+/* ---- applying a state ---- */
+
+typedef struct copy_ctx {
+	bsim_browser *to;
+	int rc;
+} copy_ctx;
+
+static int copy_item(const char *origin, const char *key, const char *value, void *ud)
+{
+	copy_ctx *c = ud;
+	c->rc = bsim_browser_local_set(c->to, origin, key, value);
+	return c->rc < 0;
+}
+
+static void view_of(bsim_cookie_view *v, const ic_cookie *c, bsim_time now)
+{
+	memset(v, 0, sizeof *v);
+	v->name = c->name;
+	v->value = c->value;
+	v->domain = c->domain;
+	v->path = c->path;
+	v->host_only = c->host_only;
+	v->secure = c->secure;
+	v->http_only = c->http_only;
+	v->persistent = c->persistent;
+	v->same_site = c->same_site;
+	v->priority = BSIM_PRIORITY_MEDIUM; /* neither format carries Priority: Chromium's default (L2) */
+	v->partition_key = c->partition_key;
+	v->expires = c->expires;
+	v->creation = now;
+	v->last_access = now;
+}
+
+/* Apply s to b: items, then cookies. `check` names failures in the file (the scratch pass). */
+static int apply(bsim_browser *b, const ic_state *s, const char *name, int check)
+{
+	bsim_time now = bsim_browser_now(b);
+	bsim_jar *jar = bsim_browser_jar(b);
+	for (size_t i = 0; i < s->n_items; i++) {
+		const ic_item *it = &s->items[i];
+		int rc = bsim_browser_local_set(b, it->origin, it->key, it->value);
+		if (rc < 0)
+			return check && rc != BSIM_ENOMEM
+				       ? ic_error(rc, name, 0, 0, it->where, "%s", bsim_error_last()->message)
+				       : rc;
+	}
+	for (size_t i = 0; i < s->n_cookies; i++) {
+		const ic_cookie *c = &s->cookies[i];
+		bsim_cookie_view v;
+		view_of(&v, c, now);
+		int rc = bsim_jar_restore(jar, &v);
+		if (rc < 0)
+			return check && rc != BSIM_ENOMEM
+				       ? ic_error(BSIM_EINVAL, name, c->line, 0, c->where, "%s", bsim_error_last()->message)
+				       : rc;
+	}
+	return 0;
+}
+
+static int apply_all_or_nothing(bsim_browser *b, const ic_state *s, const char *name)
+{
+	bsim_browser_options opts = BSIM_BROWSER_OPTIONS_INIT;
+	opts.engine = bsim_browser_engine(b);
+	opts.start_time = bsim_browser_now(b);
+	bsim_browser *scratch = NULL;
+	int rc = bsim_browser_new(&scratch, &opts);
+	if (rc < 0)
+		return rc;
+	/* The real browser's localStorage, so quotas count what the merge will hold. */
+	copy_ctx cc = {scratch, 0};
+	if (s->n_items) {
+		rc = bsim_browser_local_foreach(b, copy_item, &cc);
+		if (cc.rc < 0)
+			rc = cc.rc;
+	}
+	if (rc >= 0)
+		rc = apply(scratch, s, name, 1);
+	bsim_browser_free(scratch);
+	if (rc < 0)
+		return rc;
+	return apply(b, s, name, 0);
+}
+
+int interchange_import_data(bsim_browser *b, const char *name, const char *data, size_t len,
+			    interchange_format fmt)
+{
+	if (!b || !name || (!data && len))
+		return error_set(BSIM_EINVAL, "interchange_import_data needs a browser, a name and data");
+	if (len > INTERCHANGE_MAX_FILE_BYTES)
+		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "%zu bytes, over the %d bytes bsim imports from one file",
+				len, INTERCHANGE_MAX_FILE_BYTES);
+	if (fmt == INTERCHANGE_AUTO)
+		fmt = interchange_detect(name, data ? data : "", len);
+	ic_state s = IC_STATE_INIT;
+	int rc = fmt == INTERCHANGE_STORAGE_STATE ? storage_state_parse(&s, name, data ? data : "", len)
+						  : cookies_txt_parse(&s, name, data ? data : "", len);
+	if (rc >= 0)
+		rc = apply_all_or_nothing(b, &s, name);
+	ic_state_free(&s);
+	return rc;
+}
+
+/* Read a whole file of at most INTERCHANGE_MAX_FILE_BYTES; *out NUL-terminated. */
+static int read_file(const char *path, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_set_at(BSIM_EIO, path, 0, 0, "cannot read %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return error_set_at(BSIM_EIO, path, 0, 0, "cannot read %s: not a regular file", path);
+	}
+	if (st.st_size > INTERCHANGE_MAX_FILE_BYTES) {
+		close(fd);
+		return ic_error(BSIM_ELIMIT, path, 0, 0, NULL, "%jd bytes, over the %d bytes bsim imports from one file",
+				(intmax_t)st.st_size, INTERCHANGE_MAX_FILE_BYTES);
+	}
+	/* One byte past the size tells a file that grew while being read. */
+	size_t cap = (size_t)st.st_size + 1;
+	char *data = malloc(cap + 1);
+	if (!data) {
+		close(fd);
+		return error_oom();
+	}
+	size_t got = 0;
+	while (got < cap) {
+		ssize_t n = read(fd, data + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			free(data);
+			return error_set_at(BSIM_EIO, path, 0, 0, "cannot read %s: %s", path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got > (size_t)st.st_size) {
+		free(data);
+		return error_set_at(BSIM_EIO, path, 0, 0, "cannot read %s: it changed while being read", path);
+	}
+	data[got] = '\0';
+	*out = data;
+	*len = got;
+	return 0;
+}
+
+int interchange_import(bsim_browser *b, const char *path)
+{
+	if (!b || !path)
+		return error_set(BSIM_EINVAL, "interchange_import needs a browser and a path");
+	char *data = NULL;
+	size_t len = 0;
+	int rc = read_file(path, &data, &len);
+	if (rc == 0)
+		rc = interchange_import_data(b, path, data, len, INTERCHANGE_AUTO);
+	free(data);
+	return rc;
+}
+
+/* ---- exporting ---- */
+
+int interchange_render(char **out, size_t *len, bsim_browser *b, interchange_format fmt)
+{
+	*out = NULL;
+	*len = 0;
+	if (fmt == INTERCHANGE_STORAGE_STATE)
+		return storage_state_render(out, len, b);
+	if (fmt == INTERCHANGE_COOKIES_TXT)
+		return cookies_txt_render(out, len, b);
+	return error_set(BSIM_EINVAL, "no format given to render");
+}
+
+/* Write data to path through a temporary file in the same directory and a rename. */
+static int write_atomically(const char *path, const char *data, size_t len)
+{
+	size_t tl = strlen(path) + sizeof ".tmp-XXXXXX";
+	char *tmp = malloc(tl);
+	if (!tmp)
+		return error_oom();
+	snprintf(tmp, tl, "%s.tmp-XXXXXX", path);
+	/* 0600: cookies are credentials. */
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(tmp);
+		return error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: cannot create a temporary file beside it: %s",
+				    path, strerror(e));
+	}
+	int rc = 0;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: %s", path, strerror(errno));
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) != 0)
+		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: flushing it to disk: %s", path, strerror(errno));
+	if (close(fd) != 0 && rc == 0)
+		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: %s", path, strerror(errno));
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: cannot replace it: %s", path, strerror(errno));
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int interchange_export(bsim_browser *b, const char *path, interchange_format fmt)
+{
+	if (!b || !path || !*path)
+		return error_set(BSIM_EINVAL, "interchange_export needs a browser and a path");
+	if (fmt == INTERCHANGE_AUTO)
+		fmt = has_suffix(path, ".json") ? INTERCHANGE_STORAGE_STATE : INTERCHANGE_COOKIES_TXT;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = interchange_render(&text, &len, b, fmt);
+	if (rc == 0)
+		rc = write_atomically(path, text, len);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,706 @@
+/*
+ * test_interchange.c: Playwright storageState and Netscape cookies.txt
+ * (sim/interchange/interchange.h) against a real bsim_browser: files as
+ * Playwright, curl and wget2 write them import with Playwright's and curl's
+ * conventions; both formats round-trip; every malformed input is refused
+ * with its place (JSON path, FILE:LINE or FILE:LINE:COL) and leaves the
+ * browser exactly as it was; an export is atomic.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bsim/browser.h"
+#include "interchange/interchange.h"
+#include "support.h"
+
+#define NOW ((bsim_time)1420070400000) /* the browser's default start: 2015-01-01T00:00:00Z */
+#define EXP_2026 ((bsim_time)1767225600000) /* 2026-01-01T00:00:00Z */
+
+static char dir[64];
+
+static void make_dir(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/bsim-interchange-XXXXXX");
+	cr_assert(mkdtemp(dir) != NULL);
+}
+
+static void remove_dir(void)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char p[512];
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		if (unlink(p) != 0)
+			rmdir(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+TestSuite(interchange, .init = make_dir, .fini = remove_dir);
+
+static char *in_dir(const char *name)
+{
+	char *p = malloc(512);
+	snprintf(p, 512, "%s/%s", dir, name);
+	return p;
+}
+
+static char *listing(void)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, NULL, alphasort);
+	cr_assert(n >= 0);
+	char *s = calloc(1, 4096);
+	size_t len = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, ".."))
+			len += (size_t)snprintf(s + len, 4096 - len, "%s ", list[i]->d_name);
+		free(list[i]);
+	}
+	free(list);
+	return s;
+}
+
+static const char *fixture(const char *name)
+{
+	static char p[1024];
+	snprintf(p, sizeof p, "%s", support_source_path("tests/fixtures/interchange/"));
+	strncat(p, name, sizeof p - strlen(p) - 1);
+	return p;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	char *data = NULL;
+	size_t n = 0;
+	cr_assert_eq(support_read_file(path, &data, &n), 0, "read %s", path);
+	if (len)
+		*len = n;
+	return data;
+}
+
+static bsim_browser *browser(bsim_engine e)
+{
+	bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;
+	o.engine = e;
+	o.open_resolution = 1;
+	bsim_browser *b = NULL;
+	cr_assert_eq(bsim_browser_new(&b, &o), 0, "%s", bsim_error_last()->message);
+	return b;
+}
+
+/* ---- a printable picture of a browser's state ---- */
+
+static int print_cookie(const bsim_cookie_view *c, void *ud)
+{
+	static const char *const ss[] = {"unspecified", "none", "lax", "strict"};
+	char line[6000];
+	snprintf(line, sizeof line, "%s=%s domain=%s%s path=%s%s%s %s%lld samesite=%s prio=%d pk=%s created=%lld\n",
+		 c->name, c->value, c->host_only ? "" : ".", c->domain, c->path, c->secure ? " secure" : "",
+		 c->http_only ? " httponly" : "", c->persistent ? "expires=" : "session",
+		 c->persistent ? (long long)c->expires : 0LL, ss[c->same_site & 3], (int)c->priority,
+		 c->partition_key ? c->partition_key : "-", (long long)c->creation);
+	strncat(ud, line, 32768 - strlen(ud) - 1);
+	return 0;
+}
+
+static int print_item(const char *origin, const char *key, const char *value, void *ud)
+{
+	char line[1024];
+	snprintf(line, sizeof line, "%s %s=%s\n", origin, key, value);
+	strncat(ud, line, 32768 - strlen(ud) - 1);
+	return 0;
+}
+
+/* Cookies in creation order, then localStorage; allocated. */
+static char *picture(bsim_browser *b)
+{
+	char *s = calloc(1, 32768);
+	cr_assert_eq(bsim_jar_foreach(bsim_browser_jar(b), print_cookie, s), 0);
+	strncat(s, "--\n", 32768 - strlen(s) - 1);
+	cr_assert_eq(bsim_browser_local_foreach(b, print_item, s), 0);
+	return s;
+}
+
+static void import_ok(bsim_browser *b, const char *path)
+{
+	int rc = interchange_import(b, path);
+	cr_assert_eq(rc, 0, "import %s: %s", path, bsim_error_last()->message);
+}
+
+/* ---- files as real tools write them ---- */
+
+Test(interchange, playwright_storage_state_imports_with_playwright_conventions)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	import_ok(b, fixture("playwright-chromium.json"));
+	char *got = picture(b);
+	/*
+	 * A leading dot is the only sign of a domain cookie; -1 is a session
+	 * cookie; fractional seconds keep their milliseconds; every cookie is
+	 * created now, in file order; origins gain their default port.
+	 */
+	cr_expect_str_eq(got,
+			 "_genesys.widgets.webchat.state.session={\"state\":\"open\"} domain=.shop.com path=/ secure session0 samesite=none prio=1 pk=- created=1420070400000\n"
+			 "sid=a1b2c3 domain=www.shop.com path=/ secure httponly expires=1767225600527 samesite=strict prio=1 pk=- created=1420070400000\n"
+			 "cart=3 items domain=store.shop.com path=/cart expires=1767225600000 samesite=lax prio=1 pk=- created=1420070400000\n"
+			 "--\n"
+			 "http://localhost:8080 debug=1\n"
+			 "https://www.shop.com:443 _genesys.widgets.webchat.state.keys={\"chatId\":\"7c1f\"}\n"
+			 "https://www.shop.com:443 theme=dark\n");
+	free(got);
+	bsim_browser_free(b);
+}
+
+Test(interchange, curl_cookie_jar_imports_with_curl_conventions)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_FIREFOX);
+	import_ok(b, fixture("curl-cookies.txt"));
+	char *got = picture(b);
+	/* #HttpOnly_ marks HttpOnly; TRUE means a domain cookie; 0 is a session cookie; no SameSite in the format. */
+	cr_expect_str_eq(got,
+			 "sid=a1b2c3 domain=.shop.com path=/ secure httponly expires=1767225600000 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "cart=3 items domain=www.shop.com path=/cart session0 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "_genesys.widgets.webchat.state.session={\"state\":\"open\"} domain=.shop.com path=/ expires=1767225600000 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "--\n");
+	free(got);
+	bsim_browser_free(b);
+}
+
+Test(interchange, wget2_and_headerless_crlf_files_import)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_SAFARI);
+	import_ok(b, fixture("wget2-cookies.txt"));
+	import_ok(b, fixture("no-header-crlf.txt"));
+	char *got = picture(b);
+	/* The second file's sid replaces the first's; curl's rules fill a missing path ("/") and value (""). */
+	cr_expect_str_eq(got,
+			 "pref=dark domain=www.shop.com path=/ secure expires=1767225600000 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "sid=a1b2c3 domain=.shop.com path=/ expires=1767225600000 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "nopath=x domain=www.shop.com path=/ session0 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "novalue= domain=www.shop.com path=/ session0 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "--\n");
+	free(got);
+	bsim_browser_free(b);
+}
+
+/* ---- round trips ---- */
+
+/* A browser holding every kind of cookie and some localStorage, built through pages. */
+static bsim_browser *busy_browser(bsim_engine e)
+{
+	bsim_browser *b = browser(e);
+	const char *set[] = {
+		"sid=abc; Secure; HttpOnly; SameSite=Strict; Max-Age=86400",
+		"theme=dark; Domain=shop.com; Path=/; SameSite=Lax",
+		"cart=3 items; Path=/cart; Expires=Wed, 01 Jan 2025 00:00:00 GMT",
+		"open=1; SameSite=None; Secure; Domain=shop.com",
+		"plain=1",
+	};
+	bsim_response r = {set, sizeof set / sizeof set[0]};
+	int tab = -1;
+	cr_assert_eq(bsim_tab_open(&tab, b, "https://www.shop.com/cart/view", &r), 0, "%s", bsim_error_last()->message);
+	cr_assert_eq(bsim_storage_set(b, tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.webchat.state.keys", "{\"id\":1}"), 0);
+	cr_assert_eq(bsim_storage_set(b, tab, BSIM_STORAGE_LOCAL, "empty", ""), 0);
+	cr_assert_eq(bsim_browser_local_set(b, "http://localhost:8080", "debug", "1 é"), 0, "%s",
+		     bsim_error_last()->message);
+	cr_assert_eq(bsim_browser_wait(b, 5000), 0);
+	return b;
+}
+
+/*
+ * Drop from a picture what a format cannot carry: " created=N" always;
+ * with unspecified set, "samesite=unspecified" becomes it; with txt, every
+ * samesite and the localStorage part go.
+ */
+static void normalize(char *s, const char *unspecified, int txt)
+{
+	char *out = calloc(1, strlen(s) + 64 * 64), *o = out;
+	for (const char *p = s; *p;) {
+		if (strncmp(p, " created=", 9) == 0) {
+			p += 9;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		} else if (strncmp(p, "samesite=", 9) == 0 && (txt || (unspecified && strncmp(p + 9, "unspecified", 11) == 0))) {
+			o += sprintf(o, "samesite=%s", txt ? "-" : unspecified);
+			p += 9;
+			while (*p && *p != ' ')
+				p++;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	if (txt && strstr(out, "--\n"))
+		strstr(out, "--\n")[3] = '\0';
+	strcpy(s, out);
+	free(out);
+}
+
+Test(interchange, both_formats_round_trip_and_export_stably)
+{
+	static const struct {
+		const char *file;
+		interchange_format fmt;
+	} cases[] = {
+		{"state.json", INTERCHANGE_STORAGE_STATE},
+		{"cookies.txt", INTERCHANGE_COOKIES_TXT},
+	};
+	for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			bsim_browser *a = busy_browser((bsim_engine)e);
+			char *p = in_dir(cases[i].file);
+			cr_assert_eq(interchange_export(a, p, INTERCHANGE_AUTO), 0, "%s", bsim_error_last()->message);
+			size_t len1;
+			char *first = slurp(p, &len1);
+
+			bsim_browser *b = browser((bsim_engine)e);
+			cr_assert_eq(bsim_browser_wait(b, 5000), 0);
+			import_ok(b, p);
+			/* Exporting what was imported gives the same bytes. */
+			char *p2 = in_dir("again");
+			cr_assert_eq(interchange_export(b, p2, cases[i].fmt), 0, "%s", bsim_error_last()->message);
+			size_t len2;
+			char *second = slurp(p2, &len2);
+			cr_expect_str_eq(second, first, "%s, %s: export, import, export differ", bsim_engine_name((bsim_engine)e),
+					 cases[i].file);
+
+			/*
+			 * Same cookies in the same order with the same attributes, but
+			 * for what the format cannot carry: creation (an import's is
+			 * now), SameSite (storageState writes what the engine applies;
+			 * cookies.txt has none) and localStorage (not in cookies.txt).
+			 */
+			char *pa = picture(a), *pb = picture(b);
+			cr_expect(strlen(pa) > 100);
+			const char *unspecified = cases[i].fmt == INTERCHANGE_COOKIES_TXT ? NULL
+						  : e == BSIM_ENGINE_CHROMIUM                  ? "lax"
+											       : "none";
+			normalize(pa, unspecified, cases[i].fmt == INTERCHANGE_COOKIES_TXT);
+			normalize(pb, unspecified, cases[i].fmt == INTERCHANGE_COOKIES_TXT);
+			cr_expect_str_eq(pb, pa, "%s, %s: the imported state differs", bsim_engine_name((bsim_engine)e),
+					 cases[i].file);
+			cr_expect_eq(bsim_jar_count(bsim_browser_jar(a)), bsim_jar_count(bsim_browser_jar(b)));
+			free(pa);
+			free(pb);
+			free(first);
+			free(second);
+			free(p);
+			free(p2);
+			bsim_browser_free(a);
+			bsim_browser_free(b);
+		}
+	}
+}
+
+Test(interchange, storage_state_export_is_exactly_what_playwright_writes)
+{
+	/* Whole-second and millisecond expiries, a session cookie, both domain kinds: the file comes back byte for byte. */
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	import_ok(b, fixture("playwright-canonical.json"));
+	char *text = NULL;
+	size_t len = 0;
+	cr_assert_eq(interchange_render(&text, &len, b, INTERCHANGE_STORAGE_STATE), 0, "%s", bsim_error_last()->message);
+	char *want = slurp(fixture("playwright-canonical.json"), NULL);
+	cr_expect_str_eq(text, want);
+	cr_expect_eq(len, strlen(want));
+	free(text);
+	free(want);
+	bsim_browser_free(b);
+}
+
+Test(interchange, cookies_txt_export_is_exactly_what_curl_writes)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	import_ok(b, fixture("curl-cookies.txt"));
+	char *text = NULL;
+	size_t len = 0;
+	cr_assert_eq(interchange_render(&text, &len, b, INTERCHANGE_COOKIES_TXT), 0, "%s", bsim_error_last()->message);
+	char *want = slurp(fixture("curl-cookies.txt"), NULL);
+	/* Only the header's last line names the writer. */
+	char *gen = strstr(want, "libcurl!");
+	cr_assert(gen);
+	char expected[4096];
+	snprintf(expected, sizeof expected, "%.*sbsim. Edit at your own risk.\n%s", (int)(gen - want), want,
+		 strstr(gen, "\n") + 1);
+	cr_expect_str_eq(text, expected);
+	free(text);
+	free(want);
+	bsim_browser_free(b);
+}
+
+Test(interchange, unspecified_samesite_is_written_as_the_engine_applies_it)
+{
+	static const char *const want[BSIM_ENGINE_COUNT] = {"\"sameSite\": \"Lax\"", "\"sameSite\": \"None\"",
+							    "\"sameSite\": \"None\""};
+	for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
+		bsim_browser *b = browser((bsim_engine)e);
+		const char *txt = "www.shop.com\tFALSE\t/\tFALSE\t0\tplain\t1\n";
+		cr_assert_eq(interchange_import_data(b, "c.txt", txt, strlen(txt), INTERCHANGE_AUTO), 0, "%s",
+			     bsim_error_last()->message);
+		char *text = NULL;
+		size_t len;
+		cr_assert_eq(interchange_render(&text, &len, b, INTERCHANGE_STORAGE_STATE), 0);
+		cr_expect(strstr(text, want[e]) != NULL, "%s: %s", bsim_engine_name((bsim_engine)e), text);
+		cr_expect(strstr(text, "\"expires\": -1,") != NULL, "-1 written as an integer: %s", text);
+		free(text);
+		bsim_browser_free(b);
+	}
+}
+
+Test(interchange, a_partitioned_cookie_keeps_its_partition_key_in_storage_state)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	const char *json = "{\"cookies\": [{\"name\": \"c\", \"value\": \"1\", \"domain\": \"chat.example\", \"path\": \"/\","
+			   " \"expires\": -1, \"httpOnly\": false, \"secure\": true, \"sameSite\": \"None\","
+			   " \"partitionKey\": \"https://shop.com\"}]}";
+	cr_assert_eq(interchange_import_data(b, "s.json", json, strlen(json), INTERCHANGE_AUTO), 0, "%s",
+		     bsim_error_last()->message);
+	char *got = picture(b);
+	cr_expect(strstr(got, "pk=https://shop.com") != NULL, "%s", got);
+	char *text = NULL;
+	size_t len;
+	cr_assert_eq(interchange_render(&text, &len, b, INTERCHANGE_STORAGE_STATE), 0);
+	cr_expect(strstr(text, "\"partitionKey\": \"https://shop.com\"") != NULL, "%s", text);
+	free(text);
+	free(got);
+	bsim_browser_free(b);
+}
+
+Test(interchange, an_import_merges_into_what_the_browser_holds)
+{
+	bsim_browser *b = busy_browser(BSIM_ENGINE_CHROMIUM);
+	size_t before = bsim_jar_count(bsim_browser_jar(b));
+	const char *txt = "www.shop.com\tFALSE\t/cart\tTRUE\t1767225600\tsid\treplaced\nnew.com\tFALSE\t/\tFALSE\t0\tn\t1\n";
+	cr_assert_eq(interchange_import_data(b, "c.txt", txt, strlen(txt), INTERCHANGE_COOKIES_TXT), 0, "%s",
+		     bsim_error_last()->message);
+	cr_expect_eq(bsim_jar_count(bsim_browser_jar(b)), before + 1);
+	char *got = picture(b);
+	cr_expect(strstr(got, "sid=replaced domain=www.shop.com") != NULL, "%s", got);
+	cr_expect(strstr(got, "sid=abc") == NULL, "%s", got);
+	free(got);
+	bsim_browser_free(b);
+}
+
+/* ---- telling the formats apart ---- */
+
+Test(interchange, the_format_is_told_by_content_then_extension)
+{
+	static const struct {
+		const char *path, *data;
+		interchange_format want;
+	} cases[] = {
+		{"state.json", "{\"cookies\": []}", INTERCHANGE_STORAGE_STATE},
+		{"state.txt", "  \n{\"cookies\": []}", INTERCHANGE_STORAGE_STATE},
+		{"cookies", "\xEF\xBB\xBF{}", INTERCHANGE_STORAGE_STATE},
+		{"jar.json", "# Netscape HTTP Cookie File\n", INTERCHANGE_COOKIES_TXT},
+		{"jar.json", "a.com\tFALSE\t/\tFALSE\t0\tn\tv\n", INTERCHANGE_COOKIES_TXT},
+		{"jar", "", INTERCHANGE_COOKIES_TXT},
+		{"state.JSON", "", INTERCHANGE_STORAGE_STATE},
+		{"state.json", "nonsense", INTERCHANGE_STORAGE_STATE},
+		{"cookies.txt", "nonsense", INTERCHANGE_COOKIES_TXT},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_expect_eq(interchange_detect(cases[i].path, cases[i].data, strlen(cases[i].data)), cases[i].want,
+			     "case %zu (%s)", i, cases[i].path);
+}
+
+Test(interchange, origins_convert_between_playwright_and_bsim)
+{
+	static const struct {
+		const char *in, *bsim, *back; /* bsim NULL: refused with message `back` */
+	} cases[] = {
+		{"https://www.shop.com", "https://www.shop.com:443", "https://www.shop.com"},
+		{"http://www.shop.com", "http://www.shop.com:80", "http://www.shop.com"},
+		{"HTTPS://WWW.Shop.COM:8443", "https://www.shop.com:8443", "https://www.shop.com:8443"},
+		{"http://localhost:8080", "http://localhost:8080", "http://localhost:8080"},
+		{"http://[::1]:3000", "http://[::1]:3000", "http://[::1]:3000"},
+		{"https://127.0.0.1:443", "https://127.0.0.1:443", "https://127.0.0.1"},
+		{"file://", "file://", "file://"},
+		{"ftp://x.com", NULL, "\"ftp://x.com\" is not an http or https origin"},
+		{"https://x.com/", NULL, "\"https://x.com/\" is not an origin: it has a path, query or fragment"},
+		{"https://x.com:0", NULL, "\"https://x.com:0\" has a port out of range (1-65535)"},
+		{"https://x.com:http", NULL, "\"https://x.com:http\" has a bad port"},
+		{"https://", NULL, "\"https://\" has no host"},
+		{"www.shop.com", NULL, "\"www.shop.com\" is not an origin (scheme://host[:port])"},
+		{"https://bücher.de", NULL, "\"https://bücher.de\" has a non-ASCII host; write it in punycode (xn--...)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = NULL;
+		int rc = ic_origin_to_bsim(&out, cases[i].in);
+		if (!cases[i].bsim) {
+			cr_expect_eq(rc, BSIM_EINVAL, "%s", cases[i].in);
+			cr_expect_str_eq(bsim_error_last()->message, cases[i].back);
+			continue;
+		}
+		cr_assert_eq(rc, 0, "%s: %s", cases[i].in, bsim_error_last()->message);
+		cr_expect_str_eq(out, cases[i].bsim);
+		char *back = NULL;
+		cr_assert_eq(ic_origin_from_bsim(&back, out), 0);
+		cr_expect_str_eq(back, cases[i].back);
+		free(out);
+		free(back);
+	}
+}
+
+/* ---- malformed input ---- */
+
+typedef struct bad_case {
+	const char *name; /* the file name, which also picks the format */
+	const char *data;
+	const char *message;
+} bad_case;
+
+static const char good_cookie[] =
+	"{\"name\": \"ok\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\", \"expires\": -1}";
+
+static const bad_case bad_cases[] = {
+	/* storageState: syntax, with line and column */
+	{"s.json", "{\"cookies\": [", "s.json:1:13: error: ']' expected near end of file"},
+	{"s.json", "{\n  \"cookies\": [],\n  \"cookies\": []\n}", "s.json:3:11: error: duplicate object key near '\"cookies\"'"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\\u0000b\"}]}",
+	 "s.json:1:32: error: a string holds \\u0000 (NUL), which no cookie or storage item holds"},
+	{"s.json", "", "s.json:1: error: '[' or '{' expected near end of file"},
+	/* storageState: shape, with the JSON path */
+	{"s.json", "[]", "s.json: error: expected a storageState object {\"cookies\": [...], \"origins\": [...]}, got an array"},
+	{"s.json", "{\"cookie\": []}", "s.json: error: not a Playwright storageState: it has neither \"cookies\" nor \"origins\""},
+	{"s.json", "{\"cookies\": {}}", "s.json: error: cookies: expected an array, got an object"},
+	{"s.json", "{\"origins\": 3}", "s.json: error: origins: expected an array, got a number"},
+	{"s.json", "{\"cookies\": [\"sid=1\"]}", "s.json: error: cookies[0]: expected a cookie object, got a string"},
+	{"s.json", "{\"cookies\": [{\"value\": \"1\", \"domain\": \"a.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0].name: missing (a storageState cookie has one)"},
+	{"s.json", "{\"cookies\": [{\"name\": 1, \"value\": \"1\", \"domain\": \"a.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0].name: expected a string, got a number"},
+	{"s.json", "{\"cookies\": [%G, %G, %G, {\"name\": \"a\", \"value\": \"1\", \"domain\": \"a.com\", \"path\": \"/\", \"expires\": \"2026\"}]}",
+	 "s.json: error: cookies[3].expires: expected a number, got a string"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"a.com\", \"path\": \"/\", \"expires\": -5}]}",
+	 "s.json: error: cookies[0].expires: -5 is neither -1 (a session cookie) nor Unix seconds from 0 to 253402300799"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"a.com\", \"path\": \"/\", \"httpOnly\": \"yes\"}]}",
+	 "s.json: error: cookies[0].httpOnly: expected true or false, got a string"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"a.com\", \"path\": \"/\", \"sameSite\": \"lax\"}]}",
+	 "s.json: error: cookies[0].sameSite: \"lax\" is not Strict, Lax or None"},
+	/* storageState: cookies no browser could hold (bsim_jar_restore's reasons) */
+	{"s.json", "{\"cookies\": [%G, {\"name\": \"a\", \"value\": \"1\", \"domain\": \"Shop.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[1]: cookie a: domain \"Shop.com\" is not canonical (expected \"shop.com\")"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"cart\"}]}",
+	 "s.json: error: cookies[0]: cookie a: path \"cart\" does not start with '/'"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"x\\ty\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0]: cookie a contains a control character"},
+	{"s.json", "{\"cookies\": [{\"name\": \"\", \"value\": \"\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0]: cookie has neither a name nor a value"},
+	/* storageState: origins */
+	{"s.json", "{\"origins\": [{\"origin\": \"ftp://x.com\", \"localStorage\": []}]}",
+	 "s.json: error: origins[0].origin: \"ftp://x.com\" is not an http or https origin"},
+	{"s.json", "{\"origins\": [{\"localStorage\": []}]}", "s.json: error: origins[0].origin: missing (a storageState item has one)"},
+	{"s.json", "{\"origins\": [{\"origin\": \"https://x.com\", \"localStorage\": {}}]}",
+	 "s.json: error: origins[0].localStorage: expected an array, got an object"},
+	{"s.json", "{\"origins\": [{\"origin\": \"https://x.com\", \"localStorage\": [{\"name\": \"k\", \"value\": \"v\"}, {\"name\": \"k2\"}]}]}",
+	 "s.json: error: origins[0].localStorage[1].value: missing (a storageState item has one)"},
+	{"s.json", "{\"origins\": [{\"origin\": \"https://x.com\", \"localStorage\": [7]}]}",
+	 "s.json: error: origins[0].localStorage[0]: expected a {name, value} object, got a number"},
+	{"s.json", "{\"origins\": [{\"origin\": \"https://x.com\", \"localStorage\": []}, {\"origin\": \"https://x.com:443\", \"localStorage\": []}]}",
+	 "s.json: error: origins[1].origin: https://x.com:443 is listed twice (also origins[0])"},
+	{"s.json", "{\"origins\": [{\"origin\": \"https://x.com\", \"localStorage\": [{\"name\": \"k\", \"value\": \"1\"}, {\"name\": \"k\", \"value\": \"2\"}]}]}",
+	 "s.json: error: origins[0].localStorage[1].name: \"k\" appears twice (also origins[0].localStorage[0])"},
+	/* cookies.txt, with FILE:LINE (and the column of a bad byte) */
+	{"c.txt", "# Netscape HTTP Cookie File\n\nshop.com FALSE / FALSE 0 a 1\n",
+	 "c.txt:3: error: not a cookie line: it has no TAB (the 7 fields domain, include subdomains, path, secure, expires, name, value are separated by TABs)"},
+	{"c.txt", "shop.com\tFALSE\t/\tFALSE\t0\n",
+	 "c.txt:1: error: expected 7 TAB-separated fields (domain, include subdomains, path, secure, expires, name, value), found 5"},
+	{"c.txt", "shop.com\tFALSE\t/\tFALSE\t0\ta\t1\textra\tmore\n",
+	 "c.txt:1: error: expected 7 TAB-separated fields (domain, include subdomains, path, secure, expires, name, value), found more than 7"},
+	{"c.txt", "shop.com\tyes\t/\tFALSE\t0\ta\t1\n",
+	 "c.txt:1: error: second field (include subdomains) is \"yes\"; expected TRUE or FALSE"},
+	{"c.txt", "shop.com\tFALSE\t/\t1\t0\ta\t1\n", "c.txt:1: error: fourth field (secure) is \"1\"; expected TRUE or FALSE"},
+	{"c.txt", "shop.com\tFALSE\t/\tFALSE\tsoon\ta\t1\n",
+	 "c.txt:1: error: the expires field is \"soon\"; expected Unix seconds (0 for a session cookie)"},
+	{"c.txt", "shop.com\tFALSE\t/\tFALSE\t-1\ta\t1\n",
+	 "c.txt:1: error: the expires field is \"-1\"; expected Unix seconds (0 for a session cookie)"},
+	{"c.txt", "shop.com\tFALSE\t/\tFALSE\t\ta\t1\n",
+	 "c.txt:1: error: the expires field is empty; expected Unix seconds (0 for a session cookie)"},
+	{"c.txt", "# ok\nshop.com\tFALSE\t/\tFALSE\t0\ta\t1\x01\n", "c.txt:2:29: error: control character 0x01; a cookies.txt line holds none"},
+	{"c.txt", "shop.com\tFALSE\t/\tFALSE\t0\ta\t1\nshop.com\tFALSE\t/\tFALSE\t0\tb\t1\nShop.com\tFALSE\t/\tFALSE\t0\tc\t1\n",
+	 "c.txt:3: error: cookie c: domain \"Shop.com\" is not canonical (expected \"shop.com\")"},
+	{"c.txt", "shop.com\tFALSE\tcart\tFALSE\t0\ta\t1\n", "c.txt:1: error: cookie a: path \"cart\" does not start with '/'"},
+};
+
+/* %G in a case stands for a good cookie, so that a bad one is not the first. */
+static char *expand(const char *t)
+{
+	char *out = calloc(1, strlen(t) * 40 + 1);
+	for (const char *p = t; *p; p++) {
+		if (p[0] == '%' && p[1] == 'G') {
+			strcat(out, good_cookie);
+			p++;
+		} else {
+			strncat(out, p, 1);
+		}
+	}
+	return out;
+}
+
+Test(interchange, malformed_input_names_its_place_and_changes_nothing)
+{
+	bsim_browser *b = busy_browser(BSIM_ENGINE_CHROMIUM);
+	char *before = picture(b);
+	for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+		const bad_case *c = &bad_cases[i];
+		char *data = expand(c->data);
+		int rc = interchange_import_data(b, c->name, data, strlen(data), INTERCHANGE_AUTO);
+		cr_expect_eq(rc, BSIM_EINVAL, "case %zu: rc %d (%s)", i, rc, bsim_error_last()->message);
+		cr_expect_str_eq(bsim_error_last()->message, c->message, "case %zu:\n got  %s\n want %s", i,
+				 bsim_error_last()->message, c->message);
+		cr_expect_str_eq(bsim_error_last()->file ? bsim_error_last()->file : "", c->name, "case %zu: file", i);
+		char *after = picture(b);
+		cr_expect_str_eq(after, before, "case %zu changed the browser", i);
+		free(after);
+		free(data);
+	}
+	free(before);
+	bsim_browser_free(b);
+}
+
+Test(interchange, an_over_quota_import_changes_nothing)
+{
+	bsim_browser *b = busy_browser(BSIM_ENGINE_FIREFOX);
+	char *before = picture(b);
+	/* Firefox's 5120 Ki UTF-16 code units per origin (browser-rules.md W2): one 3 M-character item fits, two do not. */
+	size_t n = 3000 * 1000;
+	char *big = malloc(n + 1);
+	memset(big, 'x', n);
+	big[n] = '\0';
+	size_t cap = 3 * n + 512;
+	char *json = malloc(cap);
+	snprintf(json, cap,
+		 "{\"cookies\": [%s], \"origins\": [{\"origin\": \"https://www.shop.com\", \"localStorage\": ["
+		 "{\"name\": \"a\", \"value\": \"%s\"}, {\"name\": \"b\", \"value\": \"%s\"}]}]}",
+		 good_cookie, big, big);
+	int rc = interchange_import_data(b, "big.json", json, strlen(json), INTERCHANGE_AUTO);
+	cr_expect_eq(rc, BSIM_EQUOTA, "rc %d: %s", rc, bsim_error_last()->message);
+	cr_expect(strncmp(bsim_error_last()->message, "big.json: error: origins[0].localStorage[1]: localStorage quota exceeded",
+			 strlen("big.json: error: origins[0].localStorage[1]: localStorage quota exceeded")) == 0, "%s",
+		  bsim_error_last()->message);
+	char *after = picture(b);
+	cr_expect_str_eq(after, before);
+	free(after);
+	free(before);
+	free(big);
+	free(json);
+	bsim_browser_free(b);
+}
+
+Test(interchange, reading_errors)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	char *p = in_dir("absent.json");
+	cr_expect_eq(interchange_import(b, p), BSIM_EIO);
+	char want[600];
+	snprintf(want, sizeof want, "cannot read %s: No such file or directory", p);
+	cr_expect_str_eq(bsim_error_last()->message, want);
+	cr_expect_eq(interchange_import(b, dir), BSIM_EIO);
+	/* A bad file on disk names itself. */
+	char *q = in_dir("bad.txt");
+	FILE *f = fopen(q, "w");
+	fputs("# Netscape HTTP Cookie File\nshop.com\tMAYBE\t/\tFALSE\t0\ta\t1\n", f);
+	fclose(f);
+	cr_expect_eq(interchange_import(b, q), BSIM_EINVAL);
+	snprintf(want, sizeof want, "%s:2: error: second field (include subdomains) is \"MAYBE\"; expected TRUE or FALSE", q);
+	cr_expect_str_eq(bsim_error_last()->message, want);
+	cr_expect_eq(bsim_error_last()->line, 2);
+	free(p);
+	free(q);
+	bsim_browser_free(b);
+}
+
+/* ---- atomic exports ---- */
+
+Test(interchange, a_failed_export_leaves_no_partial_file)
+{
+	bsim_browser *b = busy_browser(BSIM_ENGINE_CHROMIUM);
+	char *p = in_dir("missing/state.json");
+	cr_expect_eq(interchange_export(b, p, INTERCHANGE_AUTO), BSIM_EIO);
+	char want[600];
+	snprintf(want, sizeof want, "cannot write %s: cannot create a temporary file beside it: No such file or directory", p);
+	cr_expect_str_eq(bsim_error_last()->message, want);
+	char *ls = listing();
+	cr_expect_str_eq(ls, "");
+	free(ls);
+	/* A directory in the way: the rename fails and the temporary file goes. */
+	char *d = in_dir("taken.txt");
+	cr_assert_eq(mkdir(d, 0700), 0);
+	char *inner = in_dir("taken.txt/x");
+	cr_assert_eq(mkdir(inner, 0700), 0);
+	cr_expect_eq(interchange_export(b, d, INTERCHANGE_AUTO), BSIM_EIO);
+	ls = listing();
+	cr_expect_str_eq(ls, "taken.txt ");
+	free(ls);
+	rmdir(inner);
+	free(inner);
+	free(d);
+	free(p);
+	bsim_browser_free(b);
+}
+
+Test(interchange, an_export_replaces_the_old_file_whole)
+{
+	bsim_browser *b = busy_browser(BSIM_ENGINE_FIREFOX);
+	char *p = in_dir("cookies.txt");
+	FILE *f = fopen(p, "w");
+	for (int i = 0; i < 2000; i++)
+		fputs("old old old old old old old old old old old old old old old old old\n", f);
+	fclose(f);
+	cr_assert_eq(interchange_export(b, p, INTERCHANGE_AUTO), 0, "%s", bsim_error_last()->message);
+	char *text = slurp(p, NULL);
+	cr_expect(strncmp(text, "# Netscape HTTP Cookie File\n", 28) == 0);
+	cr_expect(strstr(text, "old old") == NULL);
+	struct stat st;
+	cr_assert_eq(stat(p, &st), 0);
+	cr_expect_eq(st.st_mode & 0777, 0600, "cookies are credentials: mode %o", st.st_mode & 0777);
+	char *ls = listing();
+	cr_expect_str_eq(ls, "cookies.txt ");
+	free(ls);
+	free(text);
+	free(p);
+	bsim_browser_free(b);
+}
+
+/* ---- limits ---- */
+
+Test(interchange, limits_are_named_in_the_error)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	/* A line past curl's 5000 bytes. */
+	char *line = malloc(6000);
+	snprintf(line, 6000, "shop.com\tFALSE\t/\tFALSE\t0\tbig\t");
+	size_t n = strlen(line);
+	memset(line + n, 'v', 5001 - n);
+	line[5001] = '\0';
+	cr_expect_eq(interchange_import_data(b, "c.txt", line, strlen(line), INTERCHANGE_COOKIES_TXT), BSIM_ELIMIT);
+	cr_expect_str_eq(bsim_error_last()->message, "c.txt:1: error: line is 5001 bytes, longer than the 5000 bytes curl reads");
+	free(line);
+
+	/* A file past 64 MiB is refused before it is read (a sparse file takes no disk). */
+	char *p = in_dir("huge.json");
+	FILE *f = fopen(p, "w");
+	fclose(f);
+	cr_assert_eq(truncate(p, (off_t)65 * 1024 * 1024), 0);
+	cr_expect_eq(interchange_import(b, p), BSIM_ELIMIT);
+	char want[600];
+	snprintf(want, sizeof want, "%s: error: 68157440 bytes, over the 67108864 bytes bsim imports from one file", p);
+	cr_expect_str_eq(bsim_error_last()->message, want);
+	cr_expect_eq(bsim_jar_count(bsim_browser_jar(b)), 0);
+	free(p);
+	bsim_browser_free(b);
+}
