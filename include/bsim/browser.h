@@ -49,6 +49,13 @@ bsim_engine bsim_browser_engine(const bsim_browser *b);
 /* The jar, borrowed. Scenarios inspect it; pages reach it only through the script view. */
 bsim_jar *bsim_browser_jar(bsim_browser *b);
 
+/*
+ * Hear every cookie event of the browser's jar, after the browser has put it
+ * in its trace (the browser holds the jar's own observer slot: do not call
+ * bsim_jar_set_observer on its jar). NULL stops.
+ */
+void bsim_browser_set_cookie_observer(bsim_browser *b, bsim_cookie_observer fn, void *userdata);
+
 /* ---- time and randomness ---- */
 
 bsim_time bsim_browser_now(const bsim_browser *b);

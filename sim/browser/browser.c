@@ -92,6 +92,14 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 		snprintf(code, sizeof code, "%s", cookie_event_code(ev->kind));
 	trace_add(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, "%s",
 		  ev->message);
+	if (b->cookie_observer)
+		b->cookie_observer(ev, b->cookie_observer_data);
+}
+
+void bsim_browser_set_cookie_observer(bsim_browser *b, bsim_cookie_observer fn, void *userdata)
+{
+	b->cookie_observer = fn;
+	b->cookie_observer_data = userdata;
 }
 
 /* ---- lifetime ---- */
@@ -361,6 +369,7 @@ int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source
 							    source, lineno, tok);
 			}
 			int names = 0;
+			const char *address = tok;
 			while ((tok = strtok_r(NULL, " \t\r", &save))) {
 				char *name = NULL;
 				if (host_canonicalize(&name, tok, strlen(tok)) < 0) {
@@ -385,7 +394,7 @@ int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source
 				free(ip);
 				return error_set_at(BSIM_EINVAL, source, lineno, 0,
 						    "%s:%d: error: address %s names no host; add the names after it", source,
-						    lineno, tok ? tok : "");
+						    lineno, address);
 			}
 			free(ip);
 		}

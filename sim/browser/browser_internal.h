@@ -54,6 +54,8 @@ struct bsim_browser {
 	bool running;
 	storage_map *local;
 	int acting_tab;      /* the tab whose action is being traced, or -1 */
+	bsim_cookie_observer cookie_observer; /* a caller's, after the trace */
+	void *cookie_observer_data;
 	trace_log trace;
 	buf scratch;
 };

@@ -212,6 +212,7 @@ int bsim_tab_open(int *out, bsim_browser *b, const char *url, const bsim_respons
 	}
 	trace_add(b, BSIM_TRACE_TAB, t->id, "tab-opened", NULL, "tab %d opened", t->id);
 	if (url && (rc = load(b, t, url, resp, "navigated")) < 0) {
+		trace_add(b, BSIM_TRACE_TAB, t->id, "tab-closed", NULL, "tab %d closed: its page could not load", t->id);
 		drop_tab(b, t);
 		return rc;
 	}
@@ -240,6 +241,7 @@ int bsim_tab_open_from(int *out, bsim_browser *b, int opener_id, const char *url
 	trace_add(b, BSIM_TRACE_TAB, t->id, "tab-opened", NULL, "tab %d opened by window.open from tab %d%s", t->id,
 		  opener_id, noopener ? " (noopener: sessionStorage not copied)" : " (sessionStorage copied)");
 	if (url && (rc = load(b, t, url, NULL, "navigated")) < 0) {
+		trace_add(b, BSIM_TRACE_TAB, t->id, "tab-closed", NULL, "tab %d closed: its page could not load", t->id);
 		drop_tab(b, t);
 		return rc;
 	}
@@ -284,9 +286,10 @@ int bsim_tab_back(bsim_browser *b, int id)
 		return no_tab(id);
 	if (!t->history_len)
 		return error_set(BSIM_ENOTFOUND, "tab %d has no earlier page to go back to", id);
-	char *u = t->history[--t->history_len];
-	int rc = load(b, t, u, NULL, "went-back");
-	free(u);
+	/* The entry leaves the history only once its page loaded. */
+	int rc = load(b, t, t->history[t->history_len - 1], NULL, "went-back");
+	if (rc == 0)
+		free(t->history[--t->history_len]);
 	return rc;
 }
 

@@ -1,24 +1,39 @@
 /*
- * cookie_ops.c: reading and checking the op files of cookie_ops.h.
+ * cookie_ops.c: reading and checking the op files of cookie_ops.h: the
+ * input, its lines, the op words, and the cookie jar ops (set, script, get,
+ * read, wait, close, dump). The browser ops are checked in
+ * cookie_ops_browser.c.
  *
- * The text is split in place: the end of each URL is overwritten with a
- * NUL so that ops point into the one buffer and a large file costs no copy.
- * A set or script value is the rest of its line after the single space
- * that follows the URL, byte for byte: a Set-Cookie value's leading spaces,
- * tabs and even NUL bytes are what some conformance cases are about.
+ * The text is split in place: the end of each URL, name and line is
+ * overwritten with a NUL so that ops point into the one buffer and a large
+ * file costs no copy. A set or script value is the rest of its line after
+ * the single space that follows the URL, byte for byte: a Set-Cookie
+ * value's leading spaces, tabs and even NUL bytes are what some conformance
+ * cases are about.
  */
 #include "cli/cookie_ops.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cookie_ops_internal.h"
 #include "util/error.h"
 
 /* Quoted user text in a message is cut to this many bytes: enough to recognise it. */
 #define QUOTE_MAX 60
+/*
+ * A misspelt op word is answered with "did you mean" when it is this close
+ * (edits, a swap of two neighbours counting as one) to a browser op: one
+ * edit for short words, where two would match unrelated ones ("bogus" and
+ * "focus"), two for longer ones.
+ */
+#define SUGGEST_SHORT_WORD 5
+#define SUGGEST_MAX_EDITS_SHORT 1
+#define SUGGEST_MAX_EDITS_LONG 2
 
 static const char *const op_names[] = {
 	[COOKIE_OP_SET] = "set",
@@ -28,12 +43,48 @@ static const char *const op_names[] = {
 	[COOKIE_OP_WAIT] = "wait",
 	[COOKIE_OP_CLOSE] = "close",
 	[COOKIE_OP_DUMP] = "dump",
+	[COOKIE_OP_RESPOND] = "respond",
+	[COOKIE_OP_HOSTS] = "hosts",
+	[COOKIE_OP_TAB] = "tab",
+	[COOKIE_OP_OPEN] = "open",
+	[COOKIE_OP_NAVIGATE] = "navigate",
+	[COOKIE_OP_RELOAD] = "reload",
+	[COOKIE_OP_BACK] = "back",
+	[COOKIE_OP_FOCUS] = "focus",
+	[COOKIE_OP_CLOSE_TAB] = "close-tab",
+	[COOKIE_OP_LOCAL] = "local",
+	[COOKIE_OP_SESSION] = "session",
+	[COOKIE_OP_LISTEN] = "listen",
+	[COOKIE_OP_RESTART] = "restart",
+	[COOKIE_OP_SAVE] = "save",
+	[COOKIE_OP_LOAD] = "load",
+	[COOKIE_OP_IMPORT] = "import",
+	[COOKIE_OP_EXPORT] = "export",
+	[COOKIE_OP_TRACE] = "trace",
 };
 #define OP_COUNT (sizeof op_names / sizeof op_names[0])
+_Static_assert(OP_COUNT == COOKIE_OP_KIND_COUNT, "every op has a name");
+
+/* The first op of the browser vocabulary: files that use none get the messages of the jar ops alone. */
+#define FIRST_BROWSER_OP COOKIE_OP_RESPOND
+
+static const char *const method_names[] = {
+	[COOKIE_STORAGE_SET] = "setItem",
+	[COOKIE_STORAGE_GET] = "getItem",
+	[COOKIE_STORAGE_REMOVE] = "removeItem",
+	[COOKIE_STORAGE_CLEAR] = "clear",
+	[COOKIE_STORAGE_LENGTH] = "length",
+	[COOKIE_STORAGE_KEY] = "key",
+};
 
 const char *cookie_op_name(cookie_op_kind kind)
 {
 	return (unsigned)kind < OP_COUNT ? op_names[kind] : "?";
+}
+
+const char *cookie_storage_method_name(cookie_storage_method method)
+{
+	return (unsigned)method < sizeof method_names / sizeof method_names[0] ? method_names[method] : "?";
 }
 
 int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file, buf *diag)
@@ -67,8 +118,7 @@ int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file, buf *diag)
 	return list->text ? 0 : error_oom();
 }
 
-/* s[0..len) for a message: quoted, cut at QUOTE_MAX, anything unprintable as \xNN. */
-static void quote(buf *b, const char *s, size_t len)
+void ops_quote(buf *b, const char *s, size_t len)
 {
 	size_t shown = len > QUOTE_MAX ? QUOTE_MAX : len;
 	buf_putc(b, '"');
@@ -86,26 +136,52 @@ static void quote(buf *b, const char *s, size_t len)
 		buf_puts(b, "...");
 }
 
-static bool is_blank(char c)
+bool ops_is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-typedef struct parser {
-	cookie_op_list *list;
-	const char *file;
-	buf *diag;
-	int errors;
-	bsim_jar *scratch;  /* URLs are checked by asking it for a Cookie header */
-	int64_t clock_ms;   /* where the virtual clock will be after the ops so far */
-} parser;
+bool ops_only_blanks(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!ops_is_blank(s[i]))
+			return false;
+	return true;
+}
 
-/* Start a FILE:LINE: error: line in diag; the caller finishes it with a newline. */
-static buf *error_at(parser *p, int line)
+buf *ops_error_at(parser *p, int line)
 {
 	p->errors++;
 	buf_printf(p->diag, "%s:%d: error: ", p->file, line);
 	return p->diag;
+}
+
+void ops_unexpected(parser *p, int line, const char *after, const char *junk, size_t len, const char *takes)
+{
+	while (len && ops_is_blank(*junk)) {
+		junk++;
+		len--;
+	}
+	buf *d = ops_error_at(p, line);
+	buf_printf(d, "unexpected text after %s: ", after);
+	ops_quote(d, junk, len);
+	buf_printf(d, "; %s\n", takes);
+}
+
+bool ops_word(char *rest, size_t len, size_t *i, char **word, size_t *word_len)
+{
+	size_t k = *i;
+	while (k < len && ops_is_blank(rest[k]))
+		k++;
+	if (k == len)
+		return false;
+	size_t start = k;
+	while (k < len && !ops_is_blank(rest[k]))
+		k++;
+	*word = rest + start;
+	*word_len = k - start;
+	*i = k;
+	return true;
 }
 
 static int push(parser *p, const cookie_op *op)
@@ -126,9 +202,8 @@ static int push(parser *p, const cookie_op *op)
 /*
  * Check a URL by asking a scratch jar for its Cookie header: the jar parses
  * it exactly as the run will, and says BSIM_EINVAL for a URL it cannot use.
- * Returns 0 when it is good, 1 when it is bad (reported), < 0 on failure.
  */
-static int check_url(parser *p, int line, cookie_op_kind kind, const char *url)
+int ops_check_url(parser *p, int line, cookie_op_kind kind, const char *url)
 {
 	char *header = NULL;
 	bsim_cookie_ctx ctx = BSIM_COOKIE_CTX_NAVIGATE;
@@ -139,36 +214,27 @@ static int check_url(parser *p, int line, cookie_op_kind kind, const char *url)
 	if (rc != BSIM_EINVAL)
 		return rc;
 	/* The parser's message names the URL, what is wrong with it and how to write it. */
-	buf *d = error_at(p, line);
+	buf *d = ops_error_at(p, line);
 	buf_printf(d, "\"%s\" needs an absolute http, https, ws, wss or file URL: %s\n", cookie_op_name(kind),
 		   bsim_error_last()->message);
 	bsim_error_clear();
 	return 1;
 }
 
-/* True when s[0..len) holds only spaces and tabs. */
-static bool only_blanks(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!is_blank(s[i]))
-			return false;
-	return true;
-}
-
 /* The op after its name: rest[0..len) starts just after the op word. */
 static int parse_url_op(parser *p, cookie_op *op, char *rest, size_t len)
 {
 	const char *name = cookie_op_name(op->kind);
-	bool wants_value = op->kind == COOKIE_OP_SET || op->kind == COOKIE_OP_SCRIPT;
+	bool wants_value = op->kind == COOKIE_OP_SET || op->kind == COOKIE_OP_SCRIPT || op->kind == COOKIE_OP_RESPOND;
+	const char *value_name = op->kind == COOKIE_OP_SCRIPT ? "cookie string" : "Set-Cookie value";
 	size_t i = 0;
-	while (i < len && is_blank(rest[i]))
+	while (i < len && ops_is_blank(rest[i]))
 		i++;
 	if (i == len) {
-		buf *d = error_at(p, op->line);
+		buf *d = ops_error_at(p, op->line);
 		if (wants_value)
 			buf_printf(d, "\"%s\" needs a URL and a %s, e.g. %s https://www.shop.com/ id=1; Path=/\n",
-				   name, op->kind == COOKIE_OP_SET ? "Set-Cookie value" : "cookie string",
-				   name);
+				   name, value_name, name);
 		else
 			buf_printf(d, "\"%s\" needs a URL, e.g. %s https://www.shop.com/\n", name, name);
 		return 1;
@@ -178,43 +244,39 @@ static int parse_url_op(parser *p, cookie_op *op, char *rest, size_t len)
 	while (i + url_len < len && rest[i + url_len] != ' ')
 		url_len++;
 	if (memchr(url, '\0', url_len)) {
-		buf *d = error_at(p, op->line);
+		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "the URL contains a NUL byte; remove it\n");
 		return 1;
 	}
+	/* read NAME and script NAME STRING: document.cookie as the page in a named tab sees it. */
+	if ((op->kind == COOKIE_OP_READ || op->kind == COOKIE_OP_SCRIPT) && ops_looks_like_tab_name(url, url_len))
+		return ops_parse_tab_cookie(p, op, url, url_len, rest + i + url_len, len - i - url_len);
 	size_t after = i + url_len; /* index of the separator, or len */
 	if (wants_value) {
 		if (after == len) {
-			buf *d = error_at(p, op->line);
+			buf *d = ops_error_at(p, op->line);
 			buf_printf(d, "\"%s\" needs a %s after the URL, separated by one space "
 				      "(for an empty value, end the line with that one space)\n",
-				   name, op->kind == COOKIE_OP_SET ? "Set-Cookie value" : "cookie string");
+				   name, value_name);
 			return 1;
 		}
 		op->value = rest + after + 1;
 		op->value_len = len - after - 1;
-	} else if (!only_blanks(rest + after, len - after)) {
-		const char *junk = rest + after;
-		size_t junk_len = len - after;
-		while (junk_len && is_blank(*junk)) {
-			junk++;
-			junk_len--;
-		}
-		buf *d = error_at(p, op->line);
-		buf_puts(d, "unexpected text after the URL: ");
-		quote(d, junk, junk_len);
-		buf_printf(d, "; \"%s\" takes only a URL\n", name);
+	} else if (!ops_only_blanks(rest + after, len - after)) {
+		char takes[64];
+		snprintf(takes, sizeof takes, "\"%s\" takes only a URL", name);
+		ops_unexpected(p, op->line, "the URL", rest + after, len - after, takes);
 		return 1;
 	}
 	url[url_len] = '\0'; /* the separator, the line's end, or the text's final NUL */
 	op->url = url;
-	return check_url(p, op->line, op->kind, url);
+	return ops_check_url(p, op->line, op->kind, url);
 }
 
 static int parse_wait(parser *p, cookie_op *op, const char *rest, size_t len)
 {
 	size_t i = 0;
-	while (i < len && is_blank(rest[i]))
+	while (i < len && ops_is_blank(rest[i]))
 		i++;
 	size_t start = i;
 	int64_t seconds = 0;
@@ -227,21 +289,21 @@ static int parse_wait(parser *p, cookie_op *op, const char *rest, size_t len)
 		i++;
 	}
 	bool digits = i > start;
-	if (!digits || !only_blanks(rest + i, len - i)) {
-		buf *d = error_at(p, op->line);
+	if (!digits || !ops_only_blanks(rest + i, len - i)) {
+		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "\"wait\" needs a whole number of seconds, e.g. wait 3600");
 		if (len > start) {
 			buf_puts(d, " (was ");
-			quote(d, rest + start, len - start);
+			ops_quote(d, rest + start, len - start);
 			buf_putc(d, ')');
 		}
 		buf_putc(d, '\n');
 		return 1;
 	}
 	if (overflow || seconds * 1000 > COOKIE_OPS_CLOCK_MAX_MS - p->clock_ms) {
-		buf *d = error_at(p, op->line);
+		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "wait ");
-		quote(d, rest + start, i - start);
+		ops_quote(d, rest + start, i - start);
 		buf_puts(d, " takes the virtual clock past 9999-12-31T23:59:59Z, the latest instant "
 			    "bsim can print; wait less\n");
 		return 1;
@@ -251,28 +313,95 @@ static int parse_wait(parser *p, cookie_op *op, const char *rest, size_t len)
 	return 0;
 }
 
+/* Edit distance with adjacent swaps (optimal string alignment), ASCII case folded, capped at cap + 1. */
+static size_t edits(const char *a, size_t la, const char *b, size_t lb, size_t cap)
+{
+	enum { MAXW = 16 };
+	if (la > MAXW || lb > MAXW)
+		return cap + 1;
+	size_t d[MAXW + 1][MAXW + 1];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The browser op a misspelt word most likely meant, or NULL. */
+static const char *suggest(const char *word, size_t len)
+{
+	size_t cap = len <= SUGGEST_SHORT_WORD ? SUGGEST_MAX_EDITS_SHORT : SUGGEST_MAX_EDITS_LONG;
+	const char *best = NULL;
+	size_t best_edits = cap + 1;
+	for (size_t k = FIRST_BROWSER_OP; k < OP_COUNT; k++) {
+		size_t e = edits(word, len, op_names[k], strlen(op_names[k]), cap);
+		if (e < best_edits) {
+			best = op_names[k];
+			best_edits = e;
+		}
+	}
+	return best_edits <= cap ? best : NULL;
+}
+
+static void unknown_op(parser *p, int line, const char *word, size_t len)
+{
+	buf *d = ops_error_at(p, line);
+	buf_puts(d, "unknown operation ");
+	ops_quote(d, word, len);
+	const char *guess = suggest(word, len);
+	if (guess) {
+		buf_printf(d, "; did you mean \"%s\"? (bsim cookie --help lists every operation)\n", guess);
+	} else if (!p->browser_vocabulary) {
+		/* A cookie-jar file is told the cookie-jar vocabulary it is written in. */
+		buf_puts(d, "; expected set, script, get, read, wait, close or dump (a # starts a comment line)\n");
+	} else {
+		buf_puts(d, "; expected one of ");
+		for (size_t k = 0; k < OP_COUNT; k++)
+			buf_printf(d, "%s%s", op_names[k], k + 2 < OP_COUNT ? ", " : k + 1 < OP_COUNT ? " or " : "");
+		buf_puts(d, " (a # starts a comment line)\n");
+	}
+}
+
+/* The op kind named by s[0..len), or OP_COUNT. Op names are lowercase; case matters. */
+static size_t op_kind_of(const char *s, size_t len)
+{
+	size_t k;
+	for (k = 0; k < OP_COUNT; k++)
+		if (strlen(op_names[k]) == len && memcmp(op_names[k], s, len) == 0)
+			break;
+	return k;
+}
+
 static int parse_line(parser *p, int line, char *s, size_t len)
 {
 	size_t i = 0;
-	while (i < len && is_blank(s[i]))
+	while (i < len && ops_is_blank(s[i]))
 		i++;
 	if (i == len || s[i] == '#')
 		return 0;
 	size_t word = i;
-	while (i < len && !is_blank(s[i]))
+	while (i < len && !ops_is_blank(s[i]))
 		i++;
 	size_t word_len = i - word;
-	cookie_op op = {.line = line};
-	size_t k;
-	for (k = 0; k < OP_COUNT; k++)
-		if (strlen(op_names[k]) == word_len && memcmp(op_names[k], s + word, word_len) == 0)
-			break;
+	cookie_op op = {.line = line, .tab = -1, .opener = -1};
+	size_t k = op_kind_of(s + word, word_len);
 	if (k == OP_COUNT) {
-		buf *d = error_at(p, line);
-		buf_puts(d, "unknown operation ");
-		quote(d, s + word, word_len);
-		buf_puts(d, "; expected set, script, get, read, wait, close or dump "
-			    "(a # starts a comment line)\n");
+		unknown_op(p, line, s + word, word_len);
 		return 1;
 	}
 	op.kind = (cookie_op_kind)k;
@@ -284,24 +413,29 @@ static int parse_line(parser *p, int line, char *s, size_t len)
 	case COOKIE_OP_READ:
 		rc = parse_url_op(p, &op, s + i, len - i);
 		break;
+	case COOKIE_OP_RESPOND:
+		rc = parse_url_op(p, &op, s + i, len - i);
+		if (rc == 0)
+			rc = ops_note_response(p, &op);
+		break;
 	case COOKIE_OP_WAIT:
 		rc = parse_wait(p, &op, s + i, len - i);
 		break;
-	default:
+	case COOKIE_OP_CLOSE:
+	case COOKIE_OP_DUMP:
 		rc = 0;
-		if (!only_blanks(s + i, len - i)) {
-			const char *junk = s + i;
-			size_t junk_len = len - i;
-			while (junk_len && is_blank(*junk)) {
-				junk++;
-				junk_len--;
-			}
-			buf *d = error_at(p, line);
-			buf_printf(d, "unexpected text after \"%s\": ", op_names[k]);
-			quote(d, junk, junk_len);
-			buf_printf(d, "; \"%s\" takes no argument\n", op_names[k]);
+		if (!ops_only_blanks(s + i, len - i)) {
+			char after[32], takes[64];
+			snprintf(after, sizeof after, "\"%s\"", op_names[k]);
+			snprintf(takes, sizeof takes, "\"%s\" takes no argument", op_names[k]);
+			ops_unexpected(p, line, after, s + i, len - i, takes);
 			rc = 1;
+		} else if (op.kind == COOKIE_OP_CLOSE) {
+			ops_session_ends(p, line, "close");
 		}
+		break;
+	default:
+		rc = ops_parse_browser(p, &op, s + i, len - i);
 		break;
 	}
 	if (rc != 0)
@@ -309,16 +443,38 @@ static int parse_line(parser *p, int line, char *s, size_t len)
 	return push(p, &op);
 }
 
-int cookie_ops_parse(cookie_op_list *list, const char *file, bsim_engine engine, bsim_time start,
-		     buf *diag)
+/* True when some line's op word is a browser op: its messages then name the whole vocabulary. */
+static bool uses_browser_ops(const char *text, size_t text_len)
 {
-	parser p = {.list = list, .file = file, .diag = diag, .clock_ms = start};
-	int rc = bsim_jar_new(&p.scratch, engine);
+	size_t pos = 0;
+	while (pos < text_len) {
+		const char *nl = memchr(text + pos, '\n', text_len - pos);
+		size_t end = nl ? (size_t)(nl - text) : text_len;
+		size_t i = pos;
+		while (i < end && ops_is_blank(text[i]))
+			i++;
+		size_t w = i;
+		while (i < end && !ops_is_blank(text[i]) && text[i] != '\r')
+			i++;
+		size_t k = op_kind_of(text + w, i - w);
+		if (k < OP_COUNT && k >= FIRST_BROWSER_OP)
+			return true;
+		pos = end + 1;
+	}
+	return false;
+}
+
+int cookie_ops_parse(cookie_op_list *list, const char *file, const cookie_ops_config *config, buf *diag)
+{
+	parser p = {.list = list, .file = file, .config = config, .diag = diag, .clock_ms = config->start};
+	int rc = bsim_jar_new(&p.scratch, config->engine);
 	if (rc < 0)
 		return rc;
+	p.browser_vocabulary = uses_browser_ops(list->text, list->text_len);
 	char *text = list->text;
 	size_t pos = 0;
 	int line = 0;
+	bool stopped = false;
 	while (pos < list->text_len) {
 		line++;
 		char *nl = memchr(text + pos, '\n', list->text_len - pos);
@@ -328,12 +484,14 @@ int cookie_ops_parse(cookie_op_list *list, const char *file, bsim_engine engine,
 		if (len && text[pos + len - 1] == '\r')
 			len--;
 		if (len > COOKIE_OPS_MAX_LINE) {
-			buf *d = error_at(&p, line);
+			buf *d = ops_error_at(&p, line);
 			buf_printf(d, "line is %zu bytes, longer than the %d bytes a line may hold "
 				      "(COOKIE_OPS_MAX_LINE, 1 MiB); shorten the value\n",
 				   len, COOKIE_OPS_MAX_LINE);
 			rc = 1;
 		} else {
+			/* The line ending (CR, LF or the final NUL) ends the last value and name as a C string. */
+			text[pos + len] = '\0';
 			rc = parse_line(&p, line, text + pos, len);
 		}
 		if (rc < 0)
@@ -342,13 +500,16 @@ int cookie_ops_parse(cookie_op_list *list, const char *file, bsim_engine engine,
 			buf_printf(diag, "%s: error: stopped after %d bad lines (COOKIE_OPS_MAX_ERRORS); "
 					 "fix these and run again\n",
 				   file, p.errors);
+			stopped = true;
 			break;
 		}
 		pos = end + 1;
 	}
+	if (!stopped && (rc = ops_finish(&p)) < 0)
+		goto out;
 	rc = p.errors ? BSIM_EINVAL : 0;
 out:
-	bsim_jar_free(p.scratch);
+	ops_parser_free(&p);
 	return rc;
 }
 
@@ -356,5 +517,6 @@ void cookie_op_list_free(cookie_op_list *list)
 {
 	free(list->text);
 	free(list->ops);
+	free(list->names);
 	*list = (cookie_op_list)COOKIE_OP_LIST_INIT;
 }

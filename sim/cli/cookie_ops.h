@@ -1,14 +1,19 @@
 /*
  * cookie_ops.h: the op files `bsim cookie` reads (docs/cookie-command.md).
  *
- * One operation a line: set, script, get, read, wait, close, dump. The whole
- * input is read and checked before anything runs, so that a bad line stops
- * the command before it prints a single result: every bad line is reported
- * as FILE:LINE: error: ..., saying what was expected and what to write.
+ * One operation a line. The cookie jar ops (set, script, get, read, wait,
+ * close, dump) are the original vocabulary; the browser ops drive tabs,
+ * their pages' storage, the hosts file, the session and the profile. The
+ * whole input is read and checked before anything runs, so that a bad line
+ * stops the command before it prints a single result: every bad line is
+ * reported as FILE:LINE: error: ..., saying what was expected and what to
+ * write. Tabs are named in the file; the check follows which names are open
+ * at each line, so an op on a tab that is not open is a bad line too.
  */
 #ifndef BSIM_CLI_COOKIE_OPS_H
 #define BSIM_CLI_COOKIE_OPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,38 +42,115 @@
  * refused, which also keeps the millisecond clock far from overflowing.
  */
 #define COOKIE_OPS_CLOCK_MAX_MS INT64_C(253402300799999)
+/*
+ * Longest tab name. Names are labels a person types and reads in every
+ * event and trace line; 32 characters is room for "checkout-second-window"
+ * and keeps output lines short.
+ */
+#define COOKIE_OPS_MAX_TAB_NAME 32
 
 typedef enum cookie_op_kind {
+	/* The cookie jar, by URL (the original ops; their order is their JSON identity). */
 	COOKIE_OP_SET = 0, /* set URL SET-COOKIE-VALUE */
-	COOKIE_OP_SCRIPT,  /* script URL DOCUMENT-COOKIE-STRING */
+	COOKIE_OP_SCRIPT,  /* script URL DOCUMENT-COOKIE-STRING, or script NAME STRING on a tab's page */
 	COOKIE_OP_GET,     /* get URL */
-	COOKIE_OP_READ,    /* read URL */
+	COOKIE_OP_READ,    /* read URL, or read NAME */
 	COOKIE_OP_WAIT,    /* wait SECONDS */
 	COOKIE_OP_CLOSE,   /* close */
-	COOKIE_OP_DUMP     /* dump */
+	COOKIE_OP_DUMP,    /* dump */
+	/* The browser. */
+	COOKIE_OP_RESPOND,   /* respond URL SET-COOKIE-VALUE: a header for the next load of URL in a tab */
+	COOKIE_OP_HOSTS,     /* hosts IP NAME... */
+	COOKIE_OP_TAB,       /* tab NAME [URL] */
+	COOKIE_OP_OPEN,      /* open NAME FROM URL [noopener] */
+	COOKIE_OP_NAVIGATE,  /* navigate NAME URL */
+	COOKIE_OP_RELOAD,    /* reload NAME */
+	COOKIE_OP_BACK,      /* back NAME */
+	COOKIE_OP_FOCUS,     /* focus NAME */
+	COOKIE_OP_CLOSE_TAB, /* close-tab NAME */
+	COOKIE_OP_LOCAL,     /* local NAME METHOD ... */
+	COOKIE_OP_SESSION,   /* session NAME METHOD ... */
+	COOKIE_OP_LISTEN,    /* listen NAME */
+	COOKIE_OP_RESTART,   /* restart */
+	COOKIE_OP_SAVE,      /* save FILE */
+	COOKIE_OP_LOAD,      /* load FILE */
+	COOKIE_OP_IMPORT,    /* import FILE */
+	COOKIE_OP_EXPORT,    /* export FILE */
+	COOKIE_OP_TRACE,     /* trace */
+	COOKIE_OP_KIND_COUNT
 } cookie_op_kind;
+
+/* What `local` and `session` call on the page's Storage object. */
+typedef enum cookie_storage_method {
+	COOKIE_STORAGE_SET = 0, /* setItem(KEY, VALUE) */
+	COOKIE_STORAGE_GET,     /* getItem(KEY) */
+	COOKIE_STORAGE_REMOVE,  /* removeItem(KEY) */
+	COOKIE_STORAGE_CLEAR,   /* clear() */
+	COOKIE_STORAGE_LENGTH,  /* length */
+	COOKIE_STORAGE_KEY      /* key(INDEX) */
+} cookie_storage_method;
+
+/* The two interchange formats, for export (import tells them apart by content). */
+typedef enum cookie_file_format {
+	COOKIE_FORMAT_NONE = 0,
+	COOKIE_FORMAT_STORAGE_STATE, /* Playwright storageState JSON: *.json */
+	COOKIE_FORMAT_COOKIES_TXT    /* Netscape cookies.txt: *.txt */
+} cookie_file_format;
 
 typedef struct cookie_op {
 	cookie_op_kind kind;
 	int line;          /* 1-based line in the input */
-	const char *url;   /* NUL-terminated, inside the list's text; NULL for wait, close, dump */
-	const char *value; /* set and script: value_len bytes, kept byte for byte (may hold NUL) */
+	/*
+	 * NUL-terminated, inside the list's text. set, script, get, read,
+	 * respond: the URL (NULL for script and read on a tab); tab, open,
+	 * navigate: the URL to load (NULL for a blank tab).
+	 */
+	const char *url;
+	/*
+	 * set, script, respond, and local/session set: the value, value_len
+	 * bytes, kept byte for byte (set and script may hold NUL; the others
+	 * never do). hosts: the hosts line (IP and names). NUL-terminated.
+	 */
+	const char *value;
 	size_t value_len;
 	int64_t wait_ms;   /* wait: how far the clock moves */
+	int tab;           /* index in the list's names of the tab acted on, or -1 */
+	int opener;        /* open: index of the opener's name */
+	bool noopener;     /* open: window.open with noopener (no sessionStorage copy) */
+	cookie_storage_method method; /* local, session */
+	const char *key;   /* local/session set, get, remove: the key */
+	size_t index;      /* local/session key: the index */
+	const char *path;  /* save, load, import, export: the file, as written */
+	cookie_file_format format; /* export */
+	/* load, import: true when an earlier save or export in the file writes path (it is checked then, not before) */
+	bool path_from_run;
 } cookie_op;
 
 typedef struct cookie_op_list {
-	char *text;        /* the whole input, owned; ops point into it */
+	char *text;        /* the whole input, owned; ops and names point into it */
 	size_t text_len;
 	cookie_op *ops;
 	size_t count;
 	size_t cap;
+	const char **names; /* tab names in order of first use; ops refer to them by index */
+	size_t name_count;
+	size_t name_cap;
+	bool uses_hosts;   /* a hosts line: the browser resolves through its hosts file */
 } cookie_op_list;
 
-#define COOKIE_OP_LIST_INIT {NULL, 0, NULL, 0, 0}
+#define COOKIE_OP_LIST_INIT {NULL, 0, NULL, 0, 0, NULL, 0, 0, false}
 
-/* "set", "script", ... */
+/* What the check must know of the run to come. */
+typedef struct cookie_ops_config {
+	bsim_engine engine;
+	bsim_time start;      /* the virtual clock's start, for the bound on `wait` */
+	bool session_restore; /* close and restart keep the tabs (their names stay open) */
+} cookie_ops_config;
+
+/* "set", "script", ..., "close-tab", ... */
 const char *cookie_op_name(cookie_op_kind kind);
+/* "setItem", "getItem", "removeItem", "clear", "length", "key": the Web Storage names. */
+const char *cookie_storage_method_name(cookie_storage_method method);
 
 /*
  * Read all of f into list->text. Returns 0; BSIM_ELIMIT when the input is
@@ -79,15 +161,13 @@ int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file, buf *diag);
 
 /*
  * Parse and check list->text. URLs are checked with the jar's own URL
- * parser on a scratch jar of `engine`, so a URL accepted here is one the
- * run accepts. The virtual clock starts at `start` (for the bound on
- * `wait`). Returns 0; BSIM_EINVAL when some line is bad, with one
- * FILE:LINE: error: ... line per bad line in diag; BSIM_ENOMEM, or another
- * error from the jar, for a failure of bsim itself (message in
- * bsim_error_last()).
+ * parser on a scratch jar of the engine, and hosts lines with a scratch
+ * browser, so what is accepted here is what the run accepts. Returns 0;
+ * BSIM_EINVAL when some line is bad, with one FILE:LINE: error: ... line per
+ * bad line in diag; BSIM_ENOMEM, or another library error, for a failure of
+ * bsim itself (message in bsim_error_last()).
  */
-int cookie_ops_parse(cookie_op_list *list, const char *file, bsim_engine engine, bsim_time start,
-		     buf *diag);
+int cookie_ops_parse(cookie_op_list *list, const char *file, const cookie_ops_config *config, buf *diag);
 
 void cookie_op_list_free(cookie_op_list *list);
 

@@ -12,7 +12,9 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -761,4 +763,904 @@ Test(cookie, bundled_scenarios_run_on_every_engine)
 		}
 		free(names[i]);
 	}
+}
+
+/* ==== the browser: tabs, storage, events, hosts, session, files ========== */
+
+/* A fresh directory for the files a test writes; removed by remove_dir. */
+static char *make_dir(void)
+{
+	char *dir = strdup("/tmp/bsim-cli-XXXXXX");
+	cr_assert(dir && mkdtemp(dir), "cannot make a temporary directory");
+	return dir;
+}
+
+static void remove_dir(char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			char path[1024];
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+	free(dir);
+}
+
+/* dir/name into out (static storage is not enough: tests hold several paths). */
+static void path_in(char *out, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(out, size, "%s/%s", dir, name);
+	cr_assert(n > 0 && (size_t)n < size);
+}
+
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	cr_assert(f, "cannot write %s", path);
+	cr_assert_eq(fwrite(data, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* The whole file; *len its size. Fails the test when it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+	char *data = NULL;
+	cr_assert_eq(support_read_file(path, &data, len), 0, "cannot read %s", path);
+	return data;
+}
+
+static bool file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* Run an op file written from `ops` (printf-style paths already in it) with extra options. */
+static support_run run_ops_file(const char *dir, const char *ops, const char *opt1, const char *opt2)
+{
+	char path[1024];
+	path_in(path, sizeof path, dir, "run.ops");
+	write_bytes(path, ops, strlen(ops));
+	if (opt2)
+		return RUN("cookie", opt1, opt2, path);
+	if (opt1)
+		return RUN("cookie", opt1, path);
+	return RUN("cookie", path);
+}
+
+/* ---- goldens ----------------------------------------------------------- */
+
+Test(browser_ops, every_tab_and_storage_op_golden)
+{
+	support_run r = RUN("cookie", "--explain", OPS("tabs.ops"));
+	assert_success(&r);
+	assert_golden("tests/cli/golden/tabs.out", r.out);
+	support_run_free(&r);
+	r = RUN("cookie", "--explain", "--json", OPS("tabs.ops"));
+	assert_success(&r);
+	json_decref(json_lines(r.out));
+	assert_golden("tests/cli/golden/tabs.jsonl", r.out);
+	support_run_free(&r);
+}
+
+Test(browser_ops, close_plain_and_with_session_restore_golden)
+{
+	support_run plain = RUN("cookie", "--explain", OPS("session.ops"));
+	support_run restore = RUN("cookie", "--explain", "--session-restore", OPS("session.ops"));
+	assert_success(&plain);
+	assert_success(&restore);
+	assert_golden("tests/cli/golden/session.plain.out", plain.out);
+	assert_golden("tests/cli/golden/session.restore.out", restore.out);
+	/* C1, C3: the session cookie goes with a plain quit and survives a restore. */
+	cr_assert(strstr(plain.out, "\nkeep=1\n"), "%s", plain.out);
+	cr_assert(strstr(restore.out, "\nsess=1; keep=1\n"), "%s", restore.out);
+	/* C3: restored tabs come back at the next start. */
+	cr_assert_eq(count_lines_with(restore.out, " tab-restored: "), 3, "%s", restore.out);
+	cr_assert_eq(count_lines_with(plain.out, " tab-restored: "), 0, "%s", plain.out);
+	support_run_free(&plain);
+	support_run_free(&restore);
+}
+
+Test(browser_ops, hosts_golden)
+{
+	support_run r = RUN("cookie", "--explain", OPS("hosts.ops"));
+	assert_success(&r);
+	assert_golden("tests/cli/golden/hosts.out", r.out);
+	cr_assert_eq(count_lines_with(r.out, "navigation error: cannot resolve "), 2, "%s", r.out);
+	support_run_free(&r);
+}
+
+Test(browser_ops, bad_browser_lines_golden)
+{
+	support_run r = RUN("cookie", "--explain", OPS("browser-errors.ops"));
+	cr_assert_eq(r.status, 2);
+	cr_assert_str_eq(r.out, "");
+	assert_golden("tests/cli/golden/browser-errors.err", r.err);
+	support_run_free(&r);
+}
+
+Test(browser_ops, two_runs_are_byte_identical)
+{
+	const char *files[] = {OPS("tabs.ops"), OPS("session.ops"), OPS("hosts.ops")};
+	const char *modes[] = {"--explain", "--json", "--session-restore"};
+	for (size_t i = 0; i < 3; i++) {
+		for (size_t m = 0; m < 3; m++) {
+			support_run a = RUN("cookie", modes[m], files[i]);
+			support_run b = RUN("cookie", modes[m], files[i]);
+			assert_success(&a);
+			cr_assert(strlen(a.out) > 0);
+			cr_assert_str_eq(a.out, b.out, "%s %s", modes[m], files[i]);
+			support_run_free(&a);
+			support_run_free(&b);
+		}
+	}
+}
+
+/* ---- bad lines ----------------------------------------------------------- */
+
+Test(browser_ops, each_bad_browser_line_is_reported)
+{
+	static const struct {
+		const char *input;
+		const char *err;
+	} cases[] = {
+		{"tab\n", "<stdin>:1: error: \"tab\" needs a tab name and, if it loads a page, the URL, "
+			  "e.g. tab a https://www.shop.com/\n"},
+		{"tab a https://www.shop.com/ x\n",
+		 "<stdin>:1: error: unexpected text after the URL: \"x\"; \"tab\" takes a tab name and a URL\n"},
+		{"tab a-tab-name-of-thirty-three-chars-\n",
+		 "<stdin>:1: error: \"tab\" needs a tab name, and \"a-tab-name-of-thirty-three-chars-\" is not one: "
+		 "a tab name is letters, digits, \"_\" and \"-\", up to 32 characters\n"},
+		{"tab a www.shop.com\n", "the URL parser's cause"}, /* exit 2 and one error line */
+		{"tab a\ntab a\n", "<stdin>:2: error: tab \"a\" is already open (line 1); close-tab it first or pick another name\n"},
+		{"tab a https://www.shop.com/\nclose\nread a\n",
+		 "<stdin>:3: error: tab \"a\" is not open: close on line 2 closed it; open it again with tab a URL\n"},
+		{"tab a https://www.shop.com/\nrestart\nfocus a\n",
+		 "<stdin>:3: error: tab \"a\" is not open: restart on line 2 closed it; open it again with tab a URL\n"},
+		{"open\n", "<stdin>:1: error: \"open\" needs the new tab's name, the name of the tab that calls "
+			   "window.open and the URL, e.g. open b a https://www.shop.com/help\n"},
+		{"tab a\nopen b a https://www.shop.com/ noreferrer\n",
+		 "<stdin>:2: error: unexpected text after the URL: \"noreferrer\"; \"open\" takes only \"noopener\" after the URL\n"},
+		{"open b a https://www.shop.com/\n",
+		 "<stdin>:1: error: no tab is named \"a\"; open it first, e.g. tab a https://www.shop.com/\n"},
+		{"tab a\nnavigate a\n",
+		 "<stdin>:2: error: \"navigate\" needs a tab name and a URL, e.g. navigate a https://www.shop.com/cart\n"},
+		{"tab a\nreload\n", "<stdin>:2: error: \"reload\" needs a tab name, e.g. reload a\n"},
+		{"tab a\nfocus a now\n",
+		 "<stdin>:2: error: unexpected text after the tab name: \"now\"; \"focus\" takes only a tab name\n"},
+		{"tab a https://www.shop.com/\nback a\n",
+		 "<stdin>:2: error: tab \"a\" has no earlier page to go back to; navigate it first\n"},
+		{"tab a https://www.shop.com/\nnavigate a https://www.shop.com/x\nback a\nback a\n",
+		 "<stdin>:4: error: tab \"a\" has no earlier page to go back to; navigate it first\n"},
+		{"tab a\nlisten a\nlisten a\n", "<stdin>:3: error: tab \"a\" already listens; its events are printed once\n"},
+		{"tab a\nlocal a\n", "<stdin>:2: error: \"local\" needs a tab name and a method (set, get, remove, clear, "
+				    "length or key), e.g. local a set theme dark\n"},
+		{"tab a\nsession a put k v\n",
+		 "<stdin>:2: error: unknown sessionStorage method \"put\"; expected set, get, remove, clear, length or key\n"},
+		{"tab a\nlocal a set\n", "<stdin>:2: error: \"local set\" needs a key and a value, e.g. local a set theme dark\n"},
+		{"tab a\nlocal a set k\n", "<stdin>:2: error: \"local set\" needs a value after the key, separated by one "
+					  "space (for an empty value, end the line with that one space)\n"},
+		{"tab a\nlocal a get\n", "<stdin>:2: error: \"local get\" needs a key, e.g. local a get theme\n"},
+		{"tab a\nsession a remove a b\n",
+		 "<stdin>:2: error: unexpected text after the key: \"b\"; a key is one word\n"},
+		{"tab a\nlocal a clear all\n",
+		 "<stdin>:2: error: unexpected text after \"clear\": \"all\"; \"clear\" takes no argument\n"},
+		{"tab a\nlocal a key -1\n", "<stdin>:2: error: \"local key\" needs an index, a whole number from 0 to "
+					   "1000000000, e.g. local a key 0\n"},
+		{"tab a\nscript a\n", "<stdin>:2: error: \"script\" needs a cookie string after the tab name, separated "
+				     "by one space (for an empty value, end the line with that one space)\n"},
+		{"read nobody\n", "<stdin>:1: error: no tab is named \"nobody\"; open it first, e.g. tab nobody "
+				  "https://www.shop.com/\n"},
+		{"respond https://www.shop.com/\n",
+		 "<stdin>:1: error: \"respond\" needs a Set-Cookie value after the URL, separated by one space "
+		 "(for an empty value, end the line with that one space)\n"},
+		{"respond https://www.shop.com/ a=1\ntab a https://www.shop.com/x\n",
+		 "<stdin>:1: error: no tab loads https://www.shop.com/ after this line, so this response is never "
+		 "received; add a tab, open or navigate to exactly that URL, or remove the line\n"},
+		{"hosts\n", "<stdin>:1: error: \"hosts\" needs an IP address and host names, e.g. hosts 127.0.0.1 "
+			    "www.shop.com store.shop.com\n"},
+		{"hosts www.shop.com 127.0.0.1\n",
+		 "<stdin>:1: error: \"www.shop.com\" is not an IP address; a hosts line is an address then names, "
+		 "e.g. \"127.0.0.1 www.shop.com\"\n"},
+		{"save\n", "<stdin>:1: error: \"save\" needs a file name, e.g. save profile.db\n"},
+		{"import   \n", "<stdin>:1: error: \"import\" needs a file name, e.g. import state.json\n"},
+		{"export state.db\n", "<stdin>:1: error: \"export\" writes Playwright storageState JSON to a .json file "
+				      "or Netscape cookies.txt to a .txt file; name the file so (was \"state.db\")\n"},
+		{"restart now\n", "<stdin>:1: error: unexpected text after \"restart\": \"now\"; \"restart\" takes no argument\n"},
+		{"trace all\n", "<stdin>:1: error: unexpected text after \"trace\": \"all\"; \"trace\" takes no argument\n"},
+		{"naviagte a https://www.shop.com/\n",
+		 "<stdin>:1: error: unknown operation \"naviagte\"; did you mean \"navigate\"? (bsim cookie --help lists "
+		 "every operation)\n"},
+		{"tab a\nclose-tabs a\n",
+		 "<stdin>:2: error: unknown operation \"close-tabs\"; did you mean \"close-tab\"? (bsim cookie --help lists "
+		 "every operation)\n"},
+		/* A file that uses browser ops is told all of them. */
+		{"tab a\nfetch a\n",
+		 "<stdin>:2: error: unknown operation \"fetch\"; expected one of set, script, get, read, wait, close, dump, "
+		 "respond, hosts, tab, open, navigate, reload, back, focus, close-tab, local, session, listen, restart, "
+		 "save, load, import, export or trace (a # starts a comment line)\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		support_run r = RUN_STDIN(cases[i].input, "cookie", "-");
+		if (cases[i].err[strlen(cases[i].err) - 1] == '\n') {
+			assert_input_error(&r, cases[i].err);
+		} else {
+			cr_assert_eq(r.status, 2, "%s", cases[i].input);
+			cr_assert_str_eq(r.out, "");
+			cr_assert_eq(count_lines_with(r.err, "error:"), 1, "%s", r.err);
+		}
+		support_run_free(&r);
+	}
+}
+
+Test(browser_ops, a_tab_url_must_be_a_page)
+{
+	support_run r = RUN_STDIN("tab a wss://www.shop.com/socket\n", "cookie", "-");
+	assert_input_error(&r, "<stdin>:1: error: \"tab\" loads a page, and a page has an http, https or file URL "
+			       "(was \"wss://www.shop.com/socket\")\n");
+	support_run_free(&r);
+	r = RUN_STDIN("tab a\nnavigate a shop\n", "cookie", "-");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strncmp(r.err, "<stdin>:2: error: \"navigate\" needs an absolute http, https, ws, wss or file URL: ",
+			  strlen("<stdin>:2: error: \"navigate\" needs an absolute")) == 0,
+		  "%s", r.err);
+	support_run_free(&r);
+}
+
+Test(browser_ops, storage_values_with_a_nul_byte_are_bad_lines)
+{
+	char *dir = make_dir();
+	char path[1024];
+	path_in(path, sizeof path, dir, "nul.ops");
+	const char input[] = "tab a https://www.shop.com/\nlocal a set k v\0w\n";
+	write_bytes(path, input, sizeof input - 1);
+	support_run r = RUN("cookie", path);
+	char want[1200];
+	snprintf(want, sizeof want, "%s:2: error: the value contains a NUL byte, which bsim cannot store in Web "
+				    "Storage; remove it\n", path);
+	assert_input_error(&r, want);
+	support_run_free(&r);
+	remove_dir(dir);
+}
+
+/* ---- storage as a page sees it ------------------------------------------ */
+
+Test(browser_ops, get_tells_null_from_empty_in_json)
+{
+	support_run r = RUN_STDIN("tab a https://www.shop.com/\n"
+				  "local a set empty \n"
+				  "local a get empty\n"
+				  "local a get missing\n"
+				  "local a length\n"
+				  "local a key 0\n"
+				  "local a key 1\n",
+				  "cookie", "--json", "-");
+	assert_success(&r);
+	json_t *lines = json_lines(r.out);
+	cr_assert_eq(json_array_size(lines), 5, "%s", r.out);
+	json_t *empty = json_array_get(lines, 0), *missing = json_array_get(lines, 1);
+	cr_assert_str_eq(json_string_value(json_object_get(empty, "type")), "storage");
+	cr_assert_str_eq(json_string_value(json_object_get(empty, "method")), "getItem");
+	cr_assert_str_eq(json_string_value(json_object_get(empty, "tab")), "a");
+	cr_assert_str_eq(json_string_value(json_object_get(empty, "url")), "https://www.shop.com/");
+	cr_assert_str_eq(json_string_value(json_object_get(empty, "value")), "");
+	cr_assert(json_is_null(json_object_get(missing, "value")), "%s", r.out);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(lines, 2), "value")), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(lines, 3), "value")), "empty");
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(lines, 3), "index")), 0);
+	cr_assert(json_is_null(json_object_get(json_array_get(lines, 4), "value")));
+	json_decref(lines);
+	support_run_free(&r);
+	/* Text shows both as an empty line. */
+	r = RUN_STDIN("tab a https://www.shop.com/\nlocal a set empty \nlocal a get empty\nlocal a get missing\n",
+		      "cookie", "-");
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "\n\n");
+	support_run_free(&r);
+}
+
+Test(browser_ops, storage_is_per_origin_and_session_storage_per_tab)
+{
+	/* browser-rules.md W1, W5. */
+	support_run r = RUN_STDIN("tab a https://www.shop.com/\n"
+				  "local a set k www\n"
+				  "session a set s 1\n"
+				  "tab b https://store.shop.com/\n"
+				  "local b get k\n"
+				  "tab c https://www.shop.com/other\n"
+				  "local c get k\n"
+				  "session c get s\n"
+				  "open d a https://www.shop.com/\n"
+				  "session d get s\n"
+				  "open e a https://www.shop.com/ noopener\n"
+				  "session e get s\n"
+				  "tab f http://www.shop.com/\n"
+				  "local f get k\n",
+				  "cookie", "-");
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "\nwww\n\n1\n\n\n");
+	support_run_free(&r);
+}
+
+Test(browser_ops, listen_prints_events_for_that_tab_only_from_then_on)
+{
+	/* W4: other tabs of the origin hear a change, never the writer, and nothing when nothing changed. */
+	support_run r = RUN_STDIN("tab a https://www.shop.com/\n"
+				  "tab b https://www.shop.com/\n"
+				  "tab c https://store.shop.com/\n"
+				  "local a set early 1\n"
+				  "listen a\n"
+				  "listen b\n"
+				  "listen c\n"
+				  "local a set k 1\n"
+				  "local a set k 1\n"
+				  "local b remove k\n"
+				  "local b remove k\n"
+				  "session a set s 1\n"
+				  "local a clear\n"
+				  "local a clear\n"
+				  "focus a\n",
+				  "cookie", "-");
+	assert_success(&r);
+	cr_assert_str_eq(r.out,
+			 "event b storage local key=\"k\" old=null new=\"1\" url=\"https://www.shop.com/\"\n"
+			 "event a storage local key=\"k\" old=\"1\" new=null url=\"https://www.shop.com/\"\n"
+			 "event b storage local key=null old=null new=null url=\"https://www.shop.com/\"\n"
+			 "event c blur\n"
+			 "event a focus\n");
+	support_run_free(&r);
+}
+
+Test(browser_ops, dom_events_in_json)
+{
+	support_run r = RUN_STDIN("tab a https://www.shop.com/\ntab b https://www.shop.com/\nlisten a\n"
+				  "local b set k v\nfocus a\n",
+				  "cookie", "--json", "-");
+	assert_success(&r);
+	json_t *lines = json_lines(r.out);
+	cr_assert_eq(json_array_size(lines), 2, "%s", r.out);
+	json_t *st = json_array_get(lines, 0), *fo = json_array_get(lines, 1);
+	cr_assert_str_eq(json_string_value(json_object_get(st, "type")), "dom-event");
+	cr_assert_str_eq(json_string_value(json_object_get(st, "op")), "local");
+	cr_assert_eq(json_integer_value(json_object_get(st, "line")), 4);
+	cr_assert_str_eq(json_string_value(json_object_get(st, "tab")), "a");
+	cr_assert_str_eq(json_string_value(json_object_get(st, "event")), "storage");
+	cr_assert_str_eq(json_string_value(json_object_get(st, "area")), "local");
+	cr_assert_str_eq(json_string_value(json_object_get(st, "key")), "k");
+	cr_assert(json_is_null(json_object_get(st, "old_value")));
+	cr_assert_str_eq(json_string_value(json_object_get(st, "new_value")), "v");
+	cr_assert_str_eq(json_string_value(json_object_get(st, "url")), "https://www.shop.com/");
+	cr_assert_str_eq(json_string_value(json_object_get(fo, "event")), "focus");
+	cr_assert_str_eq(json_string_value(json_object_get(fo, "op")), "focus");
+	cr_assert(json_is_null(json_object_get(fo, "key")));
+	json_decref(lines);
+	support_run_free(&r);
+}
+
+/* Six values of a million characters: over Chromium's 10 MiB of UTF-16 (W2) at the sixth. */
+static char *quota_ops(const char *after)
+{
+	size_t value = 1000000, n = 0;
+	char *ops = malloc(6 * (value + 64) + 256 + strlen(after));
+	n += (size_t)sprintf(ops, "tab a https://www.shop.com/\n");
+	for (int i = 0; i < 6; i++) {
+		n += (size_t)sprintf(ops + n, "local a set k%d ", i);
+		memset(ops + n, 'x', value);
+		n += value;
+		ops[n++] = '\n';
+	}
+	strcpy(ops + n, after);
+	return ops;
+}
+
+Test(browser_ops, quota_exceeded_is_an_output_and_the_run_goes_on)
+{
+	/* W3: setItem throws QuotaExceededError, the old value stays. */
+	char *ops = quota_ops("local a length\nlocal a get k5\nlocal a set k0 small\nlocal a get k0\n");
+	support_run r = RUN_STDIN(ops, "cookie", "-");
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "QuotaExceededError: localStorage quota exceeded on https://www.shop.com:443: "
+				"10485760 bytes per origin in chromium\n5\n\nsmall\n");
+	support_run_free(&r);
+
+	r = RUN_STDIN(ops, "cookie", "--explain", "-");
+	assert_success(&r);
+	cr_assert(strncmp(r.out, "<stdin>:7: storage-refused [quota] localStorage.setItem(\"k5\") refused on "
+				 "https://www.shop.com/: ",
+			  strlen("<stdin>:7: storage-refused [quota] localStorage.setItem(\"k5\") refused on ")) == 0,
+		  "%.300s", r.out);
+	cr_assert(strstr(r.out, "\nQuotaExceededError: "), "the explanation comes before the exception");
+	support_run_free(&r);
+
+	r = RUN_STDIN(ops, "cookie", "--explain", "--json", "-");
+	assert_success(&r);
+	json_t *lines = json_lines(r.out);
+	json_t *ev = json_array_get(lines, 0), *ex = json_array_get(lines, 1);
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "type")), "event");
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "kind")), "storage-refused");
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "reason")), "quota");
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "name")), "k5");
+	cr_assert(json_is_null(json_object_get(ev, "domain")));
+	cr_assert_str_eq(json_string_value(json_object_get(ex, "type")), "exception");
+	cr_assert_str_eq(json_string_value(json_object_get(ex, "name")), "QuotaExceededError");
+	cr_assert_str_eq(json_string_value(json_object_get(ex, "tab")), "a");
+	json_decref(lines);
+	support_run_free(&r);
+	free(ops);
+}
+
+Test(browser_ops, a_blank_tab_has_no_storage_and_no_cookies)
+{
+	/* W9, F4: about:blank is an opaque origin. */
+	support_run r = RUN_STDIN("set https://www.shop.com/ a=1\ntab e\nread e\nscript e b=2\nsession e set k v\n"
+				  "get https://www.shop.com/\n",
+				  "cookie", "-");
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "\nSecurityError: tab 1 shows about:blank, whose opaque origin has no sessionStorage\n"
+				"a=1\n");
+	support_run_free(&r);
+}
+
+/* ---- tabs, pages and cookies --------------------------------------------- */
+
+Test(browser_ops, read_and_script_on_a_tab_use_its_page)
+{
+	support_run r = RUN_STDIN("tab a https://www.shop.com/cart/\n"
+				  "script a c=1\n"
+				  "read a\n"
+				  "read https://www.shop.com/\n"
+				  "navigate a https://www.shop.com/\n"
+				  "read a\n",
+				  "cookie", "--json", "-");
+	assert_success(&r);
+	json_t *lines = json_lines(r.out);
+	cr_assert_eq(json_array_size(lines), 3);
+	/* document.cookie's default path is the page's directory: /cart. */
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(lines, 0), "value")), "c=1");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(lines, 0), "url")),
+			 "https://www.shop.com/cart/");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(lines, 1), "value")), "");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(lines, 2), "url")), "https://www.shop.com/");
+	json_decref(lines);
+	support_run_free(&r);
+}
+
+Test(browser_ops, respond_headers_go_with_the_next_load_of_their_url)
+{
+	support_run r = RUN_STDIN("tab a https://www.a.com/\n"
+				  "respond https://www.b.com/ s=1; SameSite=Strict\n"
+				  "respond https://www.b.com/ n=2\n"
+				  "navigate a https://www.b.com/\n"
+				  "read a\n"
+				  "respond https://www.b.com/ n=3\n"
+				  "reload a\n"
+				  "read a\n"
+				  "tab c https://www.b.com/\n"
+				  "read c\n",
+				  "cookie", "-");
+	assert_success(&r);
+	/* A top-level cross-site navigation's response may set SameSite=Strict cookies (RFC 6265bis §5.2). */
+	cr_assert_str_eq(r.out, "s=1; n=2\ns=1; n=2\ns=1; n=3\n");
+	support_run_free(&r);
+}
+
+Test(browser_ops, a_failed_load_keeps_the_tab_and_back_after_it_is_an_error)
+{
+	/* The check counts pages assuming every load works; with a hosts file one may not. */
+	support_run r = RUN_STDIN("hosts 127.0.0.1 www.testsite.com\n"
+				  "tab a https://www.testsite.com/\n"
+				  "navigate a https://store.testsite.com/\n"
+				  "back a\n",
+				  "cookie", "-");
+	assert_input_error(&r, "<stdin>:4: error: tab \"a\" has no earlier page to go back to (a load before failed)\n");
+	support_run_free(&r);
+}
+
+Test(browser_ops, hosts_option)
+{
+	char *dir = make_dir();
+	char hosts[1024], bad[1024], missing[1024];
+	path_in(hosts, sizeof hosts, dir, "hosts");
+	path_in(bad, sizeof bad, dir, "bad-hosts");
+	path_in(missing, sizeof missing, dir, "missing");
+	const char *good = "# test hosts\n127.0.0.1 www.localhost.com\n";
+	write_bytes(hosts, good, strlen(good));
+	write_bytes(bad, "127.0.0.1 ok.test\nnot-an-ip x.test\n", 35);
+	const char *ops = "tab a http://www.localhost.com/\ntab b http://www.shop.com/\n";
+	support_run r = RUN_STDIN(ops, "cookie", "--hosts", hosts, "-");
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "navigation error: cannot resolve www.shop.com: the host is not in the hosts file; "
+				"add a line such as \"127.0.0.1 www.shop.com\" to the hosts, or allow open resolution\n");
+	support_run_free(&r);
+	r = RUN_STDIN(ops, "cookie", "-");
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "", "without a hosts file every name resolves");
+	support_run_free(&r);
+
+	char want[2048];
+	char opt[1100];
+	snprintf(opt, sizeof opt, "--hosts=%s", bad);
+	r = RUN_STDIN(ops, "cookie", opt, "-");
+	snprintf(want, sizeof want, "%s:2: error: \"not-an-ip\" is not an IP address; a hosts line is an address then "
+				    "names, e.g. \"127.0.0.1 www.shop.com\"\n", bad);
+	assert_input_error(&r, want);
+	support_run_free(&r);
+	r = RUN_STDIN(ops, "cookie", "--hosts", missing, "-");
+	snprintf(want, sizeof want, "bsim cookie: error: cannot open hosts file \"%s\": No such file or directory\n",
+		 missing);
+	assert_input_error(&r, want);
+	support_run_free(&r);
+	r = RUN_STDIN(ops, "cookie", "-", "--hosts");
+	assert_input_error(&r, "bsim cookie: error: --hosts needs a value\nRun 'bsim cookie --help' for usage.\n");
+	support_run_free(&r);
+	remove_dir(dir);
+}
+
+Test(browser_ops, session_restore_brings_tabs_back_with_their_session_storage)
+{
+	/* C3, C4. */
+	const char *ops = "tab a https://www.shop.com/\n"
+			  "session a set step 2\n"
+			  "set https://www.shop.com/ sess=1\n"
+			  "restart\n"
+			  "session a get step\n"
+			  "read a\n"
+			  "close\n"
+			  "wait 60\n"
+			  "session a get step\n";
+	support_run r = RUN_STDIN(ops, "cookie", "--session-restore", "-");
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "2\nsess=1\n2\n");
+	support_run_free(&r);
+	r = RUN_STDIN(ops, "cookie", "-");
+	assert_input_error(&r, "<stdin>:5: error: tab \"a\" is not open: restart on line 4 closed it; open it again "
+			       "with tab a URL\n"
+			       "<stdin>:6: error: tab \"a\" is not open: restart on line 4 closed it; open it again "
+			       "with tab a URL\n"
+			       "<stdin>:9: error: tab \"a\" is not open: restart on line 4 closed it; open it again "
+			       "with tab a URL\n");
+	support_run_free(&r);
+}
+
+Test(browser_ops, trace_names_tabs_and_codes)
+{
+	support_run r = RUN_STDIN("tab a https://www.shop.com/\nclose-tab a\nset https://shop.github.io/ x=1; "
+				  "Domain=github.io\ntrace\n",
+				  "cookie", "--json", "-");
+	assert_success(&r);
+	json_t *lines = json_lines(r.out);
+	size_t n = json_array_size(lines);
+	cr_assert_geq(n, 5, "%s", r.out);
+	json_t *first = json_array_get(lines, 0), *opened = json_array_get(lines, 1), *last = json_array_get(lines, n - 1);
+	cr_assert_str_eq(json_string_value(json_object_get(first, "type")), "trace");
+	cr_assert_str_eq(json_string_value(json_object_get(first, "code")), "browser-started");
+	cr_assert(json_is_null(json_object_get(first, "tab")));
+	cr_assert_str_eq(json_string_value(json_object_get(opened, "code")), "tab-opened");
+	cr_assert_str_eq(json_string_value(json_object_get(opened, "kind")), "tab");
+	cr_assert_str_eq(json_string_value(json_object_get(opened, "tab")), "a");
+	cr_assert_eq(json_integer_value(json_object_get(opened, "tab_id")), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(last, "code")), "cookie-refused:public-suffix");
+	cr_assert_str_eq(json_string_value(json_object_get(last, "subject")), "x");
+	cr_assert_str_eq(json_string_value(json_object_get(last, "kind")), "cookie");
+	json_decref(lines);
+	support_run_free(&r);
+	/* A closed tab keeps its name in the trace. */
+	r = RUN_STDIN("tab a https://www.shop.com/\nclose-tab a\ntrace\n", "cookie", "-");
+	assert_success(&r);
+	cr_assert(strstr(r.out, "2015-01-01T00:00:00Z a tab-closed: tab 1 closed\n"), "%s", r.out);
+	support_run_free(&r);
+}
+
+Test(browser_ops, help_lists_the_browser_ops_and_options)
+{
+	support_run r = RUN("cookie", "--help");
+	assert_success(&r);
+	const char *words[] = {"tab NAME [URL]", "open NAME FROM URL [noopener]", "navigate NAME URL", "close-tab NAME",
+			       "local NAME set KEY VALUE", "session NAME", "listen NAME", "respond URL VALUE",
+			       "hosts IP NAME", "restart", "save FILE", "load FILE", "import FILE", "export FILE",
+			       "trace", "--hosts FILE", "--session-restore"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		cr_assert(strstr(r.out, words[i]), "help lacks %s", words[i]);
+	support_run_free(&r);
+}
+
+/* ---- profiles ------------------------------------------------------------- */
+
+/* The state a dump and the storage gets print, to compare across a round trip. */
+#define STATE_OPS                                                                                        \
+	"dump\n"                                                                                         \
+	"tab check https://www.shop.com/\n"                                                              \
+	"local check get theme\n"                                                                        \
+	"local check get later\n"
+
+Test(browser_ops, profile_round_trip_across_restart_and_processes)
+{
+	char *dir = make_dir();
+	char db[1024], ops[4096];
+	path_in(db, sizeof db, dir, "profile.db");
+	/* Within one run: what was saved comes back after a restart, and what came later goes. */
+	snprintf(ops, sizeof ops,
+		 "tab a https://www.shop.com/\n"
+		 "set https://www.shop.com/ keep=1; Max-Age=3600; Path=/; Secure; SameSite=Strict\n"
+		 "set https://www.shop.com/ wide=2; Domain=shop.com; Max-Age=7200; HttpOnly\n"
+		 "local a set theme dark\n"
+		 "dump\n"
+		 "save %s\n"
+		 "set https://www.shop.com/ later=1; Max-Age=3600\n"
+		 "local a set later 1\n"
+		 "restart\n"
+		 "load %s\n" STATE_OPS,
+		 db, db);
+	support_run one = run_ops_file(dir, ops, NULL, NULL);
+	assert_success(&one);
+	const char *dump = "keep=1; Host=www.shop.com; Path=/; Expires=2015-01-01T01:00:00Z; Secure; SameSite=Strict\n"
+			   "wide=2; Domain=.shop.com; Path=/; Expires=2015-01-01T02:00:00Z; HttpOnly\n";
+	char want[2048];
+	snprintf(want, sizeof want, "%s%sdark\n\n", dump, dump);
+	cr_assert_str_eq(one.out, want);
+	support_run_free(&one);
+
+	/* Across processes: a second bsim loads what the first saved. */
+	snprintf(ops, sizeof ops, "load %s\n" STATE_OPS, db);
+	support_run two = run_ops_file(dir, ops, NULL, NULL);
+	assert_success(&two);
+	snprintf(want, sizeof want, "%sdark\n\n", dump);
+	cr_assert_str_eq(two.out, want);
+	support_run_free(&two);
+	remove_dir(dir);
+}
+
+/* The bytes of a good profile, made by bsim. */
+static char *good_profile(const char *dir, const char *db, size_t *len)
+{
+	char ops[4096];
+	snprintf(ops, sizeof ops, "tab a https://www.shop.com/\nset https://www.shop.com/ k=1; Max-Age=60\n"
+				  "local a set theme dark\nsave %s\n",
+		 db);
+	support_run r = run_ops_file(dir, ops, NULL, NULL);
+	assert_success(&r);
+	support_run_free(&r);
+	return slurp(db, len);
+}
+
+/*
+ * A load or import of `bad` stops the run before anything is done: exit 2,
+ * exactly FILE:4: error: OP: `cause`, nothing on stdout, no earlier save
+ * written, and the file byte for byte as it was. A cause ending in "..." is
+ * checked up to there (the rest is a JSON parser's wording).
+ */
+static void assert_refused_and_unchanged(const char *dir, const char *op, const char *bad, const char *cause)
+{
+	size_t before_len = 0, after_len = 0;
+	char *before = slurp(bad, &before_len);
+	char out[1024], ops[4096];
+	path_in(out, sizeof out, dir, "written-before.db");
+	unlink(out);
+	snprintf(ops, sizeof ops, "set https://www.shop.com/ a=1\nget https://www.shop.com/\nsave %s\n%s %s\n", out, op,
+		 bad);
+	support_run r = run_ops_file(dir, ops, NULL, NULL);
+	char want[4096];
+	snprintf(want, sizeof want, "%s/run.ops:4: error: %s: %s\n", dir, op, cause);
+	size_t cut = strlen(want);
+	if (cut > 4 && strcmp(want + cut - 4, "...\n") == 0) {
+		cut -= 4;
+		cr_assert_eq(r.status, 2, "%s %s: exit %d, stderr %s", op, bad, r.status, r.err);
+		cr_assert_str_eq(r.out, "");
+		cr_assert(strncmp(r.err, want, cut) == 0, "want %.*s... got %s", (int)cut, want, r.err);
+		cr_assert_eq(count_lines_with(r.err, "error:"), 1, "%s", r.err);
+	} else {
+		assert_input_error(&r, want);
+	}
+	cr_assert(!file_exists(out), "the save before the bad %s ran", op);
+	char *after = slurp(bad, &after_len);
+	cr_assert(before_len == after_len && memcmp(before, after, before_len) == 0, "%s changed", bad);
+	free(before);
+	free(after);
+	support_run_free(&r);
+}
+
+Test(browser_ops, corrupt_foreign_and_newer_profiles_are_refused_and_left_unchanged)
+{
+	char *dir = make_dir();
+	char db[1024], truncated[1024], garbage[1024], newer[1024], foreign[1024], empty[1024];
+	path_in(db, sizeof db, dir, "good.db");
+	path_in(truncated, sizeof truncated, dir, "truncated.db");
+	path_in(garbage, sizeof garbage, dir, "garbage.db");
+	path_in(newer, sizeof newer, dir, "newer.db");
+	path_in(foreign, sizeof foreign, dir, "foreign.db");
+	path_in(empty, sizeof empty, dir, "empty.db");
+	size_t len = 0;
+	char *good = good_profile(dir, db, &len);
+	cr_assert_gt(len, 4096u);
+
+	write_bytes(truncated, good, len - 1000);
+	char noise[3000];
+	for (size_t i = 0; i < sizeof noise; i++)
+		noise[i] = (char)(i * 131 + 7);
+	write_bytes(garbage, noise, sizeof noise);
+	write_bytes(empty, "", 0);
+
+	write_bytes(newer, good, len);
+	sqlite3 *s = NULL;
+	cr_assert_eq(sqlite3_open(newer, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(s, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	cr_assert_eq(sqlite3_open(foreign, &s), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(s, "CREATE TABLE moz_cookies(name TEXT, value TEXT); "
+				     "INSERT INTO moz_cookies VALUES ('a', '1')",
+				  NULL, NULL, NULL),
+		     SQLITE_OK);
+	sqlite3_close(s);
+
+	char cause[2048];
+	snprintf(cause, sizeof cause, "profile %s is truncated: %zu bytes is not a whole number of 4096-byte pages",
+		 truncated, len - 1000);
+	assert_refused_and_unchanged(dir, "load", truncated, cause);
+	snprintf(cause, sizeof cause, "profile %s is not an SQLite database (it does not begin with \"SQLite format 3\")",
+		 garbage);
+	assert_refused_and_unchanged(dir, "load", garbage, cause);
+	snprintf(cause, sizeof cause, "profile %s is empty, not an SQLite database", empty);
+	assert_refused_and_unchanged(dir, "load", empty, cause);
+	snprintf(cause, sizeof cause, "profile %s was written by a newer bsim (schema 99; this build reads up to 1): "
+				      "upgrade bsim", newer);
+	assert_refused_and_unchanged(dir, "load", newer, cause);
+	snprintf(cause, sizeof cause, "profile %s is an SQLite database but not a bsim profile: it has no \"meta\" table",
+		 foreign);
+	assert_refused_and_unchanged(dir, "load", foreign, cause);
+
+	/* The good profile itself loads. */
+	char ops[4096];
+	snprintf(ops, sizeof ops, "load %s\ndump\n", db);
+	support_run r = run_ops_file(dir, ops, NULL, NULL);
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "k=1; Host=www.shop.com; Path=/; Expires=2015-01-01T00:01:00Z\n");
+	support_run_free(&r);
+	free(good);
+	remove_dir(dir);
+}
+
+Test(browser_ops, a_missing_profile_or_import_is_an_input_error)
+{
+	support_run r = RUN_STDIN("load /nonexistent/bsim/profile.db\n", "cookie", "-");
+	assert_input_error(&r, "<stdin>:1: error: load: cannot read profile /nonexistent/bsim/profile.db: "
+			       "No such file or directory\n");
+	support_run_free(&r);
+	r = RUN_STDIN("tab a https://www.shop.com/\nimport /nonexistent/bsim/state.json\n", "cookie", "-");
+	assert_input_error(&r, "<stdin>:2: error: import: cannot read /nonexistent/bsim/state.json: "
+			       "No such file or directory\n");
+	support_run_free(&r);
+}
+
+Test(browser_ops, a_failed_save_or_export_leaves_the_existing_file_unchanged)
+{
+	/* A name the file system holds but whose temporary twin (NAME.tmp-XXXXXX) is too long to create. */
+	char *dir = make_dir();
+	char name[256];
+	memset(name, 'p', 246);
+	strcpy(name + 246, ".txt");
+	char path[1024];
+	path_in(path, sizeof path, dir, name);
+	const char *original = "# Netscape HTTP Cookie File\nwww.shop.com\tFALSE\t/\tFALSE\t0\told\t1\n";
+	write_bytes(path, original, strlen(original));
+	static const struct {
+		const char *op;
+		const char *cause; /* %s: the path, then the directory */
+	} cases[] = {
+		{"save", "cannot save profile %s: cannot create a temporary file in %s: File name too long"},
+		{"export", "cannot write %s: cannot create a temporary file beside it: File name too long%.0s"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		char ops[4096], cause[4096], want[8192];
+		snprintf(ops, sizeof ops, "set https://www.shop.com/ a=1\nget https://www.shop.com/\n%s %s\n", cases[i].op,
+			 path);
+		support_run r = run_ops_file(dir, ops, NULL, NULL);
+		snprintf(cause, sizeof cause, cases[i].cause, path, dir);
+		snprintf(want, sizeof want, "%s/run.ops:3: error: %s: %s\n", dir, cases[i].op, cause);
+		assert_input_error(&r, want);
+		size_t len = 0;
+		char *after = slurp(path, &len);
+		cr_assert_str_eq(after, original);
+		free(after);
+		support_run_free(&r);
+	}
+	remove_dir(dir);
+}
+
+/* ---- interchange ------------------------------------------------------------- */
+
+Test(browser_ops, export_and_import_round_trip_both_formats)
+{
+	char *dir = make_dir();
+	char json[1024], txt[1024], ops[4096];
+	path_in(json, sizeof json, dir, "state.json");
+	path_in(txt, sizeof txt, dir, "cookies.txt");
+	/* Explicit SameSite: storageState has no "unspecified" (Playwright reports the engine's default). */
+	snprintf(ops, sizeof ops,
+		 "tab a https://www.shop.com/\n"
+		 "set https://www.shop.com/ keep=1; Max-Age=3600; Path=/; Secure; SameSite=Strict\n"
+		 "set https://www.shop.com/ wide=2; Domain=shop.com; Path=/; Max-Age=7200; HttpOnly; SameSite=Lax\n"
+		 "local a set theme dark\n"
+		 "export %s\n"
+		 "export %s\n"
+		 "dump\n",
+		 json, txt);
+	support_run w = run_ops_file(dir, ops, NULL, NULL);
+	assert_success(&w);
+	cr_assert_str_eq(w.out, "keep=1; Host=www.shop.com; Path=/; Expires=2015-01-01T01:00:00Z; Secure; SameSite=Strict\n"
+				"wide=2; Domain=.shop.com; Path=/; Expires=2015-01-01T02:00:00Z; HttpOnly; SameSite=Lax\n");
+	size_t len = 0;
+	char *text = slurp(json, &len);
+	cr_assert(text[0] == '{' && strstr(text, "\"origins\""), "%s", text);
+	free(text);
+	text = slurp(txt, &len);
+	cr_assert(strncmp(text, "# Netscape HTTP Cookie File", 27) == 0, "%s", text);
+	free(text);
+
+	static const struct {
+		const char *file;
+		const char *want;
+	} cases[] = {
+		{"state.json", "keep=1; Host=www.shop.com; Path=/; Expires=2015-01-01T01:00:00Z; Secure; SameSite=Strict\n"
+			       "wide=2; Domain=.shop.com; Path=/; Expires=2015-01-01T02:00:00Z; HttpOnly; SameSite=Lax\n"
+			       "dark\n"},
+		/* cookies.txt holds neither SameSite nor localStorage. */
+		{"cookies.txt", "keep=1; Host=www.shop.com; Path=/; Expires=2015-01-01T01:00:00Z; Secure\n"
+				"wide=2; Domain=.shop.com; Path=/; Expires=2015-01-01T02:00:00Z; HttpOnly\n"
+				"\n"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		char path[1024];
+		path_in(path, sizeof path, dir, cases[i].file);
+		snprintf(ops, sizeof ops, "import %s\ndump\ntab a https://www.shop.com/\nlocal a get theme\n", path);
+		support_run r = run_ops_file(dir, ops, NULL, NULL);
+		assert_success(&r);
+		cr_assert_str_eq(r.out, cases[i].want, "import %s", cases[i].file);
+		support_run_free(&r);
+	}
+	support_run_free(&w);
+	remove_dir(dir);
+}
+
+Test(browser_ops, corrupt_imports_are_refused_and_left_unchanged)
+{
+	char *dir = make_dir();
+	static const struct {
+		const char *name;
+		const char *content;
+		const char *fragment;
+	} cases[] = {
+		{"bad.json", "{\"cookies\": [\n  {\"name\": \"a\",\n", "%s:3:..."},
+		{"typed.json", "{\"cookies\":[{\"name\":1}]}", "%s: cookies[0].name: expected a string, got a number"},
+		{"bad.txt", "# Netscape HTTP Cookie File\nwww.shop.com\tFALSE\n",
+		 "%s:2: expected 7 TAB-separated fields (domain, include subdomains, path, secure, expires, name, value), "
+		 "found 2"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char path[1024], cause[2048];
+		path_in(path, sizeof path, dir, cases[i].name);
+		write_bytes(path, cases[i].content, strlen(cases[i].content));
+		snprintf(cause, sizeof cause, cases[i].fragment, path);
+		assert_refused_and_unchanged(dir, "import", path, cause);
+	}
+	remove_dir(dir);
+}
+
+Test(browser_ops, a_file_an_earlier_op_writes_is_read_when_its_turn_comes)
+{
+	char *dir = make_dir();
+	char db[1024], ops[4096];
+	path_in(db, sizeof db, dir, "made-here.db");
+	snprintf(ops, sizeof ops, "set https://www.shop.com/ k=1; Max-Age=60\nsave %s\nload %s\nget https://www.shop.com/\n",
+		 db, db);
+	support_run r = run_ops_file(dir, ops, NULL, NULL);
+	assert_success(&r);
+	cr_assert_str_eq(r.out, "k=1\n");
+	support_run_free(&r);
+	remove_dir(dir);
 }

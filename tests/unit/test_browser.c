@@ -141,6 +141,7 @@ Test(browser, hosts_file_decides_what_resolves)
 	int t = -1;
 	cr_assert_eq(bsim_tab_open(&t, b, "https://www.testsite.com/", NULL), BSIM_ERESOLVE);
 	cr_assert_eq(bsim_browser_tab_count(b), 0, "a failed open leaves no tab");
+	cr_assert_eq(count_trace(b, "tab-opened", -1), count_trace(b, "tab-closed", -1), "and the trace closes what it opened");
 	bsim_browser_free(b);
 }
 
@@ -151,7 +152,9 @@ Test(browser, bad_hosts_line_names_source_and_line)
 	cr_assert_eq(bsim_browser_new(&b, &o), 0);
 	cr_assert_eq(bsim_browser_add_hosts(b, "127.0.0.1 ok.test\nwww.shop.com 127.0.0.1\n", "my-hosts"), BSIM_EINVAL);
 	cr_assert(strstr(bsim_error_last()->message, "my-hosts:2:"), "%s", bsim_error_last()->message);
-	cr_assert_eq(bsim_browser_add_hosts(b, "127.0.0.1\n", "h"), BSIM_EINVAL);
+	cr_assert_eq(bsim_browser_add_hosts(b, "1.2.3.4\n", "h"), BSIM_EINVAL);
+	cr_assert(strstr(bsim_error_last()->message, "h:1: error: address 1.2.3.4 names no host"), "%s",
+		  bsim_error_last()->message);
 	bsim_browser_free(b);
 }
 
