@@ -878,3 +878,47 @@ Test(jar, t3_chromium_decodes_escaped_letters_in_the_request_path)
 	expect_header(f, "http://shop.com/f%6Fo/bar", "");
 	bsim_jar_free(f);
 }
+
+Test(jar, s13_partitioned_needs_secure_and_keys_by_top_level_site)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://shop.com/", "p=1; Partitioned");
+	expect_refused(BSIM_REASON_PARTITIONED_INSECURE);
+	const char *h = "p=1; Partitioned; Secure; SameSite=None";
+	bsim_jar_set_cookie(j, "https://chat.vendor.com/", h, strlen(h), &cross_frame);
+	found f = find(j, "p");
+	cr_assert_str_eq(f.view.partition_key, "https://other.com");
+	expect_header_ctx(j, "https://chat.vendor.com/", &cross_frame, "p=1");
+	const bsim_cookie_ctx elsewhere = {"https://third.com/", 0, 0};
+	expect_header_ctx(j, "https://chat.vendor.com/", &elsewhere, "");
+	bsim_jar_free(j);
+}
+
+Test(jar, p15_script_in_cross_site_iframe_may_only_write_samesite_none)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	const char *lax = "a=1", *none = "b=1; SameSite=None; Secure";
+	bsim_jar_script_set(j, "https://chat.vendor.com/", lax, strlen(lax), &cross_frame);
+	expect_refused(BSIM_REASON_SAMESITE_CROSS_SITE);
+	bsim_jar_script_set(j, "https://chat.vendor.com/", none, strlen(none), &cross_frame);
+	cr_assert_eq(rec.refused, 1, "%s", rec.last_message);
+	bsim_jar_free(j);
+}
+
+Test(jar, l3_firefox_global_purge_after_33_idle_days)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	char url[64];
+	for (int s = 0; s < 34; s++) {
+		snprintf(url, sizeof url, "https://site%02d.com/", s);
+		fill(j, url, "c", 100, "; Max-Age=99999999");
+	}
+	cr_assert_eq(bsim_jar_count(j), 3400);
+	bsim_jar_set_time(j, T0 + 32 * DAY);
+	set(j, "https://fresh.com/", "x=1");
+	cr_assert_eq(bsim_jar_count(j), 3401, "32 idle days are not enough for firefox");
+	bsim_jar_set_time(j, T0 + 34 * DAY);
+	set(j, "https://fresh2.com/", "y=1");
+	cr_assert_eq(bsim_jar_count(j), 3000);
+	bsim_jar_free(j);
+}
