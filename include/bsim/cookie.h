@@ -189,6 +189,14 @@ int bsim_jar_script_set(bsim_jar *jar, const char *url, const char *cookie_strin
 /* What document.cookie returns on `url`. *out is allocated; the caller frees it. */
 int bsim_jar_script_get(char **out, bsim_jar *jar, const char *url, const bsim_cookie_ctx *ctx);
 
+/*
+ * Remove every cookie whose expiry has passed on the virtual clock, reporting
+ * each (BSIM_COOKIE_EXPIRED). Lookups do this lazily for the site they look
+ * at, as browsers do; a caller that wants the trace complete after moving
+ * the clock (the browser's wait) calls this.
+ */
+void bsim_jar_expire(bsim_jar *jar);
+
 /* The browser closed: session cookies go (reported as BSIM_COOKIE_SESSION_ENDED). */
 void bsim_jar_end_session(bsim_jar *jar);
 

@@ -304,6 +304,8 @@ int bsim_browser_wait(bsim_browser *b, bsim_time ms)
 	if (now > INT64_MAX - ms)
 		return error_set(BSIM_ELIMIT, "the virtual clock would overflow");
 	bsim_jar_set_time(b->jar, now + ms);
+	/* The trace shows a cookie expiring during the wait, not at the next lookup of its site. */
+	bsim_jar_expire(b->jar);
 	return 0;
 }
 

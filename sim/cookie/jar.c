@@ -790,6 +790,24 @@ static void end_session_bucket(const char *key, void *value, void *ud)
 	}
 }
 
+static void expire_bucket(const char *key, void *value, void *ud)
+{
+	(void)key;
+	bsim_jar *jar = ud;
+	bucket *b = value;
+	for (uint32_t i = 0; i < b->n;) {
+		if (cookie_is_expired(jar, b->items[i]))
+			jar_remove_at(jar, b, i, BSIM_COOKIE_EXPIRED, BSIM_REASON_EXPIRED);
+		else
+			i++;
+	}
+}
+
+void bsim_jar_expire(bsim_jar *jar)
+{
+	strmap_foreach(&jar->buckets, expire_bucket, jar);
+}
+
 void bsim_jar_end_session(bsim_jar *jar)
 {
 	/* §5.7 final paragraph, C1-C2: a session cookie lives until the browser closes. */

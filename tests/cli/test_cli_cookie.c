@@ -376,9 +376,9 @@ Test(cookie, explain_reports_each_kind_with_its_code)
 				  "cookie", "--explain", "-");
 	assert_success(&r);
 	cr_assert_eq(count_lines_with(r.out, "<stdin>:1: refused [public-suffix] "), 1, "%s", r.out);
-	cr_assert_eq(count_lines_with(r.out, "<stdin>:5: expired [expired] "), 1, "%s", r.out);
+	cr_assert_eq(count_lines_with(r.out, "<stdin>:4: expired [expired] "), 1, "the wait reports the expiry: %s", r.out);
 	cr_assert_eq(count_lines_with(r.out, "<stdin>:6: session-ended [session-ended] "), 1, "%s", r.out);
-	/* The expiry is reported before the get's own output line, which is the session cookie. */
+	/* The expiry is reported at the wait, before the get's own output line. */
 	cr_assert(strstr(r.out, "expired [expired]") < strstr(r.out, "\ns=1\n"), "%s", r.out);
 	support_run_free(&r);
 }

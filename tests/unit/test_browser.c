@@ -349,6 +349,7 @@ Test(browser, expiry_follows_wait)
 	cr_assert_eq(bsim_browser_wait(b, 9999), 0);
 	expect_cookie(b, t, "short=1");
 	cr_assert_eq(bsim_browser_wait(b, 1), 0);
+	cr_assert_eq(count_trace(b, "cookie-expired", -1), 1, "the wait itself records the expiry");
 	expect_cookie(b, t, "");
 	cr_assert_eq(bsim_browser_wait(b, -1), BSIM_EINVAL);
 	bsim_browser_free(b);
