@@ -1,13 +1,15 @@
 /*
  * main.c: the `bsim` command. Finds the subcommand named by the first
  * argument and hands it the rest; answers --help, --version and `bsim help`
- * itself. Output is meant for pipes and logs: no colour, ever; help that was
- * asked for goes to stdout, everything else a person must read to stderr.
+ * itself. Output is meant for pipes and logs: colour only from `bsim run` on a
+ * terminal, never with NO_COLOR; help that was asked for goes to stdout,
+ * everything else a person must read to stderr.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_run.h"
 
 #ifndef BSIM_VERSION
 #define BSIM_VERSION "unknown"
@@ -23,6 +25,9 @@ typedef struct command {
 static const command commands[] = {
 	{"cookie", "replay cookie operations through one browser's cookie jar and print what it does",
 	 cmd_cookie, cmd_cookie_help},
+	{"run", "run scenario files and report what passed and why the rest failed", cmd_run, cmd_run_help},
+	{"check", "load and validate scenario files without running them", cmd_check, cmd_check_help},
+	{"list", "list the scenarios a run would run (with --shard: one CI shard's)", cmd_list, cmd_list_help},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,50 @@
+/*
+ * report.h: reporters. Each reads finished results (never live state):
+ * the terminal (progress and summary), JUnit XML for GitLab, Jenkins and
+ * GitHub test reporters, TAP version 14, and JSON. Report files are written
+ * atomically (a temporary file renamed into place), so a crash leaves no
+ * half file and a failed write leaves an existing report unchanged.
+ */
+#ifndef BSIM_REPORT_H
+#define BSIM_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "bsim/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum bsim_trace_mode {
+	BSIM_TRACE_NONE = 0,
+	BSIM_TRACE_FAILING = 1,  /* the trace of failing scenarios */
+	BSIM_TRACE_ALL = 2
+} bsim_trace_mode;
+
+typedef struct bsim_report_options {
+	unsigned version;        /* BSIM_REPORT_OPTIONS_VERSION */
+	int color;               /* 1: ANSI colour (the caller decides: a terminal and no NO_COLOR) */
+	int timing;              /* 0: leave elapsed times out (--no-timing), for byte-identical output */
+	bsim_trace_mode trace;
+	const char *suite_name;  /* JUnit testsuites name; NULL: "bsim" */
+} bsim_report_options;
+#define BSIM_REPORT_OPTIONS_VERSION 1
+#define BSIM_REPORT_OPTIONS_INIT {BSIM_REPORT_OPTIONS_VERSION, 0, 1, BSIM_TRACE_FAILING, NULL}
+
+/* One line as a result completes (index is 1-based among total). */
+int bsim_report_progress(FILE *out, const bsim_result *r, size_t index, size_t total,
+			 const bsim_report_options *opts);
+/* Failures in full, then "N passed, N failed" (", N errored" when any) and the time. */
+int bsim_report_summary(FILE *out, const bsim_result *const *results, size_t n, const bsim_report_options *opts);
+int bsim_report_junit(const char *path, const bsim_result *const *results, size_t n,
+		      const bsim_report_options *opts);
+int bsim_report_tap(FILE *out, const bsim_result *const *results, size_t n, const bsim_report_options *opts);
+int bsim_report_json(const char *path, const bsim_result *const *results, size_t n,
+		     const bsim_report_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,106 @@
+/*
+ * scenario.h: scenario files and their results. A QA engineer writes
+ * scenarios in XML (scenarios/bsim.rng is the schema; docs/scenario-language.md
+ * the reference); bsim loads them, each element keeping its file:line:col,
+ * runs each scenario once per engine on a fresh simulated browser, and
+ * returns results that carry everything a reporter needs (outcome, the
+ * failure with its location and cause, the trace), so reporters never look
+ * at live state.
+ */
+#ifndef BSIM_SCENARIO_H
+#define BSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bsim/browser.h"
+#include "bsim/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bsim_suite bsim_suite;
+typedef struct bsim_scenario bsim_scenario;
+
+/*
+ * Load scenario files: each path is a file or a directory searched
+ * recursively for *.xml (in sorted order, so runs are reproducible). A
+ * scenario that names several engines becomes one scenario per engine.
+ * Load errors do not stop the load: *out always receives the suite (free it),
+ * holding what loaded and every error; the return is 0 when there was none,
+ * BSIM_EINVAL otherwise.
+ */
+int bsim_suite_load(bsim_suite **out, const char *const *paths, size_t n_paths);
+void bsim_suite_free(bsim_suite *suite);
+
+size_t bsim_suite_count(const bsim_suite *suite);
+const bsim_scenario *bsim_suite_at(const bsim_suite *suite, size_t index);
+
+/* Load errors, each with file, line, column and a message saying what was expected. */
+size_t bsim_suite_error_count(const bsim_suite *suite);
+const bsim_error *bsim_suite_error_at(const bsim_suite *suite, size_t index);
+
+const char *bsim_scenario_name(const bsim_scenario *sc);
+const char *bsim_scenario_file(const bsim_scenario *sc);
+int bsim_scenario_line(const bsim_scenario *sc);
+int bsim_scenario_column(const bsim_scenario *sc);
+bsim_engine bsim_scenario_engine(const bsim_scenario *sc);
+size_t bsim_scenario_tag_count(const bsim_scenario *sc);
+const char *bsim_scenario_tag(const bsim_scenario *sc, size_t index);
+/* The declared expected failure, e.g. "cookie-refused:public-suffix", or NULL. */
+const char *bsim_scenario_expect_failure(const bsim_scenario *sc);
+/* The scenario's own seed (its seed attribute, else 1). */
+uint64_t bsim_scenario_seed(const bsim_scenario *sc);
+
+typedef struct bsim_run_options {
+	unsigned version;  /* BSIM_RUN_OPTIONS_VERSION */
+	int seed_set;      /* 1: seed overrides the scenario's own */
+	uint64_t seed;
+} bsim_run_options;
+#define BSIM_RUN_OPTIONS_VERSION 1
+#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0}
+
+typedef enum bsim_outcome {
+	BSIM_PASSED = 0,   /* every expectation held (or it failed exactly as declared) */
+	BSIM_FAILED = 1,   /* an expectation failed (or it passed / failed otherwise than declared) */
+	BSIM_ERRORED = 2   /* a step could not run (bad URL, unknown tab, unreadable profile) */
+} bsim_outcome;
+
+typedef struct bsim_result bsim_result;
+
+/* Run one scenario on a fresh browser. Only memory errors fail the call; a failing scenario is a result. */
+int bsim_scenario_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_options *opts);
+void bsim_result_free(bsim_result *r);
+
+const bsim_scenario *bsim_result_scenario(const bsim_result *r);
+bsim_outcome bsim_result_outcome(const bsim_result *r);
+/* 1 when the scenario declared expect-failure and failed that way (counted as passed). */
+int bsim_result_expected_failure(const bsim_result *r);
+/*
+ * For a failed or errored result: the whole message, as printed:
+ *   FILE:LINE:COL: expectation failed: cookie="x" (was: absent)
+ *     the browser never stored it: refused on URL at 00:00:02: ... (rule; engine)
+ *     seed 7 · replay: bsim run FILE --seed 7 --trace
+ * NULL for a passed result (for an expected failure, the failure it matched).
+ */
+const char *bsim_result_message(const bsim_result *r);
+/*
+ * The failing step's location (file NULL when passed; for an expected
+ * failure, the step that failed as declared; for a scenario that passed
+ * but declared expect-failure, the <scenario> element).
+ */
+const char *bsim_result_fail_file(const bsim_result *r);
+int bsim_result_fail_line(const bsim_result *r);
+int bsim_result_fail_column(const bsim_result *r);
+uint64_t bsim_result_seed(const bsim_result *r);
+/* Wall time the run took, nanoseconds (reporters drop it with --no-timing). */
+uint64_t bsim_result_elapsed_ns(const bsim_result *r);
+/* The browser's trace, copied out of the run. */
+size_t bsim_result_trace_count(const bsim_result *r);
+const bsim_trace_entry *bsim_result_trace_at(const bsim_result *r, size_t index);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

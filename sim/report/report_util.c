@@ -1,0 +1,190 @@
+/*
+ * report_util.c: the helpers of report_util.h: UTF-8 decoding with
+ * replacement, and the names and time formats all reports share.
+ */
+#include "report/report_util.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* RFC 3629 §3-4: the shortest form only, nothing above U+10FFFF, no surrogates. */
+size_t report_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t len;
+	uint32_t v, min;
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		v = c & 0x1F;
+		min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		v = c & 0x0F;
+		min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		v = c & 0x07;
+		min = 0x10000;
+	} else {
+		*cp = REPORT_REPLACEMENT;
+		return 1;
+	}
+	if (n < len) {
+		*cp = REPORT_REPLACEMENT;
+		return 1;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80) {
+			*cp = REPORT_REPLACEMENT;
+			return 1;
+		}
+		v = (v << 6) | (p[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+		*cp = REPORT_REPLACEMENT;
+		return 1;
+	}
+	*cp = v;
+	return len;
+}
+
+void report_put_utf8(buf *b, uint32_t cp)
+{
+	char out[4];
+	size_t len;
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		len = 1;
+	} else if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		len = 2;
+	} else if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		len = 3;
+	} else {
+		out[0] = (char)(0xF0 | (cp >> 18));
+		out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[3] = (char)(0x80 | (cp & 0x3F));
+		len = 4;
+	}
+	buf_put(b, out, len);
+}
+
+const char *report_outcome_name(bsim_outcome o)
+{
+	switch (o) {
+	case BSIM_PASSED:
+		return "passed";
+	case BSIM_FAILED:
+		return "failed";
+	case BSIM_ERRORED:
+		return "errored";
+	}
+	return "errored";
+}
+
+const char *report_trace_kind_name(bsim_trace_kind k)
+{
+	switch (k) {
+	case BSIM_TRACE_COOKIE:
+		return "cookie";
+	case BSIM_TRACE_STORAGE:
+		return "storage";
+	case BSIM_TRACE_EVENT:
+		return "event";
+	case BSIM_TRACE_TAB:
+		return "tab";
+	case BSIM_TRACE_NAVIGATION:
+		return "navigation";
+	case BSIM_TRACE_SESSION:
+		return "session";
+	}
+	return "unknown";
+}
+
+int64_t report_vtime_ms(bsim_time at)
+{
+	return (int64_t)(at - BSIM_DEFAULT_START_TIME);
+}
+
+void report_format_vtime(char *out, size_t outlen, bsim_time at)
+{
+	int64_t ms = report_vtime_ms(at);
+	const char *sign = "";
+	if (ms < 0) {
+		/* Only a profile loaded from elsewhere could hold such a time; say it plainly. */
+		sign = "-";
+		ms = ms == INT64_MIN ? INT64_MAX : -ms;
+	}
+	int64_t s = ms / 1000;
+	int frac = (int)(ms % 1000);
+	if (frac)
+		snprintf(out, outlen, "%s%02" PRId64 ":%02d:%02d.%03d", sign, s / 3600, (int)(s / 60 % 60),
+			 (int)(s % 60), frac);
+	else
+		snprintf(out, outlen, "%s%02" PRId64 ":%02d:%02d", sign, s / 3600, (int)(s / 60 % 60),
+			 (int)(s % 60));
+}
+
+void report_format_duration(char *out, size_t outlen, uint64_t ns)
+{
+	double ms = (double)ns / 1e6;
+	if (ms < 10)
+		snprintf(out, outlen, "%.2f ms", ms);
+	else if (ms < 1000)
+		snprintf(out, outlen, "%.1f ms", ms);
+	else
+		snprintf(out, outlen, "%.2f s", ms / 1000);
+}
+
+void report_trace_line(buf *b, const bsim_trace_entry *e)
+{
+	char at[REPORT_VTIME_LEN];
+	report_format_vtime(at, sizeof at, e->at);
+	buf_puts(b, at);
+	if (e->tab >= 0)
+		buf_printf(b, "  tab %d", e->tab);
+	buf_printf(b, "  %s", e->code ? e->code : "");
+	if (e->message && *e->message)
+		buf_printf(b, "  %s", e->message);
+}
+
+size_t report_first_line_len(const char *s)
+{
+	return strcspn(s, "\n");
+}
+
+void report_count(report_counts *c, const bsim_result *const *results, size_t n)
+{
+	*c = (report_counts){0, 0, 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		switch (bsim_result_outcome(results[i])) {
+		case BSIM_PASSED:
+			c->passed++;
+			break;
+		case BSIM_FAILED:
+			c->failed++;
+			break;
+		case BSIM_ERRORED:
+			c->errored++;
+			break;
+		}
+		c->elapsed_ns += bsim_result_elapsed_ns(results[i]);
+	}
+}
+
+const bsim_report_options *report_options_or_default(const bsim_report_options *opts)
+{
+	static const bsim_report_options defaults = BSIM_REPORT_OPTIONS_INIT;
+	return opts ? opts : &defaults;
+}

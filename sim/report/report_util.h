@@ -1,0 +1,70 @@
+/*
+ * report_util.h: what the reporters share. Results carry text bsim did not
+ * write itself (scenario names, cookie names and values from Set-Cookie
+ * headers), so every reporter decodes it as UTF-8 with replacement before
+ * putting it into XML, YAML or JSON, each of which rejects a document with
+ * a stray byte. Also the names and formats every report spells the same
+ * way: outcomes, trace kinds, virtual times and durations.
+ */
+#ifndef BSIM_REPORT_UTIL_H
+#define BSIM_REPORT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bsim/report.h"
+#include "util/buf.h"
+
+/* U+FFFD REPLACEMENT CHARACTER: what an invalid byte or a forbidden character becomes. */
+#define REPORT_REPLACEMENT 0xFFFDu
+
+/*
+ * Decode the code point at s[0..n), n >= 1. An invalid, overlong, truncated
+ * or surrogate sequence yields REPORT_REPLACEMENT and consumes one byte, so
+ * the rest of the text survives. Returns the bytes consumed (>= 1).
+ */
+size_t report_utf8_next(const char *s, size_t n, uint32_t *cp);
+/* Append cp as UTF-8. */
+void report_put_utf8(buf *b, uint32_t cp);
+
+/* "passed", "failed", "errored": the words every report uses. */
+const char *report_outcome_name(bsim_outcome o);
+/* "cookie", "storage", "event", "tab", "navigation", "session". */
+const char *report_trace_kind_name(bsim_trace_kind k);
+
+/*
+ * Virtual time since the scenario's start (the browser's clock starts at
+ * BSIM_DEFAULT_START_TIME): "00:00:02", "00:00:02.500", hours unbounded
+ * ("26:00:00"). out needs REPORT_VTIME_LEN bytes.
+ */
+#define REPORT_VTIME_LEN 32
+void report_format_vtime(char *out, size_t outlen, bsim_time at);
+/* at, in milliseconds since the scenario's start. */
+int64_t report_vtime_ms(bsim_time at);
+
+/* A wall-clock duration for people: "0.41 ms", "12.3 ms", "1.23 s". out needs 32 bytes. */
+void report_format_duration(char *out, size_t outlen, uint64_t ns);
+
+/*
+ * One trace entry as a line of text, without indentation or newline:
+ * "00:00:02  tab 1  cookie-refused:public-suffix  sid: Domain ... (rule; engine)".
+ * Bytes are copied as they are; the caller sanitizes for its format.
+ */
+void report_trace_line(buf *b, const bsim_trace_entry *e);
+
+/* The length of the first line of s (up to the first '\n'). */
+size_t report_first_line_len(const char *s);
+
+/* Counts over results, as every summary gives them. */
+typedef struct report_counts {
+	size_t passed;
+	size_t failed;
+	size_t errored;
+	uint64_t elapsed_ns;  /* the sum of the results' run times */
+} report_counts;
+void report_count(report_counts *c, const bsim_result *const *results, size_t n);
+
+/* opts, or the defaults of BSIM_REPORT_OPTIONS_INIT when NULL. */
+const bsim_report_options *report_options_or_default(const bsim_report_options *opts);
+
+#endif

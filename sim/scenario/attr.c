@@ -1,0 +1,96 @@
+/*
+ * attr.c: reading a step's attributes, for the step and expect kinds.
+ * Attribute values arrive with fragment parameters already substituted;
+ * these helpers read them as text, booleans and durations, and raise
+ * errors located at the step ("FILE:LINE:COL: what"), the form the loader
+ * and the runner both report. Where the step came from a fragment, the
+ * loader and the runner add the "from the fragment used at" line
+ * themselves, so it is not part of these messages.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario/scenario_internal.h"
+
+/* Longest message a step error carries; error.c keeps at most this much anyway. */
+#define STEP_ERROR_MAX 1024
+
+const char *step_attr(const step *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_attrs; i++)
+		if (strcmp(s->attr_names[i], name) == 0)
+			return s->attr_values[i];
+	return NULL;
+}
+
+int step_attr_bool(const step *s, const char *name, int dflt, int *out)
+{
+	const char *v = step_attr(s, name);
+	if (!v) {
+		*out = dflt;
+		return 0;
+	}
+	if (strcmp(v, "true") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (strcmp(v, "false") == 0) {
+		*out = 0;
+		return 0;
+	}
+	return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": expected true or false", s->element, name, v);
+}
+
+/* A unit and its length in milliseconds; a bare number is seconds, as `sleep` reads it. */
+static const struct {
+	const char *suffix;
+	int64_t ms;
+} duration_units[] = {
+	{"ms", 1}, {"s", 1000}, {"m", 60 * 1000}, {"h", 60 * 60 * 1000}, {"d", 24 * 60 * 60 * 1000}, {"", 1000},
+};
+
+int step_attr_duration(const step *s, const char *name, int64_t *out_ms)
+{
+	const char *v = step_attr(s, name);
+	if (!v)
+		return step_error(s, BSIM_EINVAL, "<%s> needs %s=\"...\", a duration such as 500ms, 2s, 10m, 1h or 1d",
+				  s->element, name);
+	const char *p = v;
+	uint64_t n = 0;
+	bool overflow = false;
+	while (*p >= '0' && *p <= '9') {
+		if (n > (UINT64_MAX - 9) / 10)
+			overflow = true;
+		else
+			n = n * 10 + (uint64_t)(*p - '0');
+		p++;
+	}
+	for (size_t i = 0; p != v && i < sizeof duration_units / sizeof *duration_units; i++) {
+		if (strcmp(p, duration_units[i].suffix) != 0)
+			continue;
+		/* The virtual clock counts milliseconds in an int64_t. */
+		if (overflow || n > (uint64_t)INT64_MAX / (uint64_t)duration_units[i].ms)
+			return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": too long; the longest is %" PRId64 "%s",
+					  s->element, name, v, INT64_MAX / duration_units[i].ms,
+					  *duration_units[i].suffix ? duration_units[i].suffix : "s");
+		*out_ms = (int64_t)n * duration_units[i].ms;
+		return 0;
+	}
+	return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d",
+			  s->element, name, v);
+}
+
+int step_error(const step *s, int code, const char *fmt, ...)
+{
+	char text[STEP_ERROR_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (!s->at.file)
+		return error_set(code, "%s", text);
+	return error_set_at(code, s->at.file, s->at.line, s->at.col, "%s:%d:%d: %s", s->at.file, s->at.line,
+			    s->at.col, text);
+}

@@ -1,0 +1,730 @@
+/*
+ * expect.c: the <expect> step and its built-in variants
+ * (docs/scenario-language.md, "Expectations"). The attribute that names
+ * what is checked (cookie=, local=, refused=, ...) picks a variant from the
+ * expect registry, so widget expectations plug in beside these. Each
+ * variant checks its attributes when the file loads and, when it runs, only
+ * looks: the jar, the script view, storage and the trace. A false
+ * expectation says what was asked and what was found, in the words of the
+ * scenario file (`cookie="sid" value="2" (was: value="1")`), and hands
+ * run_fail the cookie or key concerned so the runner can add the cause the
+ * trace gives.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "net/url.h"
+#include "scenario/scenario_internal.h"
+
+/* Largest count= or tabs= accepted: far past what a scenario can produce, and safe in an int. */
+#define EXPECT_COUNT_MAX 1000000
+
+/* ---- shared ---- */
+
+/* Every attribute of s is in `allowed` (NULL-terminated); otherwise name the ones the variant takes. */
+static int check_attrs(const step *s, const char *const *allowed)
+{
+	for (size_t i = 0; i < s->n_attrs; i++) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = strcmp(s->attr_names[i], *a) == 0;
+		if (ok)
+			continue;
+		buf list = BUF_INIT;
+		for (const char *const *a = allowed + 1; *a; a++)
+			buf_printf(&list, "%s%s", a == allowed + 1 ? "" : ", ", *a);
+		int rc = step_error(s, BSIM_EINVAL, "<expect %s=...> does not take the attribute %s; it takes %s",
+				    allowed[0], s->attr_names[i], allowed[1] ? buf_cstr(&list) : "no other");
+		buf_free(&list);
+		return rc;
+	}
+	return 0;
+}
+
+/* What the expectation asked, as written: every attribute in file order. */
+static void put_asked(buf *b, const step *s)
+{
+	for (size_t i = 0; i < s->n_attrs; i++)
+		buf_printf(b, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+}
+
+/* run_fail with the asked attributes first and "(was: ...)" after. */
+static int fail_was(run_ctx *rc, const step *s, const char *subject, const char *was)
+{
+	buf b = BUF_INIT;
+	put_asked(&b, s);
+	int r = buf_status(&b) < 0 ? error_oom()
+				    : run_fail(rc, s, subject, "%s (was: %s)", buf_cstr(&b), was);
+	buf_free(&b);
+	return r;
+}
+
+/* A count: a decimal integer in 0..EXPECT_COUNT_MAX. */
+static int attr_count(const step *s, const char *name, int *out)
+{
+	const char *v = step_attr(s, name);
+	if (!v)
+		return BSIM_ENOTFOUND;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 0 || n > EXPECT_COUNT_MAX || (*v < '0' || *v > '9'))
+		return step_error(s, BSIM_EINVAL, "%s=\"%s\" is not a count: give a whole number from 0 to %d", name, v,
+				  EXPECT_COUNT_MAX);
+	*out = (int)n;
+	return 0;
+}
+
+/* A reason code for refused=/evicted= (bsim cookie --explain lists them). */
+static int check_reason(const step *s)
+{
+	const char *code = step_attr(s, "reason");
+	bsim_cookie_reason r;
+	if (code && bsim_cookie_reason_from_code(&r, code) < 0)
+		return step_error(s, BSIM_EINVAL,
+				  "reason=\"%s\" is not a cookie reason code (e.g. public-suffix, domain-mismatch, domain-limit; `bsim cookie --explain` lists them)",
+				  code);
+	return 0;
+}
+
+/* A tab name an expectation looks at must be one the scenario opened: found by run_tab. */
+
+/* ---- cookie="NAME": the jar's own view ---- */
+
+typedef struct cookie_query {
+	const char *name;
+	int present;
+	const char *value;
+	const char *domain;   /* without the leading dot */
+	int host_only;        /* with domain: 1 for "x.com", 0 for ".x.com" */
+	const char *path;
+	int secure, http_only, session; /* -1: not asked */
+	int same_site;                  /* a bsim_samesite, or -1 */
+} cookie_query;
+
+static const char *const same_site_names[] = {"unspecified", "none", "lax", "strict"};
+
+static int query_bool(const step *s, const char *name, int *out)
+{
+	*out = -1;
+	return step_attr(s, name) ? step_attr_bool(s, name, 0, out) : 0;
+}
+
+static int cookie_query_of(cookie_query *q, const step *s)
+{
+	memset(q, 0, sizeof *q);
+	q->name = step_attr(s, "cookie");
+	q->value = step_attr(s, "value");
+	q->path = step_attr(s, "path");
+	q->same_site = -1;
+	int rc;
+	if ((rc = step_attr_bool(s, "present", 1, &q->present)) < 0 || (rc = query_bool(s, "secure", &q->secure)) < 0 ||
+	    (rc = query_bool(s, "http-only", &q->http_only)) < 0 || (rc = query_bool(s, "session", &q->session)) < 0)
+		return rc;
+	const char *d = step_attr(s, "domain");
+	if (d) {
+		q->host_only = d[0] != '.';
+		q->domain = q->host_only ? d : d + 1;
+		if (!*q->domain)
+			return step_error(s, BSIM_EINVAL, "domain=\"%s\" names no host: write \".x.com\" for a domain cookie, \"x.com\" for a host-only one", d);
+	}
+	const char *ss = step_attr(s, "same-site");
+	if (ss) {
+		for (int i = 0; i < 4; i++)
+			if (strcmp(ss, same_site_names[i]) == 0)
+				q->same_site = i;
+		if (q->same_site < 0)
+			return step_error(s, BSIM_EINVAL, "same-site=\"%s\": write none, lax, strict or unspecified", ss);
+	}
+	return 0;
+}
+
+static bool cookie_matches(const cookie_query *q, const bsim_cookie_view *v)
+{
+	if (strcmp(v->name, q->name) != 0)
+		return false;
+	if (q->value && strcmp(v->value, q->value) != 0)
+		return false;
+	if (q->domain && (v->host_only != q->host_only || strcasecmp(v->domain, q->domain) != 0))
+		return false;
+	if (q->path && strcmp(v->path, q->path) != 0)
+		return false;
+	if (q->secure >= 0 && !v->secure != !q->secure)
+		return false;
+	if (q->http_only >= 0 && !v->http_only != !q->http_only)
+		return false;
+	if (q->session >= 0 && !v->persistent == !q->session)
+		return false;
+	if (q->same_site >= 0 && (int)v->same_site != q->same_site)
+		return false;
+	return true;
+}
+
+/* One cookie, in the attributes of <expect cookie=...>: all of them, or only those the query asks about. */
+static void put_cookie(buf *b, const bsim_cookie_view *v, const cookie_query *q, bool all)
+{
+	size_t start = b->len;
+#define SEP (b->len > start ? " " : "")
+	if (all || q->value)
+		buf_printf(b, "%svalue=\"%s\"", SEP, v->value);
+	if (all || q->domain)
+		buf_printf(b, "%sdomain=\"%s%s\"", SEP, v->host_only ? "" : ".", v->domain);
+	if (all || q->path)
+		buf_printf(b, "%spath=\"%s\"", SEP, v->path);
+	if (all || q->secure >= 0)
+		buf_printf(b, "%ssecure=\"%s\"", SEP, v->secure ? "true" : "false");
+	if (all || q->http_only >= 0)
+		buf_printf(b, "%shttp-only=\"%s\"", SEP, v->http_only ? "true" : "false");
+	if (all || q->same_site >= 0)
+		buf_printf(b, "%ssame-site=\"%s\"", SEP,
+			   (unsigned)v->same_site < 4 ? same_site_names[v->same_site] : "unspecified");
+	if (all || q->session >= 0)
+		buf_printf(b, "%ssession=\"%s\"", SEP, v->persistent ? "false" : "true");
+#undef SEP
+}
+
+typedef struct cookie_search {
+	const cookie_query *q;
+	size_t named;        /* cookies with the name */
+	size_t matching;
+	buf named_desc;      /* "; "-joined, each as the query's attributes */
+	buf match_desc;      /* the first match, in full */
+} cookie_search;
+
+static int visit_cookie(const bsim_cookie_view *v, void *ud)
+{
+	cookie_search *cs = ud;
+	if (strcmp(v->name, cs->q->name) != 0)
+		return 0;
+	if (cs->named++)
+		buf_puts(&cs->named_desc, "; ");
+	put_cookie(&cs->named_desc, v, cs->q, false);
+	if (cookie_matches(cs->q, v) && !cs->matching++)
+		put_cookie(&cs->match_desc, v, cs->q, true);
+	return 0;
+}
+
+static int cookie_prepare(step *s)
+{
+	static const char *const allowed[] = {"cookie", "present", "value", "domain", "path", "secure",
+					      "http-only", "same-site", "session", NULL};
+	cookie_query q;
+	int rc = check_attrs(s, allowed);
+	return rc < 0 ? rc : cookie_query_of(&q, s);
+}
+
+static int cookie_check(step *s, run_ctx *rc)
+{
+	cookie_query q;
+	int code = cookie_query_of(&q, s);
+	if (code < 0)
+		return code;
+	cookie_search cs = {&q, 0, 0, BUF_INIT, BUF_INIT};
+	code = bsim_jar_foreach(bsim_browser_jar(rc->browser), visit_cookie, &cs);
+	if (code >= 0 && (buf_status(&cs.named_desc) < 0 || buf_status(&cs.match_desc) < 0))
+		code = error_oom();
+	if (code >= 0) {
+		if (q.present && !cs.matching) {
+			/* Attributes asked of a cookie that is there but differs: show what it has; it is not "absent". */
+			const char *was = cs.named && buf_cstr(&cs.named_desc)[0] ? buf_cstr(&cs.named_desc) : "absent";
+			code = fail_was(rc, s, q.name, was);
+		} else if (!q.present && cs.matching) {
+			buf was = BUF_INIT;
+			buf_printf(&was, "present: %s", buf_cstr(&cs.match_desc));
+			code = buf_status(&was) < 0 ? error_oom() : fail_was(rc, s, NULL, buf_cstr(&was));
+			buf_free(&was);
+		}
+	}
+	buf_free(&cs.named_desc);
+	buf_free(&cs.match_desc);
+	return code;
+}
+
+/* ---- document-cookie=, document-cookie-contains=, document-cookie-lacks= ---- */
+
+/* The next "; "-separated pair of a cookie string; its name is up to '=' (all of it for a nameless cookie). */
+static bool next_pair(const char **p, const char **pair, size_t *len, size_t *name_len)
+{
+	while (**p == ' ' || **p == ';')
+		(*p)++;
+	if (!**p)
+		return false;
+	const char *end = strstr(*p, "; ");
+	*pair = *p;
+	*len = end ? (size_t)(end - *p) : strlen(*p);
+	const char *eq = memchr(*p, '=', *len);
+	*name_len = eq ? (size_t)(eq - *p) : *len;
+	*p += *len;
+	return true;
+}
+
+static bool has_pair(const char *s, const char *pair, size_t len)
+{
+	const char *p = s, *q;
+	size_t l, nl;
+	while (next_pair(&p, &q, &l, &nl))
+		if (l == len && memcmp(q, pair, len) == 0)
+			return true;
+	return false;
+}
+
+static bool has_name(const char *s, const char *name, size_t len)
+{
+	const char *p = s, *q;
+	size_t l, nl;
+	while (next_pair(&p, &q, &l, &nl))
+		if (nl == len && memcmp(q, name, len) == 0)
+			return true;
+	return false;
+}
+
+/* The name of the first pair of `want` that `got` lacks, into out; false when none. */
+static bool first_missing(const char *want, const char *got, char *out, size_t outlen)
+{
+	const char *p = want, *q;
+	size_t l, nl;
+	while (next_pair(&p, &q, &l, &nl)) {
+		if (!has_pair(got, q, l)) {
+			snprintf(out, outlen, "%.*s", (int)nl, q);
+			return true;
+		}
+	}
+	return false;
+}
+
+typedef struct held {
+	const char *name;
+	size_t n;
+	buf desc;
+} held;
+
+static int visit_held(const bsim_cookie_view *v, void *ud)
+{
+	held *h = ud;
+	if (strcmp(v->name, h->name) != 0)
+		return 0;
+	cookie_query all = {0};
+	if (h->n++)
+		buf_puts(&h->desc, "; ");
+	put_cookie(&h->desc, v, &all, true);
+	return 0;
+}
+
+/*
+ * The page does not see a cookie the jar holds (HttpOnly, another path or
+ * host, Secure on http): say so under the failure, with the cookie's
+ * attributes, since the trace has no entry for a cookie that is merely hidden.
+ */
+static void note_hidden(run_ctx *rc, const char *name, const char *where)
+{
+	held h = {name, 0, BUF_INIT};
+	if (bsim_jar_foreach(bsim_browser_jar(rc->browser), visit_held, &h) >= 0 && h.n &&
+	    buf_status(&h.desc) == 0)
+		buf_printf(&rc->failure, "\n  the jar holds %s (%s), but %s does not show it", name, buf_cstr(&h.desc),
+			   where);
+	buf_free(&h.desc);
+}
+
+static int document_cookie_prepare(step *s)
+{
+	static const char *const exact[] = {"document-cookie", "tab", NULL};
+	static const char *const contains[] = {"document-cookie-contains", "tab", NULL};
+	static const char *const lacks[] = {"document-cookie-lacks", "tab", NULL};
+	if (step_attr(s, "document-cookie"))
+		return check_attrs(s, exact);
+	if (step_attr(s, "document-cookie-contains")) {
+		if (!*step_attr(s, "document-cookie-contains"))
+			return step_error(s, BSIM_EINVAL, "document-cookie-contains=\"\" names no pair; write name=value");
+		return check_attrs(s, contains);
+	}
+	return check_attrs(s, lacks);
+}
+
+static int document_cookie_check(step *s, run_ctx *rc)
+{
+	int id;
+	int code = run_tab(&id, rc, s);
+	if (code < 0)
+		return code;
+	char *got = NULL;
+	if ((code = bsim_script_cookie_get(&got, rc->browser, id)) < 0)
+		return code == BSIM_ENOMEM ? code : step_error(s, code, "document.cookie could not be read: %s",
+								  bsim_error_last()->message);
+	buf was = BUF_INIT;
+	buf_printf(&was, "\"%s\"", got);
+	char where[600];
+	snprintf(where, sizeof where, "document.cookie on %.500s", bsim_tab_url(rc->browser, id));
+	const char *v;
+	char missing[256];
+	if ((v = step_attr(s, "document-cookie"))) {
+		if (strcmp(got, v) != 0) {
+			bool named = first_missing(v, got, missing, sizeof missing);
+			code = fail_was(rc, s, named ? missing : NULL, buf_cstr(&was));
+			if (named && !has_name(got, missing, strlen(missing)) && !strchr(buf_cstr(&rc->failure), '\n'))
+				note_hidden(rc, missing, where);
+		}
+	} else if ((v = step_attr(s, "document-cookie-contains"))) {
+		if (!has_pair(got, v, strlen(v))) {
+			const char *eq = strchr(v, '=');
+			snprintf(missing, sizeof missing, "%.*s", (int)(eq ? (size_t)(eq - v) : strlen(v)), v);
+			code = fail_was(rc, s, missing, buf_cstr(&was));
+			if (!has_name(got, missing, strlen(missing)) && !strchr(buf_cstr(&rc->failure), '\n'))
+				note_hidden(rc, missing, where);
+		}
+	} else {
+		v = step_attr(s, "document-cookie-lacks");
+		if (has_name(got, v, strlen(v)))
+			code = fail_was(rc, s, NULL, buf_cstr(&was));
+	}
+	if (code >= 0 && buf_status(&was) < 0)
+		code = error_oom();
+	buf_free(&was);
+	free(got);
+	return code;
+}
+
+/* ---- cookie-header="URL" equals="..." ---- */
+
+static int cookie_header_prepare(step *s)
+{
+	static const char *const allowed[] = {"cookie-header", "equals", NULL};
+	int rc = check_attrs(s, allowed);
+	if (rc < 0)
+		return rc;
+	if (!step_attr(s, "equals"))
+		return step_error(s, BSIM_EINVAL, "<expect cookie-header=...> needs equals=\"...\" (\"\" when no cookie is sent)");
+	url *u;
+	if ((rc = url_parse(&u, step_attr(s, "cookie-header"))) < 0)
+		return step_error(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "cookie-header=\"%s\" is not a URL: %s",
+				  step_attr(s, "cookie-header"), bsim_error_last()->message);
+	url_free(u);
+	return 0;
+}
+
+static int cookie_header_check(step *s, run_ctx *rc)
+{
+	const char *want = step_attr(s, "equals");
+	char *got = NULL;
+	/* A top-level GET typed by the user: a first-party navigation. */
+	bsim_cookie_ctx ctx = BSIM_COOKIE_CTX_NAVIGATE;
+	int code = bsim_jar_cookie_header(&got, bsim_browser_jar(rc->browser), step_attr(s, "cookie-header"), &ctx);
+	if (code < 0)
+		return code == BSIM_ENOMEM ? code : step_error(s, code, "the Cookie header could not be computed: %s",
+								  bsim_error_last()->message);
+	if (strcmp(got, want) != 0) {
+		char missing[256];
+		bool named = first_missing(want, got, missing, sizeof missing);
+		buf was = BUF_INIT;
+		buf_printf(&was, "\"%s\"", got);
+		code = buf_status(&was) < 0 ? error_oom() : fail_was(rc, s, named ? missing : NULL, buf_cstr(&was));
+		buf_free(&was);
+		if (named && !has_name(got, missing, strlen(missing)) && !strchr(buf_cstr(&rc->failure), '\n')) {
+			char where[600];
+			snprintf(where, sizeof where, "the request to %.500s", step_attr(s, "cookie-header"));
+			note_hidden(rc, missing, where);
+		}
+	}
+	free(got);
+	return code;
+}
+
+/* ---- local="KEY", session="KEY" ---- */
+
+static int storage_prepare_kind(step *s, const char *attr)
+{
+	const char *const allowed[] = {attr, "tab", "value", "present", NULL};
+	int present, rc = check_attrs(s, allowed);
+	if (rc < 0 || (rc = step_attr_bool(s, "present", 1, &present)) < 0)
+		return rc;
+	if (!present && step_attr(s, "value"))
+		return step_error(s, BSIM_EINVAL, "<expect %s=...> takes value=\"...\" or present=\"false\", not both", attr);
+	return 0;
+}
+
+static int local_prepare(step *s)
+{
+	return storage_prepare_kind(s, "local");
+}
+
+static int session_prepare(step *s)
+{
+	return storage_prepare_kind(s, "session");
+}
+
+static int storage_check_kind(step *s, run_ctx *rc, const char *attr, bsim_storage_kind kind)
+{
+	const char *key = step_attr(s, attr), *want = step_attr(s, "value");
+	int present, id;
+	int code = step_attr_bool(s, "present", 1, &present);
+	if (code < 0 || (code = run_tab(&id, rc, s)) < 0)
+		return code;
+	char *got = NULL;
+	const char *area = kind == BSIM_STORAGE_LOCAL ? "localStorage" : "sessionStorage";
+	if ((code = bsim_storage_get(&got, rc->browser, id, kind, key)) == BSIM_ESECURITY)
+		return step_error(s, code, "tab \"%s\" shows about:blank, whose opaque origin has no %s (SecurityError)",
+				  rc->last_tab, area);
+	if (code < 0)
+		return code == BSIM_ENOMEM ? code : step_error(s, code, "%s could not be read: %s", area,
+								  bsim_error_last()->message);
+	buf was = BUF_INIT;
+	if (got)
+		buf_printf(&was, "\"%s\"", got);
+	else
+		buf_puts(&was, "absent");
+	if (buf_status(&was) < 0)
+		code = error_oom();
+	else if (!present && got)
+		code = fail_was(rc, s, NULL, buf_cstr(&was));
+	else if (present && (!got || (want && strcmp(got, want) != 0)))
+		code = fail_was(rc, s, key, buf_cstr(&was));
+	buf_free(&was);
+	free(got);
+	return code;
+}
+
+static int local_check(step *s, run_ctx *rc)
+{
+	return storage_check_kind(s, rc, "local", BSIM_STORAGE_LOCAL);
+}
+
+static int session_check(step *s, run_ctx *rc)
+{
+	return storage_check_kind(s, rc, "session", BSIM_STORAGE_SESSION);
+}
+
+/* ---- refused="NAME", evicted="NAME": what the trace shows ---- */
+
+static int trace_prepare_kind(step *s, const char *attr)
+{
+	const char *const allowed[] = {attr, "reason", NULL};
+	int rc = check_attrs(s, allowed);
+	return rc < 0 ? rc : check_reason(s);
+}
+
+static int refused_prepare(step *s)
+{
+	return trace_prepare_kind(s, "refused");
+}
+
+static int evicted_prepare(step *s)
+{
+	return trace_prepare_kind(s, "evicted");
+}
+
+/* Passes when the trace has an entry "PREFIX[:REASON]" for the cookie. */
+static int trace_check_kind(step *s, run_ctx *rc, const char *attr, const char *prefix)
+{
+	const char *name = step_attr(s, attr), *reason = step_attr(s, "reason");
+	char want[128];
+	snprintf(want, sizeof want, "%s%s%s", prefix, reason ? ":" : "", reason ? reason : "");
+	size_t wl = strlen(want);
+	const char *latest = NULL;
+	size_t n = bsim_browser_trace_count(rc->browser);
+	for (size_t i = 0; i < n; i++) {
+		const bsim_trace_entry *e = bsim_browser_trace_at(rc->browser, i);
+		if (e->kind != BSIM_TRACE_COOKIE || !e->subject || strcmp(e->subject, name) != 0)
+			continue;
+		if (strncmp(e->code, want, wl) == 0 && (e->code[wl] == '\0' || e->code[wl] == ':'))
+			return 0;
+		latest = e->code;
+	}
+	return fail_was(rc, s, name, latest ? latest : "no entry for this cookie in the trace");
+}
+
+static int refused_check(step *s, run_ctx *rc)
+{
+	return trace_check_kind(s, rc, "refused", "cookie-refused");
+}
+
+static int evicted_check(step *s, run_ctx *rc)
+{
+	return trace_check_kind(s, rc, "evicted", "cookie-evicted");
+}
+
+/* ---- event="storage" ---- */
+
+static int event_prepare(step *s)
+{
+	static const char *const allowed[] = {"event", "tab", "key", "count", NULL};
+	int count, rc = check_attrs(s, allowed);
+	if (rc < 0)
+		return rc;
+	if (strcmp(step_attr(s, "event"), "storage") != 0)
+		return step_error(s, BSIM_EINVAL, "event=\"%s\": the event bsim checks is event=\"storage\"", step_attr(s, "event"));
+	rc = attr_count(s, "count", &count);
+	return rc == BSIM_ENOTFOUND ? 0 : rc;
+}
+
+static int event_check(step *s, run_ctx *rc)
+{
+	const char *key = step_attr(s, "key");
+	int id, count = -1;
+	int code = attr_count(s, "count", &count);
+	if ((code < 0 && code != BSIM_ENOTFOUND) || (code = run_tab(&id, rc, s)) < 0)
+		return code;
+	int got = 0;
+	size_t n = bsim_browser_trace_count(rc->browser);
+	for (size_t i = 0; i < n; i++) {
+		const bsim_trace_entry *e = bsim_browser_trace_at(rc->browser, i);
+		if (e->tab == id && strcmp(e->code, "event-storage") == 0 &&
+		    (!key || (e->subject && strcmp(e->subject, key) == 0)))
+			got++;
+	}
+	if (count >= 0 ? got == count : got > 0)
+		return 0;
+	char was[32];
+	snprintf(was, sizeof was, "%d", got);
+	return fail_was(rc, s, key, was);
+}
+
+/* ---- tabs="N", focused="NAME" ---- */
+
+static int tabs_prepare(step *s)
+{
+	static const char *const allowed[] = {"tabs", NULL};
+	int n, rc = check_attrs(s, allowed);
+	return rc < 0 ? rc : attr_count(s, "tabs", &n);
+}
+
+static int tabs_check(step *s, run_ctx *rc)
+{
+	int want;
+	int code = attr_count(s, "tabs", &want);
+	if (code < 0)
+		return code;
+	size_t got = bsim_browser_tab_count(rc->browser);
+	if (got == (size_t)want)
+		return 0;
+	char was[32];
+	snprintf(was, sizeof was, "%zu", got);
+	return fail_was(rc, s, NULL, was);
+}
+
+static int focused_prepare(step *s)
+{
+	static const char *const allowed[] = {"focused", NULL};
+	return check_attrs(s, allowed);
+}
+
+typedef struct name_of {
+	int id;
+	const char *name;
+} name_of;
+
+static void find_name(const char *key, void *value, void *ud)
+{
+	name_of *n = ud;
+	/* Two names for one tab cannot happen (each <tab> opens a new one), but keep the first in order. */
+	if ((int)(intptr_t)value == n->id && (!n->name || strcmp(key, n->name) < 0))
+		n->name = key;
+}
+
+static int focused_check(step *s, run_ctx *rc)
+{
+	const char *want = step_attr(s, "focused");
+	void *v = strmap_get(&rc->tabs, want, strlen(want));
+	if (!v)
+		return step_error(s, BSIM_ENOTFOUND, "focused=\"%s\": no tab has that name", want);
+	int focused = bsim_browser_focused_tab(rc->browser);
+	if (focused == (int)(intptr_t)v)
+		return 0;
+	name_of n = {focused, NULL};
+	strmap_foreach(&rc->tabs, find_name, &n);
+	char was[300];
+	if (focused < 0)
+		snprintf(was, sizeof was, "no tab focused");
+	else if (n.name)
+		snprintf(was, sizeof was, "\"%.256s\"", n.name);
+	else
+		snprintf(was, sizeof was, "an unnamed tab");
+	return fail_was(rc, s, NULL, was);
+}
+
+/* ---- the <expect> step ---- */
+
+/*
+ * A variant that keeps data from its prepare gets it back in check; the
+ * step's data then holds the variant with it, since release sees only the data.
+ */
+typedef struct expect_box {
+	const expect_kind *kind;
+	void *data;
+} expect_box;
+
+static int expect_prepare(step *s)
+{
+	const expect_kind *k = expect_kind_for(s);
+	if (!k)
+		return step_error(s, BSIM_EINVAL,
+				  "<expect> needs an attribute saying what to check: cookie, document-cookie, document-cookie-contains, document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs or focused");
+	s->data = NULL;
+	int rc = k->prepare ? k->prepare(s) : 0;
+	if (rc < 0 || !s->data)
+		return rc;
+	expect_box *box = malloc(sizeof *box);
+	if (!box) {
+		if (k->release)
+			k->release(s->data);
+		s->data = NULL;
+		return error_oom();
+	}
+	box->kind = k;
+	box->data = s->data;
+	s->data = box;
+	return 0;
+}
+
+static int expect_run(step *s, run_ctx *rc)
+{
+	if (!s->data) {
+		const expect_kind *k = expect_kind_for(s);
+		if (!k || !k->check)
+			return step_error(s, BSIM_EINVAL, "<expect> names nothing bsim can check");
+		return k->check(s, rc);
+	}
+	/* The variant sees its own data, on a copy of the step, so the shared step is never written while runs go on in parallel. */
+	expect_box *box = s->data;
+	step view = *s;
+	view.data = box->data;
+	int code = box->kind->check(&view, rc);
+	if (rc->failed_step == &view)
+		rc->failed_step = s;
+	return code;
+}
+
+static void expect_release(void *data)
+{
+	expect_box *box = data;
+	if (!box)
+		return;
+	if (box->kind->release)
+		box->kind->release(box->data);
+	free(box);
+}
+
+/* In registration order: cookie= before session=, since <expect cookie="x" session="true"> asks about a cookie. */
+static const expect_kind builtin[] = {
+	{"cookie", cookie_prepare, cookie_check, NULL},
+	{"document-cookie", document_cookie_prepare, document_cookie_check, NULL},
+	{"document-cookie-contains", document_cookie_prepare, document_cookie_check, NULL},
+	{"document-cookie-lacks", document_cookie_prepare, document_cookie_check, NULL},
+	{"cookie-header", cookie_header_prepare, cookie_header_check, NULL},
+	{"local", local_prepare, local_check, NULL},
+	{"session", session_prepare, session_check, NULL},
+	{"refused", refused_prepare, refused_check, NULL},
+	{"evicted", evicted_prepare, evicted_check, NULL},
+	{"event", event_prepare, event_check, NULL},
+	{"tabs", tabs_prepare, tabs_check, NULL},
+	{"focused", focused_prepare, focused_check, NULL},
+};
+
+static const step_kind expect_step = {"expect", expect_prepare, expect_run, expect_release};
+
+void expect_register_builtin(void)
+{
+	step_kind_register(&expect_step);
+	for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
+		expect_kind_register(&builtin[i]);
+}

@@ -1,0 +1,786 @@
+/*
+ * load.c: bsim_suite_load and the suite it returns. Paths are files or
+ * directories (searched recursively for *.xml, entries in byte order,
+ * hidden ones skipped, so every machine loads the same files in the same
+ * order); each file is read safely (xmlread.c), checked against the schema
+ * (schema.c), and its scenarios built: attributes read, fragments expanded
+ * (expand.c), each step handed to its kind's prepare, and one
+ * bsim_scenario made per engine. A file whose root is <fragments> holds no
+ * scenario; it is checked and kept for the <include>s that name it.
+ *
+ * Errors never stop the load: each is recorded, located, and the load goes
+ * on with the next scenario and the next file. A scenario with an error is
+ * left out of the suite; the caller sees every error at once.
+ */
+#include "scenario/load_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/*
+ * Errors kept per load. A hostile or badly broken file could otherwise
+ * produce one per element (100,000): nobody reads past the first screens,
+ * and CI logs have limits of their own.
+ */
+#define LOAD_MAX_ERRORS 1000
+
+/* Longest load message: a sentence quoting a few values of at most 60 characters, and a path or two. */
+#define LOAD_MESSAGE_MAX 2048
+
+struct bsim_suite {
+	bsim_scenario *items;
+	size_t n, cap;
+	load_errors errs;
+	char **files;          /* every path a location names */
+	size_t n_files, cap_files;
+};
+
+/*
+ * The trace codes expect-failure may name (docs/scenario-language.md,
+ * "Trace codes"): each alone, or, for those with a `detail`, followed by
+ * ":DETAIL" — a cookie reason code (bsim_cookie_reason_from_code) where
+ * detail is "REASON", else that one word.
+ */
+static const struct {
+	const char *code;
+	const char *detail;
+} trace_codes[] = {
+	{"cookie-stored", NULL}, {"cookie-replaced", NULL}, {"cookie-deleted", NULL},
+	{"cookie-refused", "REASON"}, {"cookie-evicted", "REASON"}, {"cookie-expired", NULL},
+	{"cookie-session-ended", NULL}, {"storage-set", NULL}, {"storage-removed", NULL},
+	{"storage-cleared", NULL}, {"storage-refused", "quota"}, {"event-storage", NULL},
+	{"event-focus", NULL}, {"event-blur", NULL}, {"tab-opened", NULL}, {"tab-closed", NULL},
+	{"tab-focused", NULL}, {"tab-restored", NULL}, {"navigated", NULL}, {"reloaded", NULL},
+	{"went-back", NULL}, {"navigation-failed", "unresolved"}, {"browser-started", NULL},
+	{"browser-closed", NULL}, {"profile-saved", NULL}, {"profile-loaded", NULL},
+};
+
+/* ---- errors ---- */
+
+void loc_vformat(buf *b, const char *file, int line, int col, const char *fmt, va_list ap)
+{
+	if (file && line > 0)
+		buf_printf(b, "%s:%d:%d: ", file, line, col);
+	else if (file)
+		buf_printf(b, "%s: ", file);
+	char text[LOAD_MESSAGE_MAX];
+	vsnprintf(text, sizeof text, fmt, ap);
+	buf_puts(b, text);
+}
+
+int load_verror(load_errors *errs, int code, const char *file, int line, int col, const char *fmt, va_list ap)
+{
+	if (errs->n >= LOAD_MAX_ERRORS)
+		return code;
+	buf b = BUF_INIT;
+	if (errs->n == LOAD_MAX_ERRORS - 1) {
+		/* the last slot says that the list stops here */
+		file = NULL;
+		line = col = 0;
+		buf_printf(&b, "too many errors: only the first %d are shown", LOAD_MAX_ERRORS - 1);
+	} else {
+		loc_vformat(&b, file, line, col, fmt, ap);
+	}
+	if (buf_status(&b) < 0) {
+		buf_free(&b);
+		errs->oom = true;
+		return code;
+	}
+	const char *msg = buf_cstr(&b);
+	size_t first = strcspn(msg, "\n");
+	for (size_t i = 0; i < errs->n; i++) {
+		const char *m = errs->items[i].message;
+		if (strlen(m) >= first && strncmp(m, msg, first) == 0 && (m[first] == '\0' || m[first] == '\n')) {
+			buf_free(&b);
+			return code;
+		}
+	}
+	if (errs->n == errs->cap) {
+		size_t ncap = errs->cap ? errs->cap * 2 : 16;
+		bsim_error *p = realloc(errs->items, ncap * sizeof *p);
+		if (!p) {
+			buf_free(&b);
+			errs->oom = true;
+			return code;
+		}
+		errs->items = p;
+		errs->cap = ncap;
+	}
+	bsim_error *e = &errs->items[errs->n];
+	e->code = code;
+	e->file = file ? strdup(file) : NULL;
+	e->line = line;
+	e->column = col;
+	e->message = buf_detach(&b);
+	if (!e->message || (file && !e->file)) {
+		free((char *)e->file);
+		free((char *)e->message);
+		errs->oom = true;
+		return code;
+	}
+	errs->n++;
+	return code;
+}
+
+int load_error(load_errors *errs, int code, const char *file, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	load_verror(errs, code, file, line, col, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void load_errors_free(load_errors *errs)
+{
+	for (size_t i = 0; i < errs->n; i++) {
+		free((char *)errs->items[i].file);
+		free((char *)errs->items[i].message);
+	}
+	free(errs->items);
+	memset(errs, 0, sizeof *errs);
+}
+
+/* A step's prepare failed: its message (located by step_error, or located here), and where it was used. */
+static void step_failed(loader *ld, const step *s, int code)
+{
+	const char *msg = code == BSIM_ENOMEM ? "out of memory" : bsim_error_last()->message;
+	char head[1100];
+	snprintf(head, sizeof head, "%s:%d:%d: ", s->at.file, s->at.line, s->at.col);
+	if (strncmp(msg, head, strlen(head)) == 0)
+		msg += strlen(head);
+	if (s->at.used_at_file)
+		load_error(ld->errs, code, s->at.file, s->at.line, s->at.col, "%s\n  from the fragment used at %s:%d:%d", msg,
+			   s->at.used_at_file, s->at.used_at_line, s->at.used_at_col);
+	else
+		load_error(ld->errs, code, s->at.file, s->at.line, s->at.col, "%s", msg);
+}
+
+/* ---- the suite's copies of paths ---- */
+
+static const char *suite_intern(void *suite, const char *path)
+{
+	bsim_suite *s = suite;
+	for (size_t i = s->n_files; i-- > 0;)
+		if (strcmp(s->files[i], path) == 0)
+			return s->files[i];
+	if (s->n_files == s->cap_files) {
+		size_t ncap = s->cap_files ? s->cap_files * 2 : 16;
+		char **p = realloc(s->files, ncap * sizeof *p);
+		if (!p)
+			return NULL;
+		s->files = p;
+		s->cap_files = ncap;
+	}
+	char *copy = strdup(path);
+	if (!copy)
+		return NULL;
+	s->files[s->n_files++] = copy;
+	return copy;
+}
+
+/* ---- a scenario ---- */
+
+typedef struct name_seen {
+	char *name;
+	int line, col;
+} name_seen;
+
+typedef struct names_seen {
+	name_seen *v;
+	size_t n, cap;
+} names_seen;
+
+typedef struct scenario_build {
+	loader *ld;
+	const xmlNode *node;
+	const char *file;
+	int line, col;
+	int errors;
+	bsim_scenario sc;      /* the fields every engine's copy shares */
+	bsim_engine engines[BSIM_ENGINE_COUNT];
+	size_t n_engines;
+	step_list steps;
+} scenario_build;
+
+static void sb_error(scenario_build *b, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
+static void sb_error(scenario_build *b, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	load_verror(b->ld->errs, code, b->file, b->line, b->col, fmt, ap);
+	va_end(ap);
+	b->errors++;
+}
+
+static void read_engines(scenario_build *b)
+{
+	char *many = xml_attr_dup(b->node, "engines"), *one = xml_attr_dup(b->node, "engine");
+	const char *list = many ? many : one;
+	if (many && one)
+		sb_error(b, BSIM_EINVAL, "<scenario> takes engine= or engines=, not both");
+	if (!list) {
+		b->engines[b->n_engines++] = BSIM_ENGINE_CHROMIUM;
+		goto out;
+	}
+	for (const char *p = list; *p;) {
+		p += strspn(p, " \t\r\n");
+		size_t len = strcspn(p, " \t\r\n");
+		if (!len)
+			break;
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
+		p += len;
+		bsim_engine e;
+		if (len >= sizeof name || bsim_engine_from_name(&e, name) < 0) {
+			sb_error(b, BSIM_EINVAL, "unknown engine \"%.*s\": expected chromium, firefox or safari",
+				 (int)(len < 200 ? len : 200), p - len);
+			continue;
+		}
+		bool dup = false;
+		for (size_t i = 0; i < b->n_engines && !dup; i++)
+			dup = b->engines[i] == e;
+		if (dup) {
+			sb_error(b, BSIM_EINVAL, "engine \"%s\" is listed twice", name);
+			continue;
+		}
+		if (!many && b->n_engines) {
+			sb_error(b, BSIM_EINVAL, "<scenario> engine=\"%s\" names more than one engine; use engines=", one);
+			break;
+		}
+		b->engines[b->n_engines++] = e;
+	}
+	if (!b->n_engines && !b->errors)
+		sb_error(b, BSIM_EINVAL, "<scenario> %s=\"%s\": expected chromium, firefox or safari",
+			 many ? "engines" : "engine", list);
+out:
+	free(many);
+	free(one);
+}
+
+/* expect-failure names a trace code, or a code and its detail (docs/scenario-language.md, "Trace codes"). */
+static void read_expect_failure(scenario_build *b)
+{
+	char *v = xml_attr_dup(b->node, "expect-failure");
+	if (!v)
+		return;
+	const char *colon = strchr(v, ':');
+	size_t code_len = colon ? (size_t)(colon - v) : strlen(v);
+	for (size_t i = 0; i < sizeof trace_codes / sizeof *trace_codes; i++) {
+		if (strlen(trace_codes[i].code) != code_len || strncmp(trace_codes[i].code, v, code_len) != 0)
+			continue;
+		const char *detail = trace_codes[i].detail;
+		if (!colon) {
+			b->sc.expect_failure = v;
+			return;
+		}
+		if (!detail) {
+			sb_error(b, BSIM_EINVAL, "expect-failure=\"%s\": %s takes no \":...\" detail", v, trace_codes[i].code);
+		} else if (strcmp(detail, "REASON") == 0) {
+			bsim_cookie_reason r;
+			if (bsim_cookie_reason_from_code(&r, colon + 1) < 0 || r == BSIM_REASON_NONE)
+				sb_error(b, BSIM_EINVAL,
+					 "expect-failure=\"%s\": \"%s\" is not a cookie reason code (bsim cookie --explain lists them)",
+					 v, colon + 1);
+			else
+				b->sc.expect_failure = v;
+		} else if (strcmp(colon + 1, detail) != 0) {
+			sb_error(b, BSIM_EINVAL, "expect-failure=\"%s\": expected %s or %s:%s", v, trace_codes[i].code,
+				 trace_codes[i].code, detail);
+		} else {
+			b->sc.expect_failure = v;
+		}
+		if (!b->sc.expect_failure)
+			free(v);
+		return;
+	}
+	sb_error(b, BSIM_EINVAL,
+		 "expect-failure=\"%s\": not a trace code (such as cookie-refused:public-suffix; "
+		 "docs/scenario-language.md lists them)", v);
+	free(v);
+}
+
+static void read_attributes(scenario_build *b)
+{
+	b->sc.name = xml_attr_dup(b->node, "name");
+	if (!b->sc.name || !b->sc.name[strspn(b->sc.name, " \t\r\n")])
+		sb_error(b, BSIM_EINVAL, "<scenario> name=\"%s\": expected a name", b->sc.name ? b->sc.name : "");
+	read_engines(b);
+
+	char *seed = xml_attr_dup(b->node, "seed");
+	b->sc.seed = 1;
+	if (seed) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(seed, &end, 10);
+		if (errno || end == seed || *end || seed[0] == '-' || seed[0] == '+' || seed[0] == ' ')
+			sb_error(b, BSIM_EINVAL, "<scenario> seed=\"%s\": expected a whole number from 0 to %" PRIu64, seed,
+				 UINT64_MAX);
+		else
+			b->sc.seed = (uint64_t)v;
+		free(seed);
+	}
+
+	char *tags = xml_attr_dup(b->node, "tags");
+	for (const char *p = tags ? tags : ""; *p;) {
+		p += strspn(p, " \t\r\n");
+		size_t len = strcspn(p, " \t\r\n");
+		if (!len)
+			break;
+		char **nt = realloc(b->sc.tags, (b->sc.n_tags + 1) * sizeof *nt);
+		char *tag = strndup(p, len);
+		if (!nt || !tag) {
+			if (nt)
+				b->sc.tags = nt;
+			free(tag);
+			sb_error(b, BSIM_ENOMEM, "out of memory");
+			break;
+		}
+		b->sc.tags = nt;
+		b->sc.tags[b->sc.n_tags++] = tag;
+		p += len;
+	}
+	free(tags);
+
+	read_expect_failure(b);
+	char *restore = xml_attr_dup(b->node, "session-restore");
+	b->sc.session_restore = restore && strcmp(restore, "true") == 0;
+	free(restore);
+}
+
+/* Every step's element has a kind, every kind's prepare accepts its step. */
+static void prepare_steps(scenario_build *b)
+{
+	for (size_t i = 0; i < b->steps.n; i++) {
+		step *s = &b->steps.v[i];
+		if (!s->element)
+			continue; /* built partly before an error, already reported */
+		const char *tab = step_attr(s, "tab");
+		if (tab && !*tab) {
+			s->kind = NULL;
+			bsim_error_clear();
+			step_error(s, BSIM_EINVAL, "<%s> tab=\"\": expected the name of a tab", s->element);
+			step_failed(b->ld, s, BSIM_EINVAL);
+			b->errors++;
+			continue;
+		}
+		const step_kind *k = step_kind_find(s->element);
+		if (!k) {
+			step_error(s, BSIM_EINVAL, "<%s> is not a step this bsim can run: no step kind is registered for it",
+				   s->element);
+			step_failed(b->ld, s, BSIM_EINVAL);
+			b->errors++;
+			continue;
+		}
+		s->kind = k;
+		if (!k->prepare)
+			continue;
+		bsim_error_clear();
+		int rc = k->prepare(s);
+		if (rc < 0) {
+			step_failed(b->ld, s, rc);
+			b->errors++;
+		}
+	}
+}
+
+/* A <hosts> before every other step is the scenario's starting hosts file. */
+static void take_leading_hosts(scenario_build *b)
+{
+	bool any_hosts = false;
+	for (size_t i = 0; i < b->steps.n; i++)
+		any_hosts |= b->steps.v[i].element && strcmp(b->steps.v[i].element, "hosts") == 0;
+	char *resolve = xml_attr_dup(b->node, "resolve");
+	b->sc.open_resolution = resolve ? strcmp(resolve, "open") == 0 : !any_hosts;
+	free(resolve);
+	if (!b->steps.n || !any_hosts || !b->steps.v[0].element || strcmp(b->steps.v[0].element, "hosts") != 0 ||
+	    !b->steps.v[0].text)
+		return;
+	step *h = &b->steps.v[0];
+	b->sc.hosts = h->text;
+	h->text = NULL;
+	b->sc.hosts_at = h->at;
+	step_clear(h);
+	memmove(&b->steps.v[0], &b->steps.v[1], (b->steps.n - 1) * sizeof *b->steps.v);
+	b->steps.n--;
+}
+
+static void scenario_fields_free(bsim_scenario *sc)
+{
+	free(sc->name);
+	for (size_t i = 0; i < sc->n_tags; i++)
+		free(sc->tags[i]);
+	free(sc->tags);
+	free(sc->expect_failure);
+	free(sc->hosts);
+	if (sc->owns_steps)
+		steps_free(sc->steps, sc->n_steps);
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+	if (!s)
+		return NULL;
+	char *r = strdup(s);
+	if (!r)
+		*oom = true;
+	return r;
+}
+
+/* One copy per engine: the first owns the steps, the others share them. */
+static void add_copies(bsim_suite *suite, scenario_build *b)
+{
+	step *steps = b->steps.v;
+	size_t n_steps = b->steps.n;
+	for (size_t e = 0; e < b->n_engines; e++) {
+		if (suite->n == suite->cap) {
+			size_t ncap = suite->cap ? suite->cap * 2 : 16;
+			bsim_scenario *p = realloc(suite->items, ncap * sizeof *p);
+			if (!p)
+				goto oom;
+			suite->items = p;
+			suite->cap = ncap;
+		}
+		bsim_scenario c = b->sc;
+		bool oom = false;
+		c.name = dup_or_null(b->sc.name, &oom);
+		c.expect_failure = dup_or_null(b->sc.expect_failure, &oom);
+		c.hosts = dup_or_null(b->sc.hosts, &oom);
+		c.tags = b->sc.n_tags ? calloc(b->sc.n_tags, sizeof *c.tags) : NULL;
+		c.n_tags = 0;
+		oom |= b->sc.n_tags && !c.tags;
+		for (size_t i = 0; !oom && i < b->sc.n_tags; i++)
+			if ((c.tags[c.n_tags] = dup_or_null(b->sc.tags[i], &oom)))
+				c.n_tags++;
+		c.engine = b->engines[e];
+		c.steps = steps;
+		c.n_steps = n_steps;
+		c.owns_steps = e == 0;
+		if (oom) {
+			c.owns_steps = false;
+			scenario_fields_free(&c);
+			goto oom;
+		}
+		suite->items[suite->n++] = c;
+		if (e == 0) {
+			b->steps.v = NULL; /* the suite has them now */
+			b->steps.n = 0;
+		}
+	}
+	return;
+oom:
+	load_error(b->ld->errs, BSIM_ENOMEM, b->file, b->line, b->col, "out of memory");
+}
+
+static void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, const char *file, scope *parent,
+			   names_seen *seen)
+{
+	scenario_build b = {0};
+	b.ld = ld;
+	b.node = n;
+	b.file = file;
+	b.line = xml_node_line(n);
+	b.col = xml_node_col(n);
+	b.sc.at.file = file;
+	b.sc.at.line = b.line;
+	b.sc.at.col = b.col;
+	read_attributes(&b);
+	if (b.sc.name) {
+		for (size_t i = 0; i < seen->n; i++) {
+			if (strcmp(seen->v[i].name, b.sc.name) == 0) {
+				sb_error(&b, BSIM_EINVAL, "scenario name \"%s\" is already used at %s:%d:%d", b.sc.name, file,
+					 seen->v[i].line, seen->v[i].col);
+				break;
+			}
+		}
+		name_seen *nv = seen->n == seen->cap ? realloc(seen->v, (seen->cap ? seen->cap * 2 : 8) * sizeof *nv) : seen->v;
+		if (nv) {
+			if (seen->n == seen->cap)
+				seen->cap = seen->cap ? seen->cap * 2 : 8;
+			seen->v = nv;
+			if ((nv[seen->n].name = strdup(b.sc.name))) {
+				nv[seen->n].line = b.line;
+				nv[seen->n].col = b.col;
+				seen->n++;
+			}
+		}
+	}
+	scope *sc = scope_new(parent);
+	if (!sc) {
+		sb_error(&b, BSIM_ENOMEM, "out of memory");
+	} else {
+		b.errors += scope_add_from(ld, sc, n, file);
+		b.errors += expand_steps(ld, &b.steps, n, file, sc);
+		scope_free(sc);
+	}
+	prepare_steps(&b);
+	take_leading_hosts(&b);
+	if (!b.errors)
+		add_copies(suite, &b);
+	steps_free(b.steps.v, b.steps.n);
+	b.sc.owns_steps = false;
+	scenario_fields_free(&b.sc);
+}
+
+/* ---- files and directories ---- */
+
+static void load_file(loader *ld, bsim_suite *suite, const char *given)
+{
+	char *real = realpath(given, NULL);
+	if (real && loader_has_lib(ld, real)) {
+		free(real);
+		return; /* read already, as a fragment file some scenario includes */
+	}
+	const char *path = suite_intern(suite, given);
+	xml_file xf;
+	if (!path) {
+		load_error(ld->errs, BSIM_ENOMEM, given, 0, 0, "out of memory");
+		goto out;
+	}
+	if (xml_file_read(&xf, path, ld->errs) < 0)
+		goto out;
+	if (schema_validate(&xf, ld->errs) < 0) {
+		xml_file_free(&xf);
+		goto out;
+	}
+	const xmlNode *root = xmlDocGetRootElement(xf.doc);
+	if (strcmp((const char *)root->name, "fragments") == 0) {
+		fragments_file_load(ld, path, &xf);
+		goto out;
+	}
+	ld->chain[0] = path;
+	ld->chain_real[0] = real ? real : (char *)path;
+	ld->chain_n = 1;
+	names_seen seen = {0};
+	if (strcmp((const char *)root->name, "suite") == 0) {
+		scope *ss = scope_new(NULL);
+		if (!ss) {
+			load_error(ld->errs, BSIM_ENOMEM, path, 0, 0, "out of memory");
+		} else {
+			scope_add_from(ld, ss, root, path);
+			for (const xmlNode *ch = root->children; ch; ch = ch->next)
+				if (ch->type == XML_ELEMENT_NODE && strcmp((const char *)ch->name, "scenario") == 0)
+					build_scenario(ld, suite, ch, path, ss, &seen);
+			scope_free(ss);
+		}
+	} else {
+		build_scenario(ld, suite, root, path, NULL, &seen);
+	}
+	ld->chain_n = 0;
+	for (size_t i = 0; i < seen.n; i++)
+		free(seen.v[i].name);
+	free(seen.v);
+	xml_file_free(&xf);
+out:
+	free(real);
+}
+
+typedef struct dir_seen {
+	dev_t dev;
+	ino_t ino;
+	const struct dir_seen *up;
+} dir_seen;
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	bool slash = dl && dir[dl - 1] == '/';
+	char *p = malloc(dl + nl + 2);
+	if (p) {
+		memcpy(p, dir, dl);
+		if (!slash)
+			p[dl++] = '/';
+		memcpy(p + dl, name, nl + 1);
+	}
+	return p;
+}
+
+static void walk(loader *ld, bsim_suite *suite, const char *dir, const dir_seen *up)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		load_error(ld->errs, BSIM_EIO, dir, 0, 0, "cannot read directory: %s", strerror(errno));
+		return;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *ent;
+	while ((ent = readdir(d))) {
+		if (ent->d_name[0] == '.')
+			continue; /* ., .., and hidden entries such as .git */
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			char **p = realloc(names, ncap * sizeof *p);
+			if (!p)
+				break;
+			names = p;
+			cap = ncap;
+		}
+		if (!(names[n] = strdup(ent->d_name)))
+			break;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof *names, compare_names);
+	for (size_t i = 0; i < n; i++) {
+		char *path = join_path(dir, names[i]);
+		struct stat st;
+		if (!path) {
+			load_error(ld->errs, BSIM_ENOMEM, dir, 0, 0, "out of memory");
+		} else if (stat(path, &st) < 0) {
+			if (ends_with(path, ".xml"))
+				load_error(ld->errs, BSIM_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			bool loop = false;
+			for (const dir_seen *s = up; s && !loop; s = s->up)
+				loop = s->dev == st.st_dev && s->ino == st.st_ino;
+			dir_seen me = {st.st_dev, st.st_ino, up};
+			if (!loop) /* a symbolic link back up the tree is not followed twice */
+				walk(ld, suite, path, &me);
+		} else if (S_ISREG(st.st_mode) && ends_with(path, ".xml")) {
+			load_file(ld, suite, path);
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void load_path(loader *ld, bsim_suite *suite, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		load_error(ld->errs, BSIM_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		dir_seen me = {st.st_dev, st.st_ino, NULL};
+		walk(ld, suite, path, &me);
+	} else {
+		load_file(ld, suite, path);
+	}
+}
+
+/* ---- the public API ---- */
+
+int bsim_suite_load(bsim_suite **out, const char *const *paths, size_t n_paths)
+{
+	*out = NULL;
+	bsim_suite *suite = calloc(1, sizeof *suite);
+	if (!suite)
+		return error_oom();
+	xml_init();
+	loader ld = {0};
+	ld.errs = &suite->errs;
+	ld.intern = suite_intern;
+	ld.suite = suite;
+	for (size_t i = 0; i < n_paths; i++)
+		if (paths && paths[i])
+			load_path(&ld, suite, paths[i]);
+	loader_free(&ld);
+	*out = suite;
+	if (suite->errs.oom)
+		return error_oom();
+	if (suite->errs.n) {
+		const bsim_error *e = &suite->errs.items[0];
+		return error_set_at(BSIM_EINVAL, e->file, e->line, e->column, "%s", e->message);
+	}
+	bsim_error_clear();
+	return 0;
+}
+
+void bsim_suite_free(bsim_suite *suite)
+{
+	if (!suite)
+		return;
+	for (size_t i = 0; i < suite->n; i++)
+		scenario_fields_free(&suite->items[i]);
+	free(suite->items);
+	load_errors_free(&suite->errs);
+	for (size_t i = 0; i < suite->n_files; i++)
+		free(suite->files[i]);
+	free(suite->files);
+	free(suite);
+}
+
+size_t bsim_suite_count(const bsim_suite *suite)
+{
+	return suite ? suite->n : 0;
+}
+
+const bsim_scenario *bsim_suite_at(const bsim_suite *suite, size_t index)
+{
+	return suite && index < suite->n ? &suite->items[index] : NULL;
+}
+
+size_t bsim_suite_error_count(const bsim_suite *suite)
+{
+	return suite ? suite->errs.n : 0;
+}
+
+const bsim_error *bsim_suite_error_at(const bsim_suite *suite, size_t index)
+{
+	return suite && index < suite->errs.n ? &suite->errs.items[index] : NULL;
+}
+
+const char *bsim_scenario_name(const bsim_scenario *sc)
+{
+	return sc->name;
+}
+
+const char *bsim_scenario_file(const bsim_scenario *sc)
+{
+	return sc->at.file;
+}
+
+int bsim_scenario_line(const bsim_scenario *sc)
+{
+	return sc->at.line;
+}
+
+int bsim_scenario_column(const bsim_scenario *sc)
+{
+	return sc->at.col;
+}
+
+bsim_engine bsim_scenario_engine(const bsim_scenario *sc)
+{
+	return sc->engine;
+}
+
+size_t bsim_scenario_tag_count(const bsim_scenario *sc)
+{
+	return sc->n_tags;
+}
+
+const char *bsim_scenario_tag(const bsim_scenario *sc, size_t index)
+{
+	return index < sc->n_tags ? sc->tags[index] : NULL;
+}
+
+const char *bsim_scenario_expect_failure(const bsim_scenario *sc)
+{
+	return sc->expect_failure;
+}
+
+uint64_t bsim_scenario_seed(const bsim_scenario *sc)
+{
+	return sc->seed;
+}

@@ -1,0 +1,149 @@
+/*
+ * scenario_internal.h: what the loader, the steps, the expectations and the
+ * runner share. A scenario is a list of steps; each step is one XML element
+ * kept with its location, its attributes (parameters already substituted)
+ * and its children, and handled by a step kind found by element name in a
+ * registry. <expect> is one step kind whose variants (cookie=, local=,
+ * refused=, ...; later chat=, unread=) are expect kinds in a second
+ * registry, found by the attribute that names them. Widget steps plug in by
+ * registering kinds (and extending scenarios/bsim.rng): the loader and the
+ * runner do not change.
+ */
+#ifndef BSIM_SCENARIO_INTERNAL_H
+#define BSIM_SCENARIO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bsim/scenario.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strmap.h"
+
+/* Where an element is. `file` is owned by the suite. `used_at_*` is set for
+ * a step that came from a fragment: where the <use> stood. */
+typedef struct src_loc {
+	const char *file;
+	int line;
+	int col;
+	const char *used_at_file;
+	int used_at_line;
+	int used_at_col;
+} src_loc;
+
+typedef struct run_ctx run_ctx;
+typedef struct step step;
+
+typedef struct step_kind {
+	const char *element;                 /* "navigate" */
+	/* Check and digest attributes at load time (a bad duration, an unknown
+	 * reason code): error_set_at with s->at, return BSIM_EINVAL. May be NULL. */
+	int (*prepare)(step *s);
+	/* Do it. 0; STEP_FAILED after run_fail(); or a negative code (the step
+	 * could not run: the message is in the error channel). */
+	int (*run)(step *s, run_ctx *rc);
+	void (*release)(void *data);
+} step_kind;
+
+struct step {
+	const step_kind *kind;
+	src_loc at;
+	char *element;
+	size_t n_attrs;
+	char **attr_names;
+	char **attr_values;
+	char *text;          /* text content, trimmed of surrounding white space, or NULL */
+	step *children;      /* child elements, e.g. <set-cookie> under <navigate> */
+	size_t n_children;
+	void *data;          /* the kind's digest, from prepare */
+};
+
+/* The result of a step that found an expectation false. */
+#define STEP_FAILED 1
+
+/* The attribute's value, or NULL when absent. */
+const char *step_attr(const step *s, const char *name);
+/* Typed attributes: error_set_at(s->at) with what was expected, and BSIM_EINVAL. */
+int step_attr_bool(const step *s, const char *name, int dflt, int *out);
+/* "500ms", "2s", "10m", "1h", "1d" (and a bare number of seconds). */
+int step_attr_duration(const step *s, const char *name, int64_t *out_ms);
+/* A formatted error at the step's location. Returns code. */
+int step_error(const step *s, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
+
+/* Registries. Built-in kinds are registered on first use; widgets add theirs. */
+const step_kind *step_kind_find(const char *element);
+int step_kind_register(const step_kind *k);
+
+typedef struct expect_kind {
+	const char *attr;                    /* the attribute naming the variant: "cookie" */
+	int (*prepare)(step *s);
+	int (*check)(step *s, run_ctx *rc);  /* 0, STEP_FAILED after run_fail(), or negative */
+	void (*release)(void *data);
+} expect_kind;
+
+/* The first registered expect kind whose attribute the step carries, or NULL. */
+const expect_kind *expect_kind_for(const step *s);
+int expect_kind_register(const expect_kind *k);
+
+struct bsim_scenario {
+	char *name;
+	src_loc at;
+	char **tags;
+	size_t n_tags;
+	bsim_engine engine;
+	uint64_t seed;
+	char *expect_failure;  /* "cookie-refused:public-suffix", "cookie-refused" or NULL */
+	char *hosts;           /* hosts-file text, or NULL */
+	src_loc hosts_at;
+	int session_restore;
+	int open_resolution;   /* 1 unless the scenario gives hosts */
+	step *steps;           /* shared by the per-engine copies of one scenario element */
+	size_t n_steps;
+	bool owns_steps;       /* the one copy that frees them */
+};
+
+/* While a scenario runs. */
+struct run_ctx {
+	bsim_browser *browser;
+	const bsim_scenario *sc;
+	strmap tabs;           /* scenario tab name -> (intptr_t) tab id */
+	const char *last_tab;  /* the tab named most recently, used when a step names none */
+	/* The failure, once a step reports one. */
+	const step *failed_step;
+	buf failure;           /* "expectation failed: ..." and cause lines */
+	char **causes;         /* trace codes that explain it (for expect-failure) */
+	size_t n_causes;
+};
+
+/*
+ * Record that s failed: fmt says what was expected and what was found
+ * ("cookie=\"x\" (was: absent)"). When subject names a cookie or a storage
+ * key, the trace is searched for what happened to it (refused, evicted,
+ * expired, session ended) and the cause is added under the message, with
+ * its trace code kept for expect-failure. Returns STEP_FAILED.
+ */
+int run_fail(run_ctx *rc, const step *s, const char *subject, const char *fmt, ...) BSIM_PRINTF(4, 5);
+
+/*
+ * The tab a step acts on: its `tab` attribute (a name from an earlier <tab>),
+ * else the last tab named. BSIM_ENOTFOUND with a located message when
+ * there is none.
+ */
+int run_tab(int *out, run_ctx *rc, const step *s);
+/* Remember a tab name (from <tab> or <window-open>). */
+int run_name_tab(run_ctx *rc, const char *name, int id);
+
+/*
+ * Add hosts-file lines (the scenario's <hosts>, or a later <hosts> step) to
+ * the browser; a bad line is a located error at `at` ("hosts line 2: ...").
+ */
+int run_add_hosts(run_ctx *rc, const char *text, const src_loc *at);
+
+/* "00:00:02" since the scenario's start, for messages. out needs 32 bytes. */
+void run_elapsed(const run_ctx *rc, bsim_time at, char *out, size_t outlen);
+
+/* Built-in kinds (steps.c, expect.c); called by the registries. */
+void steps_register_builtin(void);
+void expect_register_builtin(void);
+
+#endif

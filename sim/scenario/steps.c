@@ -1,0 +1,522 @@
+/*
+ * steps.c: the browser-level steps of the scenario language
+ * (docs/scenario-language.md, "Steps"). Each element is a step kind: its
+ * prepare checks the attributes when the file loads, so a typo is reported
+ * at its FILE:LINE:COL before anything runs; its run drives the simulated
+ * browser through the public API, exactly as a user or a page script would.
+ * A cookie the browser refuses is not a step error: the page never learns
+ * of it, and the trace records why, for an expectation to find later.
+ * <use> is expanded by the loader; <set-cookie> is a child of <tab> and
+ * <navigate>, not a step; <expect> lives in expect.c.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interchange/interchange.h"
+#include "net/url.h"
+#include "scenario/scenario_internal.h"
+
+/* Response headers a <tab> or <navigate> may carry: far beyond the cookies a real response sets (browsers cap a site at 180). */
+#define STEP_MAX_SET_COOKIE 1000
+
+/* Longest file path a profile or interchange step builds (PATH_MAX on Linux). */
+#define STEP_PATH_MAX 4096
+
+/* ---- attribute checks shared by the kinds ---- */
+
+/* Every attribute of s is in `allowed` (NULL-terminated); otherwise name the ones it takes. */
+static int check_attrs(const step *s, const char *const *allowed)
+{
+	for (size_t i = 0; i < s->n_attrs; i++) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = strcmp(s->attr_names[i], *a) == 0;
+		if (ok)
+			continue;
+		buf list = BUF_INIT;
+		for (const char *const *a = allowed; *a; a++)
+			buf_printf(&list, "%s%s", a == allowed ? "" : ", ", *a);
+		int rc = step_error(s, BSIM_EINVAL, "<%s> does not take the attribute %s; it takes %s", s->element,
+				    s->attr_names[i], *allowed ? buf_cstr(&list) : "none");
+		buf_free(&list);
+		return rc;
+	}
+	return 0;
+}
+
+static int require_attr(const step *s, const char *name, const char *example)
+{
+	const char *v = step_attr(s, name);
+	if (!v || !*v)
+		return step_error(s, BSIM_EINVAL, "<%s> needs %s=\"...\" (e.g. %s=\"%s\")", s->element, name, name,
+				  example);
+	return 0;
+}
+
+/* A URL the browser can load: checked at load time so a typo never waits for the run. */
+static int check_url(const step *s, const char *name)
+{
+	const char *text = step_attr(s, name);
+	if (!text)
+		return 0;
+	url *u;
+	int rc = url_parse(&u, text);
+	if (rc < 0)
+		return step_error(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "%s=\"%s\" is not a URL bsim can load: %s",
+				  name, text, bsim_error_last()->message);
+	url_free(u);
+	return 0;
+}
+
+/* <set-cookie> children: one response header value each. */
+static int check_set_cookie_children(const step *s)
+{
+	if (s->n_children > STEP_MAX_SET_COOKIE)
+		return step_error(s, BSIM_ELIMIT, "<%s> has %zu <set-cookie> children; the limit is %d", s->element,
+				  s->n_children, STEP_MAX_SET_COOKIE);
+	for (size_t i = 0; i < s->n_children; i++) {
+		const step *c = &s->children[i];
+		if (!c->element || strcmp(c->element, "set-cookie") != 0)
+			return step_error(c, BSIM_EINVAL, "<%s> may only hold <set-cookie> elements, not <%s>", s->element,
+					  c->element ? c->element : "?");
+		if (!c->text)
+			return step_error(c, BSIM_EINVAL,
+					  "<set-cookie> needs the header value as its text, e.g. <set-cookie>sid=1; Path=/</set-cookie>");
+	}
+	if (s->n_children && !step_attr(s, "url"))
+		return step_error(s, BSIM_EINVAL, "<%s> has <set-cookie> headers but no url=\"...\" whose response carries them",
+				  s->element);
+	return 0;
+}
+
+/* The response whose Set-Cookie headers are s's <set-cookie> children. headers needs n_children slots. */
+static void response_of(const step *s, const char **headers, bsim_response *resp)
+{
+	for (size_t i = 0; i < s->n_children; i++)
+		headers[i] = s->children[i].text;
+	resp->set_cookie = headers;
+	resp->set_cookie_count = s->n_children;
+}
+
+/*
+ * A call into the browser failed: the step could not run. The message
+ * names the step's action and keeps the browser's reason.
+ */
+static int call_failed(const step *s, int code, const char *what)
+{
+	if (code == BSIM_ENOMEM)
+		return code;
+	return step_error(s, code, "%s: %s", what, bsim_error_last()->message);
+}
+
+/* ---- <hosts> ---- */
+
+static int hosts_prepare(step *s)
+{
+	static const char *const allowed[] = {NULL};
+	int rc = check_attrs(s, allowed);
+	if (rc < 0)
+		return rc;
+	if (!s->text)
+		return step_error(s, BSIM_EINVAL,
+				  "<hosts> needs /etc/hosts lines as its text, e.g. <hosts>127.0.0.1 www.shop.com</hosts>");
+	return 0;
+}
+
+static int hosts_run(step *s, run_ctx *rc)
+{
+	return run_add_hosts(rc, s->text, &s->at);
+}
+
+/* ---- <tab name url?> ---- */
+
+static int tab_prepare(step *s)
+{
+	static const char *const allowed[] = {"name", "url", NULL};
+	int rc;
+	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "name", "a")) < 0 ||
+	    (rc = check_url(s, "url")) < 0)
+		return rc;
+	return check_set_cookie_children(s);
+}
+
+static int tab_run(step *s, run_ctx *rc)
+{
+	const char *name = step_attr(s, "name"), *u = step_attr(s, "url");
+	const char **headers = calloc(s->n_children ? s->n_children : 1, sizeof *headers);
+	if (!headers)
+		return error_oom();
+	bsim_response resp;
+	response_of(s, headers, &resp);
+	int id = -1;
+	int code = bsim_tab_open(&id, rc->browser, u, &resp);
+	free(headers);
+	if (code < 0) {
+		char what[256];
+		snprintf(what, sizeof what, "cannot open tab \"%.100s\" on %.120s", name, u ? u : "about:blank");
+		return call_failed(s, code, what);
+	}
+	return run_name_tab(rc, name, id);
+}
+
+/* ---- <navigate tab? url> ---- */
+
+static int navigate_prepare(step *s)
+{
+	static const char *const allowed[] = {"tab", "url", NULL};
+	int rc;
+	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "url", "https://www.shop.com/")) < 0 ||
+	    (rc = check_url(s, "url")) < 0)
+		return rc;
+	return check_set_cookie_children(s);
+}
+
+static int navigate_run(step *s, run_ctx *rc)
+{
+	int id;
+	int code = run_tab(&id, rc, s);
+	if (code < 0)
+		return code;
+	const char **headers = calloc(s->n_children ? s->n_children : 1, sizeof *headers);
+	if (!headers)
+		return error_oom();
+	bsim_response resp;
+	response_of(s, headers, &resp);
+	code = bsim_tab_navigate(rc->browser, id, step_attr(s, "url"), &resp);
+	free(headers);
+	if (code < 0) {
+		char what[256];
+		snprintf(what, sizeof what, "cannot navigate tab \"%.100s\" to %.120s", rc->last_tab, step_attr(s, "url"));
+		return call_failed(s, code, what);
+	}
+	return 0;
+}
+
+/* ---- <window-open name from url noopener?> ---- */
+
+static int window_open_prepare(step *s)
+{
+	static const char *const allowed[] = {"name", "from", "url", "noopener", NULL};
+	int rc, noopener;
+	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "name", "popup")) < 0 ||
+	    (rc = require_attr(s, "from", "a")) < 0 || (rc = require_attr(s, "url", "https://www.shop.com/")) < 0 ||
+	    (rc = check_url(s, "url")) < 0)
+		return rc;
+	return step_attr_bool(s, "noopener", 0, &noopener);
+}
+
+static int window_open_run(step *s, run_ctx *rc)
+{
+	int noopener = 0, opener, id = -1;
+	int code = step_attr_bool(s, "noopener", 0, &noopener);
+	if (code < 0)
+		return code;
+	const char *from = step_attr(s, "from");
+	void *v = strmap_get(&rc->tabs, from, strlen(from));
+	/* run_tab reads tab=; window-open names its opener with from=. */
+	if (!v || !bsim_tab_url(rc->browser, (int)(intptr_t)v))
+		return step_error(s, BSIM_ENOTFOUND, "from=\"%s\": %s", from,
+				  v ? "that tab is not open" : "no tab has that name");
+	opener = (int)(intptr_t)v;
+	code = bsim_tab_open_from(&id, rc->browser, opener, step_attr(s, "url"), noopener);
+	if (code < 0) {
+		char what[256];
+		snprintf(what, sizeof what, "window.open from tab \"%.100s\" failed", from);
+		return call_failed(s, code, what);
+	}
+	return run_name_tab(rc, step_attr(s, "name"), id);
+}
+
+/* ---- <reload/>, <back/>, <focus/>, <close-tab/>: one action on a tab ---- */
+
+static int tab_only_prepare(step *s)
+{
+	static const char *const allowed[] = {"tab", NULL};
+	return check_attrs(s, allowed);
+}
+
+static int tab_action(step *s, run_ctx *rc, int (*fn)(bsim_browser *, int), const char *verb)
+{
+	int id;
+	int code = run_tab(&id, rc, s);
+	if (code < 0)
+		return code;
+	if ((code = fn(rc->browser, id)) < 0) {
+		char what[256];
+		snprintf(what, sizeof what, "cannot %s tab \"%.100s\"", verb, rc->last_tab);
+		return call_failed(s, code, what);
+	}
+	return 0;
+}
+
+static int reload_run(step *s, run_ctx *rc)
+{
+	return tab_action(s, rc, bsim_tab_reload, "reload");
+}
+
+static int back_run(step *s, run_ctx *rc)
+{
+	int id;
+	int code = run_tab(&id, rc, s);
+	if (code < 0)
+		return code;
+	/* The browser's message names its tab id; the scenario knows the tab by name. */
+	if ((code = bsim_tab_back(rc->browser, id)) == BSIM_ENOTFOUND)
+		return step_error(s, code, "cannot go back in tab \"%s\": it has no earlier page", rc->last_tab);
+	if (code < 0) {
+		char what[256];
+		snprintf(what, sizeof what, "cannot go back in tab \"%.100s\"", rc->last_tab);
+		return call_failed(s, code, what);
+	}
+	return 0;
+}
+
+static int focus_run(step *s, run_ctx *rc)
+{
+	return tab_action(s, rc, bsim_tab_focus, "focus");
+}
+
+static int close_tab_run(step *s, run_ctx *rc)
+{
+	return tab_action(s, rc, bsim_tab_close, "close");
+}
+
+/* ---- <cookie tab? write> ---- */
+
+static int cookie_prepare(step *s)
+{
+	static const char *const allowed[] = {"tab", "write", NULL};
+	int rc = check_attrs(s, allowed);
+	if (rc < 0)
+		return rc;
+	if (!step_attr(s, "write"))
+		return step_error(s, BSIM_EINVAL, "<cookie> needs write=\"...\", what the page assigns to document.cookie (e.g. write=\"sid=1; Path=/\")");
+	return 0;
+}
+
+static int cookie_run(step *s, run_ctx *rc)
+{
+	int id;
+	int code = run_tab(&id, rc, s);
+	if (code < 0)
+		return code;
+	/* A refusal is silent to the page; the trace keeps it. */
+	if ((code = bsim_script_cookie_set(rc->browser, id, step_attr(s, "write"))) < 0)
+		return call_failed(s, code, "document.cookie could not be written");
+	return 0;
+}
+
+/* ---- <storage tab? area set value | remove | clear> ---- */
+
+static int storage_area_of(const step *s, bsim_storage_kind *out)
+{
+	const char *area = step_attr(s, "area");
+	if (area && strcmp(area, "local") == 0)
+		*out = BSIM_STORAGE_LOCAL;
+	else if (area && strcmp(area, "session") == 0)
+		*out = BSIM_STORAGE_SESSION;
+	else
+		return step_error(s, BSIM_EINVAL, "<storage> needs area=\"local\" or area=\"session\"%s%s%s",
+				  area ? ", not \"" : "", area ? area : "", area ? "\"" : "");
+	return 0;
+}
+
+static int storage_prepare(step *s)
+{
+	static const char *const allowed[] = {"tab", "area", "set", "value", "remove", "clear", NULL};
+	bsim_storage_kind kind;
+	int rc, clear = 0;
+	if ((rc = check_attrs(s, allowed)) < 0 || (rc = storage_area_of(s, &kind)) < 0 ||
+	    (rc = step_attr_bool(s, "clear", 0, &clear)) < 0)
+		return rc;
+	int actions = (step_attr(s, "set") != NULL) + (step_attr(s, "remove") != NULL) + (step_attr(s, "clear") != NULL);
+	if (actions != 1)
+		return step_error(s, BSIM_EINVAL,
+				  "<storage> does one thing: set=\"KEY\" value=\"V\", remove=\"KEY\" or clear=\"true\" (it has %d of them)",
+				  actions);
+	if (step_attr(s, "set") && !step_attr(s, "value"))
+		return step_error(s, BSIM_EINVAL, "<storage set=\"%s\"> needs value=\"...\"", step_attr(s, "set"));
+	if (!step_attr(s, "set") && step_attr(s, "value"))
+		return step_error(s, BSIM_EINVAL, "<storage> takes value=\"...\" only with set=\"KEY\"");
+	if (step_attr(s, "clear") && !clear)
+		return step_error(s, BSIM_EINVAL, "<storage clear=\"false\"> does nothing; leave the step out, or use clear=\"true\"");
+	return 0;
+}
+
+static int storage_run(step *s, run_ctx *rc)
+{
+	bsim_storage_kind kind;
+	int id;
+	int code = storage_area_of(s, &kind);
+	if (code < 0 || (code = run_tab(&id, rc, s)) < 0)
+		return code;
+	const char *key;
+	if ((key = step_attr(s, "set")))
+		code = bsim_storage_set(rc->browser, id, kind, key, step_attr(s, "value"));
+	else if ((key = step_attr(s, "remove")))
+		code = bsim_storage_remove(rc->browser, id, kind, key);
+	else
+		code = bsim_storage_clear(rc->browser, id, kind);
+	/* Over quota the page gets a QuotaExceededError and the old value stays; the trace keeps storage-refused:quota. */
+	if (code == BSIM_EQUOTA)
+		return 0;
+	/* W9: the browser's message names its tab id; the scenario knows the tab by name. */
+	if (code == BSIM_ESECURITY)
+		return step_error(s, code, "tab \"%s\" shows about:blank, whose opaque origin has no %s (SecurityError)",
+				  rc->last_tab, kind == BSIM_STORAGE_LOCAL ? "localStorage" : "sessionStorage");
+	if (code < 0)
+		return call_failed(s, code, kind == BSIM_STORAGE_LOCAL ? "localStorage could not be written"
+								       : "sessionStorage could not be written");
+	return 0;
+}
+
+/* ---- <wait for> ---- */
+
+static int wait_prepare(step *s)
+{
+	static const char *const allowed[] = {"for", NULL};
+	int64_t ms;
+	int rc;
+	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "for", "2s")) < 0)
+		return rc;
+	return step_attr_duration(s, "for", &ms);
+}
+
+static int wait_run(step *s, run_ctx *rc)
+{
+	int64_t ms;
+	int code = step_attr_duration(s, "for", &ms);
+	if (code < 0)
+		return code;
+	if ((code = bsim_browser_wait(rc->browser, ms)) < 0)
+		return call_failed(s, code, "cannot wait");
+	return 0;
+}
+
+/* ---- <close-browser/>, <restart/> ---- */
+
+static int no_attrs_prepare(step *s)
+{
+	static const char *const allowed[] = {NULL};
+	return check_attrs(s, allowed);
+}
+
+static int close_browser_run(step *s, run_ctx *rc)
+{
+	int code = bsim_browser_close(rc->browser);
+	return code < 0 ? call_failed(s, code, "the browser could not close") : 0;
+}
+
+static int restart_run(step *s, run_ctx *rc)
+{
+	int code = bsim_browser_restart(rc->browser);
+	return code < 0 ? call_failed(s, code, "the browser could not restart") : 0;
+}
+
+/* ---- <save-profile file/>, <load-profile file/>, <import file/>, <export file/> ---- */
+
+static int file_prepare(step *s)
+{
+	static const char *const allowed[] = {"file", NULL};
+	int rc = check_attrs(s, allowed);
+	if (rc < 0)
+		return rc;
+	return require_attr(s, "file", strstr(s->element, "profile") ? "profile.sqlite" : "state.json");
+}
+
+/* The file attribute, relative to the scenario file's folder (docs/scenario-language.md). */
+static int file_path(char *out, size_t len, const step *s, const run_ctx *rc)
+{
+	const char *file = step_attr(s, "file");
+	const char *base = rc->sc->at.file;
+	const char *slash = base ? strrchr(base, '/') : NULL;
+	int n;
+	if (file[0] == '/' || !slash)
+		n = snprintf(out, len, "%s", file);
+	else
+		n = snprintf(out, len, "%.*s/%s", (int)(slash - base), base, file);
+	if (n < 0 || (size_t)n >= len)
+		return step_error(s, BSIM_ELIMIT, "the path of file=\"%s\" is longer than %d bytes", file, STEP_PATH_MAX);
+	return 0;
+}
+
+/* The browser's profile messages already say what failed ("cannot read profile P: ..."): keep them as they are. */
+static int profile_failed(const step *s, int code, const char *what)
+{
+	if (code == BSIM_ENOMEM)
+		return code;
+	const char *msg = bsim_error_last()->message;
+	if (strncmp(msg, "cannot ", 7) == 0)
+		return step_error(s, code, "%s", msg);
+	return call_failed(s, code, what);
+}
+
+static int save_profile_run(step *s, run_ctx *rc)
+{
+	char path[STEP_PATH_MAX];
+	int code = file_path(path, sizeof path, s, rc);
+	if (code < 0)
+		return code;
+	code = bsim_browser_save_profile(rc->browser, path);
+	return code < 0 ? profile_failed(s, code, "cannot save the profile") : 0;
+}
+
+static int load_profile_run(step *s, run_ctx *rc)
+{
+	char path[STEP_PATH_MAX];
+	int code = file_path(path, sizeof path, s, rc);
+	if (code < 0)
+		return code;
+	code = bsim_browser_load_profile(rc->browser, path);
+	return code < 0 ? profile_failed(s, code, "cannot load the profile") : 0;
+}
+
+static int import_run(step *s, run_ctx *rc)
+{
+	char path[STEP_PATH_MAX];
+	int code = file_path(path, sizeof path, s, rc);
+	if (code < 0)
+		return code;
+	code = interchange_import(rc->browser, path);
+	return code < 0 ? call_failed(s, code, "cannot import") : 0;
+}
+
+static int export_run(step *s, run_ctx *rc)
+{
+	char path[STEP_PATH_MAX];
+	int code = file_path(path, sizeof path, s, rc);
+	if (code < 0)
+		return code;
+	code = interchange_export(rc->browser, path, INTERCHANGE_AUTO);
+	return code < 0 ? call_failed(s, code, "cannot export") : 0;
+}
+
+/* ---- registration ---- */
+
+static const step_kind builtin[] = {
+	{"hosts", hosts_prepare, hosts_run, NULL},
+	{"tab", tab_prepare, tab_run, NULL},
+	{"navigate", navigate_prepare, navigate_run, NULL},
+	{"window-open", window_open_prepare, window_open_run, NULL},
+	{"reload", tab_only_prepare, reload_run, NULL},
+	{"back", tab_only_prepare, back_run, NULL},
+	{"focus", tab_only_prepare, focus_run, NULL},
+	{"close-tab", tab_only_prepare, close_tab_run, NULL},
+	{"cookie", cookie_prepare, cookie_run, NULL},
+	{"storage", storage_prepare, storage_run, NULL},
+	{"wait", wait_prepare, wait_run, NULL},
+	{"close-browser", no_attrs_prepare, close_browser_run, NULL},
+	{"restart", no_attrs_prepare, restart_run, NULL},
+	{"save-profile", file_prepare, save_profile_run, NULL},
+	{"load-profile", file_prepare, load_profile_run, NULL},
+	{"import", file_prepare, import_run, NULL},
+	{"export", file_prepare, export_run, NULL},
+};
+
+void steps_register_builtin(void)
+{
+	for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
+		step_kind_register(&builtin[i]);
+}

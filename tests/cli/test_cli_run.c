@@ -1,0 +1,792 @@
+/*
+ * test_cli_run.c: `bsim run`, `bsim check` and `bsim list`, end to end.
+ *
+ * Every test runs the real binary on the scenario files under
+ * tests/scenario/report/ (run/: every outcome; shard/: eight small files
+ * for sharding and -j; bad/: load errors; all-pass.xml) and checks the exit
+ * code, stdout and stderr separately, as a CI log shows them. Whole
+ * outputs are compared with golden files under tests/cli/golden/run/; after
+ * a deliberate change of format, rerun with BSIM_UPDATE_GOLDEN=1 to rewrite
+ * them and review the diff. Tests run from the source root so that file
+ * names read as a person types them.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define REPORT "tests/scenario/report/"
+#define RUN_DIR REPORT "run"
+#define SHARD_DIR REPORT "shard"
+#define BAD_DIR REPORT "bad"
+#define ALL_PASS REPORT "all-pass.xml"
+#define GOLDEN(name) "tests/cli/golden/run/" name
+
+/* Scenarios (one per engine copy) under SHARD_DIR: 8 files of 3. */
+#define SHARD_SCENARIOS 24
+
+static void to_source_root(void)
+{
+	const char *root = getenv("BSIM_SOURCE_ROOT");
+	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
+	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
+}
+
+static support_run run_argv(const char *const *argv)
+{
+	to_source_root();
+	support_run r = {0};
+	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+	return r;
+}
+
+static support_run run_va(const char *first, ...)
+{
+	const char *argv[48];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 47; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	return run_argv(argv);
+}
+
+#define RUN(...) run_va(__VA_ARGS__, (const char *)NULL)
+
+static char *read_source(const char *rel)
+{
+	char *text = NULL;
+	cr_assert_eq(support_read_file(support_source_path(rel), &text, NULL), 0, "cannot read %s", rel);
+	return text;
+}
+
+static char *slurp(const char *path)
+{
+	char *text = NULL;
+	cr_assert_eq(support_read_file(path, &text, NULL), 0, "cannot read %s", path);
+	return text;
+}
+
+/* Compare with a golden file, or rewrite it when BSIM_UPDATE_GOLDEN is set. */
+static void assert_golden(const char *rel, const char *actual)
+{
+	const char *update = getenv("BSIM_UPDATE_GOLDEN");
+	if (update && *update && strcmp(update, "0") != 0) {
+		FILE *f = fopen(support_source_path(rel), "wb");
+		cr_assert(f, "cannot write %s", rel);
+		fputs(actual, f);
+		fclose(f);
+		return;
+	}
+	char *expected = read_source(rel);
+	cr_assert_str_eq(actual, expected, "output differs from %s (BSIM_UPDATE_GOLDEN=1 rewrites it)", rel);
+	free(expected);
+}
+
+static void assert_exit(const support_run *r, int code)
+{
+	cr_assert_eq(r->status, code, "exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", r->status, code, r->out, r->err);
+}
+
+/* A usage or input error: exit 2, nothing on stdout (nothing ran), stderr containing `err`. */
+static void assert_usage(const support_run *r, const char *err)
+{
+	assert_exit(r, 2);
+	cr_expect_str_eq(r->out, "", "something was printed on stdout:\n%s", r->out);
+	cr_expect(strstr(r->err, err), "stderr lacks \"%s\":\n%s", err, r->err);
+}
+
+/* Temporary directories of this test (each Criterion test is a process of its own), removed after it (the suite's .fini). */
+#define MAX_TEMP_DIRS 16
+static char temp_dirs[MAX_TEMP_DIRS][64];
+static int n_temp_dirs;
+
+/* The directories hold files only: empty them, then remove them. */
+static void remove_temp_dirs(void)
+{
+	for (int i = 0; i < n_temp_dirs; i++) {
+		DIR *d = opendir(temp_dirs[i]);
+		if (d) {
+			struct dirent *e;
+			while ((e = readdir(d))) {
+				char path[4096];
+				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+					continue;
+				snprintf(path, sizeof path, "%s/%s", temp_dirs[i], e->d_name);
+				unlink(path);
+			}
+			closedir(d);
+		}
+		rmdir(temp_dirs[i]);
+	}
+}
+
+/* A fresh directory under /tmp, removed after the test; static storage. */
+static const char *temp_dir(void)
+{
+	cr_assert_lt(n_temp_dirs, MAX_TEMP_DIRS);
+	char *dir = temp_dirs[n_temp_dirs];
+	snprintf(dir, sizeof temp_dirs[0], "/tmp/bsim-cli-run-XXXXXX");
+	cr_assert(mkdtemp(dir), "mkdtemp failed");
+	n_temp_dirs++;
+	return dir;
+}
+
+TestSuite(cli_run, .fini = remove_temp_dirs);
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	cr_assert(d, "cannot open %s", dir);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int count_lines(const char *text)
+{
+	int n = 0;
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static const char *last_line(const char *text)
+{
+	size_t len = strlen(text);
+	cr_assert(len > 0 && text[len - 1] == '\n', "no final newline:\n%s", text);
+	const char *p = text + len - 1;
+	while (p > text && p[-1] != '\n')
+		p--;
+	return p;
+}
+
+/* ---- the command table and help ------------------------------------- */
+
+Test(cli_run, bsim_help_lists_the_scenario_commands)
+{
+	support_run r = RUN("help");
+	assert_exit(&r, 0);
+	cr_expect(strstr(r.out, "\n  run "), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  check "), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  list "), "%s", r.out);
+	support_run_free(&r);
+}
+
+Test(cli_run, help_is_the_same_both_ways_and_names_every_option)
+{
+	static const struct {
+		const char *command;
+		const char *needles[16];
+	} cases[] = {
+		{"run",
+		 {"Usage: bsim run [OPTIONS] PATH...", "--filter PATTERN", "tag:NAME", "--engine NAME", "--seed N",
+		  "--shard I/N", "-j N", "--trace", "--trace=all", "--fail-fast", "--junit FILE", "--tap",
+		  "--json FILE", "--no-timing", "--color=WHEN", "NO_COLOR"}},
+		{"list", {"Usage: bsim list [OPTIONS] PATH...", "--filter PATTERN", "--engine NAME", "--shard I/N"}},
+		{"check", {"Usage: bsim check PATH...", "without running"}},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		support_run a = RUN("help", cases[i].command);
+		support_run b = RUN(cases[i].command, "--help");
+		support_run c = RUN(cases[i].command, "-h");
+		assert_exit(&a, 0);
+		assert_exit(&b, 0);
+		assert_exit(&c, 0);
+		cr_expect_str_eq(a.out, b.out);
+		cr_expect_str_eq(a.out, c.out);
+		for (size_t k = 0; k < 16 && cases[i].needles[k]; k++)
+			cr_expect(strstr(a.out, cases[i].needles[k]), "%s help lacks %s", cases[i].command,
+				  cases[i].needles[k]);
+		support_run_free(&a);
+		support_run_free(&b);
+		support_run_free(&c);
+	}
+}
+
+/* ---- run: outputs, pinned by golden files ---------------------------- */
+
+Test(cli_run, run_prints_progress_failures_in_full_and_the_counts)
+{
+	support_run r = RUN("run", "--no-timing", RUN_DIR);
+	assert_exit(&r, 1);
+	cr_expect_str_eq(r.err, "");
+	assert_golden(GOLDEN("run.out"), r.out);
+	cr_expect_str_eq(last_line(r.out), "4 passed, 2 failed, 1 errored\n");
+	support_run_free(&r);
+}
+
+Test(cli_run, run_with_trace_adds_the_trace_of_failures)
+{
+	support_run r = RUN("run", "--no-timing", "--trace", RUN_DIR "/fail.xml");
+	assert_exit(&r, 1);
+	assert_golden(GOLDEN("trace.out"), r.out);
+	support_run_free(&r);
+}
+
+Test(cli_run, run_with_trace_all_prints_every_trace)
+{
+	support_run r = RUN("run", "--no-timing", "--trace=all", ALL_PASS);
+	assert_exit(&r, 0);
+	assert_golden(GOLDEN("trace-all.out"), r.out);
+	cr_expect_str_eq(last_line(r.out), "3 passed, 0 failed\n");
+	support_run_free(&r);
+}
+
+Test(cli_run, run_tap_prints_tap_14_instead_of_the_terminal_lines)
+{
+	support_run r = RUN("run", "--tap", RUN_DIR);
+	assert_exit(&r, 1);
+	cr_expect_str_eq(r.err, "");
+	assert_golden(GOLDEN("run.tap"), r.out);
+	cr_expect(strncmp(r.out, "TAP version 14\n1..7\n", 20) == 0);
+	cr_expect_null(strstr(r.out, "[1/7]"));
+	support_run_free(&r);
+}
+
+Test(cli_run, run_writes_junit_and_json_reports)
+{
+	const char *dir = temp_dir();
+	char junit[128], json[128];
+	snprintf(junit, sizeof junit, "%s/junit.xml", dir);
+	snprintf(json, sizeof json, "%s/report.json", dir);
+	support_run r = RUN("run", "--no-timing", "--junit", junit, "--json", json, RUN_DIR);
+	assert_exit(&r, 1);
+	cr_expect_str_eq(r.err, "");
+	char *x = slurp(junit), *j = slurp(json);
+	assert_golden(GOLDEN("run.junit.xml"), x);
+	assert_golden(GOLDEN("run.json"), j);
+	cr_expect_eq(count_entries(dir), 2, "no temporary file is left");
+	free(x);
+	free(j);
+	support_run_free(&r);
+}
+
+Test(cli_run, timing_is_shown_unless_no_timing)
+{
+	support_run r = RUN("run", ALL_PASS);
+	assert_exit(&r, 0);
+	const char *last = last_line(r.out);
+	cr_expect(strncmp(last, "3 passed, 0 failed in ", 22) == 0, "%s", last);
+	cr_expect(strstr(r.out, "[1/3] PASS  " ALL_PASS ":3  storage survives a wait [chromium]  "), "%s", r.out);
+	support_run_free(&r);
+}
+
+/* ---- exit codes ------------------------------------------------------ */
+
+Test(cli_run, exit_codes_say_passed_failed_input_error)
+{
+	static const struct {
+		const char *path;
+		int code;
+	} cases[] = {
+		{ALL_PASS, 0},
+		{RUN_DIR "/pass.xml", 0},
+		{RUN_DIR "/xfail.xml", 0},
+		{RUN_DIR "/fail.xml", 1},
+		{RUN_DIR "/error.xml", 1},
+		{RUN_DIR, 1},
+		{BAD_DIR, 2},
+		{REPORT "no-such-file.xml", 2},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		support_run r = RUN("run", "--no-timing", cases[i].path);
+		cr_expect_eq(r.status, cases[i].code, "%s: exit %d, want %d\n%s%s", cases[i].path, r.status,
+			     cases[i].code, r.out, r.err);
+		support_run_free(&r);
+	}
+}
+
+/* ---- load errors ----------------------------------------------------- */
+
+Test(cli_run, load_errors_are_listed_with_their_location_and_nothing_runs)
+{
+	support_run r = RUN("run", ALL_PASS, BAD_DIR);
+	assert_exit(&r, 2);
+	cr_expect_str_eq(r.out, "", "nothing runs when a file does not load:\n%s", r.out);
+	assert_golden(GOLDEN("load-errors.err"), r.err);
+	cr_expect(strstr(r.err, BAD_DIR "/broken.xml:"), "%s", r.err);
+	cr_expect(strstr(r.err, BAD_DIR "/unknown-step.xml:5:"), "%s", r.err);
+	/* Every line is FILE:LINE:COL: error: ... */
+	for (const char *line = r.err; *line;) {
+		const char *nl = strchr(line, '\n');
+		cr_assert(nl);
+		cr_expect(strncmp(line, BAD_DIR "/", strlen(BAD_DIR) + 1) == 0 && strstr(line, ": error: ") &&
+				  strstr(line, ": error: ") < nl,
+			  "not FILE:LINE:COL: error: %.*s", (int)(nl - line), line);
+		line = nl + 1;
+	}
+	support_run_free(&r);
+
+	/* check and list say the same, the same way. */
+	static const char *const commands[] = {"check", "list"};
+	for (size_t i = 0; i < 2; i++) {
+		support_run c = RUN(commands[i], ALL_PASS, BAD_DIR);
+		assert_exit(&c, 2);
+		cr_expect_str_eq(c.out, "");
+		assert_golden(GOLDEN("load-errors.err"), c.err);
+		support_run_free(&c);
+	}
+}
+
+Test(cli_run, check_validates_without_running)
+{
+	support_run r = RUN("check", RUN_DIR, SHARD_DIR);
+	assert_exit(&r, 0);
+	cr_expect_str_eq(r.out, "31 scenarios in 13 files: no errors\n");
+	cr_expect_str_eq(r.err, "");
+	support_run_free(&r);
+}
+
+/* ---- usage errors ---------------------------------------------------- */
+
+Test(cli_run, usage_errors_say_what_is_wrong_and_run_nothing)
+{
+	static const struct {
+		const char *argv[6];
+		const char *err;
+	} cases[] = {
+		{{"run", NULL}, "bsim run: error: expected at least one scenario file or directory"},
+		{{"run", "--bogus", ALL_PASS, NULL}, "bsim run: error: unknown option \"--bogus\""},
+		{{"run", "--shard", "0/2", ALL_PASS, NULL}, "--shard expects I/N"},
+		{{"run", "--shard", "3/2", ALL_PASS, NULL}, "--shard expects I/N"},
+		{{"run", "--shard", "1/0", ALL_PASS, NULL}, "--shard expects I/N"},
+		{{"run", "--shard", "1", ALL_PASS, NULL}, "--shard expects I/N"},
+		{{"run", "--shard=a/b", ALL_PASS, NULL}, "--shard expects I/N"},
+		{{"run", "--shard", "1/10001", ALL_PASS, NULL}, "--shard expects I/N"},
+		{{"run", "-j", "0", ALL_PASS, NULL}, "-j expects a number of jobs from 1 to 256"},
+		{{"run", "-j257", ALL_PASS, NULL}, "-j expects a number of jobs from 1 to 256"},
+		{{"run", "--jobs=x", ALL_PASS, NULL}, "-j expects a number of jobs"},
+		{{"run", "--seed", "-1", ALL_PASS, NULL}, "--seed expects a number"},
+		{{"run", "--seed", "18446744073709551616", ALL_PASS, NULL}, "--seed expects a number"},
+		{{"run", "--engine", "opera", ALL_PASS, NULL}, "unknown engine \"opera\""},
+		{{"run", "--color=sometimes", ALL_PASS, NULL}, "--color expects auto, always or never"},
+		{{"run", "--trace=some", ALL_PASS, NULL}, "--trace= expects all or failing"},
+		{{"run", "--filter", "", ALL_PASS, NULL}, "--filter expects a name fragment or tag:NAME"},
+		{{"run", "--filter", "tag:", ALL_PASS, NULL}, "--filter expects"},
+		{{"run", ALL_PASS, "--junit", NULL}, "bsim run: error: --junit needs a value"},
+		{{"run", "--junit", "/no-such-dir/junit.xml", ALL_PASS, NULL}, "the directory /no-such-dir does not exist"},
+		{{"run", "--json", "/tmp", ALL_PASS, NULL}, "is a directory"},
+		{{"list", "--junit", "x.xml", ALL_PASS, NULL}, "bsim list: error: unknown option \"--junit\""},
+		{{"list", "-j", "2", ALL_PASS, NULL}, "bsim list: error: unknown option \"-j\""},
+		{{"check", "--filter", "x", ALL_PASS, NULL}, "bsim check: error: unknown option \"--filter\""},
+		{{"check", NULL}, "bsim check: error: expected at least one scenario file or directory"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		support_run r = run_argv(cases[i].argv);
+		cr_expect_eq(r.status, 2, "case %zu: exit %d\n%s", i, r.status, r.err);
+		cr_expect_str_eq(r.out, "", "case %zu printed on stdout", i);
+		cr_expect(strstr(r.err, cases[i].err), "case %zu: stderr lacks \"%s\":\n%s", i, cases[i].err, r.err);
+		cr_expect(strstr(r.err, "--help' for usage.") || strstr(r.err, "--junit ") || strstr(r.err, "--json "),
+			  "case %zu: no pointer to --help:\n%s", i, r.err);
+		support_run_free(&r);
+	}
+}
+
+/* ---- choosing scenarios ---------------------------------------------- */
+
+Test(cli_run, filter_matches_a_name_fragment_or_a_tag_and_repeats_as_or)
+{
+	static const struct {
+		const char *argv[8];
+		int lines;      /* scenarios listed */
+	} cases[] = {
+		{{"list", "--filter", "shard 3", SHARD_DIR, NULL}, 3},
+		{{"list", "--filter", "second", SHARD_DIR, NULL}, 8},
+		{{"list", "--filter", "tag:psl", RUN_DIR, NULL}, 2},
+		{{"list", "--filter", "tag:smoke", "--filter", "tag:bug", RUN_DIR, NULL}, 3},
+		{{"list", "--filter", "tag:sm", RUN_DIR, NULL}, 0},  /* a tag matches whole */
+		{{"list", "--engine", "safari", SHARD_DIR, NULL}, 8},
+		{{"list", "--engine", "firefox", RUN_DIR, NULL}, 1},
+		{{"list", "--engine", "chromium", "--filter", "first", SHARD_DIR, NULL}, 8},
+		{{"list", "--filter", "no such scenario", SHARD_DIR, NULL}, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		support_run r = run_argv(cases[i].argv);
+		assert_exit(&r, 0);
+		cr_expect_eq(count_lines(r.out) - 1, cases[i].lines, "case %zu:\n%s", i, r.out);
+		support_run_free(&r);
+	}
+	support_run r = RUN("run", "--no-timing", "--filter", "tag:psl", RUN_DIR);
+	assert_exit(&r, 1);
+	cr_expect_str_eq(last_line(r.out), "1 passed, 1 failed\n");
+	support_run_free(&r);
+}
+
+Test(cli_run, a_selection_that_leaves_nothing_passes_with_a_note)
+{
+	support_run r = RUN("run", "--no-timing", "--filter", "no such scenario", SHARD_DIR);
+	assert_exit(&r, 0);
+	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
+	cr_expect_str_eq(r.err, "bsim run: note: none of the 24 scenarios loaded matches the selection\n");
+	support_run_free(&r);
+}
+
+Test(cli_run, list_shows_location_name_engine_and_tags)
+{
+	support_run r = RUN("list", RUN_DIR, ALL_PASS);
+	assert_exit(&r, 0);
+	cr_expect_str_eq(r.err, "");
+	assert_golden(GOLDEN("list.out"), r.out);
+	support_run_free(&r);
+}
+
+Test(cli_run, seed_overrides_every_scenarios_seed_and_is_printed_for_replay)
+{
+	support_run r = RUN("run", "--no-timing", "--seed", "42", RUN_DIR "/fail.xml");
+	assert_exit(&r, 1);
+	cr_expect(strstr(r.out, "seed 42 \xC2\xB7 replay: bsim run " RUN_DIR "/fail.xml --seed 42 --trace\n"), "%s",
+		  r.out);
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", RUN_DIR "/fail.xml");
+	cr_expect(strstr(r.out, "seed 1 \xC2\xB7 replay"), "the scenario's own seed (default 1):\n%s", r.out);
+	support_run_free(&r);
+}
+
+Test(cli_run, fail_fast_stops_at_the_first_failure_in_suite_order)
+{
+	const char *dir = temp_dir();
+	char junit[128];
+	snprintf(junit, sizeof junit, "%s/junit.xml", dir);
+	support_run a = RUN("run", "--no-timing", "--fail-fast", "--junit", junit, RUN_DIR);
+	assert_exit(&a, 1);
+	assert_golden(GOLDEN("fail-fast.out"), a.out);
+	cr_expect(strstr(a.out, "stopped at the first failure (--fail-fast): 6 of 7 scenarios not run\n"), "%s", a.out);
+	char *x = slurp(junit);
+	cr_expect(strstr(x, "<testsuites name=\"bsim\" tests=\"1\" failures=\"0\" errors=\"1\""), "%s", x);
+	free(x);
+	/* The same prefix whatever ran in parallel meanwhile. */
+	support_run b = RUN("run", "--no-timing", "--fail-fast", "-j", "4", RUN_DIR);
+	cr_expect_str_eq(b.out, a.out);
+	support_run_free(&a);
+	support_run_free(&b);
+	/* A run that passes is not cut short. */
+	support_run c = RUN("run", "--no-timing", "--fail-fast", SHARD_DIR);
+	assert_exit(&c, 0);
+	cr_expect_str_eq(last_line(c.out), "24 passed, 0 failed\n");
+	support_run_free(&c);
+}
+
+/* ---- sharding -------------------------------------------------------- */
+
+/* The listing's scenario lines (not the count line), each ending in '\n'. */
+static char *listing(const char *shard, const char *path)
+{
+	support_run r = shard ? RUN("list", "--shard", shard, path) : RUN("list", path);
+	assert_exit(&r, 0);
+	char *lines = strdup(r.out);
+	*(char *)last_line(lines) = '\0';
+	support_run_free(&r);
+	return lines;
+}
+
+Test(cli_run, every_scenario_lands_in_exactly_one_shard_with_its_whole_file)
+{
+	char *all = listing(NULL, SHARD_DIR);
+	cr_assert_eq(count_lines(all), SHARD_SCENARIOS);
+	static const unsigned totals[] = {1, 2, 3, 4, 5, 8, 13};
+	for (size_t t = 0; t < sizeof totals / sizeof totals[0]; t++) {
+		unsigned n = totals[t];
+		int seen[SHARD_SCENARIOS] = {0};
+		int total = 0;
+		for (unsigned i = 1; i <= n; i++) {
+			char shard[32];
+			snprintf(shard, sizeof shard, "%u/%u", i, n);
+			char *part = listing(shard, SHARD_DIR);
+			/* A file is never split: every listed file's three scenarios are here. */
+			for (int f = 1; f <= 8; f++) {
+				char file[64];
+				snprintf(file, sizeof file, SHARD_DIR "/file%d.xml:", f);
+				int hits = 0;
+				for (const char *p = part; (p = strstr(p, file)); p++)
+					hits++;
+				cr_expect(hits == 0 || hits == 3, "shard %s splits %s (%d of 3)", shard, file, hits);
+			}
+			/* Each line of the shard is a line of the full listing, seen once over all shards. */
+			for (char *line = part; *line;) {
+				char *nl = strchr(line, '\n');
+				*nl = '\0';
+				int k = 0;
+				const char *p = all;
+				for (; *p; k++) {
+					const char *e = strchr(p, '\n');
+					if ((size_t)(e - p) == strlen(line) && strncmp(p, line, (size_t)(e - p)) == 0)
+						break;
+					p = e + 1;
+				}
+				cr_assert(*p, "shard %s lists a scenario the full list lacks: %s", shard, line);
+				seen[k]++;
+				total++;
+				line = nl + 1;
+			}
+			free(part);
+		}
+		cr_expect_eq(total, SHARD_SCENARIOS, "%u shards list %d scenarios", n, total);
+		for (int k = 0; k < SHARD_SCENARIOS; k++)
+			cr_expect_eq(seen[k], 1, "%u shards: scenario %d listed %d times", n, k, seen[k]);
+	}
+	free(all);
+}
+
+Test(cli_run, the_shard_split_is_stable_and_ignores_a_leading_dot_slash)
+{
+	support_run r = RUN("list", "--shard", "2/3", SHARD_DIR);
+	assert_exit(&r, 0);
+	/* The golden file pins the split: it must not move between releases or machines. */
+	assert_golden(GOLDEN("list-shard-2-3.out"), r.out);
+	support_run d = RUN("list", "--shard", "2/3", "./" SHARD_DIR);
+	assert_exit(&d, 0);
+	cr_expect_eq(count_lines(d.out), count_lines(r.out));
+	cr_expect(strstr(d.out, "of 24 scenarios in shard 2/3\n"), "%s", d.out);
+	/* Same files in the same shard, whatever the spelling of the path. */
+	for (int f = 1; f <= 8; f++) {
+		char file[64];
+		snprintf(file, sizeof file, "file%d.xml:", f);
+		cr_expect_eq(strstr(r.out, file) != NULL, strstr(d.out, file) != NULL, "%s", file);
+	}
+	support_run_free(&r);
+	support_run_free(&d);
+}
+
+Test(cli_run, shards_run_what_they_list_and_add_up_to_the_whole_run)
+{
+	int passed = 0;
+	for (unsigned i = 1; i <= 3; i++) {
+		char shard[16];
+		snprintf(shard, sizeof shard, "%u/3", i);
+		support_run l = RUN("list", "--shard", shard, SHARD_DIR);
+		support_run r = RUN("run", "--no-timing", "--shard", shard, SHARD_DIR);
+		assert_exit(&r, 0);
+		int listed = count_lines(l.out) - 1;
+		int ran = 0;
+		cr_assert_eq(sscanf(last_line(r.out), "%d passed", &ran), 1);
+		cr_expect_eq(ran, listed, "shard %s ran %d, listed %d", shard, ran, listed);
+		passed += ran;
+		support_run_free(&l);
+		support_run_free(&r);
+	}
+	cr_expect_eq(passed, SHARD_SCENARIOS);
+}
+
+/* ---- determinism and -j ---------------------------------------------- */
+
+typedef struct outputs {
+	support_run r;
+	char *junit;
+	char *json;
+} outputs;
+
+static outputs run_with_reports(const char *jobs, const char *path)
+{
+	const char *dir = temp_dir();
+	char junit[128], json[128];
+	snprintf(junit, sizeof junit, "%s/junit.xml", dir);
+	snprintf(json, sizeof json, "%s/report.json", dir);
+	outputs o;
+	o.r = RUN("run", "--no-timing", "-j", jobs, "--junit", junit, "--json", json, path);
+	o.junit = slurp(junit);
+	o.json = slurp(json);
+	return o;
+}
+
+static void outputs_free(outputs *o)
+{
+	support_run_free(&o->r);
+	free(o->junit);
+	free(o->json);
+}
+
+static void expect_same(const outputs *a, const outputs *b, const char *what)
+{
+	cr_expect_eq(a->r.status, b->r.status, "%s: exit codes differ", what);
+	cr_expect_str_eq(a->r.out, b->r.out, "%s: stdout differs", what);
+	cr_expect_str_eq(a->r.err, b->r.err, "%s: stderr differs", what);
+	cr_expect_str_eq(a->junit, b->junit, "%s: JUnit differs", what);
+	cr_expect_str_eq(a->json, b->json, "%s: JSON differs", what);
+}
+
+Test(cli_run, the_same_run_twice_is_byte_identical_without_timing)
+{
+	outputs a = run_with_reports("1", RUN_DIR);
+	outputs b = run_with_reports("1", RUN_DIR);
+	expect_same(&a, &b, "two runs");
+	outputs_free(&a);
+	outputs_free(&b);
+}
+
+Test(cli_run, parallel_runs_print_and_report_in_suite_order)
+{
+	static const char *const paths[] = {RUN_DIR, SHARD_DIR};
+	for (size_t i = 0; i < 2; i++) {
+		outputs one = run_with_reports("1", paths[i]);
+		static const char *const jobs[] = {"2", "4", "64"};
+		for (size_t j = 0; j < 3; j++) {
+			outputs many = run_with_reports(jobs[j], paths[i]);
+			char what[64];
+			snprintf(what, sizeof what, "%s with -j %s", paths[i], jobs[j]);
+			expect_same(&one, &many, what);
+			outputs_free(&many);
+		}
+		outputs_free(&one);
+	}
+	support_run r = RUN("run", "--no-timing", "-j2", SHARD_DIR);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+}
+
+/* ---- colour ---------------------------------------------------------- */
+
+Test(cli_run, colour_only_when_asked_or_on_a_terminal_without_no_color)
+{
+	support_run a = RUN("run", "--no-timing", "--color=always", RUN_DIR "/fail.xml");
+	cr_expect(strstr(a.out, "\033[31m"), "--color=always:\n%s", a.out);
+	support_run b = RUN("run", "--no-timing", "--color", "never", RUN_DIR "/fail.xml");
+	cr_expect_null(strstr(b.out, "\033["), "--color never");
+	support_run c = RUN("run", "--no-timing", "--color=auto", RUN_DIR "/fail.xml");
+	cr_expect_null(strstr(c.out, "\033["), "auto on a pipe");
+	support_run_free(&a);
+	support_run_free(&b);
+	support_run_free(&c);
+}
+
+/* bsim run on a pseudo-terminal, with NO_COLOR as given (NULL: unset); its output. */
+static char *run_on_terminal(const char *no_color, const char *color_option)
+{
+	to_source_root();
+	const char *exe = getenv("BSIM_EXE");
+	cr_assert(exe && *exe);
+	int master;
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	cr_assert_neq(pid, -1, "forkpty failed");
+	if (pid == 0) {
+		if (no_color)
+			setenv("NO_COLOR", no_color, 1);
+		else
+			unsetenv("NO_COLOR");
+		const char *argv[] = {exe, "run", "--no-timing", color_option, RUN_DIR "/fail.xml", NULL};
+		if (!color_option) {
+			argv[3] = RUN_DIR "/fail.xml";
+			argv[4] = NULL;
+		}
+		execv(exe, (char *const *)argv);
+		_exit(127);
+	}
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(master, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, f);
+	fclose(f);
+	close(master);
+	int status;
+	waitpid(pid, &status, 0);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d:\n%s", status, out);
+	return out;
+}
+
+Test(cli_run, on_a_terminal_no_color_turns_colour_off_unless_empty)
+{
+	static const struct {
+		const char *no_color;
+		const char *option;
+		bool colour;
+	} cases[] = {
+		{NULL, NULL, true},
+		{"", NULL, true},
+		{"1", NULL, false},
+		{"1", "--color=always", true},
+		{NULL, "--color=never", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = run_on_terminal(cases[i].no_color, cases[i].option);
+		cr_expect_eq(strstr(out, "\033[") != NULL, cases[i].colour, "case %zu:\n%s", i, out);
+		free(out);
+	}
+}
+
+/* ---- report files ---------------------------------------------------- */
+
+/*
+ * A report that cannot be written (here the file-size limit, which holds
+ * even for root) fails the run with exit 3 and leaves the existing report
+ * as it was, with no temporary file beside it. The terminal output still
+ * says what ran.
+ */
+Test(cli_run, a_failed_report_write_exits_3_and_leaves_the_existing_report)
+{
+	const char *dir = temp_dir();
+	static const char *const options[] = {"--junit", "--json"};
+	for (size_t k = 0; k < 2; k++) {
+		char path[128];
+		snprintf(path, sizeof path, "%s/report-%zu", dir, k);
+		FILE *f = fopen(path, "wb");
+		fputs("the old report\n", f);
+		fclose(f);
+		pid_t pid = fork();
+		cr_assert_neq(pid, -1);
+		if (pid == 0) {
+			/* The limit and the ignored SIGXFSZ pass to bsim through exec; this child only reports. */
+			signal(SIGXFSZ, SIG_IGN);
+			struct rlimit lim = {200, 200};
+			setrlimit(RLIMIT_FSIZE, &lim);
+			support_run r = RUN("run", "--no-timing", options[k], path, RUN_DIR);
+			bool ok = r.status == 3 && strstr(r.err, "cannot write report") && strstr(r.err, path) &&
+				  strstr(r.out, "4 passed, 2 failed, 1 errored\n");
+			if (!ok)
+				fprintf(stderr, "exit %d\nstdout:\n%s\nstderr:\n%s\n", r.status, r.out, r.err);
+			_exit(ok ? 0 : 1);
+		}
+		int status;
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: not exit 3 with the reason", options[k]);
+		char *text = slurp(path);
+		cr_expect_str_eq(text, "the old report\n");
+		free(text);
+	}
+	cr_expect_eq(count_entries(dir), 2, "a temporary file was left in %s", dir);
+}
+
+Test(cli_run, a_report_into_a_missing_directory_is_refused_before_running)
+{
+	const char *dir = temp_dir();
+	char path[160];
+	snprintf(path, sizeof path, "%s/missing/junit.xml", dir);
+	support_run r = RUN("run", "--junit", path, ALL_PASS);
+	assert_usage(&r, "does not exist");
+	support_run_free(&r);
+}
+
+Test(cli_run, a_path_without_scenario_files_passes_with_a_note)
+{
+	const char *dir = temp_dir();
+	char notes[128];
+	snprintf(notes, sizeof notes, "%s/notes.txt", dir);
+	FILE *f = fopen(notes, "w");
+	cr_assert(f);
+	fputs("not a scenario\n", f);
+	fclose(f);
+	support_run r = RUN("run", "--no-timing", dir);
+	assert_exit(&r, 0);
+	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
+	cr_expect_str_eq(r.err, "bsim run: note: no scenario found in the given paths (files must end in .xml)\n");
+	support_run_free(&r);
+}
