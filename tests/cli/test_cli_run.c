@@ -3,7 +3,8 @@
  *
  * Every test runs the real binary on the scenario files under
  * tests/scenario/report/ (run/: every outcome; shard/: eight small files
- * for sharding and -j; bad/: load errors; all-pass.xml) and checks the exit
+ * for sharding and -j; bad/: load errors; all-pass.xml), or on the bundled
+ * scenarios/ that ./run runs, and checks the exit
  * code, stdout and stderr separately, as a CI log shows them. Whole
  * outputs are compared with golden files under tests/cli/golden/run/; after
  * a deliberate change of format, rerun with BSIM_UPDATE_GOLDEN=1 to rewrite
@@ -788,5 +789,45 @@ Test(cli_run, a_path_without_scenario_files_passes_with_a_note)
 	assert_exit(&r, 0);
 	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
 	cr_expect_str_eq(r.err, "bsim run: note: no scenario found in the given paths (files must end in .xml)\n");
+	support_run_free(&r);
+}
+
+/* ---- the bundled scenarios ------------------------------------------- */
+
+/* What ./run runs: every bundled example, bug and fix passes. */
+Test(cli_run, every_bundled_scenario_passes)
+{
+	support_run r = RUN("run", "--no-timing", "scenarios/");
+	assert_exit(&r, 0);
+	cr_expect_str_eq(r.err, "");
+	cr_expect(!strstr(r.out, "] FAIL ") && !strstr(r.out, "] ERROR "), "%s", r.out);
+	cr_expect(strstr(last_line(r.out), " passed, 0 failed\n") && strncmp(last_line(r.out), "0 ", 2) != 0, "%s",
+		  last_line(r.out));
+	support_run_free(&r);
+}
+
+/* A reproduced bug X.xml must still fail the way it declares (an expected failure), and its X-fixed.xml pass outright. */
+Test(cli_run, each_bundled_bug_fails_as_expected_and_its_fix_passes)
+{
+	support_run r = RUN("run", "--no-timing", "scenarios/bugs/");
+	assert_exit(&r, 0);
+	int bugs = 0, fixes = 0;
+	for (const char *line = r.out; *line; line = strchr(line, '\n') + 1) {
+		const char *end = strchr(line, '\n');
+		cr_assert(end, "no final newline:\n%s", r.out);
+		char text[512];
+		snprintf(text, sizeof text, "%.*s", (int)(end - line), line);
+		if (!strstr(text, " scenarios/bugs/"))
+			continue;
+		cr_expect(strstr(text, "] PASS "), "%s", text);
+		if (strstr(text, "-fixed.xml:")) {
+			fixes++;
+			cr_expect(!strstr(text, "(failed as expected: "), "a fix is itself an expected failure: %s", text);
+		} else {
+			bugs++;
+			cr_expect(strstr(text, "(failed as expected: "), "a bug passed outright: %s", text);
+		}
+	}
+	cr_expect(bugs > 0 && bugs == fixes, "%d bug copies, %d fix copies:\n%s", bugs, fixes, r.out);
 	support_run_free(&r);
 }
