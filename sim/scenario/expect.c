@@ -510,7 +510,16 @@ static int refused_prepare(step *s)
 
 static int evicted_prepare(step *s)
 {
-	return trace_prepare_kind(s, "evicted");
+	int rc = trace_prepare_kind(s, "evicted");
+	if (rc < 0)
+		return rc;
+	/* Only the limits evict: an expiry or a session end is its own trace entry. */
+	const char *reason = step_attr(s, "reason");
+	if (reason && strcmp(reason, "domain-limit") != 0 && strcmp(reason, "global-limit") != 0)
+		return step_error(s, BSIM_EINVAL,
+				  "evicted= takes reason=\"domain-limit\" or \"global-limit\" (was \"%s\"); to check that a cookie expired or ended with the session, use <expect cookie=\"NAME\" present=\"false\"/>",
+				  reason);
+	return 0;
 }
 
 /* Passes when the trace has an entry "PREFIX[:REASON]" for the cookie. */
@@ -590,7 +599,7 @@ static int tabs_prepare(step *s)
 
 static int tabs_check(step *s, run_ctx *rc)
 {
-	int want;
+	int want = 0;
 	int code = attr_count(s, "tabs", &want);
 	if (code < 0)
 		return code;

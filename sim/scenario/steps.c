@@ -347,7 +347,7 @@ static int storage_prepare(step *s)
 
 static int storage_run(step *s, run_ctx *rc)
 {
-	bsim_storage_kind kind;
+	bsim_storage_kind kind = BSIM_STORAGE_LOCAL;
 	int id;
 	int code = storage_area_of(s, &kind);
 	if (code < 0 || (code = run_tab(&id, rc, s)) < 0)

@@ -1399,3 +1399,16 @@ Test(scenario_run, a_plug_in_expectation_keeps_its_prepared_data)
 	add(b, 4, "expect", "unread", "2", NULL);
 	fails(b, BSIM_FAILED, "t.xml:4:3: expectation failed: unread=\"2\" (was: 1)" REPLAY);
 }
+
+Test(scenario_run, evicted_only_takes_the_reasons_that_evict)
+{
+	sb *b = sb_new(BSIM_ENGINE_CHROMIUM);
+	add(b, 2, "expect", "evicted", "p", "reason", "expired", NULL);
+	cr_assert_eq(sb_prepare(b), BSIM_EINVAL);
+	cr_assert(strstr(bsim_error_last()->message, "present=\"false\""), "%s", bsim_error_last()->message);
+	sb_free(b);
+	b = sb_new(BSIM_ENGINE_CHROMIUM);
+	add(b, 2, "expect", "evicted", "p", "reason", "domain-limit", NULL);
+	cr_assert_eq(sb_prepare(b), 0, "%s", bsim_error_last()->message);
+	sb_free(b);
+}
