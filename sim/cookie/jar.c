@@ -32,6 +32,7 @@ int bsim_jar_new(bsim_jar **out, bsim_engine engine)
 	jar->preset = p;
 	jar->next_seq = 1;
 	jar->earliest_access = INT64_MAX;
+	jar->earliest_expiry = COOKIE_TIME_MAX;
 	if ((rc = url_cache_new(&jar->urls)) < 0) {
 		free(jar);
 		return rc;
@@ -564,6 +565,8 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 		}
 		jar->total++;
 	}
+	if (c->persistent && c->expires < jar->earliest_expiry)
+		jar->earliest_expiry = c->expires;
 	if (jar->observer)
 		explain_stored(jar, u, c, kind);
 	if (kind == BSIM_COOKIE_STORED)
@@ -803,9 +806,25 @@ static void expire_bucket(const char *key, void *value, void *ud)
 	}
 }
 
+static void min_expiry_bucket(const char *key, void *value, void *ud)
+{
+	(void)key;
+	bsim_time *min = ud;
+	bucket *b = value;
+	for (uint32_t i = 0; i < b->n; i++)
+		if (b->items[i]->persistent && b->items[i]->expires < *min)
+			*min = b->items[i]->expires;
+}
+
 void bsim_jar_expire(bsim_jar *jar)
 {
+	/* Nothing can have expired before the earliest expiry: a wait costs nothing then. */
+	if (jar->now < jar->earliest_expiry)
+		return;
 	strmap_foreach(&jar->buckets, expire_bucket, jar);
+	bsim_time min = COOKIE_TIME_MAX;
+	strmap_foreach(&jar->buckets, min_expiry_bucket, &min);
+	jar->earliest_expiry = min;
 }
 
 void bsim_jar_end_session(bsim_jar *jar)
@@ -872,6 +891,7 @@ void bsim_jar_clear(bsim_jar *jar)
 	strmap_foreach(&jar->buckets, clear_bucket, NULL);
 	jar->total = 0;
 	jar->earliest_access = INT64_MAX;
+	jar->earliest_expiry = COOKIE_TIME_MAX;
 }
 
 static bool has_ctl(const char *s)
@@ -949,6 +969,8 @@ int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
 		cookie_free(c);
 		return error_oom();
 	}
+	if (c->persistent && c->expires < jar->earliest_expiry)
+		jar->earliest_expiry = c->expires;
 	for (uint32_t i = 0; i < b->n; i++) {
 		if (cookie_equivalent(b->items[i], c)) {
 			c->seq = jar->next_seq++;

@@ -70,6 +70,7 @@ struct bsim_jar {
 	uint64_t next_seq;
 	size_t total;
 	bsim_time earliest_access; /* a lower bound on every cookie's last access (global purge) */
+	bsim_time earliest_expiry; /* a lower bound on every persistent cookie's expiry (bsim_jar_expire) */
 	strmap buckets;            /* key -> bucket */
 	url_cache *urls;
 	bsim_cookie_observer observer;

@@ -34,7 +34,7 @@
 #define URL_SCHEME_MAX 5
 
 /*
- * Slots per cache generation: a power of two twice URL_CACHE_MAX, so the
+ * The largest table of a cache generation: a power of two twice URL_CACHE_MAX, so the
  * linear-probe table is at most half full and a lookup ends within a few
  * slots.
  */
@@ -572,8 +572,13 @@ typedef struct cache_slot {
 	int state;          /* SLOT_MOVED: promoted to the current generation; keeps probe chains intact */
 } cache_slot;
 
+/* First table size: a scenario's browser sees a handful of URLs, so a jar
+ * should not pay for URL_CACHE_SLOTS slots until it needs them. */
+#define URL_CACHE_FIRST_SLOTS 64
+
 typedef struct cache_gen {
-	cache_slot *slots;  /* URL_CACHE_SLOTS */
+	cache_slot *slots;  /* cap slots, a power of two up to URL_CACHE_SLOTS; NULL until first used */
+	size_t cap;
 	size_t count;       /* SLOT_FULL slots */
 	size_t used;        /* SLOT_FULL and SLOT_MOVED slots, at most URL_CACHE_MAX */
 } cache_gen;
@@ -604,8 +609,10 @@ static uint64_t hash_text(const char *s, size_t n)
 
 static cache_slot *gen_find(cache_gen *g, uint64_t hash, const char *text, size_t len)
 {
-	const size_t mask = URL_CACHE_SLOTS - 1;
-	/* Ends: at most URL_CACHE_MAX of URL_CACHE_SLOTS slots are ever used. */
+	if (!g->cap)
+		return NULL;
+	const size_t mask = g->cap - 1;
+	/* Ends: a table is at most half used (see cache_insert). */
 	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
 		cache_slot *s = &g->slots[i];
 		if (s->state == SLOT_EMPTY)
@@ -618,15 +625,37 @@ static cache_slot *gen_find(cache_gen *g, uint64_t hash, const char *text, size_
 
 static void gen_clear(cache_gen *g)
 {
-	for (size_t i = 0; i < URL_CACHE_SLOTS; i++)
+	for (size_t i = 0; i < g->cap; i++)
 		if (g->slots[i].state == SLOT_FULL)
 			url_free(g->slots[i].u);
-	memset(g->slots, 0, URL_CACHE_SLOTS * sizeof g->slots[0]);
+	if (g->cap)
+		memset(g->slots, 0, g->cap * sizeof g->slots[0]);
 	g->count = g->used = 0;
 }
 
+/* Double the current generation's table (it holds only SLOT_FULL slots). */
+static int gen_grow(cache_gen *g)
+{
+	size_t cap = g->cap ? g->cap * 2 : URL_CACHE_FIRST_SLOTS;
+	cache_slot *slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return error_oom();
+	for (size_t i = 0; i < g->cap; i++) {
+		if (g->slots[i].state != SLOT_FULL)
+			continue;
+		size_t j = (size_t)g->slots[i].hash & (cap - 1);
+		while (slots[j].state != SLOT_EMPTY)
+			j = (j + 1) & (cap - 1);
+		slots[j] = g->slots[i];
+	}
+	free(g->slots);
+	g->slots = slots;
+	g->cap = cap;
+	return 0;
+}
+
 /* Add u to the current generation, first retiring it if full (the old generation's URLs are freed). */
-static void cache_insert(url_cache *c, uint64_t hash, size_t len, url *u)
+static int cache_insert(url_cache *c, uint64_t hash, size_t len, url *u)
 {
 	if (c->cur.used == URL_CACHE_MAX) {
 		gen_clear(&c->old);
@@ -634,13 +663,19 @@ static void cache_insert(url_cache *c, uint64_t hash, size_t len, url *u)
 		c->old = c->cur;
 		c->cur = t;
 	}
-	const size_t mask = URL_CACHE_SLOTS - 1;
+	/* Keep the table at most half full, so probe chains stay short and end. */
+	if ((c->cur.used + 1) * 2 > c->cur.cap && gen_grow(&c->cur) < 0) {
+		url_free(u);
+		return BSIM_ENOMEM;
+	}
+	const size_t mask = c->cur.cap - 1;
 	size_t i = (size_t)hash & mask;
 	while (c->cur.slots[i].state != SLOT_EMPTY)
 		i = (i + 1) & mask;
 	c->cur.slots[i] = (cache_slot){hash, len, u, SLOT_FULL};
 	c->cur.count++;
 	c->cur.used++;
+	return 0;
 }
 
 int url_cache_new(url_cache **out)
@@ -651,14 +686,6 @@ int url_cache_new(url_cache **out)
 	url_cache *c = calloc(1, sizeof *c);
 	if (!c)
 		return error_oom();
-	c->cur.slots = calloc(URL_CACHE_SLOTS, sizeof c->cur.slots[0]);
-	c->old.slots = calloc(URL_CACHE_SLOTS, sizeof c->old.slots[0]);
-	if (!c->cur.slots || !c->old.slots) {
-		free(c->cur.slots);
-		free(c->old.slots);
-		free(c);
-		return error_oom();
-	}
 	*out = c;
 	return 0;
 }
@@ -702,7 +729,8 @@ int url_cache_get(const url **out, url_cache *c, const char *text)
 		s->u = NULL;
 		s->state = SLOT_MOVED;
 		c->old.count--;
-		cache_insert(c, hash, len, u);
+		if (cache_insert(c, hash, len, u) < 0)
+			return BSIM_ENOMEM;
 		*out = u;
 		return 0;
 	}
@@ -710,7 +738,8 @@ int url_cache_get(const url **out, url_cache *c, const char *text)
 	int rc = url_parse(&u, text);
 	if (rc < 0)
 		return rc;  /* errors are not cached: the next call sets the same message again */
-	cache_insert(c, hash, len, u);
+	if ((rc = cache_insert(c, hash, len, u)) < 0)
+		return rc;
 	*out = u;
 	return 0;
 }

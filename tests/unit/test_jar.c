@@ -922,3 +922,27 @@ Test(jar, l3_firefox_global_purge_after_33_idle_days)
 	cr_assert_eq(bsim_jar_count(j), 3000);
 	bsim_jar_free(j);
 }
+
+Test(jar, expire_sweeps_what_passed_and_only_when_something_can_have)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://a.com/", "short=1; Max-Age=10");
+	set(j, "https://b.com/", "long=1; Max-Age=1000");
+	set(j, "https://c.com/", "session=1");
+	bsim_jar_set_time(j, T0 + 5 * SEC);
+	bsim_jar_expire(j);
+	cr_assert_eq(rec.expired, 0);
+	bsim_jar_set_time(j, T0 + 10 * SEC);
+	bsim_jar_expire(j);
+	cr_assert_eq(rec.expired, 1, "short expires at exactly its Max-Age");
+	cr_assert_eq(bsim_jar_count(j), 2);
+	set(j, "https://d.com/", "soon=1; Max-Age=1");
+	bsim_jar_set_time(j, T0 + 11 * SEC);
+	bsim_jar_expire(j);
+	cr_assert_eq(rec.expired, 2, "a cookie stored after a sweep is still swept");
+	bsim_jar_set_time(j, T0 + 2000 * SEC);
+	bsim_jar_expire(j);
+	cr_assert_eq(rec.expired, 3);
+	cr_assert_eq(bsim_jar_count(j), 1, "the session cookie stays");
+	bsim_jar_free(j);
+}
