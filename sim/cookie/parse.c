@@ -74,7 +74,7 @@ static bool parse_max_age(const char *v, size_t len, const cookie_preset *p, int
 		*out = -1;
 		return true;
 	}
-	size_t i = neg ? 1 : 0;
+	size_t i = neg || (v[0] == '+' && p->max_age_plus_sign) ? 1 : 0;
 	if (i == len)
 		return false;
 	int64_t n = 0;

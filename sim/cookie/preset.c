@@ -22,14 +22,17 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.nameless_is_name = false,
 		/* P9: CanonicalCookie::ParseExpiration parses Max-Age as a strict integer. */
 		.max_age_any_dash_expires = false,
+		/* P9: base::StringToInt64 accepts a leading '+' (oracle trace p09-max-age-plus, Chromium 156). */
+		.max_age_plus_sign = true,
 		/* P1: net/http/http_util.cc AssembleRawHeaders ends a header line at a
 		 * CR or LF, so the cookie code sees the text before it; NUL still
 		 * rejects the cookie (kBlockTruncatedCookies). */
 		.header_newlines = NEWLINE_ENDS_HEADER,
 		/* P8: ParsedCookie takes the last Domain, even empty; an empty one makes a host cookie. */
 		.empty_domain_resets = true,
-		/* T3: url/url_canon_path.cc decodes escaped unreserved characters (kPathCharLookup). */
-		.path_decodes_unreserved = true,
+		/* T3: Chromium 156 keeps %41 and %7E escaped in paths, for the default
+		 * path and for path-match alike (oracle trace t03-path-escapes). */
+		.path_decodes_unreserved = false,
 		/* P10: cookie_util.cc ParseCookieExpirationTime. */
 		.date_syntax = COOKIE_DATE_CHROMIUM,
 		/* P12: canonical_cookie.cc ValidateAndAdjustExpiryDate, 400 days. */

@@ -44,6 +44,7 @@ typedef struct cookie_preset {
 	bool htab_inside_rejects;        /* P1: HTAB inside a name or value rejects the cookie */
 	bool nameless_is_name;           /* §14: a pair without '=' is a name with an empty value */
 	bool max_age_any_dash_expires;   /* P9: any Max-Age starting with '-' expires the cookie */
+	bool max_age_plus_sign;          /* P9: a leading '+' is read as part of the number */
 	header_newline_policy header_newlines; /* P1: CR/LF inside one Set-Cookie header value */
 	bool empty_domain_resets;        /* P8: a later empty Domain= cancels an earlier Domain */
 	cookie_date_syntax date_syntax;  /* P10 */

@@ -40,11 +40,9 @@ typedef struct url {
 	char *text;          /* the URL as given, for messages */
 	/*
 	 * `path` with %-escapes of unreserved characters (A-Z a-z 0-9 - . _ ~)
-	 * decoded, as Chromium's URL canonicalizer does (url/url_canon_path.cc:
-	 * /f%6Fo -> /foo, /%7Euser -> /~user); WHATWG URL and Firefox keep
-	 * `path`. Never NULL; the same text as `path` when nothing was decoded.
-	 * A preset picks one of the two for path-match (http-state
-	 * disabled-path0029 expects Chromium's).
+	 * decoded. No engine preset uses it today: Chromium 156, run as the
+	 * oracle, keeps %41 and %7E escaped (tests/oracle/traces/t03-path-escapes.ops),
+	 * as WHATWG URL and Firefox do. Kept for a preset option. Never NULL.
 	 */
 	char *path_unreserved;
 } url;
