@@ -714,45 +714,42 @@ Test(interchange, limits_are_named_in_the_error)
  * curl 7.88.1 (-c) from the same kind of response on www.shop.example.com.
  * Imported, then exported and imported again, they give the same state.
  */
-Test(interchange, real_playwright_storage_state_imports_and_round_trips)
-{
-	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
-	import_ok(b, fixture("real-playwright-1.65.1-chromium-156.json"));
-	char *got = picture(b);
-	cr_expect(strstr(got, "_genesys.widgets.webchat.state.session=7f3c2a90 domain=.shop.test path=/ session0"), "%s", got);
-	cr_expect(strstr(got, "sid=abc123 domain=www.shop.test path=/ httponly session0"), "%s", got);
-	cr_expect(strstr(got, "pref=dark domain=www.shop.test path=/account expires=1795601084055"), "%s", got);
-	cr_expect(strstr(got, "http://www.shop.test:80 _genesys.widgets.inFocus=guid-1"), "%s", got);
-	char *out = in_dir("again.json");
-	cr_assert_eq(interchange_export(b, out, INTERCHANGE_STORAGE_STATE), 0, "%s", bsim_error_last()->message);
-	bsim_browser *c = browser(BSIM_ENGINE_CHROMIUM);
-	import_ok(c, out);
-	char *again = picture(c);
-	cr_expect_str_eq(again, got);
-	free(again);
-	free(got);
-	free(out);
-	bsim_browser_free(c);
-	bsim_browser_free(b);
-}
+static const struct real_file {
+	const char *fixture;
+	interchange_format fmt;
+	const char *again;
+	const char *expect[4];
+} real_files[] = {
+	{"real-playwright-1.65.1-chromium-156.json", INTERCHANGE_STORAGE_STATE, "again.json",
+	 {"_genesys.widgets.webchat.state.session=7f3c2a90 domain=.shop.test path=/ session0",
+	  "sid=abc123 domain=www.shop.test path=/ httponly session0",
+	  "pref=dark domain=www.shop.test path=/account expires=1795601084055",
+	  "http://www.shop.test:80 _genesys.widgets.inFocus=guid-1"}},
+	{"real-curl-7.88.1.txt", INTERCHANGE_COOKIES_TXT, "again.txt",
+	 {"pref=dark domain=www.shop.example.com path=/account expires=1795601090000",
+	  "sid=abc123 domain=www.shop.example.com path=/ httponly session0",
+	  "_genesys.widgets.webchat.state.session=7f3c2a90 domain=.shop.example.com path=/ session0", NULL}},
+};
 
-Test(interchange, real_curl_cookie_jar_imports_and_round_trips)
+Test(interchange, files_the_real_tools_wrote_import_and_round_trip)
 {
-	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
-	import_ok(b, fixture("real-curl-7.88.1.txt"));
-	char *got = picture(b);
-	cr_expect(strstr(got, "pref=dark domain=www.shop.example.com path=/account expires=1795601090000"), "%s", got);
-	cr_expect(strstr(got, "sid=abc123 domain=www.shop.example.com path=/ httponly session0"), "%s", got);
-	cr_expect(strstr(got, "_genesys.widgets.webchat.state.session=7f3c2a90 domain=.shop.example.com path=/ session0"), "%s", got);
-	char *out = in_dir("again.txt");
-	cr_assert_eq(interchange_export(b, out, INTERCHANGE_COOKIES_TXT), 0, "%s", bsim_error_last()->message);
-	bsim_browser *c = browser(BSIM_ENGINE_CHROMIUM);
-	import_ok(c, out);
-	char *again = picture(c);
-	cr_expect_str_eq(again, got);
-	free(again);
-	free(got);
-	free(out);
-	bsim_browser_free(c);
-	bsim_browser_free(b);
+	for (size_t i = 0; i < sizeof real_files / sizeof real_files[0]; i++) {
+		const struct real_file *f = &real_files[i];
+		bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+		import_ok(b, fixture(f->fixture));
+		char *got = picture(b);
+		for (size_t k = 0; k < 4 && f->expect[k]; k++)
+			cr_expect(strstr(got, f->expect[k]), "%s: no \"%s\" in\n%s", f->fixture, f->expect[k], got);
+		char *out = in_dir(f->again);
+		cr_assert_eq(interchange_export(b, out, f->fmt), 0, "%s", bsim_error_last()->message);
+		bsim_browser *c = browser(BSIM_ENGINE_CHROMIUM);
+		import_ok(c, out);
+		char *again = picture(c);
+		cr_expect_str_eq(again, got, "%s does not round-trip", f->fixture);
+		free(again);
+		free(got);
+		free(out);
+		bsim_browser_free(c);
+		bsim_browser_free(b);
+	}
 }
