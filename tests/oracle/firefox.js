@@ -121,7 +121,7 @@ class FirefoxProcess {
       await this.browser.close().catch(() => {});
     }
     await withTimeout(this.exited, LAUNCH_TIMEOUT_MS, 'firefox quit').catch(() => this.proc.kill('SIGKILL'));
-    this.browser.disconnect().catch(() => {});
+    await Promise.resolve(this.browser.disconnect()).catch(() => {});
   }
 
   kill() { try { this.proc.kill('SIGKILL'); } catch (_) { /* gone */ } }

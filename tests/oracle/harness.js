@@ -367,7 +367,13 @@ class Worker {
       proc = await this.sharedBrowser();
       this.sharedRuns++;
     }
-    let session = await proc.newSession(!closes);
+    let session;
+    try {
+      session = await proc.newSession(!closes);
+    } catch (e) {
+      if (own) await own.quit().catch(() => own.kill());
+      throw e;
+    }
     const lines = [];
     // Whole seconds, rounded down: every browser instant is at or after t0.
     const t0 = Math.floor(Date.now() / 1000);
