@@ -70,6 +70,7 @@ typedef enum bsim_cookie_reason {
 	BSIM_REASON_EMPTY,              /* "empty-name-and-value" */
 	BSIM_REASON_TOO_LARGE,          /* "name-value-too-large" (4096 octets) */
 	BSIM_REASON_HIDDEN_PREFIX,      /* "nameless-prefix" */
+	BSIM_REASON_EMPTY_NAME,         /* "empty-name" (Firefox: "=value") */
 	/* where the cookie may live, §5.7 */
 	BSIM_REASON_SCHEME,             /* "scheme-not-cookieable" (file:, data: ...) */
 	BSIM_REASON_PUBLIC_SUFFIX,      /* "public-suffix" */

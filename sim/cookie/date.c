@@ -219,7 +219,13 @@ static bool rfc_match_year(const date_token *t, date_fields *f)
 	return true;
 }
 
-static bool parse_rfc6265bis(const unsigned char *s, size_t len, int64_t *out)
+/*
+ * time_optional: Firefox hands Expires to NSPR's PR_ParseTimeString, which
+ * takes a date without a time as midnight UTC ("Jan 1 1999"; Firefox ESR 153
+ * run, tests/oracle/traces/p10-expires-formats.ops). bsim models only that
+ * difference from the RFC algorithm, not NSPR's whole grammar.
+ */
+static bool parse_rfc6265bis(const unsigned char *s, size_t len, bool time_optional, int64_t *out)
 {
 	date_fields f = {0};
 	size_t pos = 0;
@@ -244,6 +250,10 @@ static bool parse_rfc6265bis(const unsigned char *s, size_t len, int64_t *out)
 	}
 
 	/* Step 5, first bullet: all four fields are required. */
+	if (time_optional && !f.found_time) {
+		f.found_time = true;
+		f.hour = f.minute = f.second = 0;
+	}
 	if (!all_found(&f))
 		return false;
 	/* Steps 3 and 4: the value, not the digit count, decides: "0069" is 2069 too. */
@@ -364,7 +374,8 @@ bool cookie_date_parse(const char *s, size_t len, cookie_date_syntax syntax, int
 		return false;
 	const unsigned char *u = (const unsigned char *)s;
 	int64_t t = 0;
-	bool ok = syntax == COOKIE_DATE_CHROMIUM ? parse_chromium(u, len, &t) : parse_rfc6265bis(u, len, &t);
+	bool ok = syntax == COOKIE_DATE_CHROMIUM ? parse_chromium(u, len, &t)
+						 : parse_rfc6265bis(u, len, syntax == COOKIE_DATE_FIREFOX, &t);
 	if (ok && out_seconds)
 		*out_seconds = t;
 	return ok;

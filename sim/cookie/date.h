@@ -11,7 +11,8 @@
 
 typedef enum cookie_date_syntax {
 	COOKIE_DATE_RFC6265BIS = 0, /* §5.1.1 exactly */
-	COOKIE_DATE_CHROMIUM        /* net/cookies/cookie_util.cc ParseCookieExpirationTime */
+	COOKIE_DATE_CHROMIUM,       /* net/cookies/cookie_util.cc ParseCookieExpirationTime */
+	COOKIE_DATE_FIREFOX         /* §5.1.1 with the time optional, as NSPR's PR_ParseTimeString */
 } cookie_date_syntax;
 
 /*

@@ -142,6 +142,9 @@ static void refusal_detail(buf *b, const bsim_jar *jar, const url *u, const pars
 	case BSIM_REASON_EMPTY:
 		buf_puts(b, "its name and value are both empty");
 		break;
+	case BSIM_REASON_EMPTY_NAME:
+		buf_printf(b, "its name is empty (it starts with '='), which %s refuses", jar->preset->name);
+		break;
 	case BSIM_REASON_TOO_LARGE:
 		buf_printf(b, "its name and value are %zu bytes together, over the limit of %d",
 			   pc->name_len + pc->value_len, COOKIE_MAX_NAME_VALUE);

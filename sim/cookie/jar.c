@@ -456,7 +456,7 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 		goto refuse;
 	}
 	/* S13. */
-	if (pc.partitioned && p->chips && p->partitioned_needs_secure && !pc.secure) {
+	if (pc.partitioned && p->partitioned_needs_secure && !pc.secure) {
 		why = BSIM_REASON_PARTITIONED_INSECURE;
 		goto refuse;
 	}
@@ -472,7 +472,7 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 	c->http_only = pc.http_only;
 	c->persistent = persistent;
 	c->same_site = pc.same_site;
-	c->priority = pc.priority;
+	c->priority = p->priority_attribute ? pc.priority : BSIM_PRIORITY_MEDIUM;
 	c->expires = expires;
 	c->creation = c->last_access = jar->now;
 	if (partition) {
@@ -540,14 +540,19 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 	if (old_i != UINT32_MAX) {
 		cookie *old = b->items[old_i];
 		/* §5.7 step 23.3 keeps the old creation time; Chromium only when the value is unchanged (R3). */
-		if (p->keep_creation_if_value_changed ||
-		    (old->value_len == c->value_len &&
-		     memcmp(cookie_value(old), cookie_value(c), c->value_len) == 0)) {
+		bool same_value = old->value_len == c->value_len &&
+				  memcmp(cookie_value(old), cookie_value(c), c->value_len) == 0;
+		if (p->keep_creation_if_value_changed || same_value) {
 			c->creation = old->creation;
 			c->seq = old->seq;
 		} else {
 			c->seq = jar->next_seq++;
 		}
+		/* R3: Firefox's document.cookie view re-adds a changed cookie at the end. */
+		if (p->script_order_resets_on_change && !same_value)
+			c->script_seq = jar->next_seq++;
+		else
+			c->script_seq = p->script_order_resets_on_change ? old->script_seq : c->seq;
 		b->items[old_i] = c;
 		cookie_free(old);
 		kind = BSIM_COOKIE_REPLACED;
@@ -558,7 +563,7 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 			cookie_free(c);
 			return 0;
 		}
-		c->seq = jar->next_seq++;
+		c->seq = c->script_seq = jar->next_seq++;
 		if (bucket_push(b, c) < 0) {
 			cookie_free(c);
 			return BSIM_ENOMEM;
@@ -664,6 +669,14 @@ static int by_path_then_creation(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int by_path_then_script_order(const void *a, const void *b)
+{
+	const cookie *x = *(const cookie *const *)a, *y = *(const cookie *const *)b;
+	if (x->path_len != y->path_len)
+		return x->path_len > y->path_len ? -1 : 1;
+	return x->script_seq < y->script_seq ? -1 : x->script_seq > y->script_seq;
+}
+
 static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx,
 		    bool from_script)
 {
@@ -739,7 +752,9 @@ static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_
 		matched[n++] = c;
 	}
 	if (n > 1)
-		qsort(matched, n, sizeof *matched, by_path_then_creation);
+		qsort(matched, n, sizeof *matched,
+		      from_script && p->script_order_resets_on_change ? by_path_then_script_order
+								     : by_path_then_creation);
 	for (size_t i = 0; i < n; i++) {
 		cookie *c = matched[i];
 		/* §5.8.3 step 5, throttled as the engines do (L4). */
@@ -973,13 +988,13 @@ int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
 		jar->earliest_expiry = c->expires;
 	for (uint32_t i = 0; i < b->n; i++) {
 		if (cookie_equivalent(b->items[i], c)) {
-			c->seq = jar->next_seq++;
+			c->seq = c->script_seq = jar->next_seq++;
 			cookie_free(b->items[i]);
 			b->items[i] = c;
 			return 0;
 		}
 	}
-	c->seq = jar->next_seq++;
+	c->seq = c->script_seq = jar->next_seq++;
 	if (bucket_push(b, c) < 0) {
 		cookie_free(c);
 		return BSIM_ENOMEM;

@@ -35,6 +35,7 @@ typedef struct cookie {
 	bsim_time creation;
 	bsim_time last_access;
 	uint64_t seq;           /* creation order; kept with the creation time on overwrite */
+	uint64_t script_seq;    /* document.cookie order where the preset keeps a second one (R3), else seq */
 	uint32_t name_len;
 	uint32_t value_len;
 	uint16_t domain_len;

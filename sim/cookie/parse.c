@@ -219,6 +219,9 @@ bsim_cookie_reason cookie_parse(parsed_cookie *c, const char *s, size_t len, con
 	/* §5.7 step 2. */
 	if (c->name_len == 0 && c->value_len == 0)
 		return BSIM_REASON_EMPTY;
+	/* P3: Firefox refuses "=value"; a pair without '=' never reaches here nameless in Firefox (§14). */
+	if (eq && c->name_len == 0 && p->empty_name_refused)
+		return BSIM_REASON_EMPTY_NAME;
 
 	if (!semi)
 		return BSIM_REASON_NONE;

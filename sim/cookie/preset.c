@@ -16,6 +16,12 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 	[BSIM_ENGINE_CHROMIUM] = {
 		.engine = BSIM_ENGINE_CHROMIUM,
 		.name = "chromium",
+		/* L2: CookiePriority, net/cookies/cookie_constants.cc StringToCookiePriority. */
+		.priority_attribute = true,
+		/* P3: only an empty name and value refuses (canonical_cookie.cc). */
+		.empty_name_refused = false,
+		/* R2: document.cookie and the Cookie header share one order. */
+		.script_order_resets_on_change = false,
 		/* P1: canonical_cookie.cc treats HTAB as a CTL inside a name or value. */
 		.htab_inside_rejects = true,
 		/* P4/§14: a pair without '=' is the value of a nameless cookie. */
@@ -75,6 +81,14 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 	[BSIM_ENGINE_FIREFOX] = {
 		.engine = BSIM_ENGINE_FIREFOX,
 		.name = "firefox",
+		/* L2: Firefox has no Priority attribute; every cookie is medium (ESR 153 run, oracle trace l02-domain-cap-priority). */
+		.priority_attribute = false,
+		/* P3: "=baz" is refused (ESR 153 run, oracle trace p04-nameless): CookieParser rejects an empty name set with '='. */
+		.empty_name_refused = true,
+		/* R2/R3: the content process's copy, which document.cookie reads, re-adds a cookie whose
+		 * value changed at the end, while the parent (the Cookie header) keeps its creation time
+		 * (ESR 153 run, oracle trace r03-creation-on-overwrite). */
+		.script_order_resets_on_change = true,
 		/* P1: CookieCommons CheckName/CheckValue allow HTAB. */
 		.htab_inside_rejects = false,
 		/* §14 (Firefox ESR 153, run): a string without '=' is a name with an empty value. */
@@ -87,8 +101,9 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.empty_domain_resets = true,
 		/* T3: the URL Standard keeps escapes in paths. */
 		.path_decodes_unreserved = false,
-		/* P10: Firefox uses NSPR's general parser; bsim applies the RFC algorithm (see note in docs). */
-		.date_syntax = COOKIE_DATE_RFC6265BIS,
+		/* P10: Firefox uses NSPR's PR_ParseTimeString; bsim applies the RFC algorithm with the
+		 * time optional, the difference the ESR 153 run showed (oracle trace p10-expires-formats). */
+		.date_syntax = COOKIE_DATE_FIREFOX,
 		/* P12: network.cookie.maxageCap = 34560000 s. */
 		.max_lifetime_s = DAYS(400),
 		/* D12 (?): a Unicode attribute fails the comparison with the ASCII host. */
@@ -105,6 +120,7 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.host_prefix_needs_path_attr = false,
 		/* S12: Firefox 143 names them __Http- and __Host-Http-. */
 		.http_prefixes = true,
+		/* S13: CookieParser refuses Partitioned without Secure even with CHIPS off (ESR 153 run, oracle trace s13-partitioned). */
 		.partitioned_needs_secure = true,
 		/* S13: network.cookie.CHIPS.enabled is Nightly-only. */
 		.chips = false,
@@ -128,6 +144,10 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 	[BSIM_ENGINE_SAFARI] = {
 		.engine = BSIM_ENGINE_SAFARI,
 		.name = "safari",
+		/* L2 (?): WebKit parses no Priority attribute. */
+		.priority_attribute = false,
+		.empty_name_refused = false,
+		.script_order_resets_on_change = false,
 		/* P1 (?): CFNetwork is closed; the RFC treats HTAB as whitespace. */
 		.htab_inside_rejects = false,
 		.nameless_is_name = false,

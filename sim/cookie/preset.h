@@ -42,6 +42,8 @@ typedef struct cookie_preset {
 
 	/* Parsing (browser-rules.md §1) */
 	bool htab_inside_rejects;        /* P1: HTAB inside a name or value rejects the cookie */
+	bool empty_name_refused;         /* P3: "=value" (an empty name set with '=') is refused */
+	bool priority_attribute;         /* L2: the Priority attribute is read (else every cookie is medium) */
 	bool nameless_is_name;           /* §14: a pair without '=' is a name with an empty value */
 	bool max_age_any_dash_expires;   /* P9: any Max-Age starting with '-' expires the cookie */
 	bool max_age_plus_sign;          /* P9: a leading '+' is read as part of the number */
@@ -79,6 +81,7 @@ typedef struct cookie_preset {
 	int64_t global_safe_age_ms;      /* L3: only cookies idle this long are purged globally */
 	int64_t access_update_ms;        /* L4: last-access is refreshed at most this often */
 	bool keep_creation_if_value_changed; /* R3: overwrite keeps creation time even when the value changes */
+	bool script_order_resets_on_change;  /* R2/R3: document.cookie orders an overwrite with a new value last */
 
 	/* Third-party contexts (§9) */
 	third_party_policy third_party;  /* X1 */

@@ -17,6 +17,7 @@ static const struct {
 	[BSIM_REASON_EMPTY] = {"empty-name-and-value", "RFC 6265bis §5.7 step 2"},
 	[BSIM_REASON_TOO_LARGE] = {"name-value-too-large", "RFC 6265bis §5.6 step 5, §5.7 step 4"},
 	[BSIM_REASON_HIDDEN_PREFIX] = {"nameless-prefix", "RFC 6265bis §5.7 step 22"},
+	[BSIM_REASON_EMPTY_NAME] = {"empty-name", "Firefox CookieParser, an empty name set with '='"},
 	[BSIM_REASON_SCHEME] = {"scheme-not-cookieable", "HTML document.cookie, cookie-averse documents"},
 	[BSIM_REASON_PUBLIC_SUFFIX] = {"public-suffix", "RFC 6265bis §5.7 step 9"},
 	[BSIM_REASON_DOMAIN_MISMATCH] = {"domain-mismatch", "RFC 6265bis §5.7 step 10"},

@@ -949,3 +949,91 @@ Test(jar, expire_sweeps_what_passed_and_only_when_something_can_have)
 	cr_assert_eq(bsim_jar_count(j), 1, "the session cookie stays");
 	bsim_jar_free(j);
 }
+
+/* ---- Firefox ESR 153, as the real-browser oracle showed it (tests/oracle/traces) ---- */
+
+Test(jar, l2_priority_is_chromium_only_firefox_and_safari_store_medium)
+{
+	const struct { bsim_engine e; bsim_priority want; } rows[] = {
+		{BSIM_ENGINE_CHROMIUM, BSIM_PRIORITY_HIGH},
+		{BSIM_ENGINE_FIREFOX, BSIM_PRIORITY_MEDIUM},
+		{BSIM_ENGINE_SAFARI, BSIM_PRIORITY_MEDIUM},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		bsim_jar *j = jar_for(rows[i].e);
+		set(j, "https://www.shop.test/", "p=1; Priority=High");
+		found f = find(j, "p");
+		cr_expect_eq(f.hits, 1);
+		cr_expect_eq(f.view.priority, rows[i].want, "engine %d: priority %d", (int)rows[i].e, (int)f.view.priority);
+		bsim_jar_free(j);
+	}
+}
+
+Test(jar, p3_firefox_refuses_an_empty_name_set_with_equals)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	set(j, "https://www.testsite.com/", "=baz");
+	expect_refused(BSIM_REASON_EMPTY_NAME);
+	cr_expect(strstr(rec.last_message, "name is empty") != NULL, "%s", rec.last_message);
+	script(j, "https://www.testsite.com/", "=sc");
+	cr_expect_eq(rec.refused, 2);
+	expect_header(j, "https://www.testsite.com/", "");
+	bsim_jar_free(j);
+
+	/* Chromium keeps it as a nameless cookie sent as its value alone (P4). */
+	j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://www.testsite.com/", "=baz");
+	expect_header(j, "https://www.testsite.com/", "baz");
+	bsim_jar_free(j);
+}
+
+Test(jar, s13_firefox_refuses_partitioned_without_secure_even_without_chips)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	set(j, "https://www.testsite.com/", "b=1; Partitioned");
+	expect_refused(BSIM_REASON_PARTITIONED_INSECURE);
+	set(j, "https://www.testsite.com/", "a=1; Secure; Partitioned");
+	expect_header(j, "https://www.testsite.com/", "a=1");
+	bsim_jar_free(j);
+}
+
+Test(jar, r3_firefox_document_cookie_puts_a_changed_cookie_last_header_keeps_creation)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	const char *u = "https://www.testsite.com/";
+	script(j, u, "a=1");
+	script(j, u, "b=1");
+	script(j, u, "c=1");
+	script(j, u, "a=2");
+	expect_script(j, u, "b=1; c=1; a=2");
+	expect_header(j, u, "a=2; b=1; c=1");
+	/* An unchanged value keeps its place in both. */
+	script(j, u, "b=1; path=/");
+	expect_script(j, u, "b=1; c=1; a=2");
+	bsim_jar_free(j);
+
+	/* Chromium: one order, the changed cookie last in both (R3). */
+	j = jar_for(BSIM_ENGINE_CHROMIUM);
+	script(j, u, "a=1");
+	script(j, u, "b=1");
+	script(j, u, "a=2");
+	expect_script(j, u, "b=1; a=2");
+	expect_header(j, u, "b=1; a=2");
+	bsim_jar_free(j);
+}
+
+Test(jar, p10_firefox_reads_a_date_without_a_time_as_midnight)
+{
+	/* "Jan 1 1999" is in the past for Firefox (NSPR), no date at all for the RFC and Chromium. */
+	const struct { bsim_engine e; const char *want; } rows[] = {
+		{BSIM_ENGINE_CHROMIUM, "i=1"},
+		{BSIM_ENGINE_FIREFOX, ""},
+		{BSIM_ENGINE_SAFARI, "i=1"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		bsim_jar *j = jar_for(rows[i].e);
+		set(j, "https://www.testsite.com/", "i=1; Expires=Jan 1 1999");
+		expect_header(j, "https://www.testsite.com/", rows[i].want);
+		bsim_jar_free(j);
+	}
+}
