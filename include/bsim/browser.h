@@ -155,6 +155,36 @@ typedef void (*bsim_focus_listener)(bsim_browser *b, int tab, int focused, void 
 /* Register a focus/blur listener on a tab. */
 int bsim_tab_on_focus(bsim_browser *b, int tab, bsim_focus_listener fn, void *userdata);
 
+/*
+ * visibilitychange: bsim models one window, so the active tab (the one
+ * bsim_browser_focused_tab names) is visible and every other tab hidden.
+ * Switching tabs hides the old one before the new one shows: blur, hidden,
+ * visible, focus.
+ */
+typedef void (*bsim_visibility_listener)(bsim_browser *b, int tab, int visible, void *userdata);
+int bsim_tab_on_visibility(bsim_browser *b, int tab, bsim_visibility_listener fn, void *userdata);
+
+/*
+ * removeEventListener: drop the first listener registered with exactly this
+ * fn and userdata. Also reaches a tab kept for session restore while the
+ * browser is closed; 0 when the tab or the listener is gone already, so a
+ * page script can always clean up. Not from inside a listener of the same tab.
+ */
+int bsim_tab_off_storage(bsim_browser *b, int tab, bsim_storage_listener fn, void *userdata);
+int bsim_tab_off_focus(bsim_browser *b, int tab, bsim_focus_listener fn, void *userdata);
+int bsim_tab_off_visibility(bsim_browser *b, int tab, bsim_visibility_listener fn, void *userdata);
+
+/*
+ * document.hasFocus(): 1 when tab is the active tab and the window has
+ * focus, else 0 (also for no such tab). A window that comes back by session
+ * restore has no focus until a tab is focused (a bsim_tab_focus, even on
+ * the active tab, which then hears `focus`): the restored page sees
+ * hasFocus() false (widget-behaviour.md I.16, Chromium 156).
+ */
+int bsim_tab_has_focus(const bsim_browser *b, int tab);
+/* document.visibilityState == "visible": 1 for the active tab, else 0. */
+int bsim_tab_visible(const bsim_browser *b, int tab);
+
 /* ---- session lifetime ---- */
 
 /*
