@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/url.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "widgets/sld_table.h"
 
@@ -341,4 +343,44 @@ int widget_cookie_domain(char **out, const char *href, const widget_version *v)
 	free(d);
 	*out = r;
 	return 0;
+}
+
+int widget_location_href(char **out, const char *text)
+{
+	*out = NULL;
+	url *u;
+	int rc = url_parse(&u, text);
+	if (rc < 0)
+		return rc;
+	buf b = BUF_INIT;
+	if (u->scheme == URL_SCHEME_FILE) {
+		buf_printf(&b, "file://%s", u->path);
+	} else {
+		int default_port = url_scheme_is_secure(u->scheme) ? 443 : 80;
+		buf_printf(&b, "%s://%s", url_scheme_name(u->scheme), u->host);
+		if (u->port != default_port)
+			buf_printf(&b, ":%d", u->port);
+		buf_printf(&b, "%s", u->path);
+		if (u->query)
+			buf_printf(&b, "?%s", u->query);
+	}
+	url_free(u);
+	if (buf_status(&b) < 0) {
+		buf_free(&b);
+		return error_oom();
+	}
+	*out = buf_detach(&b);
+	return *out ? 0 : error_oom();
+}
+
+int widget_page_cookie_domain(char **out, const char *text, const widget_version *v)
+{
+	*out = NULL;
+	char *href;
+	int rc = widget_location_href(&href, text);
+	if (rc < 0)
+		return rc;
+	rc = widget_cookie_domain(out, href, v);
+	free(href);
+	return rc;
 }

@@ -47,6 +47,19 @@ int widget_uri_domain(char **out, const char *href, widget_sld_table table);
 int widget_cookie_domain(char **out, const char *href, const widget_version *v);
 
 /*
+ * location.href of a page at url as the browser hands it to the widget:
+ * the URL parsed as bsim's browser parses it (net/url.h), the host
+ * canonical (lowercase, punycode, IPv4 dotted, IPv6 in brackets), the
+ * default port dropped; user info and fragment are left out, which the
+ * derivation ignores anyway. *out is malloc'd. BSIM_EINVAL with net/url's
+ * message for a URL the browser would not load.
+ */
+int widget_location_href(char **out, const char *url);
+
+/* widget_location_href, then widget_cookie_domain: what the widget derives on a page loaded from url. */
+int widget_page_cookie_domain(char **out, const char *url, const widget_version *v);
+
+/*
  * URI.js SLD.get on a hostname (H.4): when the last two labels form a
  * second-level domain in the table, *sld_start is the offset of the first
  * of them ("example.co.uk" -> 8) and the result is true. The top-level
