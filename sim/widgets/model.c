@@ -308,6 +308,11 @@ static int page_load(widget_world *w, int tab, bool by_session_restore)
 		rc = widget_focus_load(&p->focus, w->b, tab);
 	if (rc < 0)
 		return rc;
+	/* C.21: App marks the tab's sessionStorage at init (undocumented; the value is a guess). A page
+	 * whose storage throws still runs here: G.35 is not modelled. */
+	rc = bsim_storage_set(w->b, tab, BSIM_STORAGE_SESSION, "Widgets.ready", "true");
+	if (rc < 0 && rc != BSIM_EQUOTA && rc != BSIM_ESECURITY)
+		return rc;
 	if ((rc = chat_console_load(w, p)) < 0 || (rc = page_restore(w, p)) < 0)
 		return rc;
 	/* C.18, J.1: the idle timer is armed only while autoInvite.disabled is absent, and only for 5 s or more. */
