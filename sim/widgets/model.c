@@ -413,7 +413,9 @@ static int restore_v2(widget_world *w, widget_page *p)
 		goto out;
 	}
 	chat_session *s;
-	backend_answer a = backend_refresh(&w->be, conv, jwt, w->cfg.request_timeout_ms, &s);
+	/* The JWT carries the chat's secret after its header (chat_set_session_cookies writes "eyJ.KEY"). */
+	const char *secret = strncmp(jwt, "eyJ.", 4) == 0 ? jwt + 4 : jwt;
+	backend_answer a = backend_refresh(&w->be, conv, secret, w->cfg.request_timeout_ms, &s);
 	if (a == BACKEND_OK) {
 		rc = restore_ok(w, p, s);
 	} else {

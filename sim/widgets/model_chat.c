@@ -189,6 +189,7 @@ int chat_start(widget_world *w, widget_page *p)
 	int64_t now = bsim_browser_now(w->b);
 	int rc = 0;
 	bool rest = w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS;
+	p->open = true; /* the form was shown and submitted, whatever the server answers */
 	/* I.3, F.31: startChat is refused while chatStartLock is under 2 s old; a stale one is deleted. */
 	if (rest && (rc = page_cookie_get(w, p, "webchat.state.chatStartLock", &lock)) < 0)
 		return rc;
