@@ -522,7 +522,7 @@ static int visit_held(const bsim_cookie_view *v, void *ud)
 	return 0;
 }
 
-/* owner="TAB": that page holds inFocus and believes it is focused, and no other widget page believes so. */
+/* owner="TAB": that page's GUID is in its origin's _genesys.widgets.inFocus, and no other widget page's is in its own. */
 static int check_owner(step *s, run_ctx *rc, widget_world *w, buf *was, buf *why, const char **cause)
 {
 	const char *want = step_attr(s, "owner");
@@ -537,12 +537,12 @@ static int check_owner(step *s, run_ctx *rc, widget_world *w, buf *was, buf *why
 		int code = widget_view_of(w, id, &v);
 		if (code < 0)
 			return code;
-		if (!v.loaded || !v.focused)
+		if (!v.loaded || !v.owns_key)
 			continue;
 		const char *name = tab_name(rc, id);
 		buf_printf(was, "%s%s", believers++ ? " " : "", name);
 		if (strcmp(name, want) == 0)
-			want_focused = v.owns_key;
+			want_focused = true;
 		else
 			ok = false;
 		/* F.32: an origin of its own means a localStorage, and an inFocus key, of its own. */
@@ -559,7 +559,7 @@ static int check_owner(step *s, run_ctx *rc, widget_world *w, buf *was, buf *why
 	if (ok && want_focused)
 		return 0;
 	if (split) {
-		buf_puts(why, "\n  these tabs are on different origins: localStorage, and so _genesys.widgets.inFocus, is per origin, so each believes it owns the chat (F.32)");
+		buf_puts(why, "\n  these tabs are on different origins: localStorage, and so _genesys.widgets.inFocus, is per origin, so each tab's key names that tab and both own the chat (F.32, I.6)");
 		*cause = "widget-focus-split";
 	}
 	return STEP_FAILED;

@@ -302,7 +302,8 @@ static int page_load(widget_world *w, int tab, bool by_session_restore)
 	p->by_session_restore = by_session_restore;
 	if (!(p->href = strdup(href)))
 		return error_oom();
-	int rc = widget_cookie_domain(&p->domain, href, w->cfg.version);
+	/* location.href is canonical (lower case, no default port); the tab keeps the URL as written. */
+	int rc = widget_page_cookie_domain(&p->domain, href, w->cfg.version);
 	/* F.30: a fresh GUID per page load, and the handler's first run at App init. */
 	if (rc >= 0)
 		rc = widget_focus_load(&p->focus, w->b, tab);
@@ -759,5 +760,8 @@ int widget_user_input(widget_world *w, int tab, bool key)
 	widget_page *p = page_of_tab(w, tab);
 	if (!p || !p->focus)
 		return 0; /* a page without the widget: nothing listens */
+	/* A click or a key press happens in the window's active tab: the window comes forward first. */
+	if ((rc = bsim_tab_focus(w->b, tab)) < 0)
+		return rc;
 	return widget_focus_on_event(p->focus, key ? WIDGET_FOCUS_KEYDOWN : WIDGET_FOCUS_MOUSEDOWN, NULL);
 }
