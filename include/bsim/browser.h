@@ -119,6 +119,15 @@ int bsim_browser_tab_at(const bsim_browser *b, size_t index);
 int bsim_script_cookie_get(char **out, bsim_browser *b, int tab);
 /* document.cookie = s. A refusal is silent to the page (it is in the trace). */
 int bsim_script_cookie_set(bsim_browser *b, int tab, const char *s);
+/*
+ * The same from a script in an iframe showing frame_url inside the tab's
+ * page, which is the top-level document: SameSite (RFC 6265bis §5.2) and
+ * the engine's third-party policy (browser-rules.md X1: allowed,
+ * partitioned or blocked) apply as for any embedded document. BSIM_EINVAL
+ * for a blank tab (nothing embeds the frame) or a bad frame_url.
+ */
+int bsim_script_cookie_get_framed(char **out, bsim_browser *b, int tab, const char *frame_url);
+int bsim_script_cookie_set_framed(bsim_browser *b, int tab, const char *frame_url, const char *s);
 
 typedef enum bsim_storage_kind {
 	BSIM_STORAGE_LOCAL = 0,

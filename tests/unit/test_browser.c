@@ -210,6 +210,56 @@ Test(browser, navigation_response_cookies_go_through_the_jar)
 	bsim_browser_free(b);
 }
 
+typedef struct framed_case {
+	bsim_engine engine;
+	const char *frame;
+	const char *cookie;
+	const char *read;        /* what the frame's document.cookie then reads */
+	const char *refusal;     /* trace code of the refusal, or NULL */
+} framed_case;
+
+Test(browser, a_cross_site_iframe_writes_document_cookie_under_samesite_and_third_party_rules)
+{
+	static const framed_case cases[] = {
+		/* §5.2: a same-site frame is first-party for SameSite. */
+		{BSIM_ENGINE_CHROMIUM, "https://chat.shop.com/w", "a=1; SameSite=Strict", "a=1", NULL},
+		/* §5.7 step 18: a cross-site frame may set only SameSite=None cookies. */
+		{BSIM_ENGINE_CHROMIUM, "https://chat.vendor.com/w", "a=1; SameSite=Strict", "",
+		 "cookie-refused:samesite-cross-site"},
+		{BSIM_ENGINE_CHROMIUM, "https://chat.vendor.com/w", "a=1", "", "cookie-refused:samesite-cross-site"},
+		{BSIM_ENGINE_CHROMIUM, "https://chat.vendor.com/w", "a=1; SameSite=None; Secure", "a=1", NULL},
+		/* X1: Safari blocks third-party cookies outright. */
+		{BSIM_ENGINE_SAFARI, "https://chat.vendor.com/w", "a=1; SameSite=None; Secure", "",
+		 "cookie-refused:third-party-blocked"},
+		/* X1: Firefox partitions them: the frame still reads its own. */
+		{BSIM_ENGINE_FIREFOX, "https://chat.vendor.com/w", "a=1; SameSite=None; Secure", "a=1", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const framed_case *c = &cases[i];
+		bsim_browser *b = browser_with(c->engine, 0);
+		int t = open_tab(b, "https://www.shop.com/");
+		cr_assert_eq(bsim_script_cookie_set_framed(b, t, c->frame, c->cookie), 0, "%s", bsim_error_last()->message);
+		char *got = NULL;
+		cr_assert_eq(bsim_script_cookie_get_framed(&got, b, t, c->frame), 0);
+		cr_expect_str_eq(got, c->read, "case %zu (%s in %s): read \"%s\"", i, c->cookie, c->frame, got);
+		free(got);
+		if (c->refusal)
+			cr_expect_eq(count_trace(b, c->refusal, t), 1, "case %zu: no %s traced on the tab", i, c->refusal);
+		bsim_browser_free(b);
+	}
+}
+
+Test(browser, a_blank_tab_embeds_no_frame)
+{
+	bsim_browser *b = browser_with(BSIM_ENGINE_CHROMIUM, 0);
+	int t = open_tab(b, NULL);
+	cr_assert_eq(bsim_script_cookie_set_framed(b, t, "https://chat.vendor.com/", "a=1"), BSIM_EINVAL);
+	cr_assert(strstr(bsim_error_last()->message, "about:blank"), "%s", bsim_error_last()->message);
+	char *got = NULL;
+	cr_assert_eq(bsim_script_cookie_get_framed(&got, b, 99, "https://chat.vendor.com/"), BSIM_ENOTFOUND);
+	bsim_browser_free(b);
+}
+
 /* ---- hosts ---- */
 
 Test(browser, hosts_file_decides_what_resolves)
