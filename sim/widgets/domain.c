@@ -294,6 +294,7 @@ int widget_uri_domain(char **out, const char *href, widget_sld_table table)
 	size_t last = last_dot_before(host, n - 1);
 	size_t tld_start = last == (size_t)-1 ? 0 : last + 1;
 	size_t lower_len = n - tld_start;
+	/* A DNS label has at most 63 bytes (RFC 1035 §2.3.4); no row has a longer one. */
 	char lower[64];
 	if (lower_len < sizeof lower) {
 		for (size_t i = 0; i < lower_len; i++)
