@@ -641,6 +641,10 @@ int widget_advance(widget_world *w, bsim_time to)
 int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64_t idle_ms)
 {
 	(void)text;
+	/* Pages loaded or gone since the last look must hear the agent as they are now. */
+	int sync = widget_sync(w);
+	if (sync < 0)
+		return sync;
 	if (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n)
 		return error_set(BSIM_ENOTFOUND, "no chat has started yet: start one with <webchat do=\"start\"/> before the agent acts");
 	chat_session *s = &w->be.sessions[w->be.last_live];
@@ -674,6 +678,9 @@ int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64
 
 int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms)
 {
+	int sync = widget_sync(w);
+	if (sync < 0)
+		return sync;
 	switch (f) {
 	case WIDGET_BACKEND_DOWN: w->be.down = true; break;
 	case WIDGET_BACKEND_UP: w->be.down = false; w->be.delay_ms = 0; break;
