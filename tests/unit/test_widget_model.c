@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bsim/browser.h"
+#include "support.h"
 #include "widgets/widgets.h"
 
 typedef struct fixture {
@@ -395,4 +397,63 @@ Test(widget_model, polls_follow_the_cadence)
 		free(p);
 	}
 	teardown(&f);
+}
+
+/* ---- end to end: the real bsim on the bundled widget scenarios ---- */
+
+typedef struct e2e_row {
+	const char *file;    /* under scenarios/ */
+	const char *engine;
+	const char *lines[4]; /* lines the failure must print, in order, with expect-failure stripped */
+} e2e_row;
+
+Test(widget_model, bundled_bug_scenarios_fail_naming_the_cookie_and_the_reason)
+{
+	static const e2e_row rows[] = {
+		{"bugs/widget-github-io.xml", "chromium",
+		 {":13:3: expectation failed: chat=\"restored\" (was: none)",
+		  "  restore needs cookie _genesys.widgets.webchat.state.session",
+		  "  the browser never stored it: refused on https://shop.example.github.io/ at 00:00:00: Domain \".github.io\" is a public suffix",
+		  NULL}},
+		{"bugs/widget-cookie-count.xml", "chromium",
+		 {"expectation failed: chat=\"restored\" (was: none)", "  restore needs cookie _genesys.widgets.webchat.state.session",
+		  "  it was evicted at 00:00:01", NULL}},
+		{"bugs/widget-ping-timeout.xml", "chromium",
+		 {"expectation failed: chat=\"restored\" (was: restoreTimeout)",
+		  "  restoreTimeout: cookie _genesys.widgets.webchat.state.ping is 120 s old", NULL}},
+	};
+	char dir[] = "/tmp/bsim-widget-XXXXXX";
+	cr_assert(mkdtemp(dir), "mkdtemp failed");
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const e2e_row *r = &rows[i];
+		char src[1024], path[1200], *text = NULL;
+		size_t len;
+		snprintf(src, sizeof src, "scenarios/%s", r->file);
+		cr_assert_eq(support_read_file(support_source_path(src), &text, &len), 0, "cannot read %s", src);
+		/* The same scenario without its expect-failure: the failure itself is printed. */
+		char *ef = strstr(text, "expect-failure=\"");
+		cr_assert(ef, "%s declares no expect-failure", r->file);
+		char *end = strchr(ef + 16, '"');
+		memset(ef, ' ', (size_t)(end - ef + 1));
+		snprintf(path, sizeof path, "%s/%zu.xml", dir, i);
+		FILE *f = fopen(path, "w");
+		cr_assert(f);
+		fputs(text, f);
+		fclose(f);
+		free(text);
+		const char *argv[] = {"run", "--no-timing", "--engine", r->engine, path, NULL};
+		support_run run;
+		cr_assert_eq(support_run_bsim(&run, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+		cr_expect_eq(run.status, 1, "%s: exit %d\n%s%s", r->file, run.status, run.out, run.err);
+		const char *at = run.out;
+		for (size_t k = 0; k < 4 && r->lines[k]; k++) {
+			const char *hit = strstr(at, r->lines[k]);
+			cr_expect(hit, "%s: the output lacks (after what came before)\n  %s\noutput:\n%s", r->file, r->lines[k], run.out);
+			if (hit)
+				at = hit + strlen(r->lines[k]);
+		}
+		support_run_free(&run);
+		remove(path);
+	}
+	rmdir(dir);
 }
