@@ -12,12 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "net/url.h"
 #include "widgets/version.h"
 
-/* Longest href the derivation looks at; a browser's location.href of a page
- * that loads the widget is far shorter, and a bound keeps untrusted input
- * from costing more than a scan. Longer input is BSIM_ELIMIT. */
-#define WIDGET_HREF_MAX_LEN (64 * 1024)
+/* Longest href the derivation reads: the longest URL a browser loads
+ * (URL_MAX_LEN, Chromium's cap), so no location.href is refused and untrusted
+ * input costs at most one bounded scan. Longer input is BSIM_ELIMIT. */
+#define WIDGET_HREF_MAX_LEN URL_MAX_LEN
 
 /*
  * The hostname URI.js parses out of href (H.1): after "//" and any
