@@ -283,6 +283,19 @@ static void page_unload(widget_world *w, int tab)
 
 int page_restore(widget_world *w, widget_page *p);
 
+/* F.31: a sleeping page wakes on App.focus and polls at once. */
+static void page_focus_changed(widget_focus *f, bool focused, void *userdata)
+{
+	(void)f;
+	widget_page *p = userdata;
+	if (!focused || !p->live || !p->world->cfg.sleep_enabled ||
+	    p->world->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS)
+		return;
+	bsim_time now = bsim_browser_now(p->world->b);
+	if (p->next_poll > now)
+		p->next_poll = now;
+}
+
 static int page_load(widget_world *w, int tab, bool by_session_restore)
 {
 	page_unload(w, tab);
@@ -309,6 +322,8 @@ static int page_load(widget_world *w, int tab, bool by_session_restore)
 		rc = widget_focus_load(&p->focus, w->b, tab);
 	if (rc < 0)
 		return rc;
+	p->world = w;
+	widget_focus_set_change_fn(p->focus, page_focus_changed, p);
 	/* C.21: App marks the tab's sessionStorage at init (undocumented; the value is a guess). A page
 	 * whose storage throws still runs here: G.35 is not modelled. */
 	rc = bsim_storage_set(w->b, tab, BSIM_STORAGE_SESSION, "Widgets.ready", "true");

@@ -310,7 +310,12 @@ int chat_poll(widget_world *w, widget_page *p)
 	p->poll_interval = p->poll_interval ? p->poll_interval * 6 / 5 : WIDGET_POLL_START_MS;
 	if (p->poll_interval > WIDGET_POLL_CAP_MS)
 		p->poll_interval = WIDGET_POLL_CAP_MS;
-	chat_schedule_poll(w, p, w->cfg.sleep_enabled && !page_focused(w, p) ? WIDGET_POLL_SLEEP_MS : p->poll_interval);
+	if (!w->cfg.sleep_enabled || page_focused(w, p))
+		chat_schedule_poll(w, p, p->poll_interval);
+	else if (v3)
+		p->next_poll = WIDGET_NEVER; /* F.31: v3 pauses until the page is focused again */
+	else
+		chat_schedule_poll(w, p, WIDGET_POLL_SLEEP_MS);
 out:
 	if (v3 && rc >= 0) {
 		int r2 = bsim_storage_remove(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending");
@@ -383,6 +388,11 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 	char v[256];
 	switch (a) {
 	case WIDGET_OPEN:
+		/* D.25: WebChat.open tries WebChatService.restore first, else shows the form. */
+		if (!p->live && p->restore == RESTORE_FAILED && (rc = page_restore(w, p)) < 0)
+			return rc;
+		if (p->live)
+			return page_cookie_set(w, p, tp_open(w), "true");
 		p->open = true;
 		p->ended = false;
 		/* C.16: a fresh open deletes unreadMessages, which nothing ever writes. */

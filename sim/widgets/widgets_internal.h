@@ -84,6 +84,7 @@ typedef struct widget_page {
 	int tab;
 	bool used;
 	widget_focus *focus;    /* the page's in-focus arbitration (focus.c) */
+	widget_world *world;    /* back to the world, for the focus listener */
 	char *href;
 	char *domain;           /* the Domain attribute written (".x.com"), or NULL: host-only */
 	bool by_session_restore;
