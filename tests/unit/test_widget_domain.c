@@ -6,6 +6,7 @@
  * dots, case, and the second-level table's quirks. Also the version presets.
  */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,5 +211,42 @@ Test(widget_version, presets)
 	for (size_t i = 0; i < widget_version_count(); i++) {
 		cr_expect_not_null(widget_version_at(i)->source);
 		cr_expect(strstr(widget_version_names(), widget_version_at(i)->name));
+	}
+}
+
+/*
+ * Hostile hrefs: strings built from the bytes the parser branches on, from
+ * a fixed seed so a failure repeats. Every call must answer 0 with a Domain
+ * that starts with a dot and has no byte the input lacked, or host-only; the
+ * sanitizer build checks that no read leaves the string.
+ */
+Test(widget_domain, hostile_hrefs_never_break_the_parser)
+{
+	static const char alphabet[] = "ab.:/\\@[]?#% \t\x01\xff" "0123456789";
+	static const char *const starts[] = {"", "https://", "http:", "//", "file://", ":", "HTTP:\\\\", "x:"};
+	uint64_t s = 0x9e3779b97f4a7c15ULL;
+	char href[64];
+	for (int i = 0; i < 20000; i++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		const char *start = starts[s % (sizeof starts / sizeof starts[0])];
+		size_t n = strlen(start);
+		memcpy(href, start, n);
+		size_t len = n + (s >> 8) % (sizeof href - n - 1);
+		for (size_t k = n; k < len; k++) {
+			s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+			href[k] = alphabet[s % (sizeof alphabet - 1)];
+		}
+		href[len] = '\0';
+		for (size_t v = 0; v < widget_version_count(); v++) {
+			char *got = NULL;
+			int rc = widget_cookie_domain(&got, href, widget_version_at(v));
+			cr_assert_eq(rc, 0, "\"%s\": %d %s", href, rc, bsim_error_last()->message);
+			if (got) {
+				cr_assert_eq(got[0], '.', "\"%s\" gave \"%s\"", href, got);
+				for (const char *p = got + 1; *p; p++)
+					cr_assert(strchr(href, *p), "\"%s\" gave \"%s\"", href, got);
+			}
+			free(got);
+		}
 	}
 }
