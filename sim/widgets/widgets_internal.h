@@ -1,7 +1,8 @@
 /*
- * widgets_internal.h (internal): what model.c (pages, cookies, restore),
- * model_chat.c (start, polls, messages, badge, invite, console) and
- * backend.c (the scripted chat server) share.
+ * widgets_internal.h (internal): what model.c (pages, cookies, the
+ * clock), model_restore.c (the restore at each load), model_chat.c (start,
+ * polls, messages, badge, invite, console) and backend.c (the scripted
+ * chat server) share.
  */
 #ifndef BSIM_WIDGETS_INTERNAL_H
 #define BSIM_WIDGETS_INTERNAL_H
@@ -144,7 +145,7 @@ void chat_schedule_poll(widget_world *w, widget_page *p, int64_t in_ms);
 int chat_invite_fire(widget_world *w, widget_page *p);
 int chat_console_load(widget_world *w, widget_page *p);
 
-/* model.c: restore */
+/* model_restore.c */
 int page_restore(widget_world *w, widget_page *p);
 
 #endif
