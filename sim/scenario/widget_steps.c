@@ -190,7 +190,7 @@ static int deploy_config(const step *s, widget_config *c)
 		c->opt_secure = b;
 	}
 	if (step_attr(s, "cookie-expires")) {
-		int days;
+		int days = 0;
 		if ((code = attr_count(s, "cookie-expires", &days)) < 0)
 			return code;
 		if (days > WIDGET_EXPIRES_DAYS_MAX)
@@ -621,7 +621,7 @@ static int widget_expect_check(step *s, run_ctx *rc)
 			}
 		}
 	}
-	int n;
+	int n = 0;
 	if (attr_count(s, "unread", &n) == 0 && n != v.unread) {
 		MISMATCH("unread=\"%d\"", v.unread);
 		buf_puts(&why, "\n  the badge is the larger of asyncUnreadMessageCount and the lines rendered since lastMessageCountRead (E.27, I.4)");
