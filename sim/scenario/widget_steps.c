@@ -518,7 +518,8 @@ static int visit_held(const bsim_cookie_view *v, void *ud)
 {
 	held_ctx *h = ud;
 	if (strcmp(v->name, h->name) == 0)
-		buf_printf(h->desc, "%sdomain=\"%s%s\" path=\"%s\"", h->n++ ? "; " : "", v->host_only ? "" : ".", v->domain, v->path);
+		buf_printf(h->desc, "%sdomain=\"%s%s\" path=\"%s\"%s", h->n++ ? "; " : "", v->host_only ? "" : ".", v->domain,
+			   v->path, v->secure ? " secure=\"true\"" : "");
 	return 0;
 }
 
