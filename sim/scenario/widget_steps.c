@@ -134,7 +134,7 @@ static int widget_failed(const step *s, int code, const char *what)
 /* ---- <deploy site? version? ...> ---- */
 
 static const char *const deploy_attrs[] = {
-	"site", "version", "transport", "restore-timeout", "plugin-load-delay", "request-timeout", "metadata",
+	"site", "frame", "version", "transport", "restore-timeout", "plugin-load-delay", "request-timeout", "metadata",
 	"invite-on-restore-timeout", "sleep", "minimize-on-mobile-restore", "mobile", "lazy", "async", "auto-invite",
 	"deployment-id", "cookie-domain", "cookie-path", "cookie-samesite", "cookie-secure", "cookie-expires", NULL};
 static const char *const transports[] = {"gms", "pureengage-v3-rest", "purecloud-v2-sockets", NULL};
@@ -202,6 +202,11 @@ static int deploy_config(const step *s, widget_config *c)
 	if (site && (!*site || strchr(site, '/') || strchr(site, ':')))
 		return step_error(s, BSIM_EINVAL, "site=\"%s\" is not a host name: give the site's domain, e.g. site=\"testsite.com\"", site);
 	c->site = dup_attr(s, "site");
+	const char *frame = step_attr(s, "frame");
+	if (frame && strncmp(frame, "https://", 8) != 0 && strncmp(frame, "http://", 7) != 0)
+		return step_error(s, BSIM_EINVAL, "frame=\"%s\" is not an http(s) URL: give the address of the page the widget's iframe shows", frame);
+	if (frame && !(c->frame_url = strdup(frame)))
+		return error_oom();
 	c->deployment_id = dup_attr(s, "deployment-id");
 	c->opt_domain = dup_attr(s, "cookie-domain");
 	c->opt_path = dup_attr(s, "cookie-path");

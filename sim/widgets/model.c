@@ -43,6 +43,7 @@ void widget_config_init(widget_config *c)
 void widget_config_clear(widget_config *c)
 {
 	free(c->site);
+	free(c->frame_url);
 	free(c->deployment_id);
 	free(c->opt_domain);
 	free(c->opt_path);
@@ -160,6 +161,14 @@ static void put_attributes(widget_world *w, widget_page *p, buf *out, int64_t ex
 	}
 }
 
+/* document.cookie = s, from the page itself or from the widget's iframe in it (G.37, [XD]). */
+static int script_set(widget_world *w, widget_page *p, const char *s)
+{
+	if (w->cfg.frame_url)
+		return bsim_script_cookie_set_framed(w->b, p->tab, w->cfg.frame_url, s);
+	return bsim_script_cookie_set(w->b, p->tab, s);
+}
+
 int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, const char *value)
 {
 	char name[256];
@@ -170,7 +179,7 @@ int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, con
 	if (buf_status(&w->scratch) < 0)
 		return error_oom();
 	/* B.8 / G.34: writes are never checked; a refusal is in the trace. */
-	return bsim_script_cookie_set(w->b, p->tab, buf_cstr(&w->scratch));
+	return script_set(w, p, buf_cstr(&w->scratch));
 }
 
 int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name)
@@ -183,7 +192,7 @@ int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name)
 	put_attributes(w, p, &w->scratch, bsim_browser_now(w->b) - DAY_MS);
 	if (buf_status(&w->scratch) < 0)
 		return error_oom();
-	return bsim_script_cookie_set(w->b, p->tab, buf_cstr(&w->scratch));
+	return script_set(w, p, buf_cstr(&w->scratch));
 }
 
 static int hexval(char c)
@@ -204,7 +213,8 @@ int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, cha
 	size_t nlen = strlen(name);
 	*out = NULL;
 	char *all = NULL;
-	int rc = bsim_script_cookie_get(&all, w->b, p->tab);
+	int rc = w->cfg.frame_url ? bsim_script_cookie_get_framed(&all, w->b, p->tab, w->cfg.frame_url)
+				  : bsim_script_cookie_get(&all, w->b, p->tab);
 	if (rc < 0)
 		return rc;
 	/* js-cookie takes the first pair with the name (B.8): a same-name cookie under another Domain may win. */
@@ -312,8 +322,9 @@ static int page_load(widget_world *w, int tab, bool by_session_restore)
 	p->by_session_restore = by_session_restore;
 	if (!(p->href = strdup(href)))
 		return error_oom();
-	/* location.href is canonical (lower case, no default port); the tab keeps the URL as written. */
-	int rc = widget_page_cookie_domain(&p->domain, href, w->cfg.version);
+	/* location.href is canonical (lower case, no default port); the tab keeps the URL as written. In an
+	 * iframe, location.href is the frame's. */
+	int rc = widget_page_cookie_domain(&p->domain, w->cfg.frame_url ? w->cfg.frame_url : href, w->cfg.version);
 	/* F.30: a fresh GUID per page load, and the handler's first run at App init. */
 	if (rc >= 0)
 		rc = widget_focus_load(&p->focus, w->b, tab);

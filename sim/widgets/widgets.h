@@ -33,6 +33,8 @@ typedef enum widget_transport {
 typedef struct widget_config {
 	const widget_version *version;
 	char *site;                    /* pages on this host or below it load the widget; NULL: every page */
+	char *frame_url;               /* the widget runs in an iframe of this URL inside each page (cross-domain
+	                                * deployment); NULL: in the page itself */
 	widget_transport transport;
 	int64_t restore_timeout_ms;
 	int64_t plugin_load_delay_ms;
