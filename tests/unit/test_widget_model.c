@@ -457,3 +457,47 @@ Test(widget_model, bundled_bug_scenarios_fail_naming_the_cookie_and_the_reason)
 	}
 	rmdir(dir);
 }
+
+typedef struct error_row {
+	const char *xml;
+	int status;
+	const char *want;   /* in stdout (a run) or stderr (a load error) */
+} error_row;
+
+Test(widget_model, widget_steps_that_cannot_run_or_load_say_where_and_why)
+{
+	static const error_row rows[] = {
+		{"<scenario name=\"s\">\n  <deploy site=\"testsite.com\"/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <webchat do=\"send\" text=\"hi\"/>\n</scenario>\n",
+		 1, "x.xml:4:3: error: webchat send in tab \"a\": cannot send: no chat is running in this tab's page (it is closed)"},
+		{"<scenario name=\"s\">\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n  <webchat do=\"start\"/>\n</scenario>\n",
+		 1, "x.xml:3:3: error: webchat start in tab \"a\": this tab's page has no widget: no <deploy> step came before it"},
+		{"<scenario name=\"s\">\n  <agent say=\"hello\"/>\n</scenario>\n", 1,
+		 "x.xml:2:3: error: the agent cannot act: no chat has started yet"},
+		{"<scenario name=\"s\">\n  <deploy version=\"7.1\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: version=\"7.1\" is not a widget version bsim models; it knows 9.0.018.07, 9.0.005.00, 8.5"},
+		{"<scenario name=\"s\">\n  <deploy frame=\"chat.vendor.com\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: frame=\"chat.vendor.com\" is not an http(s) URL"},
+	};
+	char dir[] = "/tmp/bsim-widget-XXXXXX";
+	cr_assert(mkdtemp(dir), "mkdtemp failed");
+	char path[256];
+	snprintf(path, sizeof path, "%s/x.xml", dir);
+	cr_assert_eq(chdir(dir), 0);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		FILE *f = fopen("x.xml", "w");
+		cr_assert(f);
+		fputs(rows[i].xml, f);
+		fclose(f);
+		const char *argv[] = {"run", "--no-timing", "x.xml", NULL};
+		support_run run;
+		cr_assert_eq(support_run_bsim(&run, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+		cr_expect_eq(run.status, rows[i].status, "row %zu: exit %d\n%s%s", i, run.status, run.out, run.err);
+		cr_expect(strstr(run.out, rows[i].want) || strstr(run.err, rows[i].want), "row %zu lacks\n  %s\nstdout:\n%s\nstderr:\n%s",
+			  i, rows[i].want, run.out, run.err);
+		support_run_free(&run);
+	}
+	remove("x.xml");
+	cr_assert_eq(chdir("/"), 0);
+	rmdir(dir);
+}
