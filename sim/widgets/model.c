@@ -174,7 +174,8 @@ int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, con
 	char name[256];
 	widget_cookie_name(w, short_name, name, sizeof name);
 	buf_clear(&w->scratch);
-	buf_printf(&w->scratch, "%s=%s", name, value);
+	buf_printf(&w->scratch, "%s=", name);
+	widget_value_encode(&w->scratch, value);
 	put_attributes(w, p, &w->scratch, INT64_MIN);
 	if (buf_status(&w->scratch) < 0)
 		return error_oom();
@@ -252,16 +253,20 @@ int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, cha
 	return 0;
 }
 
-void widget_json_escape(buf *out, const char *json)
+void widget_value_encode(buf *out, const char *value)
 {
-	/* I.12: JSON values escape only '"' and ','. */
-	for (const char *c = json; *c; c++) {
-		if (*c == '"')
-			buf_puts(out, "%22");
-		else if (*c == ',')
-			buf_puts(out, "%2C");
+	/*
+	 * js-cookie 2.x's writer: encodeURIComponent, then these decoded back:
+	 * # $ & + : < > = / ? @ [ ] ^ ` { } |. On the widget's JSON that leaves
+	 * exactly what I.12 saw: '"' as %22 and ',' as %2C; a ';' or a space in
+	 * a value stays encoded, so it can never end the cookie's value.
+	 */
+	static const char keep[] = "#$&+:<>=/?@[]^`{}|-_.!~*'()";
+	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr(keep, *c))
+			buf_putc(out, (char)*c);
 		else
-			buf_putc(out, *c);
+			buf_printf(out, "%%%02X", *c);
 	}
 }
 

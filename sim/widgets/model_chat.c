@@ -67,7 +67,7 @@ int chat_set_session_cookies(widget_world *w, widget_page *p, const chat_session
 		return 0;
 	}
 	/* C.10: keys is JSON {secureKey, alias, userId}, escaped as I.12 says. */
-	snprintf(v, sizeof v, "{%%22secureKey%%22:%%22%s%%22%%2C%%22alias%%22:%%22%s%%22%%2C%%22userId%%22:%%22%s%%22}",
+	snprintf(v, sizeof v, "{\"secureKey\":\"%s\",\"alias\":\"%s\",\"userId\":\"%s\"}",
 		 s->secure_key, s->alias, s->user_id);
 	if ((rc = page_cookie_set(w, p, tp_keys(w), v)) < 0)
 		return rc;
@@ -94,8 +94,8 @@ int chat_write_autoload(widget_world *w, widget_page *p, bool active)
 {
 	/* C.19, I.15: true on start/restore, false (kept) on end. */
 	return page_cookie_set(w, p, "app.autoLoadList",
-			       active ? "{%22WebChatService%22:true%2C%22WebChat%22:true}"
-				      : "{%22WebChatService%22:false%2C%22WebChat%22:false}");
+			       active ? "{\"WebChatService\":true,\"WebChat\":true}"
+				      : "{\"WebChatService\":false,\"WebChat\":false}");
 }
 
 int chat_write_metadata(widget_world *w, widget_page *p)
@@ -104,7 +104,7 @@ int chat_write_metadata(widget_world *w, widget_page *p)
 		return 0;
 	/* C.17: the widget's own metrics; these fields are bsim's stand-in (docs/widget-model.md). */
 	char v[160];
-	snprintf(v, sizeof v, "{%%22proactive%%22:false%%2C%%22restores%%22:%d%%2C%%22lines%%22:%d}", p->metadata_restores,
+	snprintf(v, sizeof v, "{\"proactive\":false,\"restores\":%d,\"lines\":%d}", p->metadata_restores,
 		 p->transcript);
 	return page_cookie_set(w, p, "webchat.metaData", v);
 }
@@ -337,23 +337,38 @@ int chat_invite_fire(widget_world *w, widget_page *p)
 
 /* ---- JSON lists kept in a cookie (filters, Console subscriptions) ---- */
 
+/* item as a JSON string (JSON.stringify's escapes). */
+static void put_json_string(buf *b, const char *item)
+{
+	buf_putc(b, '"');
+	for (const unsigned char *c = (const unsigned char *)item; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			buf_printf(b, "\\%c", *c);
+		else if (*c < 0x20)
+			buf_printf(b, "\\u%04x", *c);
+		else
+			buf_putc(b, (char)*c);
+	}
+	buf_putc(b, '"');
+}
+
 static int list_append(widget_world *w, widget_page *p, const char *name, const char *item)
 {
 	char *cur = NULL;
 	int rc = page_cookie_get(w, p, name, &cur);
 	if (rc < 0)
 		return rc;
-	buf json = BUF_INIT, esc = BUF_INIT;
+	buf json = BUF_INIT;
 	size_t len = cur ? strlen(cur) : 0;
-	if (cur && len >= 2 && cur[0] == '[' && cur[len - 1] == ']' && len > 2)
-		buf_printf(&json, "%.*s,\"%s\"]", (int)(len - 1), cur, item);
+	if (cur && len > 2 && cur[0] == '[' && cur[len - 1] == ']')
+		buf_printf(&json, "%.*s,", (int)(len - 1), cur);
 	else
-		buf_printf(&json, "[\"%s\"]", item);
-	widget_json_escape(&esc, buf_cstr(&json));
-	rc = buf_status(&esc) < 0 || buf_status(&json) < 0 ? error_oom() : page_cookie_set(w, p, name, buf_cstr(&esc));
+		buf_putc(&json, '[');
+	put_json_string(&json, item);
+	buf_putc(&json, ']');
+	rc = buf_status(&json) < 0 ? error_oom() : page_cookie_set(w, p, name, buf_cstr(&json));
 	free(cur);
 	buf_free(&json);
-	buf_free(&esc);
 	return rc;
 }
 
@@ -501,18 +516,13 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 		if ((rc = page_cookie_set(w, p, "console.eventPlugin", arg1 ? arg1 : "")) < 0)
 			return rc;
 		return page_cookie_set(w, p, "console.event", arg2 ? arg2 : "");
-	case WIDGET_CONSOLE_OPTIONS: {
-		buf esc = BUF_INIT;
-		widget_json_escape(&esc, arg1 ? arg1 : "{}");
-		rc = buf_status(&esc) < 0 ? error_oom() : page_cookie_set(w, p, "console.optionsArea", buf_cstr(&esc));
-		buf_free(&esc);
-		return rc;
-	}
+	case WIDGET_CONSOLE_OPTIONS:
+		return page_cookie_set(w, p, "console.optionsArea", arg1 ? arg1 : "{}");
 	case WIDGET_CONSOLE_SUBSCRIBE:
 		snprintf(v, sizeof v, "%s.%s", arg1 ? arg1 : "", arg2 ? arg2 : "");
 		return list_append(w, p, "console.activeSubscriptions", v);
 	case WIDGET_CONSOLE_MOVE:
-		snprintf(v, sizeof v, "{%%22x%%22:%d%%2C%%22y%%22:%d}", arg1 ? atoi(arg1) : 0, arg2 ? atoi(arg2) : 0);
+		snprintf(v, sizeof v, "{\"x\":%d,\"y\":%d}", arg1 ? atoi(arg1) : 0, arg2 ? atoi(arg2) : 0);
 		return page_cookie_set(w, p, "console.windowPosition", v);
 	}
 	return 0;

@@ -23,7 +23,7 @@ static int restore_timeout_cleanup(widget_world *w, widget_page *p)
 		rc = page_cookie_delete(w, p, gone[i]);
 	/* I.9: autoLoadList keeps only {"WebChatService":false}; open=true and both badge counters survive. */
 	if (rc >= 0)
-		rc = page_cookie_set(w, p, "app.autoLoadList", "{%22WebChatService%22:false}");
+		rc = page_cookie_set(w, p, "app.autoLoadList", "{\"WebChatService\":false}");
 	p->restore = RESTORE_TIMEOUT;
 	/* D.25: the re-invite toast. */
 	if (w->cfg.invite_on_restore_timeout)
@@ -187,7 +187,7 @@ int page_restore(widget_world *w, widget_page *p)
 		/* J.3e: keys rewritten empty, then everything deleted as for a timeout. */
 		page_note(p, NULL, false, "restoreTimeout: %s", backend_answer_name(a));
 		p->restore_code = "unknown";
-		rc = page_cookie_set(w, p, tp_keys(w), "{%22secureKey%22:%22%22%2C%22alias%22:%22%22%2C%22userId%22:%22%22}");
+		rc = page_cookie_set(w, p, tp_keys(w), "{\"secureKey\":\"\",\"alias\":\"\",\"userId\":\"\"}");
 		if (rc >= 0)
 			rc = restore_timeout_cleanup(w, p);
 		break;

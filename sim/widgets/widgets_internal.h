@@ -119,10 +119,11 @@ struct widget_world {
 /* model.c: cookies through document.cookie */
 /* Read the widget cookie short_name on p's page: *out malloc'd, NULL when absent. */
 int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, char **out);
+/* value is raw: encoded as the widget's writer does. */
 int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, const char *value);
 int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name);
-/* JSON as the widget stores it: only '"' and ',' escaped (I.12). */
-void widget_json_escape(buf *out, const char *json);
+/* A value as the widget's cookie writer (js-cookie 2.x) encodes it; on JSON, '"' and ',' (I.12). */
+void widget_value_encode(buf *out, const char *value);
 widget_page *page_of_tab(widget_world *w, int tab);
 void page_note(widget_page *p, const char *missing, bool stale, const char *fmt, ...) BSIM_PRINTF(4, 5);
 

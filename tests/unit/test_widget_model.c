@@ -15,6 +15,7 @@
 #include "bsim/browser.h"
 #include "support.h"
 #include "widgets/widgets.h"
+#include "widgets/widgets_internal.h"
 
 typedef struct fixture {
 	bsim_browser *b;
@@ -500,4 +501,26 @@ Test(widget_model, widget_steps_that_cannot_run_or_load_say_where_and_why)
 	remove("x.xml");
 	cr_assert_eq(chdir("/"), 0);
 	rmdir(dir);
+}
+
+/* ---- the cookie writer's value encoding ---- */
+
+Test(widget_model, values_are_encoded_as_the_widgets_cookie_writer_does)
+{
+	/* js-cookie 2.x: encodeURIComponent, then # $ & + : < > = / ? @ [ ] ^ ` { } | decoded back (I.12 on JSON). */
+	static const struct { const char *raw, *written; } rows[] = {
+		{"{\"WebChatService\":true,\"WebChat\":true}", "{%22WebChatService%22:true%2C%22WebChat%22:true}"},
+		{"a;b c", "a%3Bb%20c"},
+		{"50%", "50%25"},
+		{"[\"\\\\d{16}\"]", "[%22%5C%5Cd{16}%22]"},
+		{"caf\xc3\xa9", "caf%C3%A9"},
+		{"#$&+:<>=/?@[]^`{}|", "#$&+:<>=/?@[]^`{}|"},
+		{"-_.!~*'()", "-_.!~*'()"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		buf b = BUF_INIT;
+		widget_value_encode(&b, rows[i].raw);
+		cr_expect_str_eq(buf_cstr(&b), rows[i].written, "row %zu: %s", i, rows[i].raw);
+		buf_free(&b);
+	}
 }
