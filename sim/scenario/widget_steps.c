@@ -22,6 +22,10 @@
 
 /* Largest unread=/transcript= accepted: far past what a scenario produces, and safe in an int. */
 #define WIDGET_COUNT_MAX 1000000
+/* Longest value a widget step passes to the page (a message, a prefilter, Console options): sixteen times
+ * what one cookie can hold (4096 bytes), so an oversized value still reaches the browser to be refused, and
+ * a hostile file cannot make every poll copy megabytes. */
+#define WIDGET_ARG_MAX (16 * 4096)
 /* Largest main.cookieOptions.expires in days: ten years, past any real deployment. */
 #define WIDGET_EXPIRES_DAYS_MAX 3650
 
@@ -29,6 +33,10 @@
 
 static int check_allowed(const step *s, const char *const *allowed)
 {
+	for (size_t i = 0; i < s->n_attrs; i++)
+		if (strlen(s->attr_values[i]) > WIDGET_ARG_MAX)
+			return step_error(s, BSIM_ELIMIT, "%s= is %zu bytes long; a widget step takes at most %d", s->attr_names[i],
+					  strlen(s->attr_values[i]), WIDGET_ARG_MAX);
 	for (size_t i = 0; i < s->n_attrs; i++) {
 		bool ok = false;
 		for (const char *const *a = allowed; *a && !ok; a++)
