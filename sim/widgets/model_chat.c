@@ -240,7 +240,8 @@ int chat_start(widget_world *w, widget_page *p)
 
 int chat_end_local(widget_world *w, widget_page *p, bool by_agent)
 {
-	(void)by_agent;
+	page_note(p, NULL, false, "chat %s ended %s", p->session_id,
+		  by_agent ? "on the server (the agent ended it, or the agent's idle limit passed)" : "by the customer");
 	/* I.15: the chat's cookies go, autoLoadList turns false, open=true stays. */
 	int rc = chat_delete_session_cookies(w, p, true);
 	if (rc >= 0)
