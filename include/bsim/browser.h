@@ -119,6 +119,15 @@ int bsim_browser_tab_at(const bsim_browser *b, size_t index);
 int bsim_script_cookie_get(char **out, bsim_browser *b, int tab);
 /* document.cookie = s. A refusal is silent to the page (it is in the trace). */
 int bsim_script_cookie_set(bsim_browser *b, int tab, const char *s);
+/*
+ * The same from a script in an iframe showing frame_url inside the tab's
+ * page, which is the top-level document: SameSite (RFC 6265bis §5.2) and
+ * the engine's third-party policy (browser-rules.md X1: allowed,
+ * partitioned or blocked) apply as for any embedded document. BSIM_EINVAL
+ * for a blank tab (nothing embeds the frame) or a bad frame_url.
+ */
+int bsim_script_cookie_get_framed(char **out, bsim_browser *b, int tab, const char *frame_url);
+int bsim_script_cookie_set_framed(bsim_browser *b, int tab, const char *frame_url, const char *s);
 
 typedef enum bsim_storage_kind {
 	BSIM_STORAGE_LOCAL = 0,
@@ -154,6 +163,36 @@ int bsim_tab_on_storage(bsim_browser *b, int tab, bsim_storage_listener fn, void
 typedef void (*bsim_focus_listener)(bsim_browser *b, int tab, int focused, void *userdata);
 /* Register a focus/blur listener on a tab. */
 int bsim_tab_on_focus(bsim_browser *b, int tab, bsim_focus_listener fn, void *userdata);
+
+/*
+ * visibilitychange: bsim models one window, so the active tab (the one
+ * bsim_browser_focused_tab names) is visible and every other tab hidden.
+ * Switching tabs hides the old one before the new one shows: blur, hidden,
+ * visible, focus.
+ */
+typedef void (*bsim_visibility_listener)(bsim_browser *b, int tab, int visible, void *userdata);
+int bsim_tab_on_visibility(bsim_browser *b, int tab, bsim_visibility_listener fn, void *userdata);
+
+/*
+ * removeEventListener: drop the first listener registered with exactly this
+ * fn and userdata. Also reaches a tab kept for session restore while the
+ * browser is closed; 0 when the tab or the listener is gone already, so a
+ * page script can always clean up. Not from inside a listener of the same tab.
+ */
+int bsim_tab_off_storage(bsim_browser *b, int tab, bsim_storage_listener fn, void *userdata);
+int bsim_tab_off_focus(bsim_browser *b, int tab, bsim_focus_listener fn, void *userdata);
+int bsim_tab_off_visibility(bsim_browser *b, int tab, bsim_visibility_listener fn, void *userdata);
+
+/*
+ * document.hasFocus(): 1 when tab is the active tab and the window has
+ * focus, else 0 (also for no such tab). A window that comes back by session
+ * restore has no focus until a tab is focused (a bsim_tab_focus, even on
+ * the active tab, which then hears `focus`): the restored page sees
+ * hasFocus() false (widget-behaviour.md I.16, Chromium 156).
+ */
+int bsim_tab_has_focus(const bsim_browser *b, int tab);
+/* document.visibilityState == "visible": 1 for the active tab, else 0. */
+int bsim_tab_visible(const bsim_browser *b, int tab);
 
 /* ---- session lifetime ---- */
 

@@ -226,8 +226,11 @@ int browser_ensure_running(bsim_browser *b)
 		free(b->restore);
 		b->restore = NULL;
 		b->n_restore = 0;
+		/* I.16 (widget-behaviour.md, Chromium 156): the restored window has
+		 * no focus until the user gives it some; its last tab is the active one. */
 		if (b->n_tabs)
 			b->focused = b->tabs[b->n_tabs - 1]->id;
+		b->window_focused = false;
 	}
 	return 0;
 }
@@ -255,6 +258,7 @@ int bsim_browser_close(bsim_browser *b)
 	b->tabs = NULL;
 	b->n_tabs = b->cap_tabs = 0;
 	b->focused = -1;
+	b->window_focused = false;
 	b->running = false;
 	if (b->profile_path) {
 		int rc = profile_save(b->profile_path, b->jar, b->local, b->opts.engine);

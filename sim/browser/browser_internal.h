@@ -32,6 +32,8 @@ typedef struct tab {
 	size_t n_storage_listeners;
 	listener *focus_listeners;
 	size_t n_focus_listeners;
+	listener *visibility_listeners;
+	size_t n_visibility_listeners;
 } tab;
 
 typedef struct trace_log {
@@ -50,7 +52,8 @@ struct bsim_browser {
 	tab **restore;       /* tabs kept for session restore while the browser is closed */
 	size_t n_restore;
 	int next_tab_id;
-	int focused;         /* tab id or -1 */
+	int focused;         /* tab id or -1: the active tab, the one visible */
+	bool window_focused; /* the window has focus: document.hasFocus() of the active tab */
 	bool running;
 	storage_map *local;
 	int acting_tab;      /* the tab whose action is being traced, or -1 */

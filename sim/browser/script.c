@@ -1,7 +1,7 @@
 /*
  * script.c: the script view — what a page script on a tab can observe and
  * do, and the only door the widget model uses: document.cookie through the
- * jar's script rules, localStorage and sessionStorage, and the `storage`
+ * jar's script rules (of the tab's page, or of an iframe inside it), localStorage and sessionStorage, and the `storage`
  * events a write sends to the other tabs of the same origin
  * (browser-rules.md W4: never to the writer; none when nothing changed).
  */
@@ -47,6 +47,47 @@ int bsim_script_cookie_set(bsim_browser *b, int id, const char *s)
 		return 0; /* F4: writes on a cookie-averse document do nothing */
 	b->acting_tab = id;
 	rc = bsim_jar_script_set(b->jar, t->url, s, strlen(s), NULL);
+	b->acting_tab = -1;
+	return rc;
+}
+
+/* An iframe's document: the tab's page is the top-level site, and a frame is never a top-level navigation. */
+static int frame_ctx(bsim_cookie_ctx *ctx, bsim_browser *b, int id, const char *frame_url)
+{
+	tab *t = NULL;
+	int rc = page_of(&t, b, id);
+	if (rc < 0)
+		return rc;
+	if (!t->url)
+		return error_set(BSIM_EINVAL, "tab %d shows about:blank, which embeds no frame; load the page that embeds %s first",
+				 id, frame_url ? frame_url : "the frame");
+	if (!frame_url)
+		return error_set(BSIM_EINVAL, "no frame URL given");
+	*ctx = (bsim_cookie_ctx){t->url, 0, 0};
+	return 0;
+}
+
+int bsim_script_cookie_get_framed(char **out, bsim_browser *b, int id, const char *frame_url)
+{
+	*out = NULL;
+	bsim_cookie_ctx ctx;
+	int rc = frame_ctx(&ctx, b, id, frame_url);
+	if (rc < 0)
+		return rc;
+	b->acting_tab = id;
+	rc = bsim_jar_script_get(out, b->jar, frame_url, &ctx);
+	b->acting_tab = -1;
+	return rc;
+}
+
+int bsim_script_cookie_set_framed(bsim_browser *b, int id, const char *frame_url, const char *s)
+{
+	bsim_cookie_ctx ctx;
+	int rc = frame_ctx(&ctx, b, id, frame_url);
+	if (rc < 0)
+		return rc;
+	b->acting_tab = id;
+	rc = bsim_jar_script_set(b->jar, frame_url, s, strlen(s), &ctx);
 	b->acting_tab = -1;
 	return rc;
 }

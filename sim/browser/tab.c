@@ -3,7 +3,8 @@
  * the opener's sessionStorage copied, browser-rules.md W5), top-level
  * navigation through the hosts file with the response's Set-Cookie headers
  * going through the jar, reload, back, focus (exactly one focused tab, blur
- * before focus) and close.
+ * before focus; the active tab is the visible one), close, and the
+ * listeners a page registers and removes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ void tab_free(tab *t)
 	storage_map_free(t->session);
 	free(t->storage_listeners);
 	free(t->focus_listeners);
+	free(t->visibility_listeners);
 	free(t);
 }
 
@@ -73,23 +75,58 @@ static void notify_focus(bsim_browser *b, tab *t, int focused)
 										t->focus_listeners[i].userdata);
 }
 
+static void notify_visibility(bsim_browser *b, tab *t, int visible)
+{
+	/* Not traced: it follows from the "tab-focused" entry already there. */
+	for (size_t i = 0; i < t->n_visibility_listeners; i++)
+		((bsim_visibility_listener)(void (*)(void))t->visibility_listeners[i].fn)(
+			b, t->id, visible, t->visibility_listeners[i].userdata);
+}
+
 int bsim_tab_focus(bsim_browser *b, int id)
 {
 	tab *t = browser_tab(b, id);
 	if (!t)
 		return no_tab(id);
-	if (b->focused == id)
+	bool had_focus = b->window_focused;
+	if (b->focused == id) {
+		if (had_focus)
+			return 0;
+		/* The active tab of an unfocused (session-restored) window gets focus
+		 * without a visibility change. */
+		b->window_focused = true;
+		trace_add(b, BSIM_TRACE_TAB, id, "tab-focused", NULL, "tab %d focused", id);
+		notify_focus(b, t, 1);
 		return 0;
-	tab *old = browser_tab(b, b->focused);
+	}
+	int old_id = b->focused;
 	b->focused = id;
+	b->window_focused = true;
 	trace_add(b, BSIM_TRACE_TAB, id, "tab-focused", NULL, "tab %d focused", id);
-	/* The window losing focus hears blur before the other hears focus (HTML focus update steps). */
-	if (old)
+	/* The window losing focus hears blur before the other hears focus (HTML
+	 * focus update steps); the tab switch hides the old page before the new
+	 * one shows (Page Visibility: one window, one visible tab). Listeners may
+	 * close tabs, so each is looked up again. */
+	tab *old = browser_tab(b, old_id);
+	if (old && had_focus)
 		notify_focus(b, old, 0);
-	/* A listener may have closed the tab. */
-	if ((t = browser_tab(b, id)))
+	if ((old = browser_tab(b, old_id)))
+		notify_visibility(b, old, 0);
+	if ((t = browser_tab(b, id)) && b->focused == id)
+		notify_visibility(b, t, 1);
+	if ((t = browser_tab(b, id)) && b->focused == id)
 		notify_focus(b, t, 1);
 	return 0;
+}
+
+int bsim_tab_has_focus(const bsim_browser *b, int id)
+{
+	return b->running && b->window_focused && b->focused == id && browser_tab(b, id) != NULL;
+}
+
+int bsim_tab_visible(const bsim_browser *b, int id)
+{
+	return b->running && b->focused == id && browser_tab(b, id) != NULL;
 }
 
 static int history_push(tab *t, const char *url)
@@ -340,4 +377,57 @@ int bsim_tab_on_focus(bsim_browser *b, int id, bsim_focus_listener fn, void *use
 	if (!t)
 		return no_tab(id);
 	return add_listener(&t->focus_listeners, &t->n_focus_listeners, (void (*)(void))fn, userdata);
+}
+
+int bsim_tab_on_visibility(bsim_browser *b, int id, bsim_visibility_listener fn, void *userdata)
+{
+	tab *t = browser_tab(b, id);
+	if (!t)
+		return no_tab(id);
+	return add_listener(&t->visibility_listeners, &t->n_visibility_listeners, (void (*)(void))fn, userdata);
+}
+
+/* An open tab, or one kept for session restore: a page may clean up either. */
+static tab *any_tab(const bsim_browser *b, int id)
+{
+	tab *t = browser_tab(b, id);
+	for (size_t i = 0; !t && i < b->n_restore; i++)
+		if (b->restore[i]->id == id)
+			t = b->restore[i];
+	return t;
+}
+
+static void remove_listener(listener *list, size_t *n, void (*fn)(void), void *ud)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (list[i].fn == fn && list[i].userdata == ud) {
+			memmove(&list[i], &list[i + 1], (*n - i - 1) * sizeof *list);
+			(*n)--;
+			return;
+		}
+	}
+}
+
+int bsim_tab_off_storage(bsim_browser *b, int id, bsim_storage_listener fn, void *userdata)
+{
+	tab *t = any_tab(b, id);
+	if (t)
+		remove_listener(t->storage_listeners, &t->n_storage_listeners, (void (*)(void))fn, userdata);
+	return 0;
+}
+
+int bsim_tab_off_focus(bsim_browser *b, int id, bsim_focus_listener fn, void *userdata)
+{
+	tab *t = any_tab(b, id);
+	if (t)
+		remove_listener(t->focus_listeners, &t->n_focus_listeners, (void (*)(void))fn, userdata);
+	return 0;
+}
+
+int bsim_tab_off_visibility(bsim_browser *b, int id, bsim_visibility_listener fn, void *userdata)
+{
+	tab *t = any_tab(b, id);
+	if (t)
+		remove_listener(t->visibility_listeners, &t->n_visibility_listeners, (void (*)(void))fn, userdata);
+	return 0;
 }

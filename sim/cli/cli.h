@@ -25,4 +25,8 @@ int cmd_cookie(int argc, char **argv);
 /* The help text of `bsim cookie`, written to f. */
 void cmd_cookie_help(FILE *f);
 
+/* `bsim widget domain URL...`: argv[0] is "widget". */
+int cmd_widget(int argc, char **argv);
+void cmd_widget_help(FILE *f);
+
 #endif

@@ -30,6 +30,7 @@ static void register_builtin(void)
 	registering_builtin = true;
 	steps_register_builtin();
 	expect_register_builtin();
+	widget_steps_register();
 	registering_builtin = false;
 }
 

@@ -152,6 +152,18 @@ static int add_trace_cause(run_ctx *rc, const char *subject)
 	return 0;
 }
 
+int run_add_cause(run_ctx *rc, const char *code)
+{
+	return add_cause(rc, code);
+}
+
+int run_advance(run_ctx *rc, int64_t ms)
+{
+	if (rc->ext.advance)
+		return rc->ext.advance(rc, bsim_browser_now(rc->browser) + ms);
+	return bsim_browser_wait(rc->browser, ms);
+}
+
 int run_fail(run_ctx *rc, const step *s, const char *subject, const char *fmt, ...)
 {
 	rc->failed_step = s;
@@ -497,6 +509,9 @@ static uint64_t now_ns(void)
 
 static void run_ctx_free(run_ctx *rc)
 {
+	/* An extension holds listeners on the browser's tabs: it goes first. */
+	if (rc->ext.free)
+		rc->ext.free(rc->ext.data);
 	strmap_free(&rc->tabs);
 	buf_free(&rc->failure);
 	for (size_t i = 0; i < rc->n_causes; i++)
@@ -525,6 +540,8 @@ static int run_steps(bsim_result *r, run_ctx *rc, uint64_t seed)
 			code = step_error(s, BSIM_EINVAL, "<%s> is not a step bsim knows", s->element ? s->element : "?");
 		else
 			code = s->kind->run(s, rc);
+		if (code == 0 && rc->ext.after_step)
+			code = rc->ext.after_step(rc);
 		if (code == STEP_FAILED) {
 			/* A kind that reports failure without run_fail still gets a located message. */
 			if (!rc->failed_step) {

@@ -102,6 +102,20 @@ struct bsim_scenario {
 	bool owns_steps;       /* the one copy that frees them */
 };
 
+/*
+ * A part of bsim that keeps state beside the browser for one run (the
+ * widget model): the runner tells it after every step, lets it advance the
+ * virtual clock through its own timers, and frees it before the browser.
+ */
+typedef struct run_ext {
+	void *data;
+	void (*free)(void *data);
+	/* Advance the clock to `to`, firing the extension's timers in time order; 0 or negative. */
+	int (*advance)(run_ctx *rc, bsim_time to);
+	/* After each step that ran without error: follow what the step did to the browser; 0 or negative. */
+	int (*after_step)(run_ctx *rc);
+} run_ext;
+
 /* While a scenario runs. */
 struct run_ctx {
 	bsim_browser *browser;
@@ -113,6 +127,7 @@ struct run_ctx {
 	buf failure;           /* "expectation failed: ..." and cause lines */
 	char **causes;         /* trace codes that explain it (for expect-failure) */
 	size_t n_causes;
+	run_ext ext;           /* zeroed when no extension runs */
 };
 
 /*
@@ -123,6 +138,12 @@ struct run_ctx {
  * its trace code kept for expect-failure. Returns STEP_FAILED.
  */
 int run_fail(run_ctx *rc, const step *s, const char *subject, const char *fmt, ...) BSIM_PRINTF(4, 5);
+
+/* Add a cause code to the failure (for expect-failure) beside those the trace gave run_fail. */
+int run_add_cause(run_ctx *rc, const char *code);
+
+/* Advance the virtual clock by ms, through the extension's timers when one runs (<wait>, after=). */
+int run_advance(run_ctx *rc, int64_t ms);
 
 /*
  * The tab a step acts on: its `tab` attribute (a name from an earlier <tab>),
@@ -142,8 +163,9 @@ int run_add_hosts(run_ctx *rc, const char *text, const src_loc *at);
 /* "00:00:02" since the scenario's start, for messages. out needs 32 bytes. */
 void run_elapsed(const run_ctx *rc, bsim_time at, char *out, size_t outlen);
 
-/* Built-in kinds (steps.c, expect.c); called by the registries. */
+/* Built-in kinds (steps.c, expect.c, widget_steps.c); called by the registries. */
 void steps_register_builtin(void);
 void expect_register_builtin(void);
+void widget_steps_register(void);
 
 #endif

@@ -390,7 +390,7 @@ static int wait_run(step *s, run_ctx *rc)
 	int code = step_attr_duration(s, "for", &ms);
 	if (code < 0)
 		return code;
-	if ((code = bsim_browser_wait(rc->browser, ms)) < 0)
+	if ((code = run_advance(rc, ms)) < 0)
 		return call_failed(s, code, "cannot wait");
 	return 0;
 }

@@ -94,6 +94,96 @@ Test(browser, exactly_one_tab_is_focused_blur_before_focus)
 	bsim_browser_free(b);
 }
 
+/* One log for focus and visibility: "+1" focus, "-1" blur, "v1" visible, "h1" hidden. */
+static void on_visibility(bsim_browser *b, int tab, int visible, void *ud)
+{
+	(void)b;
+	focus_log *l = ud;
+	char one[32];
+	snprintf(one, sizeof one, "%s%d ", visible ? "v" : "h", tab);
+	strncat(l->text, one, sizeof l->text - strlen(l->text) - 1);
+}
+
+Test(browser, tab_switch_hides_the_old_page_before_the_new_one_shows)
+{
+	bsim_browser *b = browser_with(BSIM_ENGINE_CHROMIUM, 0);
+	focus_log log = {""};
+	int a = open_tab(b, "https://www.testsite.com/");
+	cr_assert_eq(bsim_tab_on_focus(b, a, on_focus, &log), 0);
+	cr_assert_eq(bsim_tab_on_visibility(b, a, on_visibility, &log), 0);
+	int c = open_tab(b, "https://store.testsite.com/");
+	cr_assert_eq(bsim_tab_on_focus(b, c, on_focus, &log), 0);
+	cr_assert_eq(bsim_tab_on_visibility(b, c, on_visibility, &log), 0);
+	cr_assert_str_eq(log.text, "-1 h1 ", "opening a tab blurs and hides the old one");
+	cr_assert_eq(bsim_tab_visible(b, c), 1);
+	cr_assert_eq(bsim_tab_visible(b, a), 0);
+	cr_assert_eq(bsim_tab_has_focus(b, c), 1);
+	cr_assert_eq(bsim_tab_has_focus(b, a), 0);
+	log.text[0] = '\0';
+	bsim_tab_focus(b, a);
+	cr_assert_str_eq(log.text, "-2 h2 v1 +1 ");
+	log.text[0] = '\0';
+	bsim_tab_focus(b, a);
+	cr_assert_str_eq(log.text, "", "focusing the focused tab changes nothing");
+	bsim_tab_close(b, a);
+	cr_assert_str_eq(log.text, "v2 +2 ", "the neighbour of a closed front tab shows and gets focus");
+	cr_assert_eq(bsim_tab_has_focus(b, a), 0, "no such tab");
+	bsim_browser_free(b);
+}
+
+Test(browser, removed_listeners_hear_nothing)
+{
+	bsim_browser *b = browser_with(BSIM_ENGINE_CHROMIUM, 0);
+	focus_log log = {""};
+	int a = open_tab(b, "https://www.testsite.com/");
+	bsim_tab_on_focus(b, a, on_focus, &log);
+	bsim_tab_on_visibility(b, a, on_visibility, &log);
+	cr_assert_eq(bsim_tab_off_focus(b, a, on_focus, &log), 0);
+	cr_assert_eq(bsim_tab_off_visibility(b, a, on_visibility, &log), 0);
+	cr_assert_eq(bsim_tab_off_focus(b, a, on_focus, &log), 0, "removing twice is harmless");
+	cr_assert_eq(bsim_tab_off_storage(b, 99, NULL, NULL), 0, "a gone tab is harmless");
+	int c = open_tab(b, "https://www.testsite.com/x");
+	bsim_tab_focus(b, a);
+	bsim_tab_close(b, c);
+	cr_assert_str_eq(log.text, "");
+	bsim_browser_free(b);
+}
+
+Test(browser, i16_a_session_restored_window_has_no_focus_until_the_user_gives_it)
+{
+	bsim_browser *b = browser_with(BSIM_ENGINE_CHROMIUM, 1);
+	focus_log log = {""};
+	int a = open_tab(b, "https://www.testsite.com/");
+	int c = open_tab(b, "https://www.testsite.com/x");
+	cr_assert_eq(bsim_browser_restart(b), 0);
+	cr_assert_eq(bsim_browser_focused_tab(b), c, "the last tab is the active one again");
+	cr_assert_eq(bsim_tab_visible(b, c), 1);
+	cr_assert_eq(bsim_tab_has_focus(b, c), 0, "document.hasFocus() is false after session restore (I.16)");
+	cr_assert_eq(bsim_tab_has_focus(b, a), 0);
+	cr_assert_eq(bsim_tab_on_focus(b, c, on_focus, &log), 0);
+	cr_assert_eq(bsim_tab_on_visibility(b, c, on_visibility, &log), 0);
+	cr_assert_eq(bsim_tab_focus(b, c), 0);
+	cr_assert_str_eq(log.text, "+2 ", "focusing the active tab gives it focus, with no visibility change");
+	cr_assert_eq(bsim_tab_has_focus(b, c), 1);
+	bsim_browser_free(b);
+}
+
+Test(browser, listeners_of_a_tab_kept_for_restore_can_be_removed)
+{
+	bsim_browser *b = browser_with(BSIM_ENGINE_CHROMIUM, 1);
+	focus_log log = {""};
+	int a = open_tab(b, "https://www.testsite.com/");
+	int c = open_tab(b, "https://www.testsite.com/x");
+	bsim_tab_on_focus(b, a, on_focus, &log);
+	cr_assert_eq(bsim_browser_close(b), 0);
+	cr_assert_eq(bsim_tab_off_focus(b, a, on_focus, &log), 0);
+	cr_assert_eq(bsim_browser_restart(b), 0);
+	bsim_tab_focus(b, a);
+	bsim_tab_focus(b, c);
+	cr_assert_str_eq(log.text, "", "the closed page's listener is gone");
+	bsim_browser_free(b);
+}
+
 Test(browser, navigate_back_and_reload_keep_history)
 {
 	bsim_browser *b = browser_with(BSIM_ENGINE_CHROMIUM, 0);
@@ -117,6 +207,56 @@ Test(browser, navigation_response_cookies_go_through_the_jar)
 	cr_assert_eq(bsim_tab_open(&t, b, "https://www.testsite.com/", &r), 0);
 	expect_cookie(b, t, "sid=1");
 	cr_assert_eq(count_trace(b, "cookie-refused:public-suffix", t), 1, "§5.7 step 9 comes before the domain-match of step 10");
+	bsim_browser_free(b);
+}
+
+typedef struct framed_case {
+	bsim_engine engine;
+	const char *frame;
+	const char *cookie;
+	const char *read;        /* what the frame's document.cookie then reads */
+	const char *refusal;     /* trace code of the refusal, or NULL */
+} framed_case;
+
+Test(browser, a_cross_site_iframe_writes_document_cookie_under_samesite_and_third_party_rules)
+{
+	static const framed_case cases[] = {
+		/* §5.2: a same-site frame is first-party for SameSite. */
+		{BSIM_ENGINE_CHROMIUM, "https://chat.shop.com/w", "a=1; SameSite=Strict", "a=1", NULL},
+		/* §5.7 step 18: a cross-site frame may set only SameSite=None cookies. */
+		{BSIM_ENGINE_CHROMIUM, "https://chat.vendor.com/w", "a=1; SameSite=Strict", "",
+		 "cookie-refused:samesite-cross-site"},
+		{BSIM_ENGINE_CHROMIUM, "https://chat.vendor.com/w", "a=1", "", "cookie-refused:samesite-cross-site"},
+		{BSIM_ENGINE_CHROMIUM, "https://chat.vendor.com/w", "a=1; SameSite=None; Secure", "a=1", NULL},
+		/* X1: Safari blocks third-party cookies outright. */
+		{BSIM_ENGINE_SAFARI, "https://chat.vendor.com/w", "a=1; SameSite=None; Secure", "",
+		 "cookie-refused:third-party-blocked"},
+		/* X1: Firefox partitions them: the frame still reads its own. */
+		{BSIM_ENGINE_FIREFOX, "https://chat.vendor.com/w", "a=1; SameSite=None; Secure", "a=1", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const framed_case *c = &cases[i];
+		bsim_browser *b = browser_with(c->engine, 0);
+		int t = open_tab(b, "https://www.shop.com/");
+		cr_assert_eq(bsim_script_cookie_set_framed(b, t, c->frame, c->cookie), 0, "%s", bsim_error_last()->message);
+		char *got = NULL;
+		cr_assert_eq(bsim_script_cookie_get_framed(&got, b, t, c->frame), 0);
+		cr_expect_str_eq(got, c->read, "case %zu (%s in %s): read \"%s\"", i, c->cookie, c->frame, got);
+		free(got);
+		if (c->refusal)
+			cr_expect_eq(count_trace(b, c->refusal, t), 1, "case %zu: no %s traced on the tab", i, c->refusal);
+		bsim_browser_free(b);
+	}
+}
+
+Test(browser, a_blank_tab_embeds_no_frame)
+{
+	bsim_browser *b = browser_with(BSIM_ENGINE_CHROMIUM, 0);
+	int t = open_tab(b, NULL);
+	cr_assert_eq(bsim_script_cookie_set_framed(b, t, "https://chat.vendor.com/", "a=1"), BSIM_EINVAL);
+	cr_assert(strstr(bsim_error_last()->message, "about:blank"), "%s", bsim_error_last()->message);
+	char *got = NULL;
+	cr_assert_eq(bsim_script_cookie_get_framed(&got, b, 99, "https://chat.vendor.com/"), BSIM_ENOTFOUND);
 	bsim_browser_free(b);
 }
 

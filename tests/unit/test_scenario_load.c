@@ -151,8 +151,8 @@ static const error_case schema_cases[] = {
 	{S "<close-browser tab=\"a\"/>" E,
 	 "t.xml:1:20: <close-browser> does not take the attribute tab; it takes none", 1, 20, 0, 0},
 	{S "<wat for=\"2s\"/>" E, "t.xml:1:20: unknown element <wat> in <scenario>; did you mean <wait>?", 1, 20, 0, 0},
-	{S "<deploy site=\"x.com\"/>" E,
-	 "t.xml:1:20: unknown element <deploy> in <scenario>; expected <include> or a step", 1, 20, 0, 0},
+	{S "<gadget site=\"x.com\"/>" E,
+	 "t.xml:1:20: unknown element <gadget> in <scenario>; expected <include> or a step", 1, 20, 0, 0},
 	{S "<x:tab xmlns:x=\"urn:x\" name=\"a\"/>" E,
 	 "t.xml:1:20: unknown element <x:tab> in <scenario>; did you mean <tab>?", 1, 20, 0, 0},
 	{S "<set-cookie>a=b</set-cookie>" E,
@@ -194,11 +194,13 @@ static const error_case schema_cases[] = {
 	 0, 0},
 	{S "<expect/>" E,
 	 "t.xml:1:20: <expect> needs one of the attributes cookie, document-cookie, document-cookie-contains, "
-	 "document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs or focused",
+	 "document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs, focused, chat, minimized, "
+	 "unread, transcript, invite, console, restore or owner",
 	 1, 20, 0, 0},
 	{S "<expect value=\"1\"/>" E,
 	 "t.xml:1:20: <expect> needs one of the attributes cookie, document-cookie, document-cookie-contains, "
-	 "document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs or focused",
+	 "document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs, focused, chat, minimized, "
+	 "unread, transcript, invite, console, restore or owner",
 	 1, 20, 0, 0},
 	{S "<expect cookie=\"x\" tab=\"a\"/>" E, "t.xml:1:20: <expect>: the attribute tab does not go with cookie", 1, 20,
 	 0, 0},
@@ -1034,21 +1036,21 @@ Test(scenario_load, loads_run_in_parallel_threads, .init = enter_fixtures)
 
 /* ---- the registries ---- */
 
-static int deploy_prepared;
+static int gadget_prepared;
 
-static int deploy_prepare(step *s)
+static int gadget_prepare(step *s)
 {
-	deploy_prepared++;
+	gadget_prepared++;
 	const char *site = step_attr(s, "site");
 	if (!strchr(site, '.'))
 		return step_error(s, BSIM_EINVAL, "site=\"%s\" is not a domain", site);
 	return 0;
 }
 
-static const step_kind deploy_kind = {"deploy", deploy_prepare, NULL, NULL};
+static const step_kind gadget_kind = {"gadget", gadget_prepare, NULL, NULL};
 
-/* bsim.rng with a <deploy site=""/> step: the language a widget extends before its kind exists. */
-static char *schema_with_deploy(void)
+/* bsim.rng with a <gadget site=""/> step: the language a widget extends before its kind exists. */
+static char *schema_with_gadget(void)
 {
 	char *rng = NULL;
 	size_t len;
@@ -1058,9 +1060,9 @@ static char *schema_with_deploy(void)
 	const char *end = strstr(rng, "</grammar>");
 	cr_assert(choice && end);
 	buf_put(&b, rng, (size_t)(choice - rng));
-	buf_puts(&b, "<ref name=\"deploy\"/>");
+	buf_puts(&b, "<ref name=\"gadget\"/>");
 	buf_put(&b, choice, (size_t)(end - choice));
-	buf_puts(&b, "<define name=\"deploy\"><element name=\"deploy\"><attribute name=\"site\"/><empty/></element>"
+	buf_puts(&b, "<define name=\"gadget\"><element name=\"gadget\"><attribute name=\"site\"/><empty/></element>"
 		     "</define></grammar>\n");
 	free(rng);
 	return buf_detach(&b);
@@ -1068,37 +1070,37 @@ static char *schema_with_deploy(void)
 
 Test(scenario_load, a_schema_element_without_a_kind_is_a_located_error, .init = enter_scratch, .fini = leave_scratch)
 {
-	char *rng = schema_with_deploy();
+	char *rng = schema_with_gadget();
 	cr_assert_eq(schema_replace(rng, strlen(rng)), 0);
 	free(rng);
 	const char *xml = "<suite name=\"w\">\n"
-			  "  <fragment name=\"site\"><deploy site=\"nodot\"/></fragment>\n"
-			  "  <scenario name=\"a\"><deploy site=\"x.com\"/></scenario>\n"
+			  "  <fragment name=\"site\"><gadget site=\"nodot\"/></fragment>\n"
+			  "  <scenario name=\"a\"><gadget site=\"x.com\"/></scenario>\n"
 			  "  <scenario name=\"b\"><use fragment=\"site\"/></scenario>\n"
 			  "</suite>";
 	bsim_suite *s = load_text(xml);
 	cr_expect_eq(bsim_suite_error_count(s), 2);
 	expect_error(s, 0, "t.xml", 3, 22,
-		     "t.xml:3:22: <deploy> is not a step this bsim can run: no step kind is registered for it", "no kind");
+		     "t.xml:3:22: <gadget> is not a step this bsim can run: no step kind is registered for it", "no kind");
 	expect_error(s, 1, "t.xml", 2, 25,
-		     "t.xml:2:25: <deploy> is not a step this bsim can run: no step kind is registered for it\n"
+		     "t.xml:2:25: <gadget> is not a step this bsim can run: no step kind is registered for it\n"
 		     "  from the fragment used at t.xml:4:22",
 		     "no kind, from a fragment");
 	bsim_suite_free(s);
 
 	/* once registered, its prepare runs at load, and its error is located like any other */
-	cr_assert_eq(step_kind_register(&deploy_kind), 0);
+	cr_assert_eq(step_kind_register(&gadget_kind), 0);
 	s = load_text(xml);
-	cr_expect_eq(deploy_prepared, 2);
+	cr_expect_eq(gadget_prepared, 2);
 	cr_expect_eq(bsim_suite_error_count(s), 1);
 	expect_error(s, 0, "t.xml", 2, 25,
 		     "t.xml:2:25: site=\"nodot\" is not a domain\n  from the fragment used at t.xml:4:22", "prepare");
 	cr_assert_eq(bsim_suite_count(s), 1);
-	cr_expect_eq(bsim_suite_at(s, 0)->steps[0].kind, &deploy_kind);
+	cr_expect_eq(bsim_suite_at(s, 0)->steps[0].kind, &gadget_kind);
 	bsim_suite_free(s);
 	cr_expect_eq(schema_replace(NULL, 0), 0);
 	s = load_text(xml);
-	expect_error(s, 0, "t.xml", 2, 25, "t.xml:2:25: unknown element <deploy> in <fragment>; expected a step",
+	expect_error(s, 0, "t.xml", 2, 25, "t.xml:2:25: unknown element <gadget> in <fragment>; expected a step",
 		     "embedded schema again");
 	bsim_suite_free(s);
 }
@@ -1132,28 +1134,28 @@ static int chat_check(step *s, run_ctx *rc)
 	return 0;
 }
 
-static const expect_kind chat_kind = {"chat", NULL, chat_check, NULL};
+static const expect_kind sparkle_kind = {"sparkle", NULL, chat_check, NULL};
 static const expect_kind cookie_again = {"cookie", NULL, chat_check, NULL};
 static const step_kind wait_again = {"wait", NULL, NULL, NULL};
 
 Test(scenario_load, registries)
 {
 	cr_expect_not_null(step_kind_find("navigate"));
-	cr_expect_null(step_kind_find("deploy"));
+	cr_expect_null(step_kind_find("gadget"));
 	cr_expect_eq(step_kind_register(&wait_again), BSIM_EINVAL);
 	cr_expect_str_eq(bsim_error_last()->message, "a step kind for <wait> is already registered");
 	cr_expect_eq(expect_kind_register(&cookie_again), BSIM_EINVAL);
 	cr_expect_str_eq(bsim_error_last()->message, "an expect kind for cookie= is already registered");
-	cr_expect_eq(expect_kind_register(&chat_kind), 0);
+	cr_expect_eq(expect_kind_register(&sparkle_kind), 0);
 
-	char *names[] = {"chat", "unread"};
+	char *names[] = {"sparkle", "glow"};
 	char *values[] = {"restored", "1"};
 	step s = {0};
 	s.element = "expect";
 	s.n_attrs = 2;
 	s.attr_names = names;
 	s.attr_values = values;
-	cr_expect_eq(expect_kind_for(&s), &chat_kind);
+	cr_expect_eq(expect_kind_for(&s), &sparkle_kind);
 	/* the first registered kind the step names wins: cookie= before session= */
 	char *names2[] = {"session", "cookie"};
 	char *values2[] = {"true", "sid"};

@@ -1369,35 +1369,35 @@ Test(scenario_run, every_step_that_cannot_run_is_a_located_error)
 
 /* ---- a plug-in expectation, as the widget steps will add ---- */
 
-static int unread_prepare(step *s)
+static int glow_prepare(step *s)
 {
 	int *want = malloc(sizeof *want);
-	*want = atoi(step_attr(s, "unread"));
+	*want = atoi(step_attr(s, "glow"));
 	s->data = want;
 	return 0;
 }
 
-static int unread_check(step *s, run_ctx *rc)
+static int glow_check(step *s, run_ctx *rc)
 {
 	int want = *(int *)s->data;
 	int got = (int)bsim_browser_tab_count(rc->browser);
-	return want == got ? 0 : run_fail(rc, s, NULL, "unread=\"%d\" (was: %d)", want, got);
+	return want == got ? 0 : run_fail(rc, s, NULL, "glow=\"%d\" (was: %d)", want, got);
 }
 
-static void unread_release(void *data)
+static void glow_release(void *data)
 {
 	free(data);
 }
 
 Test(scenario_run, a_plug_in_expectation_keeps_its_prepared_data)
 {
-	static const expect_kind unread = {"unread", unread_prepare, unread_check, unread_release};
-	cr_assert_eq(expect_kind_register(&unread), 0, "%s", bsim_error_last()->message);
+	static const expect_kind glow = {"glow", glow_prepare, glow_check, glow_release};
+	cr_assert_eq(expect_kind_register(&glow), 0, "%s", bsim_error_last()->message);
 	sb *b = sb_new(BSIM_ENGINE_CHROMIUM);
 	add(b, 2, "tab", "name", "a", "url", "https://www.testsite.com/", NULL);
-	add(b, 3, "expect", "unread", "1", NULL);
-	add(b, 4, "expect", "unread", "2", NULL);
-	fails(b, BSIM_FAILED, "t.xml:4:3: expectation failed: unread=\"2\" (was: 1)" REPLAY);
+	add(b, 3, "expect", "glow", "1", NULL);
+	add(b, 4, "expect", "glow", "2", NULL);
+	fails(b, BSIM_FAILED, "t.xml:4:3: expectation failed: glow=\"2\" (was: 1)" REPLAY);
 }
 
 Test(scenario_run, evicted_only_takes_the_reasons_that_evict)

@@ -1,0 +1,746 @@
+/*
+ * widget_steps.c: the widget's steps and expectations in the scenario
+ * language (docs/scenario-language.md, "The chat widget"): <deploy>,
+ * <webchat>, <agent>, <backend>, <invite>, <console>, <user>, and the
+ * <expect> variants chat=, minimized=, unread=, transcript=, owner=,
+ * restore=, invite=, console=. They plug into the registries; the widget
+ * model (sim/widgets/) runs as the run's extension: it follows every step
+ * through the browser's trace and moves the virtual clock through its
+ * polls and timers when a <wait> or an after= advances it. A false widget
+ * expectation says what the page showed, why the widget decided so, and
+ * hands run_fail the cookie whose absence decided it, so the cause the
+ * jar's trace gives (refused, evicted, expired, deleted) is printed and
+ * expect-failure can name it.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/scenario_internal.h"
+#include "widgets/widgets.h"
+
+/* Largest unread=/transcript= accepted: far past what a scenario produces, and safe in an int. */
+#define WIDGET_COUNT_MAX 1000000
+/* Longest value a widget step passes to the page (a message, a prefilter, Console options): sixteen times
+ * what one cookie can hold (4096 bytes), so an oversized value still reaches the browser to be refused, and
+ * a hostile file cannot make every poll copy megabytes. */
+#define WIDGET_ARG_MAX (16 * 4096)
+/* Largest main.cookieOptions.expires in days: ten years, past any real deployment. */
+#define WIDGET_EXPIRES_DAYS_MAX 3650
+
+/* ---- shared ---- */
+
+static int check_allowed(const step *s, const char *const *allowed)
+{
+	for (size_t i = 0; i < s->n_attrs; i++)
+		if (strlen(s->attr_values[i]) > WIDGET_ARG_MAX)
+			return step_error(s, BSIM_ELIMIT, "%s= is %zu bytes long; a widget step takes at most %d", s->attr_names[i],
+					  strlen(s->attr_values[i]), WIDGET_ARG_MAX);
+	for (size_t i = 0; i < s->n_attrs; i++) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = strcmp(s->attr_names[i], *a) == 0;
+		if (ok)
+			continue;
+		buf list = BUF_INIT;
+		for (const char *const *a = allowed; *a; a++)
+			buf_printf(&list, "%s%s", a == allowed ? "" : ", ", *a);
+		int rc = step_error(s, BSIM_EINVAL, "<%s> does not take the attribute %s; it takes %s", s->element,
+				    s->attr_names[i], buf_cstr(&list));
+		buf_free(&list);
+		return rc;
+	}
+	return 0;
+}
+
+/* The index of the attribute's value in `choices` (NULL-terminated), or a located error naming them. */
+static int attr_choice(const step *s, const char *name, const char *const *choices, bool required, int *out)
+{
+	const char *v = step_attr(s, name);
+	*out = -1;
+	if (!v) {
+		if (!required)
+			return 0;
+	} else {
+		for (int i = 0; choices[i]; i++)
+			if (strcmp(choices[i], v) == 0) {
+				*out = i;
+				return 0;
+			}
+	}
+	buf list = BUF_INIT;
+	for (int i = 0; choices[i]; i++)
+		buf_printf(&list, "%s%s", i ? "|" : "", choices[i]);
+	int rc = v ? step_error(s, BSIM_EINVAL, "<%s %s=\"%s\">: %s= takes %s", s->element, name, v, name, buf_cstr(&list))
+		   : step_error(s, BSIM_EINVAL, "<%s> needs %s=\"%s\"", s->element, name, buf_cstr(&list));
+	buf_free(&list);
+	return rc;
+}
+
+static int attr_count(const step *s, const char *name, int *out)
+{
+	const char *v = step_attr(s, name);
+	if (!v)
+		return BSIM_ENOTFOUND;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 0 || n > WIDGET_COUNT_MAX || *v < '0' || *v > '9')
+		return step_error(s, BSIM_EINVAL, "%s=\"%s\" is not a count: give a whole number from 0 to %d", name, v,
+				  WIDGET_COUNT_MAX);
+	*out = (int)n;
+	return 0;
+}
+
+static void ext_free(void *data)
+{
+	widget_world_free(data);
+}
+
+static int ext_advance(run_ctx *rc, bsim_time to)
+{
+	return widget_advance(rc->ext.data, to);
+}
+
+static int ext_after_step(run_ctx *rc)
+{
+	return widget_sync(rc->ext.data);
+}
+
+/* The run's widget world, made at the first widget step. */
+static int world_of(widget_world **out, run_ctx *rc)
+{
+	if (!rc->ext.data) {
+		widget_world *w;
+		int code = widget_world_new(&w, rc->browser);
+		if (code < 0)
+			return code;
+		rc->ext = (run_ext){w, ext_free, ext_advance, ext_after_step};
+	}
+	*out = rc->ext.data;
+	return 0;
+}
+
+/* after="2s": the step happens that much later, the widget's timers running in between. */
+static int run_after(const step *s, run_ctx *rc)
+{
+	int64_t ms = 0;
+	int code = step_attr(s, "after") ? step_attr_duration(s, "after", &ms) : 0;
+	if (code < 0)
+		return code;
+	return ms ? run_advance(rc, ms) : 0;
+}
+
+/* A model call failed: the step could not run; the message names the step's action. */
+static int widget_failed(const step *s, int code, const char *what)
+{
+	if (code == BSIM_ENOMEM)
+		return code;
+	return step_error(s, code, "%s: %s", what, bsim_error_last()->message);
+}
+
+/* ---- <deploy site? version? ...> ---- */
+
+static const char *const deploy_attrs[] = {
+	"site", "frame", "version", "transport", "restore-timeout", "plugin-load-delay", "request-timeout", "metadata",
+	"invite-on-restore-timeout", "sleep", "minimize-on-mobile-restore", "mobile", "lazy", "async", "auto-invite",
+	"deployment-id", "cookie-domain", "cookie-path", "cookie-samesite", "cookie-secure", "cookie-expires", NULL};
+static const char *const transports[] = {"gms", "pureengage-v3-rest", "purecloud-v2-sockets", NULL};
+static const char *const samesites[] = {"strict", "lax", "none", NULL};
+
+static char *dup_attr(const step *s, const char *name)
+{
+	const char *v = step_attr(s, name);
+	return v ? strdup(v) : NULL;
+}
+
+/* Fill c from the step's attributes (defaults as shipped for the rest). */
+static int deploy_config(const step *s, widget_config *c)
+{
+	widget_config_init(c);
+	int code, b, t = 0, ss = -1;
+	int64_t ms;
+	const char *v = step_attr(s, "version");
+	if (v && !(c->version = widget_version_find(v)))
+		return step_error(s, BSIM_EINVAL, "version=\"%s\" is not a widget version bsim models; it knows %s", v,
+				  widget_version_names());
+	if ((code = attr_choice(s, "transport", transports, false, &t)) < 0)
+		return code;
+	c->transport = t < 0 ? WIDGET_TRANSPORT_GMS : (widget_transport)t;
+	struct { const char *name; int64_t *out; } durations[] = {
+		{"restore-timeout", &c->restore_timeout_ms}, {"plugin-load-delay", &c->plugin_load_delay_ms},
+		{"request-timeout", &c->request_timeout_ms}};
+	for (size_t i = 0; i < 3; i++)
+		if (step_attr(s, durations[i].name)) {
+			if ((code = step_attr_duration(s, durations[i].name, &ms)) < 0)
+				return code;
+			*durations[i].out = ms;
+		}
+	struct { const char *name; bool *out; } flags[] = {
+		{"metadata", &c->metadata_enabled}, {"invite-on-restore-timeout", &c->invite_on_restore_timeout},
+		{"sleep", &c->sleep_enabled}, {"minimize-on-mobile-restore", &c->minimize_on_mobile_restore},
+		{"mobile", &c->mobile}, {"lazy", &c->lazy}, {"async", &c->async}};
+	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+		if ((code = step_attr_bool(s, flags[i].name, *flags[i].out, &b)) < 0)
+			return code;
+		*flags[i].out = b;
+	}
+	if (step_attr(s, "auto-invite")) {
+		if ((code = step_attr_duration(s, "auto-invite", &ms)) < 0)
+			return code;
+		c->auto_invite_seconds = (int)(ms / 1000 > 86400 ? 86400 : ms / 1000);
+	}
+	if ((code = attr_choice(s, "cookie-samesite", samesites, false, &ss)) < 0)
+		return code;
+	if (step_attr(s, "cookie-secure")) {
+		if ((code = step_attr_bool(s, "cookie-secure", 0, &b)) < 0)
+			return code;
+		c->opt_secure = b;
+	}
+	if (step_attr(s, "cookie-expires")) {
+		int days = 0;
+		if ((code = attr_count(s, "cookie-expires", &days)) < 0)
+			return code;
+		if (days > WIDGET_EXPIRES_DAYS_MAX)
+			return step_error(s, BSIM_EINVAL, "cookie-expires=\"%d\": give a number of days up to %d", days,
+					  WIDGET_EXPIRES_DAYS_MAX);
+		c->opt_expires_days = days;
+	}
+	const char *site = step_attr(s, "site");
+	if (site && (!*site || strchr(site, '/') || strchr(site, ':')))
+		return step_error(s, BSIM_EINVAL, "site=\"%s\" is not a host name: give the site's domain, e.g. site=\"testsite.com\"", site);
+	c->site = dup_attr(s, "site");
+	const char *frame = step_attr(s, "frame");
+	if (frame && strncmp(frame, "https://", 8) != 0 && strncmp(frame, "http://", 7) != 0)
+		return step_error(s, BSIM_EINVAL, "frame=\"%s\" is not an http(s) URL: give the address of the page the widget's iframe shows", frame);
+	if (frame && !(c->frame_url = strdup(frame)))
+		return error_oom();
+	c->deployment_id = dup_attr(s, "deployment-id");
+	c->opt_domain = dup_attr(s, "cookie-domain");
+	c->opt_path = dup_attr(s, "cookie-path");
+	c->opt_samesite = ss >= 0 ? strdup(samesites[ss]) : NULL;
+	if ((site && !c->site) || (step_attr(s, "deployment-id") && !c->deployment_id) ||
+	    (step_attr(s, "cookie-domain") && !c->opt_domain) || (step_attr(s, "cookie-path") && !c->opt_path) ||
+	    (ss >= 0 && !c->opt_samesite))
+		return error_oom();
+	return 0;
+}
+
+static int deploy_prepare(step *s)
+{
+	widget_config c;
+	int code = check_allowed(s, deploy_attrs);
+	if (code >= 0)
+		code = deploy_config(s, &c);
+	widget_config_clear(&c);
+	return code;
+}
+
+static int deploy_run(step *s, run_ctx *rc)
+{
+	widget_world *w;
+	widget_config c;
+	int code = deploy_config(s, &c);
+	if (code >= 0)
+		code = world_of(&w, rc);
+	if (code >= 0)
+		code = widget_deploy(w, &c);
+	widget_config_clear(&c);
+	return code;
+}
+
+/* ---- <webchat do tab? after? ...> ---- */
+
+static const char *const webchat_actions[] = {"open", "start", "send", "minimize", "maximize", "close", "end",
+					      "prefilter", "zoom", NULL};
+static const widget_action webchat_map[] = {WIDGET_OPEN, WIDGET_START, WIDGET_SEND, WIDGET_MINIMIZE, WIDGET_MAXIMIZE,
+					    WIDGET_CLOSE, WIDGET_END, WIDGET_PREFILTER, WIDGET_ZOOM};
+
+static int after_ok(const step *s)
+{
+	int64_t ms;
+	return step_attr(s, "after") ? step_attr_duration(s, "after", &ms) : 0;
+}
+
+static int webchat_prepare(step *s)
+{
+	static const char *const allowed[] = {"do", "tab", "after", "text", "pattern", "level", NULL};
+	int a, code;
+	if ((code = check_allowed(s, allowed)) < 0 || (code = attr_choice(s, "do", webchat_actions, true, &a)) < 0 ||
+	    (code = after_ok(s)) < 0)
+		return code;
+	if (webchat_map[a] == WIDGET_PREFILTER && !step_attr(s, "pattern"))
+		return step_error(s, BSIM_EINVAL, "<webchat do=\"prefilter\"> needs pattern=\"...\" (a regular expression)");
+	return 0;
+}
+
+/* Run a page action on the step's tab (after its after=). */
+static int page_action(step *s, run_ctx *rc, widget_action a, const char *arg1, const char *arg2, const char *what)
+{
+	widget_world *w;
+	int id, code;
+	if ((code = run_after(s, rc)) < 0 || (code = world_of(&w, rc)) < 0 || (code = run_tab(&id, rc, s)) < 0)
+		return code;
+	if ((code = widget_act(w, id, a, arg1, arg2)) < 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "%s in tab \"%.80s\"", what, rc->last_tab);
+		return widget_failed(s, code, msg);
+	}
+	return 0;
+}
+
+static int webchat_run(step *s, run_ctx *rc)
+{
+	int a;
+	int code = attr_choice(s, "do", webchat_actions, true, &a);
+	if (code < 0)
+		return code;
+	const char *arg = step_attr(s, "text");
+	if (webchat_map[a] == WIDGET_PREFILTER)
+		arg = step_attr(s, "pattern");
+	else if (webchat_map[a] == WIDGET_ZOOM)
+		arg = step_attr(s, "level");
+	char what[64];
+	snprintf(what, sizeof what, "webchat %s", webchat_actions[a]);
+	return page_action(s, rc, webchat_map[a], arg, NULL, what);
+}
+
+/* ---- <agent say= | do="typing|end" | idle=, after?> ---- */
+
+static const char *const agent_actions[] = {"typing", "end", NULL};
+
+static int agent_prepare(step *s)
+{
+	static const char *const allowed[] = {"say", "do", "idle", "after", NULL};
+	int code, a;
+	int64_t ms;
+	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
+	    (code = attr_choice(s, "do", agent_actions, false, &a)) < 0)
+		return code;
+	int n = (step_attr(s, "say") != NULL) + (step_attr(s, "do") != NULL) + (step_attr(s, "idle") != NULL);
+	if (n != 1)
+		return step_error(s, BSIM_EINVAL,
+				  "<agent> does one thing: say=\"TEXT\", do=\"typing|end\" or idle=\"DURATION\" (it has %d of them)", n);
+	return step_attr(s, "idle") ? step_attr_duration(s, "idle", &ms) : 0;
+}
+
+static int agent_run(step *s, run_ctx *rc)
+{
+	widget_world *w;
+	int a = -1, code;
+	int64_t idle = 0;
+	if ((code = run_after(s, rc)) < 0 || (code = world_of(&w, rc)) < 0 ||
+	    (code = attr_choice(s, "do", agent_actions, false, &a)) < 0)
+		return code;
+	if (step_attr(s, "idle") && (code = step_attr_duration(s, "idle", &idle)) < 0)
+		return code;
+	widget_agent_action act = step_attr(s, "say") ? WIDGET_AGENT_SAY
+				  : step_attr(s, "idle") ? WIDGET_AGENT_IDLE
+				  : a == 0 ? WIDGET_AGENT_TYPING : WIDGET_AGENT_END;
+	if ((code = widget_agent(w, act, step_attr(s, "say"), idle)) < 0)
+		return widget_failed(s, code, "the agent cannot act");
+	return 0;
+}
+
+/* ---- <backend do="down|up|slow|forget|wrong-keys" delay? after?> ---- */
+
+static const char *const backend_actions[] = {"down", "up", "slow", "forget", "wrong-keys", NULL};
+
+static int backend_prepare(step *s)
+{
+	static const char *const allowed[] = {"do", "delay", "after", NULL};
+	int code, a;
+	int64_t ms;
+	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
+	    (code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
+		return code;
+	if ((a == WIDGET_BACKEND_SLOW) != (step_attr(s, "delay") != NULL))
+		return step_error(s, BSIM_EINVAL, "<backend do=\"slow\"> and only it takes delay=\"DURATION\" (how long each answer takes)");
+	return step_attr(s, "delay") ? step_attr_duration(s, "delay", &ms) : 0;
+}
+
+static int backend_run(step *s, run_ctx *rc)
+{
+	widget_world *w;
+	int a, code;
+	int64_t ms = 0;
+	if ((code = run_after(s, rc)) < 0 || (code = world_of(&w, rc)) < 0 ||
+	    (code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
+		return code;
+	if (step_attr(s, "delay") && (code = step_attr_duration(s, "delay", &ms)) < 0)
+		return code;
+	if ((code = widget_backend(w, (widget_backend_fault)a, ms)) < 0)
+		return widget_failed(s, code, "the backend cannot do that");
+	return 0;
+}
+
+/* ---- <invite do="offer|accept|decline" tab? after?> ---- */
+
+static const char *const invite_actions[] = {"offer", "accept", "decline", NULL};
+
+static int invite_prepare(step *s)
+{
+	static const char *const allowed[] = {"do", "tab", "after", NULL};
+	int code, a;
+	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0)
+		return code;
+	return attr_choice(s, "do", invite_actions, true, &a);
+}
+
+static int invite_run(step *s, run_ctx *rc)
+{
+	int a;
+	int code = attr_choice(s, "do", invite_actions, true, &a);
+	if (code < 0)
+		return code;
+	static const widget_action map[] = {WIDGET_INVITE_OFFER, WIDGET_INVITE_ACCEPT, WIDGET_INVITE_DECLINE};
+	return page_action(s, rc, map[a], NULL, NULL, "invite");
+}
+
+/* ---- <console do=... plugin? command? event? value? x? y? tab? after?> ---- */
+
+static const char *const console_actions[] = {"open", "close", "command", "event", "options", "subscribe", "move", NULL};
+
+static int console_prepare(step *s)
+{
+	static const char *const allowed[] = {"do", "tab", "after", "plugin", "command", "event", "value", "x", "y", NULL};
+	int code, a;
+	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
+	    (code = attr_choice(s, "do", console_actions, true, &a)) < 0)
+		return code;
+	static const char *const needs[][2] = {{NULL, NULL}, {NULL, NULL}, {"plugin", "command"}, {"plugin", "event"},
+					       {"value", NULL}, {"plugin", "event"}, {"x", "y"}};
+	for (int i = 0; i < 2; i++)
+		if (needs[a][i] && !step_attr(s, needs[a][i]))
+			return step_error(s, BSIM_EINVAL, "<console do=\"%s\"> needs %s=\"...\"", console_actions[a], needs[a][i]);
+	return 0;
+}
+
+static int console_run(step *s, run_ctx *rc)
+{
+	int a;
+	int code = attr_choice(s, "do", console_actions, true, &a);
+	if (code < 0)
+		return code;
+	static const widget_action map[] = {WIDGET_CONSOLE_OPEN, WIDGET_CONSOLE_CLOSE, WIDGET_CONSOLE_COMMAND,
+					    WIDGET_CONSOLE_EVENT, WIDGET_CONSOLE_OPTIONS, WIDGET_CONSOLE_SUBSCRIBE,
+					    WIDGET_CONSOLE_MOVE};
+	const char *a1 = step_attr(s, "plugin"), *a2 = step_attr(s, a == 2 ? "command" : "event");
+	if (a == 4)
+		a1 = step_attr(s, "value");
+	if (a == 6)
+		a1 = step_attr(s, "x"), a2 = step_attr(s, "y");
+	return page_action(s, rc, map[a], a1, a2, "console");
+}
+
+/* ---- <user do="click|key|focus" tab? after?> ---- */
+
+static const char *const user_actions[] = {"click", "key", "focus", NULL};
+
+static int user_prepare(step *s)
+{
+	static const char *const allowed[] = {"do", "tab", "after", NULL};
+	int code, a;
+	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0)
+		return code;
+	return attr_choice(s, "do", user_actions, true, &a);
+}
+
+static int user_run(step *s, run_ctx *rc)
+{
+	widget_world *w;
+	int a, id, code;
+	if ((code = attr_choice(s, "do", user_actions, true, &a)) < 0 || (code = run_after(s, rc)) < 0 ||
+	    (code = world_of(&w, rc)) < 0 || (code = run_tab(&id, rc, s)) < 0)
+		return code;
+	/* Focusing the window is the browser's; the page hears the focus event itself. */
+	code = a == 2 ? bsim_tab_focus(rc->browser, id) : widget_user_input(w, id, a == 1);
+	if (code < 0)
+		return widget_failed(s, code, "the user's input could not be delivered");
+	return 0;
+}
+
+/* ---- <expect chat= minimized= unread= transcript= owner= restore= invite= console= tab?> ---- */
+
+static const char *const expect_attrs[] = {"chat", "minimized", "unread", "transcript", "owner", "restore",
+					   "reason", "invite", "console", "tab", NULL};
+static const char *const chat_values[] = {"none", "open", "active", "restored", "ended", "restoreTimeout", "restoreFailed", NULL};
+static const char *const restore_values[] = {"none", "restored", "timeout", "failed", NULL};
+static const char *const restore_reasons[] = {"stale-ping", "ended", "unknown", "rejected", "network", "slow",
+					      "missing-session", "missing-keys", "missing-member", NULL};
+static const char *const shown_values[] = {"shown", "none", NULL};
+static const char *const open_values[] = {"open", "closed", NULL};
+
+static int widget_expect_prepare(step *s)
+{
+	int code, v, n;
+	if ((code = check_allowed(s, expect_attrs)) < 0 || (code = attr_choice(s, "chat", chat_values, false, &v)) < 0 ||
+	    (code = attr_choice(s, "restore", restore_values, false, &v)) < 0 ||
+	    (code = attr_choice(s, "reason", restore_reasons, false, &v)) < 0 ||
+	    (code = attr_choice(s, "invite", shown_values, false, &v)) < 0 ||
+	    (code = attr_choice(s, "console", open_values, false, &v)) < 0 ||
+	    (code = step_attr_bool(s, "minimized", 0, &v)) < 0)
+		return code;
+	if ((code = attr_count(s, "unread", &n)) < 0 && code != BSIM_ENOTFOUND)
+		return code;
+	if ((code = attr_count(s, "transcript", &n)) < 0 && code != BSIM_ENOTFOUND)
+		return code;
+	if (step_attr(s, "reason") && !step_attr(s, "restore"))
+		return step_error(s, BSIM_EINVAL, "reason=\"...\" goes with restore=\"...\" (e.g. restore=\"failed\" reason=\"network\")");
+	if (step_attr(s, "owner") && step_attr(s, "tab"))
+		return step_error(s, BSIM_EINVAL, "owner=\"TAB\" names the tab itself; leave tab= out");
+	return 0;
+}
+
+/* A chat= value holds for a view: active covers a restored chat too; none covers a restore that did not happen. */
+static bool chat_holds(int want, const widget_view *v)
+{
+	switch (want) {
+	case WIDGET_CHAT_NONE: return !v->live && v->chat != WIDGET_CHAT_OPEN && v->chat != WIDGET_CHAT_ENDED;
+	case WIDGET_CHAT_ACTIVE: return v->live;
+	default: return (int)v->chat == want;
+	}
+}
+
+typedef struct name_of_ctx {
+	int id;
+	const char *name;
+} name_of_ctx;
+
+static void find_name(const char *key, void *value, void *ud)
+{
+	name_of_ctx *c = ud;
+	if ((int)(intptr_t)value == c->id && (!c->name || strcmp(key, c->name) < 0))
+		c->name = key;
+}
+
+static const char *tab_name(run_ctx *rc, int id)
+{
+	name_of_ctx c = {id, NULL};
+	strmap_foreach(&rc->tabs, find_name, &c);
+	return c.name ? c.name : "?";
+}
+
+typedef struct held_ctx {
+	const char *name;
+	buf *desc;
+	size_t n;
+} held_ctx;
+
+static int visit_held(const bsim_cookie_view *v, void *ud)
+{
+	held_ctx *h = ud;
+	if (strcmp(v->name, h->name) == 0)
+		buf_printf(h->desc, "%sdomain=\"%s%s\" path=\"%s\"%s", h->n++ ? "; " : "", v->host_only ? "" : ".", v->domain,
+			   v->path, v->secure ? " secure=\"true\"" : "");
+	return 0;
+}
+
+/* owner="TAB": that page's GUID is in its origin's _genesys.widgets.inFocus, and no other widget page's is in its own. */
+static int check_owner(step *s, run_ctx *rc, widget_world *w, buf *was, buf *why, const char **cause)
+{
+	const char *want = step_attr(s, "owner");
+	size_t n = bsim_browser_tab_count(rc->browser);
+	bool ok = true, want_focused = false;
+	size_t believers = 0;
+	const char *first_origin = NULL;
+	bool split = false;
+	for (size_t i = 0; i < n; i++) {
+		int id = bsim_browser_tab_at(rc->browser, i);
+		widget_view v;
+		int code = widget_view_of(w, id, &v);
+		if (code < 0)
+			return code;
+		if (!v.loaded || !v.owns_key)
+			continue;
+		const char *name = tab_name(rc, id);
+		buf_printf(was, "%s%s", believers++ ? " " : "", name);
+		if (strcmp(name, want) == 0)
+			want_focused = true;
+		else
+			ok = false;
+		/* F.32: an origin of its own means a localStorage, and an inFocus key, of its own. */
+		const char *o = v.origin_url;
+		const char *p = o ? strstr(o, "://") : NULL;
+		size_t olen = p ? (size_t)(strcspn(p + 3, "/") + (size_t)(p + 3 - o)) : 0;
+		if (first_origin && o && strncmp(first_origin, o, olen) != 0)
+			split = true;
+		if (!first_origin)
+			first_origin = o;
+	}
+	if (!believers)
+		buf_puts(was, "no tab");
+	if (ok && want_focused)
+		return 0;
+	if (split) {
+		buf_puts(why, "\n  these tabs are on different origins: localStorage, and so _genesys.widgets.inFocus, is per origin, so each tab's key names that tab and both own the chat (F.32, I.6)");
+		*cause = "widget-focus-split";
+	}
+	return STEP_FAILED;
+}
+
+static int widget_expect_check(step *s, run_ctx *rc)
+{
+	widget_world *w;
+	int id, code, want;
+	if ((code = world_of(&w, rc)) < 0)
+		return code;
+	buf was = BUF_INIT, why = BUF_INIT, asked = BUF_INIT;
+	const char *subject = NULL, *cause = NULL;
+	char subject_name[256];
+	bool failed = false, hidden_check = false;
+	widget_view v;
+	memset(&v, 0, sizeof v);
+	if (step_attr(s, "owner")) {
+		code = check_owner(s, rc, w, &was, &why, &cause);
+		if (code < 0)
+			goto out;
+		failed = code == STEP_FAILED;
+		goto report;
+	}
+	if ((code = run_tab(&id, rc, s)) < 0 || (code = widget_view_of(w, id, &v)) < 0)
+		goto out;
+	code = 0;
+#define MISMATCH(...) do { buf_printf(&was, "%s", was.len ? " " : ""); buf_printf(&was, __VA_ARGS__); failed = true; } while (0)
+	if ((code = attr_choice(s, "chat", chat_values, false, &want)) < 0)
+		goto out;
+	if (want >= 0 && !chat_holds(want, &v)) {
+		MISMATCH("chat=\"%s\"", widget_chat_state_name(v.chat));
+		if (!v.loaded) {
+			buf_printf(&why, "\n  the page has no widget: %s", widget_deployed(w) ? "its host is not on the deployed site" : "no <deploy> step came before it");
+		} else if (v.reason[0]) {
+			buf_printf(&why, "\n  %s", v.reason);
+		}
+		if (want == WIDGET_CHAT_NONE && v.live && v.loaded_by_session_restore) {
+			buf_puts(&why, "\n  the page came back by session restore, and with it the chat's session cookies");
+			cause = "tab-restored";
+		} else if (v.missing_cookie && !v.missing_is_stale) {
+			subject = v.missing_cookie;
+			hidden_check = true;
+		}
+		if (!strcmp(v.restore, "timeout"))
+			cause = "widget-restore-timeout";
+		else if (!strcmp(v.restore, "failed"))
+			cause = "widget-restore-failed";
+	}
+	int b;
+	if (step_attr(s, "minimized")) {
+		if ((code = step_attr_bool(s, "minimized", 0, &b)) < 0)
+			goto out;
+		if (!b != !v.minimized) {
+			MISMATCH("minimized=\"%s\"", v.minimized ? "true" : "false");
+			if (!subject) {
+				widget_cookie_name(w, "webchat.state.minimized", subject_name, sizeof subject_name);
+				subject = subject_name;
+			}
+		}
+	}
+	int n = 0;
+	if (attr_count(s, "unread", &n) == 0 && n != v.unread) {
+		MISMATCH("unread=\"%d\"", v.unread);
+		buf_puts(&why, "\n  the badge is the larger of asyncUnreadMessageCount and the lines rendered since lastMessageCountRead (E.27, I.4)");
+		if (!subject) {
+			widget_cookie_name(w, "webchat.state.asyncUnreadMessageCount", subject_name, sizeof subject_name);
+			subject = subject_name;
+		}
+	}
+	if (attr_count(s, "transcript", &n) == 0 && n != v.transcript)
+		MISMATCH("transcript=\"%d\"", v.transcript);
+	if ((code = attr_choice(s, "restore", restore_values, false, &want)) < 0)
+		goto out;
+	if (want >= 0) {
+		const char *reason = step_attr(s, "reason");
+		if (strcmp(restore_values[want], v.restore) != 0 || (reason && strcmp(reason, v.restore_code) != 0)) {
+			if (reason)
+				MISMATCH("restore=\"%s\" reason=\"%s\"", v.restore, v.restore_code);
+			else
+				MISMATCH("restore=\"%s\"", v.restore);
+			if (v.reason[0])
+				buf_printf(&why, "\n  %s", v.reason);
+			if (v.missing_cookie && !v.missing_is_stale && !subject) {
+				subject = v.missing_cookie;
+				hidden_check = true;
+			}
+		}
+	}
+	if ((code = attr_choice(s, "invite", shown_values, false, &want)) < 0)
+		goto out;
+	if (want >= 0 && (want == 0) != v.invite_shown)
+		MISMATCH("invite=\"%s\"", v.invite_shown ? "shown" : "none");
+	if ((code = attr_choice(s, "console", open_values, false, &want)) < 0)
+		goto out;
+	if (want >= 0 && (want == 0) != v.console_open)
+		MISMATCH("console=\"%s\"", v.console_open ? "open" : "closed");
+#undef MISMATCH
+	/* The page does not see a cookie the jar holds (a Domain too narrow, another path, Secure on http). */
+	if (failed && hidden_check && subject) {
+		buf desc = BUF_INIT;
+		held_ctx h = {subject, &desc, 0};
+		if (bsim_jar_foreach(bsim_browser_jar(rc->browser), visit_held, &h) >= 0 && h.n) {
+			buf_printf(&why, "\n  the jar holds %s (%s), but document.cookie on %s does not show it", subject,
+				   buf_cstr(&desc), v.origin_url ? v.origin_url : "the page");
+			cause = "widget-cookie-hidden";
+			subject = NULL;
+		}
+		buf_free(&desc);
+	}
+report:
+	code = 0;
+	if (failed) {
+		for (size_t i = 0; i < s->n_attrs; i++)
+			buf_printf(&asked, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+		if (buf_status(&asked) < 0 || buf_status(&was) < 0 || buf_status(&why) < 0) {
+			code = error_oom();
+			goto out;
+		}
+		/* One mismatch reads as its bare value, like the other expectations: chat="restored" (was: none). */
+		const char *w0 = buf_cstr(&was);
+		const char *eq = strchr(w0, '=');
+		bool single = s->n_attrs - (step_attr(s, "tab") != NULL) == 1 && eq && eq[1] == '"' && !strchr(eq + 2, ' ');
+		char bare[256];
+		if (single) {
+			snprintf(bare, sizeof bare, "%s", eq + 2);
+			bare[strcspn(bare, "\"")] = '\0';
+		}
+		code = run_fail(rc, s, subject, "%s (was: %s)%s", buf_cstr(&asked), single ? bare : w0, buf_cstr(&why));
+		/* run_fail put the trace's cause after our lines; our own cause code goes beside it. */
+		if (cause && run_add_cause(rc, cause) < 0)
+			code = BSIM_ENOMEM;
+	}
+out:
+	buf_free(&was);
+	buf_free(&why);
+	buf_free(&asked);
+	return code;
+}
+
+/* ---- registration ---- */
+
+static const step_kind widget_kinds[] = {
+	{"deploy", deploy_prepare, deploy_run, NULL},
+	{"webchat", webchat_prepare, webchat_run, NULL},
+	{"agent", agent_prepare, agent_run, NULL},
+	{"backend", backend_prepare, backend_run, NULL},
+	{"invite", invite_prepare, invite_run, NULL},
+	{"console", console_prepare, console_run, NULL},
+	{"user", user_prepare, user_run, NULL},
+};
+
+static const expect_kind widget_expects[] = {
+	{"chat", widget_expect_prepare, widget_expect_check, NULL},
+	{"minimized", widget_expect_prepare, widget_expect_check, NULL},
+	{"unread", widget_expect_prepare, widget_expect_check, NULL},
+	{"transcript", widget_expect_prepare, widget_expect_check, NULL},
+	{"owner", widget_expect_prepare, widget_expect_check, NULL},
+	{"restore", widget_expect_prepare, widget_expect_check, NULL},
+	{"invite", widget_expect_prepare, widget_expect_check, NULL},
+	{"console", widget_expect_prepare, widget_expect_check, NULL},
+};
+
+void widget_steps_register(void)
+{
+	for (size_t i = 0; i < sizeof widget_kinds / sizeof *widget_kinds; i++)
+		step_kind_register(&widget_kinds[i]);
+	for (size_t i = 0; i < sizeof widget_expects / sizeof *widget_expects; i++)
+		expect_kind_register(&widget_expects[i]);
+}

@@ -1,0 +1,106 @@
+/*
+ * backend.c: the scripted chat server the widget talks to. Chats are keyed
+ * by id and secure key (widget-behaviour.md C.9, C.10); the scenario adds
+ * agent lines, typing, the end of a chat and an agent's idle limit on the
+ * virtual clock, and faults: down (every request fails with a network
+ * error), slow (every answer takes a delay; past the widget's request
+ * timeout a restore fails), forget (the server answers a refresh of the
+ * chat with error 102, J.3e) and wrong keys (the server rejects the keys
+ * the page holds). Ids and keys come from the browser's seeded generator,
+ * so a run is reproducible.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "widgets/widgets_internal.h"
+
+void backend_free(chat_backend *be)
+{
+	for (size_t i = 0; i < be->n; i++)
+		free(be->sessions[i].lines);
+	free(be->sessions);
+	memset(be, 0, sizeof *be);
+	be->last_live = SIZE_MAX;
+}
+
+int backend_start(chat_backend *be, bsim_browser *b, size_t *out)
+{
+	if (be->n >= WIDGET_SESSIONS_MAX)
+		return error_set(BSIM_ELIMIT, "the chat backend holds %d chats, its limit for one run", WIDGET_SESSIONS_MAX);
+	if (be->n == be->cap) {
+		size_t cap = be->cap ? be->cap * 2 : 4;
+		chat_session *s = realloc(be->sessions, cap * sizeof *s);
+		if (!s)
+			return error_oom();
+		be->sessions = s;
+		be->cap = cap;
+	}
+	chat_session *s = &be->sessions[be->n];
+	memset(s, 0, sizeof *s);
+	/* GMS chat ids and secure keys are opaque hex strings; these only need to be unique and reproducible. */
+	snprintf(s->id, sizeof s->id, "%016llX", (unsigned long long)bsim_browser_random(b));
+	snprintf(s->secure_key, sizeof s->secure_key, "%016llx", (unsigned long long)bsim_browser_random(b));
+	snprintf(s->user_id, sizeof s->user_id, "%012llX", (unsigned long long)(bsim_browser_random(b) >> 16));
+	snprintf(s->alias, sizeof s->alias, "%u", (unsigned)(bsim_browser_random(b) % 900 + 100));
+	s->last_customer_at = bsim_browser_now(b);
+	*out = be->n++;
+	be->last_live = *out;
+	return 0;
+}
+
+chat_session *backend_find(chat_backend *be, const char *id)
+{
+	for (size_t i = 0; id && i < be->n; i++)
+		if (strcmp(be->sessions[i].id, id) == 0)
+			return &be->sessions[i];
+	return NULL;
+}
+
+backend_answer backend_refresh(chat_backend *be, const char *id, const char *secure_key, int64_t timeout_ms,
+			       chat_session **out)
+{
+	*out = NULL;
+	if (be->down)
+		return BACKEND_NETWORK;
+	if (be->delay_ms >= timeout_ms)
+		return BACKEND_TIMEOUT;
+	chat_session *s = backend_find(be, id);
+	if (!s || s->forgotten)
+		return BACKEND_UNKNOWN;
+	if (s->wrong_keys || !secure_key || strcmp(secure_key, s->secure_key) != 0)
+		return BACKEND_REJECTED;
+	*out = s;
+	return s->ended ? BACKEND_ENDED : BACKEND_OK;
+}
+
+int backend_add_line(chat_session *s, line_kind k)
+{
+	if (s->n_lines >= WIDGET_TRANSCRIPT_MAX)
+		return error_set(BSIM_ELIMIT, "chat %s has %d transcript lines, the backend's limit", s->id,
+				 WIDGET_TRANSCRIPT_MAX);
+	if (s->n_lines == s->cap_lines) {
+		size_t cap = s->cap_lines ? s->cap_lines * 2 : 16;
+		char *l = realloc(s->lines, cap);
+		if (!l)
+			return error_oom();
+		s->lines = l;
+		s->cap_lines = cap;
+	}
+	s->lines[s->n_lines++] = (char)k;
+	return 0;
+}
+
+const char *backend_answer_name(backend_answer a)
+{
+	switch (a) {
+	case BACKEND_OK: return "the chat is open";
+	case BACKEND_ENDED: return "the server says the chat ended";
+	case BACKEND_UNKNOWN: return "the server does not know the chat (error 102)";
+	case BACKEND_REJECTED: return "the server rejected the chat's keys";
+	case BACKEND_NETWORK: return "the chat server is unreachable (network error)";
+	case BACKEND_TIMEOUT: return "the chat server did not answer within the request timeout";
+	}
+	return "?";
+}

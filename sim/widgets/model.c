@@ -1,0 +1,610 @@
+/*
+ * model.c: the widget as a page script. Follows the browser through its
+ * trace (a page load runs the widget on the tab, a close ends it), reads and
+ * writes the widget's cookies only through document.cookie with the
+ * attributes the widget's writer uses (widget-behaviour.md B.6-B.8, I.1,
+ * I.12), decides a restore on every page load as the widget's code does
+ * (model_restore.c), and advances the virtual clock through the widget's
+ * and the backend's timers in time order. What a running chat does (start,
+ * polls, messages, badge, invite, console) is in model_chat.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/timefmt.h"
+#include "widgets/domain.h"
+#include "widgets/widgets_internal.h"
+
+/* B.5: every cookie name starts with this. */
+#define WIDGET_PREFIX "_genesys.widgets."
+/* A JavaScript day, js-cookie's unit for expires (B.6) and the past expiry of a delete (I.12). */
+#define DAY_MS 86400000LL
+
+/* ---- configuration ---- */
+
+void widget_config_init(widget_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->version = widget_version_default();
+	c->transport = WIDGET_TRANSPORT_GMS;
+	c->restore_timeout_ms = WIDGET_RESTORE_TIMEOUT_MS;
+	c->plugin_load_delay_ms = WIDGET_PLUGIN_LOAD_DELAY_MS;
+	c->request_timeout_ms = WIDGET_REQUEST_TIMEOUT_MS;
+	c->metadata_enabled = true;
+	c->invite_on_restore_timeout = true;
+	c->lazy = true;
+	c->opt_secure = -1;
+	c->opt_expires_days = -1;
+}
+
+void widget_config_clear(widget_config *c)
+{
+	free(c->site);
+	free(c->frame_url);
+	free(c->deployment_id);
+	free(c->opt_domain);
+	free(c->opt_path);
+	free(c->opt_samesite);
+	widget_config_init(c);
+}
+
+/* ---- the world ---- */
+
+int widget_world_new(widget_world **out, bsim_browser *b)
+{
+	widget_world *w = calloc(1, sizeof *w);
+	if (!w)
+		return error_oom();
+	w->b = b;
+	widget_config_init(&w->cfg);
+	w->be.last_live = SIZE_MAX;
+	w->scratch = (buf)BUF_INIT;
+	/* Pages loaded before the deployment have no widget: start reading the trace from here. */
+	w->trace_seen = bsim_browser_trace_count(b);
+	*out = w;
+	return 0;
+}
+
+static void page_clear(widget_page *p)
+{
+	widget_focus_free(p->focus);
+	free(p->href);
+	free(p->domain);
+	memset(p, 0, sizeof *p);
+}
+
+void widget_world_free(widget_world *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++)
+		if (w->pages[i].used)
+			page_clear(&w->pages[i]);
+	widget_config_clear(&w->cfg);
+	backend_free(&w->be);
+	buf_free(&w->scratch);
+	free(w);
+}
+
+int widget_deploy(widget_world *w, widget_config *cfg)
+{
+	widget_config_clear(&w->cfg);
+	w->cfg = *cfg;
+	widget_config_init(cfg);
+	w->deployed = true;
+	return 0;
+}
+
+bool widget_deployed(const widget_world *w)
+{
+	return w && w->deployed;
+}
+
+widget_page *page_of_tab(widget_world *w, int tab)
+{
+	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++)
+		if (w->pages[i].used && w->pages[i].tab == tab)
+			return &w->pages[i];
+	return NULL;
+}
+
+void page_note(widget_page *p, const char *missing, bool stale, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof p->reason, fmt, ap);
+	va_end(ap);
+	snprintf(p->missing, sizeof p->missing, "%s", missing ? missing : "");
+	p->missing_stale = stale;
+}
+
+/* ---- cookies through document.cookie ---- */
+
+void widget_cookie_name(const widget_world *w, const char *short_name, char *out, size_t outlen)
+{
+	/* B.7: main.deploymentID prefixes every cookie name (not the inFocus key). */
+	if (w->cfg.deployment_id)
+		snprintf(out, outlen, "%s." WIDGET_PREFIX "%s", w->cfg.deployment_id, short_name);
+	else
+		snprintf(out, outlen, WIDGET_PREFIX "%s", short_name);
+}
+
+/* The attributes of every write and delete: defaults, the version's sameSite, then main.cookieOptions (B.6, I.1). */
+static void put_attributes(widget_world *w, widget_page *p, buf *out, int64_t expires_ms)
+{
+	const widget_config *c = &w->cfg;
+	bool opts = c->version->cookie_options;
+	const char *path = opts && c->opt_path ? c->opt_path : "/";
+	const char *domain = p->domain;
+	if (opts && c->opt_domain)
+		domain = c->opt_domain[0] ? c->opt_domain : NULL;
+	const char *same_site = c->version->samesite;
+	if (opts && c->opt_samesite)
+		same_site = c->opt_samesite;
+	buf_printf(out, "; path=%s", path);
+	if (domain)
+		buf_printf(out, "; domain=%s", domain);
+	if (same_site)
+		buf_printf(out, "; sameSite=%s", same_site);
+	if (opts && c->opt_secure == 1)
+		buf_puts(out, "; secure");
+	/* A number of days makes every cookie persistent (B.6, I.11), against the product page's "session cookies". */
+	if (expires_ms == INT64_MIN && opts && c->opt_expires_days >= 0)
+		expires_ms = bsim_browser_now(w->b) + c->opt_expires_days * DAY_MS;
+	if (expires_ms != INT64_MIN) {
+		char date[40];
+		time_format_imf(expires_ms / 1000, date, sizeof date);
+		buf_printf(out, "; expires=%s", date);
+	}
+}
+
+/* document.cookie = s, from the page itself or from the widget's iframe in it (G.37, [XD]). */
+static int script_set(widget_world *w, widget_page *p, const char *s)
+{
+	if (w->cfg.frame_url)
+		return bsim_script_cookie_set_framed(w->b, p->tab, w->cfg.frame_url, s);
+	return bsim_script_cookie_set(w->b, p->tab, s);
+}
+
+int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, const char *value)
+{
+	char name[256];
+	widget_cookie_name(w, short_name, name, sizeof name);
+	buf_clear(&w->scratch);
+	buf_printf(&w->scratch, "%s=", name);
+	widget_value_encode(&w->scratch, value);
+	put_attributes(w, p, &w->scratch, INT64_MIN);
+	if (buf_status(&w->scratch) < 0)
+		return error_oom();
+	/* B.8 / G.34: writes are never checked; a refusal is in the trace. */
+	return script_set(w, p, buf_cstr(&w->scratch));
+}
+
+int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name)
+{
+	char name[256];
+	widget_cookie_name(w, short_name, name, sizeof name);
+	buf_clear(&w->scratch);
+	buf_printf(&w->scratch, "%s=", name);
+	/* I.12: a delete rewrites the cookie empty, same Domain and Path, expiring a day ago. */
+	put_attributes(w, p, &w->scratch, bsim_browser_now(w->b) - DAY_MS);
+	if (buf_status(&w->scratch) < 0)
+		return error_oom();
+	return script_set(w, p, buf_cstr(&w->scratch));
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, char **out)
+{
+	char name[256];
+	widget_cookie_name(w, short_name, name, sizeof name);
+	size_t nlen = strlen(name);
+	*out = NULL;
+	char *all = NULL;
+	int rc = w->cfg.frame_url ? bsim_script_cookie_get_framed(&all, w->b, p->tab, w->cfg.frame_url)
+				  : bsim_script_cookie_get(&all, w->b, p->tab);
+	if (rc < 0)
+		return rc;
+	/* js-cookie takes the first pair with the name (B.8): a same-name cookie under another Domain may win. */
+	for (const char *q = all; q && *q;) {
+		const char *end = strstr(q, "; ");
+		size_t len = end ? (size_t)(end - q) : strlen(q);
+		if (len > nlen && q[nlen] == '=' && memcmp(q, name, nlen) == 0) {
+			size_t vlen = len - nlen - 1;
+			if (vlen > WIDGET_VALUE_MAX)
+				vlen = WIDGET_VALUE_MAX;
+			char *v = malloc(vlen + 1);
+			if (!v) {
+				free(all);
+				return error_oom();
+			}
+			/* js-cookie decodes %XX sequences on read. */
+			size_t o = 0;
+			const char *s = q + nlen + 1;
+			for (size_t i = 0; i < vlen; i++) {
+				int h1, h2;
+				if (s[i] == '%' && i + 2 < vlen && (h1 = hexval(s[i + 1])) >= 0 && (h2 = hexval(s[i + 2])) >= 0) {
+					v[o++] = (char)(h1 * 16 + h2);
+					i += 2;
+				} else {
+					v[o++] = s[i];
+				}
+			}
+			v[o] = '\0';
+			*out = v;
+			break;
+		}
+		q = end ? end + 2 : NULL;
+	}
+	free(all);
+	return 0;
+}
+
+void widget_value_encode(buf *out, const char *value)
+{
+	/*
+	 * js-cookie 2.x's writer: encodeURIComponent, then these decoded back:
+	 * # $ & + : < > = / ? @ [ ] ^ ` { } |. On the widget's JSON that leaves
+	 * exactly what I.12 saw: '"' as %22 and ',' as %2C; a ';' or a space in
+	 * a value stays encoded, so it can never end the cookie's value.
+	 */
+	static const char keep[] = "#$&+:<>=/?@[]^`{}|-_.!~*'()";
+	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr(keep, *c))
+			buf_putc(out, (char)*c);
+		else
+			buf_printf(out, "%%%02X", *c);
+	}
+}
+
+/* ---- page load and restore ---- */
+
+/* A page on the deployed site: host equal to site or below it; no site: every page. */
+static bool on_site(const widget_world *w, const char *href)
+{
+	if (!w->cfg.site)
+		return strncmp(href, "about:", 6) != 0;
+	char *host = NULL;
+	if (widget_uri_hostname(&host, href) < 0 || !host)
+		return false;
+	size_t hl = strlen(host), sl = strlen(w->cfg.site);
+	bool ok = hl >= sl && strcasecmp(host + hl - sl, w->cfg.site) == 0 && (hl == sl || host[hl - sl - 1] == '.');
+	free(host);
+	return ok;
+}
+
+static int page_load(widget_world *w, int tab, bool by_session_restore);
+
+static void page_unload(widget_world *w, int tab)
+{
+	widget_page *p = page_of_tab(w, tab);
+	if (p)
+		page_clear(p);
+}
+
+/* F.31: a sleeping page wakes on App.focus and polls at once. */
+static void page_focus_changed(widget_focus *f, bool focused, void *userdata)
+{
+	(void)f;
+	widget_page *p = userdata;
+	if (!focused || !p->live || !p->world->cfg.sleep_enabled ||
+	    p->world->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS)
+		return;
+	bsim_time now = bsim_browser_now(p->world->b);
+	if (p->next_poll > now)
+		p->next_poll = now;
+}
+
+static int page_load(widget_world *w, int tab, bool by_session_restore)
+{
+	page_unload(w, tab);
+	const char *href = bsim_tab_url(w->b, tab);
+	if (!href || !w->deployed || !on_site(w, href))
+		return 0;
+	widget_page *p = NULL;
+	for (size_t i = 0; i < WIDGET_PAGES_MAX && !p; i++)
+		if (!w->pages[i].used)
+			p = &w->pages[i];
+	if (!p)
+		return error_set(BSIM_ELIMIT, "the widget follows at most %d pages at once", WIDGET_PAGES_MAX);
+	memset(p, 0, sizeof *p);
+	p->used = true;
+	p->tab = tab;
+	p->next_poll = p->next_invite = WIDGET_NEVER;
+	p->by_session_restore = by_session_restore;
+	if (!(p->href = strdup(href)))
+		return error_oom();
+	/* location.href is canonical (lower case, no default port); the tab keeps the URL as written. In an
+	 * iframe, location.href is the frame's. */
+	int rc = widget_page_cookie_domain(&p->domain, w->cfg.frame_url ? w->cfg.frame_url : href, w->cfg.version);
+	/* F.30: a fresh GUID per page load, and the handler's first run at App init. */
+	if (rc >= 0)
+		rc = widget_focus_load(&p->focus, w->b, tab);
+	if (rc < 0)
+		return rc;
+	p->world = w;
+	widget_focus_set_change_fn(p->focus, page_focus_changed, p);
+	/* C.21: App marks the tab's sessionStorage at init (undocumented; the value is a guess). A page
+	 * whose storage throws still runs here: G.35 is not modelled. */
+	rc = bsim_storage_set(w->b, tab, BSIM_STORAGE_SESSION, "Widgets.ready", "true");
+	if (rc < 0 && rc != BSIM_EQUOTA && rc != BSIM_ESECURITY)
+		return rc;
+	if ((rc = chat_console_load(w, p)) < 0 || (rc = page_restore(w, p)) < 0)
+		return rc;
+	/* C.18, J.1: the idle timer is armed only while autoInvite.disabled is absent, and only for 5 s or more. */
+	if (!p->live && w->cfg.auto_invite_seconds >= WIDGET_INVITE_MIN_SECONDS) {
+		char *disabled = NULL;
+		if ((rc = page_cookie_get(w, p, "webchat.autoInvite.disabled", &disabled)) < 0)
+			return rc;
+		if (!disabled)
+			p->next_invite = bsim_browser_now(w->b) + w->cfg.auto_invite_seconds * 1000LL;
+		free(disabled);
+	}
+	return 0;
+}
+
+/* ---- following the browser ---- */
+
+int widget_sync(widget_world *w)
+{
+	size_t n = bsim_browser_trace_count(w->b);
+	int rc = 0;
+	for (size_t i = w->trace_seen; i < n && rc >= 0; i++) {
+		const bsim_trace_entry *e = bsim_browser_trace_at(w->b, i);
+		const char *c = e->code;
+		if (c[0] == 'c' || c[0] == 's' || c[0] == 'e')
+			continue; /* cookie-, storage-, event- entries: the widget's own writes among them */
+		w->trace_seen = i + 1;
+		if (strcmp(c, "navigated") == 0 || strcmp(c, "reloaded") == 0 || strcmp(c, "went-back") == 0)
+			rc = page_load(w, e->tab, false);
+		else if (strcmp(c, "tab-restored") == 0)
+			rc = page_load(w, e->tab, true);
+		else if (strcmp(c, "tab-closed") == 0)
+			page_unload(w, e->tab);
+		/* A page load may write: the count grows while we read. */
+		n = bsim_browser_trace_count(w->b);
+	}
+	if (rc >= 0)
+		w->trace_seen = n;
+	return rc;
+}
+
+/* ---- the virtual clock ---- */
+
+typedef enum timer_kind { TIMER_NONE, TIMER_POLL, TIMER_INVITE, TIMER_IDLE_END } timer_kind;
+
+/* The earliest due timer at or before `to`. */
+static timer_kind next_timer(widget_world *w, bsim_time to, bsim_time *at, size_t *which)
+{
+	timer_kind k = TIMER_NONE;
+	bsim_time best = to;
+	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++) {
+		widget_page *p = &w->pages[i];
+		if (!p->used)
+			continue;
+		if (p->next_poll <= best && p->next_poll != WIDGET_NEVER && (k == TIMER_NONE || p->next_poll < best)) {
+			best = p->next_poll;
+			k = TIMER_POLL;
+			*which = i;
+		}
+		if (p->next_invite <= best && p->next_invite != WIDGET_NEVER && (k == TIMER_NONE || p->next_invite < best)) {
+			best = p->next_invite;
+			k = TIMER_INVITE;
+			*which = i;
+		}
+	}
+	for (size_t i = 0; i < w->be.n; i++) {
+		chat_session *s = &w->be.sessions[i];
+		if (s->ended || !s->idle_limit_ms)
+			continue;
+		bsim_time due = s->last_customer_at + s->idle_limit_ms;
+		if (due <= best && (k == TIMER_NONE || due < best)) {
+			best = due;
+			k = TIMER_IDLE_END;
+			*which = i;
+		}
+	}
+	*at = best;
+	return k;
+}
+
+/* The server ended chat s: every live page of it learns at its next poll (bsim delivers at once). */
+static int chat_ended_by_server(widget_world *w, chat_session *s)
+{
+	s->ended = true;
+	int rc = 0;
+	for (size_t i = 0; i < WIDGET_PAGES_MAX && rc >= 0; i++) {
+		widget_page *p = &w->pages[i];
+		if (p->used && p->live && strcmp(p->session_id, s->id) == 0)
+			rc = chat_end_local(w, p, true);
+	}
+	return rc;
+}
+
+int widget_advance(widget_world *w, bsim_time to)
+{
+	int rc = widget_sync(w);
+	/* Each timer fires once and re-arms later, so this ends; the bound guards against a timer that does not move. */
+	for (size_t guard = 0; rc >= 0 && guard < 10000000; guard++) {
+		bsim_time at;
+		size_t which = 0;
+		timer_kind k = next_timer(w, to, &at, &which);
+		if (k == TIMER_NONE)
+			break;
+		bsim_time now = bsim_browser_now(w->b);
+		if (at > now && (rc = bsim_browser_wait(w->b, at - now)) < 0)
+			return rc;
+		widget_page *p = &w->pages[which];
+		switch (k) {
+		case TIMER_POLL:
+			p->next_poll = WIDGET_NEVER;
+			rc = chat_poll(w, p);
+			break;
+		case TIMER_INVITE:
+			p->next_invite = WIDGET_NEVER;
+			rc = chat_invite_fire(w, p);
+			break;
+		case TIMER_IDLE_END:
+			rc = chat_ended_by_server(w, &w->be.sessions[which]);
+			break;
+		case TIMER_NONE:
+			break;
+		}
+		if (rc >= 0)
+			rc = widget_sync(w);
+	}
+	bsim_time now = bsim_browser_now(w->b);
+	if (rc >= 0 && to > now)
+		rc = bsim_browser_wait(w->b, to - now);
+	return rc;
+}
+
+/* ---- the agent and the backend ---- */
+
+int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64_t idle_ms)
+{
+	(void)text;
+	/* Pages loaded or gone since the last look must hear the agent as they are now. */
+	int sync = widget_sync(w);
+	if (sync < 0)
+		return sync;
+	if (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n)
+		return error_set(BSIM_ENOTFOUND, "no chat has started yet: start one with <webchat do=\"start\"/> before the agent acts");
+	chat_session *s = &w->be.sessions[w->be.last_live];
+	if (s->ended)
+		return error_set(BSIM_ENOTFOUND, "chat %s has ended: the agent can no longer act on it", s->id);
+	int rc = 0;
+	switch (a) {
+	case WIDGET_AGENT_SAY:
+		if ((rc = backend_add_line(s, LINE_AGENT)) < 0)
+			return rc;
+		break;
+	case WIDGET_AGENT_TYPING:
+		return 0; /* a typing notice is no transcript line and no cookie */
+	case WIDGET_AGENT_END:
+		if ((rc = backend_add_line(s, LINE_SYSTEM)) < 0)
+			return rc;
+		return chat_ended_by_server(w, s);
+	case WIDGET_AGENT_IDLE:
+		s->idle_limit_ms = idle_ms;
+		s->last_customer_at = bsim_browser_now(w->b);
+		return 0;
+	}
+	/* Live pages get the line at their next poll; bsim polls them at once so a step's effect is visible to the next. */
+	for (size_t i = 0; i < WIDGET_PAGES_MAX && rc >= 0; i++) {
+		widget_page *p = &w->pages[i];
+		if (p->used && p->live && strcmp(p->session_id, s->id) == 0)
+			rc = w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS ? chat_deliver(w, p, LINE_AGENT) : chat_poll(w, p);
+	}
+	return rc;
+}
+
+int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms)
+{
+	int sync = widget_sync(w);
+	if (sync < 0)
+		return sync;
+	switch (f) {
+	case WIDGET_BACKEND_DOWN: w->be.down = true; break;
+	case WIDGET_BACKEND_UP: w->be.down = false; w->be.delay_ms = 0; break;
+	case WIDGET_BACKEND_SLOW: w->be.delay_ms = delay_ms; break;
+	case WIDGET_BACKEND_FORGET:
+	case WIDGET_BACKEND_WRONG_KEYS:
+		if (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n)
+			return error_set(BSIM_ENOTFOUND, "no chat has started yet: the backend has nothing to forget");
+		if (f == WIDGET_BACKEND_FORGET)
+			w->be.sessions[w->be.last_live].forgotten = true;
+		else
+			w->be.sessions[w->be.last_live].wrong_keys = true;
+		break;
+	}
+	return 0;
+}
+
+/* ---- views ---- */
+
+static const char *const state_names[] = {"none", "open", "active", "restored", "ended", "restoreTimeout", "restoreFailed"};
+
+const char *widget_chat_state_name(widget_chat_state s)
+{
+	return (unsigned)s < sizeof state_names / sizeof *state_names ? state_names[s] : "?";
+}
+
+int widget_chat_state_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof state_names / sizeof *state_names; i++)
+		if (strcmp(state_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int widget_view_of(widget_world *w, int tab, widget_view *out)
+{
+	memset(out, 0, sizeof *out);
+	out->reason = "";
+	int rc = widget_sync(w);
+	if (rc < 0)
+		return rc;
+	widget_page *p = page_of_tab(w, tab);
+	if (!p)
+		return 0;
+	out->loaded = true;
+	out->live = p->live;
+	out->restored = p->live && p->restored;
+	if (p->live)
+		out->chat = p->restored ? WIDGET_CHAT_RESTORED : WIDGET_CHAT_ACTIVE;
+	else if (p->ended)
+		out->chat = WIDGET_CHAT_ENDED;
+	else if (p->restore == RESTORE_TIMEOUT)
+		out->chat = WIDGET_CHAT_RESTORE_TIMEOUT;
+	else if (p->restore == RESTORE_FAILED)
+		out->chat = WIDGET_CHAT_RESTORE_FAILED;
+	else if (p->open)
+		out->chat = WIDGET_CHAT_OPEN;
+	out->minimized = p->minimized;
+	out->unread = p->badge;
+	out->transcript = p->transcript;
+	out->invite_shown = p->invite_shown;
+	out->console_open = p->console_open;
+	out->focused = p->focus && widget_focus_focused(p->focus);
+	out->loaded_by_session_restore = p->by_session_restore;
+	out->reason = p->reason;
+	out->missing_cookie = p->missing[0] ? p->missing : NULL;
+	out->missing_is_stale = p->missing_stale;
+	static const char *const restores[] = {"none", "restored", "timeout", "failed"};
+	out->restore = restores[p->restore];
+	out->restore_code = p->restore_code ? p->restore_code : "";
+	out->origin_url = p->href;
+	bool owns = false;
+	if (p->focus && (rc = widget_focus_owns_key(&owns, p->focus)) < 0 && rc != BSIM_ENOTFOUND && rc != BSIM_ESECURITY)
+		return rc;
+	out->owns_key = owns;
+	return 0;
+}
+
+int widget_user_input(widget_world *w, int tab, bool key)
+{
+	int rc = widget_sync(w);
+	if (rc < 0)
+		return rc;
+	widget_page *p = page_of_tab(w, tab);
+	if (!p || !p->focus)
+		return 0; /* a page without the widget: nothing listens */
+	/* A click or a key press happens in the window's active tab: the window comes forward first. */
+	if ((rc = bsim_tab_focus(w->b, tab)) < 0)
+		return rc;
+	return widget_focus_on_event(p->focus, key ? WIDGET_FOCUS_KEYDOWN : WIDGET_FOCUS_MOUSEDOWN, NULL);
+}

@@ -1,0 +1,530 @@
+/*
+ * model_chat.c: what a running widget does on one page: open, start (with
+ * chatStartLock), polls on the virtual clock with their cadence and the
+ * ping cookie, transcript lines and the index, minimize/maximize and the
+ * unread badge computed from lastMessageCountRead and
+ * asyncUnreadMessageCount, end, the invite toast and autoInvite.disabled,
+ * Console state, prefilters, zoom, and the transport-specific cookies of
+ * pureengage-v3-rest and purecloud-v2-sockets (widget-behaviour.md
+ * sections C, E, F.31, I and J). Every cookie goes through model.c's
+ * document.cookie helpers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "widgets/widgets_internal.h"
+
+/* ---- transport-specific cookie names (C.9-C.12, C.20, the product page's v3 rows) ---- */
+
+static const char *const v2_cookies[] = {
+	"webchat.state.purecloud-v2-sockets.JWtoken", "webchat.state.purecloud-v2-sockets.ConversationID",
+	"webchat.state.purecloud-v2-sockets.MemberID", "webchat.state.purecloud-v2-sockets.WS_URL",
+	"webchat.state.purecloud-v2-sockets.LastMsgId",
+};
+
+const char *tp_session(const widget_world *w)
+{
+	return w->cfg.transport == WIDGET_TRANSPORT_V3_REST ? "webchat.state.pureengage-v3-rest.session"
+							     : "webchat.state.session";
+}
+
+const char *tp_keys(const widget_world *w)
+{
+	return w->cfg.transport == WIDGET_TRANSPORT_V3_REST ? "webchat.state.pureengage-v3-rest.keys"
+							     : "webchat.state.keys";
+}
+
+const char *tp_index(const widget_world *w)
+{
+	return w->cfg.transport == WIDGET_TRANSPORT_V3_REST ? "webchat.state.pureengage-v3-rest.index"
+							     : "webchat.state.index";
+}
+
+const char *tp_open(const widget_world *w)
+{
+	return w->cfg.transport == WIDGET_TRANSPORT_V3_REST ? "webchat.state.pureengage-v3-rest.open"
+							     : "webchat.state.open";
+}
+
+/* ---- cookies a chat keeps ---- */
+
+int chat_set_session_cookies(widget_world *w, widget_page *p, const chat_session *s)
+{
+	char v[256];
+	int rc;
+	if (w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS) {
+		/* C.20: all five rewritten at start and on each message. */
+		const char *values[5];
+		char jwt[64], ws[96], last[24];
+		snprintf(jwt, sizeof jwt, "eyJ.%s", s->secure_key);
+		snprintf(ws, sizeof ws, "wss://streaming.mypurecloud.com/channels/%s", s->user_id);
+		snprintf(last, sizeof last, "%zu", s->n_lines);
+		values[0] = jwt, values[1] = s->id, values[2] = s->user_id, values[3] = ws, values[4] = last;
+		for (size_t i = 0; i < 5; i++)
+			if ((rc = page_cookie_set(w, p, v2_cookies[i], values[i])) < 0)
+				return rc;
+		return 0;
+	}
+	/* C.10: keys is JSON {secureKey, alias, userId}, escaped as I.12 says. */
+	snprintf(v, sizeof v, "{\"secureKey\":\"%s\",\"alias\":\"%s\",\"userId\":\"%s\"}",
+		 s->secure_key, s->alias, s->user_id);
+	if ((rc = page_cookie_set(w, p, tp_keys(w), v)) < 0)
+		return rc;
+	return page_cookie_set(w, p, tp_session(w), s->id);
+}
+
+int chat_delete_session_cookies(widget_world *w, widget_page *p, bool all)
+{
+	int rc = 0;
+	if (w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS) {
+		for (size_t i = 0; i < 5 && rc >= 0; i++)
+			rc = page_cookie_delete(w, p, v2_cookies[i]);
+		return rc;
+	}
+	const char *names[] = {tp_session(w), tp_keys(w), "webchat.state.ping", tp_index(w), "webchat.state.filters",
+			       "webchat.metaData"};
+	size_t n = all ? 6 : 4;
+	for (size_t i = 0; i < n && rc >= 0; i++)
+		rc = page_cookie_delete(w, p, names[i]);
+	return rc;
+}
+
+int chat_write_autoload(widget_world *w, widget_page *p, bool active)
+{
+	/* C.19, I.15: true on start/restore, false (kept) on end. */
+	return page_cookie_set(w, p, "app.autoLoadList",
+			       active ? "{\"WebChatService\":true,\"WebChat\":true}"
+				      : "{\"WebChatService\":false,\"WebChat\":false}");
+}
+
+int chat_write_metadata(widget_world *w, widget_page *p)
+{
+	if (!w->cfg.metadata_enabled)
+		return 0;
+	/* C.17: the widget's own metrics; these fields are bsim's stand-in (docs/widget-model.md). */
+	char v[160];
+	snprintf(v, sizeof v, "{\"proactive\":false,\"restores\":%d,\"lines\":%d}", p->metadata_restores,
+		 p->transcript);
+	return page_cookie_set(w, p, "webchat.metaData", v);
+}
+
+void chat_schedule_poll(widget_world *w, widget_page *p, int64_t in_ms)
+{
+	p->next_poll = bsim_browser_now(w->b) + in_ms;
+}
+
+/* ---- the unread badge (E.27, I.4, I.5) ---- */
+
+static int cookie_int(widget_world *w, widget_page *p, const char *name, int *out, bool *present)
+{
+	char *v = NULL;
+	int rc = page_cookie_get(w, p, name, &v);
+	*present = v != NULL;
+	*out = v ? atoi(v) : 0;
+	free(v);
+	return rc;
+}
+
+static int set_int(widget_world *w, widget_page *p, const char *name, int n)
+{
+	char v[24];
+	snprintf(v, sizeof v, "%d", n);
+	return page_cookie_set(w, p, name, v);
+}
+
+int chat_badge(widget_world *w, widget_page *p)
+{
+	int last, count;
+	bool has_last, has_count;
+	int rc = cookie_int(w, p, "webchat.state.lastMessageCountRead", &last, &has_last);
+	if (rc >= 0)
+		rc = cookie_int(w, p, "webchat.state.asyncUnreadMessageCount", &count, &has_count);
+	if (rc < 0)
+		return rc;
+	/* d = N - lastMessageCountRead; the shared count wins when it is at least d, else d is shown and stored. */
+	int d = p->n_rendered - last;
+	if (has_count && count >= d) {
+		p->badge = count;
+	} else {
+		p->badge = d > 0 ? d : 0;
+		if (d > 0)
+			rc = set_int(w, p, "webchat.state.asyncUnreadMessageCount", d);
+	}
+	if (p->badge < 0)
+		p->badge = 0;
+	return rc;
+}
+
+int chat_deliver(widget_world *w, widget_page *p, line_kind k)
+{
+	int rc = 0;
+	p->transcript++;
+	if (k == LINE_CUSTOMER)
+		return 0;
+	p->n_rendered++;
+	if (p->minimized) {
+		int count;
+		bool has;
+		/* I.4: each line while minimized increments the shared count, even in a non-async chat. */
+		if ((rc = cookie_int(w, p, "webchat.state.asyncUnreadMessageCount", &count, &has)) < 0)
+			return rc;
+		if (has && (rc = set_int(w, p, "webchat.state.asyncUnreadMessageCount", count + 1)) < 0)
+			return rc;
+		rc = chat_badge(w, p);
+	}
+	if (rc >= 0 && w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS) {
+		chat_session *s = backend_find(&w->be, p->session_id);
+		if (s)
+			rc = chat_set_session_cookies(w, p, s);
+	}
+	return rc;
+}
+
+/* ---- start, poll, end ---- */
+
+int chat_start(widget_world *w, widget_page *p)
+{
+	char *lock = NULL, name[256];
+	int64_t now = bsim_browser_now(w->b);
+	int rc = 0;
+	bool rest = w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS;
+	p->open = true; /* the form was shown and submitted, whatever the server answers */
+	/* I.3, F.31: startChat is refused while chatStartLock is under 2 s old; a stale one is deleted. */
+	if (rest && (rc = page_cookie_get(w, p, "webchat.state.chatStartLock", &lock)) < 0)
+		return rc;
+	if (lock) {
+		int64_t at = strtoll(lock, NULL, 10);
+		free(lock);
+		if (now - at < WIDGET_START_LOCK_MS) {
+			widget_cookie_name(w, "webchat.state.chatStartLock", name, sizeof name);
+			page_note(p, NULL, false, "startChat refused (statusCode 1): %s is %lld ms old, under %d ms", name,
+				  (long long)(now - at), WIDGET_START_LOCK_MS);
+			return 0;
+		}
+		if ((rc = page_cookie_delete(w, p, "webchat.state.chatStartLock")) < 0)
+			return rc;
+	}
+	/* I.13: a new chat first deletes the old one's cookies. */
+	if ((rc = chat_delete_session_cookies(w, p, false)) < 0)
+		return rc;
+	char v[24];
+	snprintf(v, sizeof v, "%lld", (long long)now);
+	if (rest && (rc = page_cookie_set(w, p, "webchat.state.chatStartLock", v)) < 0)
+		return rc;
+	size_t idx;
+	if ((rc = backend_start(&w->be, w->b, &idx)) < 0)
+		return rc;
+	chat_session *s = &w->be.sessions[idx];
+	if ((rc = chat_set_session_cookies(w, p, s)) < 0)
+		return rc;
+	if (rest && (rc = page_cookie_delete(w, p, "webchat.state.chatStartLock")) < 0)
+		return rc;
+	snprintf(p->session_id, sizeof p->session_id, "%s", s->id);
+	p->live = true;
+	p->restored = p->ended = false;
+	p->open = true;
+	p->transcript = p->n_rendered = 0;
+	p->poll_interval = 0;
+	p->invite_shown = false;
+	p->next_invite = WIDGET_NEVER;
+	p->metadata_restores = 0;
+	if ((rc = page_cookie_set(w, p, tp_open(w), "true")) < 0 || (rc = chat_write_autoload(w, p, true)) < 0 ||
+	    (rc = chat_write_metadata(w, p)) < 0)
+		return rc;
+	if (rest)
+		chat_schedule_poll(w, p, WIDGET_FIRST_POLL_MS);
+	page_note(p, NULL, false, "chat %s started", s->id);
+	return 0;
+}
+
+int chat_end_local(widget_world *w, widget_page *p, bool by_agent)
+{
+	page_note(p, NULL, false, "chat %s ended %s", p->session_id,
+		  by_agent ? "on the server (the agent ended it, or the agent's idle limit passed)" : "by the customer");
+	/* I.15: the chat's cookies go, autoLoadList turns false, open=true stays. */
+	int rc = chat_delete_session_cookies(w, p, true);
+	if (rc >= 0)
+		rc = chat_write_autoload(w, p, false);
+	p->live = false;
+	p->ended = true;
+	p->next_poll = WIDGET_NEVER;
+	return rc;
+}
+
+/* F.31: App.focus as the page's in-focus arbitration last published it. */
+static bool page_focused(const widget_world *w, const widget_page *p)
+{
+	(void)w;
+	return p->focus && widget_focus_focused(p->focus);
+}
+
+int chat_poll(widget_world *w, widget_page *p)
+{
+	if (!p->live)
+		return 0;
+	int rc = 0;
+	char v[24], *session = NULL, *keys = NULL, name[256];
+	bool v3 = w->cfg.transport == WIDGET_TRANSPORT_V3_REST;
+	/* I.13, C.11: ping before every poll, failed ones included; never in async mode. */
+	snprintf(v, sizeof v, "%lld", (long long)bsim_browser_now(w->b));
+	if (!w->cfg.async && (rc = page_cookie_set(w, p, "webchat.state.ping", v)) < 0)
+		return rc;
+	/* C.21: the v3 REST poll mutex in localStorage. */
+	if (v3 && (rc = bsim_storage_set(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending", "true")) < 0 &&
+	    rc != BSIM_EQUOTA)
+		return rc;
+	if ((rc = page_cookie_get(w, p, tp_session(w), &session)) < 0 || (rc = page_cookie_get(w, p, tp_keys(w), &keys)) < 0)
+		goto out;
+	if (!session || strcmp(session, p->session_id) != 0 || !keys) {
+		/* I.7, J.4: the poll reads the chat from its cookies; without them the chat ends by itself, the server not told. */
+		widget_cookie_name(w, !session || strcmp(session, p->session_id) != 0 ? tp_session(w) : tp_keys(w), name,
+				   sizeof name);
+		page_note(p, name, false, "the chat ended by itself at a poll: it needs cookie %s", name);
+		p->live = false;
+		p->ended = true;
+		p->next_poll = WIDGET_NEVER;
+		goto out;
+	}
+	chat_session *s;
+	backend_answer a = backend_refresh(&w->be, p->session_id, NULL, w->cfg.request_timeout_ms, &s);
+	/* The poll carries the keys the page started with; backend_refresh checks them only on restore. */
+	if (a == BACKEND_REJECTED) {
+		s = backend_find(&w->be, p->session_id);
+		a = s && s->ended ? BACKEND_ENDED : BACKEND_OK;
+	}
+	if (a == BACKEND_ENDED) {
+		rc = chat_end_local(w, p, true);
+		goto out;
+	}
+	if (a == BACKEND_OK && s) {
+		/* New lines since the page's last one, then the session rewritten from the reply (I.13). */
+		while (rc >= 0 && (size_t)p->transcript < s->n_lines)
+			rc = chat_deliver(w, p, (line_kind)s->lines[p->transcript]);
+		if (rc >= 0)
+			rc = chat_set_session_cookies(w, p, s);
+		snprintf(v, sizeof v, "%d", p->transcript);
+		if (rc >= 0)
+			rc = page_cookie_set(w, p, tp_index(w), v);
+	}
+	/* I.13: 750 ms growing x1.2 to 3 s; F.31: 30 s for an unfocused page when sleeping is on. */
+	p->poll_interval = p->poll_interval ? p->poll_interval * 6 / 5 : WIDGET_POLL_START_MS;
+	if (p->poll_interval > WIDGET_POLL_CAP_MS)
+		p->poll_interval = WIDGET_POLL_CAP_MS;
+	if (!w->cfg.sleep_enabled || page_focused(w, p))
+		chat_schedule_poll(w, p, p->poll_interval);
+	else if (v3)
+		p->next_poll = WIDGET_NEVER; /* F.31: v3 pauses until the page is focused again */
+	else
+		chat_schedule_poll(w, p, WIDGET_POLL_SLEEP_MS);
+out:
+	if (v3 && rc >= 0) {
+		int r2 = bsim_storage_remove(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending");
+		if (r2 < 0)
+			rc = r2;
+	}
+	free(session);
+	free(keys);
+	return rc;
+}
+
+int chat_invite_fire(widget_world *w, widget_page *p)
+{
+	(void)w;
+	if (!p->live)
+		p->invite_shown = true;
+	return 0;
+}
+
+/* ---- JSON lists kept in a cookie (filters, Console subscriptions) ---- */
+
+/* item as a JSON string (JSON.stringify's escapes). */
+static void put_json_string(buf *b, const char *item)
+{
+	buf_putc(b, '"');
+	for (const unsigned char *c = (const unsigned char *)item; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			buf_printf(b, "\\%c", *c);
+		else if (*c < 0x20)
+			buf_printf(b, "\\u%04x", *c);
+		else
+			buf_putc(b, (char)*c);
+	}
+	buf_putc(b, '"');
+}
+
+static int list_append(widget_world *w, widget_page *p, const char *name, const char *item)
+{
+	char *cur = NULL;
+	int rc = page_cookie_get(w, p, name, &cur);
+	if (rc < 0)
+		return rc;
+	buf json = BUF_INIT;
+	size_t len = cur ? strlen(cur) : 0;
+	if (cur && len > 2 && cur[0] == '[' && cur[len - 1] == ']')
+		buf_printf(&json, "%.*s,", (int)(len - 1), cur);
+	else
+		buf_putc(&json, '[');
+	put_json_string(&json, item);
+	buf_putc(&json, ']');
+	rc = buf_status(&json) < 0 ? error_oom() : page_cookie_set(w, p, name, buf_cstr(&json));
+	free(cur);
+	buf_free(&json);
+	return rc;
+}
+
+int chat_console_load(widget_world *w, widget_page *p)
+{
+	char *v = NULL;
+	int rc = page_cookie_get(w, p, "console.session", &v);
+	p->console_open = v && strcmp(v, "true") == 0;
+	free(v);
+	return rc;
+}
+
+/* ---- the user's actions ---- */
+
+static int need_live(widget_page *p, const char *what)
+{
+	if (!p->live)
+		return error_set(BSIM_ENOTFOUND, "cannot %s: no chat is running in this tab's page (it is %s)", what,
+				 p->ended ? "ended" : p->open ? "open, not started" : "closed");
+	return 0;
+}
+
+int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, const char *arg2)
+{
+	int rc = widget_sync(w);
+	if (rc < 0)
+		return rc;
+	widget_page *p = page_of_tab(w, tab);
+	if (!p)
+		return error_set(BSIM_ENOTFOUND, "this tab's page has no widget: %s",
+				 !w->deployed ? "no <deploy> step came before it" : "its host is not on the deployed site");
+	char v[256];
+	switch (a) {
+	case WIDGET_OPEN:
+		/* D.25: WebChat.open tries WebChatService.restore first, else shows the form. */
+		if (!p->live && p->restore == RESTORE_FAILED && (rc = page_restore(w, p)) < 0)
+			return rc;
+		if (p->live)
+			return page_cookie_set(w, p, tp_open(w), "true");
+		p->open = true;
+		p->ended = false;
+		/* C.16: a fresh open deletes unreadMessages, which nothing ever writes. */
+		if ((rc = page_cookie_set(w, p, tp_open(w), "true")) >= 0)
+			rc = page_cookie_delete(w, p, "webchat.state.unreadMessages");
+		return rc;
+	case WIDGET_START:
+		if (p->live)
+			return error_set(BSIM_EINVAL, "cannot start: a chat is already running in this tab's page");
+		return chat_start(w, p);
+	case WIDGET_SEND: {
+		if ((rc = need_live(p, "send")) < 0)
+			return rc;
+		chat_session *s = backend_find(&w->be, p->session_id);
+		if (!s || w->be.down)
+			return 0; /* the message is lost with the request; the page keeps polling */
+		if ((rc = backend_add_line(s, LINE_CUSTOMER)) < 0)
+			return rc;
+		s->last_customer_at = bsim_browser_now(w->b);
+		/* I.13: polling speeds back up to 0.5 s after the customer sends. */
+		p->poll_interval = WIDGET_POLL_AFTER_SEND_MS;
+		for (size_t i = 0; i < WIDGET_PAGES_MAX && rc >= 0; i++) {
+			widget_page *q = &w->pages[i];
+			if (q->used && q->live && strcmp(q->session_id, s->id) == 0)
+				rc = chat_deliver(w, q, LINE_CUSTOMER);
+		}
+		if (rc >= 0 && w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS)
+			chat_schedule_poll(w, p, WIDGET_POLL_AFTER_SEND_MS);
+		return rc;
+	}
+	case WIDGET_MINIMIZE: {
+		p->minimized = true;
+		if (!p->live)
+			return 0; /* C.15: the cookie is written only while a chat is active */
+		int last;
+		bool has;
+		if ((rc = cookie_int(w, p, "webchat.state.lastMessageCountRead", &last, &has)) < 0)
+			return rc;
+		if (!has && (rc = set_int(w, p, "webchat.state.lastMessageCountRead", p->n_rendered)) < 0)
+			return rc;
+		if ((rc = page_cookie_set(w, p, "webchat.state.minimized", "true")) < 0)
+			return rc;
+		return chat_badge(w, p);
+	}
+	case WIDGET_MAXIMIZE:
+		p->minimized = false;
+		p->badge = 0;
+		if (!p->live)
+			return 0;
+		/* I.4: maximize deletes both counters and writes minimized=false. */
+		if ((rc = page_cookie_delete(w, p, "webchat.state.lastMessageCountRead")) < 0 ||
+		    (rc = page_cookie_delete(w, p, "webchat.state.asyncUnreadMessageCount")) < 0)
+			return rc;
+		return page_cookie_set(w, p, "webchat.state.minimized", "false");
+	case WIDGET_CLOSE:
+	case WIDGET_END:
+		if (p->live) {
+			chat_session *s = backend_find(&w->be, p->session_id);
+			if (s && !w->be.down)
+				s->ended = true;
+			if ((rc = chat_end_local(w, p, false)) < 0)
+				return rc;
+		}
+		if (a == WIDGET_END)
+			return 0;
+		/* The product page: the counters are cleared when WebChat is closed; C.14: open=false. */
+		p->open = p->ended = p->minimized = false;
+		p->badge = 0;
+		if ((rc = page_cookie_delete(w, p, "webchat.state.lastMessageCountRead")) < 0 ||
+		    (rc = page_cookie_delete(w, p, "webchat.state.asyncUnreadMessageCount")) < 0)
+			return rc;
+		return page_cookie_set(w, p, tp_open(w), "false");
+	case WIDGET_PREFILTER:
+		/* C.13: prefilter regexes as a JSON list. */
+		return list_append(w, p, "webchat.state.filters", arg1 ? arg1 : "");
+	case WIDGET_ZOOM:
+		return page_cookie_set(w, p, "app.zoomLevel", arg1 ? arg1 : "1");
+	case WIDGET_INVITE_OFFER:
+		if (!p->live)
+			p->invite_shown = true;
+		return 0;
+	case WIDGET_INVITE_ACCEPT:
+	case WIDGET_INVITE_DECLINE:
+		if (!p->invite_shown)
+			return error_set(BSIM_EINVAL, "no invite is shown in this tab's page to %s",
+					 a == WIDGET_INVITE_ACCEPT ? "accept" : "decline");
+		p->invite_shown = false;
+		p->next_invite = WIDGET_NEVER;
+		/* C.18, J.2: both answers write autoInvite.disabled=true (session cookie); accept opens the form. */
+		if ((rc = page_cookie_set(w, p, "webchat.autoInvite.disabled", "true")) < 0)
+			return rc;
+		if (a == WIDGET_INVITE_ACCEPT) {
+			p->open = true;
+			rc = page_cookie_set(w, p, tp_open(w), "true");
+		}
+		return rc;
+	case WIDGET_CONSOLE_OPEN:
+	case WIDGET_CONSOLE_CLOSE:
+		p->console_open = a == WIDGET_CONSOLE_OPEN;
+		return page_cookie_set(w, p, "console.session", p->console_open ? "true" : "false");
+	case WIDGET_CONSOLE_COMMAND:
+		if ((rc = page_cookie_set(w, p, "console.commandPlugin", arg1 ? arg1 : "")) < 0)
+			return rc;
+		return page_cookie_set(w, p, "console.command", arg2 ? arg2 : "");
+	case WIDGET_CONSOLE_EVENT:
+		if ((rc = page_cookie_set(w, p, "console.eventPlugin", arg1 ? arg1 : "")) < 0)
+			return rc;
+		return page_cookie_set(w, p, "console.event", arg2 ? arg2 : "");
+	case WIDGET_CONSOLE_OPTIONS:
+		return page_cookie_set(w, p, "console.optionsArea", arg1 ? arg1 : "{}");
+	case WIDGET_CONSOLE_SUBSCRIBE:
+		snprintf(v, sizeof v, "%s.%s", arg1 ? arg1 : "", arg2 ? arg2 : "");
+		return list_append(w, p, "console.activeSubscriptions", v);
+	case WIDGET_CONSOLE_MOVE:
+		snprintf(v, sizeof v, "{\"x\":%d,\"y\":%d}", arg1 ? atoi(arg1) : 0, arg2 ? atoi(arg2) : 0);
+		return page_cookie_set(w, p, "console.windowPosition", v);
+	}
+	return 0;
+}

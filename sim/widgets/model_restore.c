@@ -1,0 +1,206 @@
+/*
+ * model_restore.c: the restore a widget page runs at every load, as the
+ * widget's code decides it (widget-behaviour.md D.23-D.25, G.36, I.9,
+ * I.10, I.14, J.3): which cookies must be there, when the ping is too old,
+ * what each answer of the server leads to, and what each outcome deletes
+ * and keeps. The default and v3 transports restore by session and keys;
+ * purecloud-v2-sockets by ConversationID, keeping its cookies on any
+ * failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "widgets/widgets_internal.h"
+
+/* D.23, I.9, J.3d: the cleanup of a restore timeout. */
+static int restore_timeout_cleanup(widget_world *w, widget_page *p)
+{
+	static const char *const gone[] = {"webchat.state.ping", "webchat.state.filters", "webchat.metaData",
+					   "webchat.state.minimized", "webchat.state.unreadMessages"};
+	int rc = chat_delete_session_cookies(w, p, false);
+	for (size_t i = 0; rc >= 0 && i < sizeof gone / sizeof *gone; i++)
+		rc = page_cookie_delete(w, p, gone[i]);
+	/* I.9: autoLoadList keeps only {"WebChatService":false}; open=true and both badge counters survive. */
+	if (rc >= 0)
+		rc = page_cookie_set(w, p, "app.autoLoadList", "{\"WebChatService\":false}");
+	p->restore = RESTORE_TIMEOUT;
+	/* D.25: the re-invite toast. */
+	if (w->cfg.invite_on_restore_timeout)
+		p->invite_shown = true;
+	return rc;
+}
+
+/* D.25, I.14: restoreFailed deletes only these; the chat's own cookies stay for the next page. */
+static int restore_failed_cleanup(widget_world *w, widget_page *p)
+{
+	static const char *const gone[] = {"webchat.metaData", "webchat.state.minimized", "webchat.state.unreadMessages"};
+	int rc = 0;
+	for (size_t i = 0; rc >= 0 && i < sizeof gone / sizeof *gone; i++)
+		rc = page_cookie_delete(w, p, gone[i]);
+	p->restore = RESTORE_FAILED;
+	return rc;
+}
+
+/* A restore the server accepted: reopen, replay the transcript from position 1, badge from the counters (D.25, I.2, I.4). */
+static int restore_ok(widget_world *w, widget_page *p, chat_session *s)
+{
+	int rc;
+	p->restore = RESTORE_OK;
+	p->live = p->restored = true;
+	snprintf(p->session_id, sizeof p->session_id, "%s", s->id);
+	char *open = NULL, *min = NULL;
+	if ((rc = page_cookie_get(w, p, tp_open(w), &open)) < 0)
+		return rc;
+	/* C.14: a non-async restore reopens regardless; an async one stays hidden when open is "false". */
+	p->open = !(w->cfg.async && open && strcmp(open, "false") == 0);
+	free(open);
+	if ((rc = page_cookie_get(w, p, "webchat.state.minimized", &min)) < 0)
+		return rc;
+	p->minimized = (min && strcmp(min, "true") == 0) || (w->cfg.mobile && w->cfg.minimize_on_mobile_restore);
+	free(min);
+	p->transcript = (int)s->n_lines;
+	p->n_rendered = 0;
+	for (size_t i = 0; i < s->n_lines; i++)
+		if (s->lines[i] != LINE_CUSTOMER)
+			p->n_rendered++;
+	/* C.9: the session cookies are rewritten from the server's reply. */
+	if ((rc = chat_set_session_cookies(w, p, s)) < 0 || (rc = chat_write_autoload(w, p, true)) < 0)
+		return rc;
+	/* I.13: metaData counters grow on every restore (the replayed lines are counted again). */
+	p->metadata_restores++;
+	if ((rc = chat_write_metadata(w, p)) < 0)
+		return rc;
+	if (p->minimized && (rc = chat_badge(w, p)) < 0)
+		return rc;
+	if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS)
+		chat_schedule_poll(w, p, WIDGET_FIRST_POLL_MS);
+	page_note(p, NULL, false, "restored chat %s (%d transcript lines replayed)", s->id, p->transcript);
+	return 0;
+}
+
+/* D.24, G.36: Genesys Cloud v2 restores by ConversationID; any failure keeps the transport's cookies. */
+static int restore_v2(widget_world *w, widget_page *p)
+{
+	char *conv = NULL, *jwt = NULL, *member = NULL, name[256];
+	int rc = page_cookie_get(w, p, "webchat.state.purecloud-v2-sockets.ConversationID", &conv);
+	if (rc >= 0 && conv)
+		rc = page_cookie_get(w, p, "webchat.state.purecloud-v2-sockets.JWtoken", &jwt);
+	if (rc >= 0 && conv)
+		rc = page_cookie_get(w, p, "webchat.state.purecloud-v2-sockets.MemberID", &member);
+	if (rc < 0 || !conv)
+		goto out;
+	if (!jwt || !member) {
+		widget_cookie_name(w, !jwt ? "webchat.state.purecloud-v2-sockets.JWtoken"
+					   : "webchat.state.purecloud-v2-sockets.MemberID", name, sizeof name);
+		page_note(p, name, false, "the member-state call needs %s; it failed, so restoreFailed (the cookies stay)", name);
+		p->restore_code = "missing-member";
+		p->restore = RESTORE_FAILED;
+		goto out;
+	}
+	chat_session *s;
+	/* The JWT carries the chat's secret after its header (chat_set_session_cookies writes "eyJ.KEY"). */
+	const char *secret = strncmp(jwt, "eyJ.", 4) == 0 ? jwt + 4 : jwt;
+	backend_answer a = backend_refresh(&w->be, conv, secret, w->cfg.request_timeout_ms, &s);
+	if (a == BACKEND_OK) {
+		rc = restore_ok(w, p, s);
+	} else {
+		page_note(p, NULL, false, "restoreFailed: %s; the v2 cookies stay, so every page fails again until the browser closes",
+			  backend_answer_name(a));
+		p->restore_code = a == BACKEND_NETWORK ? "network" : a == BACKEND_TIMEOUT ? "slow" : a == BACKEND_ENDED ? "ended" : a == BACKEND_UNKNOWN ? "unknown" : "rejected";
+		p->restore = RESTORE_FAILED;
+	}
+out:
+	free(conv);
+	free(jwt);
+	free(member);
+	return rc;
+}
+
+/* The secureKey inside the keys cookie's JSON ({"secureKey":"...",...}); "" when absent. */
+static void keys_secure_key(const char *keys, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	const char *k = keys ? strstr(keys, "\"secureKey\":\"") : NULL;
+	if (!k)
+		return;
+	k += 13;
+	const char *e = strchr(k, '"');
+	if (e)
+		snprintf(out, outlen, "%.*s", (int)(e - k), k);
+}
+
+int page_restore(widget_world *w, widget_page *p)
+{
+	if (w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS)
+		return restore_v2(w, p);
+	char *session = NULL, *keys = NULL, *ping = NULL, name[256], key[64];
+	int rc = page_cookie_get(w, p, tp_session(w), &session);
+	if (rc >= 0)
+		rc = page_cookie_get(w, p, tp_keys(w), &keys);
+	if (rc < 0)
+		goto out;
+	keys_secure_key(keys, key, sizeof key);
+	if (!session || !*session) {
+		/* G.36, J.3b: keys without a session are ignored. */
+		widget_cookie_name(w, tp_session(w), name, sizeof name);
+		page_note(p, name, false, "restore needs cookie %s%s", name, keys ? " (keys alone are ignored)" : "");
+		p->restore_code = "missing-session";
+		goto out;
+	}
+	if (!keys || !*key) {
+		/* G.36, J.3a: a session without keys is rejected quietly: no call, no event, the lone cookie stays. */
+		widget_cookie_name(w, tp_keys(w), name, sizeof name);
+		page_note(p, name, false, "restore needs cookie %s beside the session; without it the widget does nothing", name);
+		p->restore_code = "missing-keys";
+		goto out;
+	}
+	/* D.23, J.3c: no ping, no timeout check; the server decides. */
+	if (!w->cfg.async && (rc = page_cookie_get(w, p, "webchat.state.ping", &ping)) < 0)
+		goto out;
+	int64_t now = bsim_browser_now(w->b);
+	if (ping && *ping) {
+		int64_t at = strtoll(ping, NULL, 10);
+		if (now - at >= w->cfg.restore_timeout_ms) {
+			widget_cookie_name(w, "webchat.state.ping", name, sizeof name);
+			page_note(p, name, true,
+				  "restoreTimeout: cookie %s is %lld s old, not younger than webchat.restoreTimeout (%lld s); the widget deleted the chat's cookies without asking the server",
+				  name, (long long)((now - at) / 1000), (long long)(w->cfg.restore_timeout_ms / 1000));
+			p->restore_code = "stale-ping";
+			rc = restore_timeout_cleanup(w, p);
+			goto out;
+		}
+	}
+	chat_session *s;
+	backend_answer a = backend_refresh(&w->be, session, key, w->cfg.request_timeout_ms, &s);
+	switch (a) {
+	case BACKEND_OK:
+		rc = restore_ok(w, p, s);
+		break;
+	case BACKEND_ENDED:
+		/* D.23, I.10: a chat the server ended is a restoreTimeout, not a restoreFailed. */
+		page_note(p, NULL, false, "restoreTimeout: %s", backend_answer_name(a));
+		p->restore_code = "ended";
+		rc = restore_timeout_cleanup(w, p);
+		break;
+	case BACKEND_UNKNOWN:
+		/* J.3e: keys rewritten empty, then everything deleted as for a timeout. */
+		page_note(p, NULL, false, "restoreTimeout: %s", backend_answer_name(a));
+		p->restore_code = "unknown";
+		rc = page_cookie_set(w, p, tp_keys(w), "{\"secureKey\":\"\",\"alias\":\"\",\"userId\":\"\"}");
+		if (rc >= 0)
+			rc = restore_timeout_cleanup(w, p);
+		break;
+	default:
+		/* D.23, I.14: a failed request keeps the cookies; the next page tries again. */
+		page_note(p, NULL, false, "restoreFailed: %s; the chat's cookies stay and the next page tries again", backend_answer_name(a));
+		p->restore_code = a == BACKEND_REJECTED ? "rejected" : a == BACKEND_TIMEOUT ? "slow" : "network";
+		rc = restore_failed_cleanup(w, p);
+		break;
+	}
+out:
+	free(session);
+	free(keys);
+	free(ping);
+	return rc;
+}

@@ -1,0 +1,143 @@
+/*
+ * widgets.h (internal): the Genesys Widgets model as the scenario layer
+ * drives it. One widget_world per scenario run holds the site's deployment
+ * (widget_config), the scripted chat backend, and one widget page per tab
+ * whose page loads the widget. The model is a page script: it reads and
+ * writes its state only through the browser's script view
+ * (document.cookie, localStorage, sessionStorage), never the jar, so a
+ * cookie the browser refuses is lost exactly as in a real browser and the
+ * trace says why (docs/widget-model.md).
+ */
+#ifndef BSIM_WIDGETS_WIDGETS_H
+#define BSIM_WIDGETS_WIDGETS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bsim/browser.h"
+#include "widgets/version.h"
+
+typedef enum widget_transport {
+	WIDGET_TRANSPORT_GMS = 0,     /* the default GMS REST transport */
+	WIDGET_TRANSPORT_V3_REST,     /* pureengage-v3-rest */
+	WIDGET_TRANSPORT_V2_SOCKETS,  /* purecloud-v2-sockets */
+} widget_transport;
+
+/* Defaults as shipped (widget-behaviour.md sections B-J); docs/widget-model.md "Options". */
+#define WIDGET_RESTORE_TIMEOUT_MS 60000  /* webchat.restoreTimeout, D.23 */
+#define WIDGET_PLUGIN_LOAD_DELAY_MS 100  /* main.pluginLoadDelay, C.19 */
+#define WIDGET_START_LOCK_MS 2000        /* chatStartLock younger than this refuses a start, F.31 */
+#define WIDGET_REQUEST_TIMEOUT_MS 30000  /* guess: a restore request slower than this fails */
+#define WIDGET_INVITE_MIN_SECONDS 5      /* Watchman publishes idle:N only for N >= 5, J.1 */
+
+typedef struct widget_config {
+	const widget_version *version;
+	char *site;                    /* pages on this host or below it load the widget; NULL: every page */
+	char *frame_url;               /* the widget runs in an iframe of this URL inside each page (cross-domain
+	                                * deployment); NULL: in the page itself */
+	widget_transport transport;
+	int64_t restore_timeout_ms;
+	int64_t plugin_load_delay_ms;
+	int64_t request_timeout_ms;
+	bool metadata_enabled;         /* webchat.metaDataEnabled, default true */
+	bool invite_on_restore_timeout;/* webchat.inviteOnRestoreTimeout, default true */
+	bool sleep_enabled;            /* webchat.sleepEnabled / transport.sleepEnabled, default false */
+	bool minimize_on_mobile_restore;
+	bool mobile;                   /* the page is a mobile layout */
+	bool lazy;                     /* lazy loading: app.autoLoadList drives what loads */
+	bool async;                    /* async chat mode: no ping, state.open "false" keeps a restore hidden */
+	int auto_invite_seconds;       /* webchat.autoInvite.timeToInviteSeconds; 0: auto-invite off */
+	char *deployment_id;           /* main.deploymentID: prefixes every cookie name */
+	/* main.cookieOptions, merged last where the version honours them (B.6). */
+	char *opt_domain;              /* NULL: not given; "": no Domain (host-only) */
+	char *opt_path;
+	char *opt_samesite;
+	int opt_secure;                /* -1 not given */
+	int opt_expires_days;          /* -1 not given */
+} widget_config;
+
+typedef struct widget_world widget_world;
+
+/* A world for one run on browser b (borrowed). *out freed with widget_world_free. */
+int widget_world_new(widget_world **out, bsim_browser *b);
+void widget_world_free(widget_world *w);
+/* Default options (version default, GMS). Frees nothing: use widget_config_clear on a filled one. */
+void widget_config_init(widget_config *c);
+void widget_config_clear(widget_config *c);
+/* Deploy: pages loaded from now on use cfg (taken over: cfg is left empty). */
+int widget_deploy(widget_world *w, widget_config *cfg);
+bool widget_deployed(const widget_world *w);
+
+/* Follow the browser: read trace entries since the last call (page loads, closes) and run the widget on them. */
+int widget_sync(widget_world *w);
+/* Advance the virtual clock to `to`, firing the widget's and the backend's timers in time order. */
+int widget_advance(widget_world *w, bsim_time to);
+
+/* ---- what a user does (webchat, invite, console) on a tab ---- */
+
+typedef enum widget_action {
+	WIDGET_OPEN, WIDGET_START, WIDGET_SEND, WIDGET_MINIMIZE, WIDGET_MAXIMIZE, WIDGET_CLOSE, WIDGET_END,
+	WIDGET_PREFILTER, WIDGET_ZOOM,
+	WIDGET_INVITE_OFFER, WIDGET_INVITE_ACCEPT, WIDGET_INVITE_DECLINE,
+	WIDGET_CONSOLE_OPEN, WIDGET_CONSOLE_CLOSE, WIDGET_CONSOLE_COMMAND, WIDGET_CONSOLE_EVENT,
+	WIDGET_CONSOLE_OPTIONS, WIDGET_CONSOLE_SUBSCRIBE, WIDGET_CONSOLE_MOVE,
+} widget_action;
+
+/*
+ * Do it on the page of tab. arg1/arg2 are the action's values (a message,
+ * a plugin and command, a position), or NULL. BSIM_ENOTFOUND with a
+ * message when the tab's page has no widget.
+ */
+int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, const char *arg2);
+
+/* ---- the agent and the backend ---- */
+
+typedef enum widget_agent_action { WIDGET_AGENT_SAY, WIDGET_AGENT_TYPING, WIDGET_AGENT_END, WIDGET_AGENT_IDLE } widget_agent_action;
+/* On the most recent live chat (BSIM_ENOTFOUND when there is none). idle_ms: WIDGET_AGENT_IDLE's inactivity limit. */
+int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64_t idle_ms);
+
+typedef enum widget_backend_fault { WIDGET_BACKEND_DOWN, WIDGET_BACKEND_UP, WIDGET_BACKEND_SLOW, WIDGET_BACKEND_FORGET, WIDGET_BACKEND_WRONG_KEYS } widget_backend_fault;
+int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms);
+
+/* ---- what an expectation looks at ---- */
+
+typedef enum widget_chat_state {
+	WIDGET_CHAT_NONE = 0, WIDGET_CHAT_OPEN, WIDGET_CHAT_ACTIVE, WIDGET_CHAT_RESTORED, WIDGET_CHAT_ENDED,
+	WIDGET_CHAT_RESTORE_TIMEOUT, WIDGET_CHAT_RESTORE_FAILED,
+} widget_chat_state;
+
+const char *widget_chat_state_name(widget_chat_state s);
+/* -1 for an unknown name. */
+int widget_chat_state_from_name(const char *name);
+
+typedef struct widget_view {
+	bool loaded;                 /* the page has the widget */
+	widget_chat_state chat;      /* what chat= compares */
+	bool live;                   /* a chat runs in the page (active or restored) */
+	bool restored;               /* the live chat came from a restore */
+	bool minimized;
+	int unread;                  /* the badge shown, 0 hidden */
+	int transcript;              /* transcript lines rendered in the page */
+	bool invite_shown;
+	bool console_open;
+	bool focused;                /* the page believes it is focused (App.focus) */
+	bool loaded_by_session_restore;
+	const char *reason;          /* why the last restore or chat ended as it did ("" if nothing to say) */
+	const char *missing_cookie;  /* the cookie whose absence or staleness decided it, full name, or NULL */
+	bool missing_is_stale;       /* it was there but too old */
+	const char *restore;         /* the page's restore: "none", "restored", "timeout", "failed" */
+	const char *restore_code;    /* why: "stale-ping", "ended", "unknown", "rejected", "network", "slow",
+	                              * "missing-session", "missing-keys", "missing-member", or "" */
+	bool owns_key;               /* the page's GUID is in its origin's _genesys.widgets.inFocus */
+	const char *origin_url;      /* the page's URL */
+} widget_view;
+
+/* A user's input in the page of tab (F.30): click (mousedown) or key (keydown). */
+int widget_user_input(widget_world *w, int tab, bool key);
+
+/* The view of tab's page (loaded=false when it has no widget). */
+int widget_view_of(widget_world *w, int tab, widget_view *out);
+/* The full cookie name the widget uses for a short name ("webchat.state.session"), deploymentID prefix included, into out. */
+void widget_cookie_name(const widget_world *w, const char *short_name, char *out, size_t outlen);
+
+#endif

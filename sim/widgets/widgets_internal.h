@@ -1,0 +1,152 @@
+/*
+ * widgets_internal.h (internal): what model.c (pages, cookies, the
+ * clock), model_restore.c (the restore at each load), model_chat.c (start,
+ * polls, messages, badge, invite, console) and backend.c (the scripted
+ * chat server) share.
+ */
+#ifndef BSIM_WIDGETS_INTERNAL_H
+#define BSIM_WIDGETS_INTERNAL_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "widgets/focus.h"
+#include "widgets/widgets.h"
+
+/* Longest widget cookie value read back; a browser caps a cookie at 4096 bytes anyway. */
+#define WIDGET_VALUE_MAX 4096
+/* Most pages the model follows at once (tabs of one browser); past it a page loads without the widget. */
+#define WIDGET_PAGES_MAX 256
+/* Most chats the backend keeps for one run. */
+#define WIDGET_SESSIONS_MAX 1024
+/* Transcript lines one chat keeps: far past a scenario's, and a bound on memory. */
+#define WIDGET_TRANSCRIPT_MAX 100000
+
+/* I.13: the first poll 250 ms after start, then 750 ms growing x1.2 to a 3 s cap; 500 ms after the customer sends. */
+#define WIDGET_FIRST_POLL_MS 250
+#define WIDGET_POLL_START_MS 750
+#define WIDGET_POLL_CAP_MS 3000
+#define WIDGET_POLL_AFTER_SEND_MS 500
+/* F.31: an unfocused page polls every 30 s when sleepEnabled. */
+#define WIDGET_POLL_SLEEP_MS 30000
+/* No timer: a time far past any scenario. */
+#define WIDGET_NEVER INT64_MAX
+
+/* ---- the backend (backend.c) ---- */
+
+typedef enum line_kind { LINE_AGENT = 'a', LINE_CUSTOMER = 'c', LINE_SYSTEM = 's' } line_kind;
+
+typedef struct chat_session {
+	char id[40];
+	char secure_key[40];
+	char user_id[24];
+	char alias[8];
+	bool ended;
+	bool forgotten;     /* the server lost it: a refresh answers error 102 (J.3e) */
+	bool wrong_keys;    /* the server rejects the keys the page holds */
+	char *lines;        /* one line_kind per transcript line */
+	size_t n_lines, cap_lines;
+	int64_t idle_limit_ms;  /* agent idle: end after this long without a customer line; 0 none */
+	int64_t last_customer_at;
+} chat_session;
+
+typedef enum backend_answer {
+	BACKEND_OK = 0,
+	BACKEND_ENDED,       /* 200 with chatEnded */
+	BACKEND_UNKNOWN,     /* 200 with error 102: no such chat */
+	BACKEND_REJECTED,    /* 4xx: wrong keys */
+	BACKEND_NETWORK,     /* unreachable */
+	BACKEND_TIMEOUT,     /* slower than the widget waits */
+} backend_answer;
+
+typedef struct chat_backend {
+	chat_session *sessions;
+	size_t n, cap;
+	bool down;
+	int64_t delay_ms;    /* every answer takes this long ("slow") */
+	size_t last_live;    /* index of the chat the agent acts on; SIZE_MAX none */
+} chat_backend;
+
+void backend_free(chat_backend *be);
+/* A new chat; *out is its index. */
+int backend_start(chat_backend *be, bsim_browser *b, size_t *out);
+chat_session *backend_find(chat_backend *be, const char *id);
+/* What a refresh (restore) or poll of chat id with keys gets. */
+backend_answer backend_refresh(chat_backend *be, const char *id, const char *secure_key, int64_t timeout_ms,
+			       chat_session **out);
+int backend_add_line(chat_session *s, line_kind k);
+const char *backend_answer_name(backend_answer a);
+
+/* ---- a page that loaded the widget ---- */
+
+typedef enum restore_outcome { RESTORE_NONE = 0, RESTORE_OK, RESTORE_TIMEOUT, RESTORE_FAILED } restore_outcome;
+
+typedef struct widget_page {
+	int tab;
+	bool used;
+	widget_focus *focus;    /* the page's in-focus arbitration (focus.c) */
+	widget_world *world;    /* back to the world, for the focus listener */
+	char *href;
+	char *domain;           /* the Domain attribute written (".x.com"), or NULL: host-only */
+	bool by_session_restore;
+	bool open, live, restored, ended, minimized;
+	restore_outcome restore;
+	const char *restore_code; /* a restore= reason code (widget_view.restore_code), or NULL */
+	int n_rendered;         /* E.27 N: non-client lines rendered in the page */
+	int transcript;
+	int badge;
+	char session_id[40];
+	int64_t next_poll, poll_interval;
+	int64_t next_invite;
+	bool invite_shown;
+	bool console_open;
+	int metadata_restores;
+	char reason[256];
+	char missing[160];      /* full cookie name, or "" */
+	bool missing_stale;
+} widget_page;
+
+struct widget_world {
+	bsim_browser *b;
+	widget_config cfg;
+	bool deployed;
+	chat_backend be;
+	widget_page pages[WIDGET_PAGES_MAX];
+	size_t trace_seen;
+	buf scratch;
+};
+
+/* model.c: cookies through document.cookie */
+/* Read the widget cookie short_name on p's page: *out malloc'd, NULL when absent. */
+int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, char **out);
+/* value is raw: encoded as the widget's writer does. */
+int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, const char *value);
+int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name);
+/* A value as the widget's cookie writer (js-cookie 2.x) encodes it; on JSON, '"' and ',' (I.12). */
+void widget_value_encode(buf *out, const char *value);
+widget_page *page_of_tab(widget_world *w, int tab);
+void page_note(widget_page *p, const char *missing, bool stale, const char *fmt, ...) BSIM_PRINTF(4, 5);
+
+/* model_chat.c */
+/* Transport-specific names: the session, keys, index and open cookies. */
+const char *tp_session(const widget_world *w);
+const char *tp_keys(const widget_world *w);
+const char *tp_index(const widget_world *w);
+const char *tp_open(const widget_world *w);
+int chat_start(widget_world *w, widget_page *p);
+int chat_poll(widget_world *w, widget_page *p);
+int chat_end_local(widget_world *w, widget_page *p, bool by_agent);
+int chat_deliver(widget_world *w, widget_page *p, line_kind k);
+int chat_badge(widget_world *w, widget_page *p);
+int chat_write_metadata(widget_world *w, widget_page *p);
+int chat_write_autoload(widget_world *w, widget_page *p, bool active);
+int chat_set_session_cookies(widget_world *w, widget_page *p, const chat_session *s);
+int chat_delete_session_cookies(widget_world *w, widget_page *p, bool all);
+void chat_schedule_poll(widget_world *w, widget_page *p, int64_t in_ms);
+int chat_invite_fire(widget_world *w, widget_page *p);
+int chat_console_load(widget_world *w, widget_page *p);
+
+/* model_restore.c */
+int page_restore(widget_world *w, widget_page *p);
+
+#endif

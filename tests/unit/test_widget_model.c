@@ -1,0 +1,526 @@
+/*
+ * test_widget_model.c: the widget model (sim/widgets/model*.c, backend.c)
+ * on a real simulated browser: the chat's state machine, the unread badge
+ * (widget-behaviour.md E.27, I.4, I.5), the restore decisions of a page
+ * load (D.23, I.9, I.10, I.14, J.3 a-e) and a delete that leaves a
+ * same-name cookie under another Domain (B.8). Each table row names the
+ * rule it pins.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bsim/browser.h"
+#include "support.h"
+#include "widgets/widgets.h"
+#include "widgets/widgets_internal.h"
+
+typedef struct fixture {
+	bsim_browser *b;
+	widget_world *w;
+	int tab;
+} fixture;
+
+static void setup(fixture *f, const char *url, const char *site)
+{
+	bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;
+	o.open_resolution = 1;
+	cr_assert_eq(bsim_browser_new(&f->b, &o), 0, "%s", bsim_error_last()->message);
+	cr_assert_eq(widget_world_new(&f->w, f->b), 0);
+	widget_config c;
+	widget_config_init(&c);
+	c.restore_timeout_ms = 5000;
+	if (site)
+		c.site = strdup(site);
+	cr_assert_eq(widget_deploy(f->w, &c), 0);
+	widget_config_clear(&c);
+	cr_assert_eq(bsim_tab_open(&f->tab, f->b, url, NULL), 0, "%s", bsim_error_last()->message);
+	cr_assert_eq(widget_sync(f->w), 0);
+}
+
+static void teardown(fixture *f)
+{
+	widget_world_free(f->w);
+	bsim_browser_free(f->b);
+}
+
+static widget_view view(fixture *f, int tab)
+{
+	widget_view v;
+	cr_assert_eq(widget_view_of(f->w, tab, &v), 0, "%s", bsim_error_last()->message);
+	return v;
+}
+
+static void advance(fixture *f, int64_t ms)
+{
+	cr_assert_eq(widget_advance(f->w, bsim_browser_now(f->b) + ms), 0, "%s", bsim_error_last()->message);
+}
+
+/* The cookie's value as the page sees it, or NULL (caller frees). */
+static char *page_cookie(fixture *f, int tab, const char *name)
+{
+	char *all = NULL;
+	cr_assert_eq(bsim_script_cookie_get(&all, f->b, tab), 0);
+	size_t n = strlen(name);
+	char *found = NULL;
+	for (char *p = all; p && *p;) {
+		char *end = strstr(p, "; ");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > n && p[n] == '=' && strncmp(p, name, n) == 0) {
+			found = strndup(p + n + 1, len - n - 1);
+			break;
+		}
+		p = end ? end + 2 : NULL;
+	}
+	free(all);
+	return found;
+}
+
+static bool has_cookie(fixture *f, int tab, const char *name)
+{
+	char *v = page_cookie(f, tab, name);
+	free(v);
+	return v != NULL;
+}
+
+#define S "_genesys.widgets.webchat.state."
+
+/* ---- the state machine ---- */
+
+typedef struct state_row {
+	const char *rule;
+	widget_action steps[4];
+	size_t n;
+	widget_chat_state want;
+	bool live;
+} state_row;
+
+Test(widget_model, state_machine_table)
+{
+	static const state_row rows[] = {
+		{"a page with nothing to restore shows the button", {0}, 0, WIDGET_CHAT_NONE, false},
+		{"open shows the form", {WIDGET_OPEN}, 1, WIDGET_CHAT_OPEN, false},
+		{"start runs a chat", {WIDGET_START}, 1, WIDGET_CHAT_ACTIVE, true},
+		{"end leaves the ended chat on screen", {WIDGET_START, WIDGET_END}, 2, WIDGET_CHAT_ENDED, false},
+		{"close after a chat goes back to the button", {WIDGET_START, WIDGET_CLOSE}, 2, WIDGET_CHAT_NONE, false},
+		{"a chat can start again after an end", {WIDGET_START, WIDGET_END, WIDGET_START}, 3, WIDGET_CHAT_ACTIVE, true},
+		{"minimize does not end the chat", {WIDGET_START, WIDGET_MINIMIZE}, 2, WIDGET_CHAT_ACTIVE, true},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		fixture f;
+		setup(&f, "https://www.testsite.com/", "testsite.com");
+		for (size_t k = 0; k < rows[i].n; k++)
+			cr_expect_eq(widget_act(f.w, f.tab, rows[i].steps[k], NULL, NULL), 0, "%s: step %zu: %s", rows[i].rule, k,
+				     bsim_error_last()->message);
+		widget_view v = view(&f, f.tab);
+		cr_expect_eq(v.chat, rows[i].want, "%s: chat=%s, want %s", rows[i].rule, widget_chat_state_name(v.chat),
+			     widget_chat_state_name(rows[i].want));
+		cr_expect_eq(v.live, rows[i].live, "%s: live", rows[i].rule);
+		teardown(&f);
+	}
+}
+
+Test(widget_model, chat_state_names_round_trip)
+{
+	for (int s = WIDGET_CHAT_NONE; s <= WIDGET_CHAT_RESTORE_FAILED; s++)
+		cr_expect_eq(widget_chat_state_from_name(widget_chat_state_name((widget_chat_state)s)), s);
+	cr_expect_eq(widget_chat_state_from_name("restoring"), -1);
+}
+
+/* ---- the badge ---- */
+
+typedef struct badge_row {
+	const char *rule;
+	int before;       /* agent lines before minimize */
+	int after;        /* agent lines while minimized */
+	bool second_tab;  /* a second minimized tab on the same origin */
+	int want_a, want_b;
+	const char *want_count;
+} badge_row;
+
+Test(widget_model, badge_table)
+{
+	static const badge_row rows[] = {
+		{"E.27: nothing new, no badge, no count stored", 3, 0, false, 0, 0, NULL},
+		{"I.4: each line while minimized counts once", 3, 2, false, 2, 0, "2"},
+		{"I.4: minimized before any line", 0, 1, false, 1, 0, "1"},
+		{"I.5: two minimized tabs inflate the shared count: 4 and 3", 3, 2, true, 3, 4, "4"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const badge_row *r = &rows[i];
+		fixture f;
+		setup(&f, "https://www.testsite.com/", "testsite.com");
+		cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+		for (int k = 0; k < r->before; k++)
+			cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+		int b = -1;
+		if (r->second_tab) {
+			cr_assert_eq(bsim_tab_open(&b, f.b, "https://www.testsite.com/help", NULL), 0);
+			cr_assert_eq(widget_sync(f.w), 0);
+			cr_assert_eq(widget_act(f.w, b, WIDGET_MINIMIZE, NULL, NULL), 0);
+		}
+		cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
+		for (int k = 0; k < r->after; k++) {
+			advance(&f, 1000);
+			cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+		}
+		cr_expect_eq(view(&f, f.tab).unread, r->want_a, "%s: tab a badge %d, want %d", r->rule, view(&f, f.tab).unread,
+			     r->want_a);
+		if (r->second_tab)
+			cr_expect_eq(view(&f, b).unread, r->want_b, "%s: tab b badge %d, want %d", r->rule, view(&f, b).unread,
+				     r->want_b);
+		char *count = page_cookie(&f, f.tab, S "asyncUnreadMessageCount");
+		if (r->want_count)
+			cr_expect(count && strcmp(count, r->want_count) == 0, "%s: count %s, want %s", r->rule,
+				  count ? count : "(absent)", r->want_count);
+		else
+			cr_expect_null(count, "%s: count %s, want none", r->rule, count);
+		free(count);
+		teardown(&f);
+	}
+}
+
+Test(widget_model, badge_survives_navigation_and_maximize_clears_it)
+{
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	for (int k = 0; k < 3; k++)
+		cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
+	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://store.testsite.com/", NULL), 0);
+	widget_view v = view(&f, f.tab);
+	/* I.4: restored minimized with the same badge; the replay is not unread. */
+	cr_expect(v.restored && v.minimized);
+	cr_expect_eq(v.unread, 2);
+	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	cr_expect_eq(view(&f, f.tab).unread, 3);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MAXIMIZE, NULL, NULL), 0);
+	cr_expect_eq(view(&f, f.tab).unread, 0);
+	cr_expect_not(has_cookie(&f, f.tab, S "lastMessageCountRead"));
+	cr_expect_not(has_cookie(&f, f.tab, S "asyncUnreadMessageCount"));
+	char *min = page_cookie(&f, f.tab, S "minimized");
+	cr_expect_str_eq(min, "false");
+	free(min);
+	teardown(&f);
+}
+
+/* ---- restore decisions ---- */
+
+typedef struct restore_row {
+	const char *rule;
+	const char *cookies[4];     /* planted with Domain=.testsite.com; Path=/ before the reload */
+	const char *restore;        /* "none", "restored", "timeout", "failed" */
+	const char *code;
+	const char *kept[3];        /* still there after the load */
+	const char *gone[3];        /* deleted by the load */
+} restore_row;
+
+Test(widget_model, restore_decisions_of_partial_cookie_states)
+{
+	static const restore_row rows[] = {
+		{"J.3a: session only: nothing, the lone cookie stays", {S "session=ABC"}, "none", "missing-keys",
+		 {S "session"}, {NULL}},
+		{"J.3b: keys only: ignored", {S "keys={%22secureKey%22:%22k%22}"}, "none", "missing-session", {S "keys"}, {NULL}},
+		{"J.3e: a chat the server does not know: restoreTimeout, everything deleted",
+		 {S "session=NOPE", S "keys={%22secureKey%22:%22k%22}"}, "timeout", "unknown", {NULL}, {S "session", S "keys"}},
+		{"J.3d: ping 20 s old with restoreTimeout 5 s: restoreTimeout without asking",
+		 {S "session=NOPE", S "keys={%22secureKey%22:%22k%22}", S "ping=1420070380000", S "minimized=true"}, "timeout",
+		 "stale-ping", {NULL}, {S "session", S "ping", S "minimized"}},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const restore_row *r = &rows[i];
+		fixture f;
+		setup(&f, "https://www.testsite.com/", "testsite.com");
+		for (size_t k = 0; k < 4 && r->cookies[k]; k++) {
+			char line[256];
+			snprintf(line, sizeof line, "%s; Domain=.testsite.com; Path=/", r->cookies[k]);
+			cr_assert_eq(bsim_script_cookie_set(f.b, f.tab, line), 0);
+		}
+		cr_assert_eq(bsim_tab_reload(f.b, f.tab), 0);
+		widget_view v = view(&f, f.tab);
+		cr_expect_str_eq(v.restore, r->restore, "%s: restore=%s", r->rule, v.restore);
+		cr_expect_str_eq(v.restore_code, r->code, "%s: reason=%s", r->rule, v.restore_code);
+		for (size_t k = 0; k < 3 && r->kept[k]; k++)
+			cr_expect(has_cookie(&f, f.tab, r->kept[k]), "%s: %s should stay", r->rule, r->kept[k]);
+		for (size_t k = 0; k < 3 && r->gone[k]; k++)
+			cr_expect_not(has_cookie(&f, f.tab, r->gone[k]), "%s: %s should be deleted", r->rule, r->gone[k]);
+		teardown(&f);
+	}
+}
+
+Test(widget_model, restore_without_ping_lets_the_server_decide)
+{
+	/* J.3c: session + keys and no ping: no timeout check however long away. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
+	advance(&f, 600000);
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://www.testsite.com/", NULL), 0);
+	cr_expect_str_eq(view(&f, f.tab).restore, "restored");
+	teardown(&f);
+}
+
+Test(widget_model, restore_timeout_keeps_open_and_the_badge_counters)
+{
+	/* I.9: session, keys, ping, minimized go; open=true and both counters survive. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	advance(&f, 1000);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
+	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
+	advance(&f, 20000);
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://store.testsite.com/", NULL), 0);
+	widget_view v = view(&f, f.tab);
+	cr_expect_eq(v.chat, WIDGET_CHAT_RESTORE_TIMEOUT);
+	cr_expect(v.invite_shown, "D.25: the re-invite toast");
+	cr_expect_not(has_cookie(&f, f.tab, S "session"));
+	cr_expect_not(has_cookie(&f, f.tab, S "ping"));
+	cr_expect_not(has_cookie(&f, f.tab, S "minimized"));
+	cr_expect(has_cookie(&f, f.tab, S "open"));
+	cr_expect(has_cookie(&f, f.tab, S "lastMessageCountRead"));
+	cr_expect(has_cookie(&f, f.tab, S "asyncUnreadMessageCount"));
+	teardown(&f);
+}
+
+typedef struct server_row {
+	const char *rule;
+	widget_backend_fault fault;
+	bool end_chat;
+	const char *restore, *code;
+	bool session_kept;
+} server_row;
+
+Test(widget_model, restore_by_what_the_server_says)
+{
+	static const server_row rows[] = {
+		{"I.10: the server ended the chat: restoreTimeout", WIDGET_BACKEND_UP, true, "timeout", "ended", false},
+		{"I.10, I.14: server down: restoreFailed, cookies kept", WIDGET_BACKEND_DOWN, false, "failed", "network", true},
+		{"guess: wrong keys are rejected: restoreFailed", WIDGET_BACKEND_WRONG_KEYS, false, "failed", "rejected", true},
+		{"J.3e: forgotten: restoreTimeout", WIDGET_BACKEND_FORGET, false, "timeout", "unknown", false},
+		{"the server answers: restored", WIDGET_BACKEND_UP, false, "restored", "", true},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const server_row *r = &rows[i];
+		fixture f;
+		setup(&f, "https://www.testsite.com/", "testsite.com");
+		cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+		/* Away from the site, so no page of it hears the end before the restore asks. */
+		cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
+		if (r->end_chat)
+			cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_END, NULL, 0), 0);
+		cr_assert_eq(widget_backend(f.w, r->fault, 0), 0);
+		cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://store.testsite.com/", NULL), 0);
+		widget_view v = view(&f, f.tab);
+		cr_expect_str_eq(v.restore, r->restore, "%s: restore=%s", r->rule, v.restore);
+		cr_expect_str_eq(v.restore_code, r->code, "%s: reason=%s", r->rule, v.restore_code);
+		cr_expect_eq(has_cookie(&f, f.tab, S "session"), r->session_kept, "%s: session kept", r->rule);
+		teardown(&f);
+	}
+}
+
+Test(widget_model, restore_failed_is_retried_until_the_ping_is_too_old)
+{
+	/* I.14: each page fails again while the server is down, then restoreTimeout cleans up. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	advance(&f, 1000); /* a poll writes the ping the timeout is measured from */
+	cr_assert_eq(widget_backend(f.w, WIDGET_BACKEND_DOWN, 0), 0);
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
+	advance(&f, 2000);
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://www.testsite.com/a", NULL), 0);
+	cr_expect_str_eq(view(&f, f.tab).restore, "failed");
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
+	advance(&f, 10000);
+	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://www.testsite.com/b", NULL), 0);
+	cr_expect_str_eq(view(&f, f.tab).restore, "timeout");
+	cr_expect_str_eq(view(&f, f.tab).restore_code, "stale-ping");
+	teardown(&f);
+}
+
+/* ---- deletes ---- */
+
+Test(widget_model, a_delete_leaves_a_same_name_cookie_under_another_domain)
+{
+	/* B.8, I.12: the delete rewrites under the widget's Domain and Path only. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(bsim_script_cookie_set(f.b, f.tab, S "session=OLD; Path=/"), 0);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_END, NULL, NULL), 0);
+	char *v = page_cookie(&f, f.tab, S "session");
+	cr_expect_str_eq(v, "OLD");
+	free(v);
+	teardown(&f);
+}
+
+Test(widget_model, refused_cookies_end_the_chat_at_its_first_poll)
+{
+	/* I.7: on foo.github.io every write is refused; the chat ends by itself about 250 ms later. */
+	fixture f;
+	setup(&f, "https://shop.example.github.io/", NULL);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	cr_expect_eq(view(&f, f.tab).chat, WIDGET_CHAT_ACTIVE);
+	advance(&f, 300);
+	widget_view v = view(&f, f.tab);
+	cr_expect_eq(v.chat, WIDGET_CHAT_ENDED);
+	cr_expect_str_eq(v.missing_cookie, "_genesys.widgets.webchat.state.session");
+	teardown(&f);
+}
+
+Test(widget_model, polls_follow_the_cadence)
+{
+	/* I.13: first poll at 250 ms, then 750 ms growing x1.2: 250, 1000, 1900, 2980 ... */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	static const struct { int64_t at; const char *ping; } steps[] = {
+		{249, NULL}, {250, "1420070400250"}, {999, "1420070400250"}, {1000, "1420070401000"},
+		{1900, "1420070401900"}, {2980, "1420070402980"},
+	};
+	int64_t t0 = bsim_browser_now(f.b);
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		cr_assert_eq(widget_advance(f.w, t0 + steps[i].at), 0);
+		char *p = page_cookie(&f, f.tab, S "ping");
+		if (steps[i].ping)
+			cr_expect(p && strcmp(p, steps[i].ping) == 0, "at %lld ms: ping %s, want %s", (long long)steps[i].at,
+				  p ? p : "(absent)", steps[i].ping);
+		else
+			cr_expect_null(p, "at %lld ms: no poll yet", (long long)steps[i].at);
+		free(p);
+	}
+	teardown(&f);
+}
+
+/* ---- end to end: the real bsim on the bundled widget scenarios ---- */
+
+typedef struct e2e_row {
+	const char *file;    /* under scenarios/ */
+	const char *engine;
+	const char *lines[4]; /* lines the failure must print, in order, with expect-failure stripped */
+} e2e_row;
+
+Test(widget_model, bundled_bug_scenarios_fail_naming_the_cookie_and_the_reason)
+{
+	static const e2e_row rows[] = {
+		{"bugs/widget-github-io.xml", "chromium",
+		 {":13:3: expectation failed: chat=\"restored\" (was: none)",
+		  "  restore needs cookie _genesys.widgets.webchat.state.session",
+		  "  the browser never stored it: refused on https://shop.example.github.io/ at 00:00:00: Domain \".github.io\" is a public suffix",
+		  NULL}},
+		{"bugs/widget-cookie-count.xml", "chromium",
+		 {"expectation failed: chat=\"restored\" (was: none)", "  restore needs cookie _genesys.widgets.webchat.state.session",
+		  "  it was evicted at 00:00:01", NULL}},
+		{"bugs/widget-ping-timeout.xml", "chromium",
+		 {"expectation failed: chat=\"restored\" (was: restoreTimeout)",
+		  "  restoreTimeout: cookie _genesys.widgets.webchat.state.ping is 120 s old", NULL}},
+	};
+	char dir[] = "/tmp/bsim-widget-XXXXXX";
+	cr_assert(mkdtemp(dir), "mkdtemp failed");
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const e2e_row *r = &rows[i];
+		char src[1024], path[1200], *text = NULL;
+		size_t len;
+		snprintf(src, sizeof src, "scenarios/%s", r->file);
+		cr_assert_eq(support_read_file(support_source_path(src), &text, &len), 0, "cannot read %s", src);
+		/* The same scenario without its expect-failure: the failure itself is printed. */
+		char *ef = strstr(text, "expect-failure=\"");
+		cr_assert(ef, "%s declares no expect-failure", r->file);
+		char *end = strchr(ef + 16, '"');
+		memset(ef, ' ', (size_t)(end - ef + 1));
+		snprintf(path, sizeof path, "%s/%zu.xml", dir, i);
+		FILE *f = fopen(path, "w");
+		cr_assert(f);
+		fputs(text, f);
+		fclose(f);
+		free(text);
+		const char *argv[] = {"run", "--no-timing", "--engine", r->engine, path, NULL};
+		support_run run;
+		cr_assert_eq(support_run_bsim(&run, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+		cr_expect_eq(run.status, 1, "%s: exit %d\n%s%s", r->file, run.status, run.out, run.err);
+		const char *at = run.out;
+		for (size_t k = 0; k < 4 && r->lines[k]; k++) {
+			const char *hit = strstr(at, r->lines[k]);
+			cr_expect(hit, "%s: the output lacks (after what came before)\n  %s\noutput:\n%s", r->file, r->lines[k], run.out);
+			if (hit)
+				at = hit + strlen(r->lines[k]);
+		}
+		support_run_free(&run);
+		remove(path);
+	}
+	rmdir(dir);
+}
+
+typedef struct error_row {
+	const char *xml;
+	int status;
+	const char *want;   /* in stdout (a run) or stderr (a load error) */
+} error_row;
+
+Test(widget_model, widget_steps_that_cannot_run_or_load_say_where_and_why)
+{
+	static const error_row rows[] = {
+		{"<scenario name=\"s\">\n  <deploy site=\"testsite.com\"/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <webchat do=\"send\" text=\"hi\"/>\n</scenario>\n",
+		 1, "x.xml:4:3: error: webchat send in tab \"a\": cannot send: no chat is running in this tab's page (it is closed)"},
+		{"<scenario name=\"s\">\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n  <webchat do=\"start\"/>\n</scenario>\n",
+		 1, "x.xml:3:3: error: webchat start in tab \"a\": this tab's page has no widget: no <deploy> step came before it"},
+		{"<scenario name=\"s\">\n  <agent say=\"hello\"/>\n</scenario>\n", 1,
+		 "x.xml:2:3: error: the agent cannot act: no chat has started yet"},
+		{"<scenario name=\"s\">\n  <deploy version=\"7.1\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: version=\"7.1\" is not a widget version bsim models; it knows 9.0.018.07, 9.0.005.00, 8.5"},
+		{"<scenario name=\"s\">\n  <deploy frame=\"chat.vendor.com\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: frame=\"chat.vendor.com\" is not an http(s) URL"},
+	};
+	char dir[] = "/tmp/bsim-widget-XXXXXX";
+	cr_assert(mkdtemp(dir), "mkdtemp failed");
+	char path[256];
+	snprintf(path, sizeof path, "%s/x.xml", dir);
+	cr_assert_eq(chdir(dir), 0);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		FILE *f = fopen("x.xml", "w");
+		cr_assert(f);
+		fputs(rows[i].xml, f);
+		fclose(f);
+		const char *argv[] = {"run", "--no-timing", "x.xml", NULL};
+		support_run run;
+		cr_assert_eq(support_run_bsim(&run, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+		cr_expect_eq(run.status, rows[i].status, "row %zu: exit %d\n%s%s", i, run.status, run.out, run.err);
+		cr_expect(strstr(run.out, rows[i].want) || strstr(run.err, rows[i].want), "row %zu lacks\n  %s\nstdout:\n%s\nstderr:\n%s",
+			  i, rows[i].want, run.out, run.err);
+		support_run_free(&run);
+	}
+	remove("x.xml");
+	cr_assert_eq(chdir("/"), 0);
+	rmdir(dir);
+}
+
+/* ---- the cookie writer's value encoding ---- */
+
+Test(widget_model, values_are_encoded_as_the_widgets_cookie_writer_does)
+{
+	/* js-cookie 2.x: encodeURIComponent, then # $ & + : < > = / ? @ [ ] ^ ` { } | decoded back (I.12 on JSON). */
+	static const struct { const char *raw, *written; } rows[] = {
+		{"{\"WebChatService\":true,\"WebChat\":true}", "{%22WebChatService%22:true%2C%22WebChat%22:true}"},
+		{"a;b c", "a%3Bb%20c"},
+		{"50%", "50%25"},
+		{"[\"\\\\d{16}\"]", "[%22%5C%5Cd{16}%22]"},
+		{"caf\xc3\xa9", "caf%C3%A9"},
+		{"#$&+:<>=/?@[]^`{}|", "#$&+:<>=/?@[]^`{}|"},
+		{"-_.!~*'()", "-_.!~*'()"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		buf b = BUF_INIT;
+		widget_value_encode(&b, rows[i].raw);
+		cr_expect_str_eq(buf_cstr(&b), rows[i].written, "row %zu: %s", i, rows[i].raw);
+		buf_free(&b);
+	}
+}
