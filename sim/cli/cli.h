@@ -25,4 +25,8 @@ int cmd_cookie(int argc, char **argv);
 /* The help text of `bsim cookie`, written to f. */
 void cmd_cookie_help(FILE *f);
 
+/* `bsim import-har`: argv[0] is "import-har". */
+int cmd_import_har(int argc, char **argv);
+void cmd_import_har_help(FILE *f);
+
 #endif

@@ -28,6 +28,8 @@ static const command commands[] = {
 	{"run", "run scenario files and report what passed and why the rest failed", cmd_run, cmd_run_help},
 	{"check", "load and validate scenario files without running them", cmd_check, cmd_check_help},
 	{"list", "list the scenarios a run would run (with --shard: one CI shard's)", cmd_list, cmd_list_help},
+	{"import-har", "turn a customer's HAR capture into a scenario that replays it", cmd_import_har,
+	 cmd_import_har_help},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -43,8 +45,8 @@ static void usage(FILE *f)
 	      "Commands:\n",
 	      f);
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fputs("  help     show this help, or a command's help\n"
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("  help       show this help, or a command's help\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help   show this help\n"

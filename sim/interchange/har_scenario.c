@@ -1,0 +1,891 @@
+/*
+ * har_scenario.c: a parsed HAR capture (har.h) written as a bsim scenario
+ * (include/bsim/har.h, docs/har-import.md): the top-level navigations in
+ * order with their responses' Set-Cookie headers, spaced on the virtual
+ * clock as captured; the widget's document.cookie writes reproduced from
+ * the Cookie headers that later carried them; and expectations derived
+ * from what the customer's browser sent, each marked "derived" in an XML
+ * comment so a reader can tell the capture's facts from bsim's inferences.
+ *
+ * The capture's clock maps onto the scenario's: its first navigation is the
+ * scenario's start (bsim's fixed 2015-01-01T00:00:00Z), and every Expires
+ * date in a replayed Set-Cookie header is shifted by the same amount, so a
+ * cookie that had an hour to live still has an hour.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bsim/browser.h"
+#include "cookie/date.h"
+#include "interchange/har.h"
+#include "interchange/interchange.h"
+#include "util/buf.h"
+#include "util/timefmt.h"
+
+/*
+ * Widget cookie names tracked through one capture: the widget writes about
+ * 35 (genesys-widgets-cookies.md plus the undocumented ones); more than
+ * this many distinct _genesys.widgets.* names is not the widget.
+ */
+#define HAR_MAX_WIDGET_COOKIES 64
+
+/*
+ * The widget's chat requests, by a piece of their URL: the GMS chat API
+ * (/genesys/2/chat/), the Genesys Engage v3 REST transport and the Genesys
+ * Cloud v2 web-chat API. A page that made one of them had a chat running.
+ */
+static const char *const chat_api_markers[] = {"/genesys/2/chat", "/gms/2/chat", "/api/v2/webchat",
+					       "/webchat/v3/", "/webdeployments/"};
+
+/*
+ * What the widget writes when a chat starts (widget-behaviour.md I.1, I.13):
+ * session and keys are the two a restore needs (item 23), so they are the
+ * ones reproduced where the capture shows a chat but no cookie. Values are
+ * placeholders in the widget's formats (JSON with `"` and `,` escaped, I.12).
+ */
+static const struct {
+	const char *name, *value;
+} started_chat_cookies[] = {
+	{"_genesys.widgets.webchat.state.keys",
+	 "{%22secureKey%22:%22placeholder%22%2C%22alias%22:%22000%22%2C%22userId%22:%22placeholder%22}"},
+	{"_genesys.widgets.webchat.state.session", "placeholder-chat-id"},
+};
+
+/* The cookies whose absence loses the chat (widget-behaviour.md D.23): the ones a "lost" expectation checks. */
+static bool restore_needs(const char *name)
+{
+	size_t n = strlen(name);
+	static const char *const needed[] = {"webchat.state.session", "webchat.state.keys"};
+	for (size_t i = 0; i < 2; i++) {
+		size_t k = strlen(needed[i]);
+		if (n >= k && strcmp(name + n - k, needed[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+typedef struct widget_cookie {
+	char *name, *value, *domain; /* domain as a Domain attribute (".x.com"), or "" for host-only */
+	bool secure;
+	bool lost;                   /* a "lost" expectation was written for it already */
+} widget_cookie;
+
+typedef struct writer {
+	const har_log *h;
+	const bsim_har_options *o;
+	bsim_har_summary *sum;
+	buf out;
+	const char *version;         /* "9" or "8.5" */
+	int64_t t0;                  /* the capture's instant of the scenario's start */
+	int64_t vt;                  /* virtual milliseconds since the start, as waited so far */
+	char tab[8];                 /* the current tab's name ("a", "b" ...) */
+	bool tab_open;
+	bool closed_done;
+	bool sanitized_skip;         /* no cookie data to derive anything from: navigations only */
+	const char *page_url;        /* the URL of the page the tab shows (the last navigation's) */
+	widget_cookie known[HAR_MAX_WIDGET_COOKIES];
+	size_t n_known;
+} writer;
+
+/* ---- text ---- */
+
+static void put_escaped(buf *b, const char *s, bool attribute)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, attribute ? "&quot;" : "\""); break;
+		case '\t':
+		case '\n':
+		case '\r':
+			/* An attribute value's white space would be normalized away on reading. */
+			buf_puts(b, attribute ? (*s == '\t' ? "&#9;" : *s == '\n' ? "&#10;" : "&#13;") : "\n");
+			break;
+		default:
+			/* XML 1.0 has no way to write the other C0 controls: no browser header carries them either. */
+			if ((unsigned char)*s >= 0x20)
+				buf_putc(b, *s);
+			else
+				buf_putc(b, '?');
+		}
+	}
+}
+
+/* Text inside <!-- -->: "--" may not appear there; a lone '-' may not end it. */
+static void put_comment_text(buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '-' && (s[1] == '-' || s[1] == '\0'))
+			buf_puts(b, "- ");
+		else if ((unsigned char)*s >= 0x20 || *s == '\n')
+			buf_putc(b, *s);
+	}
+}
+
+static void comment(writer *w, const char *fmt, ...) BSIM_PRINTF(2, 3);
+
+static void comment(writer *w, const char *fmt, ...)
+{
+	char text[1200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	buf_puts(&w->out, "  <!-- ");
+	put_comment_text(&w->out, text);
+	buf_puts(&w->out, " -->\n");
+}
+
+/* A URL as the scenario writes it: with --redact, the query and fragment go (they carry tokens; cookies ignore them). */
+static void put_url(buf *b, const writer *w, const char *url, bool attribute)
+{
+	char *copy = strdup(url);
+	if (!copy) {
+		buf_puts(b, url); /* buf_status catches the failure later only if buf fails; OOM here is reported below */
+		return;
+	}
+	if (w->o->redact)
+		copy[strcspn(copy, "?#")] = '\0';
+	else
+		copy[strcspn(copy, "#")] = '\0'; /* HAR URLs have no fragment (ecosystem.md); a stray one is not sent */
+	put_escaped(b, copy, attribute);
+	free(copy);
+}
+
+/* "2s", "1500ms": the shortest form the scenario language reads exactly. */
+static void put_duration(buf *b, int64_t ms)
+{
+	if (ms % 1000)
+		buf_printf(b, "%lldms", (long long)ms);
+	else
+		buf_printf(b, "%llds", (long long)(ms / 1000));
+}
+
+/* ---- the clock ---- */
+
+/* Wait until the capture's instant `at` (never backwards; capped by max_gap). */
+static void wait_until(writer *w, int64_t at)
+{
+	int64_t gap = at - w->t0 - w->vt;
+	if (gap <= 0)
+		return;
+	int64_t waited = gap;
+	if (w->o->max_gap_ms >= 0 && gap > w->o->max_gap_ms)
+		waited = w->o->max_gap_ms;
+	buf_puts(&w->out, "  <wait for=\"");
+	put_duration(&w->out, waited);
+	buf_puts(&w->out, "\"/>");
+	if (waited != gap) {
+		buf_puts(&w->out, " <!-- captured: ");
+		put_duration(&w->out, gap);
+		buf_puts(&w->out, ", capped by --max-gap -->");
+	}
+	buf_putc(&w->out, '\n');
+	/* Later instants keep their captured spacing: the time cut off is cut from the whole rest. */
+	w->t0 += gap - waited;
+	w->vt += waited;
+}
+
+/* ---- Set-Cookie headers ---- */
+
+/*
+ * A Set-Cookie value as the scenario replays it: with --redact, a value
+ * outside the widget's cookies becomes as many 'x' as it had bytes (size
+ * limits still reproduce); an Expires date moves onto the scenario's clock.
+ */
+static void put_set_cookie(buf *b, const writer *w, const char *header)
+{
+	size_t pair = strcspn(header, ";");
+	const char *eq = memchr(header, '=', pair);
+	if (w->o->redact && eq) {
+		char name[512];
+		size_t nlen = (size_t)(eq - header);
+		snprintf(name, sizeof name, "%.*s", (int)(nlen < sizeof name ? nlen : sizeof name - 1), header);
+		/* Surrounding white space is not part of the name (RFC 6265bis §5.6 step 5). */
+		char *nm = name + strspn(name, " \t");
+		if (!har_is_widget_cookie(nm)) {
+			char *redacted = malloc(pair + 1);
+			if (redacted) {
+				memcpy(redacted, header, nlen + 1);
+				memset(redacted + nlen + 1, 'x', pair - nlen - 1);
+				redacted[pair] = '\0';
+				put_escaped(b, redacted, false);
+				free(redacted);
+			}
+			header += pair;
+			goto attributes;
+		}
+	}
+	{
+		char *p = strndup(header, pair);
+		if (p)
+			put_escaped(b, p, false);
+		free(p);
+		header += pair;
+	}
+attributes:
+	while (*header == ';') {
+		header++;
+		size_t alen = strcspn(header, ";");
+		const char *a = header + strspn(header, " \t");
+		int64_t when;
+		if (strncasecmp(a, "expires=", 8) == 0 &&
+		    cookie_date_parse(a + 8, alen - (size_t)(a + 8 - header), COOKIE_DATE_RFC6265BIS, &when)) {
+			char date[40];
+			int64_t shifted = when + (BSIM_DEFAULT_START_TIME - w->t0) / 1000;
+			time_format_imf(shifted, date, sizeof date);
+			buf_printf(b, "; Expires=%s", date);
+		} else {
+			char *p = strndup(header - 1, alen + 1);
+			if (p)
+				put_escaped(b, p, false);
+			free(p);
+		}
+		header += alen;
+	}
+}
+
+/* A response cookies[] object as the Set-Cookie header it came from (for exporters that list no headers). */
+static void put_cookie_object(buf *b, const writer *w, const har_cookie *c)
+{
+	buf h = BUF_INIT;
+	buf_printf(&h, "%s=%s", c->name, c->value);
+	if (c->domain)
+		buf_printf(&h, "; Domain=%s", c->domain);
+	if (c->path)
+		buf_printf(&h, "; Path=%s", c->path);
+	if (c->secure == 1)
+		buf_puts(&h, "; Secure");
+	if (c->http_only == 1)
+		buf_puts(&h, "; HttpOnly");
+	if (c->same_site)
+		buf_printf(&h, "; SameSite=%s", c->same_site);
+	if (buf_status(&h) == 0)
+		put_set_cookie(b, w, buf_cstr(&h));
+	buf_free(&h);
+}
+
+/* ---- widget cookies ---- */
+
+static widget_cookie *known_get(writer *w, const char *name)
+{
+	for (size_t i = 0; i < w->n_known; i++)
+		if (strcmp(w->known[i].name, name) == 0)
+			return &w->known[i];
+	return NULL;
+}
+
+static int known_set(writer *w, const char *name, const char *value, const char *domain, bool secure)
+{
+	widget_cookie *k = known_get(w, name);
+	if (!k) {
+		if (w->n_known == HAR_MAX_WIDGET_COOKIES)
+			return 0; /* past the widget's own names: not the widget; nothing more is tracked */
+		k = &w->known[w->n_known++];
+		memset(k, 0, sizeof *k);
+		if (!(k->name = strdup(name)))
+			return error_oom();
+	}
+	free(k->value);
+	free(k->domain);
+	k->value = strdup(value);
+	k->domain = strdup(domain);
+	k->secure = secure;
+	k->lost = false;
+	return k->value && k->domain ? 0 : error_oom();
+}
+
+/* Whether a top-level request to url would carry a cookie of this Domain ("" host-only on page_url). */
+static bool domain_covers(const char *domain, const char *cookie_page, const char *url)
+{
+	char host[256], page_host[256];
+	const char *p = strstr(url, "//"), *q = strstr(cookie_page, "//");
+	if (!p || !q)
+		return false;
+	p += 2;
+	q += 2;
+	size_t n = strcspn(p, "/?#:"), m = strcspn(q, "/?#:");
+	snprintf(host, sizeof host, "%.*s", (int)n, p);
+	snprintf(page_host, sizeof page_host, "%.*s", (int)m, q);
+	if (!*domain || strcmp(domain, ".") == 0)
+		return strcasecmp(host, page_host) == 0;
+	const char *d = domain + (domain[0] == '.');
+	size_t hl = strlen(host), dl = strlen(d);
+	/* RFC 6265bis §5.1.3 domain-match. */
+	return strcasecmp(host, d) == 0 || (hl > dl && host[hl - dl - 1] == '.' && strcasecmp(host + hl - dl, d) == 0);
+}
+
+static void put_write(writer *w, const char *name, const char *value, const char *domain, const char *path,
+		      bool secure, const char *same_site)
+{
+	buf *b = &w->out;
+	buf_printf(b, "  <cookie tab=\"%s\" write=\"", w->tab);
+	buf c = BUF_INIT;
+	buf_printf(&c, "%s=%s", name, value);
+	if (*domain)
+		buf_printf(&c, "; Domain=%s", domain);
+	buf_printf(&c, "; Path=%s", path ? path : "/");
+	if (same_site && *same_site)
+		buf_printf(&c, "; SameSite=%s", same_site);
+	if (secure)
+		buf_puts(&c, "; Secure");
+	if (buf_status(&c) == 0)
+		put_escaped(b, buf_cstr(&c), true);
+	buf_free(&c);
+	buf_puts(b, "\"/>\n");
+	w->sum->widget_writes++;
+}
+
+static void put_expect_pair(writer *w, const char *name, const char *value)
+{
+	buf *b = &w->out;
+	buf_printf(b, "  <expect tab=\"%s\" document-cookie-contains=\"", w->tab);
+	put_escaped(b, name, true);
+	buf_putc(b, '=');
+	put_escaped(b, value, true);
+	buf_puts(b, "\"/>\n");
+	w->sum->derived_expects++;
+}
+
+/* SameSite as js-cookie writes it for the widget: 9.x writes sameSite=strict (I.1); 8.5 and 9.0.005 none. */
+static const char *widget_same_site(const writer *w)
+{
+	return strncmp(w->version, "8.", 2) == 0 ? NULL : "Strict";
+}
+
+/*
+ * The widget cookies a request carried that no earlier step gives the
+ * browser: the widget wrote them on the current page with document.cookie.
+ * Reproduce each as a script write, with the Domain the capture lists
+ * (Chrome's request cookies[] have it) or else the one the widget derives.
+ */
+static int reproduce_script_writes(writer *w, const har_entry *e)
+{
+	int rc = 0;
+	bool said = false;
+	for (size_t i = 0; i < e->n_req_cookies && rc == 0; i++) {
+		const har_cookie *c = &e->req_cookies[i];
+		if (!har_is_widget_cookie(c->name))
+			continue;
+		widget_cookie *k = known_get(w, c->name);
+		if (k && strcmp(k->value, c->value) == 0)
+			continue;
+		if (!said)
+			comment(w, "the widget wrote these on this page with document.cookie (a capture never shows such "
+				   "writes; log.entries[%zu] was the first request to send them)",
+				e->index);
+		said = true;
+		char *domain = NULL;
+		if (c->domain)
+			domain = strdup(c->domain[0] == '.' ? c->domain : "");
+		else if ((rc = har_widget_domain(&domain, w->page_url, w->version)) < 0)
+			return rc;
+		if (!domain)
+			return error_oom();
+		put_write(w, c->name, c->value, domain, c->path, c->secure == 1, c->same_site ? c->same_site
+										       : widget_same_site(w));
+		rc = known_set(w, c->name, c->value, domain, c->secure == 1);
+		free(domain);
+	}
+	return rc;
+}
+
+/* The request's widget cookies as expectations: the customer's browser sent them, so the page must see them. */
+static void expect_carried(writer *w, const har_entry *e)
+{
+	bool any = false;
+	for (size_t i = 0; i < e->n_req_cookies; i++) {
+		const har_cookie *c = &e->req_cookies[i];
+		if (!har_is_widget_cookie(c->name))
+			continue;
+		if (!any)
+			comment(w, "derived: the customer's browser sent these widget cookies with log.entries[%zu]",
+				e->index);
+		any = true;
+		put_expect_pair(w, c->name, c->value);
+	}
+}
+
+static bool request_carries(const har_entry *e, const char *name)
+{
+	for (size_t i = 0; i < e->n_req_cookies; i++)
+		if (strcmp(e->req_cookies[i].name, name) == 0)
+			return true;
+	const char *hdr = har_header_get(e->req_headers, e->n_req_headers, "cookie");
+	size_t n = strlen(name);
+	for (const char *p = hdr; p && (p = strstr(p, name)); p += n)
+		if ((p == hdr || p[-1] == ' ' || p[-1] == ';') && p[n] == '=')
+			return true;
+	return false;
+}
+
+/*
+ * A later navigation to a host the widget's cookies cover went without
+ * them: expect them anyway, so bsim fails and says why the browser lost
+ * them (refused, evicted, ended with the session ...).
+ */
+static void expect_lost(writer *w, const har_entry *e)
+{
+	for (size_t i = 0; i < w->n_known; i++) {
+		widget_cookie *k = &w->known[i];
+		if (k->lost || !restore_needs(k->name) || request_carries(e, k->name) ||
+		    !domain_covers(k->domain, w->page_url, e->url))
+			continue;
+		if (k->secure && strncasecmp(e->url, "http:", 5) == 0) {
+			/* RFC 6265bis §5.8.3: a Secure cookie is withheld from http by design, not lost. */
+			comment(w, "%s is Secure: log.entries[%zu] on http went without it by design (not expected here)",
+				k->name, e->index);
+			k->lost = true;
+			continue;
+		}
+		comment(w,
+			"derived: log.entries[%zu] went without %s although its Domain (%s) covers this host; "
+			"the chat could not restore here. Expected anyway, so that bsim says why the browser lost it.",
+			e->index, k->name, *k->domain ? k->domain : "host-only");
+		put_expect_pair(w, k->name, k->value);
+		k->lost = true;
+	}
+}
+
+/* ---- pages ---- */
+
+static bool is_chat_request(const har_entry *e)
+{
+	for (size_t i = 0; i < sizeof chat_api_markers / sizeof *chat_api_markers; i++)
+		if (strstr(e->url, chat_api_markers[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The page from navigation `nav` up to (not including) the next one: did a
+ * chat run on it (the first chat request, or NULL) and did any of its
+ * requests, or the next navigation's, carry the widget's session cookie.
+ */
+static const har_entry *page_chat(const har_log *h, size_t nav, size_t *next, bool *carried)
+{
+	const har_entry *chat = NULL;
+	*carried = false;
+	size_t i = nav + 1;
+	for (; i < h->n_entries && !h->entries[i].navigation; i++) {
+		const har_entry *e = &h->entries[i];
+		if (!chat && is_chat_request(e))
+			chat = e;
+		for (size_t j = 0; j < e->n_req_cookies; j++)
+			if (har_is_widget_cookie(e->req_cookies[j].name) && restore_needs(e->req_cookies[j].name))
+				*carried = true;
+		const char *hdr = har_header_get(e->req_headers, e->n_req_headers, "cookie");
+		if (hdr && strstr(hdr, "webchat.state.session="))
+			*carried = true;
+	}
+	*next = i;
+	if (i < h->n_entries) {
+		const har_entry *n = &h->entries[i];
+		for (size_t j = 0; j < n->n_req_cookies; j++)
+			if (restore_needs(n->req_cookies[j].name))
+				*carried = true;
+	}
+	return chat;
+}
+
+/*
+ * A chat ran on the page but no request ever carried its cookies: the
+ * browser refused them (the github.io case). Write what the widget writes
+ * when a chat starts, with the Domain it derives, and expect them back.
+ */
+static int reproduce_refused_chat(writer *w, const har_entry *chat)
+{
+	char *domain = NULL;
+	int rc = har_widget_domain(&domain, w->page_url, w->version);
+	if (rc < 0)
+		return rc;
+	comment(w,
+		"derived: a chat ran on this page (log.entries[%zu] but none of its requests, nor the next "
+		"navigation, carried the widget's session cookie. These are the writes the widget %s makes when a chat starts, with the "
+		"Domain it derives (%s), placeholder values.",
+		chat->index, w->version, *domain ? domain : "host-only");
+	for (size_t i = 0; i < sizeof started_chat_cookies / sizeof *started_chat_cookies; i++)
+		put_write(w, started_chat_cookies[i].name, started_chat_cookies[i].value, domain, "/", false,
+			  widget_same_site(w));
+	comment(w, "derived: the widget reads them back at its first poll; the customer's browser had none");
+	for (size_t i = 0; i < sizeof started_chat_cookies / sizeof *started_chat_cookies && rc == 0; i++) {
+		put_expect_pair(w, started_chat_cookies[i].name, started_chat_cookies[i].value);
+		rc = known_set(w, started_chat_cookies[i].name, started_chat_cookies[i].value, domain, false);
+	}
+	/* Expected once here; a later navigation need not repeat it. */
+	for (size_t i = 0; i < w->n_known; i++)
+		w->known[i].lost = true;
+	free(domain);
+	return rc;
+}
+
+static void put_navigation(writer *w, const har_entry *e)
+{
+	buf *b = &w->out;
+	const bool opens = !w->tab_open;
+	if (opens)
+		buf_printf(b, "  <tab name=\"%s\" url=\"", w->tab);
+	else
+		buf_printf(b, "  <navigate tab=\"%s\" url=\"", w->tab);
+	put_url(b, w, e->url, true);
+	buf_putc(b, '"');
+	/* Set-Cookie headers, each line of a newline-joined one (some exporters join them) as its own. */
+	size_t n_set = 0;
+	for (size_t i = 0; i < e->n_resp_headers; i++)
+		if (strcasecmp(e->resp_headers[i].name, "set-cookie") == 0)
+			n_set++;
+	size_t n_children = n_set ? n_set : e->n_resp_cookies;
+	if (!n_children) {
+		buf_puts(b, "/>\n");
+	} else {
+		buf_puts(b, ">\n");
+		if (n_set) {
+			for (size_t i = 0; i < e->n_resp_headers; i++) {
+				if (strcasecmp(e->resp_headers[i].name, "set-cookie") != 0)
+					continue;
+				const char *v = e->resp_headers[i].value;
+				while (*v) {
+					size_t line = strcspn(v, "\n");
+					char *one = strndup(v, line);
+					if (one && *one) {
+						buf_puts(b, "    <set-cookie>");
+						put_set_cookie(b, w, one);
+						buf_puts(b, "</set-cookie>\n");
+					}
+					free(one);
+					v += line + (v[line] == '\n');
+				}
+			}
+		} else {
+			for (size_t i = 0; i < e->n_resp_cookies; i++) {
+				buf_puts(b, "    <set-cookie>");
+				put_cookie_object(b, w, &e->resp_cookies[i]);
+				buf_puts(b, "</set-cookie>\n");
+			}
+		}
+		buf_printf(b, "  </%s>\n", opens ? "tab" : "navigate");
+	}
+	w->tab_open = true;
+	w->page_url = e->url;
+	w->sum->navigations++;
+}
+
+/* Server-set widget cookies become known too, so a later request carrying them is not taken for a script write. */
+static int learn_set_cookies(writer *w, const har_entry *e)
+{
+	for (size_t i = 0; i < e->n_resp_headers; i++) {
+		if (strcasecmp(e->resp_headers[i].name, "set-cookie") != 0)
+			continue;
+		const char *v = e->resp_headers[i].value;
+		size_t pair = strcspn(v, ";\n");
+		const char *eq = memchr(v, '=', pair);
+		if (!eq)
+			continue;
+		char *name = strndup(v, (size_t)(eq - v)), *value = strndup(eq + 1, pair - (size_t)(eq - v) - 1);
+		int rc = name && value ? 0 : error_oom();
+		if (rc == 0 && har_is_widget_cookie(name)) {
+			const char *d = har_find_ci(v, "domain=");
+			char domain[256] = "";
+			if (d)
+				snprintf(domain, sizeof domain, "%s%.*s", d[7] == '.' ? "" : ".", (int)strcspn(d + 7, ";\n"),
+					 d + 7);
+			rc = known_set(w, name, value, domain, har_find_ci(v, "secure") != NULL);
+		}
+		free(name);
+		free(value);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- the whole scenario ---- */
+
+static void put_header(writer *w, const char *name)
+{
+	const har_log *h = w->h;
+	buf *b = &w->out;
+	char start[40];
+	time_format_iso8601(w->t0, start, sizeof start);
+	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- ");
+	buf c = BUF_INIT;
+	buf_printf(&c, "Imported by bsim import-har from %s.\n", name);
+	buf_printf(&c, "     Captured with %s%s%s", h->creator_name, h->creator_version ? " " : "",
+		   h->creator_version ? h->creator_version : "");
+	if (h->browser_name)
+		buf_printf(&c, " (browser: %s%s%s)", h->browser_name, h->browser_version ? " " : "",
+			   h->browser_version ? h->browser_version : "");
+	buf_printf(&c, "; %zu pages, %zu entries, %zu top-level navigations.\n", h->n_pages, h->n_entries,
+		   w->sum->navigations);
+	buf_printf(&c, "     Engine: %s, %s %s.\n", bsim_engine_name(w->sum->engine),
+		   w->sum->engine_guessed ? "guessed from" : "given with --engine; the capture's", w->sum->engine_why);
+	buf_printf(&c, "     Clock: the capture's first navigation, %s, is the scenario's start (00:00:00);\n"
+		       "     Expires dates move by the same amount.",
+		   start);
+	if (w->o->max_gap_ms >= 0) {
+		buf_puts(&c, " Gaps longer than ");
+		put_duration(&c, w->o->max_gap_ms);
+		buf_puts(&c, " are cut to it (--max-gap).");
+	}
+	buf_printf(&c, "\n     Widget cookie writes use the Domain widget version %s derives.\n", w->version);
+	buf_puts(&c, w->o->redact ? "     Redacted: cookie values outside _genesys.widgets.* are replaced by as many x's;\n"
+				    "     query strings are dropped.\n"
+				  : "     Not redacted (--no-redact): this file may hold the customer's secrets.\n");
+	if (w->sum->sanitized)
+		buf_puts(&c, "     WARNING: the capture holds no cookie data at all: it was most likely exported\n"
+			     "     sanitized (Chrome 130 and later drop Cookie and Set-Cookie unless DevTools' setting\n"
+			     "     \"Allow to generate HAR with sensitive data\" is on). Only the navigations are replayed;\n"
+			     "     ask for a capture exported with cookies.\n");
+	buf_puts(&c, "     Steps after a \"derived\" comment are bsim's inference, not the capture's record.");
+	if (buf_status(&c) == 0)
+		put_comment_text(b, buf_cstr(&c));
+	buf_free(&c);
+	buf_puts(b, " -->\n");
+}
+
+static void put_scenario_open(writer *w, const char *name)
+{
+	buf *b = &w->out;
+	const har_log *h = w->h;
+	const char *title = NULL;
+	for (size_t i = 0; i < h->n_pages && !title; i++)
+		if (h->pages[i].title && *h->pages[i].title)
+			title = h->pages[i].title;
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	buf_puts(b, "<scenario name=\"");
+	buf n = BUF_INIT;
+	if (w->o->name)
+		buf_puts(&n, w->o->name);
+	else
+		buf_printf(&n, "imported from %s%s%.80s", base, title ? ": " : "", title ? title : "");
+	if (buf_status(&n) == 0)
+		put_escaped(b, buf_cstr(&n), true);
+	buf_free(&n);
+	buf_printf(b, "\" engine=\"%s\"", bsim_engine_name(w->sum->engine));
+	if (w->o->expect_failure) {
+		buf_puts(b, " expect-failure=\"");
+		put_escaped(b, w->o->expect_failure, true);
+		buf_putc(b, '"');
+	}
+	if (w->o->session_restore)
+		buf_puts(b, " session-restore=\"true\"");
+	buf_puts(b, " tags=\"imported-har\">\n");
+}
+
+/* Host names of the navigations, each once, in order of first appearance (IP literals and localhost resolve by themselves). */
+static void put_hosts(writer *w)
+{
+	buf names = BUF_INIT;
+	for (size_t i = 0; i < w->h->n_entries; i++) {
+		const har_entry *e = &w->h->entries[i];
+		if (!e->navigation)
+			continue;
+		const char *p = strstr(e->url, "//");
+		if (!p)
+			continue;
+		p += 2;
+		size_t n = strcspn(p, "/?#");
+		const char *at = memchr(p, '@', n);
+		if (at) {
+			n -= (size_t)(at + 1 - p);
+			p = at + 1;
+		}
+		if (n && p[0] == '[')
+			continue;
+		const char *colon = memchr(p, ':', n);
+		if (colon)
+			n = (size_t)(colon - p);
+		char host[256];
+		if (!n || n >= sizeof host)
+			continue;
+		snprintf(host, sizeof host, "%.*s", (int)n, p);
+		if (strcasecmp(host, "localhost") == 0 || strspn(host, "0123456789.") == n)
+			continue;
+		/* Only names a hosts file can hold. */
+		if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != n)
+			continue;
+		char padded[260];
+		snprintf(padded, sizeof padded, " %s ", host);
+		buf probe = BUF_INIT;
+		buf_printf(&probe, " %s ", buf_cstr(&names));
+		bool seen = strstr(buf_cstr(&probe), padded) != NULL;
+		buf_free(&probe);
+		if (!seen)
+			buf_printf(&names, "%s%s", names.len ? " " : "", host);
+	}
+	if (names.len)
+		buf_printf(&w->out, "  <hosts>127.0.0.1 %s</hosts>\n", buf_cstr(&names));
+	buf_free(&names);
+}
+
+static int write_scenario(writer *w, const char *name)
+{
+	const har_log *h = w->h;
+	int rc = 0;
+	size_t first = 0;
+	while (first < h->n_entries && !h->entries[first].navigation)
+		first++;
+	w->t0 = h->entries[first].started_ms;
+	for (size_t i = 0; i < h->n_entries; i++)
+		w->sum->navigations += h->entries[i].navigation;
+	put_header(w, name);
+	w->sum->navigations = 0;
+	put_scenario_open(w, name);
+	put_hosts(w);
+	snprintf(w->tab, sizeof w->tab, "a");
+
+	for (size_t i = first; i < h->n_entries && rc == 0;) {
+		const har_entry *nav = &h->entries[i];
+		size_t next;
+		bool carried;
+		const har_entry *chat = page_chat(h, i, &next, &carried);
+
+		/* The widget cookies the navigation carries but no step has given: written on the page before it. */
+		if (w->tab_open && !w->sanitized_skip)
+			rc = reproduce_script_writes(w, nav);
+		if (rc < 0)
+			break;
+		if (w->o->closed_before && nav->pageref && !w->closed_done &&
+		    strcmp(nav->pageref, w->o->closed_before) == 0) {
+			wait_until(w, nav->started_ms);
+			comment(w, "the customer closed the browser before %s (--closed-before)", nav->pageref);
+			buf_puts(&w->out, "  <close-browser/>\n");
+			w->closed_done = true;
+			w->tab_open = false;
+			w->tab[0]++;
+		}
+		wait_until(w, nav->started_ms);
+		if (nav->status >= 300 && nav->status < 400)
+			comment(w, "log.entries[%zu]: %d redirect", nav->index, nav->status);
+		put_navigation(w, nav);
+		if ((rc = learn_set_cookies(w, nav)) < 0)
+			break;
+		if (!w->sanitized_skip) {
+			/* Carried from before the capture began: the page's state at its first load. */
+			rc = reproduce_script_writes(w, nav);
+			if (rc < 0)
+				break;
+			expect_carried(w, nav);
+			expect_lost(w, nav);
+		}
+		size_t skipped_set = 0;
+		for (size_t j = i + 1; j < next && rc == 0; j++) {
+			const har_entry *e = &h->entries[j];
+			for (size_t k = 0; k < e->n_resp_headers; k++)
+				skipped_set += strcasecmp(e->resp_headers[k].name, "set-cookie") == 0;
+			if (w->sanitized_skip)
+				continue;
+			bool news = false;
+			for (size_t k = 0; k < e->n_req_cookies && !news; k++) {
+				const har_cookie *c = &e->req_cookies[k];
+				widget_cookie *kn = known_get(w, c->name);
+				news = har_is_widget_cookie(c->name) && (!kn || strcmp(kn->value, c->value) != 0);
+			}
+			if (news) {
+				wait_until(w, e->started_ms);
+				rc = reproduce_script_writes(w, e);
+			}
+		}
+		if (rc < 0)
+			break;
+		if (skipped_set)
+			comment(w, "%zu Set-Cookie header%s of this page's subresources not replayed (a scenario replays "
+				   "top-level navigations)",
+				skipped_set, skipped_set == 1 ? "" : "s");
+		if (chat && !carried && !w->sanitized_skip) {
+			wait_until(w, chat->started_ms);
+			rc = reproduce_refused_chat(w, chat);
+		}
+		i = next;
+	}
+	buf_puts(&w->out, "</scenario>\n");
+	if (rc == 0 && buf_status(&w->out) < 0)
+		rc = error_oom();
+	return rc;
+}
+
+int bsim_har_import_mem(char **xml, size_t *xml_len, bsim_har_summary *summary, const char *name, const char *data,
+			size_t len, const bsim_har_options *opts)
+{
+	*xml = NULL;
+	*xml_len = 0;
+	bsim_har_options defaults = BSIM_HAR_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != BSIM_HAR_OPTIONS_VERSION)
+		return error_set(BSIM_EINVAL, "bsim_har_options version %u, this bsim knows %u", opts->version,
+				 BSIM_HAR_OPTIONS_VERSION);
+	bsim_har_summary local;
+	bsim_har_summary *sum = summary ? summary : &local;
+	memset(sum, 0, sizeof *sum);
+	har_log *h = NULL;
+	int rc = har_parse(&h, name, data, len);
+	if (rc < 0)
+		return rc;
+	writer w;
+	memset(&w, 0, sizeof w);
+	w.h = h;
+	w.o = opts;
+	w.sum = sum;
+	w.out = (buf)BUF_INIT;
+	w.version = opts->widget_version && strncmp(opts->widget_version, "8.", 2) == 0 ? "8.5" : "9";
+	sum->entries = h->n_entries;
+	sum->pages = h->n_pages;
+	if (opts->engine >= 0 && opts->engine < BSIM_ENGINE_COUNT) {
+		sum->engine = (bsim_engine)opts->engine;
+		char why[160];
+		har_guess_engine(h, why, sizeof why);
+		snprintf(sum->engine_why, sizeof sum->engine_why, "%s", why);
+	} else {
+		sum->engine = har_guess_engine(h, sum->engine_why, sizeof sum->engine_why);
+		sum->engine_guessed = 1;
+	}
+	sum->sanitized = har_looks_sanitized(h);
+	w.sanitized_skip = sum->sanitized;
+	size_t navs = 0;
+	for (size_t i = 0; i < h->n_entries; i++)
+		navs += h->entries[i].navigation;
+	if (!navs) {
+		rc = ic_error(BSIM_EINVAL, name, 0, 0, "log.entries",
+			      "no top-level navigation among %zu entries (no document request): record the capture with "
+			      "the network panel open before the page loads, then Save all as HAR",
+			      h->n_entries);
+		goto out;
+	}
+	if ((rc = write_scenario(&w, name)) < 0)
+		goto out;
+	*xml_len = w.out.len;
+	*xml = buf_detach(&w.out);
+	if (!*xml)
+		rc = error_oom();
+out:
+	for (size_t i = 0; i < w.n_known; i++) {
+		free(w.known[i].name);
+		free(w.known[i].value);
+		free(w.known[i].domain);
+	}
+	buf_free(&w.out);
+	har_log_free(h);
+	return rc;
+}
+
+int bsim_har_import_file(char **xml, size_t *xml_len, bsim_har_summary *summary, const char *path,
+			 const bsim_har_options *opts)
+{
+	*xml = NULL;
+	*xml_len = 0;
+	char *data = NULL;
+	size_t len = 0;
+	int rc = ic_read_file(path, HAR_MAX_FILE_BYTES, &data, &len);
+	if (rc < 0)
+		return rc;
+	rc = bsim_har_import_mem(xml, xml_len, summary, path, data, len, opts);
+	free(data);
+	return rc;
+}
