@@ -183,7 +183,7 @@ static void wait_until(writer *w, int64_t at)
 	if (waited != gap) {
 		buf_puts(&w->out, " <!-- captured: ");
 		put_duration(&w->out, gap);
-		buf_puts(&w->out, ", capped by --max-gap -->");
+		buf_puts(&w->out, ", cut by the max-gap option -->");
 	}
 	buf_putc(&w->out, '\n');
 	/* Later instants keep their captured spacing: the time cut off is cut from the whole rest. */
@@ -623,19 +623,19 @@ static void put_header(writer *w, const char *name)
 	buf_printf(&c, "; %zu pages, %zu entries, %zu top-level navigations.\n", h->n_pages, h->n_entries,
 		   w->sum->navigations);
 	buf_printf(&c, "     Engine: %s, %s %s.\n", bsim_engine_name(w->sum->engine),
-		   w->sum->engine_guessed ? "guessed from" : "given with --engine; the capture's", w->sum->engine_why);
+		   w->sum->engine_guessed ? "guessed from" : "chosen with the engine option; the capture's guess came from", w->sum->engine_why);
 	buf_printf(&c, "     Clock: the capture's first navigation, %s, is the scenario's start (00:00:00);\n"
 		       "     Expires dates move by the same amount.",
 		   start);
 	if (w->o->max_gap_ms >= 0) {
 		buf_puts(&c, " Gaps longer than ");
 		put_duration(&c, w->o->max_gap_ms);
-		buf_puts(&c, " are cut to it (--max-gap).");
+		buf_puts(&c, " are cut to it (the max-gap option).");
 	}
 	buf_printf(&c, "\n     Widget cookie writes use the Domain widget version %s derives.\n", w->version);
 	buf_puts(&c, w->o->redact ? "     Redacted: cookie values outside _genesys.widgets.* are replaced by as many x's;\n"
 				    "     query strings are dropped.\n"
-				  : "     Not redacted (--no-redact): this file may hold the customer's secrets.\n");
+				  : "     Not redacted (the no-redact option): this file may hold the customer's secrets.\n");
 	if (w->sum->sanitized)
 		buf_puts(&c, "     WARNING: the capture holds no cookie data at all: it was most likely exported\n"
 			     "     sanitized (Chrome 130 and later drop Cookie and Set-Cookie unless DevTools' setting\n"
@@ -754,7 +754,7 @@ static int write_scenario(writer *w, const char *name)
 		if (w->o->closed_before && nav->pageref && !w->closed_done &&
 		    strcmp(nav->pageref, w->o->closed_before) == 0) {
 			wait_until(w, nav->started_ms);
-			comment(w, "the customer closed the browser before %s (--closed-before)", nav->pageref);
+			comment(w, "the customer closed the browser before %s (the closed-before option)", nav->pageref);
 			buf_puts(&w->out, "  <close-browser/>\n");
 			w->closed_done = true;
 			w->tab_open = false;
