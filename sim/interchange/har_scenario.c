@@ -69,6 +69,7 @@ static bool restore_needs(const char *name)
 
 typedef struct widget_cookie {
 	char *name, *value, *domain; /* domain as a Domain attribute (".x.com"), or "" for host-only */
+	char *page;                  /* the URL of the page it was written on (its host, for a host-only cookie) */
 	bool secure;
 	bool lost;                   /* a "lost" expectation was written for it already */
 } widget_cookie;
@@ -282,6 +283,7 @@ static widget_cookie *known_get(writer *w, const char *name)
 
 static int known_set(writer *w, const char *name, const char *value, const char *domain, bool secure)
 {
+	const char *page = w->page_url ? w->page_url : "";
 	widget_cookie *k = known_get(w, name);
 	if (!k) {
 		if (w->n_known == HAR_MAX_WIDGET_COOKIES)
@@ -293,11 +295,13 @@ static int known_set(writer *w, const char *name, const char *value, const char 
 	}
 	free(k->value);
 	free(k->domain);
+	free(k->page);
 	k->value = strdup(value);
 	k->domain = strdup(domain);
+	k->page = strdup(page);
 	k->secure = secure;
 	k->lost = false;
-	return k->value && k->domain ? 0 : error_oom();
+	return k->value && k->domain && k->page ? 0 : error_oom();
 }
 
 /* Whether a top-level request to url would carry a cookie of this Domain ("" host-only on page_url). */
@@ -395,18 +399,31 @@ static int reproduce_script_writes(writer *w, const har_entry *e)
 	return rc;
 }
 
-/* The request's widget cookies as expectations: the customer's browser sent them, so the page must see them. */
-static void expect_carried(writer *w, const har_entry *e)
+/*
+ * The restore cookies (session, keys) a navigation's request carried, as
+ * expectations: the customer's browser sent them, so bsim's must hold them.
+ * Checked on the page the request left from (before = true), where that
+ * page sees them, since that is when the browser sent them; the rest on the
+ * new page (before = false), `done` remembering which were checked.
+ */
+static void expect_carried(writer *w, const har_entry *e, bool before, bool *done)
 {
 	bool any = false;
-	for (size_t i = 0; i < e->n_req_cookies; i++) {
+	for (size_t i = 0; i < e->n_req_cookies && i < HAR_MAX_COOKIES; i++) {
 		const har_cookie *c = &e->req_cookies[i];
-		if (!har_is_widget_cookie(c->name))
+		if (done[i] || !har_is_widget_cookie(c->name) || !restore_needs(c->name))
 			continue;
+		if (before) {
+			widget_cookie *k = known_get(w, c->name);
+			if (!k || !w->page_url || !domain_covers(k->domain, k->page, w->page_url) ||
+			    (k->secure && strncasecmp(w->page_url, "http:", 5) == 0))
+				continue;
+		}
 		if (!any)
-			comment(w, "derived: the customer's browser sent these widget cookies with log.entries[%zu]",
-				e->index);
+			comment(w, "derived: the customer's browser sent these widget cookies with log.entries[%zu]%s",
+				e->index, before ? " (checked as it leaves this page)" : "");
 		any = true;
+		done[i] = true;
 		put_expect_pair(w, c->name, c->value);
 	}
 }
@@ -434,7 +451,7 @@ static void expect_lost(writer *w, const har_entry *e)
 	for (size_t i = 0; i < w->n_known; i++) {
 		widget_cookie *k = &w->known[i];
 		if (k->lost || !restore_needs(k->name) || request_carries(e, k->name) ||
-		    !domain_covers(k->domain, w->page_url, e->url))
+		    !domain_covers(k->domain, k->page, e->url))
 			continue;
 		if (k->secure && strncasecmp(e->url, "http:", 5) == 0) {
 			/* RFC 6265bis §5.8.3: a Secure cookie is withheld from http by design, not lost. */
@@ -505,7 +522,7 @@ static int reproduce_refused_chat(writer *w, const har_entry *chat)
 	if (rc < 0)
 		return rc;
 	comment(w,
-		"derived: a chat ran on this page (log.entries[%zu] but none of its requests, nor the next "
+		"derived: a chat ran on this page (log.entries[%zu]) but none of its requests, nor the next "
 		"navigation, carried the widget's session cookie. These are the writes the widget %s makes when a chat starts, with the "
 		"Domain it derives (%s), placeholder values.",
 		chat->index, w->version, *domain ? domain : "host-only");
@@ -761,6 +778,9 @@ static int write_scenario(writer *w, const char *name)
 			w->tab[0]++;
 		}
 		wait_until(w, nav->started_ms);
+		bool done[HAR_MAX_COOKIES] = {false};
+		if (w->tab_open && !w->sanitized_skip)
+			expect_carried(w, nav, true, done);
 		if (nav->status >= 300 && nav->status < 400)
 			comment(w, "log.entries[%zu]: %d redirect", nav->index, nav->status);
 		put_navigation(w, nav);
@@ -771,7 +791,7 @@ static int write_scenario(writer *w, const char *name)
 			rc = reproduce_script_writes(w, nav);
 			if (rc < 0)
 				break;
-			expect_carried(w, nav);
+			expect_carried(w, nav, false, done);
 			expect_lost(w, nav);
 		}
 		size_t skipped_set = 0;
@@ -869,6 +889,7 @@ out:
 		free(w.known[i].name);
 		free(w.known[i].value);
 		free(w.known[i].domain);
+		free(w.known[i].page);
 	}
 	buf_free(&w.out);
 	har_log_free(h);

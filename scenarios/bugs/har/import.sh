@@ -1,11 +1,11 @@
 #!/bin/sh
 # import.sh: the exact commands that made scenarios/bugs/har-*.xml from the captures here.
-# Run from the source root after building: scenarios/bugs/har/import.sh [path/to/bsim]
+# Run from the source root after building: scenarios/bugs/har/import.sh [path/to/bsim [output-dir]]
 # (the captures themselves come from tests/fixtures/har/make/make.py).
 set -e
 BSIM=${1:-build/sim/cli/bsim}
 H=scenarios/bugs/har
-O=scenarios/bugs
+O=${2:-scenarios/bugs}
 "$BSIM" import-har $H/github-io.har -o $O/har-github-io.xml \
 	--name "bug (imported): chat lost on shop.github.io" --expect-failure cookie-refused:public-suffix
 "$BSIM" import-har $H/github-io-fixed.har -o $O/har-github-io-fixed.xml \
