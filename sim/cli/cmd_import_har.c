@@ -182,8 +182,9 @@ int cmd_import_har(int argc, char **argv)
 			"bsim import-har: warning: %s holds no cookie data at all: it was most likely exported sanitized.\n"
 			"  Chrome 130 and later drop Cookie and Set-Cookie headers from exported HARs by default. To export\n"
 			"  with cookies: DevTools > Settings (F1) > Preferences > Network > \"Allow to generate HAR with\n"
-			"  sensitive data\", then in the Network panel \"Export HAR (with sensitive data)\". Firefox: \"Save\n"
-			"  All As HAR\" keeps them; Safari: Web Inspector > Network > Export keeps them.\n"
+			"  sensitive data\", then in the Network panel \"Export HAR (with sensitive data)\". Firefox and\n"
+			"  Safari: check that the exported requests show their Cookie headers (privacy settings and\n"
+			"  extensions can strip them).\n"
 			"  The scenario replays the navigations only; nothing was derived about the chat.\n",
 			capture);
 	rc = report_write_atomic(output, xml, len);
