@@ -185,7 +185,7 @@ int cmd_import_har(int argc, char **argv)
 			"  sensitive data\", then in the Network panel \"Export HAR (with sensitive data)\". Firefox and\n"
 			"  Safari: check that the exported requests show their Cookie headers (privacy settings and\n"
 			"  extensions can strip them).\n"
-			"  The scenario replays the navigations only; nothing was derived about the chat.\n",
+			"  The scenario replays the navigations, and the widget's own writes where a chat started.\n",
 			capture);
 	rc = report_write_atomic(output, xml, len);
 	free(xml);

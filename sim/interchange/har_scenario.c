@@ -522,10 +522,12 @@ static int reproduce_refused_chat(writer *w, const har_entry *chat)
 	if (rc < 0)
 		return rc;
 	comment(w,
-		"derived: a chat ran on this page (log.entries[%zu]) but none of its requests, nor the next "
-		"navigation, carried the widget's session cookie. These are the writes the widget %s makes when a chat starts, with the "
-		"Domain it derives (%s), placeholder values.",
-		chat->index, w->version, *domain ? domain : "host-only");
+		"derived: a chat ran on this page (log.entries[%zu]) but %s. These are the writes the widget %s "
+		"makes when a chat starts, with the Domain it derives (%s), placeholder values.",
+		chat->index,
+		w->sanitized_skip ? "the capture holds no cookie data to show what became of its cookies"
+				  : "none of its requests, nor the next navigation, carried the widget's session cookie",
+		w->version, *domain ? domain : "host-only");
 	for (size_t i = 0; i < sizeof started_chat_cookies / sizeof *started_chat_cookies; i++)
 		put_write(w, started_chat_cookies[i].name, started_chat_cookies[i].value, domain, "/", false,
 			  widget_same_site(w));
@@ -656,8 +658,8 @@ static void put_header(writer *w, const char *name)
 	if (w->sum->sanitized)
 		buf_puts(&c, "     WARNING: the capture holds no cookie data at all: it was most likely exported\n"
 			     "     sanitized (Chrome 130 and later drop Cookie and Set-Cookie unless DevTools' setting\n"
-			     "     \"Allow to generate HAR with sensitive data\" is on). Only the navigations are replayed;\n"
-			     "     ask for a capture exported with cookies.\n");
+			     "     \"Allow to generate HAR with sensitive data\" is on). Only the navigations, and the\n"
+			     "     widget's own writes where a chat started, are replayed; ask for a capture with cookies.\n");
 	buf_puts(&c, "     Steps after a \"derived\" comment are bsim's inference, not the capture's record.");
 	if (buf_status(&c) == 0)
 		put_comment_text(b, buf_cstr(&c));
@@ -818,7 +820,11 @@ static int write_scenario(writer *w, const char *name)
 			comment(w, "%zu Set-Cookie header%s of this page's subresources not replayed (a scenario replays "
 				   "top-level navigations)",
 				skipped_set, skipped_set == 1 ? "" : "s");
-		if (chat && !carried && !w->sanitized_skip) {
+		/*
+		 * Also in a sanitized capture: the writes are the widget's own, and they fail
+		 * only where the browser refuses them, which is what such a capture cannot show.
+		 */
+		if (chat && !carried) {
 			wait_until(w, chat->started_ms);
 			rc = reproduce_refused_chat(w, chat);
 		}
