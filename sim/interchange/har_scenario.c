@@ -22,6 +22,7 @@
 #include "cookie/date.h"
 #include "interchange/har.h"
 #include "interchange/interchange.h"
+#include "net/url.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
 
@@ -31,6 +32,12 @@
  * this many distinct _genesys.widgets.* names is not the widget.
  */
 #define HAR_MAX_WIDGET_COOKIES 64
+
+/*
+ * Set-Cookie headers replayed with one navigation: the most one scenario
+ * step takes (sim/scenario/steps.c, STEP_MAX_SET_COOKIE).
+ */
+#define HAR_MAX_SET_COOKIE_REPLAYED 1000
 
 /*
  * The widget's chat requests, by a piece of their URL: the GMS chat API
@@ -571,7 +578,7 @@ static void put_navigation(writer *w, const har_entry *e)
 				while (*v) {
 					size_t line = strcspn(v, "\n");
 					char *one = strndup(v, line);
-					if (one && *one) {
+					if (one && one[strspn(one, " \t\r")]) {
 						buf_puts(b, "    <set-cookie>");
 						put_set_cookie(b, w, one);
 						buf_puts(b, "</set-cookie>\n");
@@ -743,6 +750,68 @@ static void put_hosts(writer *w)
 	buf_free(&names);
 }
 
+/* Set-Cookie lines a navigation's response replays (blank ones are dropped). */
+static size_t set_cookie_lines(const har_entry *e)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->n_resp_headers; i++) {
+		if (strcasecmp(e->resp_headers[i].name, "set-cookie") != 0)
+			continue;
+		for (const char *v = e->resp_headers[i].value; *v;) {
+			size_t line = strcspn(v, "\n");
+			size_t blank = strspn(v, " \t\r");
+			n += blank < line;
+			v += line + (v[line] == '\n');
+		}
+	}
+	return n ? n : e->n_resp_cookies;
+}
+
+/*
+ * Every navigation must be a page bsim's browser can load, as the scenario
+ * will write it (the query dropped when redacting), and within what a step
+ * takes: refused here, with the JSON path, rather than in a scenario that
+ * does not load.
+ */
+static int check_navigations(const writer *w, const char *name)
+{
+	for (size_t i = 0; i < w->h->n_entries; i++) {
+		const har_entry *e = &w->h->entries[i];
+		if (!e->navigation)
+			continue;
+		char where[64];
+		snprintf(where, sizeof where, "log.entries[%zu].request.url", e->index);
+		buf b = BUF_INIT;
+		put_url(&b, w, e->url, false);
+		if (buf_status(&b) < 0)
+			return error_oom();
+		url *u = NULL;
+		int rc = url_parse(&u, buf_cstr(&b));
+		url_free(u);
+		if (rc == BSIM_ENOMEM) {
+			buf_free(&b);
+			return rc;
+		}
+		if (rc < 0) {
+			char msg[400];
+			snprintf(msg, sizeof msg, "%s", bsim_error_last()->message);
+			rc = ic_error(BSIM_EINVAL, name, 0, 0, where,
+				      "a top-level navigation to \"%.80s\", which is not a page bsim can load: %s", e->url, msg);
+			buf_free(&b);
+			return rc;
+		}
+		buf_free(&b);
+		size_t n = set_cookie_lines(e);
+		if (n > HAR_MAX_SET_COOKIE_REPLAYED) {
+			snprintf(where, sizeof where, "log.entries[%zu].response.headers", e->index);
+			return ic_error(BSIM_ELIMIT, name, 0, 0, where,
+					"%zu Set-Cookie headers, more than the %d one scenario step replays", n,
+					HAR_MAX_SET_COOKIE_REPLAYED);
+		}
+	}
+	return 0;
+}
+
 static int write_scenario(writer *w, const char *name)
 {
 	const har_log *h = w->h;
@@ -884,7 +953,7 @@ int bsim_har_import_mem(char **xml, size_t *xml_len, bsim_har_summary *summary, 
 			      h->n_entries);
 		goto out;
 	}
-	if ((rc = write_scenario(&w, name)) < 0)
+	if ((rc = check_navigations(&w, name)) < 0 || (rc = write_scenario(&w, name)) < 0)
 		goto out;
 	*xml_len = w.out.len;
 	*xml = buf_detach(&w.out);

@@ -440,3 +440,35 @@ Test(har, options_version_is_checked)
 	cr_expect_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", "{}", 2, &o), BSIM_EINVAL);
 	cr_expect_null(xml);
 }
+
+Test(har, navigations_bsim_cannot_load_or_replay_are_refused_with_their_path)
+{
+	char *e = entry("2024-05-01T10:00:00Z", "chrome-extension://abc/page.html", "", "document", 200, "text/html", "");
+	char *text = capture(CHROME, e);
+	char *xml = NULL;
+	size_t len = 0;
+	cr_expect_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", text, strlen(text), NULL), BSIM_EINVAL);
+	cr_expect_null(xml);
+	const char *want = "t.har: error: log.entries[0].request.url: a top-level navigation to "
+			   "\"chrome-extension://abc/page.html\", which is not a page bsim can load: ";
+	cr_expect(strncmp(bsim_error_last()->message, want, strlen(want)) == 0, "%s", bsim_error_last()->message);
+	free(e);
+	free(text);
+
+	/* More Set-Cookie headers than one step replays. */
+	size_t n = 1001;
+	char *cookies = malloc(n * 48);
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)sprintf(cookies + at, "%s{\"name\":\"set-cookie\",\"value\":\"c%zu=1\"}", i ? "," : "", i);
+	text = fmt("{\"log\": {\"creator\": " CHROME ", \"entries\": [{\"_resourceType\": \"document\", \"startedDateTime\": "
+		   "\"2024-05-01T10:00:00Z\", \"request\": {\"method\": \"GET\", \"url\": \"https://a.com/\", \"headers\": []}, "
+		   "\"response\": {\"status\": 200, \"headers\": [%s]}}]}}",
+		   cookies);
+	cr_expect_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", text, strlen(text), NULL), BSIM_ELIMIT);
+	cr_expect_str_eq(bsim_error_last()->message,
+			 "t.har: error: log.entries[0].response.headers: 1001 Set-Cookie headers, more than the 1000 one "
+			 "scenario step replays");
+	free(cookies);
+	free(text);
+}
