@@ -132,6 +132,31 @@ Test(import_har, a_bug_capture_fails_for_the_browsers_reason_and_its_twin_passes
 	}
 }
 
+/*
+ * Captures recorded in Debian's Chromium 156 (tests/fixtures/har/make/record.js, Playwright's HAR format): the
+ * real browser kept the chat's cookies on testsite.com and refused them on shop.github.io, and the imports say so.
+ */
+Test(import_har, captures_recorded_in_real_chromium)
+{
+	const char *out = in_dir("rec.xml");
+	support_run r = RUN("import-har", "tests/fixtures/har/recorded-kept.har", "-o", out);
+	assert_exit(&r, 0);
+	cr_expect(strstr(r.err, "engine chromium (log.browser.name \"chromium\")"), "%s", r.err);
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+
+	r = RUN("import-har", "tests/fixtures/har/recorded-refused.har", "-o", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 1);
+	cr_expect(strstr(r.out, "the browser never stored it: refused on http://shop.github.io/ at 00:00:00."), "%s", r.out);
+	cr_expect(strstr(r.out, "Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)"), "%s", r.out);
+	support_run_free(&r);
+}
+
 Test(import_har, the_summary_names_what_was_made)
 {
 	const char *out = in_dir("gh.xml");
