@@ -472,8 +472,7 @@ static int write_scenario(writer *w, const char *name)
 			expect_carried(w, nav, true, done);
 		if (nav->status >= 300 && nav->status < 400)
 			harw_comment(w, "log.entries[%zu]: %d redirect", nav->index, nav->status);
-		harw_navigation(w, nav);
-		if ((rc = learn_set_cookies(w, nav)) < 0)
+		if ((rc = harw_navigation(w, nav)) < 0 || (rc = learn_set_cookies(w, nav)) < 0)
 			break;
 		if (!w->sanitized_skip) {
 			/* Carried from before the capture began: the page's state at its first load. */

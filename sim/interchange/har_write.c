@@ -19,38 +19,69 @@
 
 /* ---- text ---- */
 
-void harw_escaped(buf *b, const char *s, bool attribute)
+/*
+ * The length of the well-formed UTF-8 sequence at s (at most n bytes), or 0.
+ * jansson hands over valid UTF-8, but a string cut to a length for a
+ * message may end inside a sequence, and XML refuses the whole file then.
+ */
+static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (!len || len > n || (len == 2 && s[0] < 0xC2))
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+void harw_escaped_n(buf *b, const char *s, size_t n, bool attribute)
+{
+	for (size_t i = 0; i < n;) {
+		char c = s[i];
+		size_t len = utf8_len((const unsigned char *)s + i, n - i);
+		if (len > 1) {
+			buf_put(b, s + i, len);
+			i += len;
+			continue;
+		}
+		i++;
+		switch (c) {
 		case '&': buf_puts(b, "&amp;"); break;
 		case '<': buf_puts(b, "&lt;"); break;
 		case '>': buf_puts(b, "&gt;"); break;
 		case '"': buf_puts(b, attribute ? "&quot;" : "\""); break;
-		case '\t':
-		case '\n':
-		case '\r':
-			/* An attribute value's white space would be normalized away on reading. */
-			buf_puts(b, attribute ? (*s == '\t' ? "&#9;" : *s == '\n' ? "&#10;" : "&#13;") : "\n");
-			break;
+		/* An attribute's white space would be normalized away on reading; text keeps tabs and newlines, not CR. */
+		case '\t': buf_puts(b, attribute ? "&#9;" : "\t"); break;
+		case '\n': buf_puts(b, attribute ? "&#10;" : "\n"); break;
+		case '\r': buf_puts(b, "&#13;"); break;
 		default:
-			/* XML 1.0 has no way to write the other C0 controls: no browser header carries them either. */
-			if ((unsigned char)*s >= 0x20)
-				buf_putc(b, *s);
-			else
-				buf_putc(b, '?');
+			/* XML 1.0 cannot hold the other C0 controls (no browser header carries them), nor broken UTF-8. */
+			buf_putc(b, len == 1 && (unsigned char)c >= 0x20 ? c : '?');
 		}
 	}
+}
+
+void harw_escaped(buf *b, const char *s, bool attribute)
+{
+	harw_escaped_n(b, s, strlen(s), attribute);
 }
 
 /* Text inside <!-- -->: "--" may not appear there; a lone '-' may not end it. */
 void harw_comment_text(buf *b, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '-' && (s[1] == '-' || s[1] == '\0'))
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len((const unsigned char *)s + i, n - i);
+		if (s[i] == '-' && (s[i + 1] == '-' || s[i + 1] == '\0'))
 			buf_puts(b, "- ");
-		else if ((unsigned char)*s >= 0x20 || *s == '\n')
-			buf_putc(b, *s);
+		else if (len > 1)
+			buf_put(b, s + i, len);
+		else if (len == 1 && ((unsigned char)s[i] >= 0x20 || s[i] == '\n'))
+			buf_putc(b, s[i]);
+		else
+			buf_putc(b, '?');
+		i += len ? len : 1;
 	}
 }
 
@@ -71,17 +102,8 @@ void harw_comment(writer *w, const char *fmt, ...)
 /* A URL as the scenario writes it: with --redact, the query and fragment go (they carry tokens; cookies ignore them). */
 void harw_url(buf *b, const writer *w, const char *url, bool attribute)
 {
-	char *copy = strdup(url);
-	if (!copy) {
-		buf_puts(b, url); /* buf_status catches the failure later only if buf fails; OOM here is reported below */
-		return;
-	}
-	if (w->o->redact)
-		copy[strcspn(copy, "?#")] = '\0';
-	else
-		copy[strcspn(copy, "#")] = '\0'; /* HAR URLs have no fragment (ecosystem.md); a stray one is not sent */
-	harw_escaped(b, copy, attribute);
-	free(copy);
+	/* HAR URLs have no fragment (ecosystem.md); a stray one would not be sent either. */
+	harw_escaped_n(b, url, strcspn(url, w->o->redact ? "?#" : "#"), attribute);
 }
 
 /* "2s", "1500ms": the shortest form the scenario language reads exactly. */
@@ -136,25 +158,15 @@ static void put_set_cookie(buf *b, const writer *w, const char *header)
 		/* Surrounding white space is not part of the name (RFC 6265bis §5.6 step 5). */
 		char *nm = name + strspn(name, " \t");
 		if (!har_is_widget_cookie(nm)) {
-			char *redacted = malloc(pair + 1);
-			if (redacted) {
-				memcpy(redacted, header, nlen + 1);
-				memset(redacted + nlen + 1, 'x', pair - nlen - 1);
-				redacted[pair] = '\0';
-				harw_escaped(b, redacted, false);
-				free(redacted);
-			}
+			harw_escaped_n(b, header, nlen + 1, false);
+			for (size_t i = nlen + 1; i < pair; i++)
+				buf_putc(b, 'x');
 			header += pair;
 			goto attributes;
 		}
 	}
-	{
-		char *p = strndup(header, pair);
-		if (p)
-			harw_escaped(b, p, false);
-		free(p);
-		header += pair;
-	}
+	harw_escaped_n(b, header, pair, false);
+	header += pair;
 attributes:
 	while (*header == ';') {
 		header++;
@@ -168,10 +180,7 @@ attributes:
 			time_format_imf(shifted, date, sizeof date);
 			buf_printf(b, "; Expires=%s", date);
 		} else {
-			char *p = strndup(header - 1, alen + 1);
-			if (p)
-				harw_escaped(b, p, false);
-			free(p);
+			harw_escaped_n(b, header - 1, alen + 1, false);
 		}
 		header += alen;
 	}
@@ -197,7 +206,7 @@ static void put_cookie_object(buf *b, const writer *w, const har_cookie *c)
 	buf_free(&h);
 }
 
-void harw_navigation(writer *w, const har_entry *e)
+int harw_navigation(writer *w, const har_entry *e)
 {
 	buf *b = &w->out;
 	const bool opens = !w->tab_open;
@@ -225,7 +234,9 @@ void harw_navigation(writer *w, const har_entry *e)
 				while (*v) {
 					size_t line = strcspn(v, "\n");
 					char *one = strndup(v, line);
-					if (one && one[strspn(one, " \t\r")]) {
+					if (!one)
+						return error_oom();
+					if (one[strspn(one, " \t\r")]) {
 						buf_puts(b, "    <set-cookie>");
 						put_set_cookie(b, w, one);
 						buf_puts(b, "</set-cookie>\n");
@@ -246,6 +257,7 @@ void harw_navigation(writer *w, const har_entry *e)
 	w->tab_open = true;
 	w->page_url = e->url;
 	w->sum->navigations++;
+	return 0;
 }
 
 /* Server-set widget cookies become known too, so a later request carrying them is not taken for a script write. */

@@ -46,6 +46,8 @@ typedef struct writer {
 
 /* XML text (attribute: an attribute value) with &, <, > (and " and white space in attributes) escaped. */
 void harw_escaped(buf *b, const char *s, bool attribute);
+/* The same for s[0..n). */
+void harw_escaped_n(buf *b, const char *s, size_t n, bool attribute);
 /* Text inside <!-- -->, with "--" and a final '-' broken up. */
 void harw_comment_text(buf *b, const char *s);
 /* "  <!-- TEXT -->" on a line of its own. */
@@ -56,8 +58,8 @@ void harw_url(buf *b, const writer *w, const char *url, bool attribute);
 void harw_duration(buf *b, int64_t ms);
 /* A <wait> up to the capture's instant `at`, capped by max_gap. */
 void harw_wait_until(writer *w, int64_t at);
-/* The <tab> or <navigate> of a navigation entry, with its Set-Cookie headers. */
-void harw_navigation(writer *w, const har_entry *e);
+/* The <tab> or <navigate> of a navigation entry, with its Set-Cookie headers. 0 or BSIM_ENOMEM. */
+int harw_navigation(writer *w, const har_entry *e);
 /* The header comment. */
 void harw_header(writer *w, const char *name);
 /* The <scenario ...> start tag. */

@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bsim/har.h"
+#include "bsim/scenario.h"
 #include "interchange/har.h"
 #include "support.h"
 
@@ -470,5 +472,45 @@ Test(har, navigations_bsim_cannot_load_or_replay_are_refused_with_their_path)
 			 "t.har: error: log.entries[0].response.headers: 1001 Set-Cookie headers, more than the 1000 one "
 			 "scenario step replays");
 	free(cookies);
+	free(text);
+}
+
+Test(har, the_written_scenario_is_well_formed_xml_whatever_the_capture_holds)
+{
+	/* A title whose 80-byte cut falls inside a UTF-8 sequence; XML specials, CR, a tab and a control in headers. */
+	char title[400] = "";
+	for (int i = 0; i < 39; i++)
+		strcat(title, "a");
+	for (int i = 0; i < 30; i++)
+		strcat(title, "\\u00e9"); /* two bytes each: byte 80 is the middle of one */
+	char *text = fmt(
+		"{\"log\": {\"creator\": " CHROME ", \"pages\": [{\"id\": \"page_1\", \"title\": \"%s <&> \\\"q\\\"\", "
+		"\"startedDateTime\": \"2024-05-01T10:00:00Z\"}], \"entries\": [{\"pageref\": \"page_1\", "
+		"\"_resourceType\": \"document\", \"startedDateTime\": \"2024-05-01T10:00:00Z\", \"request\": {\"method\": "
+		"\"GET\", \"url\": \"https://a.com/x?q=<&>\", \"headers\": []}, \"response\": {\"status\": 200, \"headers\": "
+		"[{\"name\": \"Set-Cookie\", \"value\": \"a=<b>&c\\r; Path=/\\t; X\\u0001--\"}]}}]}}",
+		title);
+	char *xml = NULL;
+	size_t len = 0;
+	bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+	o.redact = 0;
+	cr_assert_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", text, strlen(text), &o), 0, "%s",
+		     bsim_error_last()->message);
+	char path[] = "/tmp/bsim-har-xml-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, xml, len), (ssize_t)len);
+	close(fd);
+	const char *paths[] = {path};
+	bsim_suite *suite = NULL;
+	int rc = bsim_suite_load(&suite, paths, 1);
+	cr_expect_eq(rc, 0, "%s\n%s", bsim_suite_error_count(suite) ? bsim_suite_error_at(suite, 0)->message : "", xml);
+	cr_expect(strstr(xml, "<set-cookie>a=&lt;b&gt;&amp;c&#13;; Path=/\t; X?--</set-cookie>"), "%s", xml);
+	cr_expect(strstr(xml, "url=\"https://a.com/x?q=&lt;&amp;&gt;\""), "%s", xml);
+	/* 39 a's, 20 e-acutes, and the half of the 21st that the cut left, which cannot be written. */
+	cr_expect(strstr(xml, "\u00e9\u00e9?\" engine="), "%s", xml);
+	bsim_suite_free(suite);
+	unlink(path);
+	free(xml);
 	free(text);
 }
