@@ -220,6 +220,9 @@ static int read_entry(reader *r, json_t *e, har_entry *out)
 	    (rc = get_string(r, e, "_resourceType", 0, HAR_MAX_STRING_BYTES, &out->resource_type)) < 0 ||
 	    (rc = get_object(r, e, "request", 1, &req)) < 0 || (rc = get_object(r, e, "response", 1, &resp)) < 0)
 		return rc;
+	/* Chrome marks an entry served from its memory or disk cache with _fromCache ("memory", "disk"). */
+	json_t *fc = json_object_get(e, "_fromCache");
+	out->from_cache = fc && !json_is_null(fc) && !json_is_false(fc);
 	/* Chrome's _initiator is an object whose type is "parser", "script", "other" ...; only the type is kept. */
 	json_t *iv = json_object_get(e, "_initiator");
 	if (iv && json_is_object(iv))

@@ -91,6 +91,7 @@ typedef struct har_entry {
 	har_cookie *req_cookies, *resp_cookies;
 	size_t n_req_cookies, n_resp_cookies;
 	bool navigation;    /* a top-level document load (har_mark_navigations) */
+	bool from_cache;    /* Chrome's _fromCache: served without a request, so it shows no Cookie header */
 } har_entry;
 
 typedef struct har_page {

@@ -244,6 +244,12 @@ static bool request_carries(const har_entry *e, const char *name)
  */
 static void expect_lost(writer *w, const har_entry *e)
 {
+	/*
+	 * A request that never went out (served from the cache, or no response:
+	 * Chrome then shows "provisional" headers without Cookie) proves nothing.
+	 */
+	if (e->from_cache || e->status == 0)
+		return;
 	for (size_t i = 0; i < w->n_known; i++) {
 		widget_cookie *k = &w->known[i];
 		if (k->lost || !restore_needs(k->name) || request_carries(e, k->name) ||
@@ -393,6 +399,28 @@ static size_t set_cookie_lines(const har_entry *e)
  */
 static int check_navigations(const writer *w, const char *name)
 {
+	if (w->o->closed_before) {
+		bool found = false;
+		for (size_t i = 0; i < w->h->n_entries && !found; i++)
+			found = w->h->entries[i].navigation && w->h->entries[i].pageref &&
+				strcmp(w->h->entries[i].pageref, w->o->closed_before) == 0;
+		if (!found) {
+			buf pages = BUF_INIT;
+			for (size_t i = 0; i < w->h->n_entries; i++) {
+				const har_entry *e = &w->h->entries[i];
+				if (e->navigation && e->pageref && !strstr(buf_cstr(&pages), e->pageref))
+					buf_printf(&pages, "%s%s", pages.len ? ", " : "", e->pageref);
+			}
+			int rc = buf_status(&pages) < 0
+					 ? error_oom()
+					 : ic_error(BSIM_EINVAL, name, 0, 0, NULL,
+						    "closed before \"%.80s\": no navigation of the capture has that pageref "
+						    "(its pages: %s)",
+						    w->o->closed_before, pages.len ? buf_cstr(&pages) : "none named");
+			buf_free(&pages);
+			return rc;
+		}
+	}
 	for (size_t i = 0; i < w->h->n_entries; i++) {
 		const har_entry *e = &w->h->entries[i];
 		if (!e->navigation)

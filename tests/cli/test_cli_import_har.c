@@ -277,7 +277,14 @@ Test(import_har, usage_errors)
 		cr_expect(strstr(r.err, "Run 'bsim import-har --help' for usage."), "case %zu", i);
 		support_run_free(&r);
 	}
-	support_run r = RUN("import-har", "scenarios/bugs/har/missing.har", "-o", in_dir("x.xml"));
+	support_run r = RUN("import-har", "scenarios/bugs/har/browser-restart.har", "--closed-before", "page_9", "-o",
+			    in_dir("x.xml"));
+	assert_exit(&r, 2);
+	cr_expect_str_eq(r.err, "scenarios/bugs/har/browser-restart.har: error: closed before \"page_9\": no navigation "
+				"of the capture has that pageref (its pages: page_1, page_2)\n");
+	cr_expect_not(exists(in_dir("x.xml")));
+	support_run_free(&r);
+	r = RUN("import-har", "scenarios/bugs/har/missing.har", "-o", in_dir("x.xml"));
 	assert_exit(&r, 2);
 	cr_expect(strstr(r.err, "cannot read scenarios/bugs/har/missing.har: No such file or directory"), "%s", r.err);
 	support_run_free(&r);

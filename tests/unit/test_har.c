@@ -514,3 +514,40 @@ Test(har, the_written_scenario_is_well_formed_xml_whatever_the_capture_holds)
 	free(xml);
 	free(text);
 }
+
+Test(har, a_request_that_never_went_out_proves_no_loss)
+{
+	/* The chat's cookies go out with a poll; then the next page loads with or without them. */
+	static const struct {
+		const char *extra; /* members added to the second navigation */
+		size_t expects;    /* derived expectations */
+	} cases[] = {
+		{"", 2},                          /* it went without them: expected anyway (lost) */
+		{"\"_fromCache\": \"disk\", ", 0}, /* served from Chrome's cache: no request, no Cookie header */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *text = fmt(
+			"{\"log\": {\"creator\": " CHROME ", \"entries\": ["
+			"{\"_resourceType\": \"document\", \"startedDateTime\": \"2024-05-01T10:00:00Z\", \"request\": "
+			"{\"method\": \"GET\", \"url\": \"https://www.testsite.com/\", \"headers\": []}, \"response\": "
+			"{\"status\": 200, \"headers\": []}},"
+			"{\"_resourceType\": \"xhr\", \"startedDateTime\": \"2024-05-01T10:00:01Z\", \"request\": {\"method\": "
+			"\"POST\", \"url\": \"https://gms.testsite.com/genesys/2/chat/x\", \"headers\": [], \"cookies\": ["
+			"{\"name\": \"_genesys.widgets.webchat.state.session\", \"value\": \"s1\", \"domain\": \".testsite.com\"},"
+			"{\"name\": \"_genesys.widgets.webchat.state.keys\", \"value\": \"k1\", \"domain\": \".testsite.com\"}]}, "
+			"\"response\": {\"status\": 200, \"headers\": []}},"
+			"{%s\"_resourceType\": \"document\", \"startedDateTime\": \"2024-05-01T10:00:05Z\", \"request\": "
+			"{\"method\": \"GET\", \"url\": \"https://store.testsite.com/\", \"headers\": []}, \"response\": "
+			"{\"status\": 200, \"headers\": []}}]}}",
+			cases[i].extra);
+		char *xml = NULL;
+		size_t len = 0;
+		bsim_har_summary sum;
+		cr_assert_eq(bsim_har_import_mem(&xml, &len, &sum, "t.har", text, strlen(text), NULL), 0, "%s",
+			     bsim_error_last()->message);
+		cr_expect_eq(sum.widget_writes, 2, "case %zu", i);
+		cr_expect_eq(sum.derived_expects, cases[i].expects, "case %zu:\n%s", i, xml);
+		free(xml);
+		free(text);
+	}
+}
