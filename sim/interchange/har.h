@@ -120,7 +120,8 @@ void har_log_free(har_log *h);
 /*
  * Mark the top-level navigations, in this order of evidence: the request's
  * Sec-Fetch-Dest header (document: yes; anything else: no); Chrome's
- * _resourceType (document: yes; anything else: no); the target of a 3xx
+ * _resourceType (document: yes, unless _initiator.type is "parser", an
+ * iframe's document; anything else: no); the target of a 3xx
  * navigation's redirectURL (a redirect chain); else an HTML response to a
  * GET or POST that opens its page (the first entry with that pageref), or
  * any HTML response when the capture has no pages.

@@ -551,3 +551,23 @@ Test(har, a_request_that_never_went_out_proves_no_loss)
 		free(text);
 	}
 }
+
+Test(har, a_document_the_parser_requested_is_an_iframe)
+{
+	/* As Chrome exports without Sec-Fetch-Dest: the page, then an iframe's document requested by the HTML parser. */
+	har_log *h = parse_ok(
+		"{\"log\": {\"creator\": " CHROME ", \"entries\": ["
+		"{\"_initiator\": {\"type\": \"other\"}, \"_resourceType\": \"document\", \"startedDateTime\": "
+		"\"2024-05-01T10:00:00Z\", \"request\": {\"method\": \"GET\", \"url\": \"https://a.com/\", \"headers\": []}, "
+		"\"response\": {\"status\": 200, \"headers\": []}},"
+		"{\"_initiator\": {\"type\": \"parser\", \"url\": \"https://a.com/\"}, \"_resourceType\": \"document\", "
+		"\"startedDateTime\": \"2024-05-01T10:00:01Z\", \"request\": {\"method\": \"GET\", \"url\": "
+		"\"https://chat.b.com/frame\", \"headers\": []}, \"response\": {\"status\": 200, \"headers\": []}},"
+		"{\"_initiator\": {\"type\": \"script\"}, \"_resourceType\": \"document\", \"startedDateTime\": "
+		"\"2024-05-01T10:00:02Z\", \"request\": {\"method\": \"GET\", \"url\": \"https://a.com/next\", \"headers\": "
+		"[]}, \"response\": {\"status\": 200, \"headers\": []}}]}}");
+	cr_expect(h->entries[0].navigation);
+	cr_expect_not(h->entries[1].navigation, "an iframe");
+	cr_expect(h->entries[2].navigation, "location.href set by a script");
+	har_log_free(h);
+}
