@@ -28,5 +28,8 @@ void cmd_cookie_help(FILE *f);
 /* `bsim widget domain URL...`: argv[0] is "widget". */
 int cmd_widget(int argc, char **argv);
 void cmd_widget_help(FILE *f);
+/* `bsim import-har`: argv[0] is "import-har". */
+int cmd_import_har(int argc, char **argv);
+void cmd_import_har_help(FILE *f);
 
 #endif

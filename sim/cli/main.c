@@ -30,6 +30,8 @@ static const command commands[] = {
 	{"list", "list the scenarios a run would run (with --shard: one CI shard's)", cmd_list, cmd_list_help},
 	{"widget", "domain URL...: the cookie Domain the chat widget derives there, and which browsers keep it",
 	 cmd_widget, cmd_widget_help},
+	{"import-har", "turn a customer's HAR capture into a scenario that replays it", cmd_import_har,
+	 cmd_import_har_help},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -45,8 +47,8 @@ static void usage(FILE *f)
 	      "Commands:\n",
 	      f);
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fputs("  help     show this help, or a command's help\n"
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("  help       show this help, or a command's help\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help   show this help\n"

@@ -362,8 +362,7 @@ int interchange_import_data(bsim_browser *b, const char *name, const char *data,
 	return rc;
 }
 
-/* Read a whole file of at most INTERCHANGE_MAX_FILE_BYTES; *out NUL-terminated. */
-static int read_file(const char *path, char **out, size_t *len)
+int ic_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	*out = NULL;
 	*len = 0;
@@ -375,10 +374,10 @@ static int read_file(const char *path, char **out, size_t *len)
 		close(fd);
 		return error_set_at(BSIM_EIO, path, 0, 0, "cannot read %s: not a regular file", path);
 	}
-	if (st.st_size > INTERCHANGE_MAX_FILE_BYTES) {
+	if ((uintmax_t)st.st_size > max) {
 		close(fd);
-		return ic_error(BSIM_ELIMIT, path, 0, 0, NULL, "%jd bytes, over the %d bytes bsim imports from one file",
-				(intmax_t)st.st_size, INTERCHANGE_MAX_FILE_BYTES);
+		return ic_error(BSIM_ELIMIT, path, 0, 0, NULL, "%jd bytes, over the %zu bytes bsim imports from one file",
+				(intmax_t)st.st_size, max);
 	}
 	/* One byte past the size tells a file that grew while being read. */
 	size_t cap = (size_t)st.st_size + 1;
@@ -419,7 +418,7 @@ int interchange_import(bsim_browser *b, const char *path)
 		return error_set(BSIM_EINVAL, "interchange_import needs a browser and a path");
 	char *data = NULL;
 	size_t len = 0;
-	int rc = read_file(path, &data, &len);
+	int rc = ic_read_file(path, INTERCHANGE_MAX_FILE_BYTES, &data, &len);
 	if (rc == 0)
 		rc = interchange_import_data(b, path, data, len, INTERCHANGE_AUTO);
 	free(data);

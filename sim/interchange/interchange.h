@@ -129,6 +129,13 @@ void ic_state_free(ic_state *s);
 int ic_error(int code, const char *name, int line, int col, const char *where, const char *fmt, ...)
 	BSIM_PRINTF(6, 7);
 
+/*
+ * Read a whole regular file of at most max bytes; *out allocated and
+ * NUL-terminated. BSIM_EIO naming path and the system's reason; BSIM_ELIMIT
+ * past max.
+ */
+int ic_read_file(const char *path, size_t max, char **out, size_t *len);
+
 /* Parsers: fill s from data; BSIM_EINVAL with the place on malformed input. */
 int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len);
 int cookies_txt_parse(ic_state *s, const char *name, const char *data, size_t len);

@@ -1,0 +1,200 @@
+/*
+ * cmd_import_har.c: `bsim import-har CAPTURE.har -o SCENARIO.xml`, a
+ * customer's HAR capture turned into a scenario that replays it
+ * (include/bsim/har.h; docs/har-import.md). Options and wiring only. The
+ * scenario is written whole or not at all: a capture that does not read
+ * leaves no output file, and an existing one is replaced atomically.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bsim/har.h"
+#include "cli/cli.h"
+#include "report/atomic.h"
+
+void cmd_import_har_help(FILE *f)
+{
+	fputs("Usage: bsim import-har [OPTIONS] CAPTURE.har -o SCENARIO.xml\n"
+	      "\n"
+	      "Turns a HAR capture exported from a customer's browser (Chrome, Firefox or\n"
+	      "Safari: network panel, \"Save all as HAR\") into a scenario that replays its\n"
+	      "top-level navigations with the server's Set-Cookie headers, spaced as\n"
+	      "captured, reproduces the chat widget's cookie writes, and expects the widget\n"
+	      "cookies the customer's browser sent (or should have sent). Run the result\n"
+	      "with 'bsim run SCENARIO.xml': a failure names why the browser lost them.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output FILE        the scenario to write (required)\n"
+	      "  --engine NAME            chromium, firefox or safari (default: guessed from\n"
+	      "                           the capture's creator, browser and User-Agent)\n"
+	      "  --max-gap DURATION       cut longer pauses between navigations to this\n"
+	      "                           (500ms, 2s, 10m, 1h, 1d; default: as captured)\n"
+	      "  --widget-version V       9 (default, every 9.x build) or 8.5: how the widget\n"
+	      "                           derives the Domain of the cookies it writes\n"
+	      "  --closed-before PAGEREF  the customer closed the browser before this page\n"
+	      "                           (\"page_3\"; a capture cannot record a restart)\n"
+	      "  --session-restore        the customer's browser continues where it left off\n"
+	      "  --name TEXT              the scenario's name (default: from the file and the\n"
+	      "                           first page's title)\n"
+	      "  --expect-failure CODE    mark the scenario as reproducing a bug that fails\n"
+	      "                           with this trace code (cookie-refused:public-suffix)\n"
+	      "  --redact                 (default) replace cookie values outside\n"
+	      "                           _genesys.widgets.* with as many x's, drop query strings\n"
+	      "  --no-redact              keep them (the scenario may then hold secrets)\n"
+	      "  -h, --help               show this help\n"
+	      "\n"
+	      "A capture without any cookie data (Chrome 130 and later export that way unless\n"
+	      "DevTools' \"Allow to generate HAR with sensitive data\" is on) still gives the\n"
+	      "navigations, with a warning on stderr and in the scenario.\n"
+	      "Exit status: 0 written (also with that warning), 2 usage error or a capture\n"
+	      "that is not a HAR (FILE: error: JSON.PATH: ...; no file written), 3 internal\n"
+	      "error. Details: docs/har-import.md.\n",
+	      f);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("bsim import-har: error: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nRun 'bsim import-har --help' for usage.\n", stderr);
+	return CLI_EXIT_USAGE;
+}
+
+/* "--name VALUE" or "--name=VALUE"; NULL when argv[*i] is another option. */
+static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* A duration as the scenario language writes it (500ms, 2s, 10m, 1h, 1d; a bare number is seconds). */
+static bool parse_duration(const char *s, int64_t *ms)
+{
+	char *end;
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	unsigned long long v = strtoull(s, &end, 10);
+	int64_t unit = 1000;
+	if (strcmp(end, "ms") == 0)
+		unit = 1;
+	else if (strcmp(end, "s") == 0 || *end == '\0')
+		unit = 1000;
+	else if (strcmp(end, "m") == 0)
+		unit = 60 * 1000;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600 * 1000;
+	else if (strcmp(end, "d") == 0)
+		unit = 86400 * 1000;
+	else
+		return false;
+	/* A year is past any gap a capture holds; the bound keeps the product in range. */
+	if (v > (unsigned long long)(366LL * 86400 * 1000) / (unsigned long long)unit)
+		return false;
+	*ms = (int64_t)v * unit;
+	return true;
+}
+
+int cmd_import_har(int argc, char **argv)
+{
+	bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+	const char *capture = NULL, *output = NULL;
+	bool options_done = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		bool missing = false;
+		if (options_done || a[0] != '-') {
+			if (capture)
+				return usage_error("expected one capture, got a second: \"%s\"", a);
+			capture = a;
+		} else if (strcmp(a, "--") == 0) {
+			options_done = true;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cmd_import_har_help(stdout);
+			return CLI_EXIT_OK;
+		} else if (strcmp(a, "--redact") == 0) {
+			o.redact = 1;
+		} else if (strcmp(a, "--no-redact") == 0) {
+			o.redact = 0;
+		} else if (strcmp(a, "--session-restore") == 0) {
+			o.session_restore = 1;
+		} else if ((v = option_value(argc, argv, &i, "-o", &missing)) ||
+			   (v = option_value(argc, argv, &i, "--output", &missing))) {
+			output = v;
+		} else if ((v = option_value(argc, argv, &i, "--engine", &missing))) {
+			bsim_engine e;
+			if (bsim_engine_from_name(&e, v) < 0)
+				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
+			o.engine = (int)e;
+		} else if ((v = option_value(argc, argv, &i, "--max-gap", &missing))) {
+			if (!parse_duration(v, &o.max_gap_ms))
+				return usage_error("--max-gap \"%s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d",
+						   v);
+		} else if ((v = option_value(argc, argv, &i, "--widget-version", &missing))) {
+			if (strcmp(v, "9") != 0 && strcmp(v, "8.5") != 0 && strncmp(v, "9.", 2) != 0 &&
+			    strncmp(v, "8.5.", 4) != 0)
+				return usage_error("--widget-version \"%s\": expected 9 (any 9.x) or 8.5", v);
+			o.widget_version = v;
+		} else if ((v = option_value(argc, argv, &i, "--closed-before", &missing))) {
+			o.closed_before = v;
+		} else if ((v = option_value(argc, argv, &i, "--name", &missing))) {
+			o.name = v;
+		} else if ((v = option_value(argc, argv, &i, "--expect-failure", &missing))) {
+			o.expect_failure = v;
+		} else if (missing) {
+			return usage_error("%s needs a value", a);
+		} else {
+			return usage_error("unknown option \"%s\"", a);
+		}
+	}
+	if (!capture)
+		return usage_error("%s", "expected a HAR capture to read");
+	if (!output)
+		return usage_error("%s", "expected -o SCENARIO.xml, the file to write");
+
+	char *xml = NULL;
+	size_t len = 0;
+	bsim_har_summary sum;
+	int rc = bsim_har_import_file(&xml, &len, &sum, capture, &o);
+	if (rc == BSIM_ENOMEM) {
+		fputs("bsim import-har: internal error: out of memory\n", stderr);
+		return CLI_EXIT_INTERNAL;
+	}
+	if (rc < 0) {
+		/* The message leads with FILE: error: and the JSON path. */
+		fprintf(stderr, "%s\n", bsim_error_last()->message);
+		return CLI_EXIT_USAGE;
+	}
+	if (sum.sanitized)
+		fprintf(stderr,
+			"bsim import-har: warning: %s holds no cookie data at all: it was most likely exported sanitized.\n"
+			"  Chrome 130 and later drop Cookie and Set-Cookie headers from exported HARs by default. To export\n"
+			"  with cookies: DevTools > Settings (F1) > Preferences > Network > \"Allow to generate HAR with\n"
+			"  sensitive data\", then in the Network panel \"Export HAR (with sensitive data)\". Firefox and\n"
+			"  Safari: check that the exported requests show their Cookie headers (privacy settings and\n"
+			"  extensions can strip them).\n"
+			"  The scenario replays the navigations, and the widget's own writes where a chat started.\n",
+			capture);
+	rc = report_write_atomic(output, xml, len);
+	free(xml);
+	if (rc < 0) {
+		fprintf(stderr, "bsim import-har: error: %s\n", bsim_error_last()->message);
+		return CLI_EXIT_INTERNAL;
+	}
+	fprintf(stderr, "%s: %zu navigations, %zu widget cookie writes, %zu derived expectations; engine %s (%s)\n",
+		output, sum.navigations, sum.widget_writes, sum.derived_expects, bsim_engine_name(sum.engine),
+		sum.engine_guessed ? sum.engine_why : "--engine");
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,359 @@
+/*
+ * test_cli_import_har.c: `bsim import-har`, end to end. The real binary
+ * imports the captures under scenarios/bugs/har/ and tests/fixtures/har/,
+ * then `bsim run` runs what it wrote: a capture of a field bug gives a
+ * scenario that fails for the browser's reason, its fixed twin one that
+ * passes. Bad captures exit 2 with the JSON path and leave no file; a
+ * sanitized capture warns and still gives the navigations; the bundled
+ * scenarios/bugs/har-*.xml are exactly what scenarios/bugs/har/import.sh
+ * makes today. Tests run from the source root.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+static char dir[64];
+
+static void make_dir(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/bsim-import-har-XXXXXX");
+	cr_assert(mkdtemp(dir) != NULL);
+	const char *root = getenv("BSIM_SOURCE_ROOT");
+	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
+	cr_assert_eq(chdir(root), 0);
+}
+
+static void remove_dir(void)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char p[512];
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+TestSuite(import_har, .init = make_dir, .fini = remove_dir);
+
+static const char *in_dir(const char *name)
+{
+	static char p[4][512];
+	static int next;
+	char *out = p[next++ % 4];
+	snprintf(out, 512, "%s/%s", dir, name);
+	return out;
+}
+
+static support_run run_va(const char *first, ...)
+{
+	const char *argv[32];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	support_run r = {0};
+	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+	return r;
+}
+
+#define RUN(...) run_va(__VA_ARGS__, (const char *)NULL)
+
+static void assert_exit(const support_run *r, int code)
+{
+	cr_assert_eq(r->status, code, "exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", r->status, code, r->out, r->err);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static char *slurp(const char *path)
+{
+	char *text = NULL;
+	cr_assert_eq(support_read_file(path, &text, NULL), 0, "cannot read %s", path);
+	return text;
+}
+
+Test(import_har, a_bug_capture_fails_for_the_browsers_reason_and_its_twin_passes)
+{
+	static const struct {
+		const char *capture, *version, *reason;
+	} cases[] = {
+		{"scenarios/bugs/har/github-io.har", "9",
+		 "refused on https://shop.github.io/ at 00:00:03: Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 "
+		 "step 9; chromium)"},
+		{"scenarios/bugs/har/vercel-app.har", "9", "Domain \".vercel.app\" is a public suffix (RFC 6265bis §5.7 step 9; firefox)"},
+		{"scenarios/bugs/har/localhost-8-5.har", "8.5", "safari refuses a Domain attribute on localhost"},
+		{"scenarios/bugs/har/ip-8-5.har", "8.5", "Domain \".\" does not cover the host 127.0.0.1"},
+		{"scenarios/bugs/har/cookie-flood.har", "9", "it was evicted at 00:00:15"},
+		{"scenarios/bugs/har/github-io-fixed.har", "9", NULL},
+		{"scenarios/bugs/har/vercel-app-fixed.har", "9", NULL},
+		{"scenarios/bugs/har/cookie-flood-fixed.har", "9", NULL},
+		{"scenarios/bugs/har/secure-then-http-fixed.har", "9", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *out = in_dir("imported.xml");
+		unlink(out);
+		support_run r = RUN("import-har", cases[i].capture, "-o", out, "--widget-version", cases[i].version);
+		assert_exit(&r, 0);
+		cr_expect_str_eq(r.out, "", "%s: stdout", cases[i].capture);
+		support_run_free(&r);
+		r = RUN("run", "--no-timing", out);
+		if (cases[i].reason) {
+			assert_exit(&r, 1);
+			cr_expect(strstr(r.out, cases[i].reason), "%s: the failure lacks \"%s\":\n%s", cases[i].capture,
+				  cases[i].reason, r.out);
+			cr_expect(strstr(r.out, "document-cookie-contains=\"_genesys.widgets.webchat.state."), "%s:\n%s",
+				  cases[i].capture, r.out);
+		} else {
+			assert_exit(&r, 0);
+		}
+		support_run_free(&r);
+	}
+}
+
+/*
+ * Captures recorded in Debian's Chromium 156 (tests/fixtures/har/make/record.js, Playwright's HAR format): the
+ * real browser kept the chat's cookies on testsite.com and refused them on shop.github.io, and the imports say so.
+ */
+Test(import_har, captures_recorded_in_real_chromium)
+{
+	const char *out = in_dir("rec.xml");
+	support_run r = RUN("import-har", "tests/fixtures/har/recorded-kept.har", "-o", out);
+	assert_exit(&r, 0);
+	cr_expect(strstr(r.err, "engine chromium (log.browser.name \"chromium\")"), "%s", r.err);
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+
+	r = RUN("import-har", "tests/fixtures/har/recorded-refused.har", "-o", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 1);
+	cr_expect(strstr(r.out, "the browser never stored it: refused on http://shop.github.io/ at 00:00:00."), "%s", r.out);
+	cr_expect(strstr(r.out, "Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)"), "%s", r.out);
+	support_run_free(&r);
+}
+
+Test(import_har, the_summary_names_what_was_made)
+{
+	const char *out = in_dir("gh.xml");
+	support_run r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out);
+	assert_exit(&r, 0);
+	char want[600];
+	snprintf(want, sizeof want,
+		 "%s: 2 navigations, 2 widget cookie writes, 2 derived expectations; engine chromium (the User-Agent of "
+		 "log.entries[0])\n",
+		 out);
+	cr_expect_str_eq(r.err, want);
+	support_run_free(&r);
+	char *xml = slurp(out);
+	cr_expect(strstr(xml, "<hosts>127.0.0.1 shop.github.io</hosts>"), "%s", xml);
+	cr_expect(strstr(xml, "<!-- derived: a chat ran on this page (log.entries[1])"), "%s", xml);
+	cr_expect(strstr(xml, "<cookie tab=\"a\" write=\"_genesys.widgets.webchat.state.session=placeholder-chat-id; "
+			      "Domain=.github.io; Path=/; SameSite=Strict\"/>"),
+		  "%s", xml);
+	cr_expect(strstr(xml, "<wait for=\"9500ms\"/>\n  <navigate tab=\"a\" url=\"https://shop.github.io/cart\"/>"),
+		  "%s", xml);
+	free(xml);
+}
+
+Test(import_har, engine_override_and_max_gap)
+{
+	const char *out = in_dir("restart.xml");
+	support_run r = RUN("import-har", "--engine", "firefox", "--max-gap=30s", "scenarios/bugs/har/browser-restart.har",
+			    "-o", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+	char *xml = slurp(out);
+	cr_expect(strstr(xml, " engine=\"firefox\""), "%s", xml);
+	cr_expect(strstr(xml, "Engine: firefox, chosen with the engine option; the capture's guess came from the "
+			      "User-Agent of log.entries[0]."),
+		  "%s", xml);
+	cr_expect(strstr(xml, "<wait for=\"30s\"/> <!-- captured: 3596s, cut by the max-gap option -->"), "%s", xml);
+	free(xml);
+}
+
+Test(import_har, closing_the_browser_loses_session_cookies_unless_restored)
+{
+	const char *out = in_dir("restart.xml");
+	support_run r = RUN("import-har", "scenarios/bugs/har/browser-restart.har", "--closed-before", "page_2", "-o", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 1);
+	cr_expect(strstr(r.out, "it ended with the session when the browser closed at 01:00:00"), "%s", r.out);
+	support_run_free(&r);
+
+	r = RUN("import-har", "scenarios/bugs/har/browser-restart.har", "--closed-before", "page_2", "--session-restore",
+		"-o", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+}
+
+Test(import_har, bad_captures_exit_2_with_the_json_path_and_write_nothing)
+{
+	static const struct {
+		const char *json, *err;
+	} cases[] = {
+		{"{\"cookies\": [], \"origins\": []}\n",
+		 ": error: not a HAR capture: it has no \"log\" member (a HAR file is what a browser's network panel saves "
+		 "with \"Save all as HAR\")\n"},
+		{"{\"log\": {\"creator\": {\"name\": \"x\"}, \"entries\": [{\"startedDateTime\": \"2024-05-01T10:00:00Z\", "
+		 "\"request\": {\"method\": \"GET\", \"url\": \"https://a.com/\", \"headers\": []}, \"response\": "
+		 "{\"status\": 200, \"headers\": [{\"name\": \"set-cookie\", \"value\": null}]}}]}}",
+		 ": error: log.entries[0].response.headers[0].value: missing (every browser's HAR export has it; was the "
+		 "file edited?)\n"},
+		{"not json", ":1:3: error: not valid JSON: '[' or '{' expected near 'not'"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *in = in_dir("bad.har");
+		FILE *f = fopen(in, "w");
+		cr_assert(f);
+		fputs(cases[i].json, f);
+		fclose(f);
+		const char *out = in_dir("never.xml");
+		support_run r = RUN("import-har", in, "-o", out);
+		assert_exit(&r, 2);
+		cr_expect(strstr(r.err, cases[i].err), "case %zu: stderr:\n%s", i, r.err);
+		cr_expect(strncmp(r.err, in, strlen(in)) == 0, "case %zu: the message starts with the file: %s", i, r.err);
+		cr_expect_not(exists(out), "case %zu: a file was written", i);
+		support_run_free(&r);
+	}
+	/* An existing output is left as it was. */
+	const char *out = in_dir("kept.xml");
+	FILE *f = fopen(out, "w");
+	fputs("before\n", f);
+	fclose(f);
+	support_run r = RUN("import-har", in_dir("bad.har"), "-o", out);
+	assert_exit(&r, 2);
+	support_run_free(&r);
+	char *text = slurp(out);
+	cr_expect_str_eq(text, "before\n");
+	free(text);
+}
+
+Test(import_har, usage_errors)
+{
+	static const struct {
+		const char *a, *b, *c, *err;
+	} cases[] = {
+		{"scenarios/bugs/har/github-io.har", NULL, NULL, "bsim import-har: error: expected -o SCENARIO.xml, the file to write\n"},
+		{"-o", "x.xml", NULL, "bsim import-har: error: expected a HAR capture to read\n"},
+		{"--engine", "opera", "x.har", "bsim import-har: error: unknown engine \"opera\"; expected chromium, firefox or safari\n"},
+		{"--max-gap", "soon", "x.har", "bsim import-har: error: --max-gap \"soon\": expected a duration such as 500ms, 2s, 10m, 1h or 1d\n"},
+		{"--widget-version", "7", "x.har", "bsim import-har: error: --widget-version \"7\": expected 9 (any 9.x) or 8.5\n"},
+		{"--frobnicate", NULL, NULL, "bsim import-har: error: unknown option \"--frobnicate\"\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		support_run r = RUN("import-har", cases[i].a, cases[i].b, cases[i].c);
+		assert_exit(&r, 2);
+		cr_expect(strncmp(r.err, cases[i].err, strlen(cases[i].err)) == 0, "case %zu: %s", i, r.err);
+		cr_expect(strstr(r.err, "Run 'bsim import-har --help' for usage."), "case %zu", i);
+		support_run_free(&r);
+	}
+	support_run r = RUN("import-har", "scenarios/bugs/har/browser-restart.har", "--closed-before", "page_9", "-o",
+			    in_dir("x.xml"));
+	assert_exit(&r, 2);
+	cr_expect_str_eq(r.err, "scenarios/bugs/har/browser-restart.har: error: closed before \"page_9\": no navigation "
+				"of the capture has that pageref (its pages: page_1, page_2)\n");
+	cr_expect_not(exists(in_dir("x.xml")));
+	support_run_free(&r);
+	r = RUN("import-har", "scenarios/bugs/har/missing.har", "-o", in_dir("x.xml"));
+	assert_exit(&r, 2);
+	cr_expect(strstr(r.err, "cannot read scenarios/bugs/har/missing.har: No such file or directory"), "%s", r.err);
+	support_run_free(&r);
+}
+
+Test(import_har, a_sanitized_capture_warns_and_keeps_the_navigations)
+{
+	const char *out = in_dir("san.xml");
+	support_run r = RUN("import-har", "tests/fixtures/har/sanitized-chrome.har", "-o", out);
+	assert_exit(&r, 0);
+	cr_expect(strstr(r.err, "bsim import-har: warning: tests/fixtures/har/sanitized-chrome.har holds no cookie data at "
+				"all: it was most likely exported sanitized."),
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "\"Allow to generate HAR with\n  sensitive data\""), "%s", r.err);
+	support_run_free(&r);
+	char *xml = slurp(out);
+	cr_expect(strstr(xml, "<tab name=\"a\" url=\"https://www.testsite.com/login\"/>"), "%s", xml);
+	cr_expect(strstr(xml, "<navigate tab=\"a\" url=\"https://www.testsite.com/account\"/>"), "%s", xml);
+	cr_expect(strstr(xml, "<navigate tab=\"a\" url=\"https://store.testsite.com/\"/>"), "%s", xml);
+	free(xml);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+}
+
+Test(import_har, every_exporters_redirect_capture_runs_green)
+{
+	static const char *const files[] = {"tests/fixtures/har/redirect-chrome.har", "tests/fixtures/har/redirect-firefox.har",
+					    "tests/fixtures/har/redirect-safari.har"};
+	static const char *const engines[] = {"chromium", "firefox", "safari"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *out = in_dir("redirect.xml");
+		support_run r = RUN("import-har", files[i], "-o", out);
+		assert_exit(&r, 0);
+		support_run_free(&r);
+		char *xml = slurp(out);
+		char want[64];
+		snprintf(want, sizeof want, " engine=\"%s\"", engines[i]);
+		cr_expect(strstr(xml, want), "%s: %s", files[i], xml);
+		cr_expect(strstr(xml, "<!-- log.entries[0]: 302 redirect -->"), "%s: %s", files[i], xml);
+		free(xml);
+		r = RUN("run", "--no-timing", out);
+		assert_exit(&r, 0);
+		support_run_free(&r);
+	}
+}
+
+Test(import_har, bundled_imports_are_what_the_importer_makes_today)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "sh scenarios/bugs/har/import.sh '%s' '%s' 2>/dev/null", getenv("BSIM_EXE"), dir);
+	int st = system(cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "import.sh failed: %d", st);
+	DIR *d = opendir(dir);
+	cr_assert(d);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "har-", 4) != 0)
+			continue;
+		char fresh[600], bundled[600];
+		snprintf(fresh, sizeof fresh, "%s/%s", dir, e->d_name);
+		snprintf(bundled, sizeof bundled, "scenarios/bugs/%s", e->d_name);
+		char *a = slurp(fresh), *b = slurp(bundled);
+		cr_expect_str_eq(a, b, "%s differs from a fresh import (rerun scenarios/bugs/har/import.sh)", bundled);
+		free(a);
+		free(b);
+		n++;
+	}
+	closedir(d);
+	cr_expect_eq(n, 14);
+}
