@@ -358,15 +358,22 @@ static bool cookie_equivalent(const cookie *c, const cookie *n)
 	       same_partition(c->partition_key, n->partition_key);
 }
 
+/* Whether cookie d's domain covers host h for §5.7 step 16 (S3: Firefox counts host-only as exact). */
+static bool shadow_covers(const cookie_preset *p, const cookie *d, const cookie *h)
+{
+	if (p->secure_shadow_host_exact && d->host_only)
+		return d->domain_len == h->domain_len && memcmp(cookie_domain(d), cookie_domain(h), d->domain_len) == 0;
+	return cookie_domain_match(cookie_domain(h), h->domain_len, cookie_domain(d), d->domain_len);
+}
+
 /* §5.7 step 16: an insecure origin may not shadow a Secure cookie. */
-static bool shadows_secure(const bucket *b, const cookie *n)
+static bool shadows_secure(const cookie_preset *p, const bucket *b, const cookie *n)
 {
 	for (uint32_t i = 0; b && i < b->n; i++) {
 		const cookie *c = b->items[i];
 		if (!c->secure || c->name_len != n->name_len || memcmp(c->strs, n->strs, c->name_len) != 0)
 			continue;
-		if (!cookie_domain_match(cookie_domain(c), c->domain_len, cookie_domain(n), n->domain_len) &&
-		    !cookie_domain_match(cookie_domain(n), n->domain_len, cookie_domain(c), c->domain_len))
+		if (!shadow_covers(p, n, c) && !shadow_covers(p, c, n))
 			continue;
 		if (cookie_path_match(cookie_path(n), n->path_len, cookie_path(c), c->path_len))
 			return true;
@@ -499,7 +506,7 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 	}
 
 	/* §5.7 step 16: leave secure cookies alone. */
-	if (!c->secure && !secure_ctx && shadows_secure(b, c)) {
+	if (!c->secure && !secure_ctx && shadows_secure(p, b, c)) {
 		cookie_free(c);
 		why = BSIM_REASON_OVERWRITE_SECURE;
 		goto refuse;

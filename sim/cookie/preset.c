@@ -22,6 +22,9 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.empty_name_refused = false,
 		/* R2: document.cookie and the Cookie header share one order. */
 		.script_order_resets_on_change = false,
+		/* S3: IsEquivalentForSecureCookieMatching domain-matches either way, host-only or not
+		 * (Chromium 156 run, oracle trace gen-20261124-00104 agrees). */
+		.secure_shadow_host_exact = false,
 		/* P1: canonical_cookie.cc treats HTAB as a CTL inside a name or value. */
 		.htab_inside_rejects = true,
 		/* P4/§14: a pair without '=' is the value of a nameless cookie. */
@@ -120,6 +123,11 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.host_prefix_needs_path_attr = false,
 		/* S12: Firefox 143 names them __Http- and __Host-Http-. */
 		.http_prefixes = true,
+		/* S3: CookieStorage FindSecureCookie uses CookieService::DomainMatches, under which a
+		 * host-only cookie matches its own host only (ESR 153 run, oracle generated trace
+		 * gen-20261124-00104: http://example.co.uk may set "a" beside a Secure host-only
+		 * "a" of www.example.co.uk; Chromium 156 refuses it). */
+		.secure_shadow_host_exact = true,
 		/* S13: CookieParser refuses Partitioned without Secure even with CHIPS off (ESR 153 run, oracle trace s13-partitioned). */
 		.partitioned_needs_secure = true,
 		/* S13: network.cookie.CHIPS.enabled is Nightly-only. */

@@ -67,6 +67,7 @@ typedef struct cookie_preset {
 	bool host_prefix_needs_path_attr;/* S11: __Host- needs an explicit Path=/ attribute */
 	bool http_prefixes;              /* S12: __Http- and __Host-Http- are enforced */
 	bool partitioned_needs_secure;   /* S13 */
+	bool secure_shadow_host_exact;   /* S3: a host-only cookie covers only its own host when shadowing a Secure one */
 	bool chips;                      /* S13: the Partitioned attribute partitions a first-party cookie */
 
 	/* Schemes (§7) */

@@ -1037,3 +1037,23 @@ Test(jar, p10_firefox_reads_a_date_without_a_time_as_midnight)
 		bsim_jar_free(j);
 	}
 }
+
+Test(jar, s3_firefox_host_only_secure_cookie_shadows_only_its_own_host)
+{
+	/* A Secure host-only "a" of www.example.co.uk; http://example.co.uk sets a host-only "a". */
+	const struct { bsim_engine e; const char *want; } rows[] = {
+		{BSIM_ENGINE_CHROMIUM, ""},
+		{BSIM_ENGINE_FIREFOX, "a=5"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		bsim_jar *j = jar_for(rows[i].e);
+		set(j, "https://www.example.co.uk/", "a=8; Secure; HttpOnly");
+		script(j, "http://example.co.uk/blah", "a=5 ; Path=/");
+		expect_header(j, "http://example.co.uk/", rows[i].want);
+		/* A Domain cookie still shadows in both. */
+		set(j, "https://shop.example.co.uk/", "d=8; Secure; Domain=example.co.uk");
+		set(j, "http://example.co.uk/", "d=5");
+		expect_header(j, "http://example.co.uk/", rows[i].want);
+		bsim_jar_free(j);
+	}
+}
