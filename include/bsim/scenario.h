@@ -57,9 +57,12 @@ typedef struct bsim_run_options {
 	unsigned version;  /* BSIM_RUN_OPTIONS_VERSION */
 	int seed_set;      /* 1: seed overrides the scenario's own */
 	uint64_t seed;
+	int live;          /* 1: every navigation without scripted <set-cookie> headers is fetched live (bsim run --live) */
+	const char *ca_file; /* live HTTPS: PEM certificates to trust (a step's ca-file= wins), or NULL */
+	int insecure;      /* live HTTPS: accept any certificate */
 } bsim_run_options;
 #define BSIM_RUN_OPTIONS_VERSION 1
-#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0}
+#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0, 0, NULL, 0}
 
 typedef enum bsim_outcome {
 	BSIM_PASSED = 0,   /* every expectation held (or it failed exactly as declared) */

@@ -71,4 +71,13 @@ int browser_origin_of(const bsim_browser *b, const url *u, buf *out);
 /* tab.c */
 void tab_free(tab *t);
 
+/*
+ * live.c: fetch `start` as tab `tab_id`'s top-level navigation from
+ * `initiator` (the page that was there, or NULL), following redirects
+ * through the jar. *final is the URL the last response came from
+ * (allocated; the caller frees it).
+ */
+int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *start,
+	       const bsim_live_options *opts, char **final);
+
 #endif

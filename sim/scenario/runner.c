@@ -564,6 +564,8 @@ int bsim_scenario_run(bsim_result **out, const bsim_scenario *sc, const bsim_run
 
 	run_ctx rc = {0};
 	rc.sc = sc;
+	if (opts)
+		rc.opts = *opts;
 	rc.tabs = (strmap)STRMAP_INIT;
 	rc.failure = (buf)BUF_INIT;
 	int code = bsim_browser_new(&rc.browser, &bo);

@@ -106,6 +106,7 @@ struct bsim_scenario {
 struct run_ctx {
 	bsim_browser *browser;
 	const bsim_scenario *sc;
+	bsim_run_options opts; /* the run's options (seed, live fetching) */
 	strmap tabs;           /* scenario tab name -> (intptr_t) tab id */
 	const char *last_tab;  /* the tab named most recently, used when a step names none */
 	/* The failure, once a step reports one. */
