@@ -96,6 +96,32 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 		b->cookie_observer(ev, b->cookie_observer_data);
 }
 
+typedef struct request_trace {
+	bsim_browser *b;
+	int tab;
+	const char *url;
+} request_trace;
+
+static void on_verdict(const bsim_cookie_view *c, bsim_send_verdict v, const char *why, void *ud)
+{
+	request_trace *rt = ud;
+	if (v == BSIM_SEND_SENT) {
+		trace_add(rt->b, BSIM_TRACE_COOKIE, rt->tab, "cookie-sent", c->name, "cookie %s sent to %s", c->name,
+			  rt->url);
+		return;
+	}
+	char code[64];
+	snprintf(code, sizeof code, "cookie-not-sent:%s", bsim_send_verdict_code(v));
+	trace_add(rt->b, BSIM_TRACE_COOKIE, rt->tab, code, c->name, "cookie %s not sent to %s: %s", c->name, rt->url,
+		  why);
+}
+
+int browser_trace_request(bsim_browser *b, int tab_id, const char *url, const bsim_cookie_ctx *ctx)
+{
+	request_trace rt = {b, tab_id, url};
+	return bsim_jar_request_verdicts(b->jar, url, ctx, on_verdict, &rt);
+}
+
 void bsim_browser_set_cookie_observer(bsim_browser *b, bsim_cookie_observer fn, void *userdata)
 {
 	b->cookie_observer = fn;

@@ -173,6 +173,8 @@ int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *s
 		trace_add(b, BSIM_TRACE_NAVIGATION, tab_id, "live-request", NULL, "%s %s (Cookie: %zu bytes)", method,
 			  current, strlen(cookie));
 		warn_header_size(b, tab_id, current, strlen(cookie));
+		if ((rc = browser_trace_request(b, tab_id, current, &ctx)) < 0)
+			goto fail;
 		fetch_request req = {current, method, cookie, address, opts->ca_file, opts->insecure};
 		if ((rc = fetch_perform(&resp, &req)) < 0)
 			goto fail;

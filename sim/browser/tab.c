@@ -141,6 +141,11 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 	/* The navigation's initiator decides whether it is same-site (§5.2):
 	 * the page that was there, or the user (no initiator) on a blank tab. */
 	bsim_cookie_ctx ctx = {t->url, 1, 0};
+	/* What the request carried, for stories of cookies (a live fetch traced each hop already). */
+	if (!live && u->scheme != URL_SCHEME_FILE && (rc = browser_trace_request(b, t->id, text, &ctx)) < 0) {
+		url_free(u);
+		return rc;
+	}
 	b->acting_tab = t->id;
 	for (size_t i = 0; !live && resp && i < resp->set_cookie_count; i++) {
 		const char *h = resp->set_cookie[i];

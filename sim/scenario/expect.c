@@ -618,7 +618,9 @@ static int trace_check_kind(step *s, run_ctx *rc, const char *attr, const char *
 			continue;
 		if (strncmp(e->code, want, wl) == 0 && (e->code[wl] == '\0' || e->code[wl] == ':'))
 			return 0;
-		latest = e->code;
+		/* What happened to the cookie in the jar; a request carrying it or not changes nothing there. */
+		if (strncmp(e->code, "cookie-sent", 11) != 0 && strncmp(e->code, "cookie-not-sent", 15) != 0)
+			latest = e->code;
 	}
 	return fail_was(rc, s, name, latest ? latest : "no entry for this cookie in the trace");
 }

@@ -52,7 +52,8 @@ static const struct {
 } trace_codes[] = {
 	{"cookie-stored", NULL}, {"cookie-replaced", NULL}, {"cookie-deleted", NULL},
 	{"cookie-refused", "REASON"}, {"cookie-evicted", "REASON"}, {"cookie-expired", NULL},
-	{"cookie-session-ended", NULL}, {"storage-set", NULL}, {"storage-removed", NULL},
+	{"cookie-session-ended", NULL}, {"cookie-sent", NULL},
+	{"cookie-not-sent", "host-only domain path secure samesite partition expired"}, {"storage-set", NULL}, {"storage-removed", NULL},
 	{"storage-cleared", NULL}, {"storage-refused", "quota"}, {"event-storage", NULL},
 	{"event-focus", NULL}, {"event-blur", NULL}, {"tab-opened", NULL}, {"tab-closed", NULL},
 	{"tab-focused", NULL}, {"tab-restored", NULL}, {"navigated", NULL}, {"reloaded", NULL},
