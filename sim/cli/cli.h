@@ -25,4 +25,8 @@ int cmd_cookie(int argc, char **argv);
 /* The help text of `bsim cookie`, written to f. */
 void cmd_cookie_help(FILE *f);
 
+/* `bsim explain`: argv[0] is "explain". */
+int cmd_explain(int argc, char **argv);
+void cmd_explain_help(FILE *f);
+
 #endif

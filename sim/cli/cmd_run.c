@@ -406,7 +406,7 @@ static int check_report_path(const char *command, const char *option, const char
  * "FILE:LINE:COL: error: WHAT". The loader's messages already lead with
  * their location (FILE:LINE:COL: or FILE:); "error: " goes after it, once.
  */
-static void print_load_error(const char *command, const bsim_error *e)
+void cli_print_load_error(const char *command, const bsim_error *e)
 {
 	char head[4200];
 	if (!e->file) {
@@ -444,7 +444,7 @@ static int load(const options *opt, bsim_suite **out)
 	}
 	if (n_errors) {
 		for (size_t i = 0; i < n_errors; i++)
-			print_load_error(opt->command, bsim_suite_error_at(suite, i));
+			cli_print_load_error(opt->command, bsim_suite_error_at(suite, i));
 		bsim_suite_free(suite);
 		return CLI_EXIT_USAGE;
 	}

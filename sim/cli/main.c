@@ -28,6 +28,8 @@ static const command commands[] = {
 	{"run", "run scenario files and report what passed and why the rest failed", cmd_run, cmd_run_help},
 	{"check", "load and validate scenario files without running them", cmd_check, cmd_check_help},
 	{"list", "list the scenarios a run would run (with --shard: one CI shard's)", cmd_list, cmd_list_help},
+	{"explain", "tell the story of each widget cookie of a scenario, for a support ticket", cmd_explain,
+	 cmd_explain_help},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

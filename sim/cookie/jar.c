@@ -826,8 +826,9 @@ static bsim_send_verdict send_verdict(bsim_jar *jar, const cookie *c, const url 
 		return BSIM_SEND_SECURE;
 	}
 	if (!samesite_allows(p, c, rc, jar->now)) {
-		buf_printf(why, "it has %s and the request is cross-site from %s%s (RFC 6265bis §5.8.3 step 1, §5.2; %s)",
-			   samesite_name((bsim_samesite)c->same_site), rc->top ? rc->top->host : "another site",
+		buf_printf(why, "it has %s and the request is cross-site from %s%s%s%s (RFC 6265bis §5.8.3 step 1, §5.2; %s)",
+			   samesite_name((bsim_samesite)c->same_site), rc->top ? url_scheme_name(rc->top->scheme) : "",
+			   rc->top ? "://" : "", rc->top ? rc->top->host : "another site",
 			   rc->unsafe ? " with an unsafe method" : "", engine);
 		return BSIM_SEND_SAMESITE;
 	}
