@@ -2,8 +2,10 @@
  * tab.c: tabs and their pages: open (blank, by URL, or by window.open with
  * the opener's sessionStorage copied, browser-rules.md W5), top-level
  * navigation through the hosts file with the response's Set-Cookie headers
- * going through the jar, reload, back, focus (exactly one focused tab, blur
- * before focus) and close.
+ * going through the jar (scripted, or fetched from a real server by
+ * live.c), the cookies each navigation's request carried recorded in the
+ * trace, reload, back, focus (exactly one focused tab, blur before focus)
+ * and close.
  */
 #include <stdlib.h>
 #include <string.h>
