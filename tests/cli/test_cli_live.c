@@ -485,3 +485,45 @@ Test(live, run_live_fetches_only_navigations_without_a_scripted_response)
 	support_run_free(&live);
 	remove_dir(dir);
 }
+
+/* ---- attributes checked when the file loads (no server needed) ------------ */
+
+Test(live, bad_live_attributes_are_located_load_errors)
+{
+	static const struct {
+		const char *step;
+		const char *error; /* a piece of the message */
+	} table[] = {
+		{"<tab name=\"a\" url=\"http://www.testsite.com/\" fetch=\"live\"><set-cookie>a=1</set-cookie></tab>",
+		 "takes its Set-Cookie headers from the server"},
+		{"<navigate url=\"http://www.testsite.com/\" fetch=\"scripted\" method=\"POST\"/>",
+		 "method= applies to live fetching"},
+		{"<navigate url=\"http://www.testsite.com/\" fetch=\"live\" ca-file=\"\"/>", "ca-file=\"\" names no file"},
+		{"<navigate url=\"http://www.testsite.com/\" fetch=\"sometimes\"/>", "fetch"},
+		{"<navigate url=\"http://www.testsite.com/\" fetch=\"live\" method=\"get\"/>", "method"},
+		{"<expect cookie-header=\"http://www.testsite.com/\" max-size=\"huge\"/>", "max-size"},
+		{"<expect cookie-header=\"http://www.testsite.com/\" max-size=\"99999999999999999999k\"/>",
+		 "max-size=\"99999999999999999999k\" is not a header size"},
+	};
+	server s;
+	make_dir(&s);
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+		char path[128], text[1024];
+		snprintf(path, sizeof path, "%s/bad%zu.xml", s.dir, i);
+		snprintf(text, sizeof text,
+			 "<scenario name=\"bad\">\n  <tab name=\"t\" url=\"http://www.testsite.com/\"/>\n  %s\n</scenario>\n",
+			 table[i].step);
+		FILE *f = fopen(path, "w");
+		cr_assert_not_null(f);
+		fputs(text, f);
+		fclose(f);
+		char located[160];
+		snprintf(located, sizeof located, "%s:3:3: error: ", path);
+		support_run r = run_bsim("check", path, NULL);
+		cr_expect_eq(r.status, 2, "case %zu: %s", i, r.err);
+		cr_expect(strstr(r.err, located) != NULL, "case %zu: not located at line 3: %s", i, r.err);
+		cr_expect(strstr(r.err, table[i].error) != NULL, "case %zu: lacks \"%s\": %s", i, table[i].error, r.err);
+		support_run_free(&r);
+	}
+	remove_dir(s.dir);
+}
