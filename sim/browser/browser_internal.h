@@ -58,6 +58,9 @@ struct bsim_browser {
 	void *cookie_observer_data;
 	trace_log trace;
 	buf scratch;
+	/* cookie (name, domain, path, partition) -> "VERDICT ORIGIN" last traced for it (browser_trace_request) */
+	strmap last_verdict;
+	buf verdict_key;
 };
 
 /* browser.c */
