@@ -92,8 +92,20 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 		snprintf(code, sizeof code, "%s:%s", cookie_event_code(ev->kind), bsim_cookie_reason_code(ev->reason));
 	else
 		snprintf(code, sizeof code, "%s", cookie_event_code(ev->kind));
-	trace_add(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, "%s",
-		  ev->message);
+	/* The jar's sentence names Domain, Path and lifetime; a cookie's story also needs the attributes that decide where it is sent. */
+	char attrs[128] = "";
+	const bsim_cookie_view *c = ev->cookie;
+	if (c && (ev->kind == BSIM_COOKIE_STORED || ev->kind == BSIM_COOKIE_REPLACED)) {
+		static const char *const samesite[] = {"", "SameSite=None", "SameSite=Lax", "SameSite=Strict"};
+		const char *parts[4] = {c->secure ? "Secure" : "", c->http_only ? "HttpOnly" : "",
+					samesite[c->same_site & 3], c->partition_key ? "Partitioned" : ""};
+		size_t n = 0;
+		for (size_t i = 0; i < 4 && n < sizeof attrs; i++)
+			if (*parts[i])
+				n += (size_t)snprintf(attrs + n, sizeof attrs - n, "%s%s", n ? ", " : " with ", parts[i]);
+	}
+	trace_add(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, "%s%s",
+		  ev->message, attrs);
 	/* After a change in the jar, the next request's verdict on the cookie belongs in its story again. */
 	if (ev->cookie)
 		forget_verdict(b, ev->cookie);

@@ -641,7 +641,7 @@ static const expect_case expect_cases[] = {
 	{{"cookie", "nope", NULL}, FAIL "cookie=\"nope\" (was: absent)"},
 	{{"cookie", "sid", "value", "2", NULL}, FAIL "cookie=\"sid\" value=\"2\" (was: value=\"1\")"
 	 "\n  the story of sid:\n"
-	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
 	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	{{"cookie", "wide", "domain", "testsite.com", "path", "/", NULL},
 	 FAIL "cookie=\"wide\" domain=\"testsite.com\" path=\"/\" (was: domain=\".testsite.com\" path=\"/\")"
@@ -650,19 +650,19 @@ static const expect_case expect_cases[] = {
 	 "    00:00:02  t.xml:8:3  tab 2  cookie wide sent to https://www.testsite.com/b"},
 	{{"cookie", "sid", "secure", "false", NULL}, FAIL "cookie=\"sid\" secure=\"false\" (was: secure=\"true\")"
 	 "\n  the story of sid:\n"
-	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
 	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	{{"cookie", "sid", "http-only", "false", NULL}, FAIL "cookie=\"sid\" http-only=\"false\" (was: http-only=\"true\")"
 	 "\n  the story of sid:\n"
-	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
 	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	{{"cookie", "sid", "same-site", "lax", NULL}, FAIL "cookie=\"sid\" same-site=\"lax\" (was: same-site=\"strict\")"
 	 "\n  the story of sid:\n"
-	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
 	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	{{"cookie", "sid", "session", "false", NULL}, FAIL "cookie=\"sid\" session=\"false\" (was: session=\"true\")"
 	 "\n  the story of sid:\n"
-	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
 	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	{{"cookie", "sid", "present", "false", NULL},
 	 FAIL "cookie=\"sid\" present=\"false\" (was: present: value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"true\" http-only=\"true\" same-site=\"strict\" session=\"true\")"},
@@ -680,7 +680,7 @@ static const expect_case expect_cases[] = {
 	 FAIL "document-cookie=\"wide=w; sid=1\" (was: \"wide=w\")\n"
 	 "  the jar holds sid (value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"true\" http-only=\"true\" same-site=\"strict\" session=\"true\"), but document.cookie on https://www.testsite.com/ does not show it"
 	 "\n  the story of sid:\n"
-	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
 	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	/* document-cookie-contains= */
 	{{"document-cookie-contains", "wide=w", NULL}, NULL},
@@ -708,7 +708,7 @@ static const expect_case expect_cases[] = {
 	 FAIL "cookie-header=\"http://www.testsite.com/\" equals=\"sid=1; wide=w\" (was: \"wide=w\")\n"
 	 "  the jar holds sid (value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"true\" http-only=\"true\" same-site=\"strict\" session=\"true\"), but the request to http://www.testsite.com/ does not show it"
 	 "\n  the story of sid:\n"
-	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
 	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	/* local= and session= */
 	{{"local", "k", "value", "v", NULL}, NULL},
