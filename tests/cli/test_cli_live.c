@@ -10,6 +10,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,6 +34,7 @@ typedef struct server {
 	char log[128];
 	bool tls;
 	int out;            /* the read end of the server's stdout */
+	int in;             /* the write end of its stdin: closing it stops the server */
 } server;
 
 static void make_dir(server *s)
@@ -63,8 +65,14 @@ static void server_start(server *s, const char *dir, bool tls)
 	snprintf(s->dir, sizeof s->dir, "%s", dir);
 	snprintf(s->log, sizeof s->log, "%s/%s.jsonl", dir, tls ? "tls-requests" : "requests");
 	s->tls = tls;
-	int out[2];
+	int out[2], in[2];
 	cr_assert_eq(pipe(out), 0);
+	cr_assert_eq(pipe(in), 0);
+	/* Only this server gets these ends: bsim and a second server must not hold them open. */
+	for (int i = 0; i < 2; i++) {
+		fcntl(out[i], F_SETFD, FD_CLOEXEC);
+		fcntl(in[i], F_SETFD, FD_CLOEXEC);
+	}
 	char script[4096], cert[128], key[128];
 	snprintf(script, sizeof script, "%s", support_source_path("tests/live/server.py"));
 	snprintf(cert, sizeof cert, "%s/cert.pem", dir);
@@ -73,8 +81,12 @@ static void server_start(server *s, const char *dir, bool tls)
 	cr_assert_neq(s->pid, -1, "fork: %s", strerror(errno));
 	if (s->pid == 0) {
 		dup2(out[1], STDOUT_FILENO);
+		/* The server exits when this pipe closes: with server_stop, or with the test process if it dies. */
+		dup2(in[0], STDIN_FILENO);
 		close(out[0]);
 		close(out[1]);
+		close(in[0]);
+		close(in[1]);
 		if (tls)
 			execlp("python3", "python3", script, "--log", s->log, "--cert", cert, "--key", key, (char *)NULL);
 		else
@@ -82,6 +94,8 @@ static void server_start(server *s, const char *dir, bool tls)
 		_exit(127);
 	}
 	close(out[1]);
+	close(in[0]);
+	s->in = in[1];
 	/* Read up to the newline: the port may arrive in pieces. The pipe stays open until
 	 * server_stop, so the server never writes into a closed pipe. */
 	struct pollfd p = {out[0], POLLIN, 0};
@@ -105,6 +119,7 @@ static void server_stop(server *s)
 		kill(s->pid, SIGTERM);
 		waitpid(s->pid, NULL, 0);
 		close(s->out);
+		close(s->in);
 		s->pid = 0;
 	}
 }

@@ -14,10 +14,12 @@ Routes (query parameters may repeat):
   /loop?n=K               302 to /loop?n=K+1, forever
   /big?size=N&name=X      200 with a cookie X of N bytes of value
   anything else           200, the Cookie header echoed in the body
-Standard library only; HTTPS with --cert and --key.
+Standard library only; HTTPS with --cert and --key. The server exits when
+its standard input closes, so a test that dies never leaves it running.
 """
 import argparse
 import json
+import os
 import ssl
 import sys
 import threading
@@ -94,6 +96,12 @@ def main():
         ctx.load_cert_chain(args.cert, args.key)
         httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     print(httpd.server_address[1], flush=True)
+
+    def exit_with_the_test():
+        sys.stdin.buffer.read()
+        os._exit(0)
+
+    threading.Thread(target=exit_with_the_test, daemon=True).start()
     httpd.serve_forever()
 
 
