@@ -542,3 +542,29 @@ Test(live, bad_live_attributes_are_located_load_errors)
 	}
 	remove_dir(s.dir);
 }
+
+/* ---- bsim explain on a live scenario ---------------------------------------- */
+
+Test(live, explain_tells_which_live_requests_carried_a_cookie)
+{
+	server s;
+	make_dir(&s);
+	char dir[64];
+	snprintf(dir, sizeof dir, "%s", s.dir);
+	server_start(&s, dir, false);
+	char port[16];
+	snprintf(port, sizeof port, "%d", s.port);
+	const char *file = instantiate(dir, "subdomains", "PORT", port, NULL);
+	support_run r = run_bsim("explain", "--engine", "chromium", "--cookie", "host", file, NULL);
+	server_stop(&s);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	char stored[200], not_sent[200], sent[200];
+	snprintf(stored, sizeof stored, "tab 1  cookie host stored (host www.testsite.com, path /) for the session from http://www.testsite.com:%s/set", port);
+	snprintf(not_sent, sizeof not_sent, "cookie host not sent to http://store.testsite.com:%s/echo: it is host-only for www.testsite.com", port);
+	snprintf(sent, sizeof sent, "cookie host sent to http://www.testsite.com:%s/echo", port);
+	cr_expect(strstr(r.out, stored) != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, not_sent) != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, sent) != NULL, "%s", r.out);
+	support_run_free(&r);
+	remove_dir(dir);
+}
