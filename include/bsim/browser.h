@@ -99,6 +99,37 @@ int bsim_tab_open_from(int *out, bsim_browser *b, int opener, const char *url, i
 /* Top-level navigation; the response's Set-Cookie headers go through the jar first. */
 int bsim_tab_navigate(bsim_browser *b, int tab, const char *url, const bsim_response *resp);
 int bsim_tab_reload(bsim_browser *b, int tab);
+/*
+ * Live navigation: the page comes from a real HTTP(S) server (libcurl).
+ * The jar supplies each request's Cookie header and takes every Set-Cookie
+ * header of every response, redirects included, with the navigation's
+ * context; redirects are followed one hop at a time (301/302/303 turn the
+ * method into GET, 307/308 keep it) up to BSIM_LIVE_REDIRECT_MAX. Host
+ * names resolve only through the hosts file (CURLOPT_RESOLVE), localhost
+ * and IP literals, unless allow_network. The virtual clock does not move.
+ * Each request and response (status and headers) is in the trace, and a
+ * Cookie header over a common server limit adds a warning (code
+ * "request-header-large"). Failures (connection refused, TLS, timeout, too
+ * many redirects) return BSIM_EIO, BSIM_ELIMIT or BSIM_ERESOLVE with the
+ * URL and libcurl's message; the tab keeps its page.
+ */
+typedef struct bsim_live_options {
+	unsigned version;        /* BSIM_LIVE_OPTIONS_VERSION */
+	const char *method;      /* "GET" when NULL; "POST" for a form submission */
+	const char *ca_file;     /* PEM certificates to trust instead of the system's, or NULL */
+	int insecure;            /* 1: accept any certificate (self-signed test servers) */
+	int allow_network;       /* 1: names the hosts file lacks go to the system's resolver */
+} bsim_live_options;
+#define BSIM_LIVE_OPTIONS_VERSION 1
+#define BSIM_LIVE_OPTIONS_INIT {BSIM_LIVE_OPTIONS_VERSION, NULL, NULL, 0, 0}
+
+/* Chromium's net::URLRequest kMaxRedirects and Firefox's network.http.redirection-limit are both 20. */
+#define BSIM_LIVE_REDIRECT_MAX 20
+
+/* bsim_tab_navigate, fetching the page live. */
+int bsim_tab_navigate_live(bsim_browser *b, int tab, const char *url, const bsim_live_options *opts);
+/* bsim_tab_open, fetching the page live (a failed fetch closes the new tab again). */
+int bsim_tab_open_live(int *out, bsim_browser *b, const char *url, const bsim_live_options *opts);
 /* History back; BSIM_ENOTFOUND when there is nothing to go back to. */
 int bsim_tab_back(bsim_browser *b, int tab);
 /* Focus a tab: exactly one focused tab; blur then focus events. */
@@ -227,7 +258,7 @@ typedef enum bsim_trace_kind {
 	BSIM_TRACE_STORAGE,      /* set, removed, cleared, refused (quota) */
 	BSIM_TRACE_EVENT,        /* a storage/focus event delivered to a tab */
 	BSIM_TRACE_TAB,          /* opened, closed, focused */
-	BSIM_TRACE_NAVIGATION,   /* navigated, reloaded, back, failed to resolve */
+	BSIM_TRACE_NAVIGATION,   /* navigated, reloaded, back, failed to resolve; live requests and responses */
 	BSIM_TRACE_SESSION       /* browser closed, started, restarted, profile saved/loaded */
 } bsim_trace_kind;
 

@@ -183,6 +183,34 @@ int bsim_jar_set_cookie(bsim_jar *jar, const char *url, const char *header, size
  */
 int bsim_jar_cookie_header(char **out, bsim_jar *jar, const char *url, const bsim_cookie_ctx *ctx);
 
+/* Whether a request carries a cookie of its site, and if not, the first rule that keeps it out. */
+typedef enum bsim_send_verdict {
+	BSIM_SEND_SENT = 0,      /* "sent" */
+	BSIM_SEND_HOST_ONLY,     /* "host-only": no Domain attribute, and the request goes to another host (§5.8.3 step 1) */
+	BSIM_SEND_DOMAIN,        /* "domain": its Domain does not cover the request's host (§5.1.3) */
+	BSIM_SEND_PATH,          /* "path": its Path does not match the request's path (§5.1.4) */
+	BSIM_SEND_SECURE,        /* "secure": Secure, and the request is not over a secure channel (§5.8.3) */
+	BSIM_SEND_SAMESITE,      /* "samesite": the request is cross-site and its SameSite keeps it (§5.8.3, §5.2) */
+	BSIM_SEND_PARTITION,     /* "partition": another top-level site's partition, or third-party cookies blocked */
+	BSIM_SEND_EXPIRED        /* "expired": its expiry passed (it goes at the next lookup) */
+} bsim_send_verdict;
+
+/* The stable code of a verdict ("sent", "samesite", ...). Never NULL. */
+const char *bsim_send_verdict_code(bsim_send_verdict v);
+
+/* fn gets each cookie, its verdict and, when not sent, a sentence naming the rule. */
+typedef void (*bsim_send_visit)(const bsim_cookie_view *cookie, bsim_send_verdict verdict, const char *why,
+				void *userdata);
+
+/*
+ * Every cookie of url's site (its registrable domain), in the jar's order,
+ * with whether the Cookie header of a request to url in ctx carries it.
+ * Read-only: unlike bsim_jar_cookie_header it updates no last-access time
+ * and removes no expired cookie, so asking changes nothing.
+ */
+int bsim_jar_request_verdicts(bsim_jar *jar, const char *url, const bsim_cookie_ctx *ctx, bsim_send_visit fn,
+			      void *userdata);
+
 /* A page script on `url` assigns `cookie_string` to document.cookie. */
 int bsim_jar_script_set(bsim_jar *jar, const char *url, const char *cookie_string, size_t len,
 			const bsim_cookie_ctx *ctx);

@@ -57,9 +57,12 @@ typedef struct bsim_run_options {
 	unsigned version;  /* BSIM_RUN_OPTIONS_VERSION */
 	int seed_set;      /* 1: seed overrides the scenario's own */
 	uint64_t seed;
+	int live;          /* 1: every navigation without scripted <set-cookie> headers is fetched live (bsim run --live) */
+	const char *ca_file; /* live HTTPS: PEM certificates to trust (a step's ca-file= wins), or NULL */
+	int insecure;      /* live HTTPS: accept any certificate */
 } bsim_run_options;
 #define BSIM_RUN_OPTIONS_VERSION 1
-#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0}
+#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0, 0, NULL, 0}
 
 typedef enum bsim_outcome {
 	BSIM_PASSED = 0,   /* every expectation held (or it failed exactly as declared) */
@@ -99,6 +102,29 @@ uint64_t bsim_result_elapsed_ns(const bsim_result *r);
 /* The browser's trace, copied out of the run. */
 size_t bsim_result_trace_count(const bsim_result *r);
 const bsim_trace_entry *bsim_result_trace_at(const bsim_result *r, size_t index);
+
+/* ---- stories: what happened to each cookie, for a support ticket ---- */
+
+typedef struct bsim_story_options {
+	unsigned version;            /* BSIM_STORY_OPTIONS_VERSION */
+	const char *cookie_pattern;  /* glob (fnmatch) of the cookie names told, also after a "DEPLOYMENTID." prefix; NULL: "_genesys.widgets.*" */
+	const char *at;              /* end after this step: "N" (1-based step number) or "FILE:LINE"; NULL: the whole scenario */
+	int json;                    /* 1: one JSON object on one line instead of text */
+	const bsim_run_options *run; /* seed and live fetching; NULL: the defaults */
+} bsim_story_options;
+#define BSIM_STORY_OPTIONS_VERSION 1
+#define BSIM_STORY_OPTIONS_INIT {BSIM_STORY_OPTIONS_VERSION, NULL, NULL, 0, NULL}
+
+/*
+ * Run sc (up to `at`) and tell the story of each cookie it touched whose
+ * name matches: every write (with Domain and Path), refusal, eviction,
+ * expiry and session end, and every navigation request that carried it or
+ * left it out and why, each with its virtual time, step FILE:LINE:COL and
+ * tab. *out is allocated (the caller frees it) and ends with a newline.
+ * BSIM_EINVAL when `at` names no step of sc; only memory errors otherwise
+ * (a failing scenario is part of the story).
+ */
+int bsim_scenario_story(char **out, const bsim_scenario *sc, const bsim_story_options *opts);
 
 #ifdef __cplusplus
 }

@@ -81,6 +81,8 @@ static const char *cookie_event_code(bsim_cookie_event_kind kind)
 	return "cookie";
 }
 
+static void forget_verdict(bsim_browser *b, const bsim_cookie_view *c);
+
 /* Every jar event becomes a trace entry; refusals and evictions carry their reason code. */
 static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 {
@@ -90,10 +92,103 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 		snprintf(code, sizeof code, "%s:%s", cookie_event_code(ev->kind), bsim_cookie_reason_code(ev->reason));
 	else
 		snprintf(code, sizeof code, "%s", cookie_event_code(ev->kind));
-	trace_add(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, "%s",
-		  ev->message);
+	/* The jar's sentence names Domain, Path and lifetime; a cookie's story also needs the attributes that decide where it is sent. */
+	char attrs[128] = "";
+	const bsim_cookie_view *c = ev->cookie;
+	if (c && (ev->kind == BSIM_COOKIE_STORED || ev->kind == BSIM_COOKIE_REPLACED)) {
+		static const char *const samesite[] = {"", "SameSite=None", "SameSite=Lax", "SameSite=Strict"};
+		const char *parts[4] = {c->secure ? "Secure" : "", c->http_only ? "HttpOnly" : "",
+					samesite[c->same_site & 3], c->partition_key ? "Partitioned" : ""};
+		size_t n = 0;
+		for (size_t i = 0; i < 4 && n < sizeof attrs; i++)
+			if (*parts[i])
+				n += (size_t)snprintf(attrs + n, sizeof attrs - n, "%s%s", n ? ", " : " with ", parts[i]);
+	}
+	trace_add(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, "%s%s",
+		  ev->message, attrs);
+	/* After a change in the jar, the next request's verdict on the cookie belongs in its story again. */
+	if (ev->cookie)
+		forget_verdict(b, ev->cookie);
 	if (b->cookie_observer)
 		b->cookie_observer(ev, b->cookie_observer_data);
+}
+
+typedef struct request_trace {
+	bsim_browser *b;
+	int tab;
+	const char *url;
+	size_t origin_len;  /* "scheme://host:port" of url */
+} request_trace;
+
+/* The identity of a stored cookie (RFC 6265bis §5.7: name, domain, path; and its partition), as a map key. */
+static const char *verdict_key(buf *k, const bsim_cookie_view *c)
+{
+	buf_clear(k);
+	/* 0x1F never occurs in a stored cookie's name, domain or path (control characters are refused). */
+	buf_printf(k, "%s%s%s%s", c->name, c->domain, c->path, c->partition_key ? c->partition_key : "");
+	return buf_status(k) == 0 ? buf_cstr(k) : NULL;
+}
+
+/*
+ * Whether this verdict is news for the cookie's story: a story lists where
+ * a cookie went and where it stopped going, not each of a thousand
+ * navigations on one site. So a verdict is traced when it differs from the
+ * last one traced for the cookie, or goes to another origin; any jar event
+ * for the cookie (on_cookie_event) makes the next verdict news again.
+ */
+static bool verdict_is_news(request_trace *rt, const bsim_cookie_view *c, const char *code)
+{
+	bsim_browser *b = rt->b;
+	const char *key = verdict_key(&b->verdict_key, c);
+	if (!key)
+		return true;
+	size_t klen = strlen(key);
+	char *old = strmap_get(&b->last_verdict, key, klen);
+	size_t clen = strlen(code);
+	if (old && strncmp(old, code, clen) == 0 && old[clen] == ' ' &&
+	    strlen(old + clen + 1) == rt->origin_len && strncmp(old + clen + 1, rt->url, rt->origin_len) == 0)
+		return false;
+	char *now = malloc(clen + 1 + rt->origin_len + 1);
+	if (!now)
+		return true;
+	snprintf(now, clen + 1 + rt->origin_len + 1, "%s %.*s", code, (int)rt->origin_len, rt->url);
+	if (strmap_put(&b->last_verdict, key, klen, now) < 0) {
+		free(now);
+		return true;
+	}
+	free(old);
+	return true;
+}
+
+static void forget_verdict(bsim_browser *b, const bsim_cookie_view *c)
+{
+	const char *key = verdict_key(&b->verdict_key, c);
+	if (key)
+		free(strmap_remove(&b->last_verdict, key, strlen(key)));
+}
+
+static void on_verdict(const bsim_cookie_view *c, bsim_send_verdict v, const char *why, void *ud)
+{
+	request_trace *rt = ud;
+	char code[64];
+	snprintf(code, sizeof code, v == BSIM_SEND_SENT ? "cookie-sent" : "cookie-not-sent:%s", bsim_send_verdict_code(v));
+	if (!verdict_is_news(rt, c, code))
+		return;
+	if (v == BSIM_SEND_SENT) {
+		trace_add(rt->b, BSIM_TRACE_COOKIE, rt->tab, "cookie-sent", c->name, "cookie %s sent to %s", c->name,
+			  rt->url);
+		return;
+	}
+	trace_add(rt->b, BSIM_TRACE_COOKIE, rt->tab, code, c->name, "cookie %s not sent to %s: %s", c->name, rt->url,
+		  why);
+}
+
+int browser_trace_request(bsim_browser *b, int tab_id, const char *url, const bsim_cookie_ctx *ctx)
+{
+	const char *host = strstr(url, "://");
+	size_t origin_len = host ? strcspn(host + 3, "/?#") + (size_t)(host + 3 - url) : strlen(url);
+	request_trace rt = {b, tab_id, url, origin_len};
+	return bsim_jar_request_verdicts(b->jar, url, ctx, on_verdict, &rt);
 }
 
 void bsim_browser_set_cookie_observer(bsim_browser *b, bsim_cookie_observer fn, void *userdata)
@@ -160,6 +255,9 @@ void bsim_browser_free(bsim_browser *b)
 	free(b->restore);
 	strmap_foreach(&b->hosts, free_host_value, NULL);
 	strmap_free(&b->hosts);
+	strmap_foreach(&b->last_verdict, free_host_value, NULL);
+	strmap_free(&b->last_verdict);
+	buf_free(&b->verdict_key);
 	storage_map_free(b->local);
 	bsim_jar_free(b->jar);
 	for (size_t i = 0; i < b->trace.n; i++) {

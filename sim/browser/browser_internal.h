@@ -61,17 +61,35 @@ struct bsim_browser {
 	void *cookie_observer_data;
 	trace_log trace;
 	buf scratch;
+	/* cookie (name, domain, path, partition) -> "VERDICT ORIGIN" last traced for it (browser_trace_request) */
+	strmap last_verdict;
+	buf verdict_key;
 };
 
 /* browser.c */
 void trace_add(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code, const char *subject,
 	       const char *fmt, ...) BSIM_PRINTF(6, 7);
 int browser_ensure_running(bsim_browser *b);
+/*
+ * A top-level request from tab_id to url is about to leave: trace, for each
+ * cookie of url's site, whether its Cookie header carries it
+ * ("cookie-sent") or why not ("cookie-not-sent:VERDICT").
+ */
+int browser_trace_request(bsim_browser *b, int tab_id, const char *url, const bsim_cookie_ctx *ctx);
 tab *browser_tab(const bsim_browser *b, int id);
 /* The origin string of a URL for storage ("https://www.shop.com:443"); engine rules for file: (W8). */
 int browser_origin_of(const bsim_browser *b, const url *u, buf *out);
 
 /* tab.c */
 void tab_free(tab *t);
+
+/*
+ * live.c: fetch `start` as tab `tab_id`'s top-level navigation from
+ * `initiator` (the page that was there, or NULL), following redirects
+ * through the jar. *final is the URL the last response came from
+ * (allocated; the caller frees it).
+ */
+int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *start,
+	       const bsim_live_options *opts, char **final);
 
 #endif

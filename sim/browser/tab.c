@@ -2,9 +2,11 @@
  * tab.c: tabs and their pages: open (blank, by URL, or by window.open with
  * the opener's sessionStorage copied, browser-rules.md W5), top-level
  * navigation through the hosts file with the response's Set-Cookie headers
- * going through the jar, reload, back, focus (exactly one focused tab, blur
- * before focus; the active tab is the visible one), close, and the
- * listeners a page registers and removes.
+ * going through the jar (scripted, or fetched from a real server by
+ * live.c), the cookies each navigation's request carried recorded in the
+ * trace, reload, back, focus (exactly one focused tab, blur before focus;
+ * the active tab is the visible one), close, and the listeners a page
+ * registers and removes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -146,14 +148,30 @@ static int history_push(tab *t, const char *url)
 	return 0;
 }
 
-/* Load url into t: resolve, apply the response's cookies, switch the page. */
-static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *resp, const char *how)
+/*
+ * Load url into t: resolve, apply the response's cookies (scripted in
+ * resp, or fetched live when `live` is given: the page is then the URL the
+ * last redirect led to), switch the page.
+ */
+static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *resp, const char *how,
+		const bsim_live_options *live)
 {
+	char *fetched = NULL;
+	int rc;
+	if (live) {
+		if (live->version != BSIM_LIVE_OPTIONS_VERSION)
+			return error_set(BSIM_EINVAL, "live options version %u; this build knows %d", live->version,
+					 BSIM_LIVE_OPTIONS_VERSION);
+		if ((rc = live_fetch(b, t->id, t->url, text, live, &fetched)) < 0)
+			return rc;
+		text = fetched;
+	}
 	url *u;
-	int rc = url_parse(&u, text);
-	if (rc < 0)
+	if ((rc = url_parse(&u, text)) < 0) {
+		free(fetched);
 		return rc;
-	if ((rc = bsim_browser_resolve(b, text)) < 0) {
+	}
+	if (!live && (rc = bsim_browser_resolve(b, text)) < 0) {
 		url_free(u);
 		trace_add(b, BSIM_TRACE_NAVIGATION, t->id, "navigation-failed:unresolved", NULL,
 			  "tab %d could not load %s: %s", t->id, text, bsim_error_last()->message);
@@ -162,8 +180,13 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 	/* The navigation's initiator decides whether it is same-site (§5.2):
 	 * the page that was there, or the user (no initiator) on a blank tab. */
 	bsim_cookie_ctx ctx = {t->url, 1, 0};
+	/* What the request carried, for stories of cookies (a live fetch traced each hop already). */
+	if (!live && u->scheme != URL_SCHEME_FILE && (rc = browser_trace_request(b, t->id, text, &ctx)) < 0) {
+		url_free(u);
+		return rc;
+	}
 	b->acting_tab = t->id;
-	for (size_t i = 0; resp && i < resp->set_cookie_count; i++) {
+	for (size_t i = 0; !live && resp && i < resp->set_cookie_count; i++) {
 		const char *h = resp->set_cookie[i];
 		if ((rc = bsim_jar_set_cookie(b->jar, text, h, strlen(h), &ctx)) < 0)
 			break;
@@ -171,6 +194,7 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 	b->acting_tab = -1;
 	if (rc < 0) {
 		url_free(u);
+		free(fetched);
 		return rc;
 	}
 	/* What storage needs of the page is worked out once per navigation, not per access. */
@@ -185,6 +209,7 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 		free(copy);
 		free(origin);
 		free(site);
+		free(fetched);
 		url_free(u);
 		return error_oom();
 	}
@@ -198,6 +223,7 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 	t->site = site;
 	trace_add(b, BSIM_TRACE_NAVIGATION, t->id, how, NULL, "tab %d %s %s", t->id,
 		  strcmp(how, "reloaded") == 0 ? "reloaded" : "loaded", text);
+	free(fetched);
 	return 0;
 }
 
@@ -237,7 +263,8 @@ static void drop_tab(bsim_browser *b, tab *t)
 	tab_free(t);
 }
 
-int bsim_tab_open(int *out, bsim_browser *b, const char *url, const bsim_response *resp)
+static int open_tab(int *out, bsim_browser *b, const char *url, const bsim_response *resp,
+		    const bsim_live_options *live)
 {
 	tab *t;
 	int rc = add_tab(&t, b);
@@ -248,13 +275,25 @@ int bsim_tab_open(int *out, bsim_browser *b, const char *url, const bsim_respons
 		return rc;
 	}
 	trace_add(b, BSIM_TRACE_TAB, t->id, "tab-opened", NULL, "tab %d opened", t->id);
-	if (url && (rc = load(b, t, url, resp, "navigated")) < 0) {
+	if (url && (rc = load(b, t, url, resp, "navigated", live)) < 0) {
 		trace_add(b, BSIM_TRACE_TAB, t->id, "tab-closed", NULL, "tab %d closed: its page could not load", t->id);
 		drop_tab(b, t);
 		return rc;
 	}
 	*out = t->id;
 	return bsim_tab_focus(b, t->id);
+}
+
+int bsim_tab_open(int *out, bsim_browser *b, const char *url, const bsim_response *resp)
+{
+	return open_tab(out, b, url, resp, NULL);
+}
+
+int bsim_tab_open_live(int *out, bsim_browser *b, const char *url, const bsim_live_options *opts)
+{
+	if (!url)
+		return error_set(BSIM_EINVAL, "a live tab needs a URL to fetch");
+	return open_tab(out, b, url, NULL, opts);
 }
 
 int bsim_tab_open_from(int *out, bsim_browser *b, int opener_id, const char *url, int noopener)
@@ -277,7 +316,7 @@ int bsim_tab_open_from(int *out, bsim_browser *b, int opener_id, const char *url
 	}
 	trace_add(b, BSIM_TRACE_TAB, t->id, "tab-opened", NULL, "tab %d opened by window.open from tab %d%s", t->id,
 		  opener_id, noopener ? " (noopener: sessionStorage not copied)" : " (sessionStorage copied)");
-	if (url && (rc = load(b, t, url, NULL, "navigated")) < 0) {
+	if (url && (rc = load(b, t, url, NULL, "navigated", NULL)) < 0) {
 		trace_add(b, BSIM_TRACE_TAB, t->id, "tab-closed", NULL, "tab %d closed: its page could not load", t->id);
 		drop_tab(b, t);
 		return rc;
@@ -286,7 +325,8 @@ int bsim_tab_open_from(int *out, bsim_browser *b, int opener_id, const char *url
 	return bsim_tab_focus(b, t->id);
 }
 
-int bsim_tab_navigate(bsim_browser *b, int id, const char *url, const bsim_response *resp)
+static int navigate(bsim_browser *b, int id, const char *url, const bsim_response *resp,
+		    const bsim_live_options *live)
 {
 	tab *t = browser_tab(b, id);
 	if (!t)
@@ -294,11 +334,21 @@ int bsim_tab_navigate(bsim_browser *b, int id, const char *url, const bsim_respo
 	char *prev = t->url ? strdup(t->url) : NULL;
 	if (t->url && !prev)
 		return error_oom();
-	int rc = load(b, t, url, resp, "navigated");
+	int rc = load(b, t, url, resp, "navigated", live);
 	if (rc == 0 && prev)
 		rc = history_push(t, prev);
 	free(prev);
 	return rc;
+}
+
+int bsim_tab_navigate(bsim_browser *b, int id, const char *url, const bsim_response *resp)
+{
+	return navigate(b, id, url, resp, NULL);
+}
+
+int bsim_tab_navigate_live(bsim_browser *b, int id, const char *url, const bsim_live_options *opts)
+{
+	return navigate(b, id, url, NULL, opts);
 }
 
 int bsim_tab_reload(bsim_browser *b, int id)
@@ -311,7 +361,7 @@ int bsim_tab_reload(bsim_browser *b, int id)
 	char *u = strdup(t->url);
 	if (!u)
 		return error_oom();
-	int rc = load(b, t, u, NULL, "reloaded");
+	int rc = load(b, t, u, NULL, "reloaded", NULL);
 	free(u);
 	return rc;
 }
@@ -324,7 +374,7 @@ int bsim_tab_back(bsim_browser *b, int id)
 	if (!t->history_len)
 		return error_set(BSIM_ENOTFOUND, "tab %d has no earlier page to go back to", id);
 	/* The entry leaves the history only once its page loaded. */
-	int rc = load(b, t, t->history[t->history_len - 1], NULL, "went-back");
+	int rc = load(b, t, t->history[t->history_len - 1], NULL, "went-back", NULL);
 	if (rc == 0)
 		free(t->history[--t->history_len]);
 	return rc;

@@ -31,5 +31,8 @@ void cmd_widget_help(FILE *f);
 /* `bsim import-har`: argv[0] is "import-har". */
 int cmd_import_har(int argc, char **argv);
 void cmd_import_har_help(FILE *f);
+/* `bsim explain`: argv[0] is "explain". */
+int cmd_explain(int argc, char **argv);
+void cmd_explain_help(FILE *f);
 
 #endif

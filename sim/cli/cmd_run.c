@@ -64,6 +64,9 @@ typedef struct options {
 	unsigned jobs;
 	bsim_trace_mode trace;
 	bool fail_fast;
+	bool live;               /* --live: fetch navigations from real servers */
+	const char *ca_file;
+	bool insecure;
 	bool tap;
 	bool timing;
 	const char *junit;
@@ -102,6 +105,11 @@ void cmd_run_help(FILE *f)
 	      "  -j N, --jobs N     run N scenarios at a time (default 1); output and\n"
 	      "                     reports keep the suite's order\n"
 	      "  --fail-fast        stop at the first scenario that fails\n"
+	      "  --live             fetch every navigation from a real HTTP(S) server\n"
+	      "                     (hosts from the scenario's hosts file; a step with\n"
+	      "                     <set-cookie> children or fetch=\"scripted\" stays scripted)\n"
+	      "  --ca-file FILE     live HTTPS: trust the certificates in this PEM file\n"
+	      "  --insecure         live HTTPS: accept any certificate (self-signed servers)\n"
 	      "Reporting:\n"
 	      "  --trace            print the full trace of failing scenarios\n"
 	      "  --trace=all        print the full trace of every scenario\n"
@@ -314,6 +322,14 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 				return usage_error(command, "--trace= expects all or failing, got \"%s\"", a + 8);
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--fail-fast") == 0) {
 			opt->fail_fast = true;
+		} else if ((allowed & OPT_RUN) && strcmp(a, "--live") == 0) {
+			opt->live = true;
+		} else if ((allowed & OPT_RUN) && strcmp(a, "--insecure") == 0) {
+			opt->insecure = true;
+		} else if ((allowed & OPT_RUN) && (v = option_value(argc, argv, &i, "--ca-file", &missing))) {
+			if (!*v || access(v, R_OK) != 0)
+				return usage_error(command, "--ca-file expects a readable PEM file, got \"%s\"", v);
+			opt->ca_file = v;
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--tap") == 0) {
 			opt->tap = true;
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--no-timing") == 0) {
@@ -390,7 +406,7 @@ static int check_report_path(const char *command, const char *option, const char
  * "FILE:LINE:COL: error: WHAT". The loader's messages already lead with
  * their location (FILE:LINE:COL: or FILE:); "error: " goes after it, once.
  */
-static void print_load_error(const char *command, const bsim_error *e)
+void cli_print_load_error(const char *command, const bsim_error *e)
 {
 	char head[4200];
 	if (!e->file) {
@@ -428,7 +444,7 @@ static int load(const options *opt, bsim_suite **out)
 	}
 	if (n_errors) {
 		for (size_t i = 0; i < n_errors; i++)
-			print_load_error(opt->command, bsim_suite_error_at(suite, i));
+			cli_print_load_error(opt->command, bsim_suite_error_at(suite, i));
 		bsim_suite_free(suite);
 		return CLI_EXIT_USAGE;
 	}
@@ -544,6 +560,9 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 	bsim_run_options run_opts = BSIM_RUN_OPTIONS_INIT;
 	run_opts.seed_set = opt->seed_set;
 	run_opts.seed = opt->seed;
+	run_opts.live = opt->live;
+	run_opts.ca_file = opt->ca_file;
+	run_opts.insecure = opt->insecure;
 	bsim_report_options rep = BSIM_REPORT_OPTIONS_INIT;
 	rep.color = use_color(opt->color);
 	rep.timing = opt->timing;

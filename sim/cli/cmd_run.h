@@ -11,11 +11,15 @@
 
 #include <stdio.h>
 
+#include "bsim/error.h"
+
 int cmd_run(int argc, char **argv);
 void cmd_run_help(FILE *f);
 int cmd_check(int argc, char **argv);
 void cmd_check_help(FILE *f);
 int cmd_list(int argc, char **argv);
 void cmd_list_help(FILE *f);
+/* A load error as FILE:LINE:COL: error: WHAT (or "bsim COMMAND: error: WHAT" without a file), on stderr. */
+void cli_print_load_error(const char *command, const bsim_error *e);
 
 #endif

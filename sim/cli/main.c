@@ -32,6 +32,8 @@ static const command commands[] = {
 	 cmd_widget, cmd_widget_help},
 	{"import-har", "turn a customer's HAR capture into a scenario that replays it", cmd_import_har,
 	 cmd_import_har_help},
+	{"explain", "tell the story of each widget cookie of a scenario, for a support ticket", cmd_explain,
+	 cmd_explain_help},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

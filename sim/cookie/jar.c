@@ -787,6 +787,122 @@ done:
 	return *out ? 0 : error_oom();
 }
 
+const char *bsim_send_verdict_code(bsim_send_verdict v)
+{
+	switch (v) {
+	case BSIM_SEND_SENT: return "sent";
+	case BSIM_SEND_HOST_ONLY: return "host-only";
+	case BSIM_SEND_DOMAIN: return "domain";
+	case BSIM_SEND_PATH: return "path";
+	case BSIM_SEND_SECURE: return "secure";
+	case BSIM_SEND_SAMESITE: return "samesite";
+	case BSIM_SEND_PARTITION: return "partition";
+	case BSIM_SEND_EXPIRED: return "expired";
+	}
+	return "unknown";
+}
+
+static const char *samesite_name(bsim_samesite s)
+{
+	switch (s) {
+	case BSIM_SAMESITE_NONE: return "SameSite=None";
+	case BSIM_SAMESITE_LAX: return "SameSite=Lax";
+	case BSIM_SAMESITE_STRICT: return "SameSite=Strict";
+	case BSIM_SAMESITE_UNSPECIFIED: break;
+	}
+	return "no SameSite (Lax by this engine's default)";
+}
+
+/*
+ * The first rule of retrieve() that keeps c out of a request (the same
+ * conditions in the same order), with its sentence in why.
+ */
+static bsim_send_verdict send_verdict(bsim_jar *jar, const cookie *c, const url *u, const char *host,
+				      const req_ctx *rc, const char *psite, bool unpartitioned_visible, buf *why)
+{
+	const cookie_preset *p = jar->preset;
+	const char *req_path = cookie_request_path(jar, u);
+	size_t host_len = strlen(host);
+	const char *engine = bsim_engine_name(p->engine);
+	if (cookie_is_expired(jar, c)) {
+		buf_printf(why, "it expired (RFC 6265bis §5.8.3 step 1; %s)", engine);
+		return BSIM_SEND_EXPIRED;
+	}
+	if (c->host_only && (c->domain_len != host_len || memcmp(cookie_domain(c), host, host_len))) {
+		buf_printf(why, "it is host-only for %s (set without Domain), and the request goes to %s (RFC 6265bis §5.8.3 step 1; %s)",
+			   cookie_domain(c), host, engine);
+		return BSIM_SEND_HOST_ONLY;
+	}
+	if (!c->host_only && !cookie_domain_match(host, host_len, cookie_domain(c), c->domain_len)) {
+		buf_printf(why, "its Domain .%s does not cover %s (RFC 6265bis §5.1.3; %s)", cookie_domain(c), host, engine);
+		return BSIM_SEND_DOMAIN;
+	}
+	if (!cookie_path_match(req_path, strlen(req_path), cookie_path(c), c->path_len)) {
+		buf_printf(why, "its Path %s does not match the request's path %s (RFC 6265bis §5.1.4; %s)", cookie_path(c),
+			   req_path, engine);
+		return BSIM_SEND_PATH;
+	}
+	if (c->secure && !cookie_secure_context(p, u)) {
+		buf_printf(why, "it is Secure and the request goes over %s (RFC 6265bis §5.8.3 step 1; %s)",
+			   url_scheme_name(u->scheme), engine);
+		return BSIM_SEND_SECURE;
+	}
+	if (!samesite_allows(p, c, rc, jar->now)) {
+		buf_printf(why, "it has %s and the request is cross-site from %s%s%s%s (RFC 6265bis §5.8.3 step 1, §5.2; %s)",
+			   samesite_name((bsim_samesite)c->same_site), rc->top ? url_scheme_name(rc->top->scheme) : "",
+			   rc->top ? "://" : "", rc->top ? rc->top->host : "another site",
+			   rc->unsafe ? " with an unsafe method" : "", engine);
+		return BSIM_SEND_SAMESITE;
+	}
+	if (c->partition_key ? strcmp(c->partition_key, psite) != 0 : !unpartitioned_visible) {
+		buf_printf(why, "%s (CHIPS; %s)",
+			   c->partition_key ? "it belongs to another top-level site's partition"
+					    : "third-party cookies are blocked in this context",
+			   engine);
+		return BSIM_SEND_PARTITION;
+	}
+	return BSIM_SEND_SENT;
+}
+
+int bsim_jar_request_verdicts(bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx, bsim_send_visit fn,
+			      void *userdata)
+{
+	const cookie_preset *p = jar->preset;
+	const url *u;
+	req_ctx rc;
+	int err = url_cache_get(&u, jar->urls, url_text);
+	if (err < 0 || (err = resolve_ctx(jar, u, ctx, &rc)) < 0)
+		return err;
+	const char *host = cookie_host_of(p, u);
+	if (!host || u->scheme == URL_SCHEME_FILE)
+		return 0;
+	const char *key;
+	size_t key_len;
+	cookie_key_of(u, &key, &key_len);
+	bucket *b = bucket_for(jar, key, key_len, false);
+	if (!b)
+		return 0;
+	bool unpartitioned_visible = !rc.third_party || p->third_party == THIRD_PARTY_ALLOW;
+	buf site = BUF_INIT, why = BUF_INIT;
+	if (cookie_site_of(&site, p, rc.third_party ? rc.top : u) < 0) {
+		buf_free(&site);
+		return error_oom();
+	}
+	/* fn must not change the jar (bsim_send_visit's contract): the bucket is walked in place. */
+	for (uint32_t i = 0; i < b->n; i++) {
+		const cookie *c = b->items[i];
+		buf_clear(&why);
+		bsim_send_verdict v = send_verdict(jar, c, u, host, &rc, buf_cstr(&site), unpartitioned_visible, &why);
+		bsim_cookie_view view;
+		cookie_view_of(&view, c);
+		fn(&view, v, v == BSIM_SEND_SENT ? NULL : buf_cstr(&why), userdata);
+	}
+	err = buf_status(&site) < 0 || buf_status(&why) < 0 ? error_oom() : 0;
+	buf_free(&site);
+	buf_free(&why);
+	return err;
+}
+
 int bsim_jar_cookie_header(char **out, bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx)
 {
 	return retrieve(out, jar, url_text, ctx, false);

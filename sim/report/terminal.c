@@ -134,6 +134,16 @@ int bsim_report_progress(FILE *out, const bsim_result *r, size_t index, size_t t
 		put_colored(&b, ANSI_DIM, t, opts);
 	}
 	buf_putc(&b, '\n');
+	/* Warnings a passing run would otherwise hide: a Cookie header common servers refuse. */
+	size_t n_trace = bsim_result_trace_count(r);
+	for (size_t i = 0; i < n_trace; i++) {
+		const bsim_trace_entry *e = bsim_result_trace_at(r, i);
+		if (strcmp(e->code, "request-header-large") != 0)
+			continue;
+		buf_puts(&b, "  warning: ");
+		put_text(&b, e->message, 0);
+		buf_putc(&b, '\n');
+	}
 	int rc = write_out(out, &b);
 	buf_free(&b);
 	return rc;

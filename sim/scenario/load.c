@@ -44,7 +44,7 @@ struct bsim_suite {
  * The trace codes expect-failure may name (docs/scenario-language.md,
  * "Trace codes"): each alone, or, for those with a `detail`, followed by
  * ":DETAIL" — a cookie reason code (bsim_cookie_reason_from_code) where
- * detail is "REASON", else that one word.
+ * detail is "REASON", else one of its space-separated words.
  */
 static const struct {
 	const char *code;
@@ -52,16 +52,33 @@ static const struct {
 } trace_codes[] = {
 	{"cookie-stored", NULL}, {"cookie-replaced", NULL}, {"cookie-deleted", NULL},
 	{"cookie-refused", "REASON"}, {"cookie-evicted", "REASON"}, {"cookie-expired", NULL},
-	{"cookie-session-ended", NULL}, {"storage-set", NULL}, {"storage-removed", NULL},
+	{"cookie-session-ended", NULL}, {"cookie-sent", NULL},
+	{"cookie-not-sent", "host-only domain path secure samesite partition expired"}, {"storage-set", NULL}, {"storage-removed", NULL},
 	{"storage-cleared", NULL}, {"storage-refused", "quota"}, {"event-storage", NULL},
 	{"event-focus", NULL}, {"event-blur", NULL}, {"tab-opened", NULL}, {"tab-closed", NULL},
 	{"tab-focused", NULL}, {"tab-restored", NULL}, {"navigated", NULL}, {"reloaded", NULL},
-	{"went-back", NULL}, {"navigation-failed", "unresolved"}, {"browser-started", NULL},
+	{"went-back", NULL}, {"navigation-failed", "unresolved live live-limit"}, {"live-request", NULL},
+	{"live-response", NULL}, {"live-redirect", NULL}, {"request-header-large", NULL}, {"browser-started", NULL},
 	{"browser-closed", NULL}, {"profile-saved", NULL}, {"profile-loaded", NULL},
 	/* Causes the widget's expectations give (docs/widget-model.md): no trace entry carries them. */
 	{"widget-restore-timeout", NULL}, {"widget-restore-failed", NULL}, {"widget-cookie-hidden", NULL},
 	{"widget-focus-split", NULL},
 };
+
+/* Whether word is one of the space-separated words of list. */
+static bool detail_is_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && n && strncmp(p, word, n) == 0)
+			return true;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
 
 /* ---- errors ---- */
 
@@ -292,9 +309,13 @@ static void read_expect_failure(scenario_build *b)
 					 v, colon + 1);
 			else
 				b->sc.expect_failure = v;
-		} else if (strcmp(colon + 1, detail) != 0) {
-			sb_error(b, BSIM_EINVAL, "expect-failure=\"%s\": expected %s or %s:%s", v, trace_codes[i].code,
-				 trace_codes[i].code, detail);
+		} else if (!detail_is_word(detail, colon + 1)) {
+			if (strchr(detail, ' '))
+				sb_error(b, BSIM_EINVAL, "expect-failure=\"%s\": expected %s, or %s:DETAIL with DETAIL one of: %s",
+					 v, trace_codes[i].code, trace_codes[i].code, detail);
+			else
+				sb_error(b, BSIM_EINVAL, "expect-failure=\"%s\": expected %s or %s:%s", v, trace_codes[i].code,
+					 trace_codes[i].code, detail);
 		} else {
 			b->sc.expect_failure = v;
 		}

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "scenario/scenario_internal.h"
+#include "scenario/story.h"
 
 /*
  * The longest first line of a failure (the expectation as written, then
@@ -37,6 +38,9 @@ struct bsim_result {
 	uint64_t elapsed_ns;
 	bsim_trace_entry *trace; /* deep copies */
 	size_t n_trace;
+	size_t *marks;           /* the run's step marks (run_ctx), for stories */
+	const step **mark_steps;
+	size_t n_marks;
 };
 
 /*
@@ -164,6 +168,30 @@ int run_advance(run_ctx *rc, int64_t ms)
 	return bsim_browser_wait(rc->browser, ms);
 }
 
+static const bsim_trace_entry *browser_entry(const void *trace, size_t index)
+{
+	return bsim_browser_trace_at(trace, index);
+}
+
+/*
+ * Under the cause: the tail of the cookie's story, when the trace says more
+ * about it than the cause line alone (a store before the refusal, the
+ * requests that carried it or left it out).
+ */
+static void add_story(run_ctx *rc, const char *subject)
+{
+	story_src src = {browser_entry, rc->browser, bsim_browser_trace_count(rc->browser), rc->marks,
+			 rc->mark_steps, rc->n_marks};
+	buf story = BUF_INIT;
+	int n = story_cookie_text(&story, &src, subject, "    ", STORY_FAILURE_LINES);
+	if (n >= 2 && buf_status(&story) == 0) {
+		buf_printf(&rc->failure, "\n  the story of %s:\n", subject);
+		/* The failure's lines are joined by "\n" without a final one. */
+		buf_put(&rc->failure, buf_cstr(&story), story.len - 1);
+	}
+	buf_free(&story);
+}
+
 int run_fail(run_ctx *rc, const step *s, const char *subject, const char *fmt, ...)
 {
 	rc->failed_step = s;
@@ -177,6 +205,9 @@ int run_fail(run_ctx *rc, const step *s, const char *subject, const char *fmt, .
 	buf_puts(&rc->failure, line);
 	if (subject && add_trace_cause(rc, subject) < 0)
 		buf_puts(&rc->failure, "\n  (the cause could not be recorded: out of memory)");
+	/* The story goes under whatever the expectation adds after this call (composed in compose_failure). */
+	free(rc->fail_subject);
+	rc->fail_subject = subject ? strdup(subject) : NULL;
 	return STEP_FAILED;
 }
 
@@ -313,6 +344,8 @@ static int set_fail_location(bsim_result *r, const src_loc *at)
 static int compose_failure(bsim_result *r, run_ctx *rc, uint64_t seed)
 {
 	const step *s = rc->failed_step;
+	if (rc->fail_subject)
+		add_story(rc, rc->fail_subject);
 	const char *text = buf_cstr(&rc->failure);
 	const char *nl = strchr(text, '\n');
 	size_t first = nl ? (size_t)(nl - text) : strlen(text);
@@ -512,12 +545,34 @@ static void run_ctx_free(run_ctx *rc)
 	/* An extension holds listeners on the browser's tabs: it goes first. */
 	if (rc->ext.free)
 		rc->ext.free(rc->ext.data);
+	free(rc->fail_subject);
+	free(rc->marks);
+	free(rc->mark_steps);
 	strmap_free(&rc->tabs);
 	buf_free(&rc->failure);
 	for (size_t i = 0; i < rc->n_causes; i++)
 		free(rc->causes[i]);
 	free(rc->causes);
 	bsim_browser_free(rc->browser);
+}
+
+static int add_mark(run_ctx *rc, size_t mark, const step *s)
+{
+	if (rc->n_marks == rc->cap_marks) {
+		size_t cap = rc->cap_marks ? rc->cap_marks * 2 : 32;
+		size_t *marks = realloc(rc->marks, cap * sizeof *marks);
+		if (!marks)
+			return error_oom();
+		rc->marks = marks;
+		const step **steps = realloc(rc->mark_steps, cap * sizeof *steps);
+		if (!steps)
+			return error_oom();
+		rc->mark_steps = steps;
+		rc->cap_marks = cap;
+	}
+	rc->marks[rc->n_marks] = mark;
+	rc->mark_steps[rc->n_marks++] = s;
+	return 0;
 }
 
 /* The steps, in order, until one fails or cannot run. */
@@ -532,10 +587,12 @@ static int run_steps(bsim_result *r, run_ctx *rc, uint64_t seed)
 		if (code < 0)
 			return compose_error(r, sc, at, seed);
 	}
-	for (size_t i = 0; i < sc->n_steps; i++) {
+	for (size_t i = 0; i < sc->n_steps && i < rc->stop_after; i++) {
 		step *s = &sc->steps[i];
 		size_t mark = bsim_browser_trace_count(rc->browser);
 		int code;
+		if ((code = add_mark(rc, mark, s)) < 0)
+			return code;
 		if (!s->kind || !s->kind->run)
 			code = step_error(s, BSIM_EINVAL, "<%s> is not a step bsim knows", s->element ? s->element : "?");
 		else
@@ -565,6 +622,11 @@ static int run_steps(bsim_result *r, run_ctx *rc, uint64_t seed)
 
 int bsim_scenario_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_options *opts)
 {
+	return runner_run(out, sc, opts, SIZE_MAX);
+}
+
+int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_options *opts, size_t stop_after)
+{
 	uint64_t started = now_ns();
 	bsim_result *r = calloc(1, sizeof *r);
 	if (!r)
@@ -581,6 +643,9 @@ int bsim_scenario_run(bsim_result **out, const bsim_scenario *sc, const bsim_run
 
 	run_ctx rc = {0};
 	rc.sc = sc;
+	rc.stop_after = stop_after;
+	if (opts)
+		rc.opts = *opts;
 	rc.tabs = (strmap)STRMAP_INIT;
 	rc.failure = (buf)BUF_INIT;
 	int code = bsim_browser_new(&rc.browser, &bo);
@@ -595,6 +660,12 @@ int bsim_scenario_run(bsim_result **out, const bsim_scenario *sc, const bsim_run
 		goto out;
 	if ((code = copy_trace(r, rc.browser)) < 0)
 		goto out;
+	/* The marks move to the result, for stories told after the run. */
+	r->marks = rc.marks;
+	r->mark_steps = rc.mark_steps;
+	r->n_marks = rc.n_marks;
+	rc.marks = NULL;
+	rc.mark_steps = NULL;
 	code = judge_expected_failure(r, &rc, r->seed);
 out:
 	run_ctx_free(&rc);
@@ -619,7 +690,20 @@ void bsim_result_free(bsim_result *r)
 		free((char *)r->trace[i].subject);
 	}
 	free(r->trace);
+	free(r->marks);
+	free(r->mark_steps);
 	free(r);
+}
+
+static const bsim_trace_entry *result_entry(const void *trace, size_t index)
+{
+	return bsim_result_trace_at(trace, index);
+}
+
+story_src story_src_of_result(const bsim_result *r)
+{
+	story_src src = {result_entry, r, r->n_trace, r->marks, (const step *const *)r->mark_steps, r->n_marks};
+	return src;
 }
 
 const bsim_scenario *bsim_result_scenario(const bsim_result *r)

@@ -120,6 +120,7 @@ typedef struct run_ext {
 struct run_ctx {
 	bsim_browser *browser;
 	const bsim_scenario *sc;
+	bsim_run_options opts; /* the run's options (seed, live fetching) */
 	strmap tabs;           /* scenario tab name -> (intptr_t) tab id */
 	const char *last_tab;  /* the tab named most recently, used when a step names none */
 	/* The failure, once a step reports one. */
@@ -128,6 +129,12 @@ struct run_ctx {
 	char **causes;         /* trace codes that explain it (for expect-failure) */
 	size_t n_causes;
 	run_ext ext;           /* zeroed when no extension runs */
+	/* Where each step's trace entries begin, so a cookie's story can name its steps (story.c). */
+	size_t *marks;
+	const step **mark_steps;
+	size_t n_marks, cap_marks;
+	size_t stop_after;     /* run at most this many steps (bsim explain --at); SIZE_MAX: all */
+	char *fail_subject;    /* the cookie or key a failure concerns, whose story goes under it */
 };
 
 /*

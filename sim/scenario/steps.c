@@ -111,6 +111,78 @@ static int call_failed(const step *s, int code, const char *what)
 	return step_error(s, code, "%s: %s", what, bsim_error_last()->message);
 }
 
+/* ---- live fetching: fetch="live" and its options on <tab> and <navigate> ---- */
+
+static int file_path_of(char *out, size_t len, const step *s, const run_ctx *rc, const char *file);
+
+/* Methods a live navigation may use: a link or a form (GET, POST), and what a 307/308 test needs. */
+static const char *const live_methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", NULL};
+
+/* fetch=, method=, ca-file=, insecure=, network=: checked when the file loads. */
+static int live_prepare(const step *s)
+{
+	const char *fetch = step_attr(s, "fetch");
+	int flag, rc;
+	if (fetch && strcmp(fetch, "live") != 0 && strcmp(fetch, "scripted") != 0)
+		return step_error(s, BSIM_EINVAL, "fetch=\"%s\": expected fetch=\"live\" (from a real server) or fetch=\"scripted\" (the <set-cookie> children)",
+				  fetch);
+	bool live = fetch && strcmp(fetch, "live") == 0;
+	if (live && s->n_children)
+		return step_error(s, BSIM_EINVAL,
+				  "<%s fetch=\"live\"> takes its Set-Cookie headers from the server; remove the <set-cookie> children or the fetch attribute",
+				  s->element);
+	if (live && !step_attr(s, "url"))
+		return step_error(s, BSIM_EINVAL, "<%s fetch=\"live\"> needs url=\"...\", the page to fetch", s->element);
+	static const char *const live_only[] = {"method", "ca-file", "insecure", "network", NULL};
+	for (const char *const *a = live_only; *a; a++)
+		if (step_attr(s, *a) && fetch && !live)
+			return step_error(s, BSIM_EINVAL, "%s= applies to live fetching; fetch=\"scripted\" does not use it", *a);
+	const char *method = step_attr(s, "method");
+	if (method) {
+		bool known = false;
+		for (const char *const *m = live_methods; *m && !known; m++)
+			known = strcmp(method, *m) == 0;
+		if (!known)
+			return step_error(s, BSIM_EINVAL, "method=\"%s\": expected GET, POST, PUT, DELETE or PATCH (upper case)", method);
+	}
+	if ((rc = step_attr_bool(s, "insecure", 0, &flag)) < 0 || (rc = step_attr_bool(s, "network", 0, &flag)) < 0)
+		return rc;
+	if (step_attr(s, "ca-file") && !*step_attr(s, "ca-file"))
+		return step_error(s, BSIM_EINVAL, "ca-file=\"\" names no file; give the PEM file of the test server's certificate");
+	return 0;
+}
+
+/*
+ * Whether s fetches live: fetch="live", or `bsim run --live` for a step
+ * with a URL and no scripted response (fetch="scripted" opts out).
+ */
+static bool fetches_live(const step *s, const run_ctx *rc)
+{
+	const char *fetch = step_attr(s, "fetch");
+	if (fetch)
+		return strcmp(fetch, "live") == 0;
+	return rc->opts.live && step_attr(s, "url") && !s->n_children;
+}
+
+/* The live options of s: its attributes, else the run's. ca_path holds a ca-file= path made relative to the scenario. */
+static int live_options_of(bsim_live_options *out, char *ca_path, size_t len, const step *s, const run_ctx *rc)
+{
+	*out = (bsim_live_options)BSIM_LIVE_OPTIONS_INIT;
+	int code;
+	out->method = step_attr(s, "method");
+	out->ca_file = rc->opts.ca_file;
+	out->insecure = rc->opts.insecure;
+	if ((code = step_attr_bool(s, "insecure", out->insecure, &out->insecure)) < 0 ||
+	    (code = step_attr_bool(s, "network", 0, &out->allow_network)) < 0)
+		return code;
+	if (step_attr(s, "ca-file")) {
+		if ((code = file_path_of(ca_path, len, s, rc, step_attr(s, "ca-file"))) < 0)
+			return code;
+		out->ca_file = ca_path;
+	}
+	return 0;
+}
+
 /* ---- <hosts> ---- */
 
 static int hosts_prepare(step *s)
@@ -134,10 +206,10 @@ static int hosts_run(step *s, run_ctx *rc)
 
 static int tab_prepare(step *s)
 {
-	static const char *const allowed[] = {"name", "url", NULL};
+	static const char *const allowed[] = {"name", "url", "fetch", "method", "ca-file", "insecure", "network", NULL};
 	int rc;
 	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "name", "a")) < 0 ||
-	    (rc = check_url(s, "url")) < 0)
+	    (rc = check_url(s, "url")) < 0 || (rc = live_prepare(s)) < 0)
 		return rc;
 	return check_set_cookie_children(s);
 }
@@ -150,8 +222,15 @@ static int tab_run(step *s, run_ctx *rc)
 		return error_oom();
 	bsim_response resp;
 	response_of(s, headers, &resp);
-	int id = -1;
-	int code = bsim_tab_open(&id, rc->browser, u, &resp);
+	int id = -1, code;
+	if (fetches_live(s, rc)) {
+		bsim_live_options live;
+		char ca[STEP_PATH_MAX];
+		if ((code = live_options_of(&live, ca, sizeof ca, s, rc)) == 0)
+			code = bsim_tab_open_live(&id, rc->browser, u, &live);
+	} else {
+		code = bsim_tab_open(&id, rc->browser, u, &resp);
+	}
 	free(headers);
 	if (code < 0) {
 		char what[256];
@@ -165,10 +244,10 @@ static int tab_run(step *s, run_ctx *rc)
 
 static int navigate_prepare(step *s)
 {
-	static const char *const allowed[] = {"tab", "url", NULL};
+	static const char *const allowed[] = {"tab", "url", "fetch", "method", "ca-file", "insecure", "network", NULL};
 	int rc;
 	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "url", "https://www.shop.com/")) < 0 ||
-	    (rc = check_url(s, "url")) < 0)
+	    (rc = check_url(s, "url")) < 0 || (rc = live_prepare(s)) < 0)
 		return rc;
 	return check_set_cookie_children(s);
 }
@@ -184,7 +263,14 @@ static int navigate_run(step *s, run_ctx *rc)
 		return error_oom();
 	bsim_response resp;
 	response_of(s, headers, &resp);
-	code = bsim_tab_navigate(rc->browser, id, step_attr(s, "url"), &resp);
+	if (fetches_live(s, rc)) {
+		bsim_live_options live;
+		char ca[STEP_PATH_MAX];
+		if ((code = live_options_of(&live, ca, sizeof ca, s, rc)) == 0)
+			code = bsim_tab_navigate_live(rc->browser, id, step_attr(s, "url"), &live);
+	} else {
+		code = bsim_tab_navigate(rc->browser, id, step_attr(s, "url"), &resp);
+	}
 	free(headers);
 	if (code < 0) {
 		char what[256];
@@ -427,9 +513,8 @@ static int file_prepare(step *s)
 }
 
 /* The file attribute, relative to the scenario file's folder (docs/scenario-language.md). */
-static int file_path(char *out, size_t len, const step *s, const run_ctx *rc)
+static int file_path_of(char *out, size_t len, const step *s, const run_ctx *rc, const char *file)
 {
-	const char *file = step_attr(s, "file");
 	const char *base = rc->sc->at.file;
 	const char *slash = base ? strrchr(base, '/') : NULL;
 	int n;
@@ -438,8 +523,13 @@ static int file_path(char *out, size_t len, const step *s, const run_ctx *rc)
 	else
 		n = snprintf(out, len, "%.*s/%s", (int)(slash - base), base, file);
 	if (n < 0 || (size_t)n >= len)
-		return step_error(s, BSIM_ELIMIT, "the path of file=\"%s\" is longer than %d bytes", file, STEP_PATH_MAX);
+		return step_error(s, BSIM_ELIMIT, "the path of \"%s\" is longer than %d bytes", file, STEP_PATH_MAX);
 	return 0;
+}
+
+static int file_path(char *out, size_t len, const step *s, const run_ctx *rc)
+{
+	return file_path_of(out, len, s, rc, step_attr(s, "file"));
 }
 
 /* The browser's profile messages already say what failed ("cannot read profile P: ..."): keep them as they are. */

@@ -1057,3 +1057,79 @@ Test(jar, s3_firefox_host_only_secure_cookie_shadows_only_its_own_host)
 		bsim_jar_free(j);
 	}
 }
+
+/* ---- request verdicts: whether a request carries a cookie, and why not (§5.8.3) ---- */
+
+typedef struct verdict_seen {
+	const char *name;
+	bsim_send_verdict verdict;
+	char why[512];
+	int found;
+} verdict_seen;
+
+static void on_verdict(const bsim_cookie_view *c, bsim_send_verdict v, const char *why, void *ud)
+{
+	verdict_seen *s = ud;
+	if (strcmp(c->name, s->name) != 0)
+		return;
+	s->found++;
+	s->verdict = v;
+	snprintf(s->why, sizeof s->why, "%s", why ? why : "");
+}
+
+Test(jar, r3_request_verdicts_name_the_first_rule_that_keeps_a_cookie_home)
+{
+	static const struct {
+		const char *set_url, *header, *request, *top; /* top: the navigation's initiator, or NULL */
+		bsim_send_verdict want;
+		const char *why; /* a piece of the sentence */
+	} table[] = {
+		{"https://www.shop.com/", "a=1; Domain=shop.com; Path=/", "https://store.shop.com/", NULL, BSIM_SEND_SENT, ""},
+		{"https://www.shop.com/", "a=1; Path=/", "https://store.shop.com/", NULL, BSIM_SEND_HOST_ONLY,
+		 "host-only for www.shop.com"},
+		{"https://www.shop.com/", "a=1; Domain=www.shop.com; Path=/", "https://store.shop.com/", NULL, BSIM_SEND_DOMAIN,
+		 "Domain .www.shop.com does not cover store.shop.com"},
+		{"https://www.shop.com/cart/x", "a=1; Path=/cart", "https://www.shop.com/", NULL, BSIM_SEND_PATH,
+		 "Path /cart does not match the request's path /"},
+		{"https://www.shop.com/", "a=1; Secure; Path=/", "http://www.shop.com/", NULL, BSIM_SEND_SECURE,
+		 "Secure and the request goes over http"},
+		{"https://www.shop.com/", "a=1; SameSite=Strict; Path=/", "https://www.shop.com/", "https://partner.example/",
+		 BSIM_SEND_SAMESITE, "SameSite=Strict and the request is cross-site from https://partner.example"},
+		/* A top-level GET from another site carries Lax cookies (§5.8.3: "lax" allows safe top-level navigations). */
+		{"https://www.shop.com/", "a=1; SameSite=Lax; Path=/", "https://www.shop.com/", "https://partner.example/",
+		 BSIM_SEND_SENT, ""},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+		bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+		set(j, table[i].set_url, table[i].header);
+		verdict_seen seen = {"a", BSIM_SEND_SENT, "", 0};
+		bsim_cookie_ctx ctx = {table[i].top, 1, 0};
+		cr_assert_eq(bsim_jar_request_verdicts(j, table[i].request, &ctx, on_verdict, &seen), 0);
+		cr_expect_eq(seen.found, 1, "case %zu: the cookie of the request's site was not visited", i);
+		cr_expect_eq(seen.verdict, table[i].want, "case %zu: verdict %s, want %s (%s)", i,
+			     bsim_send_verdict_code(seen.verdict), bsim_send_verdict_code(table[i].want), seen.why);
+		cr_expect(strstr(seen.why, table[i].why) != NULL, "case %zu: \"%s\" lacks \"%s\"", i, seen.why, table[i].why);
+		/* The verdict agrees with the Cookie header the same request carries. */
+		char *header = NULL;
+		cr_assert_eq(bsim_jar_cookie_header(&header, j, table[i].request, &ctx), 0);
+		cr_expect_eq(strcmp(header, "a=1") == 0, table[i].want == BSIM_SEND_SENT, "case %zu: header \"%s\"", i, header);
+		free(header);
+		bsim_jar_free(j);
+	}
+}
+
+Test(jar, r3_request_verdicts_change_nothing_and_skip_other_sites)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://www.shop.com/", "a=1; Max-Age=10; Path=/");
+	set(j, "https://other.example/", "a=2; Path=/");
+	bsim_jar_set_time(j, T0 + 60 * SEC);
+	verdict_seen seen = {"a", BSIM_SEND_SENT, "", 0};
+	cr_assert_eq(bsim_jar_request_verdicts(j, "https://www.shop.com/", NULL, on_verdict, &seen), 0);
+	/* Only shop.com's cookie is visited, and asking removed nothing: the expired one is still counted. */
+	cr_expect_eq(seen.found, 1);
+	cr_expect_eq(seen.verdict, BSIM_SEND_EXPIRED, "%s", bsim_send_verdict_code(seen.verdict));
+	cr_expect_eq(bsim_jar_count(j), 2);
+	cr_expect_eq(rec.expired, 0, "a verdict must not expire cookies");
+	bsim_jar_free(j);
+}

@@ -146,7 +146,7 @@ static void run_cases(const error_case *cases, size_t n, const char *table)
 static const error_case schema_cases[] = {
 	{S "\n  <tab url=\"https://x.com/\"/>\n" E, "t.xml:2:3: <tab> needs name=\"...\"", 2, 3, 0, 0},
 	{"<scenario><wait for=\"1s\"/></scenario>", "t.xml:1:1: <scenario> needs name=\"...\"", 1, 1, 0, 0},
-	{S "<tab name=\"a\" colour=\"red\"/>" E, "t.xml:1:20: <tab> does not take the attribute colour; it takes name, url",
+	{S "<tab name=\"a\" colour=\"red\"/>" E, "t.xml:1:20: <tab> does not take the attribute colour; it takes name, url, fetch, method, ca-file, insecure, network",
 	 1, 20, 0, 0},
 	{S "<close-browser tab=\"a\"/>" E,
 	 "t.xml:1:20: <close-browser> does not take the attribute tab; it takes none", 1, 20, 0, 0},

@@ -428,7 +428,10 @@ Test(scenario_run, session_restore_off_loses_them)
 	add(b, 6, "expect", "document-cookie-contains", "sess=1", NULL);
 	fails(b, BSIM_FAILED,
 	      "t.xml:6:3: expectation failed: document-cookie-contains=\"sess=1\" (was: \"\")\n"
-	      "  it ended with the session when the browser closed at 00:00:00: session cookie sess (host www.testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)" REPLAY);
+	      "  it ended with the session when the browser closed at 00:00:00: session cookie sess (host www.testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)\n"
+	      "  the story of sess:\n"
+	      "    00:00:00  t.xml:3:3  tab 1  cookie sess stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	      "    00:00:00  t.xml:4:3  session cookie sess (host www.testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)" REPLAY);
 }
 
 Test(scenario_run, profile_round_trip_save_restart_load)
@@ -636,13 +639,31 @@ static const expect_case expect_cases[] = {
 	{{"cookie", "nope", "present", "false", NULL}, NULL},
 	{{"cookie", "sid", "value", "2", "present", "false", NULL}, NULL},
 	{{"cookie", "nope", NULL}, FAIL "cookie=\"nope\" (was: absent)"},
-	{{"cookie", "sid", "value", "2", NULL}, FAIL "cookie=\"sid\" value=\"2\" (was: value=\"1\")"},
+	{{"cookie", "sid", "value", "2", NULL}, FAIL "cookie=\"sid\" value=\"2\" (was: value=\"1\")"
+	 "\n  the story of sid:\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	{{"cookie", "wide", "domain", "testsite.com", "path", "/", NULL},
-	 FAIL "cookie=\"wide\" domain=\"testsite.com\" path=\"/\" (was: domain=\".testsite.com\" path=\"/\")"},
-	{{"cookie", "sid", "secure", "false", NULL}, FAIL "cookie=\"sid\" secure=\"false\" (was: secure=\"true\")"},
-	{{"cookie", "sid", "http-only", "false", NULL}, FAIL "cookie=\"sid\" http-only=\"false\" (was: http-only=\"true\")"},
-	{{"cookie", "sid", "same-site", "lax", NULL}, FAIL "cookie=\"sid\" same-site=\"lax\" (was: same-site=\"strict\")"},
-	{{"cookie", "sid", "session", "false", NULL}, FAIL "cookie=\"sid\" session=\"false\" (was: session=\"true\")"},
+	 FAIL "cookie=\"wide\" domain=\"testsite.com\" path=\"/\" (was: domain=\".testsite.com\" path=\"/\")"
+	 "\n  the story of wide:\n"
+	 "    00:00:00  t.xml:4:3  tab 1  cookie wide stored (domain .testsite.com, path /) until 2015-01-01T00:10:00Z from https://www.testsite.com/\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie wide sent to https://www.testsite.com/b"},
+	{{"cookie", "sid", "secure", "false", NULL}, FAIL "cookie=\"sid\" secure=\"false\" (was: secure=\"true\")"
+	 "\n  the story of sid:\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
+	{{"cookie", "sid", "http-only", "false", NULL}, FAIL "cookie=\"sid\" http-only=\"false\" (was: http-only=\"true\")"
+	 "\n  the story of sid:\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
+	{{"cookie", "sid", "same-site", "lax", NULL}, FAIL "cookie=\"sid\" same-site=\"lax\" (was: same-site=\"strict\")"
+	 "\n  the story of sid:\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
+	{{"cookie", "sid", "session", "false", NULL}, FAIL "cookie=\"sid\" session=\"false\" (was: session=\"true\")"
+	 "\n  the story of sid:\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	{{"cookie", "sid", "present", "false", NULL},
 	 FAIL "cookie=\"sid\" present=\"false\" (was: present: value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"true\" http-only=\"true\" same-site=\"strict\" session=\"true\")"},
 	{{"cookie", "psl", NULL},
@@ -651,16 +672,28 @@ static const expect_case expect_cases[] = {
 	/* document-cookie= */
 	{{"document-cookie", "wide=w", NULL}, NULL},
 	{{"document-cookie", "wide=w", "tab", "b", NULL}, NULL},
-	{{"document-cookie", "wide=x", NULL}, FAIL "document-cookie=\"wide=x\" (was: \"wide=w\")"},
+	{{"document-cookie", "wide=x", NULL}, FAIL "document-cookie=\"wide=x\" (was: \"wide=w\")"
+	 "\n  the story of wide:\n"
+	 "    00:00:00  t.xml:4:3  tab 1  cookie wide stored (domain .testsite.com, path /) until 2015-01-01T00:10:00Z from https://www.testsite.com/\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie wide sent to https://www.testsite.com/b"},
 	{{"document-cookie", "wide=w; sid=1", NULL},
 	 FAIL "document-cookie=\"wide=w; sid=1\" (was: \"wide=w\")\n"
-	 "  the jar holds sid (value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"true\" http-only=\"true\" same-site=\"strict\" session=\"true\"), but document.cookie on https://www.testsite.com/ does not show it"},
+	 "  the jar holds sid (value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"true\" http-only=\"true\" same-site=\"strict\" session=\"true\"), but document.cookie on https://www.testsite.com/ does not show it"
+	 "\n  the story of sid:\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	/* document-cookie-contains= */
 	{{"document-cookie-contains", "wide=w", NULL}, NULL},
-	{{"document-cookie-contains", "wide=", NULL}, FAIL "document-cookie-contains=\"wide=\" (was: \"wide=w\")"},
+	{{"document-cookie-contains", "wide=", NULL}, FAIL "document-cookie-contains=\"wide=\" (was: \"wide=w\")"
+	 "\n  the story of wide:\n"
+	 "    00:00:00  t.xml:4:3  tab 1  cookie wide stored (domain .testsite.com, path /) until 2015-01-01T00:10:00Z from https://www.testsite.com/\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie wide sent to https://www.testsite.com/b"},
 	{{"document-cookie-contains", "deep=d", "tab", "b", NULL},
 	 "t.xml:20:3: expectation failed: document-cookie-contains=\"deep=d\" tab=\"b\" (was: \"wide=w\")\n"
-	 "  the jar holds deep (value=\"d\" domain=\"www.testsite.com\" path=\"/cart\" secure=\"false\" http-only=\"false\" same-site=\"unspecified\" session=\"true\"), but document.cookie on https://www.testsite.com/b does not show it"},
+	 "  the jar holds deep (value=\"d\" domain=\"www.testsite.com\" path=\"/cart\" secure=\"false\" http-only=\"false\" same-site=\"unspecified\" session=\"true\"), but document.cookie on https://www.testsite.com/b does not show it"
+	 "\n  the story of deep:\n"
+	 "    00:00:00  t.xml:5:3  tab 1  cookie deep stored (host www.testsite.com, path /cart) for the session from https://www.testsite.com/\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie deep not sent to https://www.testsite.com/b: its Path /cart does not match the request's path /b (RFC 6265bis §5.1.4; chromium)  [cookie-not-sent:path]"},
 	{{"document-cookie-contains", "psl=x", NULL},
 	 FAIL "document-cookie-contains=\"psl=x\" (was: \"wide=w\")\n"
 	 "  the browser never stored it: refused on https://www.testsite.com/ at 00:00:02: Domain \".com\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)"},
@@ -673,7 +706,10 @@ static const expect_case expect_cases[] = {
 	{{"cookie-header", "http://other.example/", "equals", "", NULL}, NULL},
 	{{"cookie-header", "http://www.testsite.com/", "equals", "sid=1; wide=w", NULL},
 	 FAIL "cookie-header=\"http://www.testsite.com/\" equals=\"sid=1; wide=w\" (was: \"wide=w\")\n"
-	 "  the jar holds sid (value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"true\" http-only=\"true\" same-site=\"strict\" session=\"true\"), but the request to http://www.testsite.com/ does not show it"},
+	 "  the jar holds sid (value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"true\" http-only=\"true\" same-site=\"strict\" session=\"true\"), but the request to http://www.testsite.com/ does not show it"
+	 "\n  the story of sid:\n"
+	 "    00:00:00  t.xml:2:3  tab 1  cookie sid stored (host www.testsite.com, path /) for the session from https://www.testsite.com/ with Secure, HttpOnly, SameSite=Strict\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie sid sent to https://www.testsite.com/b"},
 	/* local= and session= */
 	{{"local", "k", "value", "v", NULL}, NULL},
 	{{"local", "k", "tab", "b", NULL}, NULL},
@@ -690,9 +726,15 @@ static const expect_case expect_cases[] = {
 	{{"refused", "psl", "reason", "domain-mismatch", NULL},
 	 FAIL "refused=\"psl\" reason=\"domain-mismatch\" (was: cookie-refused:public-suffix)\n"
 	 "  the browser never stored it: refused on https://www.testsite.com/ at 00:00:02: Domain \".com\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)"},
-	{{"refused", "wide", NULL}, FAIL "refused=\"wide\" (was: cookie-stored)"},
+	{{"refused", "wide", NULL}, FAIL "refused=\"wide\" (was: cookie-stored)"
+	 "\n  the story of wide:\n"
+	 "    00:00:00  t.xml:4:3  tab 1  cookie wide stored (domain .testsite.com, path /) until 2015-01-01T00:10:00Z from https://www.testsite.com/\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie wide sent to https://www.testsite.com/b"},
 	{{"refused", "nope", NULL}, FAIL "refused=\"nope\" (was: no entry for this cookie in the trace)"},
-	{{"evicted", "wide", NULL}, FAIL "evicted=\"wide\" (was: cookie-stored)"},
+	{{"evicted", "wide", NULL}, FAIL "evicted=\"wide\" (was: cookie-stored)"
+	 "\n  the story of wide:\n"
+	 "    00:00:00  t.xml:4:3  tab 1  cookie wide stored (domain .testsite.com, path /) until 2015-01-01T00:10:00Z from https://www.testsite.com/\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie wide sent to https://www.testsite.com/b"},
 	/* event="storage" */
 	{{"event", "storage", "tab", "b", NULL}, NULL},
 	{{"event", "storage", "tab", "a", NULL}, FAIL "event=\"storage\" tab=\"a\" (was: 0)"},
@@ -753,7 +795,10 @@ Test(scenario_run, cause_evicted)
 	add(b, 5, "expect", "refused", "c0", NULL);
 	fails(b, BSIM_FAILED,
 	      "t.xml:5:3: expectation failed: refused=\"c0\" (was: cookie-evicted:domain-limit)\n"
-	      "  it was evicted at 00:00:00: cookie c0 (host www.testsite.com, path /) evicted: its site went over chromium's limit of 180 cookies (purged to 150, least recently used first) (RFC 6265bis §5.7 eviction, per-domain limit; chromium)" REPLAY);
+	      "  it was evicted at 00:00:00: cookie c0 (host www.testsite.com, path /) evicted: its site went over chromium's limit of 180 cookies (purged to 150, least recently used first) (RFC 6265bis §5.7 eviction, per-domain limit; chromium)\n"
+	      "  the story of c0:\n"
+	      "    00:00:00  t.xml:2:3  tab 1  cookie c0 stored (host www.testsite.com, path /) until 2015-01-01T01:00:00Z from https://www.testsite.com/\n"
+	      "    00:00:00  t.xml:2:3  tab 1  cookie c0 (host www.testsite.com, path /) evicted: its site went over chromium's limit of 180 cookies (purged to 150, least recently used first) (RFC 6265bis §5.7 eviction, per-domain limit; chromium)  [cookie-evicted:domain-limit]" REPLAY);
 }
 
 Test(scenario_run, cause_expired)
@@ -765,7 +810,10 @@ Test(scenario_run, cause_expired)
 	add(b, 5, "expect", "document-cookie-contains", "p=1", NULL);
 	fails(b, BSIM_FAILED,
 	      "t.xml:5:3: expectation failed: document-cookie-contains=\"p=1\" (was: \"\")\n"
-	      "  it expired: cookie p (host www.testsite.com, path /) expired at 2015-01-01T00:00:10Z (RFC 6265bis §5.7 eviction, expiry-time in the past; chromium)" REPLAY);
+	      "  it expired: cookie p (host www.testsite.com, path /) expired at 2015-01-01T00:00:10Z (RFC 6265bis §5.7 eviction, expiry-time in the past; chromium)\n"
+	      "  the story of p:\n"
+	      "    00:00:00  t.xml:3:3  tab 1  cookie p stored (host www.testsite.com, path /) until 2015-01-01T00:00:10Z from https://www.testsite.com/\n"
+	      "    00:01:00  t.xml:4:3  cookie p (host www.testsite.com, path /) expired at 2015-01-01T00:00:10Z (RFC 6265bis §5.7 eviction, expiry-time in the past; chromium)" REPLAY);
 }
 
 Test(scenario_run, cause_deleted)
@@ -778,7 +826,10 @@ Test(scenario_run, cause_deleted)
 	add(b, 6, "expect", "cookie", "p", NULL);
 	fails(b, BSIM_FAILED,
 	      "t.xml:6:3: expectation failed: cookie=\"p\" (was: absent)\n"
-	      "  it was deleted at 00:00:00.500: cookie p from https://www.testsite.com/ arrived already expired: it deleted the stored cookie of the same name, domain and path (RFC 6265bis §5.7 step 23; chromium)" REPLAY);
+	      "  it was deleted at 00:00:00.500: cookie p from https://www.testsite.com/ arrived already expired: it deleted the stored cookie of the same name, domain and path (RFC 6265bis §5.7 step 23; chromium)\n"
+	      "  the story of p:\n"
+	      "    00:00:00  t.xml:3:3  tab 1  cookie p stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	      "    00:00:00.500  t.xml:5:3  tab 1  cookie p from https://www.testsite.com/ arrived already expired: it deleted the stored cookie of the same name, domain and path (RFC 6265bis §5.7 step 23; chromium)" REPLAY);
 }
 
 Test(scenario_run, cause_refused_after_an_earlier_store)
@@ -790,7 +841,10 @@ Test(scenario_run, cause_refused_after_an_earlier_store)
 	add(b, 5, "expect", "cookie", "p", "value", "2", NULL);
 	fails(b, BSIM_FAILED,
 	      "t.xml:5:3: expectation failed: cookie=\"p\" value=\"2\" (was: value=\"1\")\n"
-	      "  the browser did not store it: refused on https://www.testsite.com/ at 00:00:00: Domain \".other.example\" does not cover the host www.testsite.com (RFC 6265bis §5.7 step 10; chromium)" REPLAY);
+	      "  the browser did not store it: refused on https://www.testsite.com/ at 00:00:00: Domain \".other.example\" does not cover the host www.testsite.com (RFC 6265bis §5.7 step 10; chromium)\n"
+	      "  the story of p:\n"
+	      "    00:00:00  t.xml:3:3  tab 1  cookie p stored (host www.testsite.com, path /) for the session from https://www.testsite.com/\n"
+	      "    00:00:00  t.xml:4:3  tab 1  cookie p refused on https://www.testsite.com/: Domain \".other.example\" does not cover the host www.testsite.com (RFC 6265bis §5.7 step 10; chromium)  [cookie-refused:domain-mismatch]" REPLAY);
 }
 
 Test(scenario_run, cause_storage_refused_over_quota)
@@ -1240,7 +1294,10 @@ Test(scenario_file, session_restore_on_and_off)
 	r = run_at(suite, 1);
 	expect_file_message(r, BSIM_FAILED,
 			    "@:21:5: expectation failed: document-cookie-contains=\"sess=1\" (was: \"\")\n"
-			    "  it ended with the session when the browser closed at 00:00:00: session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)" FILE_REPLAY,
+			    "  it ended with the session when the browser closed at 00:00:00: session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)\n"
+	      "  the story of sess:\n"
+	      "    00:00:00  @:6:5  tab 2  cookie sess stored (domain .testsite.com, path /) for the session from https://store.testsite.com/\n"
+	      "    00:00:00  @:8:5  session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)" FILE_REPLAY,
 			    path);
 	bsim_result_free(r);
 	bsim_suite_free(suite);

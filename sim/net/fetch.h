@@ -1,0 +1,58 @@
+/*
+ * fetch.h: one HTTP(S) request to a real server, with libcurl, and nothing
+ * a browser decides: no cookie engine (the caller supplies the Cookie
+ * header and reads the Set-Cookie headers back), no redirects (the caller
+ * follows each Location itself, through its own jar), no proxy from the
+ * environment, and no name resolution beyond the one address the caller
+ * pins (CURLOPT_RESOLVE). The browser's live navigation (browser/live.c)
+ * is built on it.
+ */
+#ifndef BSIM_NET_FETCH_H
+#define BSIM_NET_FETCH_H
+
+#include <stddef.h>
+
+/* How long a connection may take to open (TCP and TLS handshake): a loopback test server answers in milliseconds. */
+#define FETCH_CONNECT_TIMEOUT_MS 5000
+/* How long a whole request may take, body included: long enough for a slow CI machine, short enough that a hung server fails the step. */
+#define FETCH_TIMEOUT_MS 30000
+/* Response header lines kept: browsers cap a site at 180 cookies; a response with more lines than this is not a page. */
+#define FETCH_HEADER_LINES_MAX 1000
+/* Bytes of response headers read: libcurl refuses a single line over 100 KiB (CURL_MAX_HTTP_HEADER); the whole block gets twice that. */
+#define FETCH_HEADER_BYTES_MAX (200 * 1024)
+/* Bytes of body read (and thrown away): the page's cookies are in its headers, and this bounds a hostile server. */
+#define FETCH_BODY_MAX (16 * 1024 * 1024)
+
+typedef struct fetch_request {
+	const char *url;          /* absolute http: or https: URL */
+	const char *method;       /* "GET", "POST", ... */
+	const char *cookie;       /* the Cookie header's value, or NULL / "" for none */
+	const char *address;      /* the address the URL's host resolves to (an IPv4 literal, or an IPv6 one with or without brackets), or NULL to let libcurl resolve */
+	const char *ca_file;      /* PEM certificates to trust instead of the system's, or NULL */
+	int insecure;             /* 1: accept any certificate (self-signed test servers) */
+} fetch_request;
+
+typedef struct fetch_response {
+	long status;              /* the HTTP status code */
+	char **headers;           /* "Name: value" lines of the response, in order */
+	size_t n_headers;
+	size_t body_bytes;        /* how much body arrived (it is not kept) */
+} fetch_response;
+
+/*
+ * Perform req. On success *out holds the response (free with
+ * fetch_response_free), whatever its status. On failure: BSIM_EIO with
+ * "URL: libcurl's message" for connection, TLS and protocol errors,
+ * BSIM_ELIMIT for a timeout or a response over the limits above,
+ * BSIM_EINVAL for a request libcurl refuses; out is left empty.
+ */
+int fetch_perform(fetch_response *out, const fetch_request *req);
+void fetch_response_free(fetch_response *r);
+
+/*
+ * The value of the i-th header named `name` (case-insensitive) from index
+ * *from on, or NULL; *from is moved past it. Borrowed from r.
+ */
+const char *fetch_header_next(const fetch_response *r, const char *name, size_t *from);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * test_cli_explain.c: `bsim explain`, end to end. The real binary tells
+ * the stories of the widget cookies of the scenarios under
+ * tests/cli/explain/ — one refused as a public suffix, one evicted by
+ * Chromium's per-site limit, one ended by closing the browser (behind a
+ * deploymentID prefix), two left out of requests by Secure and SameSite —
+ * and the output is compared with golden files under
+ * tests/cli/golden/explain/ (BSIM_UPDATE_GOLDEN=1 rewrites them after a
+ * deliberate change; review the diff). Tests run from the source root so
+ * file names read as a person types them.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define DIR "tests/cli/explain/"
+#define GOLDEN(name) "tests/cli/golden/explain/" name
+
+static support_run run_va(const char *first, ...)
+{
+	const char *root = getenv("BSIM_SOURCE_ROOT");
+	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
+	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
+	const char *argv[24];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 23; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	support_run r = {0};
+	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+	return r;
+}
+
+#define RUN(...) run_va(__VA_ARGS__, (const char *)NULL)
+
+/* Compare with a golden file, or rewrite it when BSIM_UPDATE_GOLDEN is set. */
+static void assert_golden(const char *rel, const char *actual)
+{
+	const char *update = getenv("BSIM_UPDATE_GOLDEN");
+	if (update && *update && strcmp(update, "0") != 0) {
+		FILE *f = fopen(support_source_path(rel), "wb");
+		cr_assert(f, "cannot write %s", rel);
+		fputs(actual, f);
+		fclose(f);
+		return;
+	}
+	char *expected = NULL;
+	cr_assert_eq(support_read_file(support_source_path(rel), &expected, NULL), 0, "cannot read %s", rel);
+	cr_assert_str_eq(actual, expected, "output differs from %s (BSIM_UPDATE_GOLDEN=1 rewrites it)", rel);
+	free(expected);
+}
+
+static void assert_ok(const support_run *r)
+{
+	cr_assert_eq(r->status, 0, "exit %d\nstdout:\n%s\nstderr:\n%s", r->status, r->out, r->err);
+	cr_expect_str_eq(r->err, "");
+}
+
+/* A usage or input error: exit 2, nothing on stdout, stderr containing `err`. */
+static void assert_usage(const support_run *r, const char *err)
+{
+	cr_expect_eq(r->status, 2, "exit %d\nstdout:\n%s\nstderr:\n%s", r->status, r->out, r->err);
+	cr_expect_str_eq(r->out, "", "something was printed on stdout:\n%s", r->out);
+	cr_expect(strstr(r->err, err), "stderr lacks \"%s\":\n%s", err, r->err);
+}
+
+/* ---- the four stories a support engineer meets, pinned by golden files ---- */
+
+Test(explain, each_kind_of_story_golden)
+{
+	static const struct {
+		const char *scenario;
+		const char *golden;
+		const char *must; /* the line that makes the story: the reason, where it happened */
+	} table[] = {
+		{DIR "public-suffix.xml", GOLDEN("public-suffix.out"),
+		 "public-suffix.xml:5:3  tab 1  cookie _genesys.widgets.webchat.state.session refused on https://shop.github.io/: Domain \".github.io\" is a public suffix"},
+		{DIR "evicted.xml", GOLDEN("evicted.out"),
+		 "evicted.xml:7:3  tab 2  cookie _genesys.widgets.webchat.state.session (domain .testsite.com, path /) evicted: its site went over chromium's limit of 180 cookies"},
+		{DIR "session-end.xml", GOLDEN("session-end.out"),
+		 "session-end.xml:10:3  session cookie dep1._genesys.widgets.webchat.state.session (domain .testsite.com, path /) dropped: the browser closed"},
+		{DIR "not-sent.xml", GOLDEN("not-sent.out"),
+		 "not-sent.xml:12:3  tab 1  cookie _genesys.widgets.webchat.state.session not sent to https://www.testsite.com/back: it has SameSite=Strict and the request is cross-site from https://partner.example"},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+		support_run r = RUN("explain", table[i].scenario);
+		assert_ok(&r);
+		cr_expect(strstr(r.out, table[i].must) != NULL, "%s: missing\n  %s\nin\n%s", table[i].scenario,
+			  table[i].must, r.out);
+		assert_golden(table[i].golden, r.out);
+		/* Virtual time only: a second run prints the same bytes. */
+		support_run again = RUN("explain", table[i].scenario);
+		cr_expect_str_eq(again.out, r.out, "%s: two runs differ", table[i].scenario);
+		support_run_free(&again);
+		support_run_free(&r);
+	}
+}
+
+Test(explain, secure_cookie_not_sent_over_http_with_its_rule)
+{
+	support_run r = RUN("explain", DIR "not-sent.xml");
+	assert_ok(&r);
+	cr_expect(strstr(r.out, "not-sent.xml:10:3  tab 1  cookie _genesys.widgets.webchat.state.keys not sent to http://www.testsite.com/plain: it is Secure and the request goes over http (RFC 6265bis §5.8.3 step 1; chromium)  [cookie-not-sent:secure]") != NULL,
+		  "%s", r.out);
+	/* Back on https from a same-site page, the Secure one goes again. */
+	cr_expect(strstr(r.out, "not-sent.xml:12:3  tab 1  cookie _genesys.widgets.webchat.state.keys sent to https://www.testsite.com/back") != NULL,
+		  "%s", r.out);
+	support_run_free(&r);
+}
+
+/* ---- --at, --engine, --cookie, --json ----------------------------------- */
+
+Test(explain, at_a_step_number_or_file_line_ends_the_story_there)
+{
+	support_run by_line = RUN("explain", "--at", "not-sent.xml:10", DIR "not-sent.xml");
+	support_run by_number = RUN("explain", "--at", "4", DIR "not-sent.xml");
+	assert_ok(&by_line);
+	assert_ok(&by_number);
+	cr_expect_str_eq(by_line.out, by_number.out, "step 4 is the <navigate> on line 10");
+	assert_golden(GOLDEN("not-sent-at-10.out"), by_line.out);
+	cr_expect(strstr(by_line.out, "passed up to tests/cli/explain/not-sent.xml:10:3\n") != NULL, "%s", by_line.out);
+	cr_expect(strstr(by_line.out, "partner.example") == NULL, "the story went past --at:\n%s", by_line.out);
+	support_run_free(&by_line);
+	support_run_free(&by_number);
+}
+
+Test(explain, engine_picks_one_copy_and_cookie_picks_other_names)
+{
+	support_run r = RUN("explain", "--engine", "firefox", DIR "public-suffix.xml");
+	assert_ok(&r);
+	cr_expect(strstr(r.out, "[firefox]") != NULL && strstr(r.out, "[chromium]") == NULL, "%s", r.out);
+	support_run_free(&r);
+
+	r = RUN("explain", "--cookie", "f00?", DIR "evicted.xml");
+	assert_ok(&r);
+	cr_expect(strstr(r.out, "\n  f000\n") != NULL && strstr(r.out, "\n  f009\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\n  _genesys") == NULL, "the widget cookie was told too:\n%s", r.out);
+	support_run_free(&r);
+
+	r = RUN("explain", "--cookie", "nothing-like-this", DIR "evicted.xml");
+	assert_ok(&r);
+	cr_expect(strstr(r.out, "  no cookie matching nothing-like-this appears in the trace\n") != NULL, "%s", r.out);
+	support_run_free(&r);
+}
+
+Test(explain, json_one_object_per_scenario_and_engine)
+{
+	support_run r = RUN("explain", "--json", DIR "public-suffix.xml");
+	assert_ok(&r);
+	const char *engines[] = {"chromium", "firefox"};
+	const char *line = r.out;
+	for (size_t i = 0; i < 2; i++) {
+		const char *nl = strchr(line, '\n');
+		cr_assert_not_null(nl, "expected two lines:\n%s", r.out);
+		json_error_t err;
+		json_t *j = json_loadb(line, (size_t)(nl - line), 0, &err);
+		cr_assert_not_null(j, "line %zu is not JSON: %s", i + 1, err.text);
+		cr_expect_str_eq(json_string_value(json_object_get(j, "engine")), engines[i]);
+		cr_expect_str_eq(json_string_value(json_object_get(j, "outcome")), "failed");
+		cr_expect(json_is_null(json_object_get(j, "ends_at")));
+		json_t *cookies = json_object_get(j, "cookies");
+		cr_assert_eq(json_array_size(cookies), 1);
+		json_t *c = json_array_get(cookies, 0);
+		cr_expect_str_eq(json_string_value(json_object_get(c, "name")), "_genesys.widgets.webchat.state.session");
+		json_t *ev = json_array_get(json_object_get(c, "events"), 0);
+		cr_expect_str_eq(json_string_value(json_object_get(ev, "code")), "cookie-refused:public-suffix");
+		cr_expect_str_eq(json_string_value(json_object_get(ev, "step")), DIR "public-suffix.xml:5:3");
+		cr_expect_str_eq(json_string_value(json_object_get(ev, "time")), "00:00:00");
+		cr_expect_eq(json_integer_value(json_object_get(ev, "tab")), 1);
+		json_decref(j);
+		line = nl + 1;
+	}
+	cr_expect_str_eq(line, "", "more than two lines");
+	support_run_free(&r);
+}
+
+/* ---- the same story under a failed expectation -------------------------- */
+
+Test(explain, a_failed_expectation_prints_the_story_under_its_cause)
+{
+	support_run r = RUN("run", "--no-timing", DIR "session-end.xml");
+	cr_expect_eq(r.status, 1);
+	assert_golden(GOLDEN("session-end.run.out"), r.out);
+	/* The cause line stays first; the story follows it. */
+	const char *cause = strstr(r.out, "  it ended with the session when the browser closed");
+	const char *story = strstr(r.out, "  the story of dep1._genesys.widgets.webchat.state.session:\n");
+	cr_expect(cause && story && cause < story, "%s", r.out);
+	support_run_free(&r);
+}
+
+/* ---- bad input ------------------------------------------------------------ */
+
+Test(explain, usage_and_input_errors_exit_2_with_nothing_on_stdout)
+{
+	support_run r = RUN("explain", "--at", "99", DIR "not-sent.xml");
+	assert_usage(&r, "bsim explain: error: --at 99: the scenario \"the chat cookie stays home\" has steps 1 to 7\n");
+	support_run_free(&r);
+	r = RUN("explain", "--at", "not-sent.xml:3", DIR "not-sent.xml");
+	assert_usage(&r, "--at not-sent.xml:3: no step of \"the chat cookie stays home\" starts on that line");
+	support_run_free(&r);
+	r = RUN("explain", "--at", "soon", DIR "not-sent.xml");
+	assert_usage(&r, "--at soon: expected a step number (3) or FILE:LINE (chat.xml:12)");
+	support_run_free(&r);
+	r = RUN("explain", "--frobnicate", DIR "not-sent.xml");
+	assert_usage(&r, "bsim explain: error: unknown option \"--frobnicate\"");
+	support_run_free(&r);
+	r = RUN("explain");
+	assert_usage(&r, "bsim explain: error: expected a scenario file");
+	support_run_free(&r);
+	r = RUN("explain", DIR "not-sent.xml", DIR "evicted.xml");
+	assert_usage(&r, "expected one scenario file");
+	support_run_free(&r);
+	r = RUN("explain", "--engine", "netscape", DIR "not-sent.xml");
+	assert_usage(&r, "unknown engine \"netscape\"");
+	support_run_free(&r);
+	r = RUN("explain", "--engine", "safari", DIR "not-sent.xml");
+	assert_usage(&r, "holds no scenario for that engine");
+	support_run_free(&r);
+	/* A file that does not load: its errors, located, and nothing runs. */
+	r = RUN("explain", "tests/scenario/report/bad");
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, ": error: ") != NULL, "%s", r.err);
+	support_run_free(&r);
+}
