@@ -254,7 +254,7 @@ static bool prefix_hidden_in_value(const cookie_preset *p, const parsed_cookie *
 }
 
 static bsim_cookie_reason check_prefixes(const cookie_preset *p, const parsed_cookie *pc, bool host_only,
-					 size_t path_len, const char *path, bool from_script)
+					 bool ip_host, size_t path_len, const char *path, bool from_script)
 {
 	const char *n = pc->name;
 	size_t nl = pc->name_len;
@@ -273,6 +273,11 @@ static bsim_cookie_reason check_prefixes(const cookie_preset *p, const parsed_co
 		bool path_ok = p->host_prefix_needs_path_attr ? pc->path_attr_is_root
 							      : (path_len == 1 && path[0] == '/');
 		if (!pc->secure || !host_only || !path_ok)
+			return BSIM_REASON_PREFIX_HOST;
+		/* S11: Chromium wants no Domain attribute at all, even one it makes host-only
+		 * (Domain=localhost), except an IP address naming itself (Chromium 156 run,
+		 * oracle generated trace gen-11-00802). */
+		if (p->host_prefix_rejects_domain_attr && pc->has_domain && !ip_host)
 			return BSIM_REASON_PREFIX_HOST;
 	}
 	return BSIM_REASON_NONE;
@@ -454,7 +459,8 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 		goto refuse;
 	}
 	/* §5.7 steps 20-21 and S12. */
-	why = check_prefixes(p, &pc, host_only, path_len, path, from_script);
+	why = check_prefixes(p, &pc, host_only, u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6, path_len,
+			     path, from_script);
 	if (why != BSIM_REASON_NONE)
 		goto refuse;
 	/* §5.7 step 22. */

@@ -20,6 +20,9 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.priority_attribute = true,
 		/* P3: only an empty name and value refuses (canonical_cookie.cc). */
 		.empty_name_refused = false,
+		/* S11: CanonicalCookie::IsCookiePrefixValid checks !HasDomain(); Domain=localhost on
+		 * localhost is refused, Domain=127.0.0.1 on 127.0.0.1 kept (Chromium 156 run). */
+		.host_prefix_rejects_domain_attr = true,
 		/* R2: document.cookie and the Cookie header share one order. */
 		.script_order_resets_on_change = false,
 		/* S3: IsEquivalentForSecureCookieMatching domain-matches either way, host-only or not

@@ -65,6 +65,7 @@ typedef struct cookie_preset {
 	int64_t lax_allow_unsafe_ms;     /* S6: Lax+POST window for unspecified cookies; 0 = none */
 	bool schemeful_same_site;        /* S8: http and https of one site are cross-site */
 	bool host_prefix_needs_path_attr;/* S11: __Host- needs an explicit Path=/ attribute */
+	bool host_prefix_rejects_domain_attr; /* S11: __Host- refuses any Domain attribute, even one made host-only */
 	bool http_prefixes;              /* S12: __Http- and __Host-Http- are enforced */
 	bool partitioned_needs_secure;   /* S13 */
 	bool secure_shadow_host_exact;   /* S3: a host-only cookie covers only its own host when shadowing a Secure one */

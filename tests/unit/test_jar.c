@@ -1133,3 +1133,23 @@ Test(jar, r3_request_verdicts_change_nothing_and_skip_other_sites)
 	cr_expect_eq(rec.expired, 0, "a verdict must not expire cookies");
 	bsim_jar_free(j);
 }
+
+Test(jar, s11_chromium_host_prefix_refuses_a_domain_attribute_even_on_localhost)
+{
+	/* Chromium 156 (oracle trace gen-11-00802): no Domain attribute at all, except an IP naming itself. */
+	const struct { const char *url, *header; bool stored; } rows[] = {
+		{"http://localhost/", "__Host-b=1; Secure; Path=/", true},
+		{"http://localhost/", "__Host-c=1; Secure; Path=/; Domain=localhost", false},
+		{"https://localhost/", "__host-http-d=1; Secure; Path=/; Domain=localhost; HttpOnly", false},
+		{"http://127.0.0.1/", "__Host-f=1; Secure; Path=/; Domain=127.0.0.1", true},
+		{"https://www.testsite.com/", "__Host-a=1; Secure; Path=/; Domain=www.testsite.com", false},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+		set(j, rows[i].url, rows[i].header);
+		cr_expect_eq(rec.stored, rows[i].stored ? 1 : 0, "row %zu: %s", i, rec.last_message);
+		if (!rows[i].stored)
+			cr_expect_eq(rec.last_reason, BSIM_REASON_PREFIX_HOST, "row %zu: %s", i, rec.last_message);
+		bsim_jar_free(j);
+	}
+}
