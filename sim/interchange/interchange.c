@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/atomic_file.h"
 #include "util/buf.h"
 
 const char *interchange_format_name(interchange_format fmt)
@@ -439,46 +440,6 @@ int interchange_render(char **out, size_t *len, bsim_browser *b, interchange_for
 	return error_set(BSIM_EINVAL, "no format given to render");
 }
 
-/* Write data to path through a temporary file in the same directory and a rename. */
-static int write_atomically(const char *path, const char *data, size_t len)
-{
-	size_t tl = strlen(path) + sizeof ".tmp-XXXXXX";
-	char *tmp = malloc(tl);
-	if (!tmp)
-		return error_oom();
-	snprintf(tmp, tl, "%s.tmp-XXXXXX", path);
-	/* 0600: cookies are credentials. */
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		return error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: cannot create a temporary file beside it: %s",
-				    path, strerror(e));
-	}
-	int rc = 0;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: %s", path, strerror(errno));
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (rc == 0 && fsync(fd) != 0)
-		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: flushing it to disk: %s", path, strerror(errno));
-	if (close(fd) != 0 && rc == 0)
-		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: %s", path, strerror(errno));
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: cannot replace it: %s", path, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 int interchange_export(bsim_browser *b, const char *path, interchange_format fmt)
 {
 	if (!b || !path || !*path)
@@ -489,7 +450,7 @@ int interchange_export(bsim_browser *b, const char *path, interchange_format fmt
 	size_t len = 0;
 	int rc = interchange_render(&text, &len, b, fmt);
 	if (rc == 0)
-		rc = write_atomically(path, text, len);
+		rc = atomic_file_replace(path, text, len, 0600, "write"); /* 0600: cookies are credentials */
 	free(text);
 	return rc;
 }
