@@ -3,9 +3,12 @@
  * with pipes so that stdout and stderr are checked separately, as a CI log
  * would show them.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "support.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -170,4 +173,73 @@ void support_run_free(support_run *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+static char temp_dirs[SUPPORT_MAX_TEMP_DIRS][64];
+static int n_temp_dirs;
+
+const char *support_temp_dir(const char *tag)
+{
+	if (n_temp_dirs >= SUPPORT_MAX_TEMP_DIRS)
+		return NULL;
+	char *dir = temp_dirs[n_temp_dirs];
+	snprintf(dir, sizeof temp_dirs[0], "/tmp/bsim-%.32s-XXXXXX", tag);
+	if (!mkdtemp(dir))
+		return NULL;
+	n_temp_dirs++;
+	return dir;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 ? 0 : -1;
+}
+
+int support_remove_tree(const char *path)
+{
+	/* FTW_DEPTH: a directory after what it holds; FTW_PHYS: never follow a link out of it. */
+	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void support_temp_dirs_remove(void)
+{
+	for (int i = 0; i < n_temp_dirs; i++)
+		support_remove_tree(temp_dirs[i]);
+	n_temp_dirs = 0;
+}
+
+static int not_dot_or_dotdot(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+}
+
+char *support_dir_listing(const char *dir)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, not_dot_or_dotdot, alphasort);
+	if (n < 0)
+		return NULL;
+	char *s = NULL;
+	size_t len = 0, cap = 0;
+	append(&s, &len, &cap, "", 0);
+	for (int i = 0; i < n; i++) {
+		append(&s, &len, &cap, list[i]->d_name, strlen(list[i]->d_name));
+		append(&s, &len, &cap, " ", 1);
+		free(list[i]);
+	}
+	free(list);
+	return s;
+}
+
+int support_count_entries(const char *dir)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, not_dot_or_dotdot, NULL);
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return n;
 }

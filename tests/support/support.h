@@ -1,6 +1,7 @@
 /*
  * support.h: what the Criterion tests share: where the reference data is,
- * and running the real bsim binary on real input.
+ * running the real bsim binary on real input, and scratch directories to
+ * write into (and to check that nothing was left behind in).
  */
 #ifndef BSIM_TEST_SUPPORT_H
 #define BSIM_TEST_SUPPORT_H
@@ -32,5 +33,36 @@ typedef struct support_run {
  */
 int support_run_bsim(support_run *r, const char *input, const char *const *argv);
 void support_run_free(support_run *r);
+
+/*
+ * Scratch directories. Criterion runs each test in a process of its own,
+ * so a suite makes its directories in the test (or its .init) and removes
+ * them in its .fini with support_temp_dirs_remove.
+ */
+#define SUPPORT_MAX_TEMP_DIRS 16
+
+/*
+ * A fresh directory /tmp/bsim-TAG-XXXXXX, remembered for
+ * support_temp_dirs_remove. Static storage; NULL when it cannot be made or
+ * SUPPORT_MAX_TEMP_DIRS are already in use.
+ */
+const char *support_temp_dir(const char *tag);
+
+/* Remove every directory support_temp_dir made, with everything in it. */
+void support_temp_dirs_remove(void);
+
+/* Remove path and, for a directory, everything under it. Returns 0 or -1. */
+int support_remove_tree(const char *path);
+
+/*
+ * The names in dir, dot files included but not "." and "..", sorted, each
+ * followed by one space ("a.db b.txt "; "" when empty): what a test
+ * compares to prove no temporary file was left. Allocated; NULL when dir
+ * cannot be read.
+ */
+char *support_dir_listing(const char *dir);
+
+/* How many entries dir holds, dot files included ("." and ".." not), or -1. */
+int support_count_entries(const char *dir);
 
 #endif
