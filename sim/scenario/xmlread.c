@@ -281,6 +281,15 @@ static void capture_error(void *ud, xmlErrorPtr e)
 	cap->line = e->line;
 	cap->col = e->domain == XML_FROM_PARSER ? e->int2 : 0;
 	const char *m = e->message ? e->message : "unknown error";
+	const char *bytes = strstr(m, "Bytes: ");
+	if (strncmp(m, "Input is not proper UTF-8", 25) == 0 && bytes) {
+		/* libxml2's own words ask for an encoding declaration, which a scenario file may not change. */
+		int n = (int)strcspn(bytes + 7, "\n");
+		snprintf(cap->message, sizeof cap->message,
+			 "invalid UTF-8 (the bytes from here: %.*s); a scenario file is XML text in UTF-8: save it as UTF-8",
+			 n > 40 ? 40 : n, bytes + 7);
+		return;
+	}
 	snprintf(cap->message, sizeof cap->message, "%s", m);
 	size_t n = strlen(cap->message);
 	while (n && (cap->message[n - 1] == '\n' || cap->message[n - 1] == ' '))
