@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,14 +94,32 @@ static int append(char **buf, size_t *len, size_t *cap, const char *data, size_t
 	return 0;
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 int support_run_bsim(support_run *r, const char *input, const char *const *argv)
 {
+	return support_run_bsim_with(r, input, argv, NULL);
+}
+
+int support_run_bsim_with(support_run *r, const char *input, const char *const *argv, const support_run_opts *opts)
+{
+	static const support_run_opts none = {0};
+	if (!opts)
+		opts = &none;
+	memset(r, 0, sizeof *r);
 	const char *exe = getenv("BSIM_EXE");
 	if (!exe || !*exe)
 		return -1;
 	int in[2], out[2], err[2];
 	if (pipe(in) || pipe(out) || pipe(err))
 		return -1;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
@@ -107,6 +128,19 @@ int support_run_bsim(support_run *r, const char *input, const char *const *argv)
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+		if (opts->cwd && chdir(opts->cwd) != 0)
+			_exit(126);
+		if (opts->as_bytes) {
+			struct rlimit lim = {opts->as_bytes, opts->as_bytes};
+			if (setrlimit(RLIMIT_AS, &lim) != 0)
+				_exit(126);
+		}
+		if (opts->fsize_bytes) {
+			struct rlimit lim = {opts->fsize_bytes, opts->fsize_bytes};
+			signal(SIGXFSZ, SIG_IGN); /* a write past it fails with EFBIG, as on a full disk */
+			if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+				_exit(126);
+		}
 		size_t argc = 0;
 		while (argv[argc])
 			argc++;
@@ -132,8 +166,19 @@ int support_run_bsim(support_run *r, const char *input, const char *const *argv)
 	append(&eb, &el, &ec, "", 0);
 	int open_fds = 2;
 	while (open_fds > 0 || in[1] >= 0) {
+		int wait_ms = -1;
+		if (opts->timeout_ms > 0 && !r->timed_out) {
+			long left = opts->timeout_ms - ms_since(&t0);
+			if (left <= 0) {
+				/* A hang: kill it; the pipes then close and the loop ends. */
+				kill(pid, SIGKILL);
+				r->timed_out = 1;
+			} else {
+				wait_ms = (int)left;
+			}
+		}
 		struct pollfd fds[3] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
-		if (poll(fds, 3, -1) < 0 && errno != EINTR)
+		if (poll(fds, 3, wait_ms) < 0 && errno != EINTR)
 			break;
 		char tmp[8192];
 		for (int i = 0; i < 2; i++) {
@@ -161,7 +206,13 @@ int support_run_bsim(support_run *r, const char *input, const char *const *argv)
 		}
 	}
 	int st = 0;
-	waitpid(pid, &st, 0);
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	wait4(pid, &st, 0, &ru);
+	r->elapsed_ms = ms_since(&t0);
+	r->max_rss_kb = ru.ru_maxrss;
+	r->cpu_ms = (long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+		    (long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	r->out = ob;
 	r->err = eb;

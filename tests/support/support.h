@@ -25,6 +25,10 @@ typedef struct support_run {
 	int status;     /* exit code, or 128+signal */
 	char *out;      /* stdout, NUL-terminated, caller frees */
 	char *err;      /* stderr, NUL-terminated, caller frees */
+	int timed_out;  /* 1: killed (SIGKILL) at support_run_opts.timeout_ms */
+	long max_rss_kb; /* the child's peak resident memory (getrusage), in KiB */
+	long elapsed_ms; /* wall time of the run (the test's, never the simulation's clock) */
+	long cpu_ms;     /* the child's user + system CPU time: what it cost, however busy the machine */
 } support_run;
 
 /*
@@ -32,6 +36,17 @@ typedef struct support_run {
  * feeding `input` (may be NULL) on stdin. Returns 0 or -1 if it could not run.
  */
 int support_run_bsim(support_run *r, const char *input, const char *const *argv);
+
+/* Bounds and place for support_run_bsim_with; zero fields mean none / inherit. */
+typedef struct support_run_opts {
+	const char *cwd;            /* directory the child runs in */
+	long timeout_ms;            /* kill the child (SIGKILL) after this long */
+	unsigned long long as_bytes; /* RLIMIT_AS: address space the child may map */
+	unsigned long long fsize_bytes; /* RLIMIT_FSIZE: largest file it may write (a full disk, even for root) */
+} support_run_opts;
+
+/* support_run_bsim within the bounds of opts (NULL: none). */
+int support_run_bsim_with(support_run *r, const char *input, const char *const *argv, const support_run_opts *opts);
 void support_run_free(support_run *r);
 
 /*
