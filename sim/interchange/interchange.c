@@ -57,7 +57,8 @@ int ic_error(int code, const char *name, int line, int col, const char *where, c
 ic_cookie *ic_state_add_cookie(ic_state *s, const char *name)
 {
 	if (s->n_cookies >= INTERCHANGE_MAX_COOKIES) {
-		ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "more than %d cookies, the most bsim imports from one file",
+		ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "more than %d cookies, the most bsim imports from one file"
+			 " (INTERCHANGE_MAX_COOKIES); split the file and import the parts in turn",
 			 INTERCHANGE_MAX_COOKIES);
 		return NULL;
 	}
@@ -80,7 +81,8 @@ ic_item *ic_state_add_item(ic_state *s, const char *name)
 {
 	if (s->n_items >= INTERCHANGE_MAX_LOCAL_ITEMS) {
 		ic_error(BSIM_ELIMIT, name, 0, 0, NULL,
-			 "more than %d localStorage items, the most bsim imports from one file",
+			 "more than %d localStorage items, the most bsim imports from one file"
+			 " (INTERCHANGE_MAX_LOCAL_ITEMS); split the file and import the parts in turn",
 			 INTERCHANGE_MAX_LOCAL_ITEMS);
 		return NULL;
 	}
@@ -350,7 +352,8 @@ int interchange_import_data(bsim_browser *b, const char *name, const char *data,
 	if (!b || !name || (!data && len))
 		return error_set(BSIM_EINVAL, "interchange_import_data needs a browser, a name and data");
 	if (len > INTERCHANGE_MAX_FILE_BYTES)
-		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "%zu bytes, over the %d bytes bsim imports from one file",
+		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "%zu bytes, over the %d bytes bsim imports from one file"
+				" (INTERCHANGE_MAX_FILE_BYTES); split the file and import the parts in turn",
 				len, INTERCHANGE_MAX_FILE_BYTES);
 	if (fmt == INTERCHANGE_AUTO)
 		fmt = interchange_detect(name, data ? data : "", len);
@@ -378,7 +381,8 @@ static int read_file(const char *path, char **out, size_t *len)
 	}
 	if (st.st_size > INTERCHANGE_MAX_FILE_BYTES) {
 		close(fd);
-		return ic_error(BSIM_ELIMIT, path, 0, 0, NULL, "%jd bytes, over the %d bytes bsim imports from one file",
+		return ic_error(BSIM_ELIMIT, path, 0, 0, NULL, "%jd bytes, over the %d bytes bsim imports from one file"
+				" (INTERCHANGE_MAX_FILE_BYTES); split the file and import the parts in turn",
 				(intmax_t)st.st_size, INTERCHANGE_MAX_FILE_BYTES);
 	}
 	/* One byte past the size tells a file that grew while being read. */

@@ -445,9 +445,11 @@ static const hostile_row rows[] = {
 	{"parameter entity (network fetch)", gen_parameter_entity, {"run", "pe.xml"}, 2,
 	 "pe.xml:2:1: error: DOCTYPE is not allowed", "", {0}, ROW, .no_fetch = true},
 	{"100 MB scenario", gen_100mb_scenario, {"run", "big.xml"}, 2,
-	 "big.xml: error: file too large: 104857634 bytes; the limit for a scenario file is 16 MiB", "", {0}, ROW},
+	 "big.xml: error: file too large: 104857634 bytes; the limit for a scenario file is 16 MiB "
+	 "(SCENARIO_MAX_FILE_BYTES); split it into several scenario files", "", {0}, ROW},
 	{"deep nesting", gen_deep_nesting, {"run", "deep.xml"}, 2,
-	 "deep.xml:1:338: error: elements nested too deep: the limit for a scenario file is 64 levels", "", {0}, ROW},
+	 "deep.xml:1:338: error: elements nested too deep: the limit for a scenario file is 64 levels "
+	 "(SCENARIO_MAX_DEPTH)", "", {0}, ROW},
 	{"NUL byte in XML", gen_nul_in_xml, {"run", "nul.xml"}, 2, "nul.xml:1:18: error: NUL byte", "", {0}, ROW},
 	{"invalid UTF-8 in XML", gen_bad_utf8_in_xml, {"run", "utf8.xml"}, 2,
 	 "utf8.xml:1:20: error: malformed XML: invalid UTF-8 (the bytes from here: 0xC3 0x22 0x3E 0x3C); a scenario "
@@ -476,7 +478,8 @@ static const hostile_row rows[] = {
 	{"100k cookies for one domain (import, save, load)", gen_100k_import, {"cookie", "import.ops"}, 0, "",
 	 "c0=v; c1=v; c2=v;", {0}, .out_lines = 1, .made = "many.db"},
 	{"100,001 cookies in one import", gen_too_many_import, {"cookie", "import.ops"}, 2,
-	 "import.ops:1: error: import: too-many.json: more than 100000 cookies, the most bsim imports from one file",
+	 "import.ops:1: error: import: too-many.json: more than 100000 cookies, the most bsim imports from one file "
+	 "(INTERCHANGE_MAX_COOKIES); split the file and import the parts in turn",
 	 "", {"too-many.json"}, ROW},
 	/* HAR with 1M entries: the lead adds this row when `bsim import-har` lands. */
 

@@ -672,7 +672,8 @@ Test(interchange, limits_are_named_in_the_error)
 	cr_assert_eq(truncate(p, (off_t)65 * 1024 * 1024), 0);
 	cr_expect_eq(interchange_import(b, p), BSIM_ELIMIT);
 	char want[600];
-	snprintf(want, sizeof want, "%s: error: 68157440 bytes, over the 67108864 bytes bsim imports from one file", p);
+	snprintf(want, sizeof want, "%s: error: 68157440 bytes, over the 67108864 bytes bsim imports from one file "
+		 "(INTERCHANGE_MAX_FILE_BYTES); split the file and import the parts in turn", p);
 	cr_expect_str_eq(bsim_error_last()->message, want);
 	cr_expect_eq(bsim_jar_count(bsim_browser_jar(b)), 0);
 	free(p);
