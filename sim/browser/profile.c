@@ -9,16 +9,14 @@
  */
 #include "browser/profile.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 const char *const profile_cookie_columns[PROFILE_COOKIE_COLUMN_COUNT] = {
@@ -181,17 +179,6 @@ static int save_origin(const char *origin, const storage_area *a, void *ud)
 	return 0;
 }
 
-/* The directory part of path ("." for a bare name), allocated. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
-}
-
 /* Write the whole database into the temporary file at tmp, in one transaction. */
 static int save_database(saver *s, const char *tmp, const bsim_jar *jar, const storage_map *local,
 			 bsim_engine engine)
@@ -256,64 +243,34 @@ static int save_database(saver *s, const char *tmp, const bsim_jar *jar, const s
 
 int profile_save(const char *path, bsim_jar *jar, const storage_map *local, bsim_engine engine)
 {
-	int rc = 0, fd = -1;
-	char *dir = NULL, *tmp = NULL;
 	saver s = {path, NULL, NULL, 0, 0};
+	atomic_file af = ATOMIC_FILE_INIT;
 
 	if (!path || !*path || !jar)
 		return error_set(BSIM_EINVAL, "profile_save needs a path and a jar");
-	dir = dir_of(path);
-	size_t tl = strlen(path) + sizeof ".tmp-XXXXXX";
-	tmp = malloc(tl);
-	if (!dir || !tmp) {
-		rc = error_oom();
-		goto out;
-	}
-	/* Same directory as the target, so the rename cannot cross file systems. */
-	snprintf(tmp, tl, "%s.tmp-XXXXXX", path);
-	/* mkstemp creates the file 0600: a profile holds cookies, which are credentials. */
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = error_set(BSIM_EIO, "cannot save profile %s: cannot create a temporary file in %s: %s", path, dir,
-			       strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	rc = save_database(&s, tmp, jar, local, engine);
+	/* 0600: a profile holds cookies, which are credentials. */
+	int rc = atomic_file_begin(&af, path, 0600, "save profile");
+	if (rc < 0)
+		return rc;
+	rc = save_database(&s, af.tmp, jar, local, engine);
 	if (s.stmt)
 		sqlite3_finalize(s.stmt);
-	if (s.db) {
+	if (s.db)
 		sqlite3_close(s.db);
-		s.db = NULL;
-	}
 	if (rc < 0)
-		goto out;
-	if (fault_at(PROFILE_FAULT_FSYNC) || fsync(fd) != 0) {
-		rc = error_set(BSIM_EIO, "cannot save profile %s: flushing %s to disk: %s", path, tmp,
-			       fault_at(PROFILE_FAULT_FSYNC) ? "failure injected by a test" : strerror(errno));
-		goto out;
+		goto fail;
+	if (fault_at(PROFILE_FAULT_FSYNC)) {
+		rc = error_set(BSIM_EIO, "cannot save profile %s: flushing %s to disk: failure injected by a test", path,
+			       af.tmp);
+		goto fail;
 	}
-	if (fault_at(PROFILE_FAULT_RENAME) || rename(tmp, path) != 0) {
-		rc = error_set(BSIM_EIO, "cannot save profile %s: cannot replace it with %s: %s", path, tmp,
-			       fault_at(PROFILE_FAULT_RENAME) ? "failure injected by a test" : strerror(errno));
-		goto out;
+	if (fault_at(PROFILE_FAULT_RENAME)) {
+		rc = error_set(BSIM_EIO, "cannot save profile %s: cannot replace it with %s: failure injected by a test",
+			       path, af.tmp);
+		goto fail;
 	}
-	free(tmp);
-	tmp = NULL;
-	/* The rename itself is durable only once the directory is flushed. */
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(dir);
+	return atomic_file_commit(&af);
+fail:
+	atomic_file_abort(&af);
 	return rc;
 }

@@ -12,7 +12,7 @@
 
 #include "bsim/har.h"
 #include "cli/cli.h"
-#include "report/atomic.h"
+#include "util/atomic_file.h"
 
 void cmd_import_har_help(FILE *f)
 {
@@ -187,7 +187,7 @@ int cmd_import_har(int argc, char **argv)
 			"  extensions can strip them).\n"
 			"  The scenario replays the navigations, and the widget's own writes where a chat started.\n",
 			capture);
-	rc = report_write_atomic(output, xml, len);
+	rc = atomic_file_replace(output, xml, len, 0666, "write the scenario");
 	free(xml);
 	if (rc < 0) {
 		fprintf(stderr, "bsim import-har: error: %s\n", bsim_error_last()->message);

@@ -29,6 +29,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_run.h"
 #include "cli/run_pool.h"
+#include "util/atomic_file.h"
 
 /* More threads than this only queue for the same cores; it also bounds a typo such as -j 1000000. */
 #define RUN_MAX_JOBS 256
@@ -387,13 +388,20 @@ static int check_report_path(const char *command, const char *option, const char
 		return CLI_EXIT_INTERNAL;
 	}
 	int rc = 0;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if (stat(dir, &st) != 0) {
 		fprintf(stderr, "bsim %s: error: %s %s: the directory %s does not exist\n", command, option, path,
 			dir);
+		rc = CLI_EXIT_USAGE;
+	} else if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "bsim %s: error: %s %s: %s is not a directory\n", command, option, path, dir);
 		rc = CLI_EXIT_USAGE;
 	} else if (access(dir, W_OK) != 0) {
 		fprintf(stderr, "bsim %s: error: %s %s: cannot write into %s: %s\n", command, option, path, dir,
 			strerror(errno));
+		rc = CLI_EXIT_USAGE;
+	} else if (atomic_file_probe(path, "write report") < 0) {
+		/* Root passes access(); only creating a file tells (/proc refuses one even to root). */
+		fprintf(stderr, "bsim %s: error: %s: %s\n", command, option, bsim_error_last()->message);
 		rc = CLI_EXIT_USAGE;
 	}
 	free(dir);

@@ -5,6 +5,7 @@
  * terminal, never with NO_COLOR; help that was asked for goes to stdout,
  * everything else a person must read to stderr.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,6 +123,12 @@ int main(int argc, char **argv)
 	const command *cmd = find_command(name);
 	if (!cmd)
 		return unknown_command(name);
+	/*
+	 * A file-size limit (ulimit -f, a CI quota) would kill bsim mid-write by
+	 * SIGXFSZ, leaving its temporary file behind; ignored, the write fails
+	 * with EFBIG and the failure is reported and cleaned up like a full disk.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	int rc = cmd->run(argc - 1, argv + 1);
 	/* Output that was buffered by stdio and failed to reach its file is a lost result. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -48,8 +48,18 @@ static void free_bucket(const char *key, void *value, void *ud)
 	bucket *b = value;
 	for (uint32_t i = 0; i < b->n; i++)
 		cookie_free(b->items[i]);
+	bucket_index_drop(b);
 	free(b->items);
 	free(b);
+}
+
+void bucket_index_drop(bucket *b)
+{
+	if (b->index) {
+		strmap_free(b->index);
+		free(b->index);
+		b->index = NULL;
+	}
 }
 
 void bsim_jar_free(bsim_jar *jar)
@@ -110,6 +120,7 @@ void jar_remove_at(bsim_jar *jar, bucket *b, uint32_t i, bsim_cookie_event_kind 
 	cookie *c = b->items[i];
 	if (jar->observer)
 		explain_removed(jar, c, kind, reason, NULL);
+	bucket_index_drop(b);
 	b->items[i] = b->items[--b->n];
 	jar->total--;
 	cookie_free(c);
@@ -541,6 +552,7 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 			explain_deleted_by_expired(jar, u, &pc, old_i != UINT32_MAX);
 		if (old_i != UINT32_MAX) {
 			cookie *old = b->items[old_i];
+			bucket_index_drop(b);
 			b->items[old_i] = b->items[--b->n];
 			jar->total--;
 			cookie_free(old);
@@ -550,6 +562,7 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 	}
 
 	bsim_cookie_event_kind kind = BSIM_COOKIE_STORED;
+	bucket_index_drop(b);
 	if (old_i != UINT32_MAX) {
 		cookie *old = b->items[old_i];
 		/* §5.7 step 23.3 keeps the old creation time; Chromium only when the value is unchanged (R3). */
@@ -1028,6 +1041,7 @@ static void clear_bucket(const char *key, void *value, void *ud)
 	for (uint32_t i = 0; i < b->n; i++)
 		cookie_free(b->items[i]);
 	b->n = 0;
+	bucket_index_drop(b);
 }
 
 void bsim_jar_clear(bsim_jar *jar)
@@ -1044,6 +1058,54 @@ static bool has_ctl(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7F)
 			return true;
 	return false;
+}
+
+/* The equivalence key of c (§5.7 step 23's fields), into jar->scratch. */
+static int equivalence_key(bsim_jar *jar, const cookie *c)
+{
+	buf_clear(&jar->scratch);
+	buf_put(&jar->scratch, c->strs, c->name_len + 1);
+	buf_put(&jar->scratch, cookie_domain(c), c->domain_len + 1);
+	buf_put(&jar->scratch, cookie_path(c), c->path_len + 1);
+	buf_putc(&jar->scratch, c->host_only ? '1' : '0');
+	if (c->partition_key)
+		buf_puts(&jar->scratch, c->partition_key);
+	return buf_status(&jar->scratch) < 0 ? error_oom() : 0;
+}
+
+/*
+ * Where in b the cookie equivalent to c is (UINT32_MAX: none), leaving c's
+ * equivalence key in jar->scratch when b is indexed. Small buckets are
+ * scanned; from BUCKET_INDEX_MIN cookies on, the index answers.
+ */
+static int restore_find(bsim_jar *jar, bucket *b, const cookie *c, uint32_t *at)
+{
+	*at = UINT32_MAX;
+	if (b->n < BUCKET_INDEX_MIN && !b->index) {
+		for (uint32_t i = 0; i < b->n; i++)
+			if (cookie_equivalent(b->items[i], c)) {
+				*at = i;
+				break;
+			}
+		return 0;
+	}
+	if (!b->index) {
+		if (!(b->index = calloc(1, sizeof *b->index)))
+			return error_oom();
+		for (uint32_t i = 0; i < b->n; i++) {
+			if (equivalence_key(jar, b->items[i]) < 0 ||
+			    strmap_put(b->index, buf_cstr(&jar->scratch), jar->scratch.len, (void *)(uintptr_t)(i + 1)) < 0) {
+				bucket_index_drop(b);
+				return error_oom();
+			}
+		}
+	}
+	if (equivalence_key(jar, c) < 0)
+		return BSIM_ENOMEM;
+	uintptr_t pos = (uintptr_t)strmap_get(b->index, buf_cstr(&jar->scratch), jar->scratch.len);
+	if (pos)
+		*at = (uint32_t)(pos - 1);
+	return 0;
 }
 
 int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
@@ -1115,19 +1177,25 @@ int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
 	}
 	if (c->persistent && c->expires < jar->earliest_expiry)
 		jar->earliest_expiry = c->expires;
-	for (uint32_t i = 0; i < b->n; i++) {
-		if (cookie_equivalent(b->items[i], c)) {
-			c->seq = c->script_seq = jar->next_seq++;
-			cookie_free(b->items[i]);
-			b->items[i] = c;
-			return 0;
-		}
+	uint32_t at = UINT32_MAX;
+	int rc = restore_find(jar, b, c, &at);
+	if (rc < 0) {
+		cookie_free(c);
+		return rc;
 	}
 	c->seq = c->script_seq = jar->next_seq++;
+	if (at != UINT32_MAX) {
+		cookie_free(b->items[at]);
+		b->items[at] = c;
+		return 0;
+	}
 	if (bucket_push(b, c) < 0) {
 		cookie_free(c);
 		return BSIM_ENOMEM;
 	}
+	if (b->index && strmap_put(b->index, buf_cstr(&jar->scratch), jar->scratch.len,
+				   (void *)(uintptr_t)b->n) < 0)
+		bucket_index_drop(b); /* only slower: the next restore scans or rebuilds */
 	jar->total++;
 	if (c->last_access < jar->earliest_access)
 		jar->earliest_access = c->last_access;

@@ -59,11 +59,26 @@ static inline const char *cookie_path(const cookie *c)
 	return c->strs + c->name_len + 1 + c->value_len + 1 + c->domain_len + 1;
 }
 
+/*
+ * Restoring a profile or an import into one site can put far more cookies in
+ * a bucket than the engine's per-domain limit (the limit applies to cookies a
+ * page sets, not to restored ones), and finding each restored cookie's
+ * equivalent by a scan made a 100,000-cookie import quadratic (minutes).
+ * Restore then keeps an index of the bucket by equivalence key; any other
+ * change to the bucket drops it (bucket_index_drop), and the next large
+ * restore builds it again.
+ */
+#define BUCKET_INDEX_MIN 64
+
 typedef struct bucket {
 	cookie **items;
 	uint32_t n;
 	uint32_t cap;
+	strmap *index;  /* equivalence key -> position + 1, or NULL; see BUCKET_INDEX_MIN */
 } bucket;
+
+/* Forget b's restore index: call before any change to b->items other than bsim_jar_restore's. */
+void bucket_index_drop(bucket *b);
 
 struct bsim_jar {
 	const cookie_preset *preset;

@@ -623,7 +623,7 @@ int bsim_har_import_file(char **xml, size_t *xml_len, bsim_har_summary *summary,
 	*xml_len = 0;
 	char *data = NULL;
 	size_t len = 0;
-	int rc = ic_read_file(path, HAR_MAX_FILE_BYTES, &data, &len);
+	int rc = ic_read_file(path, HAR_MAX_FILE_BYTES, "HAR_MAX_FILE_BYTES", &data, &len);
 	if (rc < 0)
 		return rc;
 	rc = bsim_har_import_mem(xml, xml_len, summary, path, data, len, opts);

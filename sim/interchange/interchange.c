@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/atomic_file.h"
 #include "util/buf.h"
 
 const char *interchange_format_name(interchange_format fmt)
@@ -56,7 +57,8 @@ int ic_error(int code, const char *name, int line, int col, const char *where, c
 ic_cookie *ic_state_add_cookie(ic_state *s, const char *name)
 {
 	if (s->n_cookies >= INTERCHANGE_MAX_COOKIES) {
-		ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "more than %d cookies, the most bsim imports from one file",
+		ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "more than %d cookies, the most bsim imports from one file"
+			 " (INTERCHANGE_MAX_COOKIES); split the file and import the parts in turn",
 			 INTERCHANGE_MAX_COOKIES);
 		return NULL;
 	}
@@ -79,7 +81,8 @@ ic_item *ic_state_add_item(ic_state *s, const char *name)
 {
 	if (s->n_items >= INTERCHANGE_MAX_LOCAL_ITEMS) {
 		ic_error(BSIM_ELIMIT, name, 0, 0, NULL,
-			 "more than %d localStorage items, the most bsim imports from one file",
+			 "more than %d localStorage items, the most bsim imports from one file"
+			 " (INTERCHANGE_MAX_LOCAL_ITEMS); split the file and import the parts in turn",
 			 INTERCHANGE_MAX_LOCAL_ITEMS);
 		return NULL;
 	}
@@ -349,7 +352,8 @@ int interchange_import_data(bsim_browser *b, const char *name, const char *data,
 	if (!b || !name || (!data && len))
 		return error_set(BSIM_EINVAL, "interchange_import_data needs a browser, a name and data");
 	if (len > INTERCHANGE_MAX_FILE_BYTES)
-		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "%zu bytes, over the %d bytes bsim imports from one file",
+		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "%zu bytes, over the %d bytes bsim imports from one file"
+				" (INTERCHANGE_MAX_FILE_BYTES); split the file and import the parts in turn",
 				len, INTERCHANGE_MAX_FILE_BYTES);
 	if (fmt == INTERCHANGE_AUTO)
 		fmt = interchange_detect(name, data ? data : "", len);
@@ -362,7 +366,7 @@ int interchange_import_data(bsim_browser *b, const char *name, const char *data,
 	return rc;
 }
 
-int ic_read_file(const char *path, size_t max, char **out, size_t *len)
+int ic_read_file(const char *path, size_t max, const char *max_name, char **out, size_t *len)
 {
 	*out = NULL;
 	*len = 0;
@@ -376,8 +380,9 @@ int ic_read_file(const char *path, size_t max, char **out, size_t *len)
 	}
 	if ((uintmax_t)st.st_size > max) {
 		close(fd);
-		return ic_error(BSIM_ELIMIT, path, 0, 0, NULL, "%jd bytes, over the %zu bytes bsim imports from one file",
-				(intmax_t)st.st_size, max);
+		return ic_error(BSIM_ELIMIT, path, 0, 0, NULL, "%jd bytes, over the %zu bytes bsim imports from one file"
+				" (%s); split the file and import the parts in turn",
+				(intmax_t)st.st_size, max, max_name);
 	}
 	/* One byte past the size tells a file that grew while being read. */
 	size_t cap = (size_t)st.st_size + 1;
@@ -418,7 +423,7 @@ int interchange_import(bsim_browser *b, const char *path)
 		return error_set(BSIM_EINVAL, "interchange_import needs a browser and a path");
 	char *data = NULL;
 	size_t len = 0;
-	int rc = ic_read_file(path, INTERCHANGE_MAX_FILE_BYTES, &data, &len);
+	int rc = ic_read_file(path, INTERCHANGE_MAX_FILE_BYTES, "INTERCHANGE_MAX_FILE_BYTES", &data, &len);
 	if (rc == 0)
 		rc = interchange_import_data(b, path, data, len, INTERCHANGE_AUTO);
 	free(data);
@@ -438,46 +443,6 @@ int interchange_render(char **out, size_t *len, bsim_browser *b, interchange_for
 	return error_set(BSIM_EINVAL, "no format given to render");
 }
 
-/* Write data to path through a temporary file in the same directory and a rename. */
-static int write_atomically(const char *path, const char *data, size_t len)
-{
-	size_t tl = strlen(path) + sizeof ".tmp-XXXXXX";
-	char *tmp = malloc(tl);
-	if (!tmp)
-		return error_oom();
-	snprintf(tmp, tl, "%s.tmp-XXXXXX", path);
-	/* 0600: cookies are credentials. */
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		return error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: cannot create a temporary file beside it: %s",
-				    path, strerror(e));
-	}
-	int rc = 0;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: %s", path, strerror(errno));
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (rc == 0 && fsync(fd) != 0)
-		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: flushing it to disk: %s", path, strerror(errno));
-	if (close(fd) != 0 && rc == 0)
-		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: %s", path, strerror(errno));
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = error_set_at(BSIM_EIO, path, 0, 0, "cannot write %s: cannot replace it: %s", path, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 int interchange_export(bsim_browser *b, const char *path, interchange_format fmt)
 {
 	if (!b || !path || !*path)
@@ -488,7 +453,7 @@ int interchange_export(bsim_browser *b, const char *path, interchange_format fmt
 	size_t len = 0;
 	int rc = interchange_render(&text, &len, b, fmt);
 	if (rc == 0)
-		rc = write_atomically(path, text, len);
+		rc = atomic_file_replace(path, text, len, 0600, "write"); /* 0600: cookies are credentials */
 	free(text);
 	return rc;
 }

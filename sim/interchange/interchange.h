@@ -134,7 +134,7 @@ int ic_error(int code, const char *name, int line, int col, const char *where, c
  * NUL-terminated. BSIM_EIO naming path and the system's reason; BSIM_ELIMIT
  * past max.
  */
-int ic_read_file(const char *path, size_t max, char **out, size_t *len);
+int ic_read_file(const char *path, size_t max, const char *max_name, char **out, size_t *len);
 
 /* Parsers: fill s from data; BSIM_EINVAL with the place on malformed input. */
 int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len);

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "bsim/report.h"
-#include "report/atomic.h"
+#include "util/atomic_file.h"
 #include "report/report_util.h"
 #include "util/buf.h"
 
@@ -152,7 +152,7 @@ int bsim_report_json(const char *path, const bsim_result *const *results, size_t
 	buf_puts(&b, n ? "\n  ]\n}\n" : "]\n}\n");
 	if ((rc = buf_status(&b)) < 0)
 		goto out;
-	rc = report_write_atomic(path, b.ptr, b.len);
+	rc = atomic_file_replace(path, b.ptr, b.len, 0666, "write report");
 out:
 	buf_free(&b);
 	return rc;

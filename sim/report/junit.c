@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "bsim/report.h"
-#include "report/atomic.h"
+#include "util/atomic_file.h"
 #include "report/report_util.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -275,7 +275,7 @@ int bsim_report_junit(const char *path, const bsim_result *const *results, size_
 	buf_puts(&b, "</testsuites>\n");
 	if ((rc = buf_status(&b)) < 0)
 		goto out;
-	rc = report_write_atomic(path, b.ptr, b.len);
+	rc = atomic_file_replace(path, b.ptr, b.len, 0666, "write report");
 out:
 	free(order);
 	free(group);

@@ -465,7 +465,8 @@ static void budget_error(expander *ex, const xmlNode *n, const char *file)
 {
 	if (!ex->full)
 		ex_error(ex, BSIM_ELIMIT, n, file,
-			 "fragments expand to more than %zu MiB of text; the limit for a scenario is %zu MiB",
+			 "fragments expand to more than %zu MiB of text; the limit for a scenario is %zu MiB"
+			 " (SCENARIO_MAX_EXPANDED_BYTES); split the scenario",
 			 SCENARIO_MAX_EXPANDED_BYTES >> 20, SCENARIO_MAX_EXPANDED_BYTES >> 20);
 	ex->full = true;
 }
@@ -777,7 +778,7 @@ static void expand(expander *ex, const xmlNode *parent, const char *file, const 
 		}
 		step_list *out = ex->out;
 		if (out->n == SCENARIO_MAX_STEPS) {
-			ex_error(ex, BSIM_ELIMIT, ch, file, "more than %d steps; the limit for a scenario is %d",
+			ex_error(ex, BSIM_ELIMIT, ch, file, "more than %d steps; the limit for a scenario is %d (SCENARIO_MAX_STEPS); split the scenario",
 				 SCENARIO_MAX_STEPS, SCENARIO_MAX_STEPS);
 			ex->full = true;
 			return;

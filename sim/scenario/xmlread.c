@@ -75,7 +75,8 @@ static int read_bounded(char **out, size_t *len, const char *path, load_errors *
 	}
 	if ((size_t)st.st_size > SCENARIO_MAX_FILE_BYTES) {
 		code = load_error(errs, BSIM_ELIMIT, path, 0, 0,
-				  "file too large: %lld bytes; the limit for a scenario file is 16 MiB",
+				  "file too large: %lld bytes; the limit for a scenario file is 16 MiB"
+				  " (SCENARIO_MAX_FILE_BYTES); split it into several scenario files",
 				  (long long)st.st_size);
 		goto out;
 	}
@@ -99,7 +100,8 @@ static int read_bounded(char **out, size_t *len, const char *path, load_errors *
 		if (n == cap) {
 			if (cap > SCENARIO_MAX_FILE_BYTES) {
 				code = load_error(errs, BSIM_ELIMIT, path, 0, 0,
-						  "file too large: more than 16 MiB, the limit for a scenario file");
+						  "file too large: more than 16 MiB, the limit for a scenario file"
+						  " (SCENARIO_MAX_FILE_BYTES); split it into several scenario files");
 				goto out;
 			}
 			size_t ncap = cap * 2 > SCENARIO_MAX_FILE_BYTES + 1 ? SCENARIO_MAX_FILE_BYTES + 1 : cap * 2;
@@ -196,10 +198,11 @@ static int record_start_tag(scan *s)
 {
 	if (s->n_pos == SCENARIO_MAX_ELEMENTS)
 		return load_error(s->errs, BSIM_ELIMIT, s->path, s->line, s->col,
-				  "too many elements: the limit for a scenario file is %d", SCENARIO_MAX_ELEMENTS);
+				  "too many elements: the limit for a scenario file is %d (SCENARIO_MAX_ELEMENTS); split it into several scenario files",
+				  SCENARIO_MAX_ELEMENTS);
 	if (s->depth == SCENARIO_MAX_DEPTH)
 		return load_error(s->errs, BSIM_ELIMIT, s->path, s->line, s->col,
-				  "elements nested too deep: the limit for a scenario file is %d levels",
+				  "elements nested too deep: the limit for a scenario file is %d levels (SCENARIO_MAX_DEPTH)",
 				  SCENARIO_MAX_DEPTH);
 	if (s->n_pos == s->cap_pos) {
 		size_t ncap = s->cap_pos ? s->cap_pos * 2 : 64;
@@ -281,6 +284,15 @@ static void capture_error(void *ud, xmlErrorPtr e)
 	cap->line = e->line;
 	cap->col = e->domain == XML_FROM_PARSER ? e->int2 : 0;
 	const char *m = e->message ? e->message : "unknown error";
+	const char *bytes = strstr(m, "Bytes: ");
+	if (strncmp(m, "Input is not proper UTF-8", 25) == 0 && bytes) {
+		/* libxml2's own words ask for an encoding declaration, which a scenario file may not change. */
+		int n = (int)strcspn(bytes + 7, "\n");
+		snprintf(cap->message, sizeof cap->message,
+			 "invalid UTF-8 (the bytes from here: %.*s); a scenario file is XML text in UTF-8: save it as UTF-8",
+			 n > 40 ? 40 : n, bytes + 7);
+		return;
+	}
 	snprintf(cap->message, sizeof cap->message, "%s", m);
 	size_t n = strlen(cap->message);
 	while (n && (cap->message[n - 1] == '\n' || cap->message[n - 1] == ' '))

@@ -1553,7 +1553,7 @@ Test(browser_ops, a_failed_save_or_export_leaves_the_existing_file_unchanged)
 		const char *cause; /* %s: the path, then the directory */
 	} cases[] = {
 		{"save", "cannot save profile %s: cannot create a temporary file in %s: File name too long"},
-		{"export", "cannot write %s: cannot create a temporary file beside it: File name too long%.0s"},
+		{"export", "cannot write %s: cannot create a temporary file in %s: File name too long"},
 	};
 	for (size_t i = 0; i < 2; i++) {
 		char ops[4096], cause[4096], want[8192];

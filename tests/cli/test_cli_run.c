@@ -110,54 +110,20 @@ static void assert_usage(const support_run *r, const char *err)
 	cr_expect(strstr(r->err, err), "stderr lacks \"%s\":\n%s", err, r->err);
 }
 
-/* Temporary directories of this test (each Criterion test is a process of its own), removed after it (the suite's .fini). */
-#define MAX_TEMP_DIRS 16
-static char temp_dirs[MAX_TEMP_DIRS][64];
-static int n_temp_dirs;
-
-/* The directories hold files only: empty them, then remove them. */
-static void remove_temp_dirs(void)
-{
-	for (int i = 0; i < n_temp_dirs; i++) {
-		DIR *d = opendir(temp_dirs[i]);
-		if (d) {
-			struct dirent *e;
-			while ((e = readdir(d))) {
-				char path[4096];
-				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-					continue;
-				snprintf(path, sizeof path, "%s/%s", temp_dirs[i], e->d_name);
-				unlink(path);
-			}
-			closedir(d);
-		}
-		rmdir(temp_dirs[i]);
-	}
-}
-
-/* A fresh directory under /tmp, removed after the test; static storage. */
+/* A fresh directory under /tmp, removed after the test (the suite's .fini); static storage. */
 static const char *temp_dir(void)
 {
-	cr_assert_lt(n_temp_dirs, MAX_TEMP_DIRS);
-	char *dir = temp_dirs[n_temp_dirs];
-	snprintf(dir, sizeof temp_dirs[0], "/tmp/bsim-cli-run-XXXXXX");
-	cr_assert(mkdtemp(dir), "mkdtemp failed");
-	n_temp_dirs++;
+	const char *dir = support_temp_dir("cli-run");
+	cr_assert(dir, "cannot make a scratch directory");
 	return dir;
 }
 
-TestSuite(cli_run, .fini = remove_temp_dirs);
+TestSuite(cli_run, .fini = support_temp_dirs_remove);
 
 static int count_entries(const char *dir)
 {
-	DIR *d = opendir(dir);
-	cr_assert(d, "cannot open %s", dir);
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
+	int n = support_count_entries(dir);
+	cr_assert_geq(n, 0, "cannot open %s", dir);
 	return n;
 }
 

@@ -3,16 +3,22 @@
  * with pipes so that stdout and stderr are checked separately, as a CI log
  * would show them.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "support.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,14 +94,32 @@ static int append(char **buf, size_t *len, size_t *cap, const char *data, size_t
 	return 0;
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 int support_run_bsim(support_run *r, const char *input, const char *const *argv)
 {
+	return support_run_bsim_with(r, input, argv, NULL);
+}
+
+int support_run_bsim_with(support_run *r, const char *input, const char *const *argv, const support_run_opts *opts)
+{
+	static const support_run_opts none = {0};
+	if (!opts)
+		opts = &none;
+	memset(r, 0, sizeof *r);
 	const char *exe = getenv("BSIM_EXE");
 	if (!exe || !*exe)
 		return -1;
 	int in[2], out[2], err[2];
 	if (pipe(in) || pipe(out) || pipe(err))
 		return -1;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
@@ -104,6 +128,19 @@ int support_run_bsim(support_run *r, const char *input, const char *const *argv)
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+		if (opts->cwd && chdir(opts->cwd) != 0)
+			_exit(126);
+		if (opts->as_bytes) {
+			struct rlimit lim = {opts->as_bytes, opts->as_bytes};
+			if (setrlimit(RLIMIT_AS, &lim) != 0)
+				_exit(126);
+		}
+		if (opts->fsize_bytes) {
+			struct rlimit lim = {opts->fsize_bytes, opts->fsize_bytes};
+			signal(SIGXFSZ, SIG_IGN); /* a write past it fails with EFBIG, as on a full disk */
+			if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+				_exit(126);
+		}
 		size_t argc = 0;
 		while (argv[argc])
 			argc++;
@@ -129,8 +166,19 @@ int support_run_bsim(support_run *r, const char *input, const char *const *argv)
 	append(&eb, &el, &ec, "", 0);
 	int open_fds = 2;
 	while (open_fds > 0 || in[1] >= 0) {
+		int wait_ms = -1;
+		if (opts->timeout_ms > 0 && !r->timed_out) {
+			long left = opts->timeout_ms - ms_since(&t0);
+			if (left <= 0) {
+				/* A hang: kill it; the pipes then close and the loop ends. */
+				kill(pid, SIGKILL);
+				r->timed_out = 1;
+			} else {
+				wait_ms = (int)left;
+			}
+		}
 		struct pollfd fds[3] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
-		if (poll(fds, 3, -1) < 0 && errno != EINTR)
+		if (poll(fds, 3, wait_ms) < 0 && errno != EINTR)
 			break;
 		char tmp[8192];
 		for (int i = 0; i < 2; i++) {
@@ -158,7 +206,13 @@ int support_run_bsim(support_run *r, const char *input, const char *const *argv)
 		}
 	}
 	int st = 0;
-	waitpid(pid, &st, 0);
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	wait4(pid, &st, 0, &ru);
+	r->elapsed_ms = ms_since(&t0);
+	r->max_rss_kb = ru.ru_maxrss;
+	r->cpu_ms = (long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+		    (long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	r->out = ob;
 	r->err = eb;
@@ -170,4 +224,73 @@ void support_run_free(support_run *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+static char temp_dirs[SUPPORT_MAX_TEMP_DIRS][64];
+static int n_temp_dirs;
+
+const char *support_temp_dir(const char *tag)
+{
+	if (n_temp_dirs >= SUPPORT_MAX_TEMP_DIRS)
+		return NULL;
+	char *dir = temp_dirs[n_temp_dirs];
+	snprintf(dir, sizeof temp_dirs[0], "/tmp/bsim-%.32s-XXXXXX", tag);
+	if (!mkdtemp(dir))
+		return NULL;
+	n_temp_dirs++;
+	return dir;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 ? 0 : -1;
+}
+
+int support_remove_tree(const char *path)
+{
+	/* FTW_DEPTH: a directory after what it holds; FTW_PHYS: never follow a link out of it. */
+	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void support_temp_dirs_remove(void)
+{
+	for (int i = 0; i < n_temp_dirs; i++)
+		support_remove_tree(temp_dirs[i]);
+	n_temp_dirs = 0;
+}
+
+static int not_dot_or_dotdot(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+}
+
+char *support_dir_listing(const char *dir)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, not_dot_or_dotdot, alphasort);
+	if (n < 0)
+		return NULL;
+	char *s = NULL;
+	size_t len = 0, cap = 0;
+	append(&s, &len, &cap, "", 0);
+	for (int i = 0; i < n; i++) {
+		append(&s, &len, &cap, list[i]->d_name, strlen(list[i]->d_name));
+		append(&s, &len, &cap, " ", 1);
+		free(list[i]);
+	}
+	free(list);
+	return s;
+}
+
+int support_count_entries(const char *dir)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, not_dot_or_dotdot, NULL);
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return n;
 }

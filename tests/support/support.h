@@ -1,6 +1,7 @@
 /*
  * support.h: what the Criterion tests share: where the reference data is,
- * and running the real bsim binary on real input.
+ * running the real bsim binary on real input, and scratch directories to
+ * write into (and to check that nothing was left behind in).
  */
 #ifndef BSIM_TEST_SUPPORT_H
 #define BSIM_TEST_SUPPORT_H
@@ -24,6 +25,10 @@ typedef struct support_run {
 	int status;     /* exit code, or 128+signal */
 	char *out;      /* stdout, NUL-terminated, caller frees */
 	char *err;      /* stderr, NUL-terminated, caller frees */
+	int timed_out;  /* 1: killed (SIGKILL) at support_run_opts.timeout_ms */
+	long max_rss_kb; /* the child's peak resident memory (getrusage), in KiB */
+	long elapsed_ms; /* wall time of the run (the test's, never the simulation's clock) */
+	long cpu_ms;     /* the child's user + system CPU time: what it cost, however busy the machine */
 } support_run;
 
 /*
@@ -31,6 +36,48 @@ typedef struct support_run {
  * feeding `input` (may be NULL) on stdin. Returns 0 or -1 if it could not run.
  */
 int support_run_bsim(support_run *r, const char *input, const char *const *argv);
+
+/* Bounds and place for support_run_bsim_with; zero fields mean none / inherit. */
+typedef struct support_run_opts {
+	const char *cwd;            /* directory the child runs in */
+	long timeout_ms;            /* kill the child (SIGKILL) after this long */
+	unsigned long long as_bytes; /* RLIMIT_AS: address space the child may map */
+	unsigned long long fsize_bytes; /* RLIMIT_FSIZE: largest file it may write (a full disk, even for root) */
+} support_run_opts;
+
+/* support_run_bsim within the bounds of opts (NULL: none). */
+int support_run_bsim_with(support_run *r, const char *input, const char *const *argv, const support_run_opts *opts);
 void support_run_free(support_run *r);
+
+/*
+ * Scratch directories. Criterion runs each test in a process of its own,
+ * so a suite makes its directories in the test (or its .init) and removes
+ * them in its .fini with support_temp_dirs_remove.
+ */
+#define SUPPORT_MAX_TEMP_DIRS 16
+
+/*
+ * A fresh directory /tmp/bsim-TAG-XXXXXX, remembered for
+ * support_temp_dirs_remove. Static storage; NULL when it cannot be made or
+ * SUPPORT_MAX_TEMP_DIRS are already in use.
+ */
+const char *support_temp_dir(const char *tag);
+
+/* Remove every directory support_temp_dir made, with everything in it. */
+void support_temp_dirs_remove(void);
+
+/* Remove path and, for a directory, everything under it. Returns 0 or -1. */
+int support_remove_tree(const char *path);
+
+/*
+ * The names in dir, dot files included but not "." and "..", sorted, each
+ * followed by one space ("a.db b.txt "; "" when empty): what a test
+ * compares to prove no temporary file was left. Allocated; NULL when dir
+ * cannot be read.
+ */
+char *support_dir_listing(const char *dir);
+
+/* How many entries dir holds, dot files included ("." and ".." not), or -1. */
+int support_count_entries(const char *dir);
 
 #endif

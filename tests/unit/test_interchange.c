@@ -22,33 +22,15 @@
 #define NOW ((bsim_time)1420070400000) /* the browser's default start: 2015-01-01T00:00:00Z */
 #define EXP_2026 ((bsim_time)1767225600000) /* 2026-01-01T00:00:00Z */
 
-static char dir[64];
+static const char *dir;
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/bsim-interchange-XXXXXX");
-	cr_assert(mkdtemp(dir) != NULL);
+	dir = support_temp_dir("interchange");
+	cr_assert(dir, "cannot make a scratch directory: %s", strerror(errno));
 }
 
-static void remove_dir(void)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	char p[512];
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		if (unlink(p) != 0)
-			rmdir(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-TestSuite(interchange, .init = make_dir, .fini = remove_dir);
+TestSuite(interchange, .init = make_dir, .fini = support_temp_dirs_remove);
 
 static char *in_dir(const char *name)
 {
@@ -59,17 +41,8 @@ static char *in_dir(const char *name)
 
 static char *listing(void)
 {
-	struct dirent **list = NULL;
-	int n = scandir(dir, &list, NULL, alphasort);
-	cr_assert(n >= 0);
-	char *s = calloc(1, 4096);
-	size_t len = 0;
-	for (int i = 0; i < n; i++) {
-		if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, ".."))
-			len += (size_t)snprintf(s + len, 4096 - len, "%s ", list[i]->d_name);
-		free(list[i]);
-	}
-	free(list);
+	char *s = support_dir_listing(dir);
+	cr_assert(s, "cannot list %s", dir);
 	return s;
 }
 
@@ -632,7 +605,8 @@ Test(interchange, a_failed_export_leaves_no_partial_file)
 	char *p = in_dir("missing/state.json");
 	cr_expect_eq(interchange_export(b, p, INTERCHANGE_AUTO), BSIM_EIO);
 	char want[600];
-	snprintf(want, sizeof want, "cannot write %s: cannot create a temporary file beside it: No such file or directory", p);
+	snprintf(want, sizeof want, "cannot write %s: cannot create a temporary file in %s/missing: No such file or directory",
+		 p, dir);
 	cr_expect_str_eq(bsim_error_last()->message, want);
 	char *ls = listing();
 	cr_expect_str_eq(ls, "");
@@ -698,7 +672,8 @@ Test(interchange, limits_are_named_in_the_error)
 	cr_assert_eq(truncate(p, (off_t)65 * 1024 * 1024), 0);
 	cr_expect_eq(interchange_import(b, p), BSIM_ELIMIT);
 	char want[600];
-	snprintf(want, sizeof want, "%s: error: 68157440 bytes, over the 67108864 bytes bsim imports from one file", p);
+	snprintf(want, sizeof want, "%s: error: 68157440 bytes, over the 67108864 bytes bsim imports from one file "
+		 "(INTERCHANGE_MAX_FILE_BYTES); split the file and import the parts in turn", p);
 	cr_expect_str_eq(bsim_error_last()->message, want);
 	cr_expect_eq(bsim_jar_count(bsim_browser_jar(b)), 0);
 	free(p);

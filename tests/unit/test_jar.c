@@ -1153,3 +1153,47 @@ Test(jar, s11_chromium_host_prefix_refuses_a_domain_attribute_even_on_localhost)
 		bsim_jar_free(j);
 	}
 }
+
+static void restore(bsim_jar *j, const char *name, const char *value, const char *domain, int host_only)
+{
+	bsim_cookie_view v;
+	memset(&v, 0, sizeof v);
+	v.name = name;
+	v.value = value;
+	v.domain = domain;
+	v.path = "/";
+	v.host_only = host_only;
+	v.creation = v.last_access = T0;
+	int rc = bsim_jar_restore(j, &v);
+	cr_assert_eq(rc, 0, "restore %s: %s", name, bsim_error_last()->message);
+}
+
+/*
+ * A restore into a bucket past BUCKET_INDEX_MIN finds equivalents through an
+ * index; a page's set drops it. Both paths must replace exactly the cookie a
+ * scan would (same name, domain, host-only flag and path) and nothing else.
+ */
+Test(jar, restore_replaces_its_equivalent_in_a_large_bucket)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	char name[32];
+	for (int i = 0; i < 500; i++) {
+		snprintf(name, sizeof name, "c%d", i);
+		restore(j, name, "old", "a.com", 1);
+	}
+	cr_assert_eq(bsim_jar_count(j), 500, "restore keeps every cookie, past the per-domain limit");
+	restore(j, "c7", "new", "a.com", 1);
+	restore(j, "c7", "domain", "a.com", 0);
+	cr_assert_eq(bsim_jar_count(j), 501, "only the host-only flag differs: a second cookie");
+	set(j, "https://a.com/", "c9=set");
+	restore(j, "c9", "restored", "a.com", 1);
+	restore(j, "c499", "new", "a.com", 1);
+	char *header = NULL;
+	cr_assert_eq(bsim_jar_cookie_header(&header, j, "https://a.com/", NULL), 0);
+	cr_expect(strstr(header, "c7=new") && strstr(header, "c7=domain") && strstr(header, "c9=restored") &&
+			  strstr(header, "c499=new"),
+		  "got %.200s", header);
+	cr_expect(!strstr(header, "c7=old") && !strstr(header, "c9=set") && !strstr(header, "c499=old"));
+	free(header);
+	bsim_jar_free(j);
+}

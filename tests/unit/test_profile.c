@@ -22,40 +22,23 @@
 #include "bsim/cookie.h"
 #include "browser/profile.h"
 #include "browser/storage.h"
+#include "support.h"
 
 #define T0 ((bsim_time)1420070400000) /* 2015-01-01T00:00:00Z */
 #define DAY ((bsim_time)86400 * 1000)
 
 /* ---- a scratch directory per test ---- */
 
-static char dir[64];
+static const char *dir;
 static char path_buf[4][256];
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/bsim-profile-XXXXXX");
-	cr_assert(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	dir = support_temp_dir("profile");
+	cr_assert(dir, "cannot make a scratch directory: %s", strerror(errno));
 }
 
-static void remove_dir(void)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	char p[512];
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		if (unlink(p) != 0)
-			rmdir(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-TestSuite(profile, .init = make_dir, .fini = remove_dir);
+TestSuite(profile, .init = make_dir, .fini = support_temp_dirs_remove);
 
 /* A path in the scratch directory; slot picks one of four buffers. */
 static const char *in_dir(int slot, const char *name)
@@ -67,17 +50,8 @@ static const char *in_dir(int slot, const char *name)
 /* The names in the scratch directory, sorted and joined by spaces. */
 static char *dir_listing(void)
 {
-	struct dirent **list = NULL;
-	int n = scandir(dir, &list, NULL, alphasort);
-	cr_assert(n >= 0);
-	size_t cap = 4096, len = 0;
-	char *s = calloc(1, cap);
-	for (int i = 0; i < n; i++) {
-		if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, ".."))
-			len += (size_t)snprintf(s + len, cap - len, "%s ", list[i]->d_name);
-		free(list[i]);
-	}
-	free(list);
+	char *s = support_dir_listing(dir);
+	cr_assert(s, "cannot list %s", dir);
 	return s;
 }
 

@@ -25,7 +25,6 @@
 
 #include "bsim/report.h"
 #include "bsim/scenario.h"
-#include "report/atomic.h"
 #include "report/report_util.h"
 #include "support.h"
 
@@ -86,43 +85,15 @@ static const bsim_result *const *results_of(const run_set *s)
 	return (const bsim_result *const *)s->results;
 }
 
-/* Temporary directories of this test (each Criterion test is a process of its own), removed after it (the suite's .fini). */
-#define MAX_TEMP_DIRS 16
-static char temp_dirs[MAX_TEMP_DIRS][64];
-static int n_temp_dirs;
-
-/* The directories hold files only: empty them, then remove them. */
-static void remove_temp_dirs(void)
-{
-	for (int i = 0; i < n_temp_dirs; i++) {
-		DIR *d = opendir(temp_dirs[i]);
-		if (d) {
-			struct dirent *e;
-			while ((e = readdir(d))) {
-				char path[4096];
-				if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-					continue;
-				snprintf(path, sizeof path, "%s/%s", temp_dirs[i], e->d_name);
-				unlink(path);
-			}
-			closedir(d);
-		}
-		rmdir(temp_dirs[i]);
-	}
-}
-
-/* A fresh directory under /tmp, removed after the test; static storage. */
+/* A fresh directory under /tmp, removed after the test (the suite's .fini); static storage. */
 static const char *temp_dir(void)
 {
-	cr_assert_lt(n_temp_dirs, MAX_TEMP_DIRS);
-	char *dir = temp_dirs[n_temp_dirs];
-	snprintf(dir, sizeof temp_dirs[0], "/tmp/bsim-report-XXXXXX");
-	cr_assert(mkdtemp(dir), "mkdtemp failed");
-	n_temp_dirs++;
+	const char *dir = support_temp_dir("report");
+	cr_assert(dir, "cannot make a scratch directory");
 	return dir;
 }
 
-TestSuite(report, .fini = remove_temp_dirs);
+TestSuite(report, .fini = support_temp_dirs_remove);
 
 static char *slurp(const char *path)
 {
@@ -142,14 +113,8 @@ static void write_text(const char *path, const char *text)
 /* Files in dir, "." and ".." excluded. */
 static int count_entries(const char *dir)
 {
-	DIR *d = opendir(dir);
-	cr_assert(d, "cannot open %s", dir);
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
+	int n = support_count_entries(dir);
+	cr_assert_geq(n, 0, "cannot open %s", dir);
 	return n;
 }
 
@@ -951,11 +916,6 @@ Test(report, a_failed_write_leaves_the_existing_report_unchanged)
 		cr_expect_eq(count_entries(dir), (int)k + 1, "a temporary file was left in %s", dir);
 	}
 	run_set_free(&s);
-}
-
-Test(report, atomic_write_refuses_a_path_without_a_file_name)
-{
-	cr_expect_eq(report_write_atomic("/tmp/", "x", 1), BSIM_EIO);
 }
 
 /* ---- text decoding -------------------------------------------------- */

@@ -508,7 +508,7 @@ Test(scenario_load, nesting_is_bounded_at_64_levels, .init = enter_scratch, .fin
 	s = load_text(text);
 	cr_expect_eq(bsim_suite_error_count(s), 1);
 	expect_error(s, 0, "t.xml", 1, 20 + 63 * 14,
-		     "t.xml:1:902: elements nested too deep: the limit for a scenario file is 64 levels", "65 deep");
+		     "t.xml:1:902: elements nested too deep: the limit for a scenario file is 64 levels (SCENARIO_MAX_DEPTH)", "65 deep");
 	cr_expect_eq(bsim_suite_error_at(s, 0)->code, BSIM_ELIMIT);
 	bsim_suite_free(s);
 	free(text);
@@ -537,7 +537,8 @@ Test(scenario_load, element_count_is_bounded_at_100000, .init = enter_scratch, .
 	text = steps_file(100000);
 	s = load_text(text);
 	cr_expect_eq(bsim_suite_error_count(s), 1);
-	expect_error(s, 0, "t.xml", 100001, 1, "t.xml:100001:1: too many elements: the limit for a scenario file is 100000",
+	expect_error(s, 0, "t.xml", 100001, 1, "t.xml:100001:1: too many elements: the limit for a scenario file is 100000 (SCENARIO_MAX_ELEMENTS); "
+		     "split it into several scenario files",
 		     "100,001 elements");
 	cr_expect_eq(bsim_suite_error_at(s, 0)->code, BSIM_ELIMIT);
 	bsim_suite_free(s);
@@ -574,7 +575,8 @@ Test(scenario_load, file_size_is_bounded_at_16_mib, .init = enter_scratch, .fini
 	write_sized(16 * 1024 * 1024 + 1);
 	s = load1("t.xml");
 	cr_expect_eq(bsim_suite_error_count(s), 1);
-	expect_error(s, 0, "t.xml", 0, 0, "t.xml: file too large: 16777217 bytes; the limit for a scenario file is 16 MiB",
+	expect_error(s, 0, "t.xml", 0, 0, "t.xml: file too large: 16777217 bytes; the limit for a scenario file is 16 MiB "
+		     "(SCENARIO_MAX_FILE_BYTES); split it into several scenario files",
 		     "too large");
 	cr_expect_eq(bsim_suite_error_at(s, 0)->code, BSIM_ELIMIT);
 	bsim_suite_free(s);
@@ -610,7 +612,7 @@ Test(scenario_load, fragments_that_multiply_are_bounded, .init = enter_scratch, 
 	buf_free(&b);
 	cr_expect_eq(bsim_suite_error_count(s), 1);
 	expect_error(s, 0, "t.xml", 2, 21,
-		     "t.xml:2:21: more than 100000 steps; the limit for a scenario is 100000\n"
+		     "t.xml:2:21: more than 100000 steps; the limit for a scenario is 100000 (SCENARIO_MAX_STEPS); split the scenario\n"
 		     "  from the fragment used at t.xml:8:20",
 		     "step bomb");
 	cr_expect_eq(bsim_suite_count(s), 0);
@@ -630,7 +632,8 @@ Test(scenario_load, fragments_that_multiply_are_bounded, .init = enter_scratch, 
 	cr_expect_eq(bsim_suite_error_count(s), 1);
 	const bsim_error *e = bsim_suite_error_at(s, 0);
 	cr_assert_not_null(e);
-	cr_expect(strstr(e->message, ": fragments expand to more than 64 MiB of text; the limit for a scenario is 64 MiB\n"
+	cr_expect(strstr(e->message, ": fragments expand to more than 64 MiB of text; the limit for a scenario is 64 MiB "
+				     "(SCENARIO_MAX_EXPANDED_BYTES); split the scenario\n"
 				     "  from the fragment used at t.xml:18:20"),
 		  "%s", e->message);
 	cr_expect_eq(e->code, BSIM_ELIMIT);
