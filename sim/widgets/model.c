@@ -16,6 +16,7 @@
 
 #include "util/timefmt.h"
 #include "widgets/domain.h"
+#include "widgets/mutation.h"
 #include "widgets/widgets_internal.h"
 
 /* B.5: every cookie name starts with this. */
@@ -171,6 +172,10 @@ static int script_set(widget_world *w, widget_page *p, const char *s)
 
 int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, const char *value)
 {
+	if (widget_mutated(short_name, WIDGET_MUT_NOWRITE))
+		return 0;
+	if (widget_mutated(short_name, WIDGET_MUT_WRONG))
+		value = WIDGET_MUTANT_VALUE;
 	char name[256];
 	widget_cookie_name(w, short_name, name, sizeof name);
 	buf_clear(&w->scratch);
@@ -185,6 +190,8 @@ int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, con
 
 int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name)
 {
+	if (widget_mutated(short_name, WIDGET_MUT_NODELETE))
+		return 0;
 	char name[256];
 	widget_cookie_name(w, short_name, name, sizeof name);
 	buf_clear(&w->scratch);
@@ -339,7 +346,10 @@ static int page_load(widget_world *w, int tab, bool by_session_restore)
 	widget_focus_set_change_fn(p->focus, page_focus_changed, p);
 	/* C.21: App marks the tab's sessionStorage at init (undocumented; the value is a guess). A page
 	 * whose storage throws still runs here: G.35 is not modelled. */
-	rc = bsim_storage_set(w->b, tab, BSIM_STORAGE_SESSION, "Widgets.ready", "true");
+	rc = widget_mutated("Widgets.ready", WIDGET_MUT_NOWRITE)
+		     ? 0
+		     : bsim_storage_set(w->b, tab, BSIM_STORAGE_SESSION, "Widgets.ready",
+					widget_mutated("Widgets.ready", WIDGET_MUT_WRONG) ? WIDGET_MUTANT_VALUE : "true");
 	if (rc < 0 && rc != BSIM_EQUOTA && rc != BSIM_ESECURITY)
 		return rc;
 	if ((rc = chat_console_load(w, p)) < 0 || (rc = page_restore(w, p)) < 0)
