@@ -400,6 +400,37 @@ Test(widget_model, polls_follow_the_cadence)
 	teardown(&f);
 }
 
+/* Trace entries from index `from` on: how many have code `code` and subject `subject`. */
+static size_t trace_count(fixture *f, size_t from, const char *code, const char *subject)
+{
+	size_t n = 0;
+	for (size_t i = from; i < bsim_browser_trace_count(f->b); i++) {
+		const bsim_trace_entry *e = bsim_browser_trace_at(f->b, i);
+		n += strcmp(e->code, code) == 0 && e->subject && strcmp(e->subject, subject) == 0;
+	}
+	return n;
+}
+
+Test(widget_model, a_poll_writes_ping_once_and_keys_and_session_twice)
+{
+	/* I.13, J.5: each poll writes ping once, keys and session twice, index once. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	size_t from = bsim_browser_trace_count(f.b);
+	advance(&f, 250);
+	static const struct { const char *cookie; size_t writes; } rows[] = {
+		{S "ping", 1}, {S "keys", 2}, {S "session", 2}, {S "index", 1},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		size_t n = trace_count(&f, from, "cookie-stored", rows[i].cookie) +
+			   trace_count(&f, from, "cookie-replaced", rows[i].cookie);
+		cr_expect_eq(n, rows[i].writes, "%s written %zu times by the first poll, want %zu", rows[i].cookie, n,
+			     rows[i].writes);
+	}
+	teardown(&f);
+}
+
 /* ---- end to end: the real bsim on the bundled widget scenarios ---- */
 
 typedef struct e2e_row {
