@@ -32,11 +32,9 @@ void widget_config_init(widget_config *c)
 	c->version = widget_version_default();
 	c->transport = WIDGET_TRANSPORT_GMS;
 	c->restore_timeout_ms = WIDGET_RESTORE_TIMEOUT_MS;
-	c->plugin_load_delay_ms = WIDGET_PLUGIN_LOAD_DELAY_MS;
 	c->request_timeout_ms = WIDGET_REQUEST_TIMEOUT_MS;
 	c->metadata_enabled = true;
 	c->invite_on_restore_timeout = true;
-	c->lazy = true;
 	c->opt_secure = -1;
 	c->opt_expires_days = -1;
 }

@@ -25,7 +25,6 @@ typedef enum widget_transport {
 
 /* Defaults as shipped (widget-behaviour.md sections B-J); docs/widget-model.md "Options". */
 #define WIDGET_RESTORE_TIMEOUT_MS 60000  /* webchat.restoreTimeout, D.23 */
-#define WIDGET_PLUGIN_LOAD_DELAY_MS 100  /* main.pluginLoadDelay, C.19 */
 #define WIDGET_START_LOCK_MS 2000        /* chatStartLock younger than this refuses a start, F.31 */
 #define WIDGET_REQUEST_TIMEOUT_MS 30000  /* guess: a restore request slower than this fails */
 #define WIDGET_INVITE_MIN_SECONDS 5      /* Watchman publishes idle:N only for N >= 5, J.1 */
@@ -37,14 +36,12 @@ typedef struct widget_config {
 	                                * deployment); NULL: in the page itself */
 	widget_transport transport;
 	int64_t restore_timeout_ms;
-	int64_t plugin_load_delay_ms;
 	int64_t request_timeout_ms;
 	bool metadata_enabled;         /* webchat.metaDataEnabled, default true */
 	bool invite_on_restore_timeout;/* webchat.inviteOnRestoreTimeout, default true */
 	bool sleep_enabled;            /* webchat.sleepEnabled / transport.sleepEnabled, default false */
 	bool minimize_on_mobile_restore;
 	bool mobile;                   /* the page is a mobile layout */
-	bool lazy;                     /* lazy loading: app.autoLoadList drives what loads */
 	bool async;                    /* async chat mode: no ping, state.open "false" keeps a restore hidden */
 	int auto_invite_seconds;       /* webchat.autoInvite.timeToInviteSeconds; 0: auto-invite off */
 	char *deployment_id;           /* main.deploymentID: prefixes every cookie name */

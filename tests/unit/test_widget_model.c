@@ -510,6 +510,11 @@ Test(widget_model, widget_steps_that_cannot_run_or_load_say_where_and_why)
 		 "x.xml:2:3: error: version=\"7.1\" is not a widget version bsim models; it knows 9.0.018.07, 9.0.005.00, 8.5"},
 		{"<scenario name=\"s\">\n  <deploy frame=\"chat.vendor.com\"/>\n</scenario>\n", 2,
 		 "x.xml:2:3: error: frame=\"chat.vendor.com\" is not an http(s) URL"},
+		/* Attributes the model would ignore are refused, never dropped silently. */
+		{"<scenario name=\"s\">\n  <deploy plugin-load-delay=\"2s\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: plugin-load-delay=\"2s\" is not modelled"},
+		{"<scenario name=\"s\">\n  <deploy lazy=\"false\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: lazy=\"false\" is not modelled"},
 	};
 	char dir[] = "/tmp/bsim-widget-XXXXXX";
 	cr_assert(mkdtemp(dir), "mkdtemp failed");
