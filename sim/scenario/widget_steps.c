@@ -26,8 +26,6 @@
  * what one cookie can hold (4096 bytes), so an oversized value still reaches the browser to be refused, and
  * a hostile file cannot make every poll copy megabytes. */
 #define WIDGET_ARG_MAX (16 * 4096)
-/* Largest main.cookieOptions.expires in days: ten years, past any real deployment. */
-#define WIDGET_EXPIRES_DAYS_MAX 3650
 
 /* ---- shared ---- */
 

@@ -131,13 +131,12 @@ void widget_cookie_name(const widget_world *w, const char *short_name, char *out
 		snprintf(out, outlen, WIDGET_PREFIX "%s", short_name);
 }
 
-/* The attributes of every write and delete: defaults, the version's sameSite, then main.cookieOptions (B.6, I.1). */
-static void put_attributes(widget_world *w, widget_page *p, buf *out, int64_t expires_ms)
+void widget_cookie_attributes(buf *out, const widget_config *c, const char *derived_domain, int64_t now_ms,
+			      int64_t expires_ms)
 {
-	const widget_config *c = &w->cfg;
 	bool opts = c->version->cookie_options;
 	const char *path = opts && c->opt_path ? c->opt_path : "/";
-	const char *domain = p->domain;
+	const char *domain = derived_domain;
 	if (opts && c->opt_domain)
 		domain = c->opt_domain[0] ? c->opt_domain : NULL;
 	const char *same_site = c->version->samesite;
@@ -152,12 +151,18 @@ static void put_attributes(widget_world *w, widget_page *p, buf *out, int64_t ex
 		buf_puts(out, "; secure");
 	/* A number of days makes every cookie persistent (B.6, I.11), against the product page's "session cookies". */
 	if (expires_ms == INT64_MIN && opts && c->opt_expires_days >= 0)
-		expires_ms = bsim_browser_now(w->b) + c->opt_expires_days * DAY_MS;
+		expires_ms = now_ms + c->opt_expires_days * DAY_MS;
 	if (expires_ms != INT64_MIN) {
 		char date[40];
 		time_format_imf(expires_ms / 1000, date, sizeof date);
 		buf_printf(out, "; expires=%s", date);
 	}
+}
+
+/* The attributes of every write and delete on p's page. */
+static void put_attributes(widget_world *w, widget_page *p, buf *out, int64_t expires_ms)
+{
+	widget_cookie_attributes(out, &w->cfg, p->domain, bsim_browser_now(w->b), expires_ms);
 }
 
 /* document.cookie = s, from the page itself or from the widget's iframe in it (G.37, [XD]). */

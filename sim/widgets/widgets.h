@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "bsim/browser.h"
+#include "util/buf.h"
 #include "widgets/version.h"
 
 typedef enum widget_transport {
@@ -28,6 +29,8 @@ typedef enum widget_transport {
 #define WIDGET_START_LOCK_MS 2000        /* chatStartLock younger than this refuses a start, F.31 */
 #define WIDGET_REQUEST_TIMEOUT_MS 30000  /* guess: a restore request slower than this fails */
 #define WIDGET_INVITE_MIN_SECONDS 5      /* Watchman publishes idle:N only for N >= 5, J.1 */
+/* Largest main.cookieOptions.expires in days: ten years, past any real deployment. */
+#define WIDGET_EXPIRES_DAYS_MAX 3650
 
 typedef struct widget_config {
 	const widget_version *version;
@@ -52,6 +55,13 @@ typedef struct widget_config {
 	int opt_secure;                /* -1 not given */
 	int opt_expires_days;          /* -1 not given */
 } widget_config;
+
+/* The attributes the widget appends to a cookie written on a page whose derived Domain is derived_domain
+ * (NULL: none): "; path=/", Domain, the version's SameSite, then main.cookieOptions merged last where the
+ * version honours them (B.6, I.1). expires_ms is a delete's past expiry, or INT64_MIN for a write, which
+ * expires `expires` days after now_ms when cookieOptions give it. */
+void widget_cookie_attributes(buf *out, const widget_config *c, const char *derived_domain, int64_t now_ms,
+			      int64_t expires_ms);
 
 typedef struct widget_world widget_world;
 
