@@ -6,7 +6,11 @@ Writes COUNT scenario files (default 1,000) into a directory, each one
 expectations) on one site with three sub-domains: two tabs, cookies from response headers and
 from page scripts, Web Storage, a window.open, a close-tab, a close-browser
 and a restart, with expectations spread among the steps. Every scenario
-passes on the chromium preset.
+passes on the chromium preset. With --widgets SHARE, that share of the
+files (spread evenly) are widget scenarios instead, also of 30 elements:
+the Genesys Widgets model deployed on the site, a chat started, agent
+lines, minimize, restores across the sub-domains and in a second tab, the
+end (widget_scenario below).
 
 The same seed gives the same files, byte for byte. Python standard library
 only.
@@ -88,20 +92,83 @@ def scenario(i, rng):
             % (i, i, seed, s2, "\n  ".join(steps)))
 
 
+MESSAGES = ["Hello", "Your order shipped", "Let me check", "One moment please", "Anything else"]
+
+
+def widget_scenario(i, rng):
+    """A widget scenario of 30 elements, a mix like scenarios/seed/: deploy, start, agent lines, minimize,
+    navigations across the site's sub-domains with restores, a second tab, the end; expectations spread."""
+    site = "%s%s%d.%s" % (rng.choice(WORDS), rng.choice(WORDS), i, rng.choice(TLDS))
+    s1, s2, s3 = rng.choice(SUBS)
+    h1, h2, h3 = "%s.%s" % (s1, site), "%s.%s" % (s2, site), "%s.%s" % (s3, site)
+    say = [rng.choice(MESSAGES) for _ in range(3)]
+    after = [rng.choice(["500ms", "1s", "2s", "5s"]) for _ in range(3)]
+    text = token(rng, 10)
+    seed = rng.randint(1, 1 << 30)
+    state = "_genesys.widgets.webchat.state."
+    steps = [
+        '<hosts>127.0.0.1 %s %s %s</hosts>' % (h1, h2, h3),
+        '<deploy site="%s"/>' % site,
+        '<tab name="a" url="https://%s/"/>' % h1,
+        '<webchat do="start"/>',
+        '<expect chat="active"/>',
+        '<expect cookie="%ssession" domain=".%s"/>' % (state, site),
+        '<agent say="%s" after="%s"/>' % (say[0], after[0]),
+        '<expect transcript="1"/>',
+        '<webchat do="send" text="%s"/>' % text,
+        '<webchat do="minimize"/>',
+        '<agent say="%s" after="%s"/>' % (say[1], after[1]),
+        '<expect unread="1"/>',
+        '<navigate tab="a" url="https://%s/cart"/>' % h2,
+        '<expect chat="restored" unread="1"/>',
+        '<window-open name="b" from="a" url="https://%s/"/>' % h3,
+        '<expect tab="b" chat="restored"/>',
+        '<webchat tab="b" do="maximize"/>',
+        '<agent say="%s" after="%s"/>' % (say[2], after[2]),
+        '<expect tab="b" transcript="4"/>',
+        '<wait for="30s"/>',
+        '<expect cookie="%sping"/>' % state,
+        '<close-tab tab="b"/>',
+        '<navigate tab="a" url="https://%s/help"/>' % h1,
+        '<expect tab="a" chat="restored"/>',
+        '<webchat tab="a" do="end"/>',
+        '<expect tab="a" chat="ended"/>',
+        '<expect cookie="%ssession" present="false"/>' % state,
+        '<navigate tab="a" url="https://%s/"/>' % h2,
+        '<expect tab="a" chat="none"/>',
+        '<expect cookie="%sopen" value="true"/>' % state,
+    ]
+    assert len(steps) == 30, len(steps)
+    return ('<!-- bench/runner/gen.py: widget scenario %d -->\n'
+            '<scenario name="runner bench %04d" seed="%d" tags="bench widget">\n  %s\n</scenario>\n'
+            % (i, i, seed, "\n  ".join(steps)))
+
+
+def is_widget(i, share):
+    """Scenario i is a widget one for a `share` of the files, spread evenly (0: none, the original workload)."""
+    return int((i + 1) * share) > int(i * share)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--widgets", type=float, default=0.0,
+                    help="share of the files that run the widget model (0 to 1; 0: none)")
     ap.add_argument("-o", "--out", required=True, help="directory to write NNNN.xml into")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     for name in os.listdir(a.out):
         if name.endswith(".xml"):
             os.remove(os.path.join(a.out, name))
+    if not 0 <= a.widgets <= 1:
+        ap.error("--widgets is a share from 0 to 1")
+    # A second generator for the widget scenarios, so that --widgets 0 writes the original workload byte for byte.
     rng = random.Random(a.seed)
+    wrng = random.Random(a.seed + 1)
     for i in range(a.count):
         with open(os.path.join(a.out, "%04d.xml" % i), "w", encoding="utf-8", newline="\n") as f:
-            f.write(scenario(i, rng))
+            f.write(widget_scenario(i, wrng) if is_widget(i, a.widgets) else scenario(i, rng))
 
 
 if __name__ == "__main__":

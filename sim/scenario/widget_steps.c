@@ -26,8 +26,6 @@
  * what one cookie can hold (4096 bytes), so an oversized value still reaches the browser to be refused, and
  * a hostile file cannot make every poll copy megabytes. */
 #define WIDGET_ARG_MAX (16 * 4096)
-/* Largest main.cookieOptions.expires in days: ten years, past any real deployment. */
-#define WIDGET_EXPIRES_DAYS_MAX 3650
 
 /* ---- shared ---- */
 
@@ -167,10 +165,21 @@ static int deploy_config(const step *s, widget_config *c)
 	if ((code = attr_choice(s, "transport", transports, false, &t)) < 0)
 		return code;
 	c->transport = t < 0 ? WIDGET_TRANSPORT_GMS : (widget_transport)t;
+	/* Accepted by the schema so that the error says why: an attribute the model would ignore is refused, never dropped. */
+	if (step_attr(s, "plugin-load-delay"))
+		return step_error(s, BSIM_EINVAL,
+				  "plugin-load-delay=\"%s\" is not modelled: bsim's widget initialises in the page load itself "
+				  "(no main.pluginLoadDelay timer, C.19), so it would change nothing; remove the attribute",
+				  step_attr(s, "plugin-load-delay"));
+	if (step_attr(s, "lazy"))
+		return step_error(s, BSIM_EINVAL,
+				  "lazy=\"%s\" is not modelled: the widget writes app.autoLoadList with or without lazy "
+				  "loading and a restore does not read it (widget-behaviour.md G.7, J.3), so it would change "
+				  "nothing; remove the attribute",
+				  step_attr(s, "lazy"));
 	struct { const char *name; int64_t *out; } durations[] = {
-		{"restore-timeout", &c->restore_timeout_ms}, {"plugin-load-delay", &c->plugin_load_delay_ms},
-		{"request-timeout", &c->request_timeout_ms}};
-	for (size_t i = 0; i < 3; i++)
+		{"restore-timeout", &c->restore_timeout_ms}, {"request-timeout", &c->request_timeout_ms}};
+	for (size_t i = 0; i < sizeof durations / sizeof *durations; i++)
 		if (step_attr(s, durations[i].name)) {
 			if ((code = step_attr_duration(s, durations[i].name, &ms)) < 0)
 				return code;
@@ -179,7 +188,7 @@ static int deploy_config(const step *s, widget_config *c)
 	struct { const char *name; bool *out; } flags[] = {
 		{"metadata", &c->metadata_enabled}, {"invite-on-restore-timeout", &c->invite_on_restore_timeout},
 		{"sleep", &c->sleep_enabled}, {"minimize-on-mobile-restore", &c->minimize_on_mobile_restore},
-		{"mobile", &c->mobile}, {"lazy", &c->lazy}, {"async", &c->async}};
+		{"mobile", &c->mobile}, {"async", &c->async}};
 	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
 		if ((code = step_attr_bool(s, flags[i].name, *flags[i].out, &b)) < 0)
 			return code;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "widgets/mutation.h"
 
 struct widget_focus {
 	bsim_browser *b;
@@ -62,9 +63,12 @@ static void publish(widget_focus *f, bool focused)
 static int claim(widget_focus *f)
 {
 	publish(f, true);
+	if (widget_mutated("inFocus", WIDGET_MUT_NOWRITE))
+		return 0;
 	int rc = bsim_storage_set(f->b, f->tab, BSIM_STORAGE_LOCAL, f->key, "");
 	if (rc == 0)
-		rc = bsim_storage_set(f->b, f->tab, BSIM_STORAGE_LOCAL, f->key, f->guid);
+		rc = bsim_storage_set(f->b, f->tab, BSIM_STORAGE_LOCAL, f->key,
+				      widget_mutated("inFocus", WIDGET_MUT_WRONG) ? WIDGET_MUTANT_VALUE : f->guid);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 
 #include "util/timefmt.h"
 #include "widgets/domain.h"
+#include "widgets/mutation.h"
 #include "widgets/widgets_internal.h"
 
 /* B.5: every cookie name starts with this. */
@@ -31,11 +32,9 @@ void widget_config_init(widget_config *c)
 	c->version = widget_version_default();
 	c->transport = WIDGET_TRANSPORT_GMS;
 	c->restore_timeout_ms = WIDGET_RESTORE_TIMEOUT_MS;
-	c->plugin_load_delay_ms = WIDGET_PLUGIN_LOAD_DELAY_MS;
 	c->request_timeout_ms = WIDGET_REQUEST_TIMEOUT_MS;
 	c->metadata_enabled = true;
 	c->invite_on_restore_timeout = true;
-	c->lazy = true;
 	c->opt_secure = -1;
 	c->opt_expires_days = -1;
 }
@@ -132,33 +131,43 @@ void widget_cookie_name(const widget_world *w, const char *short_name, char *out
 		snprintf(out, outlen, WIDGET_PREFIX "%s", short_name);
 }
 
-/* The attributes of every write and delete: defaults, the version's sameSite, then main.cookieOptions (B.6, I.1). */
-static void put_attributes(widget_world *w, widget_page *p, buf *out, int64_t expires_ms)
+void widget_cookie_attributes(buf *out, const widget_config *c, const char *derived_domain, int64_t now_ms,
+			      int64_t expires_ms)
 {
-	const widget_config *c = &w->cfg;
 	bool opts = c->version->cookie_options;
 	const char *path = opts && c->opt_path ? c->opt_path : "/";
-	const char *domain = p->domain;
+	const char *domain = derived_domain;
 	if (opts && c->opt_domain)
 		domain = c->opt_domain[0] ? c->opt_domain : NULL;
 	const char *same_site = c->version->samesite;
 	if (opts && c->opt_samesite)
 		same_site = c->opt_samesite;
-	buf_printf(out, "; path=%s", path);
-	if (domain)
-		buf_printf(out, "; domain=%s", domain);
-	if (same_site)
-		buf_printf(out, "; sameSite=%s", same_site);
+	buf_puts(out, "; path=");
+	buf_puts(out, path);
+	if (domain) {
+		buf_puts(out, "; domain=");
+		buf_puts(out, domain);
+	}
+	if (same_site) {
+		buf_puts(out, "; sameSite=");
+		buf_puts(out, same_site);
+	}
 	if (opts && c->opt_secure == 1)
 		buf_puts(out, "; secure");
 	/* A number of days makes every cookie persistent (B.6, I.11), against the product page's "session cookies". */
 	if (expires_ms == INT64_MIN && opts && c->opt_expires_days >= 0)
-		expires_ms = bsim_browser_now(w->b) + c->opt_expires_days * DAY_MS;
+		expires_ms = now_ms + c->opt_expires_days * DAY_MS;
 	if (expires_ms != INT64_MIN) {
 		char date[40];
 		time_format_imf(expires_ms / 1000, date, sizeof date);
 		buf_printf(out, "; expires=%s", date);
 	}
+}
+
+/* The attributes of every write and delete on p's page. */
+static void put_attributes(widget_world *w, widget_page *p, buf *out, int64_t expires_ms)
+{
+	widget_cookie_attributes(out, &w->cfg, p->domain, bsim_browser_now(w->b), expires_ms);
 }
 
 /* document.cookie = s, from the page itself or from the widget's iframe in it (G.37, [XD]). */
@@ -171,10 +180,15 @@ static int script_set(widget_world *w, widget_page *p, const char *s)
 
 int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, const char *value)
 {
+	if (widget_mutated(short_name, WIDGET_MUT_NOWRITE))
+		return 0;
+	if (widget_mutated(short_name, WIDGET_MUT_WRONG))
+		value = WIDGET_MUTANT_VALUE;
 	char name[256];
 	widget_cookie_name(w, short_name, name, sizeof name);
 	buf_clear(&w->scratch);
-	buf_printf(&w->scratch, "%s=", name);
+	buf_puts(&w->scratch, name);
+	buf_putc(&w->scratch, '=');
 	widget_value_encode(&w->scratch, value);
 	put_attributes(w, p, &w->scratch, INT64_MIN);
 	if (buf_status(&w->scratch) < 0)
@@ -185,6 +199,8 @@ int page_cookie_set(widget_world *w, widget_page *p, const char *short_name, con
 
 int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name)
 {
+	if (widget_mutated(short_name, WIDGET_MUT_NODELETE))
+		return 0;
 	char name[256];
 	widget_cookie_name(w, short_name, name, sizeof name);
 	buf_clear(&w->scratch);
@@ -262,11 +278,19 @@ void widget_value_encode(buf *out, const char *value)
 	 * a value stays encoded, so it can never end the cookie's value.
 	 */
 	static const char keep[] = "#$&+:<>=/?@[]^`{}|-_.!~*'()";
-	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr(keep, *c))
-			buf_putc(out, (char)*c);
-		else
-			buf_printf(out, "%%%02X", *c);
+	static const char hex[] = "0123456789ABCDEF";
+	/* Runs of kept bytes are copied at once: every poll encodes several values (bench/runner's widget share). */
+	const unsigned char *run = (const unsigned char *)value;
+	for (const unsigned char *c = run;; c++) {
+		if (*c && ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+			   strchr(keep, *c)))
+			continue;
+		buf_put(out, (const char *)run, (size_t)(c - run));
+		if (!*c)
+			break;
+		char esc[3] = {'%', hex[*c >> 4], hex[*c & 15]};
+		buf_put(out, esc, sizeof esc);
+		run = c + 1;
 	}
 }
 
@@ -339,7 +363,10 @@ static int page_load(widget_world *w, int tab, bool by_session_restore)
 	widget_focus_set_change_fn(p->focus, page_focus_changed, p);
 	/* C.21: App marks the tab's sessionStorage at init (undocumented; the value is a guess). A page
 	 * whose storage throws still runs here: G.35 is not modelled. */
-	rc = bsim_storage_set(w->b, tab, BSIM_STORAGE_SESSION, "Widgets.ready", "true");
+	rc = widget_mutated("Widgets.ready", WIDGET_MUT_NOWRITE)
+		     ? 0
+		     : bsim_storage_set(w->b, tab, BSIM_STORAGE_SESSION, "Widgets.ready",
+					widget_mutated("Widgets.ready", WIDGET_MUT_WRONG) ? WIDGET_MUTANT_VALUE : "true");
 	if (rc < 0 && rc != BSIM_EQUOTA && rc != BSIM_ESECURITY)
 		return rc;
 	if ((rc = chat_console_load(w, p)) < 0 || (rc = page_restore(w, p)) < 0)

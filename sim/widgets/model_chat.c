@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "widgets/mutation.h"
 #include "widgets/widgets_internal.h"
 
 /* ---- transport-specific cookie names (C.9-C.12, C.20, the product page's v3 rows) ---- */
@@ -271,7 +272,9 @@ int chat_poll(widget_world *w, widget_page *p)
 	if (!w->cfg.async && (rc = page_cookie_set(w, p, "webchat.state.ping", v)) < 0)
 		return rc;
 	/* C.21: the v3 REST poll mutex in localStorage. */
-	if (v3 && (rc = bsim_storage_set(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending", "true")) < 0 &&
+	if (v3 && !widget_mutated("chatPollPending", WIDGET_MUT_NOWRITE) &&
+	    (rc = bsim_storage_set(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending",
+				   widget_mutated("chatPollPending", WIDGET_MUT_WRONG) ? WIDGET_MUTANT_VALUE : "true")) < 0 &&
 	    rc != BSIM_EQUOTA)
 		return rc;
 	if ((rc = page_cookie_get(w, p, tp_session(w), &session)) < 0 || (rc = page_cookie_get(w, p, tp_keys(w), &keys)) < 0)
@@ -301,7 +304,8 @@ int chat_poll(widget_world *w, widget_page *p)
 		/* New lines since the page's last one, then the session rewritten from the reply (I.13). */
 		while (rc >= 0 && (size_t)p->transcript < s->n_lines)
 			rc = chat_deliver(w, p, (line_kind)s->lines[p->transcript]);
-		if (rc >= 0)
+		/* I.13, J.5: each poll reply rewrites keys and session twice, as a trace of the real widget shows. */
+		for (int i = 0; i < 2 && rc >= 0; i++)
 			rc = chat_set_session_cookies(w, p, s);
 		snprintf(v, sizeof v, "%d", p->transcript);
 		if (rc >= 0)
@@ -318,7 +322,7 @@ int chat_poll(widget_world *w, widget_page *p)
 	else
 		chat_schedule_poll(w, p, WIDGET_POLL_SLEEP_MS);
 out:
-	if (v3 && rc >= 0) {
+	if (v3 && rc >= 0 && !widget_mutated("chatPollPending", WIDGET_MUT_NODELETE)) {
 		int r2 = bsim_storage_remove(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending");
 		if (r2 < 0)
 			rc = r2;

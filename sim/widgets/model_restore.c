@@ -102,6 +102,9 @@ static int restore_v2(widget_world *w, widget_page *p)
 	/* The JWT carries the chat's secret after its header (chat_set_session_cookies writes "eyJ.KEY"). */
 	const char *secret = strncmp(jwt, "eyJ.", 4) == 0 ? jwt + 4 : jwt;
 	backend_answer a = backend_refresh(&w->be, conv, secret, w->cfg.request_timeout_ms, &s);
+	/* D.24: the member-state call names the member; another conversation's (or a garbled) MemberID is a 404. */
+	if (a == BACKEND_OK && strcmp(member, s->user_id) != 0)
+		a = BACKEND_REJECTED;
 	if (a == BACKEND_OK) {
 		rc = restore_ok(w, p, s);
 	} else {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "bsim/browser.h"
+#include "util/buf.h"
 #include "widgets/version.h"
 
 typedef enum widget_transport {
@@ -25,10 +26,11 @@ typedef enum widget_transport {
 
 /* Defaults as shipped (widget-behaviour.md sections B-J); docs/widget-model.md "Options". */
 #define WIDGET_RESTORE_TIMEOUT_MS 60000  /* webchat.restoreTimeout, D.23 */
-#define WIDGET_PLUGIN_LOAD_DELAY_MS 100  /* main.pluginLoadDelay, C.19 */
 #define WIDGET_START_LOCK_MS 2000        /* chatStartLock younger than this refuses a start, F.31 */
 #define WIDGET_REQUEST_TIMEOUT_MS 30000  /* guess: a restore request slower than this fails */
 #define WIDGET_INVITE_MIN_SECONDS 5      /* Watchman publishes idle:N only for N >= 5, J.1 */
+/* Largest main.cookieOptions.expires in days: ten years, past any real deployment. */
+#define WIDGET_EXPIRES_DAYS_MAX 3650
 
 typedef struct widget_config {
 	const widget_version *version;
@@ -37,14 +39,12 @@ typedef struct widget_config {
 	                                * deployment); NULL: in the page itself */
 	widget_transport transport;
 	int64_t restore_timeout_ms;
-	int64_t plugin_load_delay_ms;
 	int64_t request_timeout_ms;
 	bool metadata_enabled;         /* webchat.metaDataEnabled, default true */
 	bool invite_on_restore_timeout;/* webchat.inviteOnRestoreTimeout, default true */
 	bool sleep_enabled;            /* webchat.sleepEnabled / transport.sleepEnabled, default false */
 	bool minimize_on_mobile_restore;
 	bool mobile;                   /* the page is a mobile layout */
-	bool lazy;                     /* lazy loading: app.autoLoadList drives what loads */
 	bool async;                    /* async chat mode: no ping, state.open "false" keeps a restore hidden */
 	int auto_invite_seconds;       /* webchat.autoInvite.timeToInviteSeconds; 0: auto-invite off */
 	char *deployment_id;           /* main.deploymentID: prefixes every cookie name */
@@ -55,6 +55,13 @@ typedef struct widget_config {
 	int opt_secure;                /* -1 not given */
 	int opt_expires_days;          /* -1 not given */
 } widget_config;
+
+/* The attributes the widget appends to a cookie written on a page whose derived Domain is derived_domain
+ * (NULL: none): "; path=/", Domain, the version's SameSite, then main.cookieOptions merged last where the
+ * version honours them (B.6, I.1). expires_ms is a delete's past expiry, or INT64_MIN for a write, which
+ * expires `expires` days after now_ms when cookieOptions give it. */
+void widget_cookie_attributes(buf *out, const widget_config *c, const char *derived_domain, int64_t now_ms,
+			      int64_t expires_ms);
 
 typedef struct widget_world widget_world;
 

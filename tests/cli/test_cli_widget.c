@@ -143,6 +143,60 @@ Test(widget_domain_cli, json_lines_carry_the_cookie_written_and_each_verdict)
 	support_run_free(&r);
 }
 
+/* main.cookieOptions merged last (B.6, G.10): what the widget writes, then what each engine keeps. */
+typedef struct options_row {
+	const char *options;
+	const char *url;
+	const char *line;   /* the text line, up to the first " | " */
+	const char *cookie; /* --json's "cookie" */
+} options_row;
+
+Test(widget_domain_cli, cookie_options_are_merged_last_and_checked_by_each_engine)
+{
+	static const options_row opt_rows[] = {
+		/* An explicit domain replaces the derived one: it can rescue a site the widget's table gets wrong. */
+		{"{\"domain\":\"foo.github.io\"}", "https://foo.github.io/",
+		 "https://foo.github.io/ foo.github.io chromium=stored firefox=stored safari=stored",
+		 "_genesys.widgets.webchat.state.session=bsim-probe; path=/; domain=foo.github.io; sameSite=strict"},
+		/* "" removes the Domain: host-only. */
+		{"{\"domain\":\"\"}", "https://www.testsite.com/",
+		 "https://www.testsite.com/ host-only chromium=stored firefox=stored safari=stored",
+		 "_genesys.widgets.webchat.state.session=bsim-probe; path=/; sameSite=strict"},
+		/* secure on an http page: every engine refuses. */
+		{"{\"secure\":true,\"sameSite\":\"none\"}", "http://www.testsite.com/",
+		 "http://www.testsite.com/ .testsite.com chromium=refused:secure-on-insecure-origin "
+		 "firefox=refused:secure-on-insecure-origin safari=refused:secure-on-insecure-origin",
+		 "_genesys.widgets.webchat.state.session=bsim-probe; path=/; domain=.testsite.com; sameSite=none; secure"},
+		/* expires in days from the browser's clock (2015-01-01): a persistent cookie. */
+		{"{\"expires\":30,\"path\":\"/shop\"}", "https://www.testsite.com/shop/",
+		 "https://www.testsite.com/shop/ .testsite.com chromium=stored firefox=stored safari=stored",
+		 "_genesys.widgets.webchat.state.session=bsim-probe; path=/shop; domain=.testsite.com; sameSite=strict; "
+		 "expires=Sat, 31 Jan 2015 00:00:00 GMT"},
+	};
+	for (size_t i = 0; i < sizeof opt_rows / sizeof *opt_rows; i++) {
+		const options_row *o = &opt_rows[i];
+		support_run r = RUN("widget", "domain", "--cookie-options", o->options, o->url);
+		cr_expect_eq(r.status, strstr(o->line, "refused") ? 1 : 0, "row %zu: exit %d\n%s", i, r.status, r.err);
+		cr_expect_eq(strncmp(r.out, o->line, strlen(o->line)), 0, "row %zu:\n got %s\nwant %s", i, r.out, o->line);
+		support_run_free(&r);
+		support_run j = RUN("widget", "domain", "--json", "--cookie-options", o->options, o->url);
+		json_error_t err;
+		json_t *v = json_loads(j.out, 0, &err);
+		cr_assert(v, "row %zu: %s", i, j.out);
+		cr_expect_str_eq(json_string_value(json_object_get(v, "cookie")), o->cookie, "row %zu", i);
+		cr_expect(json_is_string(json_object_get(v, "derived_domain")), "row %zu: derived_domain", i);
+		json_decref(v);
+		support_run_free(&j);
+	}
+	/* 8.5 ignores main.cookieOptions: the defaults, and a note on stderr that says so. */
+	support_run r = RUN("widget", "domain", "--version", "8.5", "--cookie-options", "{\"secure\":true}",
+			    "http://www.testsite.com/");
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "http://www.testsite.com/ .testsite.com chromium=stored firefox=stored safari=stored\n");
+	cr_expect(strstr(r.err, "widget 8.5 ignores main.cookieOptions"), "%s", r.err);
+	support_run_free(&r);
+}
+
 typedef struct bad_row {
 	const char *args[6];
 	const char *err; /* a phrase stderr must hold */
@@ -160,6 +214,20 @@ Test(widget_domain_cli, bad_input_exits_2_with_nothing_on_stdout)
 		{{"widget", "domain", "--jsn", "https://x.com/", NULL}, "unknown option \"--jsn\""},
 		{{"widget", NULL}, "expected a widget command"},
 		{{"widget", "domains", "https://x.com/", NULL}, "unknown widget command \"domains\""},
+		{{"widget", "domain", "--cookie-options", "{\"secure\":\"yes\"}", "https://x.com/", NULL},
+		 "--cookie-options: $.secure: expected true or false"},
+		{{"widget", "domain", "--cookie-options", "{\"secure\":true,", "https://x.com/", NULL},
+		 "--cookie-options: column"},
+		{{"widget", "domain", "--cookie-options", "[1]", "https://x.com/", NULL}, "$: expected an object"},
+		{{"widget", "domain", "--cookie-options", "{\"colour\":1}", "https://x.com/", NULL},
+		 "$.colour: unknown member"},
+		{{"widget", "domain", "--cookie-options", "{\"expires\":-1}", "https://x.com/", NULL},
+		 "$.expires: expected a whole number of days"},
+		{{"widget", "domain", "--cookie-options", "{\"sameSite\":\"loose\"}", "https://x.com/", NULL},
+		 "$.sameSite: expected \"strict\", \"lax\" or \"none\""},
+		{{"widget", "domain", "--cookie-options", "{\"domain\":\".x.com; secure\"}", "https://x.com/", NULL},
+		 "$.domain: expected an attribute value without ';'"},
+		{{"widget", "domain", "--cookie-options", NULL}, "--cookie-options needs a value"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		support_run r = {0};

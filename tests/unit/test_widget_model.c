@@ -400,6 +400,37 @@ Test(widget_model, polls_follow_the_cadence)
 	teardown(&f);
 }
 
+/* Trace entries from index `from` on: how many have code `code` and subject `subject`. */
+static size_t trace_count(fixture *f, size_t from, const char *code, const char *subject)
+{
+	size_t n = 0;
+	for (size_t i = from; i < bsim_browser_trace_count(f->b); i++) {
+		const bsim_trace_entry *e = bsim_browser_trace_at(f->b, i);
+		n += strcmp(e->code, code) == 0 && e->subject && strcmp(e->subject, subject) == 0;
+	}
+	return n;
+}
+
+Test(widget_model, a_poll_writes_ping_once_and_keys_and_session_twice)
+{
+	/* I.13, J.5: each poll writes ping once, keys and session twice, index once. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	size_t from = bsim_browser_trace_count(f.b);
+	advance(&f, 250);
+	static const struct { const char *cookie; size_t writes; } rows[] = {
+		{S "ping", 1}, {S "keys", 2}, {S "session", 2}, {S "index", 1},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		size_t n = trace_count(&f, from, "cookie-stored", rows[i].cookie) +
+			   trace_count(&f, from, "cookie-replaced", rows[i].cookie);
+		cr_expect_eq(n, rows[i].writes, "%s written %zu times by the first poll, want %zu", rows[i].cookie, n,
+			     rows[i].writes);
+	}
+	teardown(&f);
+}
+
 /* ---- end to end: the real bsim on the bundled widget scenarios ---- */
 
 typedef struct e2e_row {
@@ -479,6 +510,11 @@ Test(widget_model, widget_steps_that_cannot_run_or_load_say_where_and_why)
 		 "x.xml:2:3: error: version=\"7.1\" is not a widget version bsim models; it knows 9.0.018.07, 9.0.005.00, 8.5"},
 		{"<scenario name=\"s\">\n  <deploy frame=\"chat.vendor.com\"/>\n</scenario>\n", 2,
 		 "x.xml:2:3: error: frame=\"chat.vendor.com\" is not an http(s) URL"},
+		/* Attributes the model would ignore are refused, never dropped silently. */
+		{"<scenario name=\"s\">\n  <deploy plugin-load-delay=\"2s\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: plugin-load-delay=\"2s\" is not modelled"},
+		{"<scenario name=\"s\">\n  <deploy lazy=\"false\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: lazy=\"false\" is not modelled"},
 	};
 	char dir[] = "/tmp/bsim-widget-XXXXXX";
 	cr_assert(mkdtemp(dir), "mkdtemp failed");
