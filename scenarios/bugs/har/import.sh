@@ -23,7 +23,7 @@ O=${2:-scenarios/bugs}
 "$BSIM" import-har $H/ip-8-5-fixed.har -o $O/har-ip-8-5-fixed.xml \
 	--name "fixed (imported): widget 9 on http://127.0.0.1 writes host-only cookies"
 "$BSIM" import-har $H/secure-then-http.har -o $O/har-secure-then-http.xml \
-	--name "bug (imported): Secure chat cookies from https, then an http page" --expect-failure cookie-refused:overwrites-secure
+	--name "bug (imported): Secure chat cookies from https, then an http page" --expect-failure widget-cookie-hidden
 "$BSIM" import-har $H/secure-then-http-fixed.har -o $O/har-secure-then-http-fixed.xml \
 	--name "fixed (imported): the whole site on https"
 "$BSIM" import-har $H/cookie-flood.har -o $O/har-cookie-flood.xml \
