@@ -660,7 +660,9 @@ static int write_scenario(writer *w, const char *name)
 				news = har_is_widget_cookie(c->name) && (!kn || strcmp(kn->value, c->value) != 0);
 			}
 			if (news) {
-				harw_wait_until(w, e->started_ms);
+				/* Once the model's chat runs these are only learnt: no step, so no wait for them. */
+				if (!(w->widget && w->chat_started))
+					harw_wait_until(w, e->started_ms);
 				rc = reproduce_script_writes(w, e);
 			}
 		}

@@ -131,7 +131,9 @@ static const char *version_in_url(const char *url, char *buf, size_t buflen)
 		size_t n = strspn(url + i, "0123456789.");
 		if (i + n > end)
 			n = end - i;
-		if (n >= 3 && memchr(url + i, '.', n) && url[i + n - 1] != '.' && n < buflen) {
+		while (n > 0 && url[i + n - 1] == '.') /* "9.0.005.min.js": the dot before "min" ends it */
+			n--;
+		if (n >= 3 && memchr(url + i, '.', n) && n < buflen) {
 			memcpy(buf, url + i, n);
 			buf[n] = '\0';
 			return buf;

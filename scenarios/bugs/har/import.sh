@@ -34,3 +34,11 @@ O=${2:-scenarios/bugs}
 	--name "bug (imported): chat gone after the customer closed the browser" --expect-failure cookie-session-ended
 "$BSIM" import-har $H/browser-restart.har -o $O/har-browser-restart-fixed.xml --closed-before page_2 --session-restore \
 	--name "fixed (imported): the same capture with the browser set to continue where it left off"
+"$BSIM" import-har $H/nhs-uk.har -o $O/har-nhs-uk.xml \
+	--name "bug (imported): a chat on www.nhs.uk does not reach digital.nhs.uk" --expect-failure widget-cookie-hidden
+"$BSIM" import-har $H/nhs-uk-fixed.har -o $O/har-nhs-uk-fixed.xml \
+	--name "fixed (imported): the chat stays on www.nhs.uk"
+"$BSIM" import-har $H/ping-timeout.har -o $O/har-ping-timeout.xml \
+	--name "bug (imported): back after two minutes on another site, the chat is gone" --expect-failure widget-restore-timeout
+"$BSIM" import-har $H/ping-timeout-fixed.har -o $O/har-ping-timeout-fixed.xml \
+	--name "fixed (imported): back within restoreTimeout, the chat restores"
