@@ -12,6 +12,12 @@
  * date in a replayed Set-Cookie header is shifted by the same amount, so a
  * cookie that had an hour to live still has an hour.
  *
+ * Where the capture shows the widget, the scenario deploys bsim's widget
+ * model instead of writing the widget's cookies by hand: it starts the chat
+ * where the capture's start request is and expects it restored on the next
+ * page that loads the widget, so a failure is the widget's own, with the
+ * jar's reason (docs/har-import.md, "The widget model").
+ *
  * This file decides what the capture means; har_write.c writes the text.
  */
 #include <stdarg.h>
@@ -147,7 +153,9 @@ static void put_expect_pair(writer *w, const char *name, const char *value, cons
 		buf_puts(b, "  <expect cookie=\"");
 		harw_escaped(b, name, true);
 		buf_putc(b, '"');
-		if (domain && *domain) {
+		/* Only a Domain that names a host ("." or ".." from an edited capture names none). */
+		const char *host = domain ? domain + (domain[0] == '.') : NULL;
+		if (host && *host && *host != '.') {
 			buf_puts(b, " domain=\"");
 			harw_escaped(b, domain, true);
 			buf_putc(b, '"');
@@ -479,11 +487,11 @@ static int put_chat_start(writer *w, const har_entry *e)
 static void put_expect_restored(writer *w, const har_entry *nav, const har_entry *shown)
 {
 	harw_comment(w,
-		"derived: a chat was running and this page loads the widget (log.entries[%zu]), which restores it; "
-		"the customer's browser %s the session cookie with log.entries[%zu]",
-		shown->index, w->sanitized_skip ? "(no cookie data in the capture) may have sent"
-			      : carries_session(nav) ? "sent"
-						     : "did not send",
+		"derived: a chat was running and this page loads the widget (log.entries[%zu]), which restores it; %s "
+		"log.entries[%zu]",
+		shown->index, w->sanitized_skip ? "the capture holds no cookie data to show what was sent with"
+			      : carries_session(nav) ? "the customer's browser sent the session cookie with"
+						     : "the customer's browser did not send the session cookie with",
 		nav->index);
 	buf_printf(&w->out, "  <expect tab=\"%s\" chat=\"restored\"/>\n", w->tab);
 	w->sum->derived_expects++;

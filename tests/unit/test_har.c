@@ -779,3 +779,55 @@ Test(har, a_sanitized_capture_names_what_shows_it)
 	har_log_free(h);
 	free(text);
 }
+
+/* A widget cookie's Domain as an edited capture may list it: the expectation names it only when it names a host. */
+Test(har, listed_widget_domains_that_name_no_host_are_not_expected)
+{
+	static const struct {
+		const char *listed, *expect; /* the Domain cookies[] lists; the <expect> the scenario writes */
+	} cases[] = {
+		{".testsite.com", "<expect cookie=\"_genesys.widgets.webchat.state.session\" domain=\".testsite.com\"/>"},
+		{"www.testsite.com", "<expect cookie=\"_genesys.widgets.webchat.state.session\" domain=\"www.testsite.com\"/>"},
+		{".", "<expect cookie=\"_genesys.widgets.webchat.state.session\"/>"},
+		{"..", "<expect cookie=\"_genesys.widgets.webchat.state.session\"/>"},
+		{"", "<expect cookie=\"_genesys.widgets.webchat.state.session\"/>"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *cookie = fmt("{\"name\": \"_genesys.widgets.webchat.state.session\", \"value\": \"s\", \"domain\": \"%s\"}",
+				   cases[i].listed);
+		char *nav1 = entry("2024-05-01T10:00:00Z", "https://www.testsite.com/", "", "document", 200, "text/html", "");
+		char *start = xhr("2024-05-01T10:00:01Z", "POST", "https://gms.testsite.com/genesys/2/chat/service", "");
+		char *poll = xhr("2024-05-01T10:00:02Z", "POST", "https://gms.testsite.com/genesys/2/chat/service/c1/refresh",
+				 cookie);
+		char *nav2 = fmt("{\"_resourceType\": \"document\", \"startedDateTime\": \"2024-05-01T10:00:05Z\", \"request\": "
+				 "{\"method\": \"GET\", \"url\": \"https://www.testsite.com/cart\", \"headers\": [], \"cookies\": "
+				 "[%s]}, \"response\": {\"status\": 200, \"headers\": []}}",
+				 cookie);
+		char *entries = fmt("%s, %s, %s, %s", nav1, start, poll, nav2);
+		char *text = capture(CHROME, entries);
+		char *xml = NULL;
+		size_t len = 0;
+		cr_assert_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", text, strlen(text), NULL), 0, "%s",
+			     bsim_error_last()->message);
+		cr_expect(strstr(xml, cases[i].expect), "case %zu:\n%s", i, xml);
+		char path[] = "/tmp/bsim-har-xml-XXXXXX";
+		int fd = mkstemp(path);
+		cr_assert(fd >= 0);
+		cr_assert_eq(write(fd, xml, len), (ssize_t)len);
+		close(fd);
+		const char *paths[] = {path};
+		bsim_suite *suite = NULL;
+		cr_expect_eq(bsim_suite_load(&suite, paths, 1), 0, "case %zu: %s\n%s", i,
+			     bsim_suite_error_count(suite) ? bsim_suite_error_at(suite, 0)->message : "", xml);
+		bsim_suite_free(suite);
+		unlink(path);
+		free(xml);
+		free(text);
+		free(entries);
+		free(nav2);
+		free(poll);
+		free(start);
+		free(nav1);
+		free(cookie);
+	}
+}
