@@ -33,10 +33,14 @@ typedef struct bsim_har_options {
 	int session_restore;        /* 1: the customer's browser continues where it left off */
 	const char *name;           /* the scenario's name; NULL: "imported from FILE: first page title" */
 	const char *expect_failure; /* written as the scenario's expect-failure attribute; NULL: none */
+	int widget;                 /* 1: where the capture shows the widget, deploy bsim's widget model and let
+				       it write its cookies (<deploy>, <webchat do="start">, chat="restored");
+				       0: replay the widget's cookie writes as <cookie write> steps */
 } bsim_har_options;
 
-#define BSIM_HAR_OPTIONS_VERSION 1
-#define BSIM_HAR_OPTIONS_INIT {BSIM_HAR_OPTIONS_VERSION, -1, -1, 1, NULL, NULL, 0, NULL, NULL}
+/* 2: the widget member (version 1 had none). */
+#define BSIM_HAR_OPTIONS_VERSION 2
+#define BSIM_HAR_OPTIONS_INIT {BSIM_HAR_OPTIONS_VERSION, -1, -1, 1, NULL, NULL, 0, NULL, NULL, 1}
 
 /* What an import found, for the command to tell the user. */
 typedef struct bsim_har_summary {
@@ -46,7 +50,13 @@ typedef struct bsim_har_summary {
 	bsim_engine engine;        /* the preset the scenario runs on */
 	int engine_guessed;        /* 1: from the capture, 0: from the options */
 	int sanitized;             /* 1: the capture holds no cookie data (see bsim_har_import_mem) */
+	char sanitized_how[300];   /* when sanitized: what shows it (a headersSize counting removed lines ...) */
 	char engine_why[160];      /* what in the capture decided the engine */
+	int widget_model;          /* 1: the scenario deploys the widget model */
+	size_t chat_starts;        /* <webchat do="start"> steps */
+	char widget_why[200];      /* what in the capture showed the widget */
+	char widget_version[32];   /* the preset deployed ("9.0.018.07", "8.5" ...) */
+	char widget_version_why[200]; /* what decided it ("--widget-version", the script URL ...) */
 } bsim_har_summary;
 
 /*

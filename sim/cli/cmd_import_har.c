@@ -21,9 +21,11 @@ void cmd_import_har_help(FILE *f)
 	      "Turns a HAR capture exported from a customer's browser (Chrome, Firefox or\n"
 	      "Safari: network panel, \"Save all as HAR\") into a scenario that replays its\n"
 	      "top-level navigations with the server's Set-Cookie headers, spaced as\n"
-	      "captured, reproduces the chat widget's cookie writes, and expects the widget\n"
-	      "cookies the customer's browser sent (or should have sent). Run the result\n"
-	      "with 'bsim run SCENARIO.xml': a failure names why the browser lost them.\n"
+	      "captured, deploys bsim's chat widget model where the capture shows the widget\n"
+	      "(it starts the chat where the customer did, writes its own cookies, and the\n"
+	      "next page expects the chat restored), and expects the widget cookies the\n"
+	      "customer's browser sent (or should have sent). Run the result with\n"
+	      "'bsim run SCENARIO.xml': a failure names why the chat or its cookies were lost.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE        the scenario to write (required)\n"
@@ -31,8 +33,13 @@ void cmd_import_har_help(FILE *f)
 	      "                           the capture's creator, browser and User-Agent)\n"
 	      "  --max-gap DURATION       cut longer pauses between navigations to this\n"
 	      "                           (500ms, 2s, 10m, 1h, 1d; default: as captured)\n"
-	      "  --widget-version V       9 (default, every 9.x build) or 8.5: how the widget\n"
-	      "                           derives the Domain of the cookies it writes\n"
+	      "  --widget-version V       9 (every 9.x build), 9.0.005 or 8.5: the widget\n"
+	      "                           build (default: guessed from the script URL and\n"
+	      "                           8.5's Domain=. signature, else 9)\n"
+	      "  --no-widget              replay the widget's cookies as <cookie write> steps\n"
+	      "                           instead of deploying the widget model\n"
+	      "  --widget                 (default) deploy the widget model where the capture\n"
+	      "                           shows the widget\n"
 	      "  --closed-before PAGEREF  the customer closed the browser before this page\n"
 	      "                           (\"page_3\"; a capture cannot record a restart)\n"
 	      "  --session-restore        the customer's browser continues where it left off\n"
@@ -128,6 +135,10 @@ int cmd_import_har(int argc, char **argv)
 			o.redact = 1;
 		} else if (strcmp(a, "--no-redact") == 0) {
 			o.redact = 0;
+		} else if (strcmp(a, "--widget") == 0) {
+			o.widget = 1;
+		} else if (strcmp(a, "--no-widget") == 0) {
+			o.widget = 0;
 		} else if (strcmp(a, "--session-restore") == 0) {
 			o.session_restore = 1;
 		} else if ((v = option_value(argc, argv, &i, "-o", &missing)) ||
@@ -145,7 +156,7 @@ int cmd_import_har(int argc, char **argv)
 		} else if ((v = option_value(argc, argv, &i, "--widget-version", &missing))) {
 			if (strcmp(v, "9") != 0 && strcmp(v, "8.5") != 0 && strncmp(v, "9.", 2) != 0 &&
 			    strncmp(v, "8.5.", 4) != 0)
-				return usage_error("--widget-version \"%s\": expected 9 (any 9.x) or 8.5", v);
+				return usage_error("--widget-version \"%s\": expected 9 (any 9.x), 9.0.005 or 8.5", v);
 			o.widget_version = v;
 		} else if ((v = option_value(argc, argv, &i, "--closed-before", &missing))) {
 			o.closed_before = v;
@@ -179,22 +190,26 @@ int cmd_import_har(int argc, char **argv)
 	}
 	if (sum.sanitized)
 		fprintf(stderr,
-			"bsim import-har: warning: %s holds no cookie data at all: it was most likely exported sanitized.\n"
+			"bsim import-har: warning: %s holds no cookie data at all: %s.\n"
 			"  Chrome 130 and later drop Cookie and Set-Cookie headers from exported HARs by default. To export\n"
 			"  with cookies: DevTools > Settings (F1) > Preferences > Network > \"Allow to generate HAR with\n"
 			"  sensitive data\", then in the Network panel \"Export HAR (with sensitive data)\". Firefox and\n"
 			"  Safari: check that the exported requests show their Cookie headers (privacy settings and\n"
 			"  extensions can strip them).\n"
 			"  The scenario replays the navigations, and the widget's own writes where a chat started.\n",
-			capture);
+			capture, sum.sanitized_how);
 	rc = atomic_file_replace(output, xml, len, 0666, "write the scenario");
 	free(xml);
 	if (rc < 0) {
 		fprintf(stderr, "bsim import-har: error: %s\n", bsim_error_last()->message);
 		return CLI_EXIT_INTERNAL;
 	}
-	fprintf(stderr, "%s: %zu navigations, %zu widget cookie writes, %zu derived expectations; engine %s (%s)\n",
+	fprintf(stderr, "%s: %zu navigations, %zu widget cookie writes, %zu derived expectations; engine %s (%s)",
 		output, sum.navigations, sum.widget_writes, sum.derived_expects, bsim_engine_name(sum.engine),
 		sum.engine_guessed ? sum.engine_why : "--engine");
+	if (sum.widget_model)
+		fprintf(stderr, "; widget model %s, %zu chat start%s", sum.widget_version, sum.chat_starts,
+			sum.chat_starts == 1 ? "" : "s");
+	fputc('\n', stderr);
 	return CLI_EXIT_OK;
 }

@@ -245,6 +245,11 @@ static int read_entry(reader *r, json_t *e, har_entry *out)
 	snprintf(r->path, sizeof r->path, "%s", saved);
 	if (rc < 0)
 		return rc;
+	/* headersSize is only evidence (har_sanitized_how): anything but a whole number reads as unknown. */
+	json_t *hs = json_object_get(req, "headersSize");
+	out->req_headers_size = hs && json_is_integer(hs) ? (int64_t)json_integer_value(hs) : -1;
+	hs = json_object_get(resp, "headersSize");
+	out->resp_headers_size = hs && json_is_integer(hs) ? (int64_t)json_integer_value(hs) : -1;
 
 	WITH_PATH(r, saved, "%s", ".response");
 	json_t *status = json_object_get(resp, "status");
@@ -611,6 +616,52 @@ bool har_looks_sanitized(const har_log *h)
 			return false;
 	}
 	return navs > 0;
+}
+
+/*
+ * The start line a headersSize also counts: "GET URL HTTP/1.1" is shorter
+ * than the method, the whole URL and 16 bytes; "HTTP/1.1 200 OK" than 64.
+ * Overestimated on purpose, so that only a missing header line shows.
+ */
+#define HAR_START_LINE_ALLOWANCE 64
+
+/* The shortest line a removed cookie header takes: "Cookie: a=b\r\n". */
+#define HAR_MIN_COOKIE_LINE 13
+
+int64_t har_unlisted_header_bytes(const har_entry *e, bool response)
+{
+	int64_t size = response ? e->resp_headers_size : e->req_headers_size;
+	if (size <= 0)
+		return 0;
+	const har_header *hd = response ? e->resp_headers : e->req_headers;
+	size_t n = response ? e->n_resp_headers : e->n_req_headers;
+	int64_t listed = 2; /* the blank line closing the header section */
+	for (size_t i = 0; i < n; i++)
+		listed += (int64_t)(strlen(hd[i].name) + strlen(hd[i].value) + 4); /* "name: value\r\n" */
+	listed += response ? HAR_START_LINE_ALLOWANCE
+			   : (int64_t)(strlen(e->method) + strlen(e->url) + 16);
+	return size > listed ? size - listed : 0;
+}
+
+void har_sanitized_how(const har_log *h, char *out, size_t outlen)
+{
+	for (size_t i = 0; i < h->n_entries; i++) {
+		const har_entry *e = &h->entries[i];
+		for (int side = 0; side < 2; side++) {
+			int64_t hidden = har_unlisted_header_bytes(e, side == 1);
+			if (hidden >= HAR_MIN_COOKIE_LINE) {
+				snprintf(out, outlen,
+					 "it was exported sanitized: log.entries[%zu].%s.headersSize counts %lld bytes of "
+					 "header lines the file no longer lists",
+					 e->index, side ? "response" : "request", (long long)hidden);
+				return;
+			}
+		}
+	}
+	bool chrome = h->creator_name && strcmp(h->creator_name, "WebInspector") == 0;
+	snprintf(out, outlen, "%s",
+		 chrome ? "it was most likely exported sanitized (Chrome DevTools' default, which leaves no other mark)"
+			: "it was most likely exported sanitized");
 }
 
 bool har_is_widget_cookie(const char *name)

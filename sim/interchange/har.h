@@ -92,6 +92,7 @@ typedef struct har_entry {
 	size_t n_req_cookies, n_resp_cookies;
 	bool navigation;    /* a top-level document load (har_mark_navigations) */
 	bool from_cache;    /* Chrome's _fromCache: served without a request, so it shows no Cookie header */
+	int64_t req_headers_size, resp_headers_size; /* headersSize; -1 when absent, -1 or not a number */
 } har_entry;
 
 typedef struct har_page {
@@ -145,6 +146,24 @@ bsim_engine har_guess_engine(const har_log *h, char *why, size_t whylen);
  */
 bool har_looks_sanitized(const har_log *h);
 
+/*
+ * For the message about a sanitized capture: what shows it. Chrome's
+ * sanitized export (DevTools front_end/models/har/Log.ts, the sanitize build
+ * option) removes the Cookie, Authorization and Set-Cookie headers and
+ * empties cookies[], and leaves one trace: headersSize, computed from the
+ * raw header text, still counts the removed lines (HTTP/1.x only; HTTP/2
+ * entries have -1). Writes that evidence ("log.entries[3].request.headersSize
+ * counts 41 bytes ...") or, without it, what the creator suggests, to out.
+ */
+void har_sanitized_how(const har_log *h, char *out, size_t outlen);
+
+/*
+ * Bytes headersSize counts beyond the headers an entry lists (request or
+ * response), less a generous allowance for the start line; 0 when none or
+ * unknown (headersSize -1).
+ */
+int64_t har_unlisted_header_bytes(const har_entry *e, bool response);
+
 /* A header's value by name (ASCII case-insensitive), the first one; NULL when absent. */
 const char *har_header_get(const har_header *headers, size_t n, const char *name);
 
@@ -161,5 +180,26 @@ bool har_is_widget_cookie(const char *name);
  * "." + the derived name, so an IP gets "."). *out allocated.
  */
 int har_widget_domain(char **out, const char *url, const char *version);
+
+/*
+ * The widget in a capture (har_widget.c). A chat API request (GMS
+ * /genesys/2/chat/, /gms/2/chat/, the v3 and Cloud web-chat APIs); the
+ * widget's script (widgets.min.js, cxbus); the request that starts a chat
+ * (GMS: POST /genesys/2/chat/{service}, no chat id yet; Cloud: POST
+ * .../guest/conversations).
+ */
+bool har_is_chat_request(const har_entry *e);
+bool har_is_widget_script(const har_entry *e);
+bool har_is_chat_start(const har_entry *e);
+
+/* Whether the capture shows the widget (script, chat request or widget cookie); *why says where. */
+bool har_widget_seen(const har_log *h, char *why, size_t whylen);
+
+/*
+ * The widget preset the capture suggests: "8.5", "9.0.005.00", or NULL for
+ * the default 9.x build. From the version a widget script's URL names, else
+ * 8.5's Domain=. signature in a request's cookies[]. *why says which.
+ */
+const char *har_guess_widget_version(const har_log *h, char *why, size_t whylen);
 
 #endif

@@ -12,6 +12,12 @@
  * date in a replayed Set-Cookie header is shifted by the same amount, so a
  * cookie that had an hour to live still has an hour.
  *
+ * Where the capture shows the widget, the scenario deploys bsim's widget
+ * model instead of writing the widget's cookies by hand: it starts the chat
+ * where the capture's start request is and expects it restored on the next
+ * page that loads the widget, so a failure is the widget's own, with the
+ * jar's reason (docs/har-import.md, "The widget model").
+ *
  * This file decides what the capture means; har_write.c writes the text.
  */
 #include <stdarg.h>
@@ -25,20 +31,13 @@
 #include "interchange/interchange.h"
 #include "net/url.h"
 #include "util/buf.h"
+#include "widgets/version.h"
 
 /*
  * Set-Cookie headers replayed with one navigation: the most one scenario
  * step takes (sim/scenario/steps.c, STEP_MAX_SET_COOKIE).
  */
 #define HAR_MAX_SET_COOKIE_REPLAYED 1000
-
-/*
- * The widget's chat requests, by a piece of their URL: the GMS chat API
- * (/genesys/2/chat/), the Genesys Engage v3 REST transport and the Genesys
- * Cloud v2 web-chat API. A page that made one of them had a chat running.
- */
-static const char *const chat_api_markers[] = {"/genesys/2/chat", "/gms/2/chat", "/api/v2/webchat",
-					       "/webchat/v3/", "/webdeployments/"};
 
 /*
  * What the widget writes when a chat starts (widget-behaviour.md I.1, I.13):
@@ -141,9 +140,30 @@ static void put_write(writer *w, const char *name, const char *value, const char
 	w->sum->widget_writes++;
 }
 
-static void put_expect_pair(writer *w, const char *name, const char *value)
+/*
+ * The page should see name=value. With the widget model, which writes its
+ * own values (seeded ids), the jar should hold the cookie instead, with the
+ * Domain the capture lists when it lists one (Chrome's cookies[]): the
+ * widget model then stored it where the customer's browser did.
+ */
+static void put_expect_pair(writer *w, const char *name, const char *value, const char *domain)
 {
 	buf *b = &w->out;
+	if (w->widget) {
+		buf_puts(b, "  <expect cookie=\"");
+		harw_escaped(b, name, true);
+		buf_putc(b, '"');
+		/* Only a Domain that names a host ("." or ".." from an edited capture names none). */
+		const char *host = domain ? domain + (domain[0] == '.') : NULL;
+		if (host && *host && *host != '.') {
+			buf_puts(b, " domain=\"");
+			harw_escaped(b, domain, true);
+			buf_putc(b, '"');
+		}
+		buf_puts(b, "/>\n");
+		w->sum->derived_expects++;
+		return;
+	}
 	buf_printf(b, "  <expect tab=\"%s\" document-cookie-contains=\"", w->tab);
 	harw_escaped(b, name, true);
 	buf_putc(b, '=');
@@ -175,6 +195,23 @@ static int reproduce_script_writes(writer *w, const har_entry *e)
 		widget_cookie *k = known_get(w, c->name);
 		if (k && strcmp(k->value, c->value) == 0)
 			continue;
+		/*
+		 * Once the widget model runs a chat, it writes these itself: only learn
+		 * where they live. Before that (a chat from before the capture began),
+		 * the model has nothing to restore from, so the writes are replayed.
+		 */
+		if (w->widget && w->chat_started) {
+			char *domain = NULL;
+			if (c->domain)
+				domain = strdup(c->domain[0] == '.' ? c->domain : "");
+			else if ((rc = har_widget_domain(&domain, w->page_url, w->version)) < 0)
+				return rc;
+			if (!domain)
+				return error_oom();
+			rc = known_set(w, c->name, c->value, domain, c->secure == 1);
+			free(domain);
+			continue;
+		}
 		if (!said)
 			harw_comment(w, "the widget wrote these on this page with document.cookie (a capture never shows such "
 				   "writes; log.entries[%zu] was the first request to send them)",
@@ -220,7 +257,7 @@ static void expect_carried(writer *w, const har_entry *e, bool before, bool *don
 				e->index, before ? " (checked as it leaves this page)" : "");
 		any = true;
 		done[i] = true;
-		put_expect_pair(w, c->name, c->value);
+		put_expect_pair(w, c->name, c->value, c->domain);
 	}
 }
 
@@ -266,20 +303,12 @@ static void expect_lost(writer *w, const har_entry *e)
 			"derived: log.entries[%zu] went without %s although its Domain (%s) covers this host; "
 			"the chat could not restore here. Expected anyway, so that bsim says why the browser lost it.",
 			e->index, k->name, *k->domain ? k->domain : "host-only");
-		put_expect_pair(w, k->name, k->value);
+		put_expect_pair(w, k->name, k->value, NULL);
 		k->lost = true;
 	}
 }
 
 /* ---- pages ---- */
-
-static bool is_chat_request(const har_entry *e)
-{
-	for (size_t i = 0; i < sizeof chat_api_markers / sizeof *chat_api_markers; i++)
-		if (strstr(e->url, chat_api_markers[i]))
-			return true;
-	return false;
-}
 
 /*
  * The page from navigation `nav` up to (not including) the next one: did a
@@ -293,7 +322,7 @@ static const har_entry *page_chat(const har_log *h, size_t nav, size_t *next, bo
 	size_t i = nav + 1;
 	for (; i < h->n_entries && !h->entries[i].navigation; i++) {
 		const har_entry *e = &h->entries[i];
-		if (!chat && is_chat_request(e))
+		if (!chat && har_is_chat_request(e))
 			chat = e;
 		for (size_t j = 0; j < e->n_req_cookies; j++)
 			if (har_is_widget_cookie(e->req_cookies[j].name) && restore_needs(e->req_cookies[j].name))
@@ -335,7 +364,7 @@ static int reproduce_refused_chat(writer *w, const har_entry *chat)
 			  widget_same_site(w));
 	harw_comment(w, "derived: the widget reads them back at its first poll; the customer's browser had none");
 	for (size_t i = 0; i < sizeof started_chat_cookies / sizeof *started_chat_cookies && rc == 0; i++) {
-		put_expect_pair(w, started_chat_cookies[i].name, started_chat_cookies[i].value);
+		put_expect_pair(w, started_chat_cookies[i].name, started_chat_cookies[i].value, NULL);
 		rc = known_set(w, started_chat_cookies[i].name, started_chat_cookies[i].value, domain, false);
 	}
 	/* Expected once here; a later navigation need not repeat it. */
@@ -371,6 +400,102 @@ static int learn_set_cookies(writer *w, const har_entry *e)
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- the widget model ---- */
+
+/* Whether the request carried the widget's session cookie (by name suffix: a deploymentID may prefix it). */
+static bool carries_session(const har_entry *e)
+{
+	for (size_t j = 0; j < e->n_req_cookies; j++)
+		if (har_is_widget_cookie(e->req_cookies[j].name) && restore_needs(e->req_cookies[j].name) &&
+		    strstr(e->req_cookies[j].name, "session"))
+			return true;
+	const char *hdr = har_header_get(e->req_headers, e->n_req_headers, "cookie");
+	return hdr && strstr(hdr, "webchat.state.session=");
+}
+
+/* The first entry of the page [nav, next) that shows the widget (its script or a chat request), or NULL. */
+static const har_entry *page_widget(const har_log *h, size_t nav, size_t next)
+{
+	for (size_t i = nav; i < next; i++)
+		if (har_is_widget_script(&h->entries[i]) || har_is_chat_request(&h->entries[i]))
+			return &h->entries[i];
+	return NULL;
+}
+
+/*
+ * <deploy>: the widget model on every page, as the capture's pages loaded
+ * it. The version the capture suggests (or the option's); cookie-secure
+ * when the capture lists a widget cookie as Secure, which the widget only
+ * writes when the site's main.cookieOptions asks (widget-behaviour.md I.1).
+ */
+static void put_deploy(writer *w)
+{
+	const har_log *h = w->h;
+	const har_entry *secure = NULL;
+	const char *secure_name = NULL;
+	for (size_t i = 0; i < h->n_entries && !secure && !w->sanitized_skip; i++)
+		for (size_t j = 0; j < h->entries[i].n_req_cookies && !secure; j++)
+			if (har_is_widget_cookie(h->entries[i].req_cookies[j].name) &&
+			    h->entries[i].req_cookies[j].secure == 1) {
+				secure = &h->entries[i];
+				secure_name = h->entries[i].req_cookies[j].name;
+			}
+	harw_comment(w, "derived: the capture shows the Genesys widget (%s): bsim's widget model runs on the pages, "
+		   "version %s (%s)%s",
+		w->sum->widget_why, w->sum->widget_version, w->sum->widget_version_why,
+		secure ? "; cookie-secure because the capture lists a widget cookie as Secure" : "");
+	if (secure)
+		harw_comment(w, "log.entries[%zu] lists %s as Secure: the site's main.cookieOptions sets secure", secure->index,
+			secure_name);
+	buf_puts(&w->out, "  <deploy");
+	if (w->deploy_version)
+		buf_printf(&w->out, " version=\"%s\"", w->deploy_version);
+	if (secure)
+		buf_puts(&w->out, " cookie-secure=\"true\"");
+	buf_puts(&w->out, "/>\n");
+}
+
+/*
+ * A chat started at e: the customer started it on this page. The widget
+ * model then writes its cookies itself (widget-behaviour.md I.1, I.13);
+ * session and keys are remembered with the Domain it derives, for the
+ * cookie-level expectations of later pages.
+ */
+static int put_chat_start(writer *w, const har_entry *e)
+{
+	harw_wait_until(w, e->started_ms);
+	char *domain = NULL;
+	int rc = har_widget_domain(&domain, w->page_url, w->version);
+	if (rc < 0)
+		return rc;
+	harw_comment(w, "derived: log.entries[%zu] starts a chat: the customer started it here; the widget writes its "
+		   "cookies (Domain %s) with document.cookie",
+		e->index, *domain ? domain : "host-only");
+	buf_printf(&w->out, "  <webchat tab=\"%s\" do=\"start\"/>\n", w->tab);
+	w->sum->chat_starts++;
+	w->chat_started = true;
+	w->expect_restore = true;
+	for (size_t i = 0; i < sizeof started_chat_cookies / sizeof *started_chat_cookies && rc == 0; i++)
+		rc = known_set(w, started_chat_cookies[i].name, "", domain, false);
+	free(domain);
+	return rc;
+}
+
+/* The first page showing the widget after a chat started: the widget restores a running chat there. */
+static void put_expect_restored(writer *w, const har_entry *nav, const har_entry *shown)
+{
+	harw_comment(w,
+		"derived: a chat was running and this page loads the widget (log.entries[%zu]), which restores it; %s "
+		"log.entries[%zu]",
+		shown->index, w->sanitized_skip ? "the capture holds no cookie data to show what was sent with"
+			      : carries_session(nav) ? "the customer's browser sent the session cookie with"
+						     : "the customer's browser did not send the session cookie with",
+		nav->index);
+	buf_printf(&w->out, "  <expect tab=\"%s\" chat=\"restored\"/>\n", w->tab);
+	w->sum->derived_expects++;
+	w->expect_restore = false;
 }
 
 /* ---- the whole scenario ---- */
@@ -473,6 +598,8 @@ static int write_scenario(writer *w, const char *name)
 	harw_scenario_open(w, name);
 	harw_hosts(w);
 	snprintf(w->tab, sizeof w->tab, "a");
+	if (w->widget)
+		put_deploy(w);
 
 	for (size_t i = first; i < h->n_entries && rc == 0;) {
 		const har_entry *nav = &h->entries[i];
@@ -502,6 +629,9 @@ static int write_scenario(writer *w, const char *name)
 			harw_comment(w, "log.entries[%zu]: %d redirect", nav->index, nav->status);
 		if ((rc = harw_navigation(w, nav)) < 0 || (rc = learn_set_cookies(w, nav)) < 0)
 			break;
+		const har_entry *shown = w->widget && w->expect_restore ? page_widget(h, i, next) : NULL;
+		if (shown)
+			put_expect_restored(w, nav, shown);
 		if (!w->sanitized_skip) {
 			/* Carried from before the capture began: the page's state at its first load. */
 			rc = reproduce_script_writes(w, nav);
@@ -511,8 +641,22 @@ static int write_scenario(writer *w, const char *name)
 			expect_lost(w, nav);
 		}
 		size_t skipped_set = 0;
+		bool page_started = false;
 		for (size_t j = i + 1; j < next && rc == 0; j++) {
 			const har_entry *e = &h->entries[j];
+			/*
+			 * Without a recognisable start request (a transport bsim does not
+			 * know the shape of), the first chat request of a page that did not
+			 * restore one stands for it.
+			 */
+			if (w->widget && !page_started &&
+			    (har_is_chat_start(e) ||
+			     (!w->any_chat_start && har_is_chat_request(e) && !carries_session(nav) &&
+			      !(w->sanitized_skip && w->chat_started)))) {
+				page_started = true;
+				if ((rc = put_chat_start(w, e)) < 0)
+					break;
+			}
 			for (size_t k = 0; k < e->n_resp_headers; k++)
 				skipped_set += strcasecmp(e->resp_headers[k].name, "set-cookie") == 0;
 			if (w->sanitized_skip)
@@ -524,7 +668,9 @@ static int write_scenario(writer *w, const char *name)
 				news = har_is_widget_cookie(c->name) && (!kn || strcmp(kn->value, c->value) != 0);
 			}
 			if (news) {
-				harw_wait_until(w, e->started_ms);
+				/* Once the model's chat runs these are only learnt: no step, so no wait for them. */
+				if (!(w->widget && w->chat_started))
+					harw_wait_until(w, e->started_ms);
 				rc = reproduce_script_writes(w, e);
 			}
 		}
@@ -538,7 +684,7 @@ static int write_scenario(writer *w, const char *name)
 		 * Also in a sanitized capture: the writes are the widget's own, and they fail
 		 * only where the browser refuses them, which is what such a capture cannot show.
 		 */
-		if (chat && !carried) {
+		if (chat && !carried && !w->widget) {
 			harw_wait_until(w, chat->started_ms);
 			rc = reproduce_refused_chat(w, chat);
 		}
@@ -588,6 +734,28 @@ int bsim_har_import_mem(char **xml, size_t *xml_len, bsim_har_summary *summary, 
 	}
 	sum->sanitized = har_looks_sanitized(h);
 	w.sanitized_skip = sum->sanitized;
+	if (sum->sanitized)
+		har_sanitized_how(h, sum->sanitized_how, sizeof sum->sanitized_how);
+	if (opts->widget && har_widget_seen(h, sum->widget_why, sizeof sum->widget_why)) {
+		w.widget = true;
+		sum->widget_model = 1;
+		if (opts->widget_version) {
+			/* The option names a build: 8.x is 8.5's behaviour, 9.0.005 has its own preset, other 9.x the default. */
+			w.deploy_version = strncmp(opts->widget_version, "8.", 2) == 0		  ? "8.5"
+					   : strncmp(opts->widget_version, "9.0.005", 7) == 0 ? "9.0.005.00"
+											      : NULL;
+			snprintf(sum->widget_version_why, sizeof sum->widget_version_why, "the widget-version option");
+		} else {
+			w.deploy_version =
+				har_guess_widget_version(h, sum->widget_version_why, sizeof sum->widget_version_why);
+		}
+		if (w.deploy_version && strncmp(w.deploy_version, "8.", 2) == 0)
+			w.version = "8.5";
+		snprintf(sum->widget_version, sizeof sum->widget_version, "%s",
+			 w.deploy_version ? w.deploy_version : widget_version_default()->name);
+		for (size_t i = 0; i < h->n_entries && !w.any_chat_start; i++)
+			w.any_chat_start = har_is_chat_start(&h->entries[i]);
+	}
 	size_t navs = 0;
 	for (size_t i = 0; i < h->n_entries; i++)
 		navs += h->entries[i].navigation;

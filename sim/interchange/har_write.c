@@ -289,15 +289,26 @@ void harw_header(writer *w, const char *name)
 		harw_duration(&c, w->o->max_gap_ms);
 		buf_puts(&c, " are cut to it (the max-gap option).");
 	}
-	buf_printf(&c, "\n     Widget cookie writes use the Domain widget version %s derives.\n", w->version);
+	if (w->widget)
+		buf_printf(&c,
+			   "\n     Widget: bsim's widget model, deployed because %s; version %s (%s).\n"
+			   "     It writes its own cookies through document.cookie, as on the customer's pages.\n",
+			   w->sum->widget_why, w->sum->widget_version, w->sum->widget_version_why);
+	else
+		buf_printf(&c, "\n     Widget cookie writes use the Domain widget version %s derives%s.\n", w->version,
+			   w->o->widget ? "" : " (the widget model is off: the no-widget option)");
 	buf_puts(&c, w->o->redact ? "     Redacted: cookie values outside _genesys.widgets.* are replaced by as many x's;\n"
 				    "     query strings are dropped.\n"
 				  : "     Not redacted (the no-redact option): this file may hold the customer's secrets.\n");
+	char how[300];
 	if (w->sum->sanitized)
-		buf_puts(&c, "     WARNING: the capture holds no cookie data at all: it was most likely exported\n"
-			     "     sanitized (Chrome 130 and later drop Cookie and Set-Cookie unless DevTools' setting\n"
-			     "     \"Allow to generate HAR with sensitive data\" is on). Only the navigations, and the\n"
-			     "     widget's own writes where a chat started, are replayed; ask for a capture with cookies.\n");
+		har_sanitized_how(w->h, how, sizeof how);
+	if (w->sum->sanitized)
+		buf_printf(&c, "     WARNING: the capture holds no cookie data at all: %s\n"
+			       "     (Chrome 130 and later drop Cookie, Authorization and Set-Cookie unless DevTools' setting\n"
+			       "     \"Allow to generate HAR with sensitive data\" is on). Only the navigations, and the\n"
+			       "     widget's own writes where a chat started, are replayed; ask for a capture with cookies.\n",
+			   how);
 	buf_puts(&c, "     Steps after a \"derived\" comment are bsim's inference, not the capture's record.");
 	if (buf_status(&c) == 0)
 		harw_comment_text(b, buf_cstr(&c));

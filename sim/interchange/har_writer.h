@@ -40,6 +40,11 @@ typedef struct writer {
 	bool closed_done;
 	bool sanitized_skip;         /* no cookie data: nothing is derived from requests */
 	const char *page_url;        /* the URL of the page the tab shows (the last navigation's) */
+	bool widget;                 /* the widget model is deployed: it writes its own cookies */
+	const char *deploy_version;  /* the <deploy version> preset, NULL for the default build */
+	bool chat_started;           /* a <webchat do="start"> was written */
+	bool expect_restore;         /* a chat started: the next page showing the widget expects it restored */
+	bool any_chat_start;         /* the capture has a request that starts a chat (har_is_chat_start) */
 	widget_cookie known[HAR_MAX_WIDGET_COOKIES];
 	size_t n_known;
 } writer;

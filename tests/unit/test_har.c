@@ -363,6 +363,7 @@ static char *import_fixture(const char *rel, const bsim_har_options *o, bsim_har
 Test(har, redaction_keeps_lengths_and_widget_values)
 {
 	bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+	o.widget = 0; /* the cookie-level replay writes the widget's values */
 	bsim_har_summary sum;
 	char *xml = import_fixture("tests/fixtures/har/redirect-chrome.har", &o, &sum);
 	/* auth=eyJhbGciOiJIUzI1NiJ9.c2VjcmV0 (29 bytes of value) becomes 29 x's; the attributes stay. */
@@ -400,6 +401,7 @@ Test(har, expires_moves_onto_the_scenario_clock)
 Test(har, sanitized_captures_are_detected_and_still_give_the_navigations)
 {
 	bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+	o.widget = 0; /* the cookie-level replay; the widget model's skeleton is tested below */
 	bsim_har_summary sum;
 	char *xml = import_fixture("tests/fixtures/har/sanitized-chrome.har", &o, &sum);
 	cr_expect_eq(sum.sanitized, 1);
@@ -543,7 +545,9 @@ Test(har, a_request_that_never_went_out_proves_no_loss)
 		char *xml = NULL;
 		size_t len = 0;
 		bsim_har_summary sum;
-		cr_assert_eq(bsim_har_import_mem(&xml, &len, &sum, "t.har", text, strlen(text), NULL), 0, "%s",
+		bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+		o.widget = 0;
+		cr_assert_eq(bsim_har_import_mem(&xml, &len, &sum, "t.har", text, strlen(text), &o), 0, "%s",
 			     bsim_error_last()->message);
 		cr_expect_eq(sum.widget_writes, 2, "case %zu", i);
 		cr_expect_eq(sum.derived_expects, cases[i].expects, "case %zu:\n%s", i, xml);
@@ -570,4 +574,260 @@ Test(har, a_document_the_parser_requested_is_an_iframe)
 	cr_expect_not(h->entries[1].navigation, "an iframe");
 	cr_expect(h->entries[2].navigation, "location.href set by a script");
 	har_log_free(h);
+}
+
+/* An entry with a method, for the widget's requests (a minimal Chrome xhr). */
+static char *xhr(const char *started, const char *method, const char *url, const char *cookies)
+{
+	return fmt("{\"_resourceType\": \"xhr\", \"startedDateTime\": \"%s\", \"request\": {\"method\": \"%s\", "
+		   "\"url\": \"%s\", \"headers\": [], \"cookies\": [%s]}, \"response\": {\"status\": 200, \"headers\": []}}",
+		   started, method, url, cookies);
+}
+
+Test(har, the_widgets_requests_by_their_url)
+{
+	static const struct {
+		const char *method, *url;
+		bool chat, start, script;
+	} cases[] = {
+		{"POST", "https://gms.x.com/genesys/2/chat/customer-support", true, true, false},
+		{"POST", "https://gms.x.com/genesys/2/chat/customer-support/", true, true, false},
+		{"POST", "https://gms.x.com/genesys/2/chat/customer-support?x=1", true, true, false},
+		{"POST", "https://gms.x.com/genesys/2/chat/customer-support/00047aCFSPCW0ABC/refresh", true, false, false},
+		{"GET", "https://gms.x.com/genesys/2/chat/customer-support", true, false, false},
+		{"POST", "https://x.com/gms/2/chat/sales", true, true, false},
+		{"POST", "https://api.mypurecloud.com/api/v2/webchat/guest/conversations", true, true, false},
+		{"GET", "https://api.mypurecloud.com/api/v2/webchat/guest/conversations/c1/messages", true, false, false},
+		{"POST", "https://x.com/genesys/2/chat/", true, false, false},
+		{"GET", "https://apps.mypurecloud.com/widgets/9.0/widgets.min.js", false, false, true},
+		{"GET", "https://apps.mypurecloud.com/widgets/9.0/cxbus.min.js", false, false, true},
+		{"GET", "https://x.com/js/Widgets.Min.JS", false, false, true},
+		{"GET", "https://x.com/page?load=widgets.min.js", false, false, false},
+		{"POST", "https://x.com/chat/start", false, false, false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		har_entry e = {0};
+		e.method = (char *)cases[i].method;
+		e.url = (char *)cases[i].url;
+		cr_expect_eq(har_is_chat_request(&e), cases[i].chat, "chat request: %s %s", e.method, e.url);
+		cr_expect_eq(har_is_chat_start(&e), cases[i].start, "chat start: %s %s", e.method, e.url);
+		cr_expect_eq(har_is_widget_script(&e), cases[i].script, "widget script: %s", e.url);
+	}
+}
+
+Test(har, the_widget_version_a_capture_suggests)
+{
+	static const struct {
+		const char *url, *cookie_domain; /* the page or script, and a widget cookie's listed Domain (or NULL) */
+		const char *version;             /* NULL: the default build */
+		const char *why;
+	} cases[] = {
+		{"https://x.com/js/widgets/8.5.007.03/widgets.min.js", NULL, "8.5", "names 8.5.007.03"},
+		{"https://x.com/js/gwc-9.0.005.04/widgets.min.js", NULL, "9.0.005.00", "names 9.0.005.04"},
+		{"https://apps.mypurecloud.com/widgets/9.0/widgets.min.js", NULL, NULL, "names 9.0"},
+		{"https://x.com/v2024/widgets.min.js", NULL, NULL, "nothing in the capture names a version"},
+		{"https://x.com/js/widgets.min.js", NULL, NULL, "nothing in the capture names a version"},
+		{"http://localhost:8080/api", ".localhost", "8.5", "which only 8.5 writes there"},
+		{"http://127.0.0.1:8080/api", ".", "8.5", "which only 8.5 writes there"},
+		{"https://www.testsite.com/api", ".testsite.com", NULL, "nothing in the capture names a version"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *cookie = cases[i].cookie_domain
+				       ? fmt("{\"name\": \"_genesys.widgets.webchat.state.session\", \"value\": \"s\", "
+					     "\"domain\": \"%s\"}",
+					     cases[i].cookie_domain)
+				       : fmt("%s", "");
+		char *nav = entry("2024-05-01T10:00:00Z", "https://www.testsite.com/", "", "document", 200, "text/html", "");
+		char *e = xhr("2024-05-01T10:00:01Z", "GET", cases[i].url, cookie);
+		char *entries = fmt("%s, %s", nav, e);
+		char *text = capture(CHROME, entries);
+		har_log *h = parse_ok(text);
+		char why[200];
+		const char *v = har_guess_widget_version(h, why, sizeof why);
+		if (cases[i].version)
+			cr_expect(v && strcmp(v, cases[i].version) == 0, "%s: %s", cases[i].url, v ? v : "(default)");
+		else
+			cr_expect_null(v, "%s: %s", cases[i].url, v);
+		cr_expect(strstr(why, cases[i].why), "%s: %s", cases[i].url, why);
+		har_log_free(h);
+		free(cookie);
+		free(nav);
+		free(e);
+		free(entries);
+		free(text);
+	}
+}
+
+/* A page, a chat started on it (or not), then a second page; imported with the widget model. */
+Test(har, the_widget_model_starts_the_chat_and_expects_it_restored)
+{
+	static const struct {
+		const char *second;  /* the second page's extra entries */
+		const char *version; /* the widget-version option, or NULL */
+		bool deploy;         /* the scenario deploys the widget */
+		const char *want[4]; /* in the scenario, in order */
+	} cases[] = {
+		/* A chat starts; the next page loads the widget: restored expected there. */
+		{"%s, {\"_resourceType\": \"script\", \"startedDateTime\": \"2024-05-01T10:00:06Z\", \"request\": {\"method\": "
+		 "\"GET\", \"url\": \"https://store.testsite.com/js/widgets.min.js\", \"headers\": []}, \"response\": "
+		 "{\"status\": 200, \"headers\": []}}",
+		 NULL, true, {"<deploy/>", "<webchat tab=\"a\" do=\"start\"/>", "<navigate tab=\"a\" url=\"https://store.testsite.com/\"/>",
+			      "<expect tab=\"a\" chat=\"restored\"/>"}},
+		/* The next page shows no widget: nothing is expected of it. */
+		{"%s", NULL, true, {"<deploy/>", "<webchat tab=\"a\" do=\"start\"/>", "<navigate tab=\"a\" url=\"https://store.testsite.com/\"/>\n</scenario>", NULL}},
+		/* The option picks the build. */
+		{"%s", "8.5", true, {"<deploy version=\"8.5\"/>", "<webchat tab=\"a\" do=\"start\"/>", NULL, NULL}},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *nav1 = entry("2024-05-01T10:00:00Z", "https://www.testsite.com/", "", "document", 200, "text/html", "");
+		char *start = xhr("2024-05-01T10:00:02Z", "POST", "https://gms.testsite.com/genesys/2/chat/service", "");
+		char *nav2 = entry("2024-05-01T10:00:05Z", "https://store.testsite.com/", "", "document", 200, "text/html", "");
+		char *second = fmt(cases[i].second, nav2);
+		char *entries = fmt("%s, %s, %s", nav1, start, second);
+		char *text = capture(CHROME, entries);
+		bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+		o.widget_version = cases[i].version;
+		bsim_har_summary sum;
+		char *xml = NULL;
+		size_t len = 0;
+		cr_assert_eq(bsim_har_import_mem(&xml, &len, &sum, "t.har", text, strlen(text), &o), 0, "%s",
+			     bsim_error_last()->message);
+		cr_expect_eq(sum.widget_model, 1, "case %zu", i);
+		cr_expect_eq(sum.chat_starts, 1, "case %zu", i);
+		cr_expect_eq(sum.widget_writes, 0, "case %zu", i);
+		const char *at = xml;
+		for (size_t k = 0; k < 4 && cases[i].want[k]; k++) {
+			const char *p = strstr(at, cases[i].want[k]);
+			cr_expect(p, "case %zu: \"%s\" missing or out of order in:\n%s", i, cases[i].want[k], xml);
+			if (p)
+				at = p;
+		}
+		free(xml);
+
+		/* The same capture without the widget model: the hand-made writes of a refused chat. */
+		o.widget = 0;
+		cr_assert_eq(bsim_har_import_mem(&xml, &len, &sum, "t.har", text, strlen(text), &o), 0);
+		cr_expect_eq(sum.widget_model, 0);
+		cr_expect_null(strstr(xml, "<deploy"), "case %zu:\n%s", i, xml);
+		cr_expect_null(strstr(xml, "<webchat"), "case %zu:\n%s", i, xml);
+		cr_expect(strstr(xml, "<cookie tab=\"a\" write=\"_genesys.widgets.webchat.state.session=placeholder-chat-id"),
+			  "case %zu:\n%s", i, xml);
+		free(xml);
+		free(nav1);
+		free(start);
+		free(nav2);
+		free(second);
+		free(entries);
+		free(text);
+	}
+}
+
+Test(har, no_widget_in_the_capture_no_widget_model)
+{
+	char *nav1 = entry("2024-05-01T10:00:00Z", "https://www.testsite.com/", "", "document", 200, "text/html", "");
+	char *nav2 = entry("2024-05-01T10:00:05Z", "https://store.testsite.com/", "", "document", 200, "text/html", "");
+	char *entries = fmt("%s, %s", nav1, nav2);
+	char *text = capture(CHROME, entries);
+	bsim_har_summary sum;
+	char *xml = NULL;
+	size_t len = 0;
+	cr_assert_eq(bsim_har_import_mem(&xml, &len, &sum, "t.har", text, strlen(text), NULL), 0);
+	cr_expect_eq(sum.widget_model, 0);
+	cr_expect_null(strstr(xml, "<deploy"), "%s", xml);
+	free(xml);
+	free(nav1);
+	free(nav2);
+	free(entries);
+	free(text);
+}
+
+Test(har, a_sanitized_capture_names_what_shows_it)
+{
+	static const struct {
+		const char *file, *how;
+	} cases[] = {
+		/* HTTP/2: Chrome's headersSize is -1, so nothing but the missing cookies shows it. */
+		{"tests/fixtures/har/sanitized-chrome.har",
+		 "it was most likely exported sanitized (Chrome DevTools' default, which leaves no other mark)"},
+		/* HTTP/1.1: headersSize still counts the Cookie line the export removed. */
+		{"tests/fixtures/har/sanitized-chrome-http1.har",
+		 "it was exported sanitized: log.entries[0].response.headersSize counts"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+		bsim_har_summary sum;
+		char *xml = import_fixture(cases[i].file, &o, &sum);
+		cr_expect_eq(sum.sanitized, 1, "%s", cases[i].file);
+		cr_expect(strncmp(sum.sanitized_how, cases[i].how, strlen(cases[i].how)) == 0, "%s: %s", cases[i].file,
+			  sum.sanitized_how);
+		cr_expect(strstr(xml, cases[i].how), "%s:\n%s", cases[i].file, xml);
+		/* The widget model still starts the chat where the capture's requests show it. */
+		cr_expect_eq(sum.widget_model, 1, "%s", cases[i].file);
+		cr_expect_eq(sum.chat_starts, 1, "%s", cases[i].file);
+		cr_expect(strstr(xml, "<webchat tab=\"a\" do=\"start\"/>"), "%s:\n%s", cases[i].file, xml);
+		free(xml);
+	}
+	/* A capture with its cookies counts nothing unlisted. */
+	char *text = NULL;
+	size_t len = 0;
+	cr_assert_eq(support_read_file(support_source_path("tests/fixtures/har/redirect-chrome.har"), &text, &len), 0);
+	har_log *h = parse_ok(text);
+	for (size_t i = 0; i < h->n_entries; i++) {
+		cr_expect_eq(har_unlisted_header_bytes(&h->entries[i], false), 0);
+		cr_expect_eq(har_unlisted_header_bytes(&h->entries[i], true), 0);
+	}
+	har_log_free(h);
+	free(text);
+}
+
+/* A widget cookie's Domain as an edited capture may list it: the expectation names it only when it names a host. */
+Test(har, listed_widget_domains_that_name_no_host_are_not_expected)
+{
+	static const struct {
+		const char *listed, *expect; /* the Domain cookies[] lists; the <expect> the scenario writes */
+	} cases[] = {
+		{".testsite.com", "<expect cookie=\"_genesys.widgets.webchat.state.session\" domain=\".testsite.com\"/>"},
+		{"www.testsite.com", "<expect cookie=\"_genesys.widgets.webchat.state.session\" domain=\"www.testsite.com\"/>"},
+		{".", "<expect cookie=\"_genesys.widgets.webchat.state.session\"/>"},
+		{"..", "<expect cookie=\"_genesys.widgets.webchat.state.session\"/>"},
+		{"", "<expect cookie=\"_genesys.widgets.webchat.state.session\"/>"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *cookie = fmt("{\"name\": \"_genesys.widgets.webchat.state.session\", \"value\": \"s\", \"domain\": \"%s\"}",
+				   cases[i].listed);
+		char *nav1 = entry("2024-05-01T10:00:00Z", "https://www.testsite.com/", "", "document", 200, "text/html", "");
+		char *start = xhr("2024-05-01T10:00:01Z", "POST", "https://gms.testsite.com/genesys/2/chat/service", "");
+		char *poll = xhr("2024-05-01T10:00:02Z", "POST", "https://gms.testsite.com/genesys/2/chat/service/c1/refresh",
+				 cookie);
+		char *nav2 = fmt("{\"_resourceType\": \"document\", \"startedDateTime\": \"2024-05-01T10:00:05Z\", \"request\": "
+				 "{\"method\": \"GET\", \"url\": \"https://www.testsite.com/cart\", \"headers\": [], \"cookies\": "
+				 "[%s]}, \"response\": {\"status\": 200, \"headers\": []}}",
+				 cookie);
+		char *entries = fmt("%s, %s, %s, %s", nav1, start, poll, nav2);
+		char *text = capture(CHROME, entries);
+		char *xml = NULL;
+		size_t len = 0;
+		cr_assert_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", text, strlen(text), NULL), 0, "%s",
+			     bsim_error_last()->message);
+		cr_expect(strstr(xml, cases[i].expect), "case %zu:\n%s", i, xml);
+		char path[] = "/tmp/bsim-har-xml-XXXXXX";
+		int fd = mkstemp(path);
+		cr_assert(fd >= 0);
+		cr_assert_eq(write(fd, xml, len), (ssize_t)len);
+		close(fd);
+		const char *paths[] = {path};
+		bsim_suite *suite = NULL;
+		cr_expect_eq(bsim_suite_load(&suite, paths, 1), 0, "case %zu: %s\n%s", i,
+			     bsim_suite_error_count(suite) ? bsim_suite_error_at(suite, 0)->message : "", xml);
+		bsim_suite_free(suite);
+		unlink(path);
+		free(xml);
+		free(text);
+		free(entries);
+		free(nav2);
+		free(poll);
+		free(start);
+		free(nav1);
+		free(cookie);
+	}
 }

@@ -23,7 +23,7 @@ O=${2:-scenarios/bugs}
 "$BSIM" import-har $H/ip-8-5-fixed.har -o $O/har-ip-8-5-fixed.xml \
 	--name "fixed (imported): widget 9 on http://127.0.0.1 writes host-only cookies"
 "$BSIM" import-har $H/secure-then-http.har -o $O/har-secure-then-http.xml \
-	--name "bug (imported): Secure chat cookies from https, then an http page" --expect-failure cookie-refused:overwrites-secure
+	--name "bug (imported): Secure chat cookies from https, then an http page" --expect-failure widget-cookie-hidden
 "$BSIM" import-har $H/secure-then-http-fixed.har -o $O/har-secure-then-http-fixed.xml \
 	--name "fixed (imported): the whole site on https"
 "$BSIM" import-har $H/cookie-flood.har -o $O/har-cookie-flood.xml \
@@ -34,3 +34,11 @@ O=${2:-scenarios/bugs}
 	--name "bug (imported): chat gone after the customer closed the browser" --expect-failure cookie-session-ended
 "$BSIM" import-har $H/browser-restart.har -o $O/har-browser-restart-fixed.xml --closed-before page_2 --session-restore \
 	--name "fixed (imported): the same capture with the browser set to continue where it left off"
+"$BSIM" import-har $H/nhs-uk.har -o $O/har-nhs-uk.xml \
+	--name "bug (imported): a chat on www.nhs.uk does not reach digital.nhs.uk" --expect-failure widget-cookie-hidden
+"$BSIM" import-har $H/nhs-uk-fixed.har -o $O/har-nhs-uk-fixed.xml \
+	--name "fixed (imported): the chat stays on www.nhs.uk"
+"$BSIM" import-har $H/ping-timeout.har -o $O/har-ping-timeout.xml \
+	--name "bug (imported): back after two minutes on another site, the chat is gone" --expect-failure widget-restore-timeout
+"$BSIM" import-har $H/ping-timeout-fixed.har -o $O/har-ping-timeout-fixed.xml \
+	--name "fixed (imported): back within restoreTimeout, the chat restores"
