@@ -77,7 +77,8 @@ static int get_string(const reader *r, json_t *obj, const char *member, int requ
 }
 
 /* An array member (NULL when absent and not required). */
-static int get_array(const reader *r, json_t *obj, const char *member, int required, size_t max, json_t **out)
+static int get_array(const reader *r, json_t *obj, const char *member, int required, size_t max, const char *max_name,
+		     json_t **out)
 {
 	*out = NULL;
 	json_t *v = json_object_get(obj, member);
@@ -89,7 +90,9 @@ static int get_array(const reader *r, json_t *obj, const char *member, int requi
 	if (!json_is_array(v))
 		return bad(r, member, "expected an array, got %s", json_kind(v));
 	if (json_array_size(v) > max)
-		return bad_code(r, BSIM_ELIMIT, member, "%zu items, more than the %zu bsim reads", json_array_size(v), max);
+		return bad_code(r, BSIM_ELIMIT, member,
+				"%zu items, more than the %zu bsim reads (%s); record a shorter capture, or split it",
+				json_array_size(v), max, max_name);
 	*out = v;
 	return 0;
 }
@@ -145,7 +148,7 @@ static int get_time(const reader *r, json_t *obj, const char *member, int64_t *o
 static int read_headers(reader *r, json_t *obj, har_header **out, size_t *n)
 {
 	json_t *list;
-	int rc = get_array(r, obj, "headers", 1, HAR_MAX_HEADERS, &list);
+	int rc = get_array(r, obj, "headers", 1, HAR_MAX_HEADERS, "HAR_MAX_HEADERS", &list);
 	if (rc < 0)
 		return rc;
 	size_t count = json_array_size(list);
@@ -181,7 +184,7 @@ static int read_cookies(reader *r, json_t *obj, har_cookie **out, size_t *n)
 {
 	json_t *list;
 	/* Safari leaves cookies out where there are none; Chrome and Firefox write []. */
-	int rc = get_array(r, obj, "cookies", 0, HAR_MAX_COOKIES, &list);
+	int rc = get_array(r, obj, "cookies", 0, HAR_MAX_COOKIES, "HAR_MAX_COOKIES", &list);
 	if (rc < 0 || !list || !json_array_size(list))
 		return rc;
 	size_t count = json_array_size(list);
@@ -426,8 +429,8 @@ int har_parse(har_log **out, const char *name, const char *data, size_t len)
 	snprintf(r->path, sizeof r->path, "log");
 	if ((rc = read_creator(r, log, "creator", &h->creator_name, &h->creator_version, 1)) < 0 ||
 	    (rc = read_creator(r, log, "browser", &h->browser_name, &h->browser_version, 0)) < 0 ||
-	    (rc = get_array(r, log, "pages", 0, HAR_MAX_PAGES, &pages)) < 0 ||
-	    (rc = get_array(r, log, "entries", 1, HAR_MAX_ENTRIES, &entries)) < 0)
+	    (rc = get_array(r, log, "pages", 0, HAR_MAX_PAGES, "HAR_MAX_PAGES", &pages)) < 0 ||
+	    (rc = get_array(r, log, "entries", 1, HAR_MAX_ENTRIES, "HAR_MAX_ENTRIES", &entries)) < 0)
 		goto out;
 
 	size_t n = json_array_size(pages);

@@ -301,6 +301,34 @@ static void gen_too_many_import(void)
 	write_text("import.ops", "import too-many.json\n");
 }
 
+/* A million minimal entries: about 3 MB, so the entry count, not the file size, is what stops it. */
+static void gen_har_1m_entries(void)
+{
+	FILE *f = create("million.har");
+	fputs("{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"WebInspector\",\"version\":\"537.36\"},"
+	      "\"entries\":[", f);
+	for (int i = 0; i < 1000000; i++)
+		fputs(i ? ",{}" : "{}", f);
+	fputs("]}}", f);
+	fclose(f);
+}
+
+static void gen_har_truncated(void)
+{
+	write_text("cut.har", "{\"log\":{\"version\":\"1.2\",\"entries\":[{\"startedDateTime\":");
+}
+
+static void gen_har_not_har(void)
+{
+	write_text("array.har", "[1,2,3]");
+}
+
+static void gen_har_and_old_scenario(void)
+{
+	gen_har_truncated();
+	write_text("old.xml", "<scenario name=\"kept\"/>\n");
+}
+
 static void gen_huge_storage_state(void)
 {
 	padded("huge.json", "{\"cookies\": [], \"origins\": [], \"pad\": \"", (size_t)65 * 1024 * 1024, "\"}\n");
@@ -481,7 +509,16 @@ static const hostile_row rows[] = {
 	 "import.ops:1: error: import: too-many.json: more than 100000 cookies, the most bsim imports from one file "
 	 "(INTERCHANGE_MAX_COOKIES); split the file and import the parts in turn",
 	 "", {"too-many.json"}, ROW},
-	/* HAR with 1M entries: the lead adds this row when `bsim import-har` lands. */
+	/* HAR captures (bsim import-har): bounded, and no scenario written on failure. */
+	{"HAR with 1M entries", gen_har_1m_entries, {"import-har", "million.har", "-o", "out.xml"}, 2,
+	 "million.har: error: log.entries: 1000000 items, more than the 100000 bsim reads (HAR_MAX_ENTRIES)", "",
+	 {"million.har"}, ROW},
+	{"HAR truncated", gen_har_truncated, {"import-har", "cut.har", "-o", "out.xml"}, 2,
+	 "cut.har:1:", "", {"cut.har"}, ROW},
+	{"HAR that is not a HAR", gen_har_not_har, {"import-har", "array.har", "-o", "out.xml"}, 2,
+	 "array.har: error: expected a HAR object", "", {"array.har"}, ROW},
+	{"HAR import over an existing scenario", gen_har_and_old_scenario, {"import-har", "cut.har", "-o", "old.xml"}, 2,
+	 "cut.har:1:", "", {"cut.har", "old.xml"}, ROW},
 
 	/* storageState and cookies.txt. */
 	{"storageState over 64 MiB", gen_huge_storage_state, {"cookie", "import.ops"}, 2,

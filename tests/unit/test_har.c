@@ -159,7 +159,8 @@ Test(har, limits_are_named)
 	char *text = capture(CHROME, e);
 	cr_expect_eq(har_parse(&h, "t.har", text, strlen(text)), BSIM_ELIMIT);
 	cr_expect_str_eq(bsim_error_last()->message,
-			 "t.har: error: log.entries[0].request.headers: 2001 items, more than the 2000 bsim reads");
+			 "t.har: error: log.entries[0].request.headers: 2001 items, more than the 2000 bsim reads "
+			 "(HAR_MAX_HEADERS); record a shorter capture, or split it");
 	free(headers);
 	free(e);
 	free(text);
