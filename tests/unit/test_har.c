@@ -168,6 +168,7 @@ Test(har, limits_are_named)
 	/* A header value past HAR_MAX_HEADER_BYTES. */
 	size_t big = HAR_MAX_HEADER_BYTES + 1;
 	char *value = malloc(big + 64);
+	cr_assert_not_null(value);
 	n = (size_t)sprintf(value, "{\"name\":\"cookie\",\"value\":\"");
 	memset(value + n, 'a', big);
 	strcpy(value + n + big, "\"}");
