@@ -514,6 +514,18 @@ int url_parse(url **out, const char *text)
 	}
 	curl_free(part);
 	part = NULL;
+	/*
+	 * libcurl refuses a file: path that starts with a drive letter
+	 * ("/c:/", "/c|", curl's lib/urlapi.c) on systems other than Windows,
+	 * but only as written: "file:///x/../c:/" passes and resolves to it,
+	 * and every URL rebuilt from this one would be refused. Refuse it now.
+	 */
+	if (u->path && si->scheme == URL_SCHEME_FILE && is_alpha((unsigned char)u->path[1]) &&
+	    (u->path[2] == ':' || u->path[2] == '|') &&
+	    (u->path[3] == '/' || u->path[3] == '\\' || u->path[3] == '\0')) {
+		rc = curl_error(text, len, CURLUE_BAD_FILE_URL);
+		goto out;
+	}
 	if (!u->path || !(u->path_unreserved = decode_unreserved(u->path))) {
 		rc = error_oom();
 		goto out;

@@ -257,6 +257,12 @@ static const error_case host_error_cases[] = {
 	 "invalid URL \"hTtp://int\xef\xbc\x8cranet:82/+\": its host has a space, a control character or punctuation "
 	 "libcurl refuses"},
 	{"the fullwidth plus sign likewise", "https://a\xef\xbc\x8b" "b.shop.com/", NULL, "punctuation libcurl refuses"},
+	/* Found by tests/fuzz (fuzz_url): a drive letter libcurl refuses in a file: path when written, uncovered
+	 * by dot segments; the parsed URL's own path then made a URL bsim refused. */
+	{"f1 a drive letter is refused as written", "file:///e:/y", NULL, "it is not a file URL bsim can use"},
+	{"f1 and when dot segments uncover it", "file:/x/../e:/y", NULL,
+	 "invalid URL \"file:/x/../e:/y\": it is not a file URL bsim can use: write file:///path"},
+	{"f1 with the pipe form too", "file:///x/%2e%2e/e|", NULL, "it is not a file URL bsim can use"},
 };
 
 Test(url, bad_hosts_and_ports_are_refused_with_a_reason)
