@@ -130,7 +130,7 @@ typedef struct bsim_cookie_view {
 
 typedef struct bsim_cookie_event {
 	bsim_cookie_event_kind kind;
-	bsim_cookie_reason reason;  /* BSIM_REASON_NONE for stored/replaced/deleted */
+	bsim_cookie_reason reason;  /* BSIM_REASON_NONE for stored/replaced; BSIM_REASON_EXPIRED for deleted */
 	const char *message;        /* one sentence naming cookie, URL, attribute and rule */
 	const char *url;            /* the URL that set it, or NULL for evictions */
 	const bsim_cookie_view *cookie; /* for refusals: what the cookie would have been, as far as parsed */

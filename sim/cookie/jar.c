@@ -1052,10 +1052,11 @@ void bsim_jar_clear(bsim_jar *jar)
 	jar->earliest_expiry = COOKIE_TIME_MAX;
 }
 
+/* §5.6 step 1: the CTLs that void a cookie are all but HTAB, which Firefox stores inside a value (P1). */
 static bool has_ctl(const char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7F)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7F)
 			return true;
 	return false;
 }

@@ -198,6 +198,14 @@ static int write_cookie(const bsim_cookie_view *c, void *ud)
 		if (secs > COOKIES_TXT_MAX_EXPIRES)
 			secs = COOKIES_TXT_MAX_EXPIRES;
 	}
+	/* The format separates fields with TABs; a cookie with one in it (Firefox keeps an HTAB inside a value, P1) would read back as another cookie or a bad line. */
+	if (strchr(c->name, '\t') || strchr(c->value, '\t') || strchr(c->path, '\t')) {
+		w->rc = error_set(BSIM_EINVAL,
+				  "cookie %.80s on %.80s holds a TAB, which cookies.txt uses between fields; "
+				  "export to a .json file (storageState) instead",
+				  c->name, c->domain);
+		return 1;
+	}
 	size_t before = w->out.len;
 	/* A partitioned cookie is written without its partition: the format has no field for it. */
 	buf_printf(&w->out, "%s%s%s\t%s\t%s\t%s\t%lld\t%s\t%s\n", c->http_only ? httponly_prefix : "",

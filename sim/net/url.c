@@ -360,6 +360,18 @@ void url_free(url *u)
 	free(u);
 }
 
+/*
+ * What libcurl refuses in a host name (curl's lib/urlapi.c, hostname_check).
+ * libcurl checks the host as written; a canonical host is checked again
+ * because IDNA mapping (UTS #46) can make these from letters it accepts (a
+ * fullwidth comma U+FF0C becomes ','), and bsim builds URLs from canonical
+ * hosts (origins, exports) that must parse again.
+ */
+static bool curl_refuses_in_host(const char *host)
+{
+	return host[strcspn(host, " \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()%")] != '\0';
+}
+
 /* Host, kind and public suffix facts of a parsed non-file URL. */
 static int fill_host(url *u, CURLU *h, const char *text, size_t len)
 {
@@ -387,6 +399,10 @@ static int fill_host(url *u, CURLU *h, const char *text, size_t len)
 		goto out;
 	}
 	u->kind = host_classify(u->host);
+	if (u->kind != HOST_KIND_IPV6 && curl_refuses_in_host(u->host)) {
+		rc = curl_error(text, len, CURLUE_BAD_HOSTNAME);
+		goto out;
+	}
 	u->trailing_dot = host_has_trailing_dot(u->host);
 	u->loopback = host_is_loopback(u->host, u->kind);
 	if (u->kind != HOST_KIND_IPV4 && u->kind != HOST_KIND_IPV6) {
@@ -498,6 +514,18 @@ int url_parse(url **out, const char *text)
 	}
 	curl_free(part);
 	part = NULL;
+	/*
+	 * libcurl refuses a file: path that starts with a drive letter
+	 * ("/c:/", "/c|", curl's lib/urlapi.c) on systems other than Windows,
+	 * but only as written: "file:///x/../c:/" passes and resolves to it,
+	 * and every URL rebuilt from this one would be refused. Refuse it now.
+	 */
+	if (u->path && si->scheme == URL_SCHEME_FILE && is_alpha((unsigned char)u->path[1]) &&
+	    (u->path[2] == ':' || u->path[2] == '|') &&
+	    (u->path[3] == '/' || u->path[3] == '\\' || u->path[3] == '\0')) {
+		rc = curl_error(text, len, CURLUE_BAD_FILE_URL);
+		goto out;
+	}
 	if (!u->path || !(u->path_unreserved = decode_unreserved(u->path))) {
 		rc = error_oom();
 		goto out;

@@ -469,7 +469,7 @@ static const bad_case bad_cases[] = {
 	 "s.json: error: cookies[1]: cookie a: domain \"Shop.com\" is not canonical (expected \"shop.com\")"},
 	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"cart\"}]}",
 	 "s.json: error: cookies[0]: cookie a: path \"cart\" does not start with '/'"},
-	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"x\\ty\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"x\\u0001y\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
 	 "s.json: error: cookies[0]: cookie a contains a control character"},
 	{"s.json", "{\"cookies\": [{\"name\": \"\", \"value\": \"\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
 	 "s.json: error: cookies[0]: cookie has neither a name nor a value"},
@@ -625,6 +625,43 @@ Test(interchange, a_failed_export_leaves_no_partial_file)
 	free(d);
 	free(p);
 	bsim_browser_free(b);
+}
+
+/*
+ * Found by tests/fuzz: a Firefox cookie with an HTAB inside its value
+ * (P1) went into a cookies.txt line as an eighth field, so bsim could not
+ * read its own export. storageState carries it; cookies.txt refuses it
+ * with the reason and leaves no file.
+ */
+Test(interchange, a_cookie_with_an_htab_exports_to_storage_state_and_not_to_cookies_txt)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_FIREFOX);
+	const char *set[] = {"t=1\t2; Path=/; SameSite=Lax"};
+	bsim_response r = {set, 1};
+	int tab = -1;
+	cr_assert_eq(bsim_tab_open(&tab, b, "https://www.shop.com/", &r), 0, "%s", bsim_error_last()->message);
+	char *json = in_dir("tab.json");
+	cr_assert_eq(interchange_export(b, json, INTERCHANGE_AUTO), 0, "%s", bsim_error_last()->message);
+	bsim_browser *b2 = browser(BSIM_ENGINE_FIREFOX);
+	import_ok(b2, json);
+	char *want = picture(b), *got = picture(b2);
+	cr_expect_str_eq(got, want);
+	cr_expect(strstr(got, "t=1\t2 "), "%s", got);
+
+	char *txt = in_dir("tab.txt");
+	cr_expect_eq(interchange_export(b, txt, INTERCHANGE_AUTO), BSIM_EINVAL);
+	cr_expect_str_eq(bsim_error_last()->message,
+			 "cookie t on www.shop.com holds a TAB, which cookies.txt uses between fields; "
+			 "export to a .json file (storageState) instead");
+	char *ls = listing();
+	cr_expect_str_eq(ls, "tab.json ");
+	free(ls);
+	free(want);
+	free(got);
+	free(json);
+	free(txt);
+	bsim_browser_free(b);
+	bsim_browser_free(b2);
 }
 
 Test(interchange, an_export_replaces_the_old_file_whole)

@@ -333,6 +333,39 @@ Test(profile, expired_cookies_are_left_out)
 	storage_map_free(m2);
 }
 
+/*
+ * Found by tests/fuzz (fuzz_set_cookie): Firefox stores an HTAB inside a
+ * value or path (P1; RFC 6265bis §5.6 step 1 voids every CTL but HTAB),
+ * and bsim refused to load the profile it had saved ("contains a control
+ * character"). Any other control character is still refused.
+ */
+Test(profile, p1_a_firefox_cookie_with_an_htab_inside_round_trips)
+{
+	bsim_jar *j = new_jar(BSIM_ENGINE_FIREFOX);
+	static const char header[] = "a=b; Path=/x\ty";
+	cr_assert_eq(bsim_jar_set_cookie(j, "https://[::1]/", header, sizeof header - 1, NULL), 0);
+	static const char tabbed[] = "t=1\t2; Path=/";
+	cr_assert_eq(bsim_jar_set_cookie(j, "https://[::1]/", tabbed, sizeof tabbed - 1, NULL), 0);
+	cr_assert_eq(bsim_jar_count(j), 2, "Firefox keeps both cookies");
+	const char *p = in_dir(0, "tab.db");
+	cr_assert_eq(profile_save(p, j, NULL, BSIM_ENGINE_FIREFOX), 0, "%s", bsim_error_last()->message);
+	bsim_jar *j2 = new_jar(BSIM_ENGINE_FIREFOX);
+	storage_map *m2 = new_map(BSIM_ENGINE_FIREFOX);
+	cr_assert_eq(profile_load(p, j2, &m2, BSIM_ENGINE_FIREFOX), 0, "%s", bsim_error_last()->message);
+	snapshot *s = take(j2, NULL);
+	cr_assert_eq(s->n, 2);
+	cr_expect_str_eq(s->cookies[0].path, "/x\ty");
+	cr_expect_str_eq(s->cookies[1].value, "1\t2");
+	free_snapshot(s);
+
+	bsim_cookie_view bad = {.name = "c", .value = "1\0012", .domain = "a.com", .path = "/", .host_only = 1};
+	cr_expect_eq(bsim_jar_restore(j2, &bad), BSIM_EINVAL);
+	cr_expect_str_eq(bsim_error_last()->message, "cookie c contains a control character");
+	bsim_jar_free(j);
+	bsim_jar_free(j2);
+	storage_map_free(m2);
+}
+
 Test(profile, a_profile_moves_between_engines)
 {
 	bsim_jar *j = new_jar(BSIM_ENGINE_SAFARI);

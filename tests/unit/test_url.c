@@ -251,6 +251,18 @@ static const error_case host_error_cases[] = {
 	{"broken ipv6", "http://[::1/", NULL, "IPv6 address is not valid"},
 	{"punctuation libcurl refuses in a host is a known limit, said so", "http://a*b.shop.com/", NULL,
 	 "browsers accept a few more, such as * and !, but bsim cannot"},
+	/* Found by tests/fuzz (fuzz_url): IDNA maps the fullwidth comma U+FF0C to ',', which bsim
+	 * accepted in the canonical host and then refused in every URL built from it (origins, exports). */
+	{"punctuation that idna mapping makes is refused as if written", "hTtp://int\xef\xbc\x8cranet:82/+", NULL,
+	 "invalid URL \"hTtp://int\xef\xbc\x8cranet:82/+\": its host has a space, a control character or punctuation "
+	 "libcurl refuses"},
+	{"the fullwidth plus sign likewise", "https://a\xef\xbc\x8b" "b.shop.com/", NULL, "punctuation libcurl refuses"},
+	/* Found by tests/fuzz (fuzz_url): a drive letter libcurl refuses in a file: path when written, uncovered
+	 * by dot segments; the parsed URL's own path then made a URL bsim refused. */
+	{"f1 a drive letter is refused as written", "file:///e:/y", NULL, "it is not a file URL bsim can use"},
+	{"f1 and when dot segments uncover it", "file:/x/../e:/y", NULL,
+	 "invalid URL \"file:/x/../e:/y\": it is not a file URL bsim can use: write file:///path"},
+	{"f1 with the pipe form too", "file:///x/%2e%2e/e|", NULL, "it is not a file URL bsim can use"},
 };
 
 Test(url, bad_hosts_and_ports_are_refused_with_a_reason)

@@ -1,0 +1,82 @@
+/*
+ * fuzz_profile.c: the SQLite profile loader (sim/browser/profile_load.c).
+ * The input bytes are written to a file in a private directory and loaded
+ * as a profile into a browser that already has state, as a mutated or
+ * truncated database a user hands bsim would be.
+ *
+ * Invariants: a refused profile leaves the browser unchanged (cookies,
+ * their order and localStorage) and the file unchanged, with an error that
+ * names the file; an accepted one gives a jar that keeps fuzz_check_jar's
+ * invariants, and saving it and loading the save into a fresh browser
+ * gives the same state.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz_support.h"
+
+/* A profile bsim writes for a scenario is a few pages; bigger inputs only slow the search. */
+#define MAX_INPUT (256 * 1024)
+
+static void write_file(const char *path, const uint8_t *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	FUZZ_CHECK(f, "cannot write %s", path);
+	FUZZ_CHECK(fwrite(data, 1, size, f) == size && fclose(f) == 0, "cannot write %s", path);
+}
+
+static bool file_is(const char *path, const uint8_t *data, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	uint8_t *got = malloc(size + 1);
+	FUZZ_CHECK(got, "out of memory");
+	size_t n = fread(got, 1, size + 1, f);
+	fclose(f);
+	bool same = n == size && (size == 0 || memcmp(got, data, size) == 0);
+	free(got);
+	return same;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > MAX_INPUT)
+		return 0;
+	char in[128], out[128];
+	snprintf(in, sizeof in, "%s/in.sqlite", fuzz_tmpdir());
+	snprintf(out, sizeof out, "%s/out.sqlite", fuzz_tmpdir());
+	write_file(in, data, size);
+
+	bsim_browser *p = fuzz_browser(BSIM_ENGINE_CHROMIUM);
+	fuzz_populate(p);
+	char *before = fuzz_snapshot(p, true);
+	int rc = bsim_browser_load_profile(p, in);
+	if (rc < 0) {
+		FUZZ_CHECK(rc == BSIM_ECORRUPT || rc == BSIM_EIO, "load failed with %d: %s", rc, bsim_error_last()->message);
+		FUZZ_CHECK(strstr(bsim_error_last()->message, in), "a load error that does not name the file: \"%.300s\"",
+			   bsim_error_last()->message);
+		char *after = fuzz_snapshot(p, true);
+		FUZZ_CHECK(strcmp(before, after) == 0, "a refused profile changed the browser:\n%.2000s\n--- became\n%.2000s",
+			   before, after);
+		free(after);
+		FUZZ_CHECK(file_is(in, data, size), "a refused profile was changed on disk");
+	} else {
+		fuzz_check_jar(bsim_browser_jar(p), false);
+		FUZZ_OK(bsim_browser_save_profile(p, out));
+		bsim_browser *q = fuzz_browser(BSIM_ENGINE_CHROMIUM);
+		FUZZ_CHECK(bsim_browser_load_profile(q, out) == 0, "bsim refuses its own save: %s",
+			   bsim_error_last()->message);
+		char *sp = fuzz_snapshot(p, false), *sq = fuzz_snapshot(q, false);
+		FUZZ_CHECK(strcmp(sp, sq) == 0, "load, save, load changed the state:\n%.2000s\n--- became\n%.2000s", sp, sq);
+		free(sp);
+		free(sq);
+		bsim_browser_free(q);
+		unlink(out);
+	}
+	free(before);
+	bsim_browser_free(p);
+	return 0;
+}
