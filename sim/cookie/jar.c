@@ -1125,6 +1125,10 @@ int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
 		return error_set(BSIM_EINVAL, "cookie %.80s contains a control character", label);
 	if (pl == 0 || v->path[0] != '/')
 		return error_set(BSIM_EINVAL, "cookie %.80s: path \"%.80s\" does not start with '/'", label, v->path);
+	/* The view's domain is canonical, without the leading dot a Domain attribute or a file may carry. */
+	if (v->domain[0] == '.')
+		return error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" starts with a dot: write the host name alone",
+				 label, v->domain);
 	if (dl > HOST_NAME_MAX_LEN + 2)
 		return error_set(BSIM_EINVAL, "cookie %.80s: domain is longer than a host name can be", label);
 	char *canon = NULL;

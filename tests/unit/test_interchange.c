@@ -664,6 +664,23 @@ Test(interchange, a_cookie_with_an_htab_exports_to_storage_state_and_not_to_cook
 	bsim_browser_free(b2);
 }
 
+/*
+ * Found by tests/fuzz (fuzz_cookies_txt): "..shop.com" lost one dot to the
+ * cookies.txt convention and kept the other, so a host-only cookie held
+ * ".shop.com", which its own export turned into another cookie. A domain
+ * with a leading dot left is refused, and the import changes nothing.
+ */
+Test(interchange, a_domain_that_keeps_a_leading_dot_is_refused)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	static const char txt[] = "..shop.com\tFALSE\t/\tFALSE\t0\tsid\tabc123\n";
+	cr_expect_eq(interchange_import_data(b, "c.txt", txt, sizeof txt - 1, INTERCHANGE_COOKIES_TXT), BSIM_EINVAL);
+	cr_expect(strstr(bsim_error_last()->message, "domain \".shop.com\" starts with a dot"), "%s",
+		  bsim_error_last()->message);
+	cr_expect_eq(bsim_jar_count(bsim_browser_jar(b)), 0);
+	bsim_browser_free(b);
+}
+
 Test(interchange, an_export_replaces_the_old_file_whole)
 {
 	bsim_browser *b = busy_browser(BSIM_ENGINE_FIREFOX);
