@@ -7,6 +7,7 @@
 #ifndef BSIM_CLI_H
 #define BSIM_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /*
@@ -19,6 +20,13 @@ enum {
 	CLI_EXIT_USAGE = 2,    /* bad options or bad input: nothing was run */
 	CLI_EXIT_INTERNAL = 3  /* bsim itself failed (memory, an unexpected library error) */
 };
+
+/*
+ * "--name VALUE" or "--name=VALUE" at argv[*i]: the value (advancing *i past
+ * a separate one), or NULL when argv[*i] is another option; *missing is set
+ * when the option is last and its value absent.
+ */
+const char *cli_option_value(int argc, char **argv, int *i, const char *name, bool *missing);
 
 /* `bsim cookie`: argv[0] is "cookie". */
 int cmd_cookie(int argc, char **argv);

@@ -131,24 +131,6 @@ static int internal_error(const char *what)
 	return CLI_EXIT_INTERNAL;
 }
 
-/* "--name VALUE" or "--name=VALUE". Returns the value, or NULL (with *i unchanged) if argv[*i] is not it. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int parse_options(options *opt, int argc, char **argv)
 {
 	*opt = (options){BSIM_ENGINE_CHROMIUM, COOKIE_DEFAULT_NOW_MS, false, false, false, NULL, NULL};
@@ -172,12 +154,12 @@ static int parse_options(options *opt, int argc, char **argv)
 			opt->json = true;
 		} else if (strcmp(a, "--session-restore") == 0) {
 			opt->session_restore = true;
-		} else if ((v = option_value(argc, argv, &i, "--hosts", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--hosts", &missing))) {
 			opt->hosts = v;
-		} else if ((v = option_value(argc, argv, &i, "--engine", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			if (bsim_engine_from_name(&opt->engine, v) < 0)
 				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
-		} else if ((v = option_value(argc, argv, &i, "--now", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--now", &missing))) {
 			int64_t ms;
 			if (!time_parse_iso8601(v, &ms) || ms > COOKIE_OPS_CLOCK_MAX_MS)
 				return usage_error("--now \"%s\" is not an ISO 8601 instant up to year 9999; "

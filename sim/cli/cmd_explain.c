@@ -56,24 +56,6 @@ static int usage_error(const char *fmt, const char *arg)
 	return CLI_EXIT_USAGE;
 }
 
-/* "--name VALUE" or "--name=VALUE"; NULL when argv[*i] is another option. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 int cmd_explain(int argc, char **argv)
 {
 	const char *path = NULL;
@@ -91,26 +73,26 @@ int cmd_explain(int argc, char **argv)
 			if (path)
 				return usage_error("expected one scenario file, got \"%s\" too", a);
 			path = a;
-		} else if ((v = option_value(argc, argv, &i, "--at", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--at", &missing))) {
 			if (!*v)
 				return usage_error("--at expects a step number or FILE:LINE%s", "");
 			so.at = v;
-		} else if ((v = option_value(argc, argv, &i, "--cookie", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--cookie", &missing))) {
 			if (!*v)
 				return usage_error("--cookie expects a cookie name or a glob such as '*session*'%s", "");
 			so.cookie_pattern = v;
-		} else if ((v = option_value(argc, argv, &i, "--engine", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			if (bsim_engine_from_name(&engine, v) < 0)
 				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
 			engine_set = true;
-		} else if ((v = option_value(argc, argv, &i, "--seed", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--seed", &missing))) {
 			char *end;
 			unsigned long long n = strtoull(v, &end, 10);
 			if (!*v || *end || *v < '0' || *v > '9')
 				return usage_error("--seed expects a number from 0 to 18446744073709551615, got \"%s\"", v);
 			ro.seed_set = 1;
 			ro.seed = n;
-		} else if ((v = option_value(argc, argv, &i, "--ca-file", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--ca-file", &missing))) {
 			if (!*v || access(v, R_OK) != 0)
 				return usage_error("--ca-file expects a readable PEM file, got \"%s\"", v);
 			ro.ca_file = v;

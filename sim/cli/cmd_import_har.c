@@ -69,24 +69,6 @@ static int usage_error(const char *fmt, const char *arg)
 	return CLI_EXIT_USAGE;
 }
 
-/* "--name VALUE" or "--name=VALUE"; NULL when argv[*i] is another option. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* A duration as the scenario language writes it (500ms, 2s, 10m, 1h, 1d; a bare number is seconds). */
 static bool parse_duration(const char *s, int64_t *ms)
 {
@@ -141,28 +123,28 @@ int cmd_import_har(int argc, char **argv)
 			o.widget = 0;
 		} else if (strcmp(a, "--session-restore") == 0) {
 			o.session_restore = 1;
-		} else if ((v = option_value(argc, argv, &i, "-o", &missing)) ||
-			   (v = option_value(argc, argv, &i, "--output", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "-o", &missing)) ||
+			   (v = cli_option_value(argc, argv, &i, "--output", &missing))) {
 			output = v;
-		} else if ((v = option_value(argc, argv, &i, "--engine", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			bsim_engine e;
 			if (bsim_engine_from_name(&e, v) < 0)
 				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
 			o.engine = (int)e;
-		} else if ((v = option_value(argc, argv, &i, "--max-gap", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--max-gap", &missing))) {
 			if (!parse_duration(v, &o.max_gap_ms))
 				return usage_error("--max-gap \"%s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d",
 						   v);
-		} else if ((v = option_value(argc, argv, &i, "--widget-version", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--widget-version", &missing))) {
 			if (strcmp(v, "9") != 0 && strcmp(v, "8.5") != 0 && strncmp(v, "9.", 2) != 0 &&
 			    strncmp(v, "8.5.", 4) != 0)
 				return usage_error("--widget-version \"%s\": expected 9 (any 9.x), 9.0.005 or 8.5", v);
 			o.widget_version = v;
-		} else if ((v = option_value(argc, argv, &i, "--closed-before", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--closed-before", &missing))) {
 			o.closed_before = v;
-		} else if ((v = option_value(argc, argv, &i, "--name", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--name", &missing))) {
 			o.name = v;
-		} else if ((v = option_value(argc, argv, &i, "--expect-failure", &missing))) {
+		} else if ((v = cli_option_value(argc, argv, &i, "--expect-failure", &missing))) {
 			o.expect_failure = v;
 		} else if (missing) {
 			return usage_error("%s needs a value", a);

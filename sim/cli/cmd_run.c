@@ -190,24 +190,6 @@ static int internal_error(const char *command, const char *what)
 	return CLI_EXIT_INTERNAL;
 }
 
-/* "--name VALUE" or "--name=VALUE". Returns the value, or NULL (with *i unchanged) if argv[*i] is not it. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* A decimal number without sign, spaces or excess: what a person means by N. */
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -291,26 +273,26 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			command_help(command, stdout);
 			return -1;
-		} else if ((allowed & OPT_SELECT) && (v = option_value(argc, argv, &i, "--filter", &missing))) {
+		} else if ((allowed & OPT_SELECT) && (v = cli_option_value(argc, argv, &i, "--filter", &missing))) {
 			rc = parse_filter(opt, v);
-		} else if ((allowed & OPT_SELECT) && (v = option_value(argc, argv, &i, "--engine", &missing))) {
+		} else if ((allowed & OPT_SELECT) && (v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			if (bsim_engine_from_name(&opt->engine, v) < 0)
 				return usage_error(command, "unknown engine \"%s\"; expected chromium, firefox or safari", v);
 			opt->engine_set = true;
-		} else if ((allowed & OPT_SELECT) && (v = option_value(argc, argv, &i, "--shard", &missing))) {
+		} else if ((allowed & OPT_SELECT) && (v = cli_option_value(argc, argv, &i, "--shard", &missing))) {
 			if (!parse_shard(v, &opt->shard_index, &opt->shard_count))
 				return usage_error(command,
 						   "--shard expects I/N with 1 <= I <= N <= " STR(RUN_MAX_SHARDS)
 						   " (e.g. 2/4), got \"%s\"", v);
-		} else if ((allowed & OPT_RUN) && (v = option_value(argc, argv, &i, "--seed", &missing))) {
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--seed", &missing))) {
 			if (!parse_u64(v, &opt->seed))
 				return usage_error(command, "--seed expects a number from 0 to 18446744073709551615, got \"%s\"", v);
 			opt->seed_set = true;
 		} else if ((allowed & OPT_RUN) && strncmp(a, "-j", 2) == 0 && a[2] != '\0') {
 			rc = parse_jobs(opt, a + 2);
-		} else if ((allowed & OPT_RUN) && (v = option_value(argc, argv, &i, "-j", &missing))) {
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "-j", &missing))) {
 			rc = parse_jobs(opt, v);
-		} else if ((allowed & OPT_RUN) && (v = option_value(argc, argv, &i, "--jobs", &missing))) {
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--jobs", &missing))) {
 			rc = parse_jobs(opt, v);
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--trace") == 0) {
 			opt->trace = BSIM_TRACE_FAILING;
@@ -327,7 +309,7 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 			opt->live = true;
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--insecure") == 0) {
 			opt->insecure = true;
-		} else if ((allowed & OPT_RUN) && (v = option_value(argc, argv, &i, "--ca-file", &missing))) {
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--ca-file", &missing))) {
 			if (!*v || access(v, R_OK) != 0)
 				return usage_error(command, "--ca-file expects a readable PEM file, got \"%s\"", v);
 			opt->ca_file = v;
@@ -335,11 +317,11 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 			opt->tap = true;
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--no-timing") == 0) {
 			opt->timing = false;
-		} else if ((allowed & OPT_RUN) && (v = option_value(argc, argv, &i, "--junit", &missing))) {
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--junit", &missing))) {
 			opt->junit = v;
-		} else if ((allowed & OPT_RUN) && (v = option_value(argc, argv, &i, "--json", &missing))) {
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--json", &missing))) {
 			opt->json = v;
-		} else if ((allowed & OPT_RUN) && (v = option_value(argc, argv, &i, "--color", &missing))) {
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--color", &missing))) {
 			if (strcmp(v, "auto") == 0)
 				opt->color = COLOR_AUTO;
 			else if (strcmp(v, "always") == 0)
