@@ -20,20 +20,6 @@
 #include "interchange/interchange.h"
 #include "util/timefmt.h"
 
-static const char *json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
 typedef struct reader {
 	const char *name;
 	char path[128]; /* the JSON path of the object being read */
@@ -69,7 +55,7 @@ static int get_string(const reader *r, json_t *obj, const char *member, int requ
 		return 0;
 	}
 	if (!json_is_string(v))
-		return bad(r, member, "expected a string, got %s", json_kind(v));
+		return bad(r, member, "expected a string, got %s", ic_json_kind(v));
 	if (json_string_length(v) > max)
 		return bad_code(r, BSIM_ELIMIT, member, "%zu bytes, longer than the %zu bsim reads", json_string_length(v),
 				max);
@@ -88,7 +74,7 @@ static int get_array(const reader *r, json_t *obj, const char *member, int requi
 		return 0;
 	}
 	if (!json_is_array(v))
-		return bad(r, member, "expected an array, got %s", json_kind(v));
+		return bad(r, member, "expected an array, got %s", ic_json_kind(v));
 	if (json_array_size(v) > max)
 		return bad_code(r, BSIM_ELIMIT, member,
 				"%zu items, more than the %zu bsim reads (%s); record a shorter capture, or split it",
@@ -107,7 +93,7 @@ static int get_object(const reader *r, json_t *obj, const char *member, int requ
 		return 0;
 	}
 	if (!json_is_object(v))
-		return bad(r, member, "expected an object, got %s", json_kind(v));
+		return bad(r, member, "expected an object, got %s", ic_json_kind(v));
 	*out = v;
 	return 0;
 }
@@ -119,7 +105,7 @@ static int get_bool(const reader *r, json_t *obj, const char *member, int *out)
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return bad(r, member, "expected true or false, got %s", json_kind(v));
+		return bad(r, member, "expected true or false, got %s", ic_json_kind(v));
 	*out = json_is_true(v);
 	return 0;
 }
@@ -162,7 +148,7 @@ static int read_headers(reader *r, json_t *obj, har_header **out, size_t *n)
 		json_t *h = json_array_get(list, i);
 		har_header *hd = &(*out)[*n];
 		if (!json_is_object(h))
-			rc = bad(r, NULL, "expected a {\"name\", \"value\"} object, got %s", json_kind(h));
+			rc = bad(r, NULL, "expected a {\"name\", \"value\"} object, got %s", ic_json_kind(h));
 		else if ((rc = get_string(r, h, "name", 1, HAR_MAX_HEADER_BYTES, &hd->name)) >= 0 &&
 			 (rc = get_string(r, h, "value", 1, HAR_MAX_HEADER_BYTES, &hd->value)) >= 0) {
 			(*n)++;
@@ -197,7 +183,7 @@ static int read_cookies(reader *r, json_t *obj, har_cookie **out, size_t *n)
 		har_cookie *k = &(*out)[(*n)++];
 		k->secure = k->http_only = -1;
 		if (!json_is_object(c))
-			rc = bad(r, NULL, "expected a cookie object, got %s", json_kind(c));
+			rc = bad(r, NULL, "expected a cookie object, got %s", ic_json_kind(c));
 		else if ((rc = get_string(r, c, "name", 1, HAR_MAX_HEADER_BYTES, &k->name)) >= 0 &&
 			 (rc = get_string(r, c, "value", 1, HAR_MAX_HEADER_BYTES, &k->value)) >= 0 &&
 			 (rc = get_string(r, c, "domain", 0, HAR_MAX_STRING_BYTES, &k->domain)) >= 0 &&
@@ -215,7 +201,7 @@ static int read_cookies(reader *r, json_t *obj, har_cookie **out, size_t *n)
 static int read_entry(reader *r, json_t *e, har_entry *out)
 {
 	if (!json_is_object(e))
-		return bad(r, NULL, "expected an entry object, got %s", json_kind(e));
+		return bad(r, NULL, "expected an entry object, got %s", ic_json_kind(e));
 	json_t *req, *resp, *content = NULL, *init = NULL;
 	int rc;
 	if ((rc = get_string(r, e, "pageref", 0, HAR_MAX_STRING_BYTES, &out->pageref)) < 0 ||
@@ -259,7 +245,7 @@ static int read_entry(reader *r, json_t *e, har_entry *out)
 	if (!status)
 		rc = bad(r, "status", "missing (every browser's HAR export has it; was the file edited?)");
 	else if (!json_is_integer(status))
-		rc = bad(r, "status", "expected a whole number, got %s", json_kind(status));
+		rc = bad(r, "status", "expected a whole number, got %s", ic_json_kind(status));
 	else if (json_integer_value(status) < 0 || json_integer_value(status) > 999)
 		rc = bad(r, "status", "%lld is not an HTTP status (0 for a request that got no response, else 100-999)",
 			 (long long)json_integer_value(status));
@@ -412,7 +398,7 @@ int har_parse(har_log **out, const char *name, const char *data, size_t len)
 	}
 	if (!json_is_object(root)) {
 		rc = ic_error(BSIM_EINVAL, name, 0, 0, NULL,
-			      "expected a HAR object {\"log\": {...}}, got %s: not a HAR capture", json_kind(root));
+			      "expected a HAR object {\"log\": {...}}, got %s: not a HAR capture", ic_json_kind(root));
 		goto out;
 	}
 	log = json_object_get(root, "log");
@@ -423,7 +409,7 @@ int har_parse(har_log **out, const char *name, const char *data, size_t len)
 		goto out;
 	}
 	if (!json_is_object(log)) {
-		rc = ic_error(BSIM_EINVAL, name, 0, 0, "log", "expected an object, got %s", json_kind(log));
+		rc = ic_error(BSIM_EINVAL, name, 0, 0, "log", "expected an object, got %s", ic_json_kind(log));
 		goto out;
 	}
 	snprintf(r->path, sizeof r->path, "log");
@@ -443,7 +429,7 @@ int har_parse(har_log **out, const char *name, const char *data, size_t len)
 		json_t *p = json_array_get(pages, i);
 		har_page *pg = &h->pages[h->n_pages++];
 		if (!json_is_object(p)) {
-			rc = bad(r, NULL, "expected a page object, got %s", json_kind(p));
+			rc = bad(r, NULL, "expected a page object, got %s", ic_json_kind(p));
 			goto out;
 		}
 		if ((rc = get_string(r, p, "id", 1, HAR_MAX_STRING_BYTES, &pg->id)) < 0 ||

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,20 @@ const char *interchange_format_name(interchange_format fmt)
 	case INTERCHANGE_STORAGE_STATE: return "storageState";
 	case INTERCHANGE_COOKIES_TXT: return "cookies.txt";
 	default: return "auto";
+	}
+}
+
+const char *ic_json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
 	}
 }
 

@@ -136,6 +136,10 @@ int ic_error(int code, const char *name, int line, int col, const char *where, c
  */
 int ic_read_file(const char *path, size_t max, const char *max_name, char **out, size_t *len);
 
+/* What a JSON value is, for "expected X, got an array": "an object", "null", ... */
+struct json_t;
+const char *ic_json_kind(const struct json_t *v);
+
 /* Parsers: fill s from data; BSIM_EINVAL with the place on malformed input. */
 int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len);
 int cookies_txt_parse(ic_state *s, const char *name, const char *data, size_t len);

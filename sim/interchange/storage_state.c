@@ -55,20 +55,6 @@ static const char *const unspecified_same_site[BSIM_ENGINE_COUNT] = {
 	[BSIM_ENGINE_SAFARI] = "None",
 };
 
-static const char *json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
 typedef struct parser {
 	ic_state *s;
 	const char *name;
@@ -104,7 +90,7 @@ static int get_string(const parser *p, json_t *obj, const char *member, int requ
 		return 0;
 	}
 	if (!json_is_string(v))
-		return bad(p, member, "expected a string, got %s", json_kind(v));
+		return bad(p, member, "expected a string, got %s", ic_json_kind(v));
 	if (json_string_length(v) > STORAGE_STATE_MAX_STRING)
 		return bad(p, member, "%zu bytes, longer than the %d bytes bsim reads", json_string_length(v),
 			   STORAGE_STATE_MAX_STRING);
@@ -118,7 +104,7 @@ static int get_bool(const parser *p, json_t *obj, const char *member, int *out)
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return bad(p, member, "expected true or false, got %s", json_kind(v));
+		return bad(p, member, "expected true or false, got %s", ic_json_kind(v));
 	*out = json_is_true(v);
 	return 0;
 }
@@ -131,7 +117,7 @@ static int get_expires(const parser *p, json_t *obj, ic_cookie *c)
 	if (!v)
 		return 0;
 	if (!json_is_number(v))
-		return bad(p, "expires", "expected a number, got %s", json_kind(v));
+		return bad(p, "expires", "expected a number, got %s", ic_json_kind(v));
 	double d = json_number_value(v);
 	if (json_is_integer(v) ? json_integer_value(v) == -1 : d == -1.0)
 		return 0;
@@ -148,7 +134,7 @@ static int parse_cookie(parser *p, json_t *obj, size_t index)
 {
 	snprintf(p->path, sizeof p->path, "cookies[%zu]", index);
 	if (!json_is_object(obj))
-		return bad(p, NULL, "expected a cookie object, got %s", json_kind(obj));
+		return bad(p, NULL, "expected a cookie object, got %s", ic_json_kind(obj));
 	ic_cookie *c = ic_state_add_cookie(p->s, p->name);
 	if (!c)
 		return bsim_error_last()->code;
@@ -188,7 +174,7 @@ static int parse_origin(parser *p, json_t *obj, size_t index)
 {
 	snprintf(p->path, sizeof p->path, "origins[%zu]", index);
 	if (!json_is_object(obj))
-		return bad(p, NULL, "expected an origin object, got %s", json_kind(obj));
+		return bad(p, NULL, "expected an origin object, got %s", ic_json_kind(obj));
 	char *text = NULL, *origin = NULL;
 	int rc = get_string(p, obj, "origin", 1, &text);
 	if (rc < 0)
@@ -199,7 +185,7 @@ static int parse_origin(parser *p, json_t *obj, size_t index)
 		return rc == BSIM_ENOMEM ? rc : bad(p, "origin", "%s", bsim_error_last()->message);
 	json_t *list = json_object_get(obj, "localStorage");
 	if (list && !json_is_array(list)) {
-		rc = bad(p, "localStorage", "expected an array, got %s", json_kind(list));
+		rc = bad(p, "localStorage", "expected an array, got %s", ic_json_kind(list));
 		goto out;
 	}
 	size_t i;
@@ -207,7 +193,7 @@ static int parse_origin(parser *p, json_t *obj, size_t index)
 	json_array_foreach(list, i, entry) {
 		snprintf(p->path, sizeof p->path, "origins[%zu].localStorage[%zu]", index, i);
 		if (!json_is_object(entry)) {
-			rc = bad(p, NULL, "expected a {name, value} object, got %s", json_kind(entry));
+			rc = bad(p, NULL, "expected a {name, value} object, got %s", ic_json_kind(entry));
 			goto out;
 		}
 		ic_item *it = ic_state_add_item(p->s, p->name);
@@ -314,7 +300,7 @@ int storage_state_parse(ic_state *s, const char *name, const char *data, size_t 
 	if (!json_is_object(root)) {
 		rc = ic_error(BSIM_EINVAL, name, 0, 0, NULL,
 			      "expected a storageState object {\"cookies\": [...], \"origins\": [...]}, got %s",
-			      json_kind(root));
+			      ic_json_kind(root));
 		goto out;
 	}
 	cookies = json_object_get(root, "cookies");
@@ -325,11 +311,11 @@ int storage_state_parse(ic_state *s, const char *name, const char *data, size_t 
 		goto out;
 	}
 	if (cookies && !json_is_array(cookies)) {
-		rc = ic_error(BSIM_EINVAL, name, 0, 0, "cookies", "expected an array, got %s", json_kind(cookies));
+		rc = ic_error(BSIM_EINVAL, name, 0, 0, "cookies", "expected an array, got %s", ic_json_kind(cookies));
 		goto out;
 	}
 	if (origins && !json_is_array(origins)) {
-		rc = ic_error(BSIM_EINVAL, name, 0, 0, "origins", "expected an array, got %s", json_kind(origins));
+		rc = ic_error(BSIM_EINVAL, name, 0, 0, "origins", "expected an array, got %s", ic_json_kind(origins));
 		goto out;
 	}
 	size_t i;

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenario/scenario_internal.h"
@@ -41,6 +42,20 @@ int step_attr_bool(const step *s, const char *name, int dflt, int *out)
 		return 0;
 	}
 	return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": expected true or false", s->element, name, v);
+}
+
+int step_attr_count(const step *s, const char *name, int *out)
+{
+	const char *v = step_attr(s, name);
+	if (!v)
+		return BSIM_ENOTFOUND;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end || n > STEP_COUNT_MAX)
+		return step_error(s, BSIM_EINVAL, "%s=\"%s\" is not a count: give a whole number from 0 to %d", name, v,
+				  STEP_COUNT_MAX);
+	*out = (int)n;
+	return 0;
 }
 
 /* A unit and its length in milliseconds; a bare number is seconds, as `sleep` reads it. */

@@ -19,8 +19,6 @@
 #include "net/url.h"
 #include "scenario/scenario_internal.h"
 
-/* Largest count= or tabs= accepted: far past what a scenario can produce, and safe in an int. */
-#define EXPECT_COUNT_MAX 1000000
 
 /* ---- shared ---- */
 
@@ -60,21 +58,6 @@ static int fail_was(run_ctx *rc, const step *s, const char *subject, const char 
 				    : run_fail(rc, s, subject, "%s (was: %s)", buf_cstr(&b), was);
 	buf_free(&b);
 	return r;
-}
-
-/* A count: a decimal integer in 0..EXPECT_COUNT_MAX. */
-static int attr_count(const step *s, const char *name, int *out)
-{
-	const char *v = step_attr(s, name);
-	if (!v)
-		return BSIM_ENOTFOUND;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 0 || n > EXPECT_COUNT_MAX || (*v < '0' || *v > '9'))
-		return step_error(s, BSIM_EINVAL, "%s=\"%s\" is not a count: give a whole number from 0 to %d", name, v,
-				  EXPECT_COUNT_MAX);
-	*out = (int)n;
-	return 0;
 }
 
 /* A reason code for refused=/evicted= (bsim cookie --explain lists them). */
@@ -645,7 +628,7 @@ static int event_prepare(step *s)
 		return rc;
 	if (strcmp(step_attr(s, "event"), "storage") != 0)
 		return step_error(s, BSIM_EINVAL, "event=\"%s\": the event bsim checks is event=\"storage\"", step_attr(s, "event"));
-	rc = attr_count(s, "count", &count);
+	rc = step_attr_count(s, "count", &count);
 	return rc == BSIM_ENOTFOUND ? 0 : rc;
 }
 
@@ -653,7 +636,7 @@ static int event_check(step *s, run_ctx *rc)
 {
 	const char *key = step_attr(s, "key");
 	int id, count = -1;
-	int code = attr_count(s, "count", &count);
+	int code = step_attr_count(s, "count", &count);
 	if ((code < 0 && code != BSIM_ENOTFOUND) || (code = run_tab(&id, rc, s)) < 0)
 		return code;
 	int got = 0;
@@ -677,13 +660,13 @@ static int tabs_prepare(step *s)
 {
 	static const char *const allowed[] = {"tabs", NULL};
 	int n, rc = check_attrs(s, allowed);
-	return rc < 0 ? rc : attr_count(s, "tabs", &n);
+	return rc < 0 ? rc : step_attr_count(s, "tabs", &n);
 }
 
 static int tabs_check(step *s, run_ctx *rc)
 {
 	int want = 0;
-	int code = attr_count(s, "tabs", &want);
+	int code = step_attr_count(s, "tabs", &want);
 	if (code < 0)
 		return code;
 	size_t got = bsim_browser_tab_count(rc->browser);

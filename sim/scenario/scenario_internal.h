@@ -67,6 +67,10 @@ const char *step_attr(const step *s, const char *name);
 int step_attr_bool(const step *s, const char *name, int dflt, int *out);
 /* "500ms", "2s", "10m", "1h", "1d" (and a bare number of seconds). */
 int step_attr_duration(const step *s, const char *name, int64_t *out_ms);
+/* Largest count an attribute takes (count=, tabs=, unread=, ...): far past what a scenario can produce, and safe in an int. */
+#define STEP_COUNT_MAX 1000000
+/* A count attribute: a decimal integer in 0..STEP_COUNT_MAX; BSIM_ENOTFOUND when absent. */
+int step_attr_count(const step *s, const char *name, int *out);
 /* A formatted error at the step's location. Returns code. */
 int step_error(const step *s, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
 

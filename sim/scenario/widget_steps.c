@@ -20,8 +20,6 @@
 #include "scenario/scenario_internal.h"
 #include "widgets/widgets.h"
 
-/* Largest unread=/transcript= accepted: far past what a scenario produces, and safe in an int. */
-#define WIDGET_COUNT_MAX 1000000
 /* Longest value a widget step passes to the page (a message, a prefilter, Console options): sixteen times
  * what one cookie can hold (4096 bytes), so an oversized value still reaches the browser to be refused, and
  * a hostile file cannot make every poll copy megabytes. */
@@ -74,20 +72,6 @@ static int attr_choice(const step *s, const char *name, const char *const *choic
 		   : step_error(s, BSIM_EINVAL, "<%s> needs %s=\"%s\"", s->element, name, buf_cstr(&list));
 	buf_free(&list);
 	return rc;
-}
-
-static int attr_count(const step *s, const char *name, int *out)
-{
-	const char *v = step_attr(s, name);
-	if (!v)
-		return BSIM_ENOTFOUND;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 0 || n > WIDGET_COUNT_MAX || *v < '0' || *v > '9')
-		return step_error(s, BSIM_EINVAL, "%s=\"%s\" is not a count: give a whole number from 0 to %d", name, v,
-				  WIDGET_COUNT_MAX);
-	*out = (int)n;
-	return 0;
 }
 
 static void ext_free(void *data)
@@ -208,7 +192,7 @@ static int deploy_config(const step *s, widget_config *c)
 	}
 	if (step_attr(s, "cookie-expires")) {
 		int days = 0;
-		if ((code = attr_count(s, "cookie-expires", &days)) < 0)
+		if ((code = step_attr_count(s, "cookie-expires", &days)) < 0)
 			return code;
 		if (days > WIDGET_EXPIRES_DAYS_MAX)
 			return step_error(s, BSIM_EINVAL, "cookie-expires=\"%d\": give a number of days up to %d", days,
@@ -490,9 +474,9 @@ static int widget_expect_prepare(step *s)
 	    (code = attr_choice(s, "console", open_values, false, &v)) < 0 ||
 	    (code = step_attr_bool(s, "minimized", 0, &v)) < 0)
 		return code;
-	if ((code = attr_count(s, "unread", &n)) < 0 && code != BSIM_ENOTFOUND)
+	if ((code = step_attr_count(s, "unread", &n)) < 0 && code != BSIM_ENOTFOUND)
 		return code;
-	if ((code = attr_count(s, "transcript", &n)) < 0 && code != BSIM_ENOTFOUND)
+	if ((code = step_attr_count(s, "transcript", &n)) < 0 && code != BSIM_ENOTFOUND)
 		return code;
 	if (step_attr(s, "reason") && !step_attr(s, "restore"))
 		return step_error(s, BSIM_EINVAL, "reason=\"...\" goes with restore=\"...\" (e.g. restore=\"failed\" reason=\"network\")");
@@ -645,7 +629,7 @@ static int widget_expect_check(step *s, run_ctx *rc)
 		}
 	}
 	int n = 0;
-	if (attr_count(s, "unread", &n) == 0 && n != v.unread) {
+	if (step_attr_count(s, "unread", &n) == 0 && n != v.unread) {
 		MISMATCH("unread=\"%d\"", v.unread);
 		buf_puts(&why, "\n  the badge is the larger of asyncUnreadMessageCount and the lines rendered since lastMessageCountRead (E.27, I.4)");
 		if (!subject) {
@@ -653,7 +637,7 @@ static int widget_expect_check(step *s, run_ctx *rc)
 			subject = subject_name;
 		}
 	}
-	if (attr_count(s, "transcript", &n) == 0 && n != v.transcript)
+	if (step_attr_count(s, "transcript", &n) == 0 && n != v.transcript)
 		MISMATCH("transcript=\"%d\"", v.transcript);
 	if ((code = attr_choice(s, "restore", restore_values, false, &want)) < 0)
 		goto out;
