@@ -235,8 +235,11 @@ static bsim_cookie_reason resolve_domain(bsim_jar *jar, const url *u, const char
 	}
 	if (u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6 || u->kind == HOST_KIND_NONE)
 		return u->kind == HOST_KIND_NONE ? BSIM_REASON_DOMAIN_MISMATCH : BSIM_REASON_IP_DOMAIN; /* D9 */
-	/* §5.7 step 9: a public suffix other than the host itself. */
-	if (psl_is_public_suffix(attr))
+	/* §5.7 step 9: a public suffix other than the host itself. The host's own
+	 * registrable domain (the commonest Domain) is one label longer than its
+	 * longest matching suffix, so it is not one: no list lookup for it. */
+	bool is_registrable = u->registrable && strcmp(attr, u->registrable) == 0;
+	if (!is_registrable && psl_is_public_suffix(attr))
 		return BSIM_REASON_PUBLIC_SUFFIX;
 	if (!u->registrable)
 		return BSIM_REASON_NO_REGISTRABLE; /* D7, D10 */
@@ -703,6 +706,28 @@ static int by_path_then_script_order(const void *a, const void *b)
 	return x->script_seq < y->script_seq ? -1 : x->script_seq > y->script_seq;
 }
 
+/*
+ * Sort a match list. A page's list is a handful of cookies: insertion sort
+ * costs a tenth of qsort's merge sort there (and, like it, keeps the order
+ * of equals, though the keys above never tie).
+ */
+#define MATCH_INSERTION_SORT_MAX 24
+
+static void sort_matched(cookie **m, size_t n, int (*cmp)(const void *, const void *))
+{
+	if (n > MATCH_INSERTION_SORT_MAX) {
+		qsort(m, n, sizeof *m, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		cookie *c = m[i];
+		size_t j = i;
+		for (; j > 0 && cmp(&m[j - 1], &c) > 0; j--)
+			m[j] = m[j - 1];
+		m[j] = c;
+	}
+}
+
 static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx,
 		    bool from_script)
 {
@@ -777,10 +802,14 @@ static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_
 		}
 		matched[n++] = c;
 	}
-	if (n > 1)
-		qsort(matched, n, sizeof *matched,
-		      from_script && p->script_order_resets_on_change ? by_path_then_script_order
-								     : by_path_then_creation);
+	sort_matched(matched, n,
+		     from_script && p->script_order_resets_on_change ? by_path_then_script_order
+								    : by_path_then_creation);
+	/* The line's length is known: grow it once. */
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += 2 + matched[i]->name_len + 1 + matched[i]->value_len;
+	buf_grow(&line, total);
 	for (size_t i = 0; i < n; i++) {
 		cookie *c = matched[i];
 		/* §5.8.3 step 5, throttled as the engines do (L4). */

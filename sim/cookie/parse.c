@@ -9,6 +9,7 @@
  */
 #include "cookie/parse.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static bool is_wsp(char c)
@@ -20,6 +21,31 @@ static bool is_wsp(char c)
 static bool is_voiding_ctl(unsigned char c)
 {
 	return (c <= 0x08) || (c >= 0x0A && c <= 0x1F) || c == 0x7F;
+}
+
+/*
+ * Whether s[0..len) holds a voiding CTL. Eight bytes at a time: a header is
+ * mostly long values, and a byte-wise test was a third of parsing one. A
+ * word with no byte below 0x20 and none equal to 0x7F has none; a word
+ * that may have one is looked at byte by byte (HTAB is below 0x20 too).
+ */
+static bool has_voiding_ctl(const char *s, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+		uint64_t del = w ^ (ones * 0x7F);
+		uint64_t is_del = (del - ones) & ~del & highs;
+		if (below_space | is_del)
+			break;
+	}
+	for (; i < len; i++)
+		if (is_voiding_ctl((unsigned char)s[i]))
+			return true;
+	return false;
 }
 
 static void trim(const char **s, size_t *len)
@@ -203,9 +229,8 @@ bsim_cookie_reason cookie_parse(parsed_cookie *c, const char *s, size_t len, con
 	trim(&c->value, &c->value_len);
 
 	/* Step 1: any CTL but HTAB voids the whole string. */
-	for (size_t i = 0; i < len; i++)
-		if (is_voiding_ctl((unsigned char)s[i]))
-			return BSIM_REASON_CONTROL_CHAR;
+	if (has_voiding_ctl(s, len))
+		return BSIM_REASON_CONTROL_CHAR;
 
 	/* P1: Chromium's CTL test includes HTAB once leading/trailing HTAB is trimmed. */
 	if (p->htab_inside_rejects &&

@@ -23,6 +23,7 @@
 #include "net/psl.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/strmap.h"
 
 /* Room for a quoted URL in a message; error.c caps the whole message at 1 KiB. */
 #define URL_QUOTE_BUF 320
@@ -133,6 +134,21 @@ static void put_encoded(buf *b, unsigned char c)
 	buf_put(b, e, 3);
 }
 
+/* Append [p, end) with every byte of the encode set escaped, copying the runs between escapes whole. */
+static inline void put_encoded_span(buf *b, const char *p, const char *end, bool query)
+{
+	const char *run = p;
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (query ? query_needs_encoding(c) : path_needs_encoding(c)) {
+			buf_put(b, run, (size_t)(p - run));
+			put_encoded(b, (unsigned char)*p);
+			run = p + 1;
+		}
+	}
+	buf_put(b, run, (size_t)(end - run));
+}
+
 /* WHATWG URL basic parser, first steps: trim leading and trailing C0 controls and spaces, remove every tab and newline. */
 static void clean_input(buf *b, const char *text, size_t len)
 {
@@ -141,9 +157,15 @@ static void clean_input(buf *b, const char *text, size_t len)
 		start++;
 	while (end > start && (unsigned char)text[end - 1] <= 0x20)
 		end--;
-	for (size_t i = start; i < end; i++)
-		if (text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
-			buf_putc(b, text[i]);
+	/* Copy the runs between removed characters whole: most URLs are one run. */
+	size_t run = start;
+	for (size_t i = start; i < end; i++) {
+		if (text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+			buf_put(b, text + run, i - run);
+			run = i + 1;
+		}
+	}
+	buf_put(b, text + run, end - run);
 }
 
 /* Message for a bad URL, with the URL quoted and what to do. Returns BSIM_EINVAL. */
@@ -192,7 +214,7 @@ static int curl_error(const char *text, size_t len, CURLUcode cu)
  * browser would, without the fragment. `rest` follows the scheme's ':'.
  */
 static int build_curl_text(buf *out, const scheme_info *si, const char *rest, size_t n,
-			   const char *text, size_t len)
+			   const char *text, size_t len, size_t *authority_end)
 {
 	const char *p = rest, *end = rest + n;
 	const char *hash = memchr(p, '#', n);
@@ -227,6 +249,7 @@ static int build_curl_text(buf *out, const scheme_info *si, const char *rest, si
 				"write file:///path", quoted, host);
 		}
 	}
+	*authority_end = out->len;
 	/* A special URL's path is never empty: http://x?q is http://x/?q. */
 	if (p == end || !is_slash(*p))
 		buf_putc(out, '/');
@@ -243,13 +266,8 @@ static int build_curl_text(buf *out, const scheme_info *si, const char *rest, si
 			buf_put(out, "..", (size_t)dots);
 			p = seg_end;
 		}
-		for (; p < seg_end; p++) {
-			unsigned char c = (unsigned char)*p;
-			if (path_needs_encoding(c))
-				put_encoded(out, c);
-			else
-				buf_putc(out, (char)c);
-		}
+		put_encoded_span(out, p, seg_end, false);
+		p = seg_end;
 		if (p < path_end) {
 			buf_putc(out, '/');  /* '\\' too: a slash in special URLs */
 			p++;
@@ -257,13 +275,7 @@ static int build_curl_text(buf *out, const scheme_info *si, const char *rest, si
 	}
 	if (p < end) {
 		buf_putc(out, '?');
-		for (p++; p < end; p++) {
-			unsigned char c = (unsigned char)*p;
-			if (query_needs_encoding(c))
-				put_encoded(out, c);
-			else
-				buf_putc(out, (char)c);
-		}
+		put_encoded_span(out, p + 1, end, true);
 	}
 	return buf_status(out);
 }
@@ -372,6 +384,116 @@ static bool curl_refuses_in_host(const char *host)
 	return host[strcspn(host, " \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()%")] != '\0';
 }
 
+/*
+ * The authority memo (url_cache's `origins`): what libcurl and fill_host
+ * made of one "scheme://authority" text, so that a new URL on an origin
+ * already parsed needs neither libcurl nor IDNA nor the public suffix list.
+ * New URLs are mostly new paths on origins already seen, and those steps
+ * were most of their cost. The path and query a fast parse takes are the
+ * ones build_curl_text wrote, which libcurl keeps as they are unless a
+ * segment is "." or ".." (curl's lib/urlapi.c, dedotdotify): such a URL
+ * takes the full parse. fuzz_url checks that both parses agree.
+ */
+typedef struct origin_facts {
+	char *host;
+	char *registrable;  /* or NULL */
+	host_kind kind;
+	int port;
+	bool trailing_dot;
+	bool loopback;
+	bool host_is_public_suffix;
+} origin_facts;
+
+static void origin_facts_free(origin_facts *f)
+{
+	if (!f)
+		return;
+	free(f->host);
+	free(f->registrable);
+	free(f);
+}
+
+static void origin_facts_free_entry(const char *key, void *value, void *ud)
+{
+	(void)key;
+	(void)ud;
+	origin_facts_free(value);
+}
+
+static void origin_memo_clear(strmap *memo)
+{
+	strmap_foreach(memo, origin_facts_free_entry, NULL);
+	strmap_free(memo);
+	*memo = (strmap)STRMAP_INIT;
+}
+
+/* Remember what a full parse found for its authority; a failure only loses the shortcut. */
+static void origin_memo_put(strmap *memo, const char *authority, size_t len, const url *u)
+{
+	if (strmap_get(memo, authority, len))
+		return;
+	if (memo->count >= URL_ORIGIN_MEMO_MAX)
+		origin_memo_clear(memo);
+	origin_facts *f = calloc(1, sizeof *f);
+	if (!f)
+		return;
+	*f = (origin_facts){.kind = u->kind, .port = u->port, .trailing_dot = u->trailing_dot,
+			    .loopback = u->loopback, .host_is_public_suffix = u->host_is_public_suffix};
+	f->host = strdup(u->host);
+	f->registrable = u->registrable ? strdup(u->registrable) : NULL;
+	if (!f->host || (u->registrable && !f->registrable) || strmap_put(memo, authority, len, f) < 0)
+		origin_facts_free(f);
+}
+
+/* A "." or ".." segment in path[0..n), which libcurl would remove. */
+static bool has_dot_segment(const char *path, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (path[i] != '.' || (i > 0 && path[i - 1] != '/'))
+			continue;
+		size_t dots = (i + 1 < n && path[i + 1] == '.') ? 2 : 1;
+		if (i + dots == n || path[i + dots] == '/')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Fill u's host, port, path and query from the memo when its authority is
+ * known and its path needs no dot removal; false to take the full parse
+ * (also when out of memory: the full parse then reports it).
+ */
+static bool origin_memo_parse(const strmap *memo, url *u, const char *ct, size_t ct_len, size_t authority_end)
+{
+	const origin_facts *f = strmap_get(memo, ct, authority_end);
+	if (!f)
+		return false;
+	const char *path = ct + authority_end;
+	size_t n = ct_len - authority_end;
+	const char *q = memchr(path, '?', n);
+	size_t path_len = q ? (size_t)(q - path) : n;
+	if (has_dot_segment(path, path_len))
+		return false;
+	u->host = strdup(f->host);
+	u->registrable = f->registrable ? strdup(f->registrable) : NULL;
+	u->path = strndup(path, path_len);
+	u->query = q ? strndup(q + 1, n - path_len - 1) : NULL;
+	if (!u->host || (f->registrable && !u->registrable) || !u->path || (q && !u->query)) {
+		free(u->host);
+		free(u->registrable);
+		free(u->path);
+		free(u->query);
+		u->host = u->registrable = u->path = u->query = NULL;
+		return false;
+	}
+	u->kind = f->kind;
+	u->port = f->port;
+	u->trailing_dot = f->trailing_dot;
+	u->loopback = f->loopback;
+	u->host_is_public_suffix = f->host_is_public_suffix;
+	return true;
+}
+
 /* Host, kind and public suffix facts of a parsed non-file URL. */
 static int fill_host(url *u, CURLU *h, const char *text, size_t len)
 {
@@ -423,7 +545,7 @@ out:
 	return rc;
 }
 
-int url_parse(url **out, const char *text)
+static int parse(url **out, const char *text, strmap *memo)
 {
 	buf clean = BUF_INIT, curl_text = BUF_INIT;
 	CURLU *h = NULL;
@@ -454,17 +576,25 @@ int url_parse(url **out, const char *text)
 		rc = BSIM_EINVAL;
 		goto out;
 	}
+	size_t authority_end = 0;
 	if ((rc = build_curl_text(&curl_text, si, clean.ptr + scheme_len + 1,
-				  clean.len - scheme_len - 1, text, len)) < 0)
+				  clean.len - scheme_len - 1, text, len, &authority_end)) < 0)
 		goto out;
 
 	u = calloc(1, sizeof *u);
-	h = curl_url();
-	if (!u || !h) {
+	if (!u) {
 		rc = error_oom();
 		goto out;
 	}
 	u->scheme = si->scheme;
+	bool memo_origin = memo && si->scheme != URL_SCHEME_FILE;
+	if (memo_origin && origin_memo_parse(memo, u, curl_text.ptr, curl_text.len, authority_end))
+		goto parsed;
+	h = curl_url();
+	if (!h) {
+		rc = error_oom();
+		goto out;
+	}
 	CURLUcode cu = curl_url_set(h, CURLUPART_URL, buf_cstr(&curl_text), CURLU_NON_SUPPORT_SCHEME);
 	if (cu == CURLUE_OUT_OF_MEMORY) {
 		rc = error_oom();
@@ -526,7 +656,7 @@ int url_parse(url **out, const char *text)
 		rc = curl_error(text, len, CURLUE_BAD_FILE_URL);
 		goto out;
 	}
-	if (!u->path || !(u->path_unreserved = decode_unreserved(u->path))) {
+	if (!u->path) {
 		rc = error_oom();
 		goto out;
 	}
@@ -543,8 +673,12 @@ int url_parse(url **out, const char *text)
 		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its query cannot be read");
 		goto out;
 	}
+	if (memo_origin)
+		origin_memo_put(memo, curl_text.ptr, authority_end, u);
+parsed:
 	u->text = strdup(text);
-	if (!u->text) {
+	u->path_unreserved = decode_unreserved(u->path);
+	if (!u->text || !u->path_unreserved) {
 		rc = error_oom();
 		goto out;
 	}
@@ -557,6 +691,11 @@ out:
 	buf_free(&clean);
 	buf_free(&curl_text);
 	return rc;
+}
+
+int url_parse(url **out, const char *text)
+{
+	return parse(out, text, NULL);
 }
 
 bool url_same_origin(const url *a, const url *b)
@@ -614,6 +753,7 @@ typedef struct cache_gen {
 struct url_cache {
 	cache_gen cur;
 	cache_gen old;
+	strmap origins;  /* "scheme://authority" -> origin_facts */
 };
 
 /* 64-bit multiply-xorshift over 8-byte words: a URL of 60 bytes hashes in a few ns. */
@@ -724,6 +864,7 @@ void url_cache_free(url_cache *c)
 		return;
 	gen_clear(&c->cur);
 	gen_clear(&c->old);
+	origin_memo_clear(&c->origins);
 	free(c->cur.slots);
 	free(c->old.slots);
 	free(c);
@@ -763,7 +904,7 @@ int url_cache_get(const url **out, url_cache *c, const char *text)
 		return 0;
 	}
 	url *u = NULL;
-	int rc = url_parse(&u, text);
+	int rc = parse(&u, text, &c->origins);
 	if (rc < 0)
 		return rc;  /* errors are not cached: the next call sets the same message again */
 	if ((rc = cache_insert(c, hash, len, u)) < 0)

@@ -100,6 +100,16 @@ typedef struct url_cache url_cache;
  */
 #define URL_CACHE_MAX 4096
 
+/*
+ * The cache also remembers what each origin's "scheme://authority" text
+ * parsed to (canonical host, port, public suffix facts), so a new URL on a
+ * known origin skips libcurl, IDNA and the list unless its path has a "."
+ * or ".." segment: up to this many origins (about 100 bytes each), then it
+ * starts again. A browsing profile of thousands of sites fits; a scenario
+ * sees a handful.
+ */
+#define URL_ORIGIN_MEMO_MAX 16384
+
 /* *out is allocated; free with url_cache_free. */
 int url_cache_new(url_cache **out);
 void url_cache_free(url_cache *cache);

@@ -29,12 +29,13 @@ int buf_grow(buf *b, size_t extra)
 		b->failed = true;
 		return error_oom();
 	}
+	p[b->len] = '\0'; /* a buffer grown ahead of its first write reads as "" */
 	b->ptr = p;
 	b->cap = cap;
 	return 0;
 }
 
-int buf_put(buf *b, const char *data, size_t len)
+int buf_put_slow(buf *b, const char *data, size_t len)
 {
 	if (buf_grow(b, len) < 0)
 		return BSIM_ENOMEM;
@@ -43,16 +44,6 @@ int buf_put(buf *b, const char *data, size_t len)
 	b->len += len;
 	b->ptr[b->len] = '\0';
 	return 0;
-}
-
-int buf_puts(buf *b, const char *s)
-{
-	return buf_put(b, s, strlen(s));
-}
-
-int buf_putc(buf *b, char c)
-{
-	return buf_put(b, &c, 1);
 }
 
 int buf_printf(buf *b, const char *fmt, ...)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "util/error.h"
 
@@ -22,9 +23,38 @@ typedef struct buf {
 #define BUF_INIT {NULL, 0, 0, false}
 
 int buf_grow(buf *b, size_t extra);
-int buf_put(buf *b, const char *data, size_t len);
-int buf_puts(buf *b, const char *s);
-int buf_putc(buf *b, char c);
+/* The out-of-line part of buf_put: growth, failure. */
+int buf_put_slow(buf *b, const char *data, size_t len);
+
+/*
+ * Appends are inline while they fit: a Cookie header or a URL is built a
+ * few bytes at a time, and a call into buf.c per byte was a tenth of the
+ * cookie-jar bench's instructions.
+ */
+static inline int buf_put(buf *b, const char *data, size_t len)
+{
+	if (b->failed || len >= b->cap - b->len) /* cap 0 (nothing yet) takes the slow path too */
+		return buf_put_slow(b, data, len);
+	if (len) /* data may be NULL then, which memcpy must not see */
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+static inline int buf_puts(buf *b, const char *s)
+{
+	return buf_put(b, s, strlen(s));
+}
+
+static inline int buf_putc(buf *b, char c)
+{
+	if (b->failed || b->cap - b->len < 2)
+		return buf_put_slow(b, &c, 1);
+	b->ptr[b->len++] = c;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
 int buf_printf(buf *b, const char *fmt, ...) BSIM_PRINTF(2, 3);
 /* 0, or BSIM_ENOMEM if any write since the last clear failed. */
 int buf_status(const buf *b);

@@ -434,6 +434,74 @@ Test(url_cache, hit_returns_the_same_parsed_url)
 	url_cache_free(c);
 }
 
+/*
+ * A new URL on an origin the cache has parsed skips libcurl (the origin
+ * memo): each row primes the cache with one URL, then asks for another on
+ * the same "scheme://authority" text, which must parse exactly as url_parse
+ * parses it, dot segments (libcurl's dedotdotify) and all.
+ */
+static const struct {
+	const char *prime, *target;
+} memo_cases[] = {
+	{"https://www.shop.com/", "https://www.shop.com/cart/item?id=7&x=%20"},
+	{"https://www.shop.com/", "https://www.shop.com/a/./b/../c"},
+	{"https://www.shop.com/", "https://www.shop.com/a/%2e%2E/b/%2e"},
+	{"https://www.shop.com/", "https://www.shop.com/a/.."},
+	{"https://www.shop.com/", "https://www.shop.com/.hidden/..x/x../a.b"},
+	{"https://www.shop.com/", "https://www.shop.com/a\\b\\..\\c"},
+	{"https://www.shop.com/", "https://www.shop.com?"},
+	{"https://www.shop.com/", "https://www.shop.com/p?q=a b<c>'\"#frag"},
+	{"https://www.shop.com/", "https://www.shop.com/é/ü?ä"},
+	{"HTTPS://WWW.Shop.COM/", "HTTPS://WWW.Shop.COM/Cart"},
+	{"http://www.shop.com:8080/", "http://www.shop.com:8080/x"},
+	{"http://www.shop.com:80/", "http://www.shop.com:80/x"},
+	{"http://user:pw@www.shop.com/", "http://user:pw@www.shop.com/x"},
+	{"http://www.shop.com./", "http://www.shop.com./x"},
+	{"http://bücher.de/", "http://bücher.de/x?y"},
+	{"http://127.0.0.1:3000/", "http://127.0.0.1:3000/api"},
+	{"http://0x7f.1/", "http://0x7f.1/x"},
+	{"http://[::1]:8080/", "http://[::1]:8080/x"},
+	{"http://localhost/", "http://localhost/x"},
+	{"https://shop.github.io/", "https://shop.github.io/repo/"},
+	{"ws://www.shop.com/", "ws://www.shop.com/socket"},
+	{"wss://www.shop.com/", "wss://www.shop.com/socket?t=1"},
+	{"file:///tmp/a.html", "file:///tmp/b.html"},
+};
+
+Test(url_cache, a_new_url_on_a_remembered_origin_parses_as_url_parse_does)
+{
+	for (size_t i = 0; i < COUNT(memo_cases); i++) {
+		url_cache *c = NULL;
+		cr_assert_eq(url_cache_new(&c), 0);
+		const url *primed = NULL, *got = NULL;
+		cr_assert_eq(url_cache_get(&primed, c, memo_cases[i].prime), 0, "%s: %s", memo_cases[i].prime,
+			     bsim_error_last()->message);
+		cr_assert_eq(url_cache_get(&got, c, memo_cases[i].target), 0, "%s: %s", memo_cases[i].target,
+			     bsim_error_last()->message);
+		url *want = NULL;
+		cr_assert_eq(url_parse(&want, memo_cases[i].target), 0);
+		const char *t = memo_cases[i].target;
+		cr_expect_eq(got->scheme, want->scheme, "%s", t);
+		cr_expect_str_eq(got->host, want->host, "%s", t);
+		cr_expect_eq(got->port, want->port, "%s", t);
+		cr_expect_str_eq(got->path, want->path, "%s", t);
+		cr_expect_str_eq(got->path_unreserved, want->path_unreserved, "%s", t);
+		cr_expect_eq(!got->query, !want->query, "%s", t);
+		if (got->query && want->query)
+			cr_expect_str_eq(got->query, want->query, "%s", t);
+		cr_expect_eq(got->kind, want->kind, "%s", t);
+		cr_expect_eq(!got->registrable, !want->registrable, "%s", t);
+		if (got->registrable && want->registrable)
+			cr_expect_str_eq(got->registrable, want->registrable, "%s", t);
+		cr_expect_eq(got->host_is_public_suffix, want->host_is_public_suffix, "%s", t);
+		cr_expect_eq(got->loopback, want->loopback, "%s", t);
+		cr_expect_eq(got->trailing_dot, want->trailing_dot, "%s", t);
+		cr_expect_str_eq(got->text, t);
+		url_free(want);
+		url_cache_free(c);
+	}
+}
+
 Test(url_cache, errors_are_not_cached_and_message_is_right_every_time)
 {
 	url_cache *c = NULL;
