@@ -241,6 +241,17 @@ void bsim_jar_end_session(bsim_jar *jar);
  */
 int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *cookie);
 
+/*
+ * bsim_jar_restore, then the engine's storage limits on a new cookie, with
+ * their eviction events: what a test tool's import (Playwright's
+ * addCookies, which storageState loading uses) does to a real browser. Seen
+ * in Chromium 156: 200 cookies added for one host leave 169 (the 181st
+ * purges to 150, as a Set-Cookie would, browser-rules.md L2). A profile
+ * load uses bsim_jar_restore: a saved profile never holds more than its
+ * engine allows.
+ */
+int bsim_jar_import(bsim_jar *jar, const bsim_cookie_view *cookie);
+
 /* Remove every cookie, reporting nothing (a profile load starts from this). */
 void bsim_jar_clear(bsim_jar *jar);
 

@@ -1138,7 +1138,8 @@ static int restore_find(bsim_jar *jar, bucket *b, const cookie *c, uint32_t *at)
 	return 0;
 }
 
-int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
+/* limits: run the engine's per-site and global caps on a new cookie, as a Playwright import into the browser does. */
+static int restore(bsim_jar *jar, const bsim_cookie_view *v, bool limits)
 {
 	if (!v || !v->name || !v->value || !v->domain || !v->path)
 		return error_set(BSIM_EINVAL, "cookie to restore lacks a name, value, domain or path");
@@ -1223,6 +1224,10 @@ int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
 		b->items[at] = c;
 		return 0;
 	}
+	if (limits && !evict_before_add(jar, b, c)) {
+		cookie_free(c); /* Firefox: a non-secure newcomer to a full site with nothing non-secure to push out */
+		return 0;
+	}
 	if (bucket_push(b, c) < 0) {
 		cookie_free(c);
 		return BSIM_ENOMEM;
@@ -1233,5 +1238,17 @@ int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
 	jar->total++;
 	if (c->last_access < jar->earliest_access)
 		jar->earliest_access = c->last_access;
+	if (limits)
+		evict_after_add(jar, b); /* a removal drops the bucket's index itself */
 	return 0;
+}
+
+int bsim_jar_restore(bsim_jar *jar, const bsim_cookie_view *v)
+{
+	return restore(jar, v, false);
+}
+
+int bsim_jar_import(bsim_jar *jar, const bsim_cookie_view *v)
+{
+	return restore(jar, v, true);
 }

@@ -328,7 +328,7 @@ static int apply(bsim_browser *b, const ic_state *s, const char *name, int check
 		const ic_cookie *c = &s->cookies[i];
 		bsim_cookie_view v;
 		view_of(&v, c, now);
-		int rc = bsim_jar_restore(jar, &v);
+		int rc = bsim_jar_import(jar, &v);
 		if (rc < 0)
 			return check && rc != BSIM_ENOMEM
 				       ? ic_error(BSIM_EINVAL, name, c->line, 0, c->where, "%s", bsim_error_last()->message)

@@ -367,6 +367,46 @@ Test(interchange, an_import_merges_into_what_the_browser_holds)
 	bsim_browser_free(b);
 }
 
+/*
+ * browser-rules.md L2 through an import: Playwright's addCookies (which
+ * loading a storageState uses) runs the browser's per-site cap. Chromium
+ * 156, 200 cookies added for one host: 169 remain (the 181st purged the
+ * oldest to 150, then 19 more). Firefox's cap ends the same way here (all
+ * non-secure); Safari has none.
+ */
+Test(interchange, an_import_runs_the_engines_per_site_cap_as_playwright_addcookies_does)
+{
+	static const struct {
+		bsim_engine engine;
+		size_t kept;
+		bool c0_kept;
+	} rows[] = {
+		{BSIM_ENGINE_CHROMIUM, 169, false},
+		{BSIM_ENGINE_FIREFOX, 169, false},
+		{BSIM_ENGINE_SAFARI, 200, true},
+	};
+	char *txt = calloc(1, 200 * 64);
+	cr_assert_not_null(txt);
+	for (int i = 0; i < 200; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "www.shop.com\tFALSE\t/\tFALSE\t0\tc%d\tv\n", i);
+		strcat(txt, line);
+	}
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		bsim_browser *b = browser(rows[r].engine);
+		cr_assert_eq(interchange_import_data(b, "many.txt", txt, strlen(txt), INTERCHANGE_COOKIES_TXT), 0, "%s",
+			     bsim_error_last()->message);
+		const char *e = bsim_engine_name(rows[r].engine);
+		cr_expect_eq(bsim_jar_count(bsim_browser_jar(b)), rows[r].kept, "%s", e);
+		char *got = picture(b);
+		cr_expect_eq(strstr(got, "c0=v ") != NULL, rows[r].c0_kept, "%s: the oldest cookie", e);
+		cr_expect(strstr(got, "c199=v ") != NULL, "%s: the newest cookie is kept", e);
+		free(got);
+		bsim_browser_free(b);
+	}
+	free(txt);
+}
+
 /* ---- telling the formats apart ---- */
 
 Test(interchange, the_format_is_told_by_content_then_extension)
