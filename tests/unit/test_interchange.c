@@ -371,8 +371,8 @@ Test(interchange, an_import_merges_into_what_the_browser_holds)
  * browser-rules.md L2 through an import: Playwright's addCookies (which
  * loading a storageState uses) runs the browser's per-site cap. Chromium
  * 156, 200 cookies added for one host: 169 remain (the 181st purged the
- * oldest to 150, then 19 more). Firefox's cap ends the same way here (all
- * non-secure); Safari has none.
+ * oldest to 150, then 19 more). The firefox preset's cap ends the same way
+ * here (all non-secure; not checked in Firefox); Safari has none.
  */
 Test(interchange, an_import_runs_the_engines_per_site_cap_as_playwright_addcookies_does)
 {
