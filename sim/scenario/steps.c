@@ -543,44 +543,40 @@ static int profile_failed(const step *s, int code, const char *what)
 	return call_failed(s, code, what);
 }
 
-static int save_profile_run(step *s, run_ctx *rc)
+static int export_by_extension(bsim_browser *b, const char *path)
 {
-	char path[STEP_PATH_MAX];
-	int code = file_path(path, sizeof path, s, rc);
-	if (code < 0)
-		return code;
-	code = bsim_browser_save_profile(rc->browser, path);
-	return code < 0 ? profile_failed(s, code, "cannot save the profile") : 0;
+	return interchange_export(b, path, INTERCHANGE_AUTO);
 }
 
-static int load_profile_run(step *s, run_ctx *rc)
-{
-	char path[STEP_PATH_MAX];
-	int code = file_path(path, sizeof path, s, rc);
-	if (code < 0)
-		return code;
-	code = bsim_browser_load_profile(rc->browser, path);
-	return code < 0 ? profile_failed(s, code, "cannot load the profile") : 0;
-}
+/* The steps that read or write a file: what each calls, and what it says when that fails. */
+static const struct {
+	const char *element;
+	int (*op)(bsim_browser *b, const char *path);
+	bool profile; /* profile_failed: a profile's own messages already say "cannot ..." */
+	const char *what;
+} file_steps[] = {
+	{"save-profile", bsim_browser_save_profile, true, "cannot save the profile"},
+	{"load-profile", bsim_browser_load_profile, true, "cannot load the profile"},
+	{"import", interchange_import, false, "cannot import"},
+	{"export", export_by_extension, false, "cannot export"},
+};
 
-static int import_run(step *s, run_ctx *rc)
+static int file_run(step *s, run_ctx *rc)
 {
-	char path[STEP_PATH_MAX];
-	int code = file_path(path, sizeof path, s, rc);
-	if (code < 0)
-		return code;
-	code = interchange_import(rc->browser, path);
-	return code < 0 ? call_failed(s, code, "cannot import") : 0;
-}
-
-static int export_run(step *s, run_ctx *rc)
-{
-	char path[STEP_PATH_MAX];
-	int code = file_path(path, sizeof path, s, rc);
-	if (code < 0)
-		return code;
-	code = interchange_export(rc->browser, path, INTERCHANGE_AUTO);
-	return code < 0 ? call_failed(s, code, "cannot export") : 0;
+	for (size_t i = 0; i < sizeof file_steps / sizeof *file_steps; i++) {
+		if (strcmp(s->element, file_steps[i].element) != 0)
+			continue;
+		char path[STEP_PATH_MAX];
+		int code = file_path(path, sizeof path, s, rc);
+		if (code < 0)
+			return code;
+		code = file_steps[i].op(rc->browser, path);
+		if (code >= 0)
+			return 0;
+		return file_steps[i].profile ? profile_failed(s, code, file_steps[i].what)
+					     : call_failed(s, code, file_steps[i].what);
+	}
+	return step_error(s, BSIM_ERROR, "<%s> is not a file step", s->element);
 }
 
 /* ---- registration ---- */
@@ -599,10 +595,10 @@ static const step_kind builtin[] = {
 	{"wait", wait_prepare, wait_run, NULL},
 	{"close-browser", no_attrs_prepare, close_browser_run, NULL},
 	{"restart", no_attrs_prepare, restart_run, NULL},
-	{"save-profile", file_prepare, save_profile_run, NULL},
-	{"load-profile", file_prepare, load_profile_run, NULL},
-	{"import", file_prepare, import_run, NULL},
-	{"export", file_prepare, export_run, NULL},
+	{"save-profile", file_prepare, file_run, NULL},
+	{"load-profile", file_prepare, file_run, NULL},
+	{"import", file_prepare, file_run, NULL},
+	{"export", file_prepare, file_run, NULL},
 };
 
 void steps_register_builtin(void)
