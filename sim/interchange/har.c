@@ -30,16 +30,11 @@ static int bad_code(const reader *r, int code, const char *member, const char *f
 
 static int bad_code(const reader *r, int code, const char *member, const char *fmt, ...)
 {
-	char where[192], what[600];
-	if (member)
-		snprintf(where, sizeof where, "%s%s%s", r->path, *r->path ? "." : "", member);
-	else
-		snprintf(where, sizeof where, "%s", r->path);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	int rc = ic_path_verror(code, r->name, r->path, member, fmt, ap);
 	va_end(ap);
-	return ic_error(code, r->name, 0, 0, where, "%s", what);
+	return rc;
 }
 
 #define bad(r, member, ...) bad_code((r), BSIM_EINVAL, (member), __VA_ARGS__)

@@ -37,6 +37,17 @@ const char *interchange_format_name(interchange_format fmt)
 	}
 }
 
+int ic_path_verror(int code, const char *name, const char *path, const char *member, const char *fmt, va_list ap)
+{
+	char where[INTERCHANGE_PATH_MAX], what[600];
+	if (member)
+		snprintf(where, sizeof where, "%s%s%s", path, *path ? "." : "", member);
+	else
+		snprintf(where, sizeof where, "%s", path);
+	vsnprintf(what, sizeof what, fmt, ap);
+	return ic_error(code, name, 0, 0, where, "%s", what);
+}
+
 const char *ic_json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {

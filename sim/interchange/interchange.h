@@ -28,6 +28,7 @@
 #ifndef BSIM_INTERCHANGE_H
 #define BSIM_INTERCHANGE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "bsim/browser.h"
@@ -57,6 +58,12 @@ typedef enum interchange_format {
  * rounded up.
  */
 #define INTERCHANGE_MAX_ORIGIN 300
+
+/*
+ * Longest JSON path an error names (log.entries[99999].response.headers[999].value
+ * and the like are under 60 bytes); a longer one is cut, never overrun.
+ */
+#define INTERCHANGE_PATH_MAX 192
 
 /* "storageState" or "cookies.txt" (for messages). */
 const char *interchange_format_name(interchange_format fmt);
@@ -136,6 +143,13 @@ int ic_error(int code, const char *name, int line, int col, const char *where, c
  * past max.
  */
 int ic_read_file(const char *path, size_t max, const char *max_name, char **out, size_t *len);
+
+/*
+ * ic_error at a JSON path: PATH.MEMBER (MEMBER may be NULL, PATH ""), for
+ * the JSON readers' own varargs wrappers.
+ */
+int ic_path_verror(int code, const char *name, const char *path, const char *member, const char *fmt, va_list ap)
+	BSIM_PRINTF(5, 0);
 
 /* What a JSON value is, for "expected X, got an array": "an object", "null", ... */
 struct json_t;

@@ -66,16 +66,11 @@ static int bad(const parser *p, const char *member, const char *fmt, ...) BSIM_P
 
 static int bad(const parser *p, const char *member, const char *fmt, ...)
 {
-	char where[128], what[600];
-	if (member)
-		snprintf(where, sizeof where, "%s%s%s", p->path, *p->path ? "." : "", member);
-	else
-		snprintf(where, sizeof where, "%s", p->path);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	int rc = ic_path_verror(BSIM_EINVAL, p->name, p->path, member, fmt, ap);
 	va_end(ap);
-	return ic_error(BSIM_EINVAL, p->name, 0, 0, where, "%s", what);
+	return rc;
 }
 
 /* A string member: required or optional (*out NULL when absent). *out allocated. */
