@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "golden.h"
 #include "support.h"
 
 /* Mirrors of the CLI's limits (sim/cli/cookie_ops.h); the tests cross them by one byte. */
@@ -57,29 +58,6 @@ static support_run run_input(const char *input, ...)
 #define RUN(...) run_input(NULL, __VA_ARGS__, (const char *)NULL)
 #define RUN_STDIN(input, ...) run_input((input), __VA_ARGS__, (const char *)NULL)
 
-static char *read_source(const char *rel)
-{
-	char *text = NULL;
-	cr_assert_eq(support_read_file(support_source_path(rel), &text, NULL), 0, "cannot read %s", rel);
-	return text;
-}
-
-/* Compare with a golden file, or rewrite it when BSIM_UPDATE_GOLDEN is set. */
-static void assert_golden(const char *rel, const char *actual)
-{
-	const char *update = getenv("BSIM_UPDATE_GOLDEN");
-	if (update && *update && strcmp(update, "0") != 0) {
-		FILE *f = fopen(support_source_path(rel), "wb");
-		cr_assert(f, "cannot write %s", rel);
-		fputs(actual, f);
-		fclose(f);
-		return;
-	}
-	char *expected = read_source(rel);
-	cr_assert_str_eq(actual, expected, "output differs from %s (BSIM_UPDATE_GOLDEN=1 rewrites it)", rel);
-	free(expected);
-}
-
 static void assert_success(const support_run *r)
 {
 	cr_assert_eq(r->status, 0, "exit %d, stderr:\n%s", r->status, r->err);
@@ -114,7 +92,8 @@ static int count_lines_with(const char *text, const char *needle)
 
 Test(cli, version_is_the_projects)
 {
-	char *meson = read_source("meson.build");
+	char *meson = NULL;
+	cr_assert_eq(support_read_file(support_source_path("meson.build"), &meson, NULL), 0, "cannot read meson.build");
 	const char *v = strstr(meson, "version: '");
 	cr_assert(v, "no version in meson.build");
 	v += strlen("version: '");

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "golden.h"
 #include "support.h"
 
 #define DIR "tests/cli/explain/"
@@ -41,23 +42,6 @@ static support_run run_va(const char *first, ...)
 }
 
 #define RUN(...) run_va(__VA_ARGS__, (const char *)NULL)
-
-/* Compare with a golden file, or rewrite it when BSIM_UPDATE_GOLDEN is set. */
-static void assert_golden(const char *rel, const char *actual)
-{
-	const char *update = getenv("BSIM_UPDATE_GOLDEN");
-	if (update && *update && strcmp(update, "0") != 0) {
-		FILE *f = fopen(support_source_path(rel), "wb");
-		cr_assert(f, "cannot write %s", rel);
-		fputs(actual, f);
-		fclose(f);
-		return;
-	}
-	char *expected = NULL;
-	cr_assert_eq(support_read_file(support_source_path(rel), &expected, NULL), 0, "cannot read %s", rel);
-	cr_assert_str_eq(actual, expected, "output differs from %s (BSIM_UPDATE_GOLDEN=1 rewrites it)", rel);
-	free(expected);
-}
 
 static void assert_ok(const support_run *r)
 {
