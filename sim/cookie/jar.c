@@ -1193,7 +1193,7 @@ static int restore(bsim_jar *jar, const bsim_cookie_view *v, bool limits)
 	c->priority = v->priority > BSIM_PRIORITY_HIGH ? BSIM_PRIORITY_MEDIUM : v->priority;
 	c->expires = v->persistent ? v->expires : COOKIE_TIME_MAX;
 	c->creation = v->creation;
-	c->last_access = v->last_access;
+	c->last_access = limits && jar->preset->import_unaccessed ? COOKIE_NEVER_ACCESSED : v->last_access;
 	if (v->partition_key && !(c->partition_key = strdup(v->partition_key))) {
 		cookie_free(c);
 		free(canon);

@@ -77,6 +77,13 @@ typedef struct bucket {
 	strmap *index;  /* equivalence key -> position + 1, or NULL; see BUCKET_INDEX_MIN */
 } bucket;
 
+/*
+ * The last access of a cookie no page or request has used yet (an import,
+ * preset import_unaccessed): older than any purge cutoff, and far enough
+ * from INT64_MIN that now - it cannot overflow.
+ */
+#define COOKIE_NEVER_ACCESSED (-(INT64_C(1) << 50))
+
 /* Forget b's restore index: call before any change to b->items other than bsim_jar_restore's. */
 void bucket_index_drop(bucket *b);
 
