@@ -161,7 +161,7 @@ static int parse_options(options *opt, int argc, char **argv)
 				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
 		} else if ((v = cli_option_value(argc, argv, &i, "--now", &missing))) {
 			int64_t ms;
-			if (!time_parse_iso8601(v, &ms) || ms > COOKIE_OPS_CLOCK_MAX_MS)
+			if (!time_parse_instant(v, &ms))
 				return usage_error("--now \"%s\" is not an ISO 8601 instant up to year 9999; "
 						   "write e.g. " COOKIE_DEFAULT_NOW_TEXT, v);
 			opt->now = ms;

@@ -270,6 +270,16 @@ bool time_parse_iso8601(const char *s, int64_t *out_ms)
 	return true;
 }
 
+bool time_parse_instant(const char *s, int64_t *out_ms)
+{
+	int64_t ms;
+	if (!time_parse_iso8601(s, &ms) || ms > TIME_INSTANT_MAX_MS)
+		return false;
+	if (out_ms)
+		*out_ms = ms;
+	return true;
+}
+
 /* Writes the year as ISO 8601 does: four digits, or sign and six digits outside 0000..9999. */
 static void format_iso_year(int64_t year, char *out, size_t outlen)
 {
