@@ -710,6 +710,7 @@ Test(scenario_load, every_element_and_attribute_loads, .init = enter_fixtures)
 	cr_expect_str_eq(bsim_scenario_expect_failure(sc), "cookie-refused:public-suffix");
 	cr_expect_eq(sc->session_restore, 1);
 	cr_expect_eq(sc->open_resolution, 0);
+	cr_expect_eq(bsim_scenario_start_time(sc), INT64_C(1711848600000)); /* its own now=, not the suite's */
 	/* the leading <hosts> is the starting hosts file, not a step */
 	cr_expect_str_eq(sc->hosts, "127.0.0.1 www.testsite.com store.testsite.com");
 	cr_expect_eq(sc->hosts_at.line, 11);
@@ -795,6 +796,7 @@ Test(scenario_load, every_element_and_attribute_loads, .init = enter_fixtures)
 
 	const bsim_scenario *ex = bsim_suite_at(s, 3);
 	cr_expect_str_eq(ex->name, "expectations");
+	cr_expect_eq(bsim_scenario_start_time(ex), INT64_C(1893456000000)); /* the suite's now= */
 	cr_expect_eq(ex->engine, BSIM_ENGINE_FIREFOX);
 	cr_expect_eq(ex->seed, 1);
 	cr_expect_eq(ex->n_tags, 0);
