@@ -98,7 +98,7 @@ int cmd_explain(int argc, char **argv)
 		} else if ((v = cli_option_value(argc, argv, &i, "--now", &missing))) {
 			if (!time_parse_instant(v, &ro.now))
 				return usage_error("--now \"%s\" is not an ISO 8601 instant with its zone, up to year 9999; "
-						   "write e.g. 2015-01-01T00:00:00Z or 2024-03-31T03:30:00+02:00", v);
+						   "write e.g. " CLI_DEFAULT_NOW_TEXT " or 2024-03-31T03:30:00+02:00", v);
 			ro.now_set = 1;
 		} else if ((v = cli_option_value(argc, argv, &i, "--ca-file", &missing))) {
 			if (!*v || access(v, R_OK) != 0)

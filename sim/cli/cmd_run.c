@@ -36,8 +36,6 @@
 #define RUN_MAX_JOBS 256
 /* More shards than this is a typo, not a CI matrix (GitLab's `parallel:` stops at 200). */
 #define RUN_MAX_SHARDS 10000
-/* BSIM_DEFAULT_START_TIME as --now writes it. */
-#define RUN_DEFAULT_NOW_TEXT "2015-01-01T00:00:00Z"
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -110,7 +108,7 @@ void cmd_run_help(FILE *f)
 	      "                     scenario's own seed attribute, else 1)\n"
 	      "  --now TIME         start the virtual clock at this ISO 8601 instant in\n"
 	      "                     scenarios that give no now= of their own (default\n"
-	      "                     " RUN_DEFAULT_NOW_TEXT ")\n"
+	      "                     " CLI_DEFAULT_NOW_TEXT ")\n"
 	      "  -j N, --jobs N     run N scenarios at a time (default 1); output and\n"
 	      "                     reports keep the suite's order\n"
 	      "  --fail-fast        stop at the first scenario that fails\n"
@@ -300,7 +298,7 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 			if (!time_parse_instant(v, &opt->now))
 				return usage_error(command,
 						   "--now \"%s\" is not an ISO 8601 instant with its zone, up to year 9999; "
-						   "write e.g. " RUN_DEFAULT_NOW_TEXT " or 2024-03-31T03:30:00+02:00", v);
+						   "write e.g. " CLI_DEFAULT_NOW_TEXT " or 2024-03-31T03:30:00+02:00", v);
 			opt->now_set = true;
 		} else if ((allowed & OPT_RUN) && strncmp(a, "-j", 2) == 0 && a[2] != '\0') {
 			rc = parse_jobs(opt, a + 2);
