@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/timefmt.h"
+
 /* RFC 3629 §3-4: the shortest form only, nothing above U+10FFFF, no surrogates. */
 size_t report_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
@@ -114,7 +116,7 @@ const char *report_trace_kind_name(bsim_trace_kind k)
 
 int64_t report_vtime_ms(bsim_time at, bsim_time start)
 {
-	return (int64_t)(at - start);
+	return time_since(at, start);
 }
 
 void report_format_vtime(char *out, size_t outlen, bsim_time at, bsim_time start)

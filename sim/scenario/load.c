@@ -13,7 +13,6 @@
  * left out of the suite; the caller sees every error at once.
  */
 #include "scenario/load_internal.h"
-#include "util/timefmt.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "util/timefmt.h"
 
 /*
  * Errors kept per load. A hostile or badly broken file could otherwise

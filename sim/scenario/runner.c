@@ -73,7 +73,7 @@ static bool is_cause_code(const char *code)
 
 void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen)
 {
-	int64_t ms = at - start;
+	int64_t ms = time_since(at, start);
 	if (ms < 0)
 		ms = 0;
 	int64_t s = ms / 1000;

@@ -276,7 +276,7 @@ static int story_json(buf *out, const bsim_scenario *sc, const bsim_result *r, c
 			run_elapsed(src->start, e->at, when, sizeof when);
 			json_t *ev = json_object();
 			json_object_set_new(ev, "time", json_string(when));
-			json_object_set_new(ev, "at_ms", json_integer(e->at - src->start));
+			json_object_set_new(ev, "at_ms", json_integer(time_since(e->at, src->start)));
 			json_object_set_new(ev, "step", loc_json(step_of(src, i)));
 			json_object_set_new(ev, "tab", e->tab >= 0 ? json_integer(e->tab) : json_null());
 			json_object_set_new(ev, "code", json_string(e->code));

@@ -48,6 +48,13 @@ bool time_parse_iso8601(const char *s, int64_t *out_ms);
 bool time_parse_instant(const char *s, int64_t *out_ms);
 
 /*
+ * at - start, saturated to the int64 range: a clock that started far back
+ * (now= takes years before 1970) and waited past 2^62 would otherwise
+ * overflow the difference.
+ */
+int64_t time_since(int64_t at, int64_t start);
+
+/*
  * "2015-01-01T00:00:00Z" (".123" added when ms is not whole seconds). out needs 32 bytes.
  * Years outside 0000..9999 are written "+030827" / "-000001" (sign and six digits).
  */

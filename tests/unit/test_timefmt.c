@@ -245,6 +245,27 @@ Test(timefmt, instant_is_iso8601_up_to_year_9999)
 	}
 }
 
+/* Time since a start, even from the ends of the range (a clock started before 1970 that waited 2^63 ms). */
+Test(timefmt, time_since_saturates_instead_of_overflowing)
+{
+	static const struct {
+		int64_t at, start, want;
+	} cases[] = {
+		{1420070402000, 1420070400000, 2000},
+		{5, -5, 10},
+		{INT64_MAX, -1, INT64_MAX},
+		{INT64_MAX - 10, -100, INT64_MAX},
+		{INT64_MAX - 100, -10, INT64_MAX - 90},
+		{INT64_MIN, 1, INT64_MIN},
+		{-5, 5, -10},
+		{INT64_MAX, INT64_MAX, 0},
+		{INT64_MIN, INT64_MIN, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		cr_expect_eq(time_since(cases[i].at, cases[i].start), cases[i].want, "case %zu: %lld", i,
+			     (long long)time_since(cases[i].at, cases[i].start));
+}
+
 static void expect_iso_text(int64_t ms, const char *text)
 {
 	char out[32];
