@@ -52,6 +52,10 @@ const char *bsim_scenario_tag(const bsim_scenario *sc, size_t index);
 const char *bsim_scenario_expect_failure(const bsim_scenario *sc);
 /* The scenario's own seed (its seed attribute, else 1). */
 uint64_t bsim_scenario_seed(const bsim_scenario *sc);
+/* Where its virtual clock starts: its now= attribute (or its suite's), else BSIM_DEFAULT_START_TIME. */
+bsim_time bsim_scenario_start_time(const bsim_scenario *sc);
+/* 1 when the file gives the start (now= on the scenario or its suite): bsim_run_options.now_set does not move it. */
+int bsim_scenario_start_given(const bsim_scenario *sc);
 
 typedef struct bsim_run_options {
 	unsigned version;  /* BSIM_RUN_OPTIONS_VERSION */
@@ -60,9 +64,12 @@ typedef struct bsim_run_options {
 	int live;          /* 1: every navigation without scripted <set-cookie> headers is fetched live (bsim run --live) */
 	const char *ca_file; /* live HTTPS: PEM certificates to trust (a step's ca-file= wins), or NULL */
 	int insecure;      /* live HTTPS: accept any certificate */
+	/* Version 2: */
+	int now_set;       /* 1: a scenario whose file gives no now= starts its clock at `now` (bsim run --now) */
+	bsim_time now;
 } bsim_run_options;
-#define BSIM_RUN_OPTIONS_VERSION 1
-#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0, 0, NULL, 0}
+#define BSIM_RUN_OPTIONS_VERSION 2
+#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, 0, BSIM_DEFAULT_START_TIME}
 
 typedef enum bsim_outcome {
 	BSIM_PASSED = 0,   /* every expectation held (or it failed exactly as declared) */
@@ -97,6 +104,12 @@ const char *bsim_result_fail_file(const bsim_result *r);
 int bsim_result_fail_line(const bsim_result *r);
 int bsim_result_fail_column(const bsim_result *r);
 uint64_t bsim_result_seed(const bsim_result *r);
+/*
+ * The instant the run's virtual clock started at (the scenario's now=, else
+ * the run options' now, else BSIM_DEFAULT_START_TIME). Reports print trace
+ * times relative to it ("00:00:02").
+ */
+bsim_time bsim_result_start_time(const bsim_result *r);
 /* Wall time the run took, nanoseconds (reporters drop it with --no-timing). */
 uint64_t bsim_result_elapsed_ns(const bsim_result *r);
 /* The browser's trace, copied out of the run. */

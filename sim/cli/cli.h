@@ -21,6 +21,9 @@ enum {
 	CLI_EXIT_INTERNAL = 3  /* bsim itself failed (memory, an unexpected library error) */
 };
 
+/* BSIM_DEFAULT_START_TIME as every --now option writes it (help texts, examples in errors). */
+#define CLI_DEFAULT_NOW_TEXT "2015-01-01T00:00:00Z"
+
 /*
  * "--name VALUE" or "--name=VALUE" at argv[*i]: the value (advancing *i past
  * a separate one), or NULL when argv[*i] is another option; *missing is set

@@ -30,7 +30,6 @@
  * public cookie suites assume (after 2007-08-07, before 2019-08-07).
  */
 #define COOKIE_DEFAULT_NOW_MS INT64_C(1420070400000)
-#define COOKIE_DEFAULT_NOW_TEXT "2015-01-01T00:00:00Z"
 
 typedef struct options {
 	bsim_engine engine;
@@ -95,7 +94,7 @@ void cmd_cookie_help(FILE *f)
 	      "Options:\n"
 	      "  --engine NAME      chromium (default), firefox or safari\n"
 	      "  --now TIME         start of the virtual clock, ISO 8601\n"
-	      "                     (default " COOKIE_DEFAULT_NOW_TEXT ")\n"
+	      "                     (default " CLI_DEFAULT_NOW_TEXT ")\n"
 	      "  --hosts FILE       resolve host names through this hosts file (else every\n"
 	      "                     name resolves, unless the op file has hosts lines)\n"
 	      "  --session-restore  the browser continues where it left off: close and\n"
@@ -161,9 +160,9 @@ static int parse_options(options *opt, int argc, char **argv)
 				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
 		} else if ((v = cli_option_value(argc, argv, &i, "--now", &missing))) {
 			int64_t ms;
-			if (!time_parse_iso8601(v, &ms) || ms > COOKIE_OPS_CLOCK_MAX_MS)
+			if (!time_parse_instant(v, &ms))
 				return usage_error("--now \"%s\" is not an ISO 8601 instant up to year 9999; "
-						   "write e.g. " COOKIE_DEFAULT_NOW_TEXT, v);
+						   "write e.g. " CLI_DEFAULT_NOW_TEXT, v);
 			opt->now = ms;
 		} else if (missing) {
 			return usage_error("%s needs a value", a);

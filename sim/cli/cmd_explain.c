@@ -19,6 +19,7 @@
 #include "bsim/scenario.h"
 #include "cli/cli.h"
 #include "cli/cmd_run.h"
+#include "util/timefmt.h"
 
 void cmd_explain_help(FILE *f)
 {
@@ -38,6 +39,8 @@ void cmd_explain_help(FILE *f)
 	      "                     (e.g. 'sid' or '*session*')\n"
 	      "  --engine NAME      only the copy that runs on chromium, firefox or safari\n"
 	      "  --seed N           the random seed (default: the scenario's own)\n"
+	      "  --now TIME         start the clock at this ISO 8601 instant, as bsim run\n"
+	      "                     --now does (a scenario's own now= wins)\n"
 	      "  --json             one JSON object per scenario and engine, one a line\n"
 	      "  --live, --ca-file FILE, --insecure\n"
 	      "                     fetch navigations from real servers, as bsim run does\n"
@@ -92,6 +95,11 @@ int cmd_explain(int argc, char **argv)
 				return usage_error("--seed expects a number from 0 to 18446744073709551615, got \"%s\"", v);
 			ro.seed_set = 1;
 			ro.seed = n;
+		} else if ((v = cli_option_value(argc, argv, &i, "--now", &missing))) {
+			if (!time_parse_instant(v, &ro.now))
+				return usage_error("--now \"%s\" is not an ISO 8601 instant with its zone, up to year 9999; "
+						   "write e.g. " CLI_DEFAULT_NOW_TEXT " or 2024-03-31T03:30:00+02:00", v);
+			ro.now_set = 1;
 		} else if ((v = cli_option_value(argc, argv, &i, "--ca-file", &missing))) {
 			if (!*v || access(v, R_OK) != 0)
 				return usage_error("--ca-file expects a readable PEM file, got \"%s\"", v);

@@ -30,6 +30,7 @@
 #include "cli/cmd_run.h"
 #include "cli/run_pool.h"
 #include "util/atomic_file.h"
+#include "util/timefmt.h"
 
 /* More threads than this only queue for the same cores; it also bounds a typo such as -j 1000000. */
 #define RUN_MAX_JOBS 256
@@ -60,6 +61,8 @@ typedef struct options {
 	bsim_engine engine;
 	bool seed_set;
 	uint64_t seed;
+	bool now_set;            /* --now: the clock's start of scenarios that give no now= */
+	int64_t now;
 	unsigned shard_index;    /* 1-based; 0: no sharding */
 	unsigned shard_count;
 	unsigned jobs;
@@ -103,6 +106,9 @@ void cmd_run_help(FILE *f)
 	fputs("Running:\n"
 	      "  --seed N           the random seed of every scenario (default: each\n"
 	      "                     scenario's own seed attribute, else 1)\n"
+	      "  --now TIME         start the virtual clock at this ISO 8601 instant in\n"
+	      "                     scenarios that give no now= of their own (default\n"
+	      "                     " CLI_DEFAULT_NOW_TEXT ")\n"
 	      "  -j N, --jobs N     run N scenarios at a time (default 1); output and\n"
 	      "                     reports keep the suite's order\n"
 	      "  --fail-fast        stop at the first scenario that fails\n"
@@ -288,6 +294,12 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 			if (!parse_u64(v, &opt->seed))
 				return usage_error(command, "--seed expects a number from 0 to 18446744073709551615, got \"%s\"", v);
 			opt->seed_set = true;
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--now", &missing))) {
+			if (!time_parse_instant(v, &opt->now))
+				return usage_error(command,
+						   "--now \"%s\" is not an ISO 8601 instant with its zone, up to year 9999; "
+						   "write e.g. " CLI_DEFAULT_NOW_TEXT " or 2024-03-31T03:30:00+02:00", v);
+			opt->now_set = true;
 		} else if ((allowed & OPT_RUN) && strncmp(a, "-j", 2) == 0 && a[2] != '\0') {
 			rc = parse_jobs(opt, a + 2);
 		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "-j", &missing))) {
@@ -550,6 +562,8 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 	bsim_run_options run_opts = BSIM_RUN_OPTIONS_INIT;
 	run_opts.seed_set = opt->seed_set;
 	run_opts.seed = opt->seed;
+	run_opts.now_set = opt->now_set;
+	run_opts.now = opt->now;
 	run_opts.live = opt->live;
 	run_opts.ca_file = opt->ca_file;
 	run_opts.insecure = opt->insecure;

@@ -114,6 +114,10 @@ static int get_time(const reader *r, json_t *obj, const char *member, int64_t *o
 	if (!time_parse_iso8601(text, out))
 		rc = bad(r, member, "\"%.60s\" is not an ISO 8601 date-time with a zone (such as 2024-05-01T10:00:00.123Z)",
 			 text);
+	/* The scenario starts its clock at the first navigation (now=), which takes instants up to year 9999. */
+	else if (!time_parse_instant(text, out))
+		rc = bad(r, member, "\"%.60s\" is past 9999-12-31T23:59:59.999Z, the latest instant a scenario's clock takes",
+			 text);
 	free(text);
 	return rc;
 }

@@ -590,7 +590,7 @@ static int write_scenario(writer *w, const char *name)
 	size_t first = 0;
 	while (first < h->n_entries && !h->entries[first].navigation)
 		first++;
-	w->t0 = h->entries[first].started_ms;
+	w->start = w->t0 = h->entries[first].started_ms;
 	for (size_t i = 0; i < h->n_entries; i++)
 		w->sum->navigations += h->entries[i].navigation;
 	harw_header(w, name);

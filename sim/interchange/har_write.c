@@ -2,9 +2,10 @@
  * har_write.c: the text of a scenario imported from a HAR capture
  * (har_writer.h): XML escaping, comments, URLs as redaction leaves them,
  * durations and waits on the virtual clock, Set-Cookie headers replayed
- * with their values redacted and their Expires dates moved onto the
- * scenario's clock, and the header comment, the <scenario> element, the
- * hosts file and each navigation step.
+ * as captured (values redacted; an Expires date moved back only by what
+ * the max-gap option cut before it), and the header comment, the
+ * <scenario> element (its now= the capture's first navigation), the hosts
+ * file and each navigation step.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -142,10 +143,42 @@ void harw_wait_until(writer *w, int64_t at)
 
 /* ---- Set-Cookie headers ---- */
 
+/* The capture's time the max-gap option has cut so far: the scenario's clock is that far behind the capture's. */
+static int64_t cut_so_far(const writer *w)
+{
+	return w->t0 - w->start;
+}
+
+/* The date of an "Expires=..." attribute a (alen bytes, leading white space skipped), in seconds; false when it is none. */
+static bool expires_date(const char *a, size_t alen, int64_t *when)
+{
+	return alen > 8 && strncasecmp(a, "expires=", 8) == 0 &&
+	       cookie_date_parse(a + 8, alen - 8, COOKIE_DATE_RFC6265BIS, when);
+}
+
+/* Whether the Set-Cookie header line header[0..len) has an Expires date a cut would move. */
+static bool has_expires_date(const char *header, size_t len)
+{
+	const char *end = header + len;
+	for (const char *p = memchr(header, ';', len); p; p = memchr(p + 1, ';', (size_t)(end - p - 1))) {
+		const char *a = p + 1;
+		while (a < end && (*a == ' ' || *a == '\t'))
+			a++;
+		const char *semi = memchr(a, ';', (size_t)(end - a));
+		int64_t when;
+		if (expires_date(a, (size_t)((semi ? semi : end) - a), &when))
+			return true;
+	}
+	return false;
+}
+
 /*
- * A Set-Cookie value as the scenario replays it: with --redact, a value
- * outside the widget's cookies becomes as many 'x' as it had bytes (size
- * limits still reproduce); an Expires date moves onto the scenario's clock.
+ * A Set-Cookie value as the scenario replays it: as captured, except that
+ * with --redact a value outside the widget's cookies becomes as many 'x' as
+ * it had bytes (size limits still reproduce), and that after a gap the
+ * max-gap option cut, an Expires date moves back by the time cut, so the
+ * cookie keeps the lifetime it had in the capture (the server wrote it on
+ * the capture's clock, which the scenario's now runs behind).
  */
 static void put_set_cookie(buf *b, const writer *w, const char *header)
 {
@@ -173,11 +206,9 @@ attributes:
 		size_t alen = strcspn(header, ";");
 		const char *a = header + strspn(header, " \t");
 		int64_t when;
-		if (strncasecmp(a, "expires=", 8) == 0 &&
-		    cookie_date_parse(a + 8, alen - (size_t)(a + 8 - header), COOKIE_DATE_RFC6265BIS, &when)) {
+		if (cut_so_far(w) > 0 && expires_date(a, alen - (size_t)(a - header), &when)) {
 			char date[40];
-			int64_t shifted = when + (BSIM_DEFAULT_START_TIME - w->t0) / 1000;
-			time_format_imf(shifted, date, sizeof date);
+			time_format_imf(when - cut_so_far(w) / 1000, date, sizeof date);
 			buf_printf(b, "; Expires=%s", date);
 		} else {
 			harw_escaped_n(b, header - 1, alen + 1, false);
@@ -206,10 +237,31 @@ static void put_cookie_object(buf *b, const writer *w, const har_cookie *c)
 	buf_free(&h);
 }
 
+/* How many of the navigation's Set-Cookie lines carry an Expires date. */
+static size_t expires_lines(const har_entry *e)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->n_resp_headers; i++) {
+		if (strcasecmp(e->resp_headers[i].name, "set-cookie") != 0)
+			continue;
+		for (const char *v = e->resp_headers[i].value; *v;) {
+			size_t line = strcspn(v, "\n");
+			n += has_expires_date(v, line);
+			v += line + (v[line] == '\n');
+		}
+	}
+	return n;
+}
+
 int harw_navigation(writer *w, const har_entry *e)
 {
 	buf *b = &w->out;
 	const bool opens = !w->tab_open;
+	if (cut_so_far(w) > 0 && expires_lines(e)) {
+		buf_puts(b, "  <!-- Expires dates below are moved back ");
+		harw_duration(b, cut_so_far(w));
+		buf_puts(b, " from the captured ones: the max-gap option cut that much before this step -->\n");
+	}
 	if (opens)
 		buf_printf(b, "  <tab name=\"%s\" url=\"", w->tab);
 	else
@@ -268,7 +320,7 @@ void harw_header(writer *w, const char *name)
 	const har_log *h = w->h;
 	buf *b = &w->out;
 	char start[40];
-	time_format_iso8601(w->t0, start, sizeof start);
+	time_format_iso8601(w->start, start, sizeof start);
 	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- ");
 	buf c = BUF_INIT;
 	buf_printf(&c, "Imported by bsim import-har from %s.\n", name);
@@ -281,13 +333,14 @@ void harw_header(writer *w, const char *name)
 		   w->sum->navigations);
 	buf_printf(&c, "     Engine: %s, %s %s.\n", bsim_engine_name(w->sum->engine),
 		   w->sum->engine_guessed ? "guessed from" : "chosen with the engine option; the capture's guess came from", w->sum->engine_why);
-	buf_printf(&c, "     Clock: the capture's first navigation, %s, is the scenario's start (00:00:00);\n"
-		       "     Expires dates move by the same amount.",
+	buf_printf(&c, "     Clock: the scenario starts at the capture's first navigation, %s (its now=,\n"
+		       "     00:00:00 in reports); Set-Cookie headers are replayed as captured.",
 		   start);
 	if (w->o->max_gap_ms >= 0) {
-		buf_puts(&c, " Gaps longer than ");
+		buf_puts(&c, "\n     Gaps longer than ");
 		harw_duration(&c, w->o->max_gap_ms);
-		buf_puts(&c, " are cut to it (the max-gap option).");
+		buf_puts(&c, " are cut to it (the max-gap option); an Expires date after a cut moves back by\n"
+			     "     the time cut before it, so the cookie keeps the lifetime it had in the capture.");
 	}
 	if (w->widget)
 		buf_printf(&c,
@@ -335,7 +388,9 @@ void harw_scenario_open(writer *w, const char *name)
 	if (buf_status(&n) == 0)
 		harw_escaped(b, buf_cstr(&n), true);
 	buf_free(&n);
-	buf_printf(b, "\" engine=\"%s\"", bsim_engine_name(w->sum->engine));
+	char now[40];
+	time_format_iso8601(w->start, now, sizeof now);
+	buf_printf(b, "\" engine=\"%s\" now=\"%s\"", bsim_engine_name(w->sum->engine), now);
 	if (w->o->expect_failure) {
 		buf_puts(b, " expect-failure=\"");
 		harw_escaped(b, w->o->expect_failure, true);

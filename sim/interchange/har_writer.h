@@ -33,7 +33,8 @@ typedef struct writer {
 	bsim_har_summary *sum;
 	buf out;
 	const char *version;         /* "9" or "8.5" */
-	int64_t t0;                  /* the capture's instant of the scenario's start */
+	int64_t start;               /* the capture's first navigation: the scenario's now= */
+	int64_t t0;                  /* the capture's instant of the scenario's start, moved on by every cut gap */
 	int64_t vt;                  /* virtual milliseconds since the start, as waited so far */
 	char tab[8];                 /* the current tab's name ("a", "b" ...) */
 	bool tab_open;

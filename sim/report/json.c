@@ -18,6 +18,7 @@
 #include "util/atomic_file.h"
 #include "report/report_util.h"
 #include "util/buf.h"
+#include "util/timefmt.h"
 
 /* The format's version: raised only when a field changes meaning or goes away. */
 #define REPORT_JSON_VERSION 1
@@ -67,9 +68,9 @@ static void json_ms(buf *b, uint64_t ns)
 	buf_printf(b, "%.3f", (double)ns / 1e6);
 }
 
-static void put_trace_entry(buf *b, const bsim_trace_entry *e)
+static void put_trace_entry(buf *b, const bsim_trace_entry *e, bsim_time start)
 {
-	buf_printf(b, "{\"at\": %" PRId64 ", \"kind\": \"%s\", \"tab\": ", report_vtime_ms(e->at),
+	buf_printf(b, "{\"at\": %" PRId64 ", \"kind\": \"%s\", \"tab\": ", report_vtime_ms(e->at, start),
 		   report_trace_kind_name(e->kind));
 	if (e->tab >= 0)
 		buf_printf(b, "%d", e->tab);
@@ -115,6 +116,10 @@ static void put_result(buf *b, const bsim_result *r, const bsim_report_options *
 		buf_puts(b, "null");
 	}
 	buf_printf(b, ",\n      \"seed\": %" PRIu64, bsim_result_seed(r));
+	/* The instant trace[].at counts from: a scenario's now= (a customer's capture time), or bsim's default. */
+	char start[32];
+	time_format_iso8601(bsim_result_start_time(r), start, sizeof start);
+	buf_printf(b, ",\n      \"start\": \"%s\"", start);
 	if (opts->timing) {
 		buf_puts(b, ",\n      \"elapsed_ms\": ");
 		json_ms(b, bsim_result_elapsed_ns(r));
@@ -123,7 +128,7 @@ static void put_result(buf *b, const bsim_result *r, const bsim_report_options *
 	buf_puts(b, ",\n      \"trace\": [");
 	for (size_t i = 0; i < n_trace; i++) {
 		buf_puts(b, i ? ",\n        " : "\n        ");
-		put_trace_entry(b, bsim_result_trace_at(r, i));
+		put_trace_entry(b, bsim_result_trace_at(r, i), bsim_result_start_time(r));
 	}
 	buf_puts(b, n_trace ? "\n      ]\n    }" : "]\n    }");
 }

@@ -107,7 +107,7 @@ static void put_trace(buf *b, const bsim_result *r)
 	size_t n = bsim_result_trace_count(r);
 	for (size_t i = 0; i < n; i++) {
 		buf_clear(&line);
-		report_trace_line(&line, bsim_result_trace_at(r, i));
+		report_trace_line(&line, bsim_result_trace_at(r, i), bsim_result_start_time(r));
 		if (buf_status(&line) < 0) {
 			b->failed = true;
 			break;

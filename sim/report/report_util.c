@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/timefmt.h"
+
 /* RFC 3629 §3-4: the shortest form only, nothing above U+10FFFF, no surrogates. */
 size_t report_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
@@ -112,14 +114,14 @@ const char *report_trace_kind_name(bsim_trace_kind k)
 	return "unknown";
 }
 
-int64_t report_vtime_ms(bsim_time at)
+int64_t report_vtime_ms(bsim_time at, bsim_time start)
 {
-	return (int64_t)(at - BSIM_DEFAULT_START_TIME);
+	return time_since(at, start);
 }
 
-void report_format_vtime(char *out, size_t outlen, bsim_time at)
+void report_format_vtime(char *out, size_t outlen, bsim_time at, bsim_time start)
 {
-	int64_t ms = report_vtime_ms(at);
+	int64_t ms = report_vtime_ms(at, start);
 	const char *sign = "";
 	if (ms < 0) {
 		/* Only a profile loaded from elsewhere could hold such a time; say it plainly. */
@@ -147,10 +149,10 @@ void report_format_duration(char *out, size_t outlen, uint64_t ns)
 		snprintf(out, outlen, "%.2f s", ms / 1000);
 }
 
-void report_trace_line(buf *b, const bsim_trace_entry *e)
+void report_trace_line(buf *b, const bsim_trace_entry *e, bsim_time start)
 {
 	char at[REPORT_VTIME_LEN];
-	report_format_vtime(at, sizeof at, e->at);
+	report_format_vtime(at, sizeof at, e->at, start);
 	buf_puts(b, at);
 	if (e->tab >= 0)
 		buf_printf(b, "  tab %d", e->tab);

@@ -33,24 +33,25 @@ const char *report_outcome_name(bsim_outcome o);
 const char *report_trace_kind_name(bsim_trace_kind k);
 
 /*
- * Virtual time since the scenario's start (the browser's clock starts at
- * BSIM_DEFAULT_START_TIME): "00:00:02", "00:00:02.500", hours unbounded
- * ("26:00:00"). out needs REPORT_VTIME_LEN bytes.
+ * Virtual time `at` since the run's start (bsim_result_start_time: the
+ * scenario's now=, bsim run --now, or BSIM_DEFAULT_START_TIME): "00:00:02",
+ * "00:00:02.500", hours unbounded ("26:00:00"). out needs REPORT_VTIME_LEN bytes.
  */
 #define REPORT_VTIME_LEN 32
-void report_format_vtime(char *out, size_t outlen, bsim_time at);
-/* at, in milliseconds since the scenario's start. */
-int64_t report_vtime_ms(bsim_time at);
+void report_format_vtime(char *out, size_t outlen, bsim_time at, bsim_time start);
+/* at, in milliseconds since start. */
+int64_t report_vtime_ms(bsim_time at, bsim_time start);
 
 /* A wall-clock duration for people: "0.41 ms", "12.3 ms", "1.23 s". out needs 32 bytes. */
 void report_format_duration(char *out, size_t outlen, uint64_t ns);
 
 /*
- * One trace entry as a line of text, without indentation or newline:
+ * One trace entry of a run that started at `start`, as a line of text,
+ * without indentation or newline:
  * "00:00:02  tab 1  cookie-refused:public-suffix  sid: Domain ... (rule; engine)".
  * Bytes are copied as they are; the caller sanitizes for its format.
  */
-void report_trace_line(buf *b, const bsim_trace_entry *e);
+void report_trace_line(buf *b, const bsim_trace_entry *e, bsim_time start);
 
 /* The length of the first line of s (up to the first '\n'). */
 size_t report_first_line_len(const char *s);

@@ -164,7 +164,7 @@ static void put_point(buf *b, const bsim_result *r, size_t number, const bsim_re
 		buf_puts(b, "  trace:\n");
 		for (size_t i = 0; i < n_trace; i++) {
 			buf_clear(&line);
-			report_trace_line(&line, bsim_result_trace_at(r, i));
+			report_trace_line(&line, bsim_result_trace_at(r, i), bsim_result_start_time(r));
 			buf_puts(b, "    - ");
 			put_quoted(b, buf_cstr(&line), line.len);
 			buf_putc(b, '\n');

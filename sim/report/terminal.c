@@ -156,7 +156,7 @@ static void put_trace(buf *b, const bsim_result *r)
 	buf_printf(b, "  trace (%zu %s):\n", n, n == 1 ? "entry" : "entries");
 	for (size_t i = 0; i < n; i++) {
 		buf_clear(&line);
-		report_trace_line(&line, bsim_result_trace_at(r, i));
+		report_trace_line(&line, bsim_result_trace_at(r, i), bsim_result_start_time(r));
 		buf_puts(b, "    ");
 		put_text_n(b, buf_cstr(&line), line.len, 0);
 		buf_putc(b, '\n');

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/timefmt.h"
+
 /*
  * Errors kept per load. A hostile or badly broken file could otherwise
  * produce one per element (100,000): nobody reads past the first screens,
@@ -216,6 +218,13 @@ typedef struct names_seen {
 	size_t n, cap;
 } names_seen;
 
+/* What a <suite> gives every scenario in it that does not say otherwise. */
+typedef struct suite_defaults {
+	bsim_time start_time;
+	bool start_given;      /* the suite has now= */
+	bool start_bad;        /* its now= is not an instant (reported at the suite) */
+} suite_defaults;
+
 typedef struct scenario_build {
 	loader *ld;
 	const xmlNode *node;
@@ -329,7 +338,26 @@ static void read_expect_failure(scenario_build *b)
 	free(v);
 }
 
-static void read_attributes(scenario_build *b)
+/*
+ * now="2024-03-31T01:30:00Z": where the clock starts (bsim cookie --now
+ * reads the same instants). `what` names the element in the message.
+ * Returns false, with the message in msg, for a value that is not one.
+ */
+static bool read_now(const char *v, const char *what, bsim_time *out, char *msg, size_t msglen)
+{
+	int64_t ms;
+	if (time_parse_instant(v, &ms)) {
+		*out = ms;
+		return true;
+	}
+	snprintf(msg, msglen,
+		 "%s now=\"%.60s\": expected an ISO 8601 instant with its zone, up to year 9999, such as "
+		 "2024-03-31T01:30:00Z or 2024-03-31T03:30:00+02:00; write the instant the virtual clock starts at",
+		 what, v);
+	return false;
+}
+
+static void read_attributes(scenario_build *b, const suite_defaults *defaults)
 {
 	b->sc.name = xml_attr_dup(b->node, "name");
 	if (!b->sc.name || !b->sc.name[strspn(b->sc.name, " \t\r\n")])
@@ -370,6 +398,21 @@ static void read_attributes(scenario_build *b)
 		p += len;
 	}
 	free(tags);
+
+	/* A scenario's own now= wins over its suite's. */
+	b->sc.start_time = defaults && defaults->start_given ? defaults->start_time : BSIM_DEFAULT_START_TIME;
+	b->sc.start_given = defaults && defaults->start_given;
+	char *now = xml_attr_dup(b->node, "now");
+	if (now) {
+		char msg[LOAD_MESSAGE_MAX];
+		if (read_now(now, "<scenario>", &b->sc.start_time, msg, sizeof msg))
+			b->sc.start_given = true;
+		else
+			sb_error(b, BSIM_EINVAL, "%s", msg);
+		free(now);
+	} else if (defaults && defaults->start_bad) {
+		b->errors++; /* its start is the suite's, which is not an instant: left out, the error said once */
+	}
 
 	read_expect_failure(b);
 	char *restore = xml_attr_dup(b->node, "session-restore");
@@ -502,7 +545,7 @@ oom:
 }
 
 static void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, const char *file, scope *parent,
-			   names_seen *seen)
+			   names_seen *seen, const suite_defaults *defaults)
 {
 	scenario_build b = {0};
 	b.ld = ld;
@@ -513,7 +556,7 @@ static void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, cons
 	b.sc.at.file = file;
 	b.sc.at.line = b.line;
 	b.sc.at.col = b.col;
-	read_attributes(&b);
+	read_attributes(&b, defaults);
 	if (b.sc.name) {
 		for (size_t i = 0; i < seen->n; i++) {
 			if (strcmp(seen->v[i].name, b.sc.name) == 0) {
@@ -582,6 +625,17 @@ static void load_file(loader *ld, bsim_suite *suite, const char *given)
 	ld->chain_n = 1;
 	names_seen seen = {0};
 	if (strcmp((const char *)root->name, "suite") == 0) {
+		suite_defaults defaults = {BSIM_DEFAULT_START_TIME, false, false};
+		char *now = xml_attr_dup(root, "now");
+		if (now) {
+			char msg[LOAD_MESSAGE_MAX];
+			if (read_now(now, "<suite>", &defaults.start_time, msg, sizeof msg))
+				defaults.start_given = true;
+			else
+				load_error(ld->errs, BSIM_EINVAL, path, xml_node_line(root), xml_node_col(root), "%s", msg);
+			defaults.start_bad = !defaults.start_given;
+			free(now);
+		}
 		scope *ss = scope_new(NULL);
 		if (!ss) {
 			load_error(ld->errs, BSIM_ENOMEM, path, 0, 0, "out of memory");
@@ -589,11 +643,11 @@ static void load_file(loader *ld, bsim_suite *suite, const char *given)
 			scope_add_from(ld, ss, root, path);
 			for (const xmlNode *ch = root->children; ch; ch = ch->next)
 				if (ch->type == XML_ELEMENT_NODE && strcmp((const char *)ch->name, "scenario") == 0)
-					build_scenario(ld, suite, ch, path, ss, &seen);
+					build_scenario(ld, suite, ch, path, ss, &seen, &defaults);
 			scope_free(ss);
 		}
 	} else {
-		build_scenario(ld, suite, root, path, NULL, &seen);
+		build_scenario(ld, suite, root, path, NULL, &seen, NULL);
 	}
 	ld->chain_n = 0;
 	for (size_t i = 0; i < seen.n; i++)
@@ -807,4 +861,14 @@ const char *bsim_scenario_expect_failure(const bsim_scenario *sc)
 uint64_t bsim_scenario_seed(const bsim_scenario *sc)
 {
 	return sc->seed;
+}
+
+bsim_time bsim_scenario_start_time(const bsim_scenario *sc)
+{
+	return sc->start_time;
+}
+
+int bsim_scenario_start_given(const bsim_scenario *sc)
+{
+	return sc->start_given;
 }

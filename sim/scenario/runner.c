@@ -18,6 +18,7 @@
 
 #include "scenario/scenario_internal.h"
 #include "scenario/story.h"
+#include "util/timefmt.h"
 
 /*
  * The longest first line of a failure (the expectation as written, then
@@ -35,6 +36,8 @@ struct bsim_result {
 	int fail_line;
 	int fail_col;
 	uint64_t seed;
+	bsim_time start_time;    /* the instant the clock started at */
+	bool start_from_run;     /* it came from the run options (bsim run --now), so the replay command repeats it */
 	uint64_t elapsed_ns;
 	bsim_trace_entry *trace; /* deep copies */
 	size_t n_trace;
@@ -68,11 +71,9 @@ static bool is_cause_code(const char *code)
 	return false;
 }
 
-void run_elapsed(const run_ctx *rc, bsim_time at, char *out, size_t outlen)
+void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen)
 {
-	(void)rc;
-	/* Every run starts its clock at BSIM_DEFAULT_START_TIME (see bsim_scenario_run). */
-	int64_t ms = at - BSIM_DEFAULT_START_TIME;
+	int64_t ms = time_since(at, start);
 	if (ms < 0)
 		ms = 0;
 	int64_t s = ms / 1000;
@@ -133,7 +134,7 @@ static int add_trace_cause(run_ctx *rc, const char *subject)
 		if (!e->subject || strcmp(e->subject, subject) != 0 || !is_cause_code(e->code))
 			continue;
 		char when[32];
-		run_elapsed(rc, e->at, when, sizeof when);
+		run_elapsed(rc->start, e->at, when, sizeof when);
 		buf *f = &rc->failure;
 		buf_puts(f, "\n  ");
 		if (code_has_prefix(e->code, "cookie-refused")) {
@@ -181,7 +182,7 @@ static const bsim_trace_entry *browser_entry(const void *trace, size_t index)
 static void add_story(run_ctx *rc, const char *subject)
 {
 	story_src src = {browser_entry, rc->browser, bsim_browser_trace_count(rc->browser), rc->marks,
-			 rc->mark_steps, rc->n_marks};
+			 rc->mark_steps, rc->n_marks, rc->start};
 	buf story = BUF_INIT;
 	int n = story_cookie_text(&story, &src, subject, "    ", STORY_FAILURE_LINES);
 	if (n >= 2 && buf_status(&story) == 0) {
@@ -313,11 +314,20 @@ static void put_shell_word(buf *b, const char *s)
 	buf_putc(b, '\'');
 }
 
-static void put_replay(buf *b, const bsim_scenario *sc, uint64_t seed)
+/* The command that replays r: its seed, and its start when the run chose it (a scenario's own now= needs no option). */
+static void put_replay(buf *b, const bsim_result *r)
 {
-	buf_printf(b, "\n  seed %llu \xC2\xB7 replay: bsim run ", (unsigned long long)seed);
+	const bsim_scenario *sc = r->sc;
+	unsigned long long seed = (unsigned long long)r->seed;
+	buf_printf(b, "\n  seed %llu \xC2\xB7 replay: bsim run ", seed);
 	put_shell_word(b, sc->at.file ? sc->at.file : "SCENARIO");
-	buf_printf(b, " --seed %llu --trace", (unsigned long long)seed);
+	buf_printf(b, " --seed %llu", seed);
+	if (r->start_from_run) {
+		char now[32];
+		time_format_iso8601(r->start_time, now, sizeof now);
+		buf_printf(b, " --now %s", now);
+	}
+	buf_puts(b, " --trace");
 }
 
 /* Under the first line of a step from a fragment: where the <use> stood. */
@@ -341,7 +351,7 @@ static int set_fail_location(bsim_result *r, const src_loc *at)
 }
 
 /* A failed expectation: the head line, the used-at line, the cause lines, the replay line. */
-static int compose_failure(bsim_result *r, run_ctx *rc, uint64_t seed)
+static int compose_failure(bsim_result *r, run_ctx *rc)
 {
 	const step *s = rc->failed_step;
 	if (rc->fail_subject)
@@ -356,7 +366,7 @@ static int compose_failure(bsim_result *r, run_ctx *rc, uint64_t seed)
 	put_used_at(&m, &s->at);
 	if (nl)
 		buf_puts(&m, nl);
-	put_replay(&m, rc->sc, seed);
+	put_replay(&m, r);
 	if (buf_status(&m) < 0 || set_fail_location(r, &s->at) < 0) {
 		buf_free(&m);
 		return error_oom();
@@ -390,7 +400,7 @@ static const char *error_text(const src_loc *at, char *scratch, size_t len)
 	return scratch;
 }
 
-static int compose_error(bsim_result *r, const bsim_scenario *sc, const src_loc *at, uint64_t seed)
+static int compose_error(bsim_result *r, const src_loc *at)
 {
 	char scratch[RUN_LINE_MAX];
 	const char *text = error_text(at, scratch, sizeof scratch);
@@ -398,7 +408,7 @@ static int compose_error(bsim_result *r, const bsim_scenario *sc, const src_loc 
 	put_location(&m, at->file, at->line, at->col);
 	buf_printf(&m, ": error: %s", text);
 	put_used_at(&m, at);
-	put_replay(&m, sc, seed);
+	put_replay(&m, r);
 	if (buf_status(&m) < 0 || set_fail_location(r, at) < 0) {
 		buf_free(&m);
 		return error_oom();
@@ -418,7 +428,7 @@ static bool causes_match(const run_ctx *rc, const char *declared)
 }
 
 /* Apply expect-failure to a finished run. */
-static int judge_expected_failure(bsim_result *r, run_ctx *rc, uint64_t seed)
+static int judge_expected_failure(bsim_result *r, run_ctx *rc)
 {
 	const bsim_scenario *sc = rc->sc;
 	const char *declared = sc->expect_failure;
@@ -430,7 +440,7 @@ static int judge_expected_failure(bsim_result *r, run_ctx *rc, uint64_t seed)
 		put_location(&m, sc->at.file, sc->at.line, sc->at.col);
 		buf_printf(&m, ": expectation failed: expect-failure=\"%s\" (was: passed)", declared);
 		buf_puts(&m, "\n  the scenario declares that it fails this way, but every step passed");
-		put_replay(&m, sc, seed);
+		put_replay(&m, r);
 		if (buf_status(&m) < 0 || set_fail_location(r, &sc->at) < 0) {
 			buf_free(&m);
 			return error_oom();
@@ -576,7 +586,7 @@ static int add_mark(run_ctx *rc, size_t mark, const step *s)
 }
 
 /* The steps, in order, until one fails or cannot run. */
-static int run_steps(bsim_result *r, run_ctx *rc, uint64_t seed)
+static int run_steps(bsim_result *r, run_ctx *rc)
 {
 	const bsim_scenario *sc = rc->sc;
 	if (sc->hosts) {
@@ -585,7 +595,7 @@ static int run_steps(bsim_result *r, run_ctx *rc, uint64_t seed)
 		if (code == BSIM_ENOMEM)
 			return code;
 		if (code < 0)
-			return compose_error(r, sc, at, seed);
+			return compose_error(r, at);
 	}
 	for (size_t i = 0; i < sc->n_steps && i < rc->stop_after; i++) {
 		step *s = &sc->steps[i];
@@ -606,7 +616,7 @@ static int run_steps(bsim_result *r, run_ctx *rc, uint64_t seed)
 				buf_printf(&rc->failure, "expectation failed: <%s>", s->element ? s->element : "?");
 			}
 			r->outcome = BSIM_FAILED;
-			return compose_failure(r, rc, seed);
+			return compose_failure(r, rc);
 		}
 		if (code == BSIM_ENOMEM)
 			return code;
@@ -614,7 +624,7 @@ static int run_steps(bsim_result *r, run_ctx *rc, uint64_t seed)
 			int c2 = add_error_causes(rc, mark);
 			if (c2 < 0)
 				return c2;
-			return compose_error(r, sc, &s->at, seed);
+			return compose_error(r, &s->at);
 		}
 	}
 	return 0;
@@ -633,16 +643,20 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 		return error_oom();
 	r->sc = sc;
 	r->seed = opts && opts->seed_set ? opts->seed : sc->seed;
+	/* The file's now= wins: the scenario was written for that instant. */
+	r->start_from_run = !sc->start_given && opts && opts->version >= 2 && opts->now_set;
+	r->start_time = r->start_from_run ? opts->now : sc->start_time;
 
 	bsim_browser_options bo = BSIM_BROWSER_OPTIONS_INIT;
 	bo.engine = sc->engine;
 	bo.seed = r->seed;
-	bo.start_time = BSIM_DEFAULT_START_TIME;
+	bo.start_time = r->start_time;
 	bo.session_restore = sc->session_restore;
 	bo.open_resolution = sc->open_resolution;
 
 	run_ctx rc = {0};
 	rc.sc = sc;
+	rc.start = r->start_time;
 	rc.stop_after = stop_after;
 	if (opts)
 		rc.opts = *opts;
@@ -653,10 +667,10 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 		goto out;
 	if (code < 0) {
 		rc.browser = NULL;
-		code = compose_error(r, sc, &sc->at, r->seed);
+		code = compose_error(r, &sc->at);
 		goto out;
 	}
-	if ((code = run_steps(r, &rc, r->seed)) < 0)
+	if ((code = run_steps(r, &rc)) < 0)
 		goto out;
 	if ((code = copy_trace(r, rc.browser)) < 0)
 		goto out;
@@ -666,7 +680,7 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 	r->n_marks = rc.n_marks;
 	rc.marks = NULL;
 	rc.mark_steps = NULL;
-	code = judge_expected_failure(r, &rc, r->seed);
+	code = judge_expected_failure(r, &rc);
 out:
 	run_ctx_free(&rc);
 	if (code < 0) {
@@ -702,7 +716,8 @@ static const bsim_trace_entry *result_entry(const void *trace, size_t index)
 
 story_src story_src_of_result(const bsim_result *r)
 {
-	story_src src = {result_entry, r, r->n_trace, r->marks, (const step *const *)r->mark_steps, r->n_marks};
+	story_src src = {result_entry, r, r->n_trace, r->marks, (const step *const *)r->mark_steps, r->n_marks,
+			 r->start_time};
 	return src;
 }
 
@@ -744,6 +759,11 @@ int bsim_result_fail_column(const bsim_result *r)
 uint64_t bsim_result_seed(const bsim_result *r)
 {
 	return r->seed;
+}
+
+bsim_time bsim_result_start_time(const bsim_result *r)
+{
+	return r->start_time;
 }
 
 uint64_t bsim_result_elapsed_ns(const bsim_result *r)

@@ -96,6 +96,8 @@ struct bsim_scenario {
 	size_t n_tags;
 	bsim_engine engine;
 	uint64_t seed;
+	bsim_time start_time;  /* where its virtual clock starts: now= (its own or its suite's), else BSIM_DEFAULT_START_TIME */
+	bool start_given;      /* now= was given, so bsim run --now leaves it alone */
 	char *expect_failure;  /* "cookie-refused:public-suffix", "cookie-refused" or NULL */
 	char *hosts;           /* hosts-file text, or NULL */
 	src_loc hosts_at;
@@ -125,6 +127,7 @@ struct run_ctx {
 	bsim_browser *browser;
 	const bsim_scenario *sc;
 	bsim_run_options opts; /* the run's options (seed, live fetching) */
+	bsim_time start;       /* the instant the run's clock started at: times in messages count from it */
 	strmap tabs;           /* scenario tab name -> (intptr_t) tab id */
 	const char *last_tab;  /* the tab named most recently, used when a step names none */
 	/* The failure, once a step reports one. */
@@ -171,8 +174,8 @@ int run_name_tab(run_ctx *rc, const char *name, int id);
  */
 int run_add_hosts(run_ctx *rc, const char *text, const src_loc *at);
 
-/* "00:00:02" since the scenario's start, for messages. out needs 32 bytes. */
-void run_elapsed(const run_ctx *rc, bsim_time at, char *out, size_t outlen);
+/* "00:00:02": `at` since the run's start (its clock's first instant), for messages. out needs 32 bytes. */
+void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen);
 
 /* Built-in kinds (steps.c, expect.c, widget_steps.c); called by the registries. */
 void steps_register_builtin(void);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "scenario/story.h"
+#include "util/timefmt.h"
 
 bool story_name_matches(const char *pattern, const char *name)
 {
@@ -52,7 +53,7 @@ static void put_line(buf *out, const story_src *src, size_t i, const char *name,
 {
 	const bsim_trace_entry *e = src->entry(src->trace, i);
 	char when[32];
-	run_elapsed(NULL, e->at, when, sizeof when);
+	run_elapsed(src->start, e->at, when, sizeof when);
 	buf_printf(out, "%s%s  ", indent, when);
 	const step *s = step_of(src, i);
 	if (s)
@@ -189,6 +190,12 @@ static int story_text(buf *out, const bsim_scenario *sc, const bsim_result *r, c
 		put_loc(out, end);
 	}
 	buf_putc(out, '\n');
+	/* Times are told from the start; when it is not bsim's usual one (now=, --now), say which instant that is. */
+	if (src->start != BSIM_DEFAULT_START_TIME) {
+		char start[32];
+		time_format_iso8601(src->start, start, sizeof start);
+		buf_printf(out, "  clock: 00:00:00 is %s\n", start);
+	}
 	const char *msg = bsim_result_message(r);
 	if (msg && bsim_result_outcome(r) != BSIM_PASSED)
 		buf_printf(out, "  %.*s\n", (int)strcspn(msg, "\n"), msg);
@@ -249,6 +256,9 @@ static int story_json(buf *out, const bsim_scenario *sc, const bsim_result *r, c
 	json_object_set_new(root, "line", json_integer(sc->at.line));
 	json_object_set_new(root, "engine", json_string(bsim_engine_name(sc->engine)));
 	json_object_set_new(root, "seed", json_integer((json_int_t)bsim_result_seed(r)));
+	char start[32];
+	time_format_iso8601(src->start, start, sizeof start);
+	json_object_set_new(root, "start", json_string(start));
 	json_object_set_new(root, "outcome", json_string(outcome_word(r)));
 	json_object_set_new(root, "ends_at", stopped_at ? loc_json(last_step(src)) : json_null());
 	const char *msg = bsim_result_message(r);
@@ -263,10 +273,10 @@ static int story_json(buf *out, const bsim_scenario *sc, const bsim_result *r, c
 			if (!is_cookie_entry(e, names[k]))
 				continue;
 			char when[32];
-			run_elapsed(NULL, e->at, when, sizeof when);
+			run_elapsed(src->start, e->at, when, sizeof when);
 			json_t *ev = json_object();
 			json_object_set_new(ev, "time", json_string(when));
-			json_object_set_new(ev, "at_ms", json_integer(e->at - BSIM_DEFAULT_START_TIME));
+			json_object_set_new(ev, "at_ms", json_integer(time_since(e->at, src->start)));
 			json_object_set_new(ev, "step", loc_json(step_of(src, i)));
 			json_object_set_new(ev, "tab", e->tab >= 0 ? json_integer(e->tab) : json_null());
 			json_object_set_new(ev, "code", json_string(e->code));

@@ -23,6 +23,7 @@ typedef struct story_src {
 	const size_t *marks;         /* marks[k]: the trace length when step k began */
 	const step *const *steps;    /* steps[k]: that step */
 	size_t n_marks;
+	bsim_time start;             /* the run's first instant: times are told from it */
 } story_src;
 
 /*

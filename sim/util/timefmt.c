@@ -270,6 +270,25 @@ bool time_parse_iso8601(const char *s, int64_t *out_ms)
 	return true;
 }
 
+bool time_parse_instant(const char *s, int64_t *out_ms)
+{
+	int64_t ms;
+	if (!time_parse_iso8601(s, &ms) || ms > TIME_INSTANT_MAX_MS)
+		return false;
+	if (out_ms)
+		*out_ms = ms;
+	return true;
+}
+
+int64_t time_since(int64_t at, int64_t start)
+{
+	if (start < 0 && at > INT64_MAX + start)
+		return INT64_MAX;
+	if (start > 0 && at < INT64_MIN + start)
+		return INT64_MIN;
+	return at - start;
+}
+
 /* Writes the year as ISO 8601 does: four digits, or sign and six digits outside 0000..9999. */
 static void format_iso_year(int64_t year, char *out, size_t outlen)
 {

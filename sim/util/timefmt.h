@@ -34,6 +34,27 @@ int time_days_in_month(int64_t year, int month);
 bool time_parse_iso8601(const char *s, int64_t *out_ms);
 
 /*
+ * Latest instant a virtual clock may start at or reach: 9999-12-31T23:59:59.999Z,
+ * the last one an ISO 8601 four-digit year can print. It also keeps the
+ * millisecond clock and what is added to it far from overflowing int64.
+ */
+#define TIME_INSTANT_MAX_MS INT64_C(253402300799999)
+
+/*
+ * An instant a person gives for a virtual clock (bsim cookie --now,
+ * bsim run --now, a scenario's now=): time_parse_iso8601, and at most
+ * TIME_INSTANT_MAX_MS. Returns false for anything else (out_ms untouched).
+ */
+bool time_parse_instant(const char *s, int64_t *out_ms);
+
+/*
+ * at - start, saturated to the int64 range: a clock that started far back
+ * (now= takes years before 1970) and waited past 2^62 would otherwise
+ * overflow the difference.
+ */
+int64_t time_since(int64_t at, int64_t start);
+
+/*
  * "2015-01-01T00:00:00Z" (".123" added when ms is not whole seconds). out needs 32 bytes.
  * Years outside 0000..9999 are written "+030827" / "-000001" (sign and six digits).
  */

@@ -167,6 +167,53 @@ Test(explain, json_one_object_per_scenario_and_engine)
 	support_run_free(&r);
 }
 
+/* ---- where the clock starts: now= and --now -------------------------------- */
+
+Test(explain, times_count_from_the_scenarios_start_and_the_header_names_it)
+{
+	/* --now starts a scenario that gives no now=; the header says which instant 00:00:00 is. */
+	support_run r = RUN("explain", "--cookie", "promo", "--now", "2024-06-01T12:00:00Z", "tests/scenario/now/none.xml");
+	assert_ok(&r);
+	assert_golden(GOLDEN("now.out"), r.out);
+	cr_expect(strstr(r.out, "\n  clock: 00:00:00 is 2024-06-01T12:00:00Z\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "    02:00:00  tests/scenario/now/none.xml:9:3  cookie promo (host www.testsite.com, path /) "
+			       "expired at 2024-06-01T13:00:00Z") != NULL,
+		  "%s", r.out);
+	support_run_free(&r);
+
+	/* A scenario's own now= is told the same way, and --now does not move it. */
+	static const char *const own[][2] = {{"--now", "2030-01-01"}, {"--cookie", "promo"}};
+	for (size_t i = 0; i < 2; i++) {
+		r = RUN("explain", "--cookie", "promo", own[i][0], own[i][1], "tests/scenario/now/own.xml");
+		assert_ok(&r);
+		cr_expect(strstr(r.out, "\n  clock: 00:00:00 is 2024-06-01T12:00:00Z\n") != NULL, "%s", r.out);
+		support_run_free(&r);
+	}
+
+	/* At bsim's default start the header says nothing more than before. */
+	r = RUN("explain", "--cookie", "promo", "tests/scenario/now/none.xml");
+	assert_ok(&r);
+	cr_expect(strstr(r.out, "clock:") == NULL, "%s", r.out);
+	support_run_free(&r);
+
+	r = RUN("explain", "--json", "--cookie", "promo", "--now", "2024-06-01T14:00:00+02:00", "tests/scenario/now/none.xml");
+	assert_ok(&r);
+	json_error_t err;
+	json_t *j = json_loads(r.out, JSON_DISABLE_EOF_CHECK, &err);
+	cr_assert_not_null(j, "not JSON: %s\n%s", err.text, r.out);
+	cr_expect_str_eq(json_string_value(json_object_get(j, "start")), "2024-06-01T12:00:00Z");
+	json_t *events = json_object_get(json_array_get(json_object_get(j, "cookies"), 0), "events");
+	cr_assert_eq(json_array_size(events), 2, "%s", r.out);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(events, 1), "at_ms")), 7200000);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(events, 1), "time")), "02:00:00");
+	json_decref(j);
+	support_run_free(&r);
+
+	r = RUN("explain", "--now", "noon", "tests/scenario/now/none.xml");
+	assert_usage(&r, "bsim explain: error: --now \"noon\" is not an ISO 8601 instant with its zone, up to year 9999");
+	support_run_free(&r);
+}
+
 /* ---- the same story under a failed expectation -------------------------- */
 
 Test(explain, a_failed_expectation_prints_the_story_under_its_cause)

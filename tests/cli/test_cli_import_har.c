@@ -4,7 +4,8 @@
  * then `bsim run` runs what it wrote: a capture of a field bug gives a
  * scenario that fails for the browser's reason, its fixed twin one that
  * passes. Bad captures exit 2 with the JSON path and leave no file; a
- * sanitized capture warns and still gives the navigations; the bundled
+ * sanitized capture warns and still gives the navigations; the scenario
+ * starts at the capture's first navigation with its headers as captured; the bundled
  * scenarios/bugs/har-*.xml are exactly what scenarios/bugs/har/import.sh
  * makes today. Tests run from the source root.
  */
@@ -322,7 +323,41 @@ Test(import_har, engine_override_and_max_gap)
 			      "User-Agent of log.entries[0]."),
 		  "%s", xml);
 	cr_expect(strstr(xml, "<wait for=\"30s\"/> <!-- captured: 3597s, cut by the max-gap option -->"), "%s", xml);
+	cr_expect(strstr(xml, "Gaps longer than 30s are cut to it (the max-gap option); an Expires date after a cut moves "
+			      "back by\n     the time cut before it"),
+		  "%s", xml);
 	free(xml);
+}
+
+Test(import_har, the_scenario_runs_on_the_captures_clock_with_its_headers_as_captured)
+{
+	const char *out = in_dir("clock.xml");
+	support_run r = RUN("import-har", "--no-redact", "tests/fixtures/har/redirect-chrome.har", "-o", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+	char *xml = slurp(out), *har = slurp("tests/fixtures/har/redirect-chrome.har");
+	cr_expect(strstr(xml, " now=\"2026-03-02T09:15:00.120Z\""), "%s", xml);
+	/* The server's Set-Cookie, byte for byte as the capture holds it. */
+	const char *header = "auth=eyJhbGciOiJIUzI1NiJ9.c2VjcmV0; Domain=.testsite.com; Path=/; Secure; HttpOnly; "
+			     "Expires=Tue, 03 Mar 2026 09:15:00 GMT";
+	cr_expect(strstr(har, header), "the fixture changed: %s", har);
+	char want[300];
+	snprintf(want, sizeof want, "<set-cookie>%s</set-cookie>", header);
+	cr_expect(strstr(xml, want), "%s", xml);
+	free(har);
+	free(xml);
+
+	/* Its story is on the customer's clock: stored until the day after the capture, as the server said. */
+	r = RUN("explain", "--cookie", "auth", out);
+	assert_exit(&r, 0);
+	cr_expect(strstr(r.out, "\n  clock: 00:00:00 is 2026-03-02T09:15:00.120Z\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "00:00:00  ") && strstr(r.out, "cookie auth stored (domain .testsite.com, path /) until "
+								    "2026-03-03T09:15:00Z from https://www.testsite.com/login"),
+		  "%s", r.out);
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
 }
 
 Test(import_har, closing_the_browser_loses_session_cookies_unless_restored)

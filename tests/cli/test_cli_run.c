@@ -3,7 +3,8 @@
  *
  * Every test runs the real binary on the scenario files under
  * tests/scenario/report/ (run/: every outcome; shard/: eight small files
- * for sharding and -j; bad/: load errors; all-pass.xml), or on the bundled
+ * for sharding and -j; bad/: load errors; all-pass.xml), on
+ * tests/scenario/now/ (where the clock starts: now=, --now), or on the bundled
  * scenarios/ that ./run runs, and checks the exit
  * code, stdout and stderr separately, as a CI log shows them. Whole
  * outputs are compared with golden files under tests/cli/golden/run/; after
@@ -33,6 +34,7 @@
 #define SHARD_DIR REPORT "shard"
 #define BAD_DIR REPORT "bad"
 #define ALL_PASS REPORT "all-pass.xml"
+#define NOW_DIR "tests/scenario/now"
 #define GOLDEN(name) "tests/cli/golden/run/" name
 
 /* Scenarios (one per engine copy) under SHARD_DIR: 8 files of 3. */
@@ -139,11 +141,11 @@ Test(cli_run, help_is_the_same_both_ways_and_names_every_option)
 {
 	static const struct {
 		const char *command;
-		const char *needles[16];
+		const char *needles[20];
 	} cases[] = {
 		{"run",
 		 {"Usage: bsim run [OPTIONS] PATH...", "--filter PATTERN", "tag:NAME", "--engine NAME", "--seed N",
-		  "--shard I/N", "-j N", "--trace", "--trace=all", "--fail-fast", "--junit FILE", "--tap",
+		  "--now TIME", "--shard I/N", "-j N", "--trace", "--trace=all", "--fail-fast", "--junit FILE", "--tap",
 		  "--json FILE", "--no-timing", "--color=WHEN", "NO_COLOR"}},
 		{"list", {"Usage: bsim list [OPTIONS] PATH...", "--filter PATTERN", "--engine NAME", "--shard I/N"}},
 		{"check", {"Usage: bsim check PATH...", "without running"}},
@@ -157,7 +159,7 @@ Test(cli_run, help_is_the_same_both_ways_and_names_every_option)
 		assert_exit(&c, 0);
 		cr_expect_str_eq(a.out, b.out);
 		cr_expect_str_eq(a.out, c.out);
-		for (size_t k = 0; k < 16 && cases[i].needles[k]; k++)
+		for (size_t k = 0; k < 20 && cases[i].needles[k]; k++)
 			cr_expect(strstr(a.out, cases[i].needles[k]), "%s help lacks %s", cases[i].command,
 				  cases[i].needles[k]);
 		support_run_free(&a);
@@ -322,6 +324,13 @@ Test(cli_run, usage_errors_say_what_is_wrong_and_run_nothing)
 		{{"run", "--seed", "-1", ALL_PASS, NULL}, "--seed expects a number"},
 		{{"run", "--seed", "18446744073709551616", ALL_PASS, NULL}, "--seed expects a number"},
 		{{"run", "--engine", "opera", ALL_PASS, NULL}, "unknown engine \"opera\""},
+		{{"run", "--now", "tomorrow", ALL_PASS, NULL},
+		 "bsim run: error: --now \"tomorrow\" is not an ISO 8601 instant with its zone, up to year 9999; write e.g. "
+		 "2015-01-01T00:00:00Z or 2024-03-31T03:30:00+02:00"},
+		{{"run", "--now=2024-06-01T12:00:00", ALL_PASS, NULL}, "--now \"2024-06-01T12:00:00\" is not an ISO 8601 instant"},
+		{{"run", "--now", "+010000-01-01T00:00:00Z", ALL_PASS, NULL}, "up to year 9999"},
+		{{"run", ALL_PASS, "--now", NULL}, "bsim run: error: --now needs a value"},
+		{{"list", "--now", "2024-06-01", ALL_PASS, NULL}, "bsim list: error: unknown option \"--now\""},
 		{{"run", "--color=sometimes", ALL_PASS, NULL}, "--color expects auto, always or never"},
 		{{"run", "--trace=some", ALL_PASS, NULL}, "--trace= expects all or failing"},
 		{{"run", "--filter", "", ALL_PASS, NULL}, "--filter expects a name fragment or tag:NAME"},
@@ -402,6 +411,76 @@ Test(cli_run, seed_overrides_every_scenarios_seed_and_is_printed_for_replay)
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", RUN_DIR "/fail.xml");
 	cr_expect(strstr(r.out, "seed 1 \xC2\xB7 replay"), "the scenario's own seed (default 1):\n%s", r.out);
+	support_run_free(&r);
+}
+
+/* ---- where the clock starts: now= and --now ----------------------------- */
+
+Test(cli_run, now_starts_the_scenarios_that_give_no_start_and_the_replay_repeats_it)
+{
+	/* Without --now every scenario passes: none.xml's cookie has years to live from 2015. */
+	support_run r = RUN("run", "--no-timing", NOW_DIR);
+	assert_exit(&r, 0);
+	cr_expect_str_eq(last_line(r.out), "4 passed, 0 failed\n");
+	support_run_free(&r);
+
+	/* With it, none.xml starts at noon and its cookie expires during the wait; the others keep their now=. */
+	r = RUN("run", "--no-timing", "--now", "2024-06-01T12:00:00Z", NOW_DIR);
+	assert_exit(&r, 1);
+	cr_expect_str_eq(r.err, "");
+	assert_golden(GOLDEN("now.out"), r.out);
+	static const char replay[] = "replay: bsim run " NOW_DIR "/none.xml --seed 1 --now 2024-06-01T12:00:00Z --trace\n";
+	cr_expect(strstr(r.out, replay), "%s", r.out);
+	support_run_free(&r);
+
+	/* The same instant written with an offset is the same run. */
+	support_run o = RUN("run", "--no-timing", "--now=2024-06-01T14:00:00+02:00", NOW_DIR);
+	assert_exit(&o, 1);
+	assert_golden(GOLDEN("now.out"), o.out);
+	support_run_free(&o);
+
+	/* The replay command, as printed, fails the same way. */
+	support_run p = RUN("run", "--no-timing", NOW_DIR "/none.xml", "--seed", "1", "--now", "2024-06-01T12:00:00Z",
+			    "--trace");
+	assert_exit(&p, 1);
+	cr_expect(strstr(p.out, "expired at 2024-06-01T13:00:00Z"), "%s", p.out);
+	cr_expect(strstr(p.out, replay), "%s", p.out);
+	support_run_free(&p);
+}
+
+Test(cli_run, the_json_report_gives_each_runs_start)
+{
+	const char *dir = temp_dir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/now.json", dir);
+	support_run r = RUN("run", "--no-timing", "--now", "2024-06-01T12:00:00Z", "--json", path, NOW_DIR);
+	assert_exit(&r, 1);
+	support_run_free(&r);
+	char *text = slurp(path);
+	static const char *const starts[] = {
+		"\"start\": \"2024-06-01T12:00:00Z\"", /* none.xml: --now */
+		"\"start\": \"2024-06-01T12:00:00Z\"", /* own.xml: its now=, the same instant */
+		"\"start\": \"2024-12-31T23:59:00Z\"", /* suite.xml: the suite's */
+		"\"start\": \"2024-12-31T22:00:00Z\"", /* suite.xml: its own */
+	};
+	const char *p = text;
+	for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
+		const char *hit = strstr(p, starts[i]);
+		cr_expect(hit, "result %zu: no %s after offset %zu:\n%s", i, starts[i], (size_t)(p - text), text);
+		if (hit)
+			p = hit + 1;
+	}
+	/* trace[].at counts from each run's start: a two-hour wait reads 7200000. */
+	cr_expect(strstr(text, "{\"at\": 7200000, "), "%s", text);
+	free(text);
+}
+
+Test(cli_run, a_bad_now_is_a_located_load_error)
+{
+	support_run r = RUN("run", BAD_DIR "/bad-now.xml");
+	assert_usage(&r, BAD_DIR "/bad-now.xml:3:1: error: <scenario> now=\"2024-06-01T12:00:00\": expected an ISO 8601 "
+			 "instant with its zone, up to year 9999, such as 2024-03-31T01:30:00Z or 2024-03-31T03:30:00+02:00; "
+			 "write the instant the virtual clock starts at\n");
 	support_run_free(&r);
 }
 

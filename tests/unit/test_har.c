@@ -5,8 +5,9 @@
  * navigations are told from subresources by each exporter's evidence; the
  * engine is guessed from the capture; the widget's Domain derivation
  * stand-in follows widget-behaviour.md section H; redaction keeps lengths;
- * sanitized captures are detected; Expires dates move onto the scenario's
- * clock. Captures are the fixtures under tests/fixtures/har/ (written by
+ * sanitized captures are detected; the scenario starts at the capture's
+ * first navigation (now=) and replays Set-Cookie headers as captured, an
+ * Expires moving back only by what --max-gap cut. Captures are the fixtures under tests/fixtures/har/ (written by
  * tests/fixtures/har/make/make.py in each browser's export format) or small
  * inline documents.
  */
@@ -387,17 +388,117 @@ Test(har, redaction_keeps_lengths_and_widget_values)
 	free(xml);
 }
 
-Test(har, expires_moves_onto_the_scenario_clock)
+Test(har, the_scenario_starts_at_the_capture_and_replays_headers_as_captured)
 {
 	bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+	o.redact = 0;
 	char *xml = import_fixture("tests/fixtures/har/redirect-chrome.har", &o, NULL);
-	/*
-	 * Captured at 2026-03-02T09:15:00.120Z with Expires one day (less 0.12 s) later: the scenario starts at
-	 * 2015-01-01T00:00:00Z, so the cookie still has that day.
-	 */
-	cr_expect(strstr(xml, "Expires=Fri, 02 Jan 2015 00:00:00 GMT</set-cookie>"), "%s", xml);
-	cr_expect(strstr(xml, "Clock: the capture's first navigation, 2026-03-02T09:15:00.120Z, is the scenario's start"));
+	/* The first navigation started at 2026-03-02T09:15:00.120Z: the scenario's clock starts there. */
+	cr_expect(strstr(xml, "<scenario name=\"imported from redirect-chrome.har: Sign in\" engine=\"chromium\" "
+			      "now=\"2026-03-02T09:15:00.120Z\" tags=\"imported-har\">"),
+		  "%s", xml);
+	/* The server's header, byte for byte: its Expires is a day after the capture, and so after now=. */
+	cr_expect(strstr(xml, "<set-cookie>auth=eyJhbGciOiJIUzI1NiJ9.c2VjcmV0; Domain=.testsite.com; Path=/; Secure; "
+			      "HttpOnly; Expires=Tue, 03 Mar 2026 09:15:00 GMT</set-cookie>"),
+		  "%s", xml);
+	cr_expect(strstr(xml, "Clock: the scenario starts at the capture's first navigation, 2026-03-02T09:15:00.120Z"),
+		  "%s", xml);
+	cr_expect_null(strstr(xml, "moved back"), "%s", xml);
 	free(xml);
+}
+
+/* Two pages two hours apart; each response sets cookies with and without an Expires date. */
+static char *gap_capture(void)
+{
+	return capture(CHROME,
+		       "{\"_resourceType\": \"document\", \"startedDateTime\": \"2024-05-01T10:00:00Z\", \"request\": "
+		       "{\"method\": \"GET\", \"url\": \"https://www.testsite.com/\", \"headers\": []}, \"response\": "
+		       "{\"status\": 200, \"headers\": [{\"name\": \"Set-Cookie\", \"value\": \"a=1; Path=/; "
+		       "Expires=Wed, 01 May 2024 11:00:00 GMT\"}]}},"
+		       "{\"_resourceType\": \"document\", \"startedDateTime\": \"2024-05-01T12:00:00Z\", \"request\": "
+		       "{\"method\": \"GET\", \"url\": \"https://www.testsite.com/b\", \"headers\": []}, \"response\": "
+		       "{\"status\": 200, \"headers\": [{\"name\": \"Set-Cookie\", \"value\": \"b=1;expires=Wed, 01-May-2024 "
+		       "13:00:00 GMT; Path=/\\nc=1; Max-Age=60\\nd=1; Expires=soon\"}]}}");
+}
+
+static char *import_text(const char *text, const bsim_har_options *o)
+{
+	char *xml = NULL;
+	size_t len = 0;
+	cr_assert_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", text, strlen(text), o), 0, "%s",
+		     bsim_error_last()->message);
+	return xml;
+}
+
+/*
+ * --max-gap puts the scenario's clock behind the capture's by what it cut: an
+ * Expires written after the cut moves back as much, so the cookie keeps the
+ * hour it had; headers before the cut, and dates that do not parse, stay as captured.
+ */
+Test(har, max_gap_moves_later_expires_back_by_what_it_cut)
+{
+	bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+	char *text = gap_capture();
+	char *xml = import_text(text, &o);
+	cr_expect(strstr(xml, "now=\"2024-05-01T10:00:00Z\""), "%s", xml);
+	cr_expect(strstr(xml, "<set-cookie>a=x; Path=/; Expires=Wed, 01 May 2024 11:00:00 GMT</set-cookie>"), "%s", xml);
+	cr_expect(strstr(xml, "<wait for=\"7200s\"/>\n"), "%s", xml);
+	cr_expect(strstr(xml, "<set-cookie>b=x;expires=Wed, 01-May-2024 13:00:00 GMT; Path=/</set-cookie>"), "%s", xml);
+	cr_expect_null(strstr(xml, "moved back"), "%s", xml);
+	free(xml);
+
+	o.max_gap_ms = 3600000;
+	xml = import_text(text, &o);
+	cr_expect(strstr(xml, "<set-cookie>a=x; Path=/; Expires=Wed, 01 May 2024 11:00:00 GMT</set-cookie>"), "%s", xml);
+	cr_expect(strstr(xml, "<wait for=\"3600s\"/> <!-- captured: 7200s, cut by the max-gap option -->"), "%s", xml);
+	cr_expect(strstr(xml, "  <!-- Expires dates below are moved back 3600s from the captured ones: the max-gap option "
+			      "cut that much before this step -->\n  <navigate tab=\"a\" url=\"https://www.testsite.com/b\">"),
+		  "%s", xml);
+	cr_expect(strstr(xml, "<set-cookie>b=x; Expires=Wed, 01 May 2024 12:00:00 GMT; Path=/</set-cookie>"), "%s", xml);
+	cr_expect(strstr(xml, "<set-cookie>c=x; Max-Age=60</set-cookie>"), "%s", xml);
+	cr_expect(strstr(xml, "<set-cookie>d=x; Expires=soon</set-cookie>"), "%s", xml);
+	cr_expect(strstr(xml, "an Expires date after a cut moves back by\n     the time cut before it"), "%s", xml);
+
+	/* Run it: b keeps the hour it had in the capture; a, an hour's cookie, is gone after the hour the gap was cut to. */
+	char *end = strstr(xml, "</scenario>");
+	cr_assert_not_null(end);
+	*end = '\0';
+	char *checked = fmt("%s  <expect cookie=\"a\" present=\"false\"/>\n  <wait for=\"59m\"/>\n  <expect cookie=\"b\"/>\n"
+			    "  <wait for=\"2m\"/>\n  <expect cookie=\"b\" present=\"false\"/>\n</scenario>\n",
+			    xml);
+	char path[] = "/tmp/bsim-har-gap-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, checked, strlen(checked)), (ssize_t)strlen(checked));
+	close(fd);
+	const char *paths[] = {path};
+	bsim_suite *suite = NULL;
+	cr_assert_eq(bsim_suite_load(&suite, paths, 1), 0, "%s", checked);
+	bsim_result *r = NULL;
+	cr_assert_eq(bsim_scenario_run(&r, bsim_suite_at(suite, 0), NULL), 0);
+	cr_expect_eq(bsim_result_outcome(r), BSIM_PASSED, "%s", bsim_result_message(r) ? bsim_result_message(r) : "");
+	bsim_result_free(r);
+	bsim_suite_free(suite);
+	unlink(path);
+	free(checked);
+	free(xml);
+	free(text);
+}
+
+/* A capture's first navigation past year 9999 cannot start a scenario's clock: refused with its path. */
+Test(har, a_start_past_year_9999_is_refused)
+{
+	char *text = capture(CHROME, "{\"_resourceType\": \"document\", \"startedDateTime\": \"+010000-01-01T00:00:00Z\", "
+				     "\"request\": {\"method\": \"GET\", \"url\": \"https://a.com/\", \"headers\": []}, "
+				     "\"response\": {\"status\": 200, \"headers\": []}}");
+	char *xml = NULL;
+	size_t len = 0;
+	cr_expect_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", text, strlen(text), NULL), BSIM_EINVAL);
+	cr_expect_null(xml);
+	cr_expect_str_eq(bsim_error_last()->message,
+			 "t.har: error: log.entries[0].startedDateTime: \"+010000-01-01T00:00:00Z\" is past "
+			 "9999-12-31T23:59:59.999Z, the latest instant a scenario's clock takes");
+	free(text);
 }
 
 Test(har, sanitized_captures_are_detected_and_still_give_the_navigations)

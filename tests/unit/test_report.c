@@ -26,6 +26,7 @@
 #include "bsim/report.h"
 #include "bsim/scenario.h"
 #include "report/report_util.h"
+#include "util/timefmt.h"
 #include "support.h"
 
 #define RUN_DIR "tests/scenario/report/run"
@@ -151,7 +152,7 @@ static char *trace_text(const bsim_result *r)
 	FILE *f = open_memstream(&text, &len);
 	for (size_t i = 0; i < bsim_result_trace_count(r); i++) {
 		buf line = BUF_INIT;
-		report_trace_line(&line, bsim_result_trace_at(r, i));
+		report_trace_line(&line, bsim_result_trace_at(r, i), bsim_result_start_time(r));
 		fprintf(f, "%s\n", buf_cstr(&line));
 		buf_free(&line);
 	}
@@ -630,13 +631,16 @@ Test(report, json_holds_every_result_with_stable_fields)
 			cr_expect(json_is_null(fail));
 		}
 		cr_expect_eq((uint64_t)json_integer_value(json_object_get(o, "seed")), bsim_result_seed(r));
+		char start[32];
+		time_format_iso8601(bsim_result_start_time(r), start, sizeof start);
+		cr_expect_str_eq(json_string_value(json_object_get(o, "start")), start);
 		cr_expect(json_is_real(json_object_get(o, "elapsed_ms")));
 		json_t *trace = json_object_get(o, "trace");
 		cr_assert_eq(json_array_size(trace), bsim_result_trace_count(r));
 		for (size_t k = 0; k < json_array_size(trace); k++) {
 			const bsim_trace_entry *e = bsim_result_trace_at(r, k);
 			json_t *t = json_array_get(trace, k);
-			cr_expect_eq(json_integer_value(json_object_get(t, "at")), e->at - BSIM_DEFAULT_START_TIME);
+			cr_expect_eq(json_integer_value(json_object_get(t, "at")), e->at - bsim_result_start_time(r));
 			cr_expect_str_eq(json_string_value(json_object_get(t, "kind")), report_trace_kind_name(e->kind));
 			if (e->tab >= 0)
 				cr_expect_eq(json_integer_value(json_object_get(t, "tab")), e->tab);
@@ -959,7 +963,11 @@ Test(report, virtual_times_read_as_the_failure_messages_write_them)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char out[REPORT_VTIME_LEN];
-		report_format_vtime(out, sizeof out, BSIM_DEFAULT_START_TIME + cases[i].ms);
+		report_format_vtime(out, sizeof out, BSIM_DEFAULT_START_TIME + cases[i].ms, BSIM_DEFAULT_START_TIME);
+		cr_expect_str_eq(out, cases[i].want);
+		/* The same span from another start reads the same. */
+		bsim_time start = INT64_C(1711848600000); /* 2024-03-31T01:30:00Z */
+		report_format_vtime(out, sizeof out, start + cases[i].ms, start);
 		cr_expect_str_eq(out, cases[i].want);
 	}
 }

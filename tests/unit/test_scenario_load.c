@@ -259,6 +259,28 @@ static const error_case semantic_cases[] = {
 	 "t.xml:1:1: expect-failure=\"storage-refused:full\": expected storage-refused or storage-refused:quota", 1, 1, 0, 0},
 	{"<scenario name=\"a\" expect-failure=\"tab-opened:x\"/>",
 	 "t.xml:1:1: expect-failure=\"tab-opened:x\": tab-opened takes no \":...\" detail", 1, 1, 0, 0},
+	/* now=: an instant as bsim cookie --now reads it (time_parse_instant), at the element that gives it. */
+	{"<scenario name=\"a\" now=\"2024-03-31 01:30:00Z\"/>",
+	 "t.xml:1:1: <scenario> now=\"2024-03-31 01:30:00Z\": expected an ISO 8601 instant with its zone, up to year 9999, "
+	 "such as 2024-03-31T01:30:00Z or 2024-03-31T03:30:00+02:00; write the instant the virtual clock starts at",
+	 1, 1, 0, 0},
+	{"<scenario name=\"a\" now=\"2024-03-31T01:30:00\"/>",
+	 "t.xml:1:1: <scenario> now=\"2024-03-31T01:30:00\": expected an ISO 8601 instant with its zone, up to year 9999, "
+	 "such as 2024-03-31T01:30:00Z or 2024-03-31T03:30:00+02:00; write the instant the virtual clock starts at",
+	 1, 1, 0, 0},
+	{"<scenario name=\"a\" now=\"+010000-01-01T00:00:00Z\"/>",
+	 "t.xml:1:1: <scenario> now=\"+010000-01-01T00:00:00Z\": expected an ISO 8601 instant with its zone, up to year "
+	 "9999, such as 2024-03-31T01:30:00Z or 2024-03-31T03:30:00+02:00; write the instant the virtual clock starts at",
+	 1, 1, 0, 0},
+	{"<scenario name=\"a\" now=\"\"/>",
+	 "t.xml:1:1: <scenario> now=\"\": expected an ISO 8601 instant with its zone, up to year 9999, such as "
+	 "2024-03-31T01:30:00Z or 2024-03-31T03:30:00+02:00; write the instant the virtual clock starts at",
+	 1, 1, 0, 0},
+	/* A suite's bad now= is said once; the scenario that relies on it is left out, the one with its own loads. */
+	{"<suite name=\"s\" now=\"yesterday\">\n  <scenario name=\"a\"/>\n  <scenario name=\"b\" now=\"2024-01-01\"/>\n</suite>",
+	 "t.xml:1:1: <suite> now=\"yesterday\": expected an ISO 8601 instant with its zone, up to year 9999, such as "
+	 "2024-03-31T01:30:00Z or 2024-03-31T03:30:00+02:00; write the instant the virtual clock starts at",
+	 1, 1, 0, 1},
 	{S "<navigate tab=\"\" url=\"https://x.com/\"/>" E, "t.xml:1:20: <navigate> tab=\"\": expected the name of a tab",
 	 1, 20, 0, 0},
 	{S "<wait for=\"9223372036854775808ms\"/>" E,
@@ -688,6 +710,7 @@ Test(scenario_load, every_element_and_attribute_loads, .init = enter_fixtures)
 	cr_expect_str_eq(bsim_scenario_expect_failure(sc), "cookie-refused:public-suffix");
 	cr_expect_eq(sc->session_restore, 1);
 	cr_expect_eq(sc->open_resolution, 0);
+	cr_expect_eq(bsim_scenario_start_time(sc), INT64_C(1711848600000)); /* its own now=, not the suite's */
 	/* the leading <hosts> is the starting hosts file, not a step */
 	cr_expect_str_eq(sc->hosts, "127.0.0.1 www.testsite.com store.testsite.com");
 	cr_expect_eq(sc->hosts_at.line, 11);
@@ -773,6 +796,7 @@ Test(scenario_load, every_element_and_attribute_loads, .init = enter_fixtures)
 
 	const bsim_scenario *ex = bsim_suite_at(s, 3);
 	cr_expect_str_eq(ex->name, "expectations");
+	cr_expect_eq(bsim_scenario_start_time(ex), INT64_C(1893456000000)); /* the suite's now= */
 	cr_expect_eq(ex->engine, BSIM_ENGINE_FIREFOX);
 	cr_expect_eq(ex->seed, 1);
 	cr_expect_eq(ex->n_tags, 0);
@@ -850,6 +874,37 @@ Test(scenario_load, the_doc_example_and_defaults, .init = enter_scratch, .fini =
 	s = load_text("<scenario name=\"s\" engine=\"safari\" seed=\"18446744073709551615\"><tab name=\"a\"/></scenario>");
 	cr_expect_eq(bsim_suite_at(s, 0)->engine, BSIM_ENGINE_SAFARI);
 	cr_expect_eq(bsim_suite_at(s, 0)->seed, UINT64_MAX);
+	bsim_suite_free(s);
+}
+
+/* now= starts the clock; a suite's now= is the start of each of its scenarios that gives none. */
+Test(scenario_load, now_gives_the_clock_start, .init = enter_scratch, .fini = leave_scratch)
+{
+	bsim_suite *s = load_text("<scenario name=\"d\"><tab name=\"a\"/></scenario>");
+	cr_assert_eq(bsim_suite_count(s), 1);
+	cr_expect_eq(bsim_scenario_start_time(bsim_suite_at(s, 0)), BSIM_DEFAULT_START_TIME);
+	cr_expect_eq(bsim_scenario_start_given(bsim_suite_at(s, 0)), 0);
+	bsim_suite_free(s);
+
+	/* Every engine's copy starts at the same instant; the offset is read, not dropped. */
+	s = load_text("<scenario name=\"n\" engines=\"chromium safari\" now=\"2024-03-31T03:30:00.250+02:00\"/>");
+	cr_assert_eq(bsim_suite_count(s), 2);
+	for (size_t i = 0; i < 2; i++) {
+		cr_expect_eq(bsim_scenario_start_time(bsim_suite_at(s, i)), INT64_C(1711848600250), "copy %zu", i);
+		cr_expect_eq(bsim_scenario_start_given(bsim_suite_at(s, i)), 1);
+	}
+	bsim_suite_free(s);
+
+	s = load_text("<suite name=\"s\" now=\"2024-12-31T23:59:00Z\">\n"
+		      "  <scenario name=\"inherits\"/>\n"
+		      "  <scenario name=\"own\" now=\"2015-01-01\"/>\n"
+		      "</suite>");
+	cr_assert_eq(bsim_suite_error_count(s), 0);
+	cr_assert_eq(bsim_suite_count(s), 2);
+	cr_expect_eq(bsim_scenario_start_time(bsim_suite_at(s, 0)), INT64_C(1735689540000));
+	cr_expect_eq(bsim_scenario_start_given(bsim_suite_at(s, 0)), 1);
+	cr_expect_eq(bsim_scenario_start_time(bsim_suite_at(s, 1)), BSIM_DEFAULT_START_TIME);
+	cr_expect_eq(bsim_scenario_start_given(bsim_suite_at(s, 1)), 1);
 	bsim_suite_free(s);
 }
 

@@ -35,6 +35,7 @@ static sb *sb_new(bsim_engine engine)
 	b->sc.at = (src_loc){FILE_NAME, 1, 1, NULL, 0, 0};
 	b->sc.engine = engine;
 	b->sc.seed = 1;
+	b->sc.start_time = BSIM_DEFAULT_START_TIME;
 	b->sc.open_resolution = 1;
 	b->sc.steps = b->steps;
 	return b;
@@ -1145,10 +1146,14 @@ Test(scenario_run, set_cookie_children_need_a_url_and_text)
 Test(scenario_run, elapsed_time_and_timestamps)
 {
 	char out[32];
-	run_elapsed(NULL, BSIM_DEFAULT_START_TIME + 2000, out, sizeof out);
+	run_elapsed(BSIM_DEFAULT_START_TIME, BSIM_DEFAULT_START_TIME + 2000, out, sizeof out);
 	cr_expect_str_eq(out, "00:00:02");
-	run_elapsed(NULL, BSIM_DEFAULT_START_TIME + 49 * 3600000LL + 61500, out, sizeof out);
+	run_elapsed(BSIM_DEFAULT_START_TIME, BSIM_DEFAULT_START_TIME + 49 * 3600000LL + 61500, out, sizeof out);
 	cr_expect_str_eq(out, "49:01:01.500");
+	/* Counted from the run's own start, whatever instant that is. */
+	bsim_time start = INT64_C(1711848600000); /* 2024-03-31T01:30:00Z */
+	run_elapsed(start, start + 3000, out, sizeof out);
+	cr_expect_str_eq(out, "00:00:03");
 	sb *b = github_io(NULL);
 	bsim_result *r = run(b);
 	cr_expect_gt(bsim_result_elapsed_ns(r), 0);
@@ -1468,4 +1473,134 @@ Test(scenario_run, evicted_only_takes_the_reasons_that_evict)
 	add(b, 2, "expect", "evicted", "p", "reason", "domain-limit", NULL);
 	cr_assert_eq(sb_prepare(b), 0, "%s", bsim_error_last()->message);
 	sb_free(b);
+}
+
+/* ---- where the clock starts (now=, bsim run --now) ---- */
+
+/* 2024-06-01T12:00:00Z. */
+#define NOW_2024 INT64_C(1717243200000)
+
+/* A scenario written for an instant: its own now=. */
+static sb *sb_at(bsim_engine engine, bsim_time start)
+{
+	sb *b = sb_new(engine);
+	b->sc.start_time = start;
+	b->sc.start_given = true;
+	return b;
+}
+
+/* A fixed Expires counts from the scenario's instant; times in messages count from its start. */
+Test(scenario_run, now_starts_the_clock_where_the_scenario_says)
+{
+	sb *b = sb_at(BSIM_ENGINE_CHROMIUM, NOW_2024);
+	step *t = add(b, 2, "tab", "name", "a", "url", "https://www.testsite.com/", NULL);
+	add_set_cookie(t, "promo=1; Path=/; Expires=Sat, 01 Jun 2024 13:00:00 GMT");
+	add(b, 4, "expect", "cookie", "promo", "value", "1", NULL);
+	add(b, 5, "wait", "for", "59m", NULL);
+	add(b, 6, "expect", "cookie", "promo", NULL);
+	add(b, 7, "wait", "for", "2m", NULL);
+	add(b, 8, "expect", "cookie", "promo", NULL);
+	bsim_result *r = run(b);
+	cr_expect_eq(bsim_result_start_time(r), NOW_2024);
+	expect_message(r, BSIM_FAILED,
+		       "t.xml:8:3: expectation failed: cookie=\"promo\" (was: absent)\n"
+		       "  it expired: cookie promo (host www.testsite.com, path /) expired at 2024-06-01T13:00:00Z (RFC 6265bis §5.7 eviction, expiry-time in the past; chromium)\n"
+		       "  the story of promo:\n"
+		       "    00:00:00  t.xml:2:3  tab 1  cookie promo stored (host www.testsite.com, path /) until 2024-06-01T13:00:00Z from https://www.testsite.com/\n"
+		       "    01:01:00  t.xml:7:3  cookie promo (host www.testsite.com, path /) expired at 2024-06-01T13:00:00Z (RFC 6265bis §5.7 eviction, expiry-time in the past; chromium)" REPLAY);
+	/* The trace is on the real instants: the browser started at now=. */
+	cr_expect_eq(bsim_result_trace_at(r, 0)->at, NOW_2024);
+	bsim_result_free(r);
+	sb_free(b);
+}
+
+/* The same header is kept or dropped by where the clock stands when it arrives. */
+Test(scenario_run, an_expires_before_now_arrives_expired)
+{
+	static const struct {
+		bsim_time start;
+		bool given;
+		bool stored;
+	} cases[] = {
+		{NOW_2024, true, false},                /* 11:00 is an hour before now= */
+		{NOW_2024 - 7200000, true, true},       /* now= 10:00: an hour to live */
+		{BSIM_DEFAULT_START_TIME, false, true}, /* bsim's default, 2015: nine years to live (no cap on safari) */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sb *b = sb_new(BSIM_ENGINE_SAFARI);
+		b->sc.start_time = cases[i].start;
+		b->sc.start_given = cases[i].given;
+		step *t = add(b, 2, "tab", "name", "a", "url", "https://www.testsite.com/", NULL);
+		add_set_cookie(t, "old=1; Path=/; Expires=Sat, 01 Jun 2024 11:00:00 GMT");
+		add(b, 4, "expect", "cookie", "old", "present", cases[i].stored ? "true" : "false", NULL);
+		bsim_result *r = run(b);
+		cr_expect_eq(bsim_result_outcome(r), BSIM_PASSED, "case %zu: %s", i,
+			     bsim_result_message(r) ? bsim_result_message(r) : "");
+		cr_expect_eq(traced(r, "cookie-stored", "old"), cases[i].stored, "case %zu", i);
+		bsim_result_free(r);
+		sb_free(b);
+	}
+}
+
+/* Chromium's 400-day cap (P12) counts from the clock's instant, not from bsim's default start. */
+Test(scenario_run, the_400_day_cap_counts_from_now)
+{
+	/* 2030-01-01T00:00:00Z; the header asks for 2031-06-01, 516 days on; the cap makes it 2031-02-05. */
+	sb *b = sb_at(BSIM_ENGINE_CHROMIUM, INT64_C(1893456000000));
+	step *t = add(b, 2, "tab", "name", "a", "url", "https://www.testsite.com/", NULL);
+	add_set_cookie(t, "long=1; Path=/; Expires=Sun, 01 Jun 2031 00:00:00 GMT");
+	add(b, 4, "wait", "for", "399d", NULL);
+	add(b, 5, "expect", "cookie", "long", NULL);
+	add(b, 6, "wait", "for", "1d", NULL);
+	add(b, 7, "expect", "cookie", "long", "present", "false", NULL);
+	bsim_result *r = run(b);
+	expect_passed(r);
+	bool capped = false;
+	for (size_t i = 0; i < bsim_result_trace_count(r); i++) {
+		const bsim_trace_entry *e = bsim_result_trace_at(r, i);
+		capped |= strcmp(e->code, "cookie-stored") == 0 && strstr(e->message, "until 2031-02-05T00:00:00Z");
+	}
+	cr_expect(capped, "the cookie should be stored until 2030-01-01 + 400 days");
+	bsim_result_free(r);
+	sb_free(b);
+}
+
+/* bsim run --now moves the start of a scenario that gives none, and the replay command repeats it. */
+Test(scenario_run, the_run_option_now_moves_only_scenarios_without_now)
+{
+	bsim_run_options o = BSIM_RUN_OPTIONS_INIT;
+	o.now_set = 1;
+	o.now = NOW_2024;
+	static const struct {
+		bool given;
+		bsim_time own;
+		bsim_time want;
+		const char *replay;
+	} cases[] = {
+		{false, BSIM_DEFAULT_START_TIME, NOW_2024,
+		 "\n  seed 1 \xC2\xB7 replay: bsim run t.xml --seed 1 --now 2024-06-01T12:00:00Z --trace"},
+		/* The file's now= wins: the scenario was written for it, and replays with it. */
+		{true, INT64_C(1893456000000), INT64_C(1893456000000), REPLAY},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sb *b = sb_new(BSIM_ENGINE_CHROMIUM);
+		b->sc.start_time = cases[i].own;
+		b->sc.start_given = cases[i].given;
+		add(b, 2, "tab", "name", "a", "url", "https://www.testsite.com/", NULL);
+		add(b, 3, "wait", "for", "2s", NULL);
+		add(b, 4, "cookie", "write", "late=1; Domain=github.io", NULL);
+		add(b, 5, "expect", "cookie", "late", NULL);
+		cr_assert_eq(sb_prepare(b), 0);
+		bsim_result *r = NULL;
+		cr_assert_eq(bsim_scenario_run(&r, &b->sc, &o), 0);
+		cr_expect_eq(bsim_result_start_time(r), cases[i].want, "case %zu", i);
+		const char *msg = bsim_result_message(r);
+		cr_assert_not_null(msg);
+		/* Relative times are the same wherever the clock starts. */
+		cr_expect(strstr(msg, " at 00:00:02: "), "case %zu: %s", i, msg);
+		size_t n = strlen(msg), k = strlen(cases[i].replay);
+		cr_expect(n >= k && strcmp(msg + n - k, cases[i].replay) == 0, "case %zu: %s", i, msg);
+		bsim_result_free(r);
+		sb_free(b);
+	}
 }

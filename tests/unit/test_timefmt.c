@@ -219,6 +219,53 @@ Test(timefmt, iso8601_rejects_malformed_input)
 	cr_expect(!time_parse_iso8601(NULL, NULL));
 }
 
+/* A clock's start: any ISO 8601 instant up to the last one a four-digit year prints. */
+Test(timefmt, instant_is_iso8601_up_to_year_9999)
+{
+	const struct {
+		const char *text;
+		bool ok;
+		int64_t ms;
+	} cases[] = {
+		{"2015-01-01T00:00:00Z", true, INT64_C(1420070400000)},
+		{"2024-03-31T03:30:00+02:00", true, S(2024, 3, 31, 1, 30, 0)},
+		{"9999-12-31T23:59:59.999Z", true, TIME_INSTANT_MAX_MS},
+		{"1969-12-31T23:59:59.999Z", true, -1},
+		{"+010000-01-01T00:00:00Z", false, 0},
+		/* The offset carries it past the last instant. */
+		{"9999-12-31T23:59:59-00:01", false, 0},
+		{"2015-01-01T00:00:00", false, 0},
+		{"tomorrow", false, 0},
+		{"", false, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		int64_t ms = 7;
+		cr_expect_eq(time_parse_instant(cases[i].text, &ms), cases[i].ok, "\"%s\"", cases[i].text);
+		cr_expect_eq(ms, cases[i].ok ? cases[i].ms : 7, "\"%s\": %lld", cases[i].text, (long long)ms);
+	}
+}
+
+/* Time since a start, even from the ends of the range (a clock started before 1970 that waited 2^63 ms). */
+Test(timefmt, time_since_saturates_instead_of_overflowing)
+{
+	static const struct {
+		int64_t at, start, want;
+	} cases[] = {
+		{1420070402000, 1420070400000, 2000},
+		{5, -5, 10},
+		{INT64_MAX, -1, INT64_MAX},
+		{INT64_MAX - 10, -100, INT64_MAX},
+		{INT64_MAX - 100, -10, INT64_MAX - 90},
+		{INT64_MIN, 1, INT64_MIN},
+		{-5, 5, -10},
+		{INT64_MAX, INT64_MAX, 0},
+		{INT64_MIN, INT64_MIN, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		cr_expect_eq(time_since(cases[i].at, cases[i].start), cases[i].want, "case %zu: %lld", i,
+			     (long long)time_since(cases[i].at, cases[i].start));
+}
+
 static void expect_iso_text(int64_t ms, const char *text)
 {
 	char out[32];
