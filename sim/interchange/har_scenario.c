@@ -500,7 +500,7 @@ static void put_expect_restored(writer *w, const har_entry *nav, const har_entry
 
 /* ---- the whole scenario ---- */
 
-static size_t set_cookie_lines(const har_entry *e)
+size_t har_count_set_cookie_lines(const har_entry *e, bool (*counts)(const char *line, size_t len))
 {
 	size_t n = 0;
 	for (size_t i = 0; i < e->n_resp_headers; i++) {
@@ -508,11 +508,21 @@ static size_t set_cookie_lines(const har_entry *e)
 			continue;
 		for (const char *v = e->resp_headers[i].value; *v;) {
 			size_t line = strcspn(v, "\n");
-			size_t blank = strspn(v, " \t\r");
-			n += blank < line;
+			n += counts(v, line);
 			v += line + (v[line] == '\n');
 		}
 	}
+	return n;
+}
+
+static bool not_blank(const char *line, size_t len)
+{
+	return strspn(line, " \t\r") < len;
+}
+
+static size_t set_cookie_lines(const har_entry *e)
+{
+	size_t n = har_count_set_cookie_lines(e, not_blank);
 	return n ? n : e->n_resp_cookies;
 }
 

@@ -240,17 +240,7 @@ static void put_cookie_object(buf *b, const writer *w, const har_cookie *c)
 /* How many of the navigation's Set-Cookie lines carry an Expires date. */
 static size_t expires_lines(const har_entry *e)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < e->n_resp_headers; i++) {
-		if (strcasecmp(e->resp_headers[i].name, "set-cookie") != 0)
-			continue;
-		for (const char *v = e->resp_headers[i].value; *v;) {
-			size_t line = strcspn(v, "\n");
-			n += has_expires_date(v, line);
-			v += line + (v[line] == '\n');
-		}
-	}
-	return n;
+	return har_count_set_cookie_lines(e, has_expires_date);
 }
 
 int harw_navigation(writer *w, const har_entry *e)

@@ -66,6 +66,8 @@ void harw_duration(buf *b, int64_t ms);
 void harw_wait_until(writer *w, int64_t at);
 /* The <tab> or <navigate> of a navigation entry, with its Set-Cookie headers. 0 or BSIM_ENOMEM. */
 int harw_navigation(writer *w, const har_entry *e);
+/* How many lines of e's Set-Cookie headers (one header may join several with newlines) `counts` accepts. */
+size_t har_count_set_cookie_lines(const har_entry *e, bool (*counts)(const char *line, size_t len));
 /* The header comment. */
 void harw_header(writer *w, const char *name);
 /* The <scenario ...> start tag. */
