@@ -188,8 +188,14 @@ static int read_cookies(reader *r, json_t *obj, har_cookie **out, size_t *n)
 			 (rc = get_string(r, c, "domain", 0, HAR_MAX_STRING_BYTES, &k->domain)) >= 0 &&
 			 (rc = get_string(r, c, "path", 0, HAR_MAX_STRING_BYTES, &k->path)) >= 0 &&
 			 (rc = get_string(r, c, "sameSite", 0, HAR_MAX_STRING_BYTES, &k->same_site)) >= 0 &&
-			 (rc = get_bool(r, c, "secure", &k->secure)) >= 0)
-			rc = get_bool(r, c, "httpOnly", &k->http_only);
+			 (rc = get_bool(r, c, "secure", &k->secure)) >= 0 &&
+			 (rc = get_bool(r, c, "httpOnly", &k->http_only)) >= 0) {
+			/* Optional and loosely written by exporters: a string or nothing. */
+			json_t *x = json_object_get(c, "expires");
+			if (json_is_string(x) && json_string_length(x) <= HAR_MAX_STRING_BYTES &&
+			    !(k->expires = strdup(json_string_value(x))))
+				rc = error_oom();
+		}
 		snprintf(r->path, sizeof r->path, "%s", saved);
 		if (rc < 0)
 			return rc;
@@ -280,6 +286,7 @@ static void free_cookies(har_cookie *c, size_t n)
 		free(c[i].domain);
 		free(c[i].path);
 		free(c[i].same_site);
+		free(c[i].expires);
 	}
 	free(c);
 }

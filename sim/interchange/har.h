@@ -77,6 +77,12 @@ typedef struct har_header {
 /* A cookie object of request.cookies[] or response.cookies[]; absent members are NULL / -1. */
 typedef struct har_cookie {
 	char *name, *value, *domain, *path, *same_site;
+	/*
+	 * expires as the exporter wrote it when it is an ISO 8601 string, else
+	 * NULL (left out, null, another type: HAR 1.2 makes it optional, and the
+	 * cookie is then read as a session cookie).
+	 */
+	char *expires;
 	int secure;    /* 1, 0, or -1 when not given */
 	int http_only; /* 1, 0, or -1 when not given */
 } har_cookie;

@@ -226,6 +226,17 @@ static void put_cookie_object(buf *b, const writer *w, const har_cookie *c)
 		buf_printf(&h, "; Domain=%s", c->domain);
 	if (c->path)
 		buf_printf(&h, "; Path=%s", c->path);
+	/*
+	 * A persistent cookie's expiry. Chrome writes 1969-12-31T23:59:59.000Z
+	 * for a session cookie: an instant before 1970 means none. A pause cut
+	 * by --max-gap moves it back as it moves a header's Expires.
+	 */
+	int64_t ms;
+	if (c->expires && time_parse_iso8601(c->expires, &ms) && ms >= 0) {
+		char date[40];
+		time_format_imf((ms - cut_so_far(w)) / 1000, date, sizeof date);
+		buf_printf(&h, "; Expires=%s", date);
+	}
 	if (c->secure == 1)
 		buf_puts(&h, "; Secure");
 	if (c->http_only == 1)

@@ -934,3 +934,42 @@ Test(har, listed_widget_domains_that_name_no_host_are_not_expected)
 		free(cookie);
 	}
 }
+
+/*
+ * An exporter that lists response cookies[] but no Set-Cookie header: the
+ * header is rebuilt from the object, its expires (HAR 1.2: ISO 8601,
+ * optional) included; Chrome's 1969-12-31T23:59:59.000Z, null and a missing
+ * expires all mean a session cookie.
+ */
+Test(har, response_cookie_objects_keep_their_expiry)
+{
+	static const struct {
+		const char *expires; /* the JSON member, or "" for none */
+		const char *want;    /* the <set-cookie> line the scenario holds */
+	} cases[] = {
+		{"\"expires\": \"2024-06-01T10:00:00.000Z\", ", "sid=1; Path=/; Expires=Sat, 01 Jun 2024 10:00:00 GMT"},
+		{"\"expires\": \"2024-06-01T12:00:00+02:00\", ", "sid=1; Path=/; Expires=Sat, 01 Jun 2024 10:00:00 GMT"},
+		{"\"expires\": \"1969-12-31T23:59:59.000Z\", ", "sid=1; Path=/</set-cookie>"},
+		{"\"expires\": null, ", "sid=1; Path=/</set-cookie>"},
+		{"", "sid=1; Path=/</set-cookie>"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *nav = fmt("{\"_resourceType\": \"document\", \"startedDateTime\": \"2024-05-01T10:00:00Z\", \"request\": "
+				"{\"method\": \"GET\", \"url\": \"https://www.testsite.com/\", \"headers\": [], \"cookies\": []}, "
+				"\"response\": {\"status\": 200, \"headers\": [], \"cookies\": [{\"name\": \"sid\", \"value\": "
+				"\"1\", \"path\": \"/\", %s\"httpOnly\": false, \"secure\": false}], \"content\": {\"mimeType\": "
+				"\"text/html\"}, \"redirectURL\": \"\"}}",
+				cases[i].expires);
+		char *text = capture(CHROME, nav);
+		char *xml = NULL;
+		size_t len = 0;
+		bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
+		o.redact = 0;
+		cr_assert_eq(bsim_har_import_mem(&xml, &len, NULL, "t.har", text, strlen(text), &o), 0, "case %zu: %s", i,
+			     bsim_error_last()->message);
+		cr_expect(strstr(xml, cases[i].want), "case %zu: no \"%s\" in:\n%s", i, cases[i].want, xml);
+		free(xml);
+		free(text);
+		free(nav);
+	}
+}
