@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cookie/jar_internal.h"
 #include "net/psl.h"
@@ -230,7 +231,14 @@ static bsim_cookie_reason resolve_domain(bsim_jar *jar, const url *u, const char
 		*dom_len = host_len;
 		/* D5, D7, D9, D10: a host with no registrable domain (an IP, localhost,
 		 * a single label, a public suffix) may name itself, and gets a host-only cookie. */
-		*host_only = u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6 || !u->registrable;
+		bool ip = u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6;
+		*host_only = ip || !u->registrable;
+		/* Chromium compares that name as written (lowercased, one leading dot off), not
+		 * canonicalized: Domain=127.0.0.1. or 0x7f.0.0.1 on 127.0.0.1 is refused
+		 * (cookie_util.cc GetCookieDomainWithString; oracle trace gen-11-08564). */
+		if (*host_only && p->self_domain_as_written &&
+		    (pc->domain_len != host_len || strncasecmp(pc->domain, host, host_len) != 0))
+			return ip ? BSIM_REASON_IP_DOMAIN : BSIM_REASON_NO_REGISTRABLE;
 		return BSIM_REASON_NONE;
 	}
 	if (u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6 || u->kind == HOST_KIND_NONE)

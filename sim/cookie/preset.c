@@ -53,6 +53,9 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.non_ascii_domain_converted = true,
 		/* D7/§14: Domain=localhost is accepted host-only on localhost. */
 		.localhost_domain_refused = false,
+		/* D9, D10: cookie_util.cc GetCookieDomainWithString compares the attribute as written
+		 * (lowercased, one leading dot off) to the host (oracle trace gen-11-08564). */
+		.self_domain_as_written = true,
 		/* S1: cookie_util.cc, localhost and loopback are trustworthy. */
 		.loopback_is_secure = true,
 		/* S6: cookie_constants.cc, Lax by default; kLaxAllowUnsafeMaxAge = 2 min. */

@@ -58,6 +58,7 @@ typedef struct cookie_preset {
 	/* Domains (§2) */
 	bool non_ascii_domain_converted; /* D12: IDNA-convert a non-ASCII Domain instead of refusing */
 	bool localhost_domain_refused;   /* D7: Domain=localhost refused even on localhost */
+	bool self_domain_as_written;     /* D9, D10: a host without a registrable domain names itself only as written */
 
 	/* Secure, SameSite, prefixes (§4) */
 	bool loopback_is_secure;         /* S1: http://localhost and 127/8 count as secure */
