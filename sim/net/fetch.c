@@ -34,6 +34,45 @@ typedef struct collect {
 	const char *limit_what;
 } collect;
 
+/*
+ * libcurl's messages carry the time spent ("Failed to connect to h port 1
+ * after 2 ms", "Resolving timed out after 2000 milliseconds"). A run's
+ * messages must be the same byte for byte every time (a report, a replay,
+ * two runs compared), so the elapsed time is cut out: " after N ms" and
+ * " after N milliseconds" wherever they occur. Our own timeouts are
+ * named by the caller instead.
+ */
+size_t fetch_message_without_time(char *dst, size_t size, const char *msg)
+{
+	static const char *const units[] = {" milliseconds", " ms"};
+	size_t n = 0;
+	if (!size)
+		return 0;
+	for (const char *p = msg; *p;) {
+		if (strncmp(p, " after ", 7) == 0 && p[7] >= '0' && p[7] <= '9') {
+			const char *q = p + 7;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			size_t skip = 0;
+			for (size_t i = 0; i < sizeof units / sizeof *units && !skip; i++) {
+				size_t len = strlen(units[i]);
+				/* The unit ends the word: "ms:" or "ms " or the end, not "msec". */
+				if (strncmp(q, units[i], len) == 0 && !((q[len] >= 'a' && q[len] <= 'z') || (q[len] >= 'A' && q[len] <= 'Z')))
+					skip = (size_t)(q - p) + len;
+			}
+			if (skip) {
+				p += skip;
+				continue;
+			}
+		}
+		if (n + 1 < size)
+			dst[n++] = *p;
+		p++;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
 static void drop_headers(fetch_response *r)
 {
 	for (size_t i = 0; i < r->n_headers; i++)
@@ -193,13 +232,15 @@ int fetch_perform(fetch_response *out, const fetch_request *req)
 	}
 
 	CURLcode cc = curl_easy_perform(h);
+	char said[CURL_ERROR_SIZE];
+	fetch_message_without_time(said, sizeof said, *errbuf ? errbuf : curl_easy_strerror(cc));
 	if (c.over_limit) {
 		rc = error_set(BSIM_ELIMIT, "%s: the response was cut off: %s", req->url, c.limit_what);
 		goto out;
 	}
 	if (cc == CURLE_OPERATION_TIMEDOUT) {
 		rc = error_set(BSIM_ELIMIT, "%s: %s (timeouts: %d ms to connect, %d ms in all)", req->url,
-			       *errbuf ? errbuf : curl_easy_strerror(cc), FETCH_CONNECT_TIMEOUT_MS, FETCH_TIMEOUT_MS);
+			       said, FETCH_CONNECT_TIMEOUT_MS, FETCH_TIMEOUT_MS);
 		goto out;
 	}
 	if (cc == CURLE_WRITE_ERROR && !c.over_limit) {
@@ -207,7 +248,7 @@ int fetch_perform(fetch_response *out, const fetch_request *req)
 		goto out;
 	}
 	if (cc != CURLE_OK) {
-		rc = error_set(BSIM_EIO, "%s: %s", req->url, *errbuf ? errbuf : curl_easy_strerror(cc));
+		rc = error_set(BSIM_EIO, "%s: %s", req->url, said);
 		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);

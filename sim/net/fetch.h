@@ -50,6 +50,13 @@ int fetch_perform(fetch_response *out, const fetch_request *req);
 void fetch_response_free(fetch_response *r);
 
 /*
+ * Copy msg (a libcurl message) into dst (size bytes, always terminated)
+ * without the elapsed time libcurl puts in it (" after 3 ms"), so that the
+ * same failure reads the same on every run. Returns the length written.
+ */
+size_t fetch_message_without_time(char *dst, size_t size, const char *msg);
+
+/*
  * The value of the i-th header named `name` (case-insensitive) from index
  * *from on, or NULL; *from is moved past it. Borrowed from r.
  */

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net/fetch.h"
 #include "support.h"
 
 /* How long the server may take to print its port: Python starts in well under a second. */
@@ -341,6 +342,38 @@ Test(live, a_redirect_loop_stops_after_twenty_with_a_located_error)
 
 /* ---- failures before and during the request ------------------------- */
 
+/* libcurl's messages with the elapsed time cut out (fetch_message_without_time), as lib/connect.c and lib/multi.c word them. */
+Test(live, libcurl_messages_lose_their_elapsed_time)
+{
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
+		{"Failed to connect to www.testsite.com port 1 after 0 ms: Couldn't connect to server",
+		 "Failed to connect to www.testsite.com port 1: Couldn't connect to server"},
+		{"Failed to connect to h port 80 after 12034 ms: Connection timed out", "Failed to connect to h port 80: Connection timed out"},
+		{"Connection timed out after 5001 milliseconds", "Connection timed out"},
+		{"Resolving timed out after 5000 milliseconds", "Resolving timed out"},
+		{"Operation timed out after 30000 milliseconds with 0 out of 12 bytes received",
+		 "Operation timed out with 0 out of 12 bytes received"},
+		/* Not a time: kept as is. */
+		{"Could not resolve host: after", "Could not resolve host: after"},
+		{"redirect after 3 msec", "redirect after 3 msec"},
+		{"after 3 ms", "after 3 ms"},
+		{"a after x ms", "a after x ms"},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		char got[256];
+		size_t n = fetch_message_without_time(got, sizeof got, rows[i].in);
+		cr_expect_str_eq(got, rows[i].out, "row %zu", i);
+		cr_expect_eq(n, strlen(rows[i].out), "row %zu", i);
+	}
+	/* A short buffer is cut, never overrun, and always terminated. */
+	char small[8];
+	cr_expect_eq(fetch_message_without_time(small, sizeof small, "Failed to connect"), 7);
+	cr_expect_str_eq(small, "Failed ");
+}
+
 Test(live, connection_refused_names_the_url_and_libcurls_message)
 {
 	server s;
@@ -360,6 +393,13 @@ Test(live, connection_refused_names_the_url_and_libcurls_message)
 	cr_expect(strstr(r.out, ":4:3: error: cannot open tab") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, url) != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "onnect") != NULL, "libcurl's message is missing: %s", r.out);
+	/* Determinism: libcurl's "after N ms" is cut, so every run reads the same. */
+	cr_expect(strstr(r.out, " after ") == NULL, "the elapsed time is in the message: %s", r.out);
+	for (int i = 0; i < 5; i++) {
+		support_run again = run_bsim("run", "--no-timing", file, NULL);
+		cr_expect_str_eq(again.out, r.out);
+		support_run_free(&again);
+	}
 	support_run_free(&r);
 	remove_dir(dir);
 }

@@ -8,7 +8,9 @@
  * counted) is loaded and checked but not run, so an input costs
  * milliseconds; every step is bounded and the virtual clock cannot pass
  * its overflow check, so a run always ends. Steps that write files
- * (<save-profile>, <export>) are not run: a fuzzed path could name any file.
+ * (<save-profile>, <export>) are not run: a fuzzed path could name any file;
+ * nor are live fetches (fetch="live"): a fuzzed URL could reach any service
+ * on the machine, and what a real connection does is not the parser's.
  *
  * Invariants: every load error has a place (FILE:LINE:COL in its text) and
  * a message; a result has an outcome, a failed or errored one a message and
@@ -26,15 +28,16 @@
 /* Steps run per scenario: every step kind several times over, in well under a millisecond each. */
 #define FUZZ_MAX_RUN_STEPS 200
 
-/* Steps counted with their children; *writes set when one writes a file. */
-static size_t count_steps(const step *steps, size_t n, bool *writes)
+/* Steps counted with their children; *unsafe set when one writes a file or fetches live. */
+static size_t count_steps(const step *steps, size_t n, bool *unsafe)
 {
 	size_t total = n;
 	for (size_t i = 0; i < n; i++) {
 		const char *e = steps[i].element ? steps[i].element : "";
-		if (strcmp(e, "save-profile") == 0 || strcmp(e, "export") == 0)
-			*writes = true;
-		total += count_steps(steps[i].children, steps[i].n_children, writes);
+		const char *fetch = step_attr(&steps[i], "fetch");
+		if (strcmp(e, "save-profile") == 0 || strcmp(e, "export") == 0 || (fetch && strcmp(fetch, "live") == 0))
+			*unsafe = true;
+		total += count_steps(steps[i].children, steps[i].n_children, unsafe);
 	}
 	return total;
 }
@@ -81,8 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Like `bsim run`, nothing runs when the file does not load. */
 	for (size_t i = 0; rc == 0 && i < bsim_suite_count(suite); i++) {
 		const bsim_scenario *sc = bsim_suite_at(suite, i);
-		bool writes = false;
-		if (count_steps(sc->steps, sc->n_steps, &writes) > FUZZ_MAX_RUN_STEPS || writes)
+		bool unsafe = false;
+		if (count_steps(sc->steps, sc->n_steps, &unsafe) > FUZZ_MAX_RUN_STEPS || unsafe)
 			continue;
 		bsim_run_options opts = BSIM_RUN_OPTIONS_INIT;
 		bsim_result *r1 = NULL, *r2 = NULL;
