@@ -31,6 +31,13 @@
 /* Room for the inner reason (a host error) inside a URL error. */
 #define URL_WHY_MAX 1024
 
+/*
+ * Scratch room on the stack for the two texts a parse builds (the cleaned
+ * input, the text libcurl reads): a page URL is well under 1 KiB; a longer
+ * one moves to the heap.
+ */
+#define URL_SCRATCH 1024
+
 /* Longest scheme bsim accepts is "https"; a longer one is only quoted in the message. */
 #define URL_SCHEME_MAX 5
 
@@ -337,13 +344,10 @@ static bool is_unreserved(int c)
 	       c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-/* A copy of path with %XX decoded where XX is an unreserved character; NULL on OOM. */
-static char *decode_unreserved(const char *path)
+/* path[0..n) into out (n + 1 bytes) with %XX decoded where XX is an unreserved character. */
+static void decode_unreserved(char *out, const char *path, size_t n)
 {
-	size_t n = strlen(path), o = 0;
-	char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
+	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (path[i] == '%' && i + 2 < n && hex_value(path[i + 1]) >= 0 && hex_value(path[i + 2]) >= 0) {
 			int c = hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]);
@@ -356,20 +360,68 @@ static char *decode_unreserved(const char *path)
 		out[o++] = path[i];
 	}
 	out[o] = '\0';
-	return out;
 }
 
-void url_free(url *u)
+/* Part of a text: p NULL for a part that is absent (no query, no registrable domain). */
+typedef struct span {
+	const char *p;
+	size_t n;
+} span;
+
+static span span_of(const char *s)
 {
+	return (span){s, s ? strlen(s) : 0};
+}
+
+/* Copy s to *w with its NUL and move *w past it; NULL for an absent part. */
+static char *put_span(char **w, span s)
+{
+	if (!s.p)
+		return NULL;
+	char *at = *w;
+	memcpy(at, s.p, s.n);
+	at[s.n] = '\0';
+	*w += s.n + 1;
+	return at;
+}
+
+/*
+ * The url and its strings in one allocation, so url_free is one free():
+ * the cache parses tens of thousands of URLs, and their seven separate
+ * strings were a fifth of a parse. facts gives the scalar fields.
+ */
+static url *url_pack(const url *facts, span host, span registrable, span path, span query, span text)
+{
+	size_t total = sizeof(url) + host.n + 1 + (registrable.p ? registrable.n + 1 : 0) + 2 * (path.n + 1) +
+		       (query.p ? query.n + 1 : 0) + text.n + 1;
+	url *u = malloc(total);
 	if (!u)
-		return;
+		return NULL;
+	*u = *facts;
+	char *w = (char *)(u + 1);
+	u->host = put_span(&w, host);
+	u->registrable = put_span(&w, registrable);
+	u->path = put_span(&w, path);
+	u->query = put_span(&w, query);
+	u->text = put_span(&w, text);
+	u->path_unreserved = w;
+	decode_unreserved(w, path.p, path.n);
+	return u;
+}
+
+/* The separately allocated strings of a url being built by the full parse. */
+static void url_parts_free(url *u)
+{
 	free(u->host);
 	free(u->path);
 	free(u->query);
 	free(u->registrable);
-	free(u->text);
-	free(u->path_unreserved);
-	free(u);
+	*u = (url){0};
+}
+
+void url_free(url *u)
+{
+	free(u);  /* one block: url_pack */
 }
 
 /*
@@ -459,39 +511,25 @@ static bool has_dot_segment(const char *path, size_t n)
 }
 
 /*
- * Fill u's host, port, path and query from the memo when its authority is
- * known and its path needs no dot removal; false to take the full parse
- * (also when out of memory: the full parse then reports it).
+ * The memo's facts for the authority of ct (the text libcurl would parse)
+ * when known and its path needs no dot removal, with the path and query
+ * spans of ct; NULL to take the full parse.
  */
-static bool origin_memo_parse(const strmap *memo, url *u, const char *ct, size_t ct_len, size_t authority_end)
+static const origin_facts *origin_memo_find(const strmap *memo, const char *ct, size_t ct_len, size_t authority_end,
+					    span *path, span *query)
 {
 	const origin_facts *f = strmap_get(memo, ct, authority_end);
 	if (!f)
-		return false;
-	const char *path = ct + authority_end;
+		return NULL;
+	const char *p = ct + authority_end;
 	size_t n = ct_len - authority_end;
-	const char *q = memchr(path, '?', n);
-	size_t path_len = q ? (size_t)(q - path) : n;
-	if (has_dot_segment(path, path_len))
-		return false;
-	u->host = strdup(f->host);
-	u->registrable = f->registrable ? strdup(f->registrable) : NULL;
-	u->path = strndup(path, path_len);
-	u->query = q ? strndup(q + 1, n - path_len - 1) : NULL;
-	if (!u->host || (f->registrable && !u->registrable) || !u->path || (q && !u->query)) {
-		free(u->host);
-		free(u->registrable);
-		free(u->path);
-		free(u->query);
-		u->host = u->registrable = u->path = u->query = NULL;
-		return false;
-	}
-	u->kind = f->kind;
-	u->port = f->port;
-	u->trailing_dot = f->trailing_dot;
-	u->loopback = f->loopback;
-	u->host_is_public_suffix = f->host_is_public_suffix;
-	return true;
+	const char *q = memchr(p, '?', n);
+	size_t path_len = q ? (size_t)(q - p) : n;
+	if (has_dot_segment(p, path_len))
+		return NULL;
+	*path = (span){p, path_len};
+	*query = q ? (span){q + 1, n - path_len - 1} : (span){NULL, 0};
+	return f;
 }
 
 /* Host, kind and public suffix facts of a parsed non-file URL. */
@@ -547,9 +585,10 @@ out:
 
 static int parse(url **out, const char *text, strmap *memo)
 {
-	buf clean = BUF_INIT, curl_text = BUF_INIT;
+	char clean_mem[URL_SCRATCH], curl_mem[URL_SCRATCH];
+	buf clean = buf_on(clean_mem, sizeof clean_mem), curl_text = buf_on(curl_mem, sizeof curl_mem);
 	CURLU *h = NULL;
-	url *u = NULL;
+	url parts = {0};  /* the full parse's fields, each its own string until packed */
 	char *part = NULL;
 	int rc = 0;
 	if (!out)
@@ -581,15 +620,18 @@ static int parse(url **out, const char *text, strmap *memo)
 				  clean.len - scheme_len - 1, text, len, &authority_end)) < 0)
 		goto out;
 
-	u = calloc(1, sizeof *u);
-	if (!u) {
-		rc = error_oom();
+	parts.scheme = si->scheme;
+	bool memo_origin = memo && si->scheme != URL_SCHEME_FILE;
+	span path, query;
+	const origin_facts *f = memo_origin ? origin_memo_find(memo, curl_text.ptr, curl_text.len, authority_end, &path, &query)
+					    : NULL;
+	if (f) {
+		url facts = {.scheme = si->scheme, .port = f->port, .kind = f->kind, .trailing_dot = f->trailing_dot,
+			     .loopback = f->loopback, .host_is_public_suffix = f->host_is_public_suffix};
+		*out = url_pack(&facts, span_of(f->host), span_of(f->registrable), path, query, (span){text, len});
+		rc = *out ? 0 : error_oom();
 		goto out;
 	}
-	u->scheme = si->scheme;
-	bool memo_origin = memo && si->scheme != URL_SCHEME_FILE;
-	if (memo_origin && origin_memo_parse(memo, u, curl_text.ptr, curl_text.len, authority_end))
-		goto parsed;
 	h = curl_url();
 	if (!h) {
 		rc = error_oom();
@@ -606,21 +648,21 @@ static int parse(url **out, const char *text, strmap *memo)
 	}
 
 	if (si->scheme == URL_SCHEME_FILE) {
-		u->host = strdup("");
-		u->kind = HOST_KIND_NONE;
-		if (!u->host) {
+		parts.host = strdup("");
+		parts.kind = HOST_KIND_NONE;
+		if (!parts.host) {
 			rc = error_oom();
 			goto out;
 		}
-	} else if ((rc = fill_host(u, h, text, len)) < 0) {
+	} else if ((rc = fill_host(&parts, h, text, len)) < 0) {
 		goto out;
 	}
 
-	u->port = si->default_port;
+	parts.port = si->default_port;
 	cu = curl_url_get(h, CURLUPART_PORT, &part, 0);
 	if (cu == CURLUE_OK) {
 		/* libcurl has checked it is 0..65535. */
-		u->port = atoi(part);
+		parts.port = atoi(part);
 	} else if (cu != CURLUE_NO_PORT) {
 		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its port cannot be read");
 		goto out;
@@ -634,13 +676,13 @@ static int parse(url **out, const char *text, strmap *memo)
 		goto out;
 	}
 	if (part[0] == '/') {
-		u->path = strdup(part);
+		parts.path = strdup(part);
 	} else {
 		/* build_curl_text always starts the path with '/'; keep the invariant whatever libcurl does. */
 		buf slash = BUF_INIT;
 		buf_putc(&slash, '/');
 		buf_puts(&slash, part);
-		u->path = buf_detach(&slash);
+		parts.path = buf_detach(&slash);
 	}
 	curl_free(part);
 	part = NULL;
@@ -650,13 +692,13 @@ static int parse(url **out, const char *text, strmap *memo)
 	 * but only as written: "file:///x/../c:/" passes and resolves to it,
 	 * and every URL rebuilt from this one would be refused. Refuse it now.
 	 */
-	if (u->path && si->scheme == URL_SCHEME_FILE && is_alpha((unsigned char)u->path[1]) &&
-	    (u->path[2] == ':' || u->path[2] == '|') &&
-	    (u->path[3] == '/' || u->path[3] == '\\' || u->path[3] == '\0')) {
+	if (parts.path && si->scheme == URL_SCHEME_FILE && is_alpha((unsigned char)parts.path[1]) &&
+	    (parts.path[2] == ':' || parts.path[2] == '|') &&
+	    (parts.path[3] == '/' || parts.path[3] == '\\' || parts.path[3] == '\0')) {
 		rc = curl_error(text, len, CURLUE_BAD_FILE_URL);
 		goto out;
 	}
-	if (!u->path) {
+	if (!parts.path) {
 		rc = error_oom();
 		goto out;
 	}
@@ -664,8 +706,8 @@ static int parse(url **out, const char *text, strmap *memo)
 	/* An empty query ("?" alone) stays "", as WHATWG keeps it non-null. */
 	cu = curl_url_get(h, CURLUPART_QUERY, &part, 0);
 	if (cu == CURLUE_OK) {
-		u->query = strdup(part);
-		if (!u->query) {
+		parts.query = strdup(part);
+		if (!parts.query) {
 			rc = error_oom();
 			goto out;
 		}
@@ -674,20 +716,15 @@ static int parse(url **out, const char *text, strmap *memo)
 		goto out;
 	}
 	if (memo_origin)
-		origin_memo_put(memo, curl_text.ptr, authority_end, u);
-parsed:
-	u->text = strdup(text);
-	u->path_unreserved = decode_unreserved(u->path);
-	if (!u->text || !u->path_unreserved) {
+		origin_memo_put(memo, curl_text.ptr, authority_end, &parts);
+	*out = url_pack(&parts, span_of(parts.host), span_of(parts.registrable), span_of(parts.path),
+			span_of(parts.query), (span){text, len});
+	if (!*out)
 		rc = error_oom();
-		goto out;
-	}
-	*out = u;
-	u = NULL;
 out:
 	curl_free(part);
 	curl_url_cleanup(h);
-	url_free(u);
+	url_parts_free(&parts);
 	buf_free(&clean);
 	buf_free(&curl_text);
 	return rc;

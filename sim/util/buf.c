@@ -24,14 +24,17 @@ int buf_grow(buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
-	char *p = realloc(b->ptr, cap);
+	char *p = b->borrowed ? malloc(cap) : realloc(b->ptr, cap);
 	if (!p) {
 		b->failed = true;
 		return error_oom();
 	}
+	if (b->borrowed)
+		memcpy(p, b->ptr, b->len); /* out of the caller's storage, which stays theirs */
 	p[b->len] = '\0'; /* a buffer grown ahead of its first write reads as "" */
 	b->ptr = p;
 	b->cap = cap;
+	b->borrowed = false;
 	return 0;
 }
 
@@ -88,21 +91,25 @@ char *buf_detach(buf *b)
 {
 	char *p = b->ptr;
 	if (b->failed) {
-		free(p);
+		if (!b->borrowed)
+			free(p);
 		p = NULL;
+	} else if (b->borrowed) {
+		p = malloc(b->len + 1);
+		if (p) {
+			memcpy(p, b->ptr, b->len);
+			p[b->len] = '\0';
+		}
 	} else if (!p) {
 		p = calloc(1, 1);
 	}
-	b->ptr = NULL;
-	b->len = b->cap = 0;
-	b->failed = false;
+	*b = (buf)BUF_INIT;
 	return p;
 }
 
 void buf_free(buf *b)
 {
-	free(b->ptr);
-	b->ptr = NULL;
-	b->len = b->cap = 0;
-	b->failed = false;
+	if (!b->borrowed)
+		free(b->ptr);
+	*b = (buf)BUF_INIT;
 }

@@ -18,9 +18,22 @@ typedef struct buf {
 	size_t len;
 	size_t cap;
 	bool failed;
+	bool borrowed;  /* ptr is the caller's storage (buf_on): never freed or reallocated */
 } buf;
 
-#define BUF_INIT {NULL, 0, 0, false}
+#define BUF_INIT {NULL, 0, 0, false, false}
+
+/*
+ * A buffer that starts in the caller's storage (cap bytes, usually on the
+ * stack) and moves to the heap only when it outgrows it: a URL is parsed
+ * through two scratch texts, and their allocations were a tenth of a
+ * parse. buf_free and buf_detach work as for any buffer.
+ */
+static inline buf buf_on(char *storage, size_t cap)
+{
+	storage[0] = '\0';
+	return (buf){storage, 0, cap, false, true};
+}
 
 int buf_grow(buf *b, size_t extra);
 /* The out-of-line part of buf_put: growth, failure. */

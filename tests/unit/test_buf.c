@@ -48,3 +48,35 @@ Test(buf, clear_keeps_memory_and_empties)
 	cr_assert_str_eq(buf_cstr(&b), "z");
 	buf_free(&b);
 }
+
+/* buf_on: the caller's storage until it is outgrown, then the heap; the storage is never freed (ASan and valgrind would see it). */
+Test(buf, on_caller_storage_moves_to_the_heap_when_outgrown)
+{
+	char mem[8];
+	buf b = buf_on(mem, sizeof mem);
+	cr_assert_str_eq(buf_cstr(&b), "");
+	buf_puts(&b, "abcdef");
+	cr_assert_eq(b.ptr, mem, "six bytes and the NUL fit in eight");
+	cr_assert_str_eq(mem, "abcdef");
+	buf_puts(&b, "ghij");
+	cr_assert_neq(b.ptr, mem, "ten bytes moved to the heap");
+	cr_assert_str_eq(buf_cstr(&b), "abcdefghij");
+	cr_assert_str_eq(mem, "abcdef", "the caller's storage is left as it was");
+	buf_free(&b);
+	cr_assert_null(b.ptr);
+
+	/* detach from the storage hands over a heap copy */
+	b = buf_on(mem, sizeof mem);
+	buf_putc(&b, 'x');
+	char *s = buf_detach(&b);
+	cr_assert_neq(s, mem);
+	cr_assert_str_eq(s, "x");
+	free(s);
+	/* an empty one detaches as "" too, and a free of an unused one frees nothing */
+	b = buf_on(mem, sizeof mem);
+	s = buf_detach(&b);
+	cr_assert_str_eq(s, "");
+	free(s);
+	b = buf_on(mem, sizeof mem);
+	buf_free(&b);
+}
