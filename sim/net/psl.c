@@ -150,6 +150,21 @@ static bool suffix_candidate(const char *canonical, char *out, size_t outlen, si
 	return true;
 }
 
+/* Whether name (lowercase, n bytes, NUL-terminated there, the list loaded) is a public suffix, remembered. */
+static bool suffix_memo(const char *name, size_t n)
+{
+	psl_memo *m = memo_slot(name, n);
+	/*
+	 * PSL_TYPE_ANY: the private section counts (github.io), as with
+	 * Chromium's INCLUDE_PRIVATE_REGISTRIES (browser-rules.md D4); the "*"
+	 * default rule stays on, so an unknown last label (test, localhost,
+	 * intranet) is a suffix (D6, D7, D10).
+	 */
+	if (m->suffix == 0)
+		m->suffix = psl_is_public_suffix2(psl_ctx, name, PSL_TYPE_ANY) ? 2 : 1;
+	return m->suffix == 2;
+}
+
 bool psl_is_public_suffix(const char *canonical)
 {
 	char name[HOST_NAME_MAX_LEN + 2];
@@ -159,16 +174,7 @@ bool psl_is_public_suffix(const char *canonical)
 		return false;
 	if (!psl_ready())
 		return true;  /* fail closed: no Domain attribute is safe to accept */
-	psl_memo *m = memo_slot(name, n);
-	if (m->suffix == 0)
-		m->suffix = psl_is_public_suffix2(psl_ctx, name, PSL_TYPE_ANY) ? 2 : 1;
-	/*
-	 * PSL_TYPE_ANY: the private section counts (github.io), as with
-	 * Chromium's INCLUDE_PRIVATE_REGISTRIES (browser-rules.md D4); the "*"
-	 * default rule stays on, so an unknown last label (test, localhost,
-	 * intranet) is a suffix (D6, D7, D10).
-	 */
-	return m->suffix == 2;
+	return suffix_memo(name, n);
 }
 
 /* Offset of the eTLD+1 in name (lowercase, no trailing dot), or -1 when there is none. */
@@ -182,9 +188,24 @@ static int registrable_offset(const char *name, size_t n)
 	 */
 	if (n == 0 || name[0] == '.' || name[n - 1] == '.' || strstr(name, ".."))
 		return -1;
-	/* The longest public suffix in the name, under the same rules as psl_is_public_suffix. */
-	const char *suffix = psl_unregistrable_domain(psl_ctx, name);
-	if (!suffix || suffix == name || suffix[-1] != '.')
+	/*
+	 * The longest public suffix in the name: the first of its label
+	 * suffixes, from the left, that the list calls a suffix, as libpsl's
+	 * psl_unregistrable_domain walks (entries such as forgot.his.name under
+	 * name, with his.name not one; wildcards such as *.kawasaki.jp). Each
+	 * answer is remembered, so a new host under a site already seen costs
+	 * one libpsl lookup, its own name, instead of one per label (a third of
+	 * bench/cookie-jar's URL parsing). test_psl.c checks the answers
+	 * against psl_unregistrable_domain.
+	 */
+	const char *suffix = name;
+	while (!suffix_memo(suffix, n - (size_t)(suffix - name))) {
+		const char *dot = strchr(suffix, '.');
+		if (!dot)
+			break;
+		suffix = dot + 1;
+	}
+	if (suffix == name || suffix[-1] != '.')
 		return -1;  /* the name is itself a suffix (co.uk, test, localhost, intranet) */
 	/* eTLD+1: the suffix and the one label before it. */
 	const char *start = suffix - 1;
@@ -208,6 +229,8 @@ bool psl_registrable_domain(const char *canonical, char *out, size_t outlen)
 	psl_memo *m = memo_slot(name, n);
 	if (m->reg == 0) {
 		int off = registrable_offset(name, n);
+		/* The walk above may have taken name's slot for a suffix: take it again. */
+		m = memo_slot(name, n);
 		m->reg = (int16_t)(off < 0 ? -1 : off + 1);
 	}
 	if (m->reg < 0)

@@ -6,6 +6,7 @@
  * test that sets BSIM_PSL_FILE before the first psl_open sees its own list.
  */
 #include <criterion/criterion.h>
+#include <libpsl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,4 +241,95 @@ Test(psl, bsim_psl_file_names_the_list_to_load)
 	/* Not in this list, so only the "*" rule applies: uk is a suffix, co.uk is not. */
 	cr_expect_not(psl_is_public_suffix("co.uk"));
 	cr_expect_not(psl_is_public_suffix("github.io"));
+}
+
+/*
+ * bsim walks a host's label suffixes itself, remembering each answer, to
+ * find its registrable domain (psl.c, registrable_offset). It must agree
+ * with libpsl's own walk (psl_unregistrable_domain) for every rule of the
+ * list: each rule, a name one and two labels under it (a wildcard's '*'
+ * and an exception's '!' made a label), asked in the list's order so the
+ * memo holds the shorter names when the longer come, then the list again
+ * backwards, when it holds the longer.
+ */
+static void expect_libpsl_walk(psl_ctx_t *ctx, const char *host)
+{
+	char reg[HOST_NAME_MAX_LEN + 2];
+	bool has = psl_registrable_domain(host, reg, sizeof reg);
+	const char *suffix = psl_unregistrable_domain(ctx, host);
+	bool want = suffix && suffix != host && suffix[-1] == '.' && !strstr(host, "..") && host[0] != '.';
+	if (!want) {
+		cr_expect_not(has, "\"%s\": libpsl's suffix \"%s\" leaves no registrable domain, bsim says \"%s\"", host,
+			      suffix ? suffix : "(none)", reg);
+		return;
+	}
+	const char *start = suffix - 1;
+	while (start > host && start[-1] != '.')
+		start--;
+	cr_expect(has, "\"%s\": libpsl's registrable domain is \"%s\", bsim has none", host, start);
+	if (has)
+		cr_expect_str_eq(reg, start, "\"%s\"", host);
+}
+
+Test(psl, registrable_walk_agrees_with_libpsl_for_every_rule_of_the_list)
+{
+	const char *file = psl_dist_filename();
+	FILE *f = file && *file ? fopen(file, "r") : NULL;
+	if (!f)
+		cr_skip_test("Debian's public suffix list (%s) is not installed: apt-get install publicsuffix", file ? file : "?");
+	/* The list psl.c loads by default (no BSIM_PSL_FILE), through libpsl directly. */
+	psl_ctx_t *ctx = psl_latest(NULL);
+	cr_assert_not_null(ctx);
+	cr_assert_eq(psl_open(), 0, "%s", bsim_error_last()->message);
+	/* The .dat beside the .dafsa libpsl reads: the rules as text. */
+	char dat[512];
+	snprintf(dat, sizeof dat, "%s", file);
+	char *ext = strstr(dat, ".dafsa");
+	if (ext)
+		snprintf(ext, sizeof dat - (size_t)(ext - dat), ".dat");
+	fclose(f);
+	f = fopen(dat, "r");
+	if (!f)
+		cr_skip_test("the list's text form %s is missing", dat);
+	/* Each ASCII rule (bsim's hosts are IDNA'd and lowercase), with a wildcard's '*' made a label. */
+	static char rules[20000][128];
+	size_t n = 0;
+	char line[512];
+	while (n < sizeof rules / sizeof rules[0] && fgets(line, sizeof line, f)) {
+		line[strcspn(line, " \t\r\n")] = '\0';
+		if (!line[0] || (line[0] == '/' && line[1] == '/'))
+			continue;
+		const char *rule = line[0] == '!' ? line + 1 : line;
+		bool ascii = strlen(rule) < sizeof rules[0];
+		for (const char *p = rule; *p && ascii; p++)
+			ascii = (unsigned char)*p < 0x80;
+		if (!ascii)
+			continue;
+		memcpy(rules[n], rule, strlen(rule) + 1);
+		if (rules[n][0] == '*')
+			rules[n][0] = 'w';  /* *.kawasaki.jp: w.kawasaki.jp */
+		n++;
+	}
+	fclose(f);
+	cr_assert_gt(n, 5000, "only %zu rules read from %s", n, dat);
+	static const char *const under[] = {"", "a.", "b.a."};
+	char host[160];
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++) {
+			snprintf(host, sizeof host, "%s%s", under[k], rules[i]);
+			expect_libpsl_walk(ctx, host);
+		}
+	for (size_t i = n; i-- > 0;)
+		for (int k = 3; k-- > 0;) {
+			snprintf(host, sizeof host, "%s%s", under[k], rules[i]);
+			expect_libpsl_walk(ctx, host);
+		}
+	/* Deep names (libpsl once cut the walk at eight labels) and the forgot.his.name shape. */
+	static const char *const more[] = {
+		"a.b.c.d.e.f.g.h.i.j.k.shop.co.uk", "x.y.z.w.kawasaki.jp", "www.city.kawasaki.jp", "forgot.his.name",
+		"x.forgot.his.name", "his.name", "a.b.github.io", "www.ck", "x.www.ck", "shop.test", "a.localhost",
+	};
+	for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+		expect_libpsl_walk(ctx, more[i]);
+	psl_free(ctx);
 }
