@@ -698,6 +698,45 @@ Test(jar, l3_chromium_global_purge_only_touches_cookies_idle_30_days)
 	bsim_jar_free(j);
 }
 
+/*
+ * Which cookies the global purge takes (Chromium cookie_monster.cc
+ * GarbageCollect): non-secure before secure, each least recently used
+ * first, and among cookies used at the same instant the older first. 3,401
+ * idle cookies leave 3,000: the 401 first non-secure ones by creation.
+ */
+Test(jar, l3_chromium_global_purge_takes_non_secure_lru_then_oldest)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	char url[64], prefix[16];
+	for (int s = 0; s < 34; s++) {
+		snprintf(url, sizeof url, "https://site%02d.com/", s);
+		snprintf(prefix, sizeof prefix, "s%02d_", s);
+		fill(j, url, prefix, 100, s < 17 ? "; Max-Age=99999999; Secure" : "; Max-Age=99999999");
+	}
+	bsim_jar_set_time(j, T0 + 31 * DAY);
+	/* Site 33's cookies are read now: recently used, so they outlive the older non-secure ones. */
+	char *h = NULL;
+	cr_assert_eq(bsim_jar_cookie_header(&h, j, "https://site33.com/", NULL), 0);
+	free(h);
+	set(j, "https://fresh.com/", "x=1");
+	cr_assert_eq(bsim_jar_count(j), 3000);
+	cr_expect_eq(find(j, "s00_000").hits, 1, "secure cookies stay");
+	cr_expect_eq(find(j, "s16_099").hits, 1, "secure cookies stay");
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+		for (int s = 17; s <= 20; s++) {
+			snprintf(name, sizeof name, "s%02d_%03d", s, i);
+			cr_expect_eq(find(j, name).hits, 0, "%s: among the 401 oldest non-secure", name);
+		}
+		snprintf(name, sizeof name, "s21_%03d", i);
+		cr_expect_eq(find(j, name).hits, i == 0 ? 0 : 1, "%s: only the 401st goes", name);
+		snprintf(name, sizeof name, "s33_%03d", i);
+		cr_expect_eq(find(j, name).hits, 1, "%s: used at 31 days, so the last to go", name);
+	}
+	cr_expect_eq(find(j, "x").hits, 1);
+	bsim_jar_free(j);
+}
+
 Test(jar, l4_last_access_updates_at_most_once_a_minute)
 {
 	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
