@@ -9,6 +9,7 @@
  * with jansson. Report files must be replaced whole or not at all.
  */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <dirent.h>
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -950,6 +951,48 @@ Test(report, utf8_decoding_replaces_what_is_not_utf8_one_byte_at_a_time)
 		size_t used = report_utf8_next(cases[i].in, cases[i].len, &cp);
 		cr_expect_eq(cp, cases[i].cp, "case %zu: U+%04X", i, cp);
 		cr_expect_eq(used, cases[i].used, "case %zu", i);
+	}
+}
+
+/* report_format_vtime writes its digits by hand: it must read as the printf form it replaced, everywhere. */
+static void vtime_by_printf(char *out, size_t outlen, int64_t ms)
+{
+	const char *sign = "";
+	if (ms < 0) {
+		sign = "-";
+		ms = ms == INT64_MIN ? INT64_MAX : -ms;
+	}
+	int64_t s = ms / 1000;
+	int frac = (int)(ms % 1000);
+	if (frac)
+		snprintf(out, outlen, "%s%02" PRId64 ":%02d:%02d.%03d", sign, s / 3600, (int)(s / 60 % 60), (int)(s % 60), frac);
+	else
+		snprintf(out, outlen, "%s%02" PRId64 ":%02d:%02d", sign, s / 3600, (int)(s / 60 % 60), (int)(s % 60));
+}
+
+Test(report, virtual_times_read_as_printf_would_write_them)
+{
+	static const int64_t edges[] = {0, 1, 9, 10, 99, 100, 999, 1000, 1001, 59999, 60000, 3599999, 3600000,
+					 36000000, 360000000, 86399999, INT64_C(999999999999), INT64_MAX / 2, -1, -1000,
+					 -3600001};
+	char want[REPORT_VTIME_LEN + 8], got[REPORT_VTIME_LEN];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0] + 2000; i++) {
+		int64_t ms;
+		if (i < sizeof edges / sizeof edges[0]) {
+			ms = edges[i];
+		} else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;  /* xorshift: spans of every size */
+			ms = (int64_t)(x >> (x % 50 + 1));
+		}
+		vtime_by_printf(want, sizeof want, ms);
+		report_format_vtime(got, sizeof got, BSIM_DEFAULT_START_TIME + ms, BSIM_DEFAULT_START_TIME);
+		cr_expect_str_eq(got, want, "%" PRId64 " ms", ms);
+		/* A short buffer is cut as snprintf cuts. */
+		char small[6];
+		report_format_vtime(small, sizeof small, BSIM_DEFAULT_START_TIME + ms, BSIM_DEFAULT_START_TIME);
+		cr_expect_eq(strncmp(small, want, 5), 0, "%" PRId64 " ms", ms);
+		cr_expect_eq(small[5], '\0');
 	}
 }
 
