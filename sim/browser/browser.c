@@ -24,8 +24,12 @@
 
 /* ---- trace ---- */
 
-void trace_add(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code, const char *subject,
-	       const char *fmt, ...)
+/* Trace messages are cut at this many bytes less one: a cookie's sentence quotes its value, which may be 4 KiB. */
+#define TRACE_MESSAGE_MAX 1024
+
+/* Append an entry whose message (already cut to TRACE_MESSAGE_MAX - 1 bytes) is msg. */
+static void trace_push(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code, const char *subject,
+		       const char *msg)
 {
 	trace_log *t = &b->trace;
 	if (t->n == t->cap) {
@@ -36,11 +40,6 @@ void trace_add(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code,
 		t->entries = e;
 		t->cap = cap;
 	}
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	bsim_trace_entry *e = &t->entries[t->n];
 	e->at = bsim_jar_time(b->jar);
 	e->kind = kind;
@@ -55,6 +54,39 @@ void trace_add(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code,
 		return;
 	}
 	t->n++;
+}
+
+void trace_add(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code, const char *subject,
+	       const char *fmt, ...)
+{
+	char msg[TRACE_MESSAGE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	trace_push(b, kind, tab, code, subject, msg);
+}
+
+/*
+ * trace_add with the message first then second, cut as trace_add cuts it,
+ * without printf: the jar reports every cookie it stores through here, and
+ * a widget writes cookies on every poll.
+ */
+static void trace_add2(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code, const char *subject,
+		       const char *first, const char *second)
+{
+	char msg[TRACE_MESSAGE_MAX];
+	size_t n = 0;
+	const char *parts[2] = {first, second};
+	for (size_t i = 0; i < 2; i++) {
+		size_t len = strlen(parts[i]);
+		if (len > sizeof msg - 1 - n)
+			len = sizeof msg - 1 - n;
+		memcpy(msg + n, parts[i], len);
+		n += len;
+	}
+	msg[n] = '\0';
+	trace_push(b, kind, tab, code, subject, msg);
 }
 
 size_t bsim_browser_trace_count(const bsim_browser *b)
@@ -88,10 +120,11 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 {
 	bsim_browser *b = ud;
 	char code[96];
+	const char *kind = cookie_event_code(ev->kind);
 	if (ev->kind == BSIM_COOKIE_REFUSED || ev->kind == BSIM_COOKIE_EVICTED)
-		snprintf(code, sizeof code, "%s:%s", cookie_event_code(ev->kind), bsim_cookie_reason_code(ev->reason));
+		snprintf(code, sizeof code, "%s:%s", kind, bsim_cookie_reason_code(ev->reason));
 	else
-		snprintf(code, sizeof code, "%s", cookie_event_code(ev->kind));
+		snprintf(code, sizeof code, "%s", kind);
 	/* The jar's sentence names Domain, Path and lifetime; a cookie's story also needs the attributes that decide where it is sent. */
 	char attrs[128] = "";
 	const bsim_cookie_view *c = ev->cookie;
@@ -100,12 +133,19 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 		const char *parts[4] = {c->secure ? "Secure" : "", c->http_only ? "HttpOnly" : "",
 					samesite[c->same_site & 3], c->partition_key ? "Partitioned" : ""};
 		size_t n = 0;
-		for (size_t i = 0; i < 4 && n < sizeof attrs; i++)
-			if (*parts[i])
-				n += (size_t)snprintf(attrs + n, sizeof attrs - n, "%s%s", n ? ", " : " with ", parts[i]);
+		/* At most " with " and four names with ", " between: 69 bytes, so no part is ever cut. */
+		for (size_t i = 0; i < 4; i++) {
+			if (!*parts[i])
+				continue;
+			const char *sep = n ? ", " : " with ";
+			size_t sl = strlen(sep), pl = strlen(parts[i]);
+			memcpy(attrs + n, sep, sl);
+			memcpy(attrs + n + sl, parts[i], pl);
+			n += sl + pl;
+		}
+		attrs[n] = '\0';
 	}
-	trace_add(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, "%s%s",
-		  ev->message, attrs);
+	trace_add2(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, ev->message, attrs);
 	/* After a change in the jar, the next request's verdict on the cookie belongs in its story again. */
 	if (ev->cookie)
 		forget_verdict(b, ev->cookie);

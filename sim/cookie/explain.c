@@ -252,7 +252,12 @@ void explain_refused(bsim_jar *jar, const url *u, const parsed_cookie *pc, bsim_
 
 static void put_scope(buf *b, const cookie *c)
 {
-	buf_printf(b, " (%s%s, path %s)", c->host_only ? "host " : "domain .", cookie_domain(c), cookie_path(c));
+	/* Appends, not printf: every stored cookie's sentence has one. */
+	buf_puts(b, c->host_only ? " (host " : " (domain .");
+	buf_puts(b, cookie_domain(c));
+	buf_puts(b, ", path ");
+	buf_puts(b, cookie_path(c));
+	buf_putc(b, ')');
 }
 
 void explain_removed(bsim_jar *jar, const cookie *c, bsim_cookie_event_kind kind, bsim_cookie_reason reason,
@@ -304,11 +309,13 @@ void explain_stored(bsim_jar *jar, const url *u, const cookie *c, bsim_cookie_ev
 	put_scope(b, c);
 	if (c->persistent) {
 		time_format_iso8601(c->expires, when, sizeof when);
-		buf_printf(b, " until %s", when);
+		buf_puts(b, " until ");
+		buf_puts(b, when);
 	} else {
 		buf_puts(b, " for the session");
 	}
-	buf_printf(b, " from %s", u->text);
+	buf_puts(b, " from ");
+	buf_puts(b, u->text);
 	bsim_cookie_view v;
 	cookie_view_of(&v, c);
 	emit(jar, kind, BSIM_REASON_NONE, u, &v);
