@@ -585,8 +585,16 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 		} else {
 			c->seq = jar->next_seq++;
 		}
-		/* R3: Firefox's document.cookie view re-adds a changed cookie at the end. */
-		if (p->script_order_resets_on_change && !same_value)
+		/*
+		 * R3: Firefox's document.cookie view re-adds a changed cookie at the
+		 * end. Changed is anything CookieStorage::AddCookie compares before
+		 * keeping the old cookie: value, expiry, session, Secure, HttpOnly,
+		 * SameSite (ESR 153 run: "c=1" then "c=1; max-age=600" moves c last,
+		 * oracle trace l05-reset-identical).
+		 */
+		bool unchanged = same_value && old->persistent == c->persistent && old->expires == c->expires &&
+				 old->secure == c->secure && old->http_only == c->http_only && old->same_site == c->same_site;
+		if (p->script_order_resets_on_change && !unchanged)
 			c->script_seq = jar->next_seq++;
 		else
 			c->script_seq = p->script_order_resets_on_change ? old->script_seq : c->seq;

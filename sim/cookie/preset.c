@@ -98,10 +98,15 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.priority_attribute = false,
 		/* P3: "=baz" is refused (ESR 153 run, oracle trace p04-nameless): CookieParser rejects an empty name set with '='. */
 		.empty_name_refused = true,
-		/* R2/R3: the content process's copy, which document.cookie reads, re-adds a cookie whose
-		 * value changed at the end, while the parent (the Cookie header) keeps its creation time
-		 * (ESR 153 run, oracle trace r03-creation-on-overwrite). */
+		/* R2/R3: the content process's copy, which document.cookie reads, re-adds a cookie that
+		 * changed (value, expiry, session, flags) at the end, while the parent (the Cookie header)
+		 * keeps its creation time (ESR 153 runs, oracle traces r03-creation-on-overwrite and
+		 * l05-reset-identical). */
 		.script_order_resets_on_change = true,
+		/* D9, D10: as Chromium, a host without a registrable domain names itself only as
+		 * written: Domain=127.0.0.1. or 0x7f.0.0.1 on 127.0.0.1 is refused (ESR 153 run,
+		 * oracle trace d09-self-domain-as-written). */
+		.self_domain_as_written = true,
 		/* P1: CookieCommons CheckName/CheckValue allow HTAB. */
 		.htab_inside_rejects = false,
 		/* §14 (Firefox ESR 153, run): a string without '=' is a name with an empty value. */

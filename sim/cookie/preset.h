@@ -85,7 +85,7 @@ typedef struct cookie_preset {
 	int64_t access_update_ms;        /* L4: last-access is refreshed at most this often */
 	bool import_unaccessed;          /* L3: an imported cookie counts as never used until read (bsim_jar_import) */
 	bool keep_creation_if_value_changed; /* R3: overwrite keeps creation time even when the value changes */
-	bool script_order_resets_on_change;  /* R2/R3: document.cookie orders an overwrite with a new value last */
+	bool script_order_resets_on_change;  /* R2/R3: document.cookie orders a changed overwrite (value, expiry, flags) last */
 
 	/* Third-party contexts (§9) */
 	third_party_policy third_party;  /* X1 */
