@@ -101,7 +101,10 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		/* R2/R3: the content process's copy, which document.cookie reads, re-adds a cookie that
 		 * changed (value, expiry, session, flags) at the end, while the parent (the Cookie header)
 		 * keeps its creation time (ESR 153 runs, oracle traces r03-creation-on-overwrite and
-		 * l05-reset-identical). */
+		 * l05-reset-identical). That is the writing page's process (CookieServiceChild::
+		 * RecordDocumentCookie); a page in another content process reads the parent's order, and
+		 * which process a navigation lands in is Firefox's choice, not modelled (generated trace
+		 * gen-11-00828: after an http page, https://localhost.com:8080 read the parent's order). */
 		.script_order_resets_on_change = true,
 		/* D9, D10: as Chromium, a host without a registrable domain names itself only as
 		 * written: Domain=127.0.0.1. or 0x7f.0.0.1 on 127.0.0.1 is refused (ESR 153 run,
