@@ -41,6 +41,12 @@ static int xml_char_allowed(uint32_t cp)
 	return cp != 0xFFFE && cp != 0xFFFF;
 }
 
+/* A byte written as it is in text and attributes alike: printable ASCII but the markup characters. */
+static inline bool xml_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"';
+}
+
 /*
  * Escape s[0..len) for element text (attr 0) or a double-quoted attribute
  * value (attr 1). In an attribute, tab and newlines are written as
@@ -48,12 +54,6 @@ static int xml_char_allowed(uint32_t cp)
  * turn them into spaces; in text a carriage return is, or end-of-line
  * handling (§2.11) would drop it.
  */
-/* A byte written as it is in text and attributes alike: printable ASCII but the markup characters. */
-static inline bool xml_plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"';
-}
-
 static void xml_put_n(buf *b, const char *s, size_t len, int attr)
 {
 	size_t i = 0;
