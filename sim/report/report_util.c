@@ -119,52 +119,10 @@ int64_t report_vtime_ms(bsim_time at, bsim_time start)
 	return time_since(at, start);
 }
 
-/* v in decimal at p, zero-padded to at least width digits; returns the digits written (at most 20). */
-static size_t put_decimal(char *p, uint64_t v, size_t width)
-{
-	char rev[20];
-	size_t n = 0;
-	do {
-		rev[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	size_t pad = width > n ? width - n : 0;
-	memset(p, '0', pad);
-	for (size_t i = 0; i < n; i++)
-		p[pad + i] = rev[n - 1 - i];
-	return pad + n;
-}
-
-/*
- * Digits written by hand, not snprintf: every trace line of every report
- * starts with one (snprintf was two thirds of formatting a line). Reads
- * as "%02d:%02d:%02d.%03d" would; test_report.c checks it against that.
- */
 void report_format_vtime(char *out, size_t outlen, bsim_time at, bsim_time start)
 {
-	if (!outlen)
-		return;
-	int64_t ms = report_vtime_ms(at, start);
-	char text[REPORT_VTIME_LEN + 8];
-	size_t n = 0;
-	if (ms < 0) {
-		/* Only a profile loaded from elsewhere could hold such a time; say it plainly. */
-		text[n++] = '-';
-		ms = ms == INT64_MIN ? INT64_MAX : -ms;
-	}
-	uint64_t s = (uint64_t)ms / 1000, frac = (uint64_t)ms % 1000;
-	n += put_decimal(text + n, s / 3600, 2);
-	text[n++] = ':';
-	n += put_decimal(text + n, s / 60 % 60, 2);
-	text[n++] = ':';
-	n += put_decimal(text + n, s % 60, 2);
-	if (frac) {
-		text[n++] = '.';
-		n += put_decimal(text + n, frac, 3);
-	}
-	size_t keep = n < outlen ? n : outlen - 1;
-	memcpy(out, text, keep);
-	out[keep] = '\0';
+	/* Only a profile loaded from elsewhere could hold a negative time; it reads with its '-'. */
+	time_format_span(report_vtime_ms(at, start), out, outlen);
 }
 
 void report_format_duration(char *out, size_t outlen, uint64_t ns)
@@ -186,7 +144,7 @@ void report_trace_line(buf *b, const bsim_trace_entry *e, bsim_time start)
 	if (e->tab >= 0) {
 		char tab[8 + 20];
 		memcpy(tab, "  tab ", 6);
-		buf_put(b, tab, 6 + put_decimal(tab + 6, (uint64_t)e->tab, 1));
+		buf_put(b, tab, 6 + time_format_decimal(tab + 6, (uint64_t)e->tab, 1));
 	}
 	/* Appends, not printf: every reporter writes every trace line through here. */
 	buf_put(b, "  ", 2);

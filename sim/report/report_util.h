@@ -14,6 +14,7 @@
 
 #include "bsim/report.h"
 #include "util/buf.h"
+#include "util/timefmt.h"
 
 /* U+FFFD REPLACEMENT CHARACTER: what an invalid byte or a forbidden character becomes. */
 #define REPORT_REPLACEMENT 0xFFFDu
@@ -37,7 +38,7 @@ const char *report_trace_kind_name(bsim_trace_kind k);
  * scenario's now=, bsim run --now, or BSIM_DEFAULT_START_TIME): "00:00:02",
  * "00:00:02.500", hours unbounded ("26:00:00"). out needs REPORT_VTIME_LEN bytes.
  */
-#define REPORT_VTIME_LEN 32
+#define REPORT_VTIME_LEN TIME_SPAN_LEN
 void report_format_vtime(char *out, size_t outlen, bsim_time at, bsim_time start);
 /* at, in milliseconds since start. */
 int64_t report_vtime_ms(bsim_time at, bsim_time start);

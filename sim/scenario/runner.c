@@ -73,15 +73,9 @@ static bool is_cause_code(const char *code)
 
 void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen)
 {
+	/* Milliseconds too: sub-second waits ("500ms") would otherwise print two different instants alike. */
 	int64_t ms = time_since(at, start);
-	if (ms < 0)
-		ms = 0;
-	int64_t s = ms / 1000;
-	int n = snprintf(out, outlen, "%02lld:%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60),
-			 (long long)(s % 60));
-	/* Sub-second waits ("500ms") would otherwise print two different instants alike. */
-	if (ms % 1000 && n > 0 && (size_t)n < outlen)
-		snprintf(out + n, outlen - (size_t)n, ".%03lld", (long long)(ms % 1000));
+	time_format_span(ms < 0 ? 0 : ms, out, outlen);
 }
 
 static int add_cause(run_ctx *rc, const char *code)

@@ -55,6 +55,19 @@ bool time_parse_instant(const char *s, int64_t *out_ms);
 int64_t time_since(int64_t at, int64_t start);
 
 /*
+ * A span of ms milliseconds as "HH:MM:SS", with ".mmm" when not whole
+ * seconds and a leading '-' when negative; hours unbounded ("26:00:00").
+ * Cut to outlen - 1 bytes as snprintf cuts; TIME_SPAN_LEN always fits.
+ * Failure messages, stories and every report's trace lines write virtual
+ * times with it.
+ */
+#define TIME_SPAN_LEN 32
+void time_format_span(int64_t ms, char *out, size_t outlen);
+
+/* v in decimal at p, zero-padded to at least width digits (width <= 20); returns the bytes written, at most 20. */
+size_t time_format_decimal(char *p, uint64_t v, size_t width);
+
+/*
  * "2015-01-01T00:00:00Z" (".123" added when ms is not whole seconds). out needs 32 bytes.
  * Years outside 0000..9999 are written "+030827" / "-000001" (sign and six digits).
  */
