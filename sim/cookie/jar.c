@@ -233,9 +233,9 @@ static bsim_cookie_reason resolve_domain(bsim_jar *jar, const url *u, const char
 		 * a single label, a public suffix) may name itself, and gets a host-only cookie. */
 		bool ip = u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6;
 		*host_only = ip || !u->registrable;
-		/* Chromium compares that name as written (lowercased, one leading dot off), not
-		 * canonicalized: Domain=127.0.0.1. or 0x7f.0.0.1 on 127.0.0.1 is refused
-		 * (cookie_util.cc GetCookieDomainWithString; oracle trace gen-11-08564). */
+		/* Chromium and Firefox compare that name as written (lowercased, one leading dot
+		 * off), not canonicalized: Domain=127.0.0.1. or 0x7f.0.0.1 on 127.0.0.1 is refused
+		 * (cookie_util.cc GetCookieDomainWithString; oracle traces gen-11-08564, d09). */
 		if (*host_only && p->self_domain_as_written &&
 		    (pc->domain_len != host_len || strncasecmp(pc->domain, host, host_len) != 0))
 			return ip ? BSIM_REASON_IP_DOMAIN : BSIM_REASON_NO_REGISTRABLE;
@@ -587,10 +587,10 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 		}
 		/*
 		 * R3: Firefox's document.cookie view re-adds a changed cookie at the
-		 * end. Changed is anything CookieStorage::AddCookie compares before
-		 * keeping the old cookie: value, expiry, session, Secure, HttpOnly,
-		 * SameSite (ESR 153 run: "c=1" then "c=1; max-age=600" moves c last,
-		 * oracle trace l05-reset-identical).
+		 * end. Changed is anything CookieServiceChild::RecordDocumentCookie
+		 * compares before keeping the old entry: value, expiry, session,
+		 * Secure, HttpOnly, SameSite (ESR 153 run: "c=1" then "c=1;
+		 * max-age=600" moves c last, oracle trace l05-reset-identical).
 		 */
 		bool unchanged = same_value && old->persistent == c->persistent && old->expires == c->expires &&
 				 old->secure == c->secure && old->http_only == c->http_only && old->same_site == c->same_site;
