@@ -4,9 +4,9 @@ SecondLevelDomains list as the Genesys Widgets bundle ships it) into a C
 file, so sim/widgets/domain.c derives cookie Domains exactly as the widget
 does without reading anything at run time. Run by sim/widgets/meson.build.
 
-The table is reference data kept outside the repository; it is read at
-build time and never copied into the source tree. Column 2 is kept
-byte-for-byte: its leading and trailing spaces decide which labels match.
+The table is bsim's own data file, sim/widgets/data/widget-sld-table.tsv
+(its header names its source). Column 2 is kept byte-for-byte: its
+leading and trailing spaces decide which labels match.
 
 usage: gen_sld_table.py INPUT.tsv OUTPUT.c
 """
@@ -46,9 +46,9 @@ def main():
         fail("usage: gen_sld_table.py INPUT.tsv OUTPUT.c")
     src, dst = sys.argv[1], sys.argv[2]
     if not os.path.isfile(src):
-        fail("%s: the widget SLD table is missing; bsim needs ../shared/reference/"
-             "widget-sld-table.tsv beside the source tree to build (see "
-             "docs/widget-model.md, Cookie Domain)" % src)
+        fail("%s: the widget SLD table is missing; it is part of the source tree "
+             "(sim/widgets/data/widget-sld-table.tsv): check out the whole "
+             "repository" % src)
     rows = []
     with open(src, "r", encoding="ascii", newline="") as f:
         for lineno, line in enumerate(f, 1):

@@ -95,7 +95,7 @@ LOCALHOST_HOSTS = ["localhost:3000", "localhost:4200", "localhost:5173", "localh
 IP_PREFIXES = ["192.0.2.", "198.51.100.", "203.0.113."]
 
 # The second-level labels of the widget's own table (URI.js
-# SecondLevelDomains, ../shared/reference/widget-sld-table.tsv) for the
+# SecondLevelDomains, sim/widgets/data/widget-sld-table.tsv) for the
 # suffixes used here: under them the widget keeps three labels.
 WIDGET_SLD = {"uk": ["co", "ac", "gov", "ltd", "me", "net", "org", "plc", "sch"],
               "au": ["com", "net", "org", "edu", "gov", "asn", "id", "csiro"],

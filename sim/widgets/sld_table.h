@@ -1,7 +1,7 @@
 /*
  * sld_table.h (internal): the second-level-domain table the widget's
  * bundled URI.js uses to derive the cookie Domain. The rows are generated at
- * build time by scripts/gen_sld_table.py from ../shared/reference/
+ * build time by scripts/gen_sld_table.py from sim/widgets/data/
  * widget-sld-table.tsv; the labels string is the bundle's verbatim, spaces
  * included, because the widget matches a label only where " label " occurs.
  */

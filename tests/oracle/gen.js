@@ -323,16 +323,14 @@ const WIDGET_COOKIES = [
 ];
 
 // Second-level-domain table of the widget's URI.js (widget-behaviour.md H):
-// read from ../shared when it is there, else the rows the hosts above use.
+// bsim's own copy, sim/widgets/data/widget-sld-table.tsv.
 function loadSld() {
-  const file = path.join(__dirname, '../../../shared/reference/widget-sld-table.tsv');
-  const table = new Map([['uk', ' ac co gov ltd me net nhs org plc police sch '], ['au', ' asn com csiro edu gov id net org '], ['io', ' com ']]);
-  if (fs.existsSync(file)) {
-    for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
-      if (!l || l.startsWith('#')) continue;
-      const t = l.indexOf('\t');
-      if (t > 0) table.set(l.slice(0, t), l.slice(t + 1));
-    }
+  const file = path.join(__dirname, '../../sim/widgets/data/widget-sld-table.tsv');
+  const table = new Map();
+  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!l || l.startsWith('#')) continue;
+    const t = l.indexOf('\t');
+    if (t > 0) table.set(l.slice(0, t), l.slice(t + 1));
   }
   return table;
 }
