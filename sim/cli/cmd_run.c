@@ -122,6 +122,8 @@ void cmd_run_help(FILE *f)
 	      "  --trace=all        print the full trace of every scenario\n"
 	      "  --junit FILE       also write a JUnit XML report (GitLab, Jenkins, GitHub)\n"
 	      "  --json FILE        also write every result with its trace as JSON\n"
+	      "                     (FILE - : the report on stdout, and the lines above\n"
+	      "                     on stderr; one report at most, and not with --tap)\n"
 	      "  --tap              print TAP version 14 instead of the lines above\n"
 	      "  --no-timing        leave out elapsed times, for byte-identical output\n"
 	      "  --color=WHEN       auto (default: on a terminal, unless NO_COLOR is set),\n"
@@ -129,7 +131,9 @@ void cmd_run_help(FILE *f)
 	      "  -h, --help         show this help\n"
 	      "\n"
 	      "Report files are written whole or not at all: a failed write leaves an\n"
-	      "existing file as it was. Formats: docs/report-formats.md.\n"
+	      "existing file as it was. A symbolic link is followed; a device or FIFO\n"
+	      "(/dev/null, a named pipe) is written through, never replaced.\n"
+	      "Formats: docs/report-formats.md.\n"
 	      "Exit status: 0 every scenario passed, 1 some failed, 2 usage or input error\n"
 	      "(a scenario file that does not load: nothing is run), 3 internal error.\n",
 	      f);
@@ -252,6 +256,12 @@ static int parse_filter(options *opt, const char *v)
 	return 0;
 }
 
+/* A report path that means stdout. */
+static bool is_stdout(const char *report_path)
+{
+	return report_path && strcmp(report_path, "-") == 0;
+}
+
 /*
  * Fill opt from argv; allowed says which option groups the command takes.
  * Returns 0, CLI_EXIT_USAGE after a message, or -1 when help was printed.
@@ -354,6 +364,12 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 		return usage_error(command, "%s", "expected at least one scenario file or directory");
 	if ((opt->junit && !*opt->junit) || (opt->json && !*opt->json))
 		return usage_error(command, "%s", "--junit and --json expect a file name");
+	/* stdout holds one report, alone: a second one, or TAP, would make it unreadable. */
+	if (is_stdout(opt->junit) && is_stdout(opt->json))
+		return usage_error(command, "%s", "--junit - and --json - both ask for stdout; give one of them a file name");
+	if (opt->tap && (is_stdout(opt->junit) || is_stdout(opt->json)))
+		return usage_error(command, "--tap prints its report on stdout, so %s - cannot go there too; give it a file name",
+				   is_stdout(opt->junit) ? "--junit" : "--json");
 	return 0;
 }
 
@@ -370,6 +386,11 @@ static void options_free(options *opt)
 static int check_report_path(const char *command, const char *option, const char *path)
 {
 	struct stat st;
+	if (is_stdout(path))
+		return 0;
+	/* A link, device or FIFO: the writer follows or writes through it, and says what it cannot do. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		goto probe;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "bsim %s: error: %s %s: is a directory; expected a file name\n", command, option,
 			path);
@@ -393,13 +414,17 @@ static int check_report_path(const char *command, const char *option, const char
 		fprintf(stderr, "bsim %s: error: %s %s: cannot write into %s: %s\n", command, option, path, dir,
 			strerror(errno));
 		rc = CLI_EXIT_USAGE;
-	} else if (atomic_file_probe(path, "write report") < 0) {
-		/* Root passes access(); only creating a file tells (/proc refuses one even to root). */
-		fprintf(stderr, "bsim %s: error: %s: %s\n", command, option, bsim_error_last()->message);
-		rc = CLI_EXIT_USAGE;
 	}
 	free(dir);
-	return rc;
+	if (rc)
+		return rc;
+probe:
+	/* Root passes access(); only creating a file tells (/proc refuses one even to root). */
+	if (atomic_file_probe(path, "write report") < 0) {
+		fprintf(stderr, "bsim %s: error: %s: %s\n", command, option, bsim_error_last()->message);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* ---- loading and choosing ------------------------------------------ */
@@ -525,13 +550,13 @@ static int choose(const options *opt, const bsim_suite *suite, const bsim_scenar
 
 /* ---- running ------------------------------------------------------- */
 
-static bool use_color(color_mode mode)
+static bool use_color(color_mode mode, FILE *log)
 {
 	if (mode != COLOR_AUTO)
 		return mode == COLOR_ALWAYS;
 	/* no-color.org: set and not empty disables colour. */
 	const char *no_color = getenv("NO_COLOR");
-	return isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	return isatty(fileno(log)) && !(no_color && *no_color);
 }
 
 /* Write the report files that were asked for. A file that cannot be written is an internal error (exit 3). */
@@ -567,8 +592,10 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 	run_opts.live = opt->live;
 	run_opts.ca_file = opt->ca_file;
 	run_opts.insecure = opt->insecure;
+	/* A report on stdout (--junit -) keeps it to itself: the progress lines and summary go to stderr. */
+	FILE *log = is_stdout(opt->junit) || is_stdout(opt->json) ? stderr : stdout;
 	bsim_report_options rep = BSIM_REPORT_OPTIONS_INIT;
-	rep.color = use_color(opt->color);
+	rep.color = use_color(opt->color, log);
 	rep.timing = opt->timing;
 	rep.trace = opt->trace;
 
@@ -592,7 +619,7 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 		bool passed = bsim_result_outcome(results[i]) == BSIM_PASSED;
 		if (!passed)
 			exit_code = CLI_EXIT_FAILED;
-		if (!opt->tap && bsim_report_progress(stdout, results[i], i + 1, n, &rep) < 0) {
+		if (!opt->tap && bsim_report_progress(log, results[i], i + 1, n, &rep) < 0) {
 			exit_code = internal_error("run", "writing the progress line");
 			break;
 		}
@@ -614,9 +641,9 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 		}
 	} else {
 		if (stopped_early)
-			printf("\nstopped at the first failure (--fail-fast): %zu of %zu scenarios not run\n",
-			       n - reported, n);
-		if (bsim_report_summary(stdout, done, reported, &rep) < 0) {
+			fprintf(log, "\nstopped at the first failure (--fail-fast): %zu of %zu scenarios not run\n",
+				n - reported, n);
+		if (bsim_report_summary(log, done, reported, &rep) < 0) {
 			exit_code = internal_error("run", "writing the summary");
 			goto out;
 		}
