@@ -46,7 +46,8 @@
 /* Which options a command takes. */
 enum {
 	OPT_SELECT = 1,  /* --filter, --engine, --shard */
-	OPT_RUN = 2      /* everything else of `bsim run` */
+	OPT_RUN = 2,     /* everything else of `bsim run` */
+	OPT_FILES = 4    /* --allow-read, --allow-write: they change what loads */
 };
 
 typedef enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
@@ -57,6 +58,10 @@ typedef struct options {
 	size_t n_paths;
 	const char **filters;    /* any one matching selects a scenario */
 	size_t n_filters;
+	const char **allow_read; /* directories scenarios may read besides their own folder */
+	size_t n_allow_read;
+	const char **allow_write;
+	size_t n_allow_write;
 	bool engine_set;
 	bsim_engine engine;
 	bool seed_set;
@@ -89,6 +94,15 @@ static const char selection_help[] =
 	"                     a stable hash of their path, so each scenario lands in\n"
 	"                     exactly one shard and every machine agrees on the split\n";
 
+/* The file-access options, shared by run, check and list (what loads depends on them). */
+static const char files_help[] =
+	"  --allow-read DIR   let scenarios read files in DIR (repeatable); by default a\n"
+	"                     scenario reads (<include>, <import>, <load-profile>,\n"
+	"                     ca-file=) only in its own file's folder and below\n"
+	"  --allow-write DIR  let scenarios write (and read) files in DIR (repeatable);\n"
+	"                     by default <export> and <save-profile> write only in the\n"
+	"                     scenario file's folder and below (docs/limits.md)\n";
+
 void cmd_run_help(FILE *f)
 {
 	fputs("Usage: bsim run [OPTIONS] PATH...\n"
@@ -103,6 +117,8 @@ void cmd_run_help(FILE *f)
 	      "Choosing scenarios:\n",
 	      f);
 	fputs(selection_help, f);
+	fputs("Files:\n", f);
+	fputs(files_help, f);
 	fputs("Running:\n"
 	      "  --seed N           the random seed of every scenario (default: each\n"
 	      "                     scenario's own seed attribute, else 1)\n"
@@ -151,6 +167,7 @@ void cmd_list_help(FILE *f)
 	      "Options:\n",
 	      f);
 	fputs(selection_help, f);
+	fputs(files_help, f);
 	fputs("  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: 0 listed, 2 usage or input error, 3 internal error.\n",
@@ -165,8 +182,10 @@ void cmd_check_help(FILE *f)
 	      "searched recursively for *.xml) against the schema and the step rules,\n"
 	      "without running them. Every error is printed as FILE:LINE:COL: error: ...\n"
 	      "\n"
-	      "Options:\n"
-	      "  -h, --help         show this help\n"
+	      "Options:\n",
+	      f);
+	fputs(files_help, f);
+	fputs("  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: 0 every file is valid, 2 usage or input error, 3 internal error.\n",
 	      f);
@@ -256,6 +275,19 @@ static int parse_filter(options *opt, const char *v)
 	return 0;
 }
 
+/* --allow-read DIR, --allow-write DIR: DIR must be a directory now (a typo would allow nothing). */
+static int parse_allowed_dir(options *opt, const char *option, const char *v, const char **list, size_t *n)
+{
+	struct stat st;
+	if (!*v || stat(v, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		char fmt[128];
+		snprintf(fmt, sizeof fmt, "%s expects an existing directory, got \"%%s\"", option);
+		return usage_error(opt->command, fmt, v);
+	}
+	list[(*n)++] = v;
+	return 0;
+}
+
 /* A report path that means stdout. */
 static bool is_stdout(const char *report_path)
 {
@@ -272,7 +304,9 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 	/* Every argument could be a path or a filter: size both lists for all of them. */
 	opt->paths = calloc((size_t)argc + 1, sizeof *opt->paths);
 	opt->filters = calloc((size_t)argc + 1, sizeof *opt->filters);
-	if (!opt->paths || !opt->filters) {
+	opt->allow_read = calloc((size_t)argc + 1, sizeof *opt->allow_read);
+	opt->allow_write = calloc((size_t)argc + 1, sizeof *opt->allow_write);
+	if (!opt->paths || !opt->filters || !opt->allow_read || !opt->allow_write) {
 		fprintf(stderr, "bsim %s: internal error: out of memory\n", command);
 		return CLI_EXIT_INTERNAL;
 	}
@@ -300,6 +334,10 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 				return usage_error(command,
 						   "--shard expects I/N with 1 <= I <= N <= " STR(RUN_MAX_SHARDS)
 						   " (e.g. 2/4), got \"%s\"", v);
+		} else if ((allowed & OPT_FILES) && (v = cli_option_value(argc, argv, &i, "--allow-read", &missing))) {
+			rc = parse_allowed_dir(opt, "--allow-read", v, opt->allow_read, &opt->n_allow_read);
+		} else if ((allowed & OPT_FILES) && (v = cli_option_value(argc, argv, &i, "--allow-write", &missing))) {
+			rc = parse_allowed_dir(opt, "--allow-write", v, opt->allow_write, &opt->n_allow_write);
 		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--seed", &missing))) {
 			if (!parse_u64(v, &opt->seed))
 				return usage_error(command, "--seed expects a number from 0 to 18446744073709551615, got \"%s\"", v);
@@ -377,6 +415,8 @@ static void options_free(options *opt)
 {
 	free(opt->paths);
 	free(opt->filters);
+	free(opt->allow_read);
+	free(opt->allow_write);
 }
 
 /*
@@ -460,7 +500,16 @@ void cli_print_load_error(const char *command, const bsim_error *e)
 static int load(const options *opt, bsim_suite **out)
 {
 	bsim_suite *suite = NULL;
-	int rc = bsim_suite_load(&suite, opt->paths, opt->n_paths);
+	bsim_load_options lo = BSIM_LOAD_OPTIONS_INIT;
+	lo.allow_read = opt->allow_read;
+	lo.n_allow_read = opt->n_allow_read;
+	lo.allow_write = opt->allow_write;
+	lo.n_allow_write = opt->n_allow_write;
+	int rc = bsim_suite_load_with(&suite, opt->paths, opt->n_paths, &lo);
+	if (!suite && rc == BSIM_EINVAL) {
+		fprintf(stderr, "bsim %s: error: %s\n", opt->command, bsim_error_last()->message);
+		return CLI_EXIT_USAGE;
+	}
 	if (!suite)
 		return internal_error(opt->command, "loading the scenario files");
 	size_t n_errors = bsim_suite_error_count(suite);
@@ -694,7 +743,7 @@ int cmd_run(int argc, char **argv)
 	bsim_suite *suite = NULL;
 	const bsim_scenario **chosen = NULL;
 	size_t n = 0;
-	int rc = parse_options(&opt, argc, argv, OPT_SELECT | OPT_RUN);
+	int rc = parse_options(&opt, argc, argv, OPT_SELECT | OPT_RUN | OPT_FILES);
 	if (rc)
 		goto out;
 	if ((opt.junit && (rc = check_report_path("run", "--junit", opt.junit))) ||
@@ -718,7 +767,7 @@ int cmd_check(int argc, char **argv)
 	options opt;
 	options_init(&opt, "check");
 	bsim_suite *suite = NULL;
-	int rc = parse_options(&opt, argc, argv, 0);
+	int rc = parse_options(&opt, argc, argv, OPT_FILES);
 	if (rc)
 		goto out;
 	if ((rc = load(&opt, &suite)))
@@ -758,7 +807,7 @@ int cmd_list(int argc, char **argv)
 	bsim_suite *suite = NULL;
 	const bsim_scenario **chosen = NULL;
 	size_t n = 0;
-	int rc = parse_options(&opt, argc, argv, OPT_SELECT);
+	int rc = parse_options(&opt, argc, argv, OPT_SELECT | OPT_FILES);
 	if (rc)
 		goto out;
 	if ((rc = load(&opt, &suite)) || (rc = choose(&opt, suite, &chosen, &n)))
