@@ -139,7 +139,7 @@ int file_access_path(char *out, size_t len, const step *s, const char *attr, con
 	int n = value[0] == '/' || !slash ? snprintf(out, len, "%s", value)
 					  : snprintf(out, len, "%.*s/%s", (int)(slash - scenario_file), scenario_file, value);
 	if (n < 0 || (size_t)n >= len)
-		return step_error(s, BSIM_ELIMIT, "the path of \"%s\" is longer than %zu bytes", value, len - 1);
+		return step_error(s, BSIM_ELIMIT, "the path of \"%s\" is longer than %d bytes", value, FILE_ACCESS_PATH_MAX);
 	char why[3 * FILE_ACCESS_PATH_MAX];
 	int rc = file_access_check(p, scenario_file, file_attrs[i].mode, out, why, sizeof why);
 	if (rc == BSIM_EINVAL)
