@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -190,7 +191,12 @@ static int open_named(atomic_file *af, mode_t mode)
 static int open_unnamed(atomic_file *af, mode_t mode)
 {
 #ifdef O_TMPFILE
-	if (access("/proc/self/fd", X_OK) != 0)
+	/* The name it gets at commit must fit (NAME_MAX): if not, the named way says so now, before any writing. */
+	char *name = tmp_name(af);
+	const char *last = name ? strrchr(name, '/') : NULL;
+	bool fits = name && strlen(last ? last + 1 : name) <= NAME_MAX;
+	free(name);
+	if (!fits || access("/proc/self/fd", X_OK) != 0)
 		return 1;
 	int fd = open(af->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
 	if (fd < 0)
