@@ -38,6 +38,11 @@ int bsim_report_progress(FILE *out, const bsim_result *r, size_t index, size_t t
 			 const bsim_report_options *opts);
 /* Failures in full, then "N passed, N failed" (", N errored" when any) and the time. */
 int bsim_report_summary(FILE *out, const bsim_result *const *results, size_t n, const bsim_report_options *opts);
+/*
+ * The report files: written whole or not at all (a regular file is replaced
+ * atomically, a symbolic link followed, a character device or FIFO written
+ * through; sim/util/atomic_file.h). path "-" writes the report to stdout.
+ */
 int bsim_report_junit(const char *path, const bsim_result *const *results, size_t n,
 		      const bsim_report_options *opts);
 int bsim_report_tap(FILE *out, const bsim_result *const *results, size_t n, const bsim_report_options *opts);

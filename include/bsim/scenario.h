@@ -32,6 +32,30 @@ typedef struct bsim_scenario bsim_scenario;
  * BSIM_EINVAL otherwise.
  */
 int bsim_suite_load(bsim_suite **out, const char *const *paths, size_t n_paths);
+
+/*
+ * Which files the scenarios may touch besides their own folder. A scenario
+ * reads and writes files only in its file's folder and below (after `..`
+ * and symbolic links are resolved; docs/limits.md), unless a directory is
+ * named here: bsim run --allow-read DIR and --allow-write DIR. A path
+ * outside is a load error at the step that names it, and, should the file
+ * system change before the step runs, a step error then.
+ */
+typedef struct bsim_load_options {
+	unsigned version;               /* BSIM_LOAD_OPTIONS_VERSION */
+	const char *const *allow_read;  /* directories any scenario may read files in */
+	size_t n_allow_read;
+	const char *const *allow_write; /* directories any scenario may write (and read) files in */
+	size_t n_allow_write;
+} bsim_load_options;
+#define BSIM_LOAD_OPTIONS_VERSION 1
+#define BSIM_LOAD_OPTIONS_INIT {BSIM_LOAD_OPTIONS_VERSION, NULL, 0, NULL, 0}
+
+/*
+ * bsim_suite_load with options (NULL: the defaults). A directory of opts
+ * that does not exist is an error (BSIM_EINVAL, *out NULL): nothing loads.
+ */
+int bsim_suite_load_with(bsim_suite **out, const char *const *paths, size_t n_paths, const bsim_load_options *opts);
 void bsim_suite_free(bsim_suite *suite);
 
 size_t bsim_suite_count(const bsim_suite *suite);

@@ -249,7 +249,7 @@ int profile_save(const char *path, bsim_jar *jar, const storage_map *local, bsim
 	if (!path || !*path || !jar)
 		return error_set(BSIM_EINVAL, "profile_save needs a path and a jar");
 	/* 0600: a profile holds cookies, which are credentials. */
-	int rc = atomic_file_begin(&af, path, 0600, "save profile");
+	int rc = atomic_file_begin_named(&af, path, 0600, "save profile");
 	if (rc < 0)
 		return rc;
 	rc = save_database(&s, af.tmp, jar, local, engine);

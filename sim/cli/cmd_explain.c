@@ -21,6 +21,11 @@
 #include "cli/cmd_run.h"
 #include "util/timefmt.h"
 
+/* --allow-read and --allow-write each take at most this many directories: more is a script gone wrong. */
+#define EXPLAIN_MAX_ALLOWED 64
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 void cmd_explain_help(FILE *f)
 {
 	fputs("Usage: bsim explain [OPTIONS] SCENARIO\n"
@@ -44,6 +49,9 @@ void cmd_explain_help(FILE *f)
 	      "  --json             one JSON object per scenario and engine, one a line\n"
 	      "  --live, --ca-file FILE, --insecure\n"
 	      "                     fetch navigations from real servers, as bsim run does\n"
+	      "  --allow-read DIR, --allow-write DIR\n"
+	      "                     let the scenario read (or write) files in DIR too, as\n"
+	      "                     bsim run does (repeatable; docs/limits.md)\n"
 	      "  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: 0 the stories were told (whether the scenario passed or\n"
@@ -66,6 +74,10 @@ int cmd_explain(int argc, char **argv)
 	bsim_run_options ro = BSIM_RUN_OPTIONS_INIT;
 	bool engine_set = false;
 	bsim_engine engine = BSIM_ENGINE_CHROMIUM;
+	const char *allow_read[EXPLAIN_MAX_ALLOWED], *allow_write[EXPLAIN_MAX_ALLOWED];
+	bsim_load_options lo = BSIM_LOAD_OPTIONS_INIT;
+	lo.allow_read = allow_read;
+	lo.allow_write = allow_write;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		bool missing = false;
@@ -104,6 +116,14 @@ int cmd_explain(int argc, char **argv)
 			if (!*v || access(v, R_OK) != 0)
 				return usage_error("--ca-file expects a readable PEM file, got \"%s\"", v);
 			ro.ca_file = v;
+		} else if ((v = cli_option_value(argc, argv, &i, "--allow-read", &missing))) {
+			if (lo.n_allow_read == EXPLAIN_MAX_ALLOWED)
+				return usage_error("--allow-read is given more than %s times", STR(EXPLAIN_MAX_ALLOWED));
+			allow_read[lo.n_allow_read++] = v; /* checked by the load: a directory that exists */
+		} else if ((v = cli_option_value(argc, argv, &i, "--allow-write", &missing))) {
+			if (lo.n_allow_write == EXPLAIN_MAX_ALLOWED)
+				return usage_error("--allow-write is given more than %s times", STR(EXPLAIN_MAX_ALLOWED));
+			allow_write[lo.n_allow_write++] = v;
 		} else if (strcmp(a, "--json") == 0) {
 			so.json = 1;
 		} else if (strcmp(a, "--live") == 0) {
@@ -122,7 +142,9 @@ int cmd_explain(int argc, char **argv)
 
 	bsim_suite *suite = NULL;
 	const char *paths[] = {path};
-	int rc = bsim_suite_load(&suite, paths, 1);
+	int rc = bsim_suite_load_with(&suite, paths, 1, &lo);
+	if (!suite && rc == BSIM_EINVAL)
+		return usage_error("%s", bsim_error_last()->message);
 	if (!suite) {
 		fprintf(stderr, "bsim explain: internal error: %s\n", bsim_error_last()->message);
 		return CLI_EXIT_INTERNAL;

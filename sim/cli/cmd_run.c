@@ -46,7 +46,8 @@
 /* Which options a command takes. */
 enum {
 	OPT_SELECT = 1,  /* --filter, --engine, --shard */
-	OPT_RUN = 2      /* everything else of `bsim run` */
+	OPT_RUN = 2,     /* everything else of `bsim run` */
+	OPT_FILES = 4    /* --allow-read, --allow-write: they change what loads */
 };
 
 typedef enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
@@ -57,6 +58,10 @@ typedef struct options {
 	size_t n_paths;
 	const char **filters;    /* any one matching selects a scenario */
 	size_t n_filters;
+	const char **allow_read; /* directories scenarios may read besides their own folder */
+	size_t n_allow_read;
+	const char **allow_write;
+	size_t n_allow_write;
 	bool engine_set;
 	bsim_engine engine;
 	bool seed_set;
@@ -89,6 +94,15 @@ static const char selection_help[] =
 	"                     a stable hash of their path, so each scenario lands in\n"
 	"                     exactly one shard and every machine agrees on the split\n";
 
+/* The file-access options, shared by run, check and list (what loads depends on them). */
+static const char files_help[] =
+	"  --allow-read DIR   let scenarios read files in DIR (repeatable); by default a\n"
+	"                     scenario reads (<include>, <import>, <load-profile>,\n"
+	"                     ca-file=) only in its own file's folder and below\n"
+	"  --allow-write DIR  let scenarios write (and read) files in DIR (repeatable);\n"
+	"                     by default <export> and <save-profile> write only in the\n"
+	"                     scenario file's folder and below (docs/limits.md)\n";
+
 void cmd_run_help(FILE *f)
 {
 	fputs("Usage: bsim run [OPTIONS] PATH...\n"
@@ -103,6 +117,8 @@ void cmd_run_help(FILE *f)
 	      "Choosing scenarios:\n",
 	      f);
 	fputs(selection_help, f);
+	fputs("Files:\n", f);
+	fputs(files_help, f);
 	fputs("Running:\n"
 	      "  --seed N           the random seed of every scenario (default: each\n"
 	      "                     scenario's own seed attribute, else 1)\n"
@@ -122,6 +138,8 @@ void cmd_run_help(FILE *f)
 	      "  --trace=all        print the full trace of every scenario\n"
 	      "  --junit FILE       also write a JUnit XML report (GitLab, Jenkins, GitHub)\n"
 	      "  --json FILE        also write every result with its trace as JSON\n"
+	      "                     (FILE - : the report on stdout, and the lines above\n"
+	      "                     on stderr; one report at most, and not with --tap)\n"
 	      "  --tap              print TAP version 14 instead of the lines above\n"
 	      "  --no-timing        leave out elapsed times, for byte-identical output\n"
 	      "  --color=WHEN       auto (default: on a terminal, unless NO_COLOR is set),\n"
@@ -129,7 +147,9 @@ void cmd_run_help(FILE *f)
 	      "  -h, --help         show this help\n"
 	      "\n"
 	      "Report files are written whole or not at all: a failed write leaves an\n"
-	      "existing file as it was. Formats: docs/report-formats.md.\n"
+	      "existing file as it was. A symbolic link is followed; a device or FIFO\n"
+	      "(/dev/null, a named pipe) is written through, never replaced.\n"
+	      "Formats: docs/report-formats.md.\n"
 	      "Exit status: 0 every scenario passed, 1 some failed, 2 usage or input error\n"
 	      "(a scenario file that does not load: nothing is run), 3 internal error.\n",
 	      f);
@@ -147,6 +167,7 @@ void cmd_list_help(FILE *f)
 	      "Options:\n",
 	      f);
 	fputs(selection_help, f);
+	fputs(files_help, f);
 	fputs("  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: 0 listed, 2 usage or input error, 3 internal error.\n",
@@ -161,8 +182,10 @@ void cmd_check_help(FILE *f)
 	      "searched recursively for *.xml) against the schema and the step rules,\n"
 	      "without running them. Every error is printed as FILE:LINE:COL: error: ...\n"
 	      "\n"
-	      "Options:\n"
-	      "  -h, --help         show this help\n"
+	      "Options:\n",
+	      f);
+	fputs(files_help, f);
+	fputs("  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: 0 every file is valid, 2 usage or input error, 3 internal error.\n",
 	      f);
@@ -252,6 +275,25 @@ static int parse_filter(options *opt, const char *v)
 	return 0;
 }
 
+/* --allow-read DIR, --allow-write DIR: DIR must be a directory now (a typo would allow nothing). */
+static int parse_allowed_dir(options *opt, const char *option, const char *v, const char **list, size_t *n)
+{
+	struct stat st;
+	if (!*v || stat(v, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		char fmt[128];
+		snprintf(fmt, sizeof fmt, "%s expects an existing directory, got \"%%s\"", option);
+		return usage_error(opt->command, fmt, v);
+	}
+	list[(*n)++] = v;
+	return 0;
+}
+
+/* A report path that means stdout. */
+static bool is_stdout(const char *report_path)
+{
+	return report_path && strcmp(report_path, "-") == 0;
+}
+
 /*
  * Fill opt from argv; allowed says which option groups the command takes.
  * Returns 0, CLI_EXIT_USAGE after a message, or -1 when help was printed.
@@ -262,7 +304,9 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 	/* Every argument could be a path or a filter: size both lists for all of them. */
 	opt->paths = calloc((size_t)argc + 1, sizeof *opt->paths);
 	opt->filters = calloc((size_t)argc + 1, sizeof *opt->filters);
-	if (!opt->paths || !opt->filters) {
+	opt->allow_read = calloc((size_t)argc + 1, sizeof *opt->allow_read);
+	opt->allow_write = calloc((size_t)argc + 1, sizeof *opt->allow_write);
+	if (!opt->paths || !opt->filters || !opt->allow_read || !opt->allow_write) {
 		fprintf(stderr, "bsim %s: internal error: out of memory\n", command);
 		return CLI_EXIT_INTERNAL;
 	}
@@ -290,6 +334,10 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 				return usage_error(command,
 						   "--shard expects I/N with 1 <= I <= N <= " STR(RUN_MAX_SHARDS)
 						   " (e.g. 2/4), got \"%s\"", v);
+		} else if ((allowed & OPT_FILES) && (v = cli_option_value(argc, argv, &i, "--allow-read", &missing))) {
+			rc = parse_allowed_dir(opt, "--allow-read", v, opt->allow_read, &opt->n_allow_read);
+		} else if ((allowed & OPT_FILES) && (v = cli_option_value(argc, argv, &i, "--allow-write", &missing))) {
+			rc = parse_allowed_dir(opt, "--allow-write", v, opt->allow_write, &opt->n_allow_write);
 		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--seed", &missing))) {
 			if (!parse_u64(v, &opt->seed))
 				return usage_error(command, "--seed expects a number from 0 to 18446744073709551615, got \"%s\"", v);
@@ -354,6 +402,12 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 		return usage_error(command, "%s", "expected at least one scenario file or directory");
 	if ((opt->junit && !*opt->junit) || (opt->json && !*opt->json))
 		return usage_error(command, "%s", "--junit and --json expect a file name");
+	/* stdout holds one report, alone: a second one, or TAP, would make it unreadable. */
+	if (is_stdout(opt->junit) && is_stdout(opt->json))
+		return usage_error(command, "%s", "--junit - and --json - both ask for stdout; give one of them a file name");
+	if (opt->tap && (is_stdout(opt->junit) || is_stdout(opt->json)))
+		return usage_error(command, "--tap prints its report on stdout, so %s - cannot go there too; give it a file name",
+				   is_stdout(opt->junit) ? "--junit" : "--json");
 	return 0;
 }
 
@@ -361,6 +415,8 @@ static void options_free(options *opt)
 {
 	free(opt->paths);
 	free(opt->filters);
+	free(opt->allow_read);
+	free(opt->allow_write);
 }
 
 /*
@@ -370,6 +426,11 @@ static void options_free(options *opt)
 static int check_report_path(const char *command, const char *option, const char *path)
 {
 	struct stat st;
+	if (is_stdout(path))
+		return 0;
+	/* A link, device or FIFO: the writer follows or writes through it, and says what it cannot do. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		goto probe;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "bsim %s: error: %s %s: is a directory; expected a file name\n", command, option,
 			path);
@@ -393,13 +454,17 @@ static int check_report_path(const char *command, const char *option, const char
 		fprintf(stderr, "bsim %s: error: %s %s: cannot write into %s: %s\n", command, option, path, dir,
 			strerror(errno));
 		rc = CLI_EXIT_USAGE;
-	} else if (atomic_file_probe(path, "write report") < 0) {
-		/* Root passes access(); only creating a file tells (/proc refuses one even to root). */
-		fprintf(stderr, "bsim %s: error: %s: %s\n", command, option, bsim_error_last()->message);
-		rc = CLI_EXIT_USAGE;
 	}
 	free(dir);
-	return rc;
+	if (rc)
+		return rc;
+probe:
+	/* Root passes access(); only creating a file tells (/proc refuses one even to root). */
+	if (atomic_file_probe(path, "write report") < 0) {
+		fprintf(stderr, "bsim %s: error: %s: %s\n", command, option, bsim_error_last()->message);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* ---- loading and choosing ------------------------------------------ */
@@ -435,7 +500,16 @@ void cli_print_load_error(const char *command, const bsim_error *e)
 static int load(const options *opt, bsim_suite **out)
 {
 	bsim_suite *suite = NULL;
-	int rc = bsim_suite_load(&suite, opt->paths, opt->n_paths);
+	bsim_load_options lo = BSIM_LOAD_OPTIONS_INIT;
+	lo.allow_read = opt->allow_read;
+	lo.n_allow_read = opt->n_allow_read;
+	lo.allow_write = opt->allow_write;
+	lo.n_allow_write = opt->n_allow_write;
+	int rc = bsim_suite_load_with(&suite, opt->paths, opt->n_paths, &lo);
+	if (!suite && rc == BSIM_EINVAL) {
+		fprintf(stderr, "bsim %s: error: %s\n", opt->command, bsim_error_last()->message);
+		return CLI_EXIT_USAGE;
+	}
 	if (!suite)
 		return internal_error(opt->command, "loading the scenario files");
 	size_t n_errors = bsim_suite_error_count(suite);
@@ -525,13 +599,13 @@ static int choose(const options *opt, const bsim_suite *suite, const bsim_scenar
 
 /* ---- running ------------------------------------------------------- */
 
-static bool use_color(color_mode mode)
+static bool use_color(color_mode mode, FILE *log)
 {
 	if (mode != COLOR_AUTO)
 		return mode == COLOR_ALWAYS;
 	/* no-color.org: set and not empty disables colour. */
 	const char *no_color = getenv("NO_COLOR");
-	return isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	return isatty(fileno(log)) && !(no_color && *no_color);
 }
 
 /* Write the report files that were asked for. A file that cannot be written is an internal error (exit 3). */
@@ -567,8 +641,10 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 	run_opts.live = opt->live;
 	run_opts.ca_file = opt->ca_file;
 	run_opts.insecure = opt->insecure;
+	/* A report on stdout (--junit -) keeps it to itself: the progress lines and summary go to stderr. */
+	FILE *log = is_stdout(opt->junit) || is_stdout(opt->json) ? stderr : stdout;
 	bsim_report_options rep = BSIM_REPORT_OPTIONS_INIT;
-	rep.color = use_color(opt->color);
+	rep.color = use_color(opt->color, log);
 	rep.timing = opt->timing;
 	rep.trace = opt->trace;
 
@@ -592,7 +668,7 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 		bool passed = bsim_result_outcome(results[i]) == BSIM_PASSED;
 		if (!passed)
 			exit_code = CLI_EXIT_FAILED;
-		if (!opt->tap && bsim_report_progress(stdout, results[i], i + 1, n, &rep) < 0) {
+		if (!opt->tap && bsim_report_progress(log, results[i], i + 1, n, &rep) < 0) {
 			exit_code = internal_error("run", "writing the progress line");
 			break;
 		}
@@ -614,9 +690,9 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 		}
 	} else {
 		if (stopped_early)
-			printf("\nstopped at the first failure (--fail-fast): %zu of %zu scenarios not run\n",
-			       n - reported, n);
-		if (bsim_report_summary(stdout, done, reported, &rep) < 0) {
+			fprintf(log, "\nstopped at the first failure (--fail-fast): %zu of %zu scenarios not run\n",
+				n - reported, n);
+		if (bsim_report_summary(log, done, reported, &rep) < 0) {
 			exit_code = internal_error("run", "writing the summary");
 			goto out;
 		}
@@ -667,7 +743,7 @@ int cmd_run(int argc, char **argv)
 	bsim_suite *suite = NULL;
 	const bsim_scenario **chosen = NULL;
 	size_t n = 0;
-	int rc = parse_options(&opt, argc, argv, OPT_SELECT | OPT_RUN);
+	int rc = parse_options(&opt, argc, argv, OPT_SELECT | OPT_RUN | OPT_FILES);
 	if (rc)
 		goto out;
 	if ((opt.junit && (rc = check_report_path("run", "--junit", opt.junit))) ||
@@ -691,7 +767,7 @@ int cmd_check(int argc, char **argv)
 	options opt;
 	options_init(&opt, "check");
 	bsim_suite *suite = NULL;
-	int rc = parse_options(&opt, argc, argv, 0);
+	int rc = parse_options(&opt, argc, argv, OPT_FILES);
 	if (rc)
 		goto out;
 	if ((rc = load(&opt, &suite)))
@@ -731,7 +807,7 @@ int cmd_list(int argc, char **argv)
 	bsim_suite *suite = NULL;
 	const bsim_scenario **chosen = NULL;
 	size_t n = 0;
-	int rc = parse_options(&opt, argc, argv, OPT_SELECT);
+	int rc = parse_options(&opt, argc, argv, OPT_SELECT | OPT_FILES);
 	if (rc)
 		goto out;
 	if ((rc = load(&opt, &suite)) || (rc = choose(&opt, suite, &chosen, &n)))

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "bsim/report.h"
-#include "util/atomic_file.h"
 #include "report/report_util.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
@@ -157,7 +156,7 @@ int bsim_report_json(const char *path, const bsim_result *const *results, size_t
 	buf_puts(&b, n ? "\n  ]\n}\n" : "]\n}\n");
 	if ((rc = buf_status(&b)) < 0)
 		goto out;
-	rc = atomic_file_replace(path, b.ptr, b.len, 0666, "write report");
+	rc = report_write_file(path, &b);
 out:
 	buf_free(&b);
 	return rc;

@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "bsim/report.h"
-#include "util/atomic_file.h"
 #include "report/report_util.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -296,7 +295,7 @@ int bsim_report_junit(const char *path, const bsim_result *const *results, size_
 	buf_puts(&b, "</testsuites>\n");
 	if ((rc = buf_status(&b)) < 0)
 		goto out;
-	rc = atomic_file_replace(path, b.ptr, b.len, 0666, "write report");
+	rc = report_write_file(path, &b);
 out:
 	free(order);
 	free(group);

@@ -4,10 +4,12 @@
  */
 #include "report/report_util.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "util/atomic_file.h"
 #include "util/timefmt.h"
 
 /* RFC 3629 §3-4: the shortest form only, nothing above U+10FFFF, no surrogates. */
@@ -183,4 +185,14 @@ const bsim_report_options *report_options_or_default(const bsim_report_options *
 {
 	static const bsim_report_options defaults = BSIM_REPORT_OPTIONS_INIT;
 	return opts ? opts : &defaults;
+}
+
+int report_write_file(const char *path, const buf *text)
+{
+	if (strcmp(path, "-") != 0)
+		return atomic_file_replace(path, text->ptr ? text->ptr : "", text->len, 0666, "write report");
+	errno = 0;
+	if (fwrite(text->ptr ? text->ptr : "", 1, text->len, stdout) != text->len || fflush(stdout) != 0)
+		return error_set(BSIM_EIO, "cannot write report - (stdout): %s", strerror(errno ? errno : EIO));
+	return 0;
 }

@@ -54,6 +54,13 @@ void report_format_duration(char *out, size_t outlen, uint64_t ns);
  */
 void report_trace_line(buf *b, const bsim_trace_entry *e, bsim_time start);
 
+/*
+ * Write a file report's text to path: "-" is stdout (flushed, and a write
+ * error there is an error like any other), anything else goes through the
+ * atomic writer. BSIM_EIO with "cannot write report PATH: why".
+ */
+int report_write_file(const char *path, const buf *text);
+
 /* The length of the first line of s (up to the first '\n'). */
 size_t report_first_line_len(const char *s);
 

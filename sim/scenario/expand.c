@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/file_access.h"
 #include "util/strmap.h"
 
 typedef struct fragment {
@@ -53,6 +54,10 @@ struct frag_lib {
 	xml_file xf;
 	scope *sc;
 	int state;
+	/* The real paths of every file its includes read, at any depth (borrowed from their libs): a
+	 * scenario that includes it later is held to the folder rule for each of them too. */
+	const char **reached;
+	size_t n_reached, cap_reached;
 };
 
 /* ---- small helpers ---- */
@@ -317,6 +322,44 @@ static char *join_relative(const char *including, const char *rel)
 	return p;
 }
 
+/* Whether the scenario being loaded (ld->chain[0]) may read real; reported at the <include> when not. */
+static bool include_allowed(loader *ld, const char *real, const char *rel, const char *file, int line, int col)
+{
+	char why[3 * FILE_ACCESS_PATH_MAX];
+	int rc = file_access_check(ld->files, ld->chain[0], FILE_READ, real, why, sizeof why);
+	if (rc == 0)
+		return true;
+	if (rc == BSIM_ENOMEM)
+		load_error(ld->errs, rc, file, line, col, "out of memory");
+	else
+		load_error(ld->errs, rc, file, line, col, "<include file=\"%s\"> %s", rel, why);
+	return false;
+}
+
+static bool reached_allowed(loader *ld, const frag_lib *lib, const char *rel, const char *file, int line, int col)
+{
+	for (size_t i = 0; i < lib->n_reached; i++)
+		if (!include_allowed(ld, lib->reached[i], rel, file, line, col))
+			return false;
+	return true;
+}
+
+/* Note that the file being read (the innermost of the chain), when it is a fragment file, reached lib. */
+static void note_reached(loader *ld, const frag_lib *lib)
+{
+	frag_lib *parent = ld->chain_n ? lib_find(ld, ld->chain_real[ld->chain_n - 1]) : NULL;
+	if (!parent || parent == lib)
+		return;
+	size_t need = parent->n_reached + 1 + lib->n_reached;
+	if (grow((void **)&parent->reached, &parent->cap_reached, need, sizeof *parent->reached) < 0) {
+		load_error(ld->errs, BSIM_ENOMEM, parent->path, 0, 0, "out of memory");
+		return;
+	}
+	parent->reached[parent->n_reached++] = lib->real;
+	for (size_t i = 0; i < lib->n_reached; i++)
+		parent->reached[parent->n_reached++] = lib->reached[i];
+}
+
 /* The fragment file an <include> names, read and checked once; NULL when it cannot serve (reported). */
 static frag_lib *include_file(loader *ld, const xmlNode *n, const char *file)
 {
@@ -334,6 +377,9 @@ static frag_lib *include_file(loader *ld, const xmlNode *n, const char *file)
 		load_error(ld->errs, BSIM_EINVAL, file, line, col, "<include> file=\"\": expected a path");
 		goto out;
 	}
+	/* The folder rule (file_access.h) first: whether a file outside exists is not the scenario's to learn. */
+	if (!include_allowed(ld, path, rel, file, line, col))
+		goto out;
 	if (!(real = realpath(path, NULL))) {
 		load_error(ld->errs, BSIM_EIO, file, line, col, "cannot include \"%s\": %s", rel, strerror(errno));
 		goto out;
@@ -349,7 +395,10 @@ static frag_lib *include_file(loader *ld, const xmlNode *n, const char *file)
 		buf_free(&b);
 		goto out;
 	}
+	/* A file read before: the rule holds for every file its includes reached too. */
 	frag_lib *lib = lib_find(ld, real);
+	if (lib && !reached_allowed(ld, lib, rel, file, line, col))
+		goto out;
 	if (lib) {
 		out = lib->state == LIB_OK ? lib : NULL;
 		goto out;
@@ -377,6 +426,8 @@ static frag_lib *include_file(loader *ld, const xmlNode *n, const char *file)
 	lib_fill(ld, lib);
 	out = lib->state == LIB_OK ? lib : NULL;
 out:
+	if (out)
+		note_reached(ld, out);
 	free(real);
 	free(rel);
 	free(joined);
@@ -411,6 +462,7 @@ void loader_free(loader *ld)
 		frag_lib *lib = ld->libs[i];
 		scope_free(lib->sc);
 		xml_file_free(&lib->xf);
+		free(lib->reached);
 		free(lib->real);
 		free(lib);
 	}

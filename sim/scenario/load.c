@@ -13,6 +13,7 @@
  * left out of the suite; the caller sees every error at once.
  */
 #include "scenario/load_internal.h"
+#include "scenario/file_access.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +41,7 @@ struct bsim_suite {
 	load_errors errs;
 	char **files;          /* every path a location names */
 	size_t n_files, cap_files;
+	file_policy access;    /* directories allowed besides each scenario's folder */
 };
 
 /*
@@ -445,10 +447,11 @@ static void prepare_steps(scenario_build *b)
 			continue;
 		}
 		s->kind = k;
-		if (!k->prepare)
-			continue;
 		bsim_error_clear();
-		int rc = k->prepare(s);
+		int rc = k->prepare ? k->prepare(s) : 0;
+		/* Every path is known now: a file outside the folder is refused before anything runs. */
+		if (rc == 0)
+			rc = file_access_step(s, b->file, b->ld->files);
 		if (rc < 0) {
 			step_failed(b->ld, s, rc);
 			b->errors++;
@@ -556,6 +559,7 @@ static void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, cons
 	b.sc.at.file = file;
 	b.sc.at.line = b.line;
 	b.sc.at.col = b.col;
+	b.sc.files = ld->files;
 	read_attributes(&b, defaults);
 	if (b.sc.name) {
 		for (size_t i = 0; i < seen->n; i++) {
@@ -760,12 +764,23 @@ static void load_path(loader *ld, bsim_suite *suite, const char *path)
 
 int bsim_suite_load(bsim_suite **out, const char *const *paths, size_t n_paths)
 {
+	return bsim_suite_load_with(out, paths, n_paths, NULL);
+}
+
+int bsim_suite_load_with(bsim_suite **out, const char *const *paths, size_t n_paths, const bsim_load_options *opts)
+{
 	*out = NULL;
 	bsim_suite *suite = calloc(1, sizeof *suite);
 	if (!suite)
 		return error_oom();
+	int rc = file_policy_init(&suite->access, opts);
+	if (rc < 0) {
+		free(suite);
+		return rc;
+	}
 	xml_init();
 	loader ld = {0};
+	ld.files = &suite->access;
 	ld.errs = &suite->errs;
 	ld.intern = suite_intern;
 	ld.suite = suite;
@@ -792,6 +807,7 @@ void bsim_suite_free(bsim_suite *suite)
 		scenario_fields_free(&suite->items[i]);
 	free(suite->items);
 	load_errors_free(&suite->errs);
+	file_policy_free(&suite->access);
 	for (size_t i = 0; i < suite->n_files; i++)
 		free(suite->files[i]);
 	free(suite->files);

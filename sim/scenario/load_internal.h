@@ -114,6 +114,7 @@ typedef struct loader {
 	const char *chain[INCLUDE_MAX_DEPTH + 2];  /* display paths of the files being read, outermost first */
 	char *chain_real[INCLUDE_MAX_DEPTH + 2];
 	size_t chain_n;
+	const file_policy *files;  /* the directories allowed besides the folder of chain[0] (file_access.h) */
 } loader;
 
 /* A scope of fragment names; lookups fall back to parent. */

@@ -33,6 +33,7 @@ typedef struct src_loc {
 
 typedef struct run_ctx run_ctx;
 typedef struct step step;
+typedef struct file_policy file_policy; /* file_access.h */
 
 typedef struct step_kind {
 	const char *element;                 /* "navigate" */
@@ -106,6 +107,7 @@ struct bsim_scenario {
 	step *steps;           /* shared by the per-engine copies of one scenario element */
 	size_t n_steps;
 	bool owns_steps;       /* the one copy that frees them */
+	const file_policy *files; /* the directories its steps may touch besides its folder (the suite's) */
 };
 
 /*

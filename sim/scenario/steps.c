@@ -16,13 +16,11 @@
 
 #include "interchange/interchange.h"
 #include "net/url.h"
+#include "scenario/file_access.h"
 #include "scenario/scenario_internal.h"
 
 /* Response headers a <tab> or <navigate> may carry: far beyond the cookies a real response sets (browsers cap a site at 180). */
 #define STEP_MAX_SET_COOKIE 1000
-
-/* Longest file path a profile or interchange step builds (PATH_MAX on Linux). */
-#define STEP_PATH_MAX 4096
 
 /* ---- attribute checks shared by the kinds ---- */
 
@@ -113,7 +111,7 @@ static int call_failed(const step *s, int code, const char *what)
 
 /* ---- live fetching: fetch="live" and its options on <tab> and <navigate> ---- */
 
-static int file_path_of(char *out, size_t len, const step *s, const run_ctx *rc, const char *file);
+static int file_path_of(char *out, size_t len, const step *s, const run_ctx *rc, const char *attr);
 
 /* Methods a live navigation may use: a link or a form (GET, POST), and what a 307/308 test needs. */
 static const char *const live_methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", NULL};
@@ -176,7 +174,7 @@ static int live_options_of(bsim_live_options *out, char *ca_path, size_t len, co
 	    (code = step_attr_bool(s, "network", 0, &out->allow_network)) < 0)
 		return code;
 	if (step_attr(s, "ca-file")) {
-		if ((code = file_path_of(ca_path, len, s, rc, step_attr(s, "ca-file"))) < 0)
+		if ((code = file_path_of(ca_path, len, s, rc, "ca-file")) < 0)
 			return code;
 		out->ca_file = ca_path;
 	}
@@ -225,7 +223,7 @@ static int tab_run(step *s, run_ctx *rc)
 	int id = -1, code;
 	if (fetches_live(s, rc)) {
 		bsim_live_options live;
-		char ca[STEP_PATH_MAX];
+		char ca[FILE_ACCESS_PATH_MAX];
 		if ((code = live_options_of(&live, ca, sizeof ca, s, rc)) == 0)
 			code = bsim_tab_open_live(&id, rc->browser, u, &live);
 	} else {
@@ -265,7 +263,7 @@ static int navigate_run(step *s, run_ctx *rc)
 	response_of(s, headers, &resp);
 	if (fetches_live(s, rc)) {
 		bsim_live_options live;
-		char ca[STEP_PATH_MAX];
+		char ca[FILE_ACCESS_PATH_MAX];
 		if ((code = live_options_of(&live, ca, sizeof ca, s, rc)) == 0)
 			code = bsim_tab_navigate_live(rc->browser, id, step_attr(s, "url"), &live);
 	} else {
@@ -512,24 +510,14 @@ static int file_prepare(step *s)
 	return require_attr(s, "file", strstr(s->element, "profile") ? "profile.sqlite" : "state.json");
 }
 
-/* The file attribute, relative to the scenario file's folder (docs/scenario-language.md). */
-static int file_path_of(char *out, size_t len, const step *s, const run_ctx *rc, const char *file)
+/*
+ * The path a file attribute names, relative to the scenario file's folder
+ * (docs/scenario-language.md), checked again against the folder rule now
+ * that the step is about to touch it (file_access.h).
+ */
+static int file_path_of(char *out, size_t len, const step *s, const run_ctx *rc, const char *attr)
 {
-	const char *base = rc->sc->at.file;
-	const char *slash = base ? strrchr(base, '/') : NULL;
-	int n;
-	if (file[0] == '/' || !slash)
-		n = snprintf(out, len, "%s", file);
-	else
-		n = snprintf(out, len, "%.*s/%s", (int)(slash - base), base, file);
-	if (n < 0 || (size_t)n >= len)
-		return step_error(s, BSIM_ELIMIT, "the path of \"%s\" is longer than %d bytes", file, STEP_PATH_MAX);
-	return 0;
-}
-
-static int file_path(char *out, size_t len, const step *s, const run_ctx *rc)
-{
-	return file_path_of(out, len, s, rc, step_attr(s, "file"));
+	return file_access_path(out, len, s, attr, rc->sc->at.file, rc->sc->files);
 }
 
 /* The browser's profile messages already say what failed ("cannot read profile P: ..."): keep them as they are. */
@@ -566,8 +554,8 @@ static int file_run(step *s, run_ctx *rc)
 	for (size_t i = 0; i < sizeof file_steps / sizeof *file_steps; i++) {
 		if (strcmp(s->element, file_steps[i].element) != 0)
 			continue;
-		char path[STEP_PATH_MAX];
-		int code = file_path(path, sizeof path, s, rc);
+		char path[FILE_ACCESS_PATH_MAX];
+		int code = file_path_of(path, sizeof path, s, rc, "file");
 		if (code < 0)
 			return code;
 		code = file_steps[i].op(rc->browser, path);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "golden.h"
@@ -261,4 +262,34 @@ Test(explain, usage_and_input_errors_exit_2_with_nothing_on_stdout)
 	cr_expect_eq(r.status, 2, "%s", r.err);
 	cr_expect(strstr(r.err, ": error: ") != NULL, "%s", r.err);
 	support_run_free(&r);
+}
+
+/* The folder rule holds for explain as for run (docs/limits.md), and --allow-write opts in the same way. */
+Test(explain, a_scenario_that_writes_outside_its_folder_needs_allow_write)
+{
+	const char *dir = support_temp_dir("explain");
+	cr_assert(dir);
+	char sub[160], file[200], out[200];
+	snprintf(sub, sizeof sub, "%s/s", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	snprintf(file, sizeof file, "%s/w.xml", sub);
+	snprintf(out, sizeof out, "%s/state.json", dir);
+	FILE *f = fopen(file, "w");
+	cr_assert(f);
+	fputs("<scenario name=\"w\">\n  <tab name=\"a\" url=\"https://www.shop.com/\"/>\n  <export file=\"../state.json\"/>\n"
+	      "</scenario>\n",
+	      f);
+	fclose(f);
+	support_run r = RUN("explain", file);
+	assert_usage(&r, ":3:3: error: <export file=\"../state.json\"> writes outside the scenario's folder");
+	cr_expect_eq(access(out, F_OK), -1, "the file was written");
+	support_run ok = RUN("explain", "--allow-write", dir, file);
+	assert_ok(&ok);
+	cr_expect_eq(access(out, F_OK), 0, "the export did not run");
+	support_run bad = RUN("explain", "--allow-read", "no/such/dir", file);
+	assert_usage(&bad, "bsim explain: error: --allow-read \"no/such/dir\": expected a directory: it does not exist");
+	support_run_free(&r);
+	support_run_free(&ok);
+	support_run_free(&bad);
+	support_temp_dirs_remove();
 }

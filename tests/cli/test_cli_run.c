@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -146,9 +147,11 @@ Test(cli_run, help_is_the_same_both_ways_and_names_every_option)
 		{"run",
 		 {"Usage: bsim run [OPTIONS] PATH...", "--filter PATTERN", "tag:NAME", "--engine NAME", "--seed N",
 		  "--now TIME", "--shard I/N", "-j N", "--trace", "--trace=all", "--fail-fast", "--junit FILE", "--tap",
-		  "--json FILE", "--no-timing", "--color=WHEN", "NO_COLOR"}},
-		{"list", {"Usage: bsim list [OPTIONS] PATH...", "--filter PATTERN", "--engine NAME", "--shard I/N"}},
-		{"check", {"Usage: bsim check PATH...", "without running"}},
+		  "--json FILE", "--no-timing", "--color=WHEN", "NO_COLOR", "--allow-read DIR", "--allow-write DIR"}},
+		{"list",
+		 {"Usage: bsim list [OPTIONS] PATH...", "--filter PATTERN", "--engine NAME", "--shard I/N", "--allow-read DIR",
+		  "--allow-write DIR"}},
+		{"check", {"Usage: bsim check PATH...", "without running", "--allow-read DIR", "--allow-write DIR"}},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		support_run a = RUN("help", cases[i].command);
@@ -224,6 +227,75 @@ Test(cli_run, run_writes_junit_and_json_reports)
 	free(x);
 	free(j);
 	support_run_free(&r);
+}
+
+/* --junit - and --json -: stdout holds the report alone, byte for byte the file's; the log goes to stderr. */
+Test(cli_run, a_report_to_stdout_keeps_stdout_to_itself)
+{
+	const char *dir = temp_dir();
+	static const char *const options[] = {"--junit", "--json"};
+	for (size_t i = 0; i < 2; i++) {
+		char file[128];
+		snprintf(file, sizeof file, "%s/report-%zu", dir, i);
+		support_run f = RUN("run", "--no-timing", options[i], file, RUN_DIR);
+		support_run s = RUN("run", "--no-timing", options[i], "-", RUN_DIR);
+		assert_exit(&s, 1);
+		char *want = slurp(file);
+		cr_expect_str_eq(s.out, want, "%s -", options[i]);
+		cr_expect_str_eq(s.err, f.out, "%s -: the lines and summary go to stderr", options[i]);
+		free(want);
+		support_run_free(&f);
+		support_run_free(&s);
+	}
+	/* stdout holds one report at most; TAP is one. */
+	support_run both = RUN("run", "--junit", "-", "--json=-", ALL_PASS);
+	assert_usage(&both, "bsim run: error: --junit - and --json - both ask for stdout; give one of them a file name");
+	support_run tap = RUN("run", "--tap", "--junit", "-", ALL_PASS);
+	assert_usage(&tap, "bsim run: error: --tap prints its report on stdout, so --junit - cannot go there too; give it "
+			   "a file name");
+	support_run_free(&both);
+	support_run_free(&tap);
+}
+
+/* The folder rule from the command line: refused by run and check alike, permitted by --allow-write. */
+Test(cli_run, a_scenario_writes_outside_its_folder_only_with_allow_write)
+{
+	const char *dir = temp_dir();
+	char sub[128], file[160], victim[160];
+	snprintf(sub, sizeof sub, "%s/s", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	snprintf(file, sizeof file, "%s/w.xml", sub);
+	snprintf(victim, sizeof victim, "%s/state.json", dir);
+	FILE *f = fopen(file, "w");
+	cr_assert(f);
+	fputs("<scenario name=\"w\">\n  <tab name=\"a\" url=\"https://www.shop.com/\"/>\n"
+	      "  <cookie tab=\"a\" write=\"chat=1\"/>\n  <export file=\"../state.json\"/>\n</scenario>\n",
+	      f);
+	fclose(f);
+	char want[1400];
+	char real[256];
+	cr_assert(realpath(dir, real));
+	snprintf(want, sizeof want,
+		 "%s:4:3: error: <export file=\"../state.json\"> writes outside the scenario's folder %s (it leads to "
+		 "%s/state.json); bsim run --allow-write %s to permit it\n",
+		 file, sub, real, real);
+	static const char *const commands[] = {"run", "check", "list"};
+	for (size_t i = 0; i < 3; i++) {
+		support_run r = RUN(commands[i], file);
+		assert_usage(&r, want);
+		cr_expect_str_eq(r.err, want, "%s", commands[i]);
+		support_run_free(&r);
+	}
+	cr_expect_eq(access(victim, F_OK), -1, "the file was written");
+	support_run ok = RUN("run", "--no-timing", "--allow-write", dir, file);
+	assert_exit(&ok, 0);
+	char *text = slurp(victim);
+	cr_expect(strstr(text, "\"name\": \"chat\""), "%s", text);
+	free(text);
+	support_run bad = RUN("check", "--allow-write", "no/such/dir", file);
+	assert_usage(&bad, "bsim check: error: --allow-write expects an existing directory, got \"no/such/dir\"");
+	support_run_free(&ok);
+	support_run_free(&bad);
 }
 
 Test(cli_run, timing_is_shown_unless_no_timing)

@@ -18,7 +18,10 @@
  *  - leave a partial or temporary file: the row's directory lists exactly
  *    the same names after the run as before;
  *  - change what it failed on: every file a row names as guarded (a profile,
- *    a report, an export) is byte for byte what it was (FNV-1a 64 and size).
+ *    a report, an export) is byte for byte what it was (FNV-1a 64 and size);
+ *  - change what a path is: every path a row names as kept (a device node
+ *    such as /dev/null, a FIFO, a symbolic link) is still the same kind of
+ *    file, with the same device number or link text.
  *
  * Inputs are generated in a scratch directory at test time (the 100 MB
  * scenario is never checked in), and bsim runs in that directory, so the
@@ -36,6 +39,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -444,6 +449,133 @@ static void gen_nothing(void)
 {
 }
 
+/* ---- files: what a report path or a scenario's file attribute may touch ---- */
+
+/*
+ * The device rows write into a copy of /dev/null or /dev/full made in the
+ * row's directory (mknod, as root: CI runs as root), never into the real
+ * one, so that a bsim that replaced devices would break only the copy. A
+ * user who may not mknod gets a symbolic link to the real device instead:
+ * such a user cannot replace anything in /dev.
+ */
+static void device_copy(const char *name, unsigned minor, const char *real)
+{
+	if (mknod(in_dir(name), S_IFCHR | 0666, makedev(1, minor)) != 0)
+		cr_assert_eq(symlink(real, in_dir(name)), 0, "%s", strerror(errno));
+}
+
+static void gen_null_and_scenario(void)
+{
+	gen_scenario_and_report();
+	device_copy("null", 3, "/dev/null");
+}
+
+static void gen_full_and_scenario(void)
+{
+	gen_scenario_and_report();
+	device_copy("full", 7, "/dev/full");
+}
+
+static void gen_fifo_and_scenario(void)
+{
+	gen_scenario_and_report();
+	cr_assert_eq(mkfifo(in_dir("report.fifo"), 0600), 0, "%s", strerror(errno));
+}
+
+static void gen_link_and_scenario(void)
+{
+	gen_scenario_and_report();
+	cr_assert_eq(mkdir(in_dir("out"), 0700), 0);
+	cr_assert_eq(symlink("out/report.xml", in_dir("link.xml")), 0);
+}
+
+/* A pid that was a process and is none now: a child that has exited and been reaped. */
+static long dead_pid(void)
+{
+	pid_t pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0)
+		_exit(0);
+	cr_assert_eq(waitpid(pid, NULL, 0), pid);
+	return (long)pid;
+}
+
+/* What kill -9 during a write left: the dead writer's temporary file goes, a live writer's (this test's) stays. */
+static void gen_stale_temporary_files(void)
+{
+	gen_scenario_and_report();
+	char name[64];
+	snprintf(name, sizeof name, ".report.xml.tmp-%ld-0", dead_pid());
+	padded(name, "<testsuites>", 1024 * 1024, "");
+	snprintf(name, sizeof name, ".report.xml.tmp-%ld-0", (long)getpid());
+	write_text(name, "<testsuites> being written");
+}
+
+/* The name of the dead writer's file gen_stale_temporary_files made (the one a row expects gone). */
+static const char *stale_name(void)
+{
+	static char name[64];
+	char *ls = support_dir_listing(dir);
+	cr_assert(ls);
+	char mine[32];
+	snprintf(mine, sizeof mine, "-%ld-0", (long)getpid());
+	name[0] = '\0';
+	for (char *p = strtok(ls, " "); p; p = strtok(NULL, " "))
+		if (strncmp(p, ".report.xml.tmp-", 16) == 0 && !strstr(p, mine))
+			snprintf(name, sizeof name, "%s", p);
+	free(ls);
+	return name;
+}
+
+/* A scenario in s/ naming step (line 3), a file beside s/ to guard, and s/out.json leading out of s/. */
+static void scenario_in_folder(const char *name, const char *step)
+{
+	cr_assert_eq(mkdir(in_dir("s"), 0700), 0);
+	write_text("victim.txt", "export PATH=/usr/bin\n");
+	cr_assert_eq(symlink("../victim.txt", in_dir("s/out.json")), 0);
+	char path[64];
+	snprintf(path, sizeof path, "s/%s", name);
+	write_fmt(path, "<scenario name=\"w\">\n  <tab name=\"a\" url=\"https://www.shop.com/\"/>\n  %s\n</scenario>\n", step);
+}
+
+static void gen_save_profile_up(void)
+{
+	scenario_in_folder("w.xml", "<save-profile file=\"../victim.txt\"/>");
+}
+
+static void gen_export_absolute(void)
+{
+	char step[700];
+	snprintf(step, sizeof step, "<export file=\"%s/victim.txt\"/>", dir);
+	scenario_in_folder("w.xml", step);
+}
+
+static void gen_export_through_link(void)
+{
+	scenario_in_folder("w.xml", "<export file=\"out.json\"/>");
+}
+
+static void gen_include_shadow(void)
+{
+	scenario_in_folder("w.xml", "<include file=\"/etc/shadow\"/>");
+}
+
+static void gen_import_environ(void)
+{
+	scenario_in_folder("w.xml", "<import file=\"/proc/self/environ\"/>");
+}
+
+static void gen_allowed_write(void)
+{
+	scenario_in_folder("w.xml", "<export file=\"../state.json\"/>");
+}
+
+static void gen_save_to_dev_null(void)
+{
+	device_copy("null", 3, "/dev/null");
+	write_text("save.ops", "set https://www.shop.com/ chat=1; Max-Age=86400\nsave null\n");
+}
+
 /* ---- the table ----------------------------------------------------------------- */
 
 typedef struct hostile_row {
@@ -459,6 +591,8 @@ typedef struct hostile_row {
 	bool no_fetch;          /* nothing may connect to the trap socket */
 	const char *never;      /* must appear in neither stdout nor stderr (a file's content leaking) */
 	const char *made;       /* the one file the run is meant to write, or NULL */
+	const char *kept[HOSTILE_MAX_GUARDED]; /* paths (absolute, or in the row's directory) whose kind must stay */
+	const char *(*gone)(void); /* the name of a file the run must remove, or NULL */
 } hostile_row;
 
 #define ROW .out_lines = -1
@@ -558,7 +692,7 @@ static const hostile_row rows[] = {
 	 "save.ops:2: error: save: cannot save profile profile.db: ", "", {"profile.db"}, ROW,
 	 .fsize = 256 * 1024},
 	{"export that fails half-way over a file", gen_failed_export, {"cookie", "--engine", "safari", "export.ops"}, 2,
-	 "export.ops:2: error: export: cannot write state.json: writing .state.json.tmp-", "", {"state.json"}, ROW,
+	 "export.ops:2: error: export: cannot write state.json: writing ", "", {"state.json"}, ROW,
 	 .fsize = 256 * 1024},
 
 	/* Report paths: refused before anything runs; an old report survives a failed run. */
@@ -572,11 +706,51 @@ static const hostile_row rows[] = {
 	{"report path that is a directory", gen_scenario_and_report, {"run", "--junit", ".", "ok.xml"}, 2,
 	 "bsim run: error: --junit .: is a directory; expected a file name", "", {0}, ROW},
 	{"report over a full disk", gen_scenario_and_report, {"run", "--no-timing", "--junit", "report.xml", "ok.xml"},
-	 3, "bsim run: error: cannot write report report.xml: writing .report.xml.tmp-", "1 passed, 0 failed",
+	 3, "bsim run: error: cannot write report report.xml: writing ", "1 passed, 0 failed",
 	 {"report.xml"}, ROW, .fsize = 64},
 	{"old report and a scenario that does not load", gen_bad_scenario_and_report,
 	 {"run", "--junit", "report.xml", "ok.xml", "bad.xml"}, 2, "bad.xml:", "", {"report.xml"}, ROW},
 	{"no input at all", gen_nothing, {"run", "missing.xml"}, 2, "missing.xml", "", {0}, ROW},
+
+	/* Files: a report path names a device, FIFO or link; a scenario names a file outside its folder. */
+	{"report to /dev/full", gen_full_and_scenario, {"run", "--no-timing", "--junit", "full", "ok.xml"}, 3,
+	 "bsim run: error: cannot write report full: writing to it: No space left on device", "1 passed, 0 failed",
+	 {"report.xml"}, ROW, .kept = {"full"}},
+	{"report to /dev/null", gen_null_and_scenario, {"run", "--no-timing", "--json", "null", "ok.xml"}, 0, "",
+	 "1 passed, 0 failed", {"report.xml"}, ROW, .kept = {"null"}},
+	{"report to a FIFO nobody reads", gen_fifo_and_scenario, {"run", "--no-timing", "--junit", "report.fifo", "ok.xml"},
+	 3, "bsim run: error: cannot write report report.fifo: it is a FIFO that no process is reading",
+	 "1 passed, 0 failed", {"report.xml"}, ROW, .kept = {"report.fifo"}},
+	{"report through a symbolic link", gen_link_and_scenario, {"run", "--no-timing", "--junit", "link.xml", "ok.xml"},
+	 0, "", "1 passed, 0 failed", {"report.xml"}, ROW, .made = "out/report.xml", .kept = {"link.xml"}},
+	{"two reports on stdout", gen_scenario_and_report, {"run", "--junit", "-", "--json", "-", "ok.xml"}, 2,
+	 "bsim run: error: --junit - and --json - both ask for stdout; give one of them a file name", "", {"report.xml"},
+	 ROW},
+	{"stale temporary files of a killed run", gen_stale_temporary_files,
+	 {"run", "--no-timing", "--junit", "report.xml", "ok.xml"}, 0, "", "1 passed, 0 failed", {0}, ROW,
+	 .gone = stale_name},
+	{"profile saved to /dev/null", gen_save_to_dev_null, {"cookie", "save.ops"}, 2,
+	 "save.ops:2: error: save: cannot save profile null: it is a character device; this file can only be "
+	 "written as a regular file", "", {"save.ops"}, ROW, .kept = {"null"}},
+	{"<save-profile> outside the scenario's folder", gen_save_profile_up, {"run", "s/w.xml"}, 2,
+	 "s/w.xml:3:3: error: <save-profile file=\"../victim.txt\"> writes outside the scenario's folder s (it leads to /",
+	 "", {"victim.txt"}, ROW, .kept = {"s/out.json"}},
+	{"<save-profile> outside the folder, bsim check", gen_save_profile_up, {"check", "s/w.xml"}, 2,
+	 "s/w.xml:3:3: error: <save-profile file=\"../victim.txt\"> writes outside the scenario's folder s", "",
+	 {"victim.txt"}, ROW},
+	{"<export> to an absolute path", gen_export_absolute, {"run", "s/w.xml"}, 2,
+	 "/victim.txt\"> writes outside the scenario's folder s (it leads to /", "", {"victim.txt"}, ROW},
+	{"<export> through a link out of the folder", gen_export_through_link, {"run", "s/w.xml"}, 2,
+	 "s/w.xml:3:3: error: <export file=\"out.json\"> writes outside the scenario's folder s (it leads to /", "",
+	 {"victim.txt"}, ROW, .kept = {"s/out.json"}},
+	{"<include> of /etc/shadow", gen_include_shadow, {"run", "s/w.xml"}, 2,
+	 "s/w.xml:3:3: error: <include file=\"/etc/shadow\"> reads outside the scenario's folder s (it leads to "
+	 "/etc/shadow); bsim run --allow-read /etc to permit it", "", {"victim.txt"}, ROW, .never = "root:"},
+	{"<import> of /proc/self/environ", gen_import_environ, {"run", "s/w.xml"}, 2,
+	 "s/w.xml:3:3: error: <import file=\"/proc/self/environ\"> reads outside the scenario's folder s (it leads to "
+	 "/proc/", "", {"victim.txt"}, ROW, .never = "PATH="},
+	{"--allow-write permits the folder above", gen_allowed_write, {"run", "--no-timing", "--allow-write", ".", "s/w.xml"},
+	 0, "", "1 passed, 0 failed", {"victim.txt"}, ROW, .made = "state.json"},
 };
 
 /* ---- checking a row -------------------------------------------------------------- */
@@ -603,6 +777,31 @@ static fingerprint fingerprint_of(const char *name)
 	}
 	close(fd);
 	return fp;
+}
+
+/* What a kept path is: its kind, device number and link text. */
+typedef struct node_kind {
+	bool exists;
+	mode_t type;
+	dev_t rdev;
+	char link[256];
+} node_kind;
+
+static node_kind node_kind_of(const char *path)
+{
+	node_kind k = {0};
+	const char *p = path[0] == '/' ? path : in_dir(path);
+	struct stat st;
+	if (lstat(p, &st) != 0)
+		return k;
+	k.exists = true;
+	k.type = st.st_mode & S_IFMT;
+	k.rdev = st.st_rdev;
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlink(p, k.link, sizeof k.link - 1);
+		k.link[n > 0 ? n : 0] = '\0';
+	}
+	return k;
 }
 
 static int count_lines(const char *s)
@@ -645,7 +844,20 @@ static void run_row(const hostile_row *row)
 		before[g] = fingerprint_of(row->guarded[g]);
 		cr_assert(before[g].exists, "[%s] the guarded file %s was not made", row->name, row->guarded[g]);
 	}
+	node_kind kinds[HOSTILE_MAX_GUARDED];
+	for (int k = 0; k < HOSTILE_MAX_GUARDED && row->kept[k]; k++) {
+		kinds[k] = node_kind_of(row->kept[k]);
+		cr_assert(kinds[k].exists, "[%s] the kept path %s is not there", row->name, row->kept[k]);
+	}
+	char gone[64] = "";
+	if (row->gone)
+		snprintf(gone, sizeof gone, "%s", row->gone());
 	char *listing_before = support_dir_listing(dir);
+	if (*gone) { /* the listing after lacks it */
+		char *at = strstr(listing_before, gone);
+		cr_assert(at, "[%s] %s was not made", row->name, gone);
+		memmove(at, at + strlen(gone) + 1, strlen(at + strlen(gone) + 1) + 1);
+	}
 
 	support_run_opts o = {
 		.cwd = dir,
@@ -691,6 +903,13 @@ static void run_row(const hostile_row *row)
 	char *listing_after = support_dir_listing(dir);
 	cr_expect_str_eq(listing_after, listing_before, "[%s] the directory changed (a partial or temporary file)",
 			 row->name);
+	for (int k = 0; k < HOSTILE_MAX_GUARDED && row->kept[k]; k++) {
+		node_kind after = node_kind_of(row->kept[k]);
+		cr_expect(after.exists && after.type == kinds[k].type && after.rdev == kinds[k].rdev &&
+				  strcmp(after.link, kinds[k].link) == 0,
+			  "[%s] %s is no longer what it was (type %o, was %o)", row->name, row->kept[k],
+			  (unsigned)after.type, (unsigned)kinds[k].type);
+	}
 	for (int g = 0; g < HOSTILE_MAX_GUARDED && row->guarded[g]; g++) {
 		fingerprint after = fingerprint_of(row->guarded[g]);
 		cr_expect(after.exists && after.size == before[g].size && after.hash == before[g].hash,
@@ -759,5 +978,10 @@ Test(hostile, profiles)
 
 Test(hostile, report_paths)
 {
-	run_rows(row_index("report path in /proc"), sizeof rows / sizeof rows[0]);
+	run_rows(row_index("report path in /proc"), row_index("report to /dev/full"));
+}
+
+Test(hostile, files)
+{
+	run_rows(row_index("report to /dev/full"), row_index("--allow-write permits the folder above") + 1);
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bsim/scenario.h"
@@ -72,6 +73,22 @@ static bsim_suite *load1(const char *path)
 	bsim_suite *s = NULL;
 	const char *paths[] = {path};
 	bsim_suite_load(&s, paths, 1);
+	cr_assert_not_null(s);
+	return s;
+}
+
+/*
+ * Load paths with the fixtures folder (the current directory) allowed for
+ * reading: walk/c/uses.xml and sub/more.xml include ../ files on purpose.
+ */
+static bsim_suite *load_allowing_fixtures(const char *const *paths, size_t n, int *rc)
+{
+	static const char *const here[] = {"."};
+	bsim_load_options o = BSIM_LOAD_OPTIONS_INIT;
+	o.allow_read = here;
+	o.n_allow_read = 1;
+	bsim_suite *s = NULL;
+	*rc = bsim_suite_load_with(&s, paths, n, &o);
 	cr_assert_not_null(s);
 	return s;
 }
@@ -986,7 +1003,9 @@ Test(scenario_load, include_errors, .init = enter_fixtures)
 	cr_expect_eq(bsim_suite_error_at(s, 0)->code, BSIM_EIO);
 	bsim_suite_free(s);
 
-	s = load1("include/not-fragments.xml");
+	int rc;
+	const char *not_fragments[] = {"include/not-fragments.xml"};
+	s = load_allowing_fixtures(not_fragments, 1, &rc);
 	expect_error(s, 0, "include/not-fragments.xml", 2, 3,
 		     "include/not-fragments.xml:2:3: cannot include \"../every.xml\": its root element is <suite>; an "
 		     "included file holds <fragments>",
@@ -1008,8 +1027,9 @@ Test(scenario_load, include_errors, .init = enter_fixtures)
 Test(scenario_load, fragment_files_alone_hold_no_scenario, .init = enter_fixtures)
 {
 	const char *paths[] = {"common.xml", "sub/more.xml"};
-	bsim_suite *s = NULL;
-	cr_expect_eq(bsim_suite_load(&s, paths, 2), 0);
+	int rc;
+	bsim_suite *s = load_allowing_fixtures(paths, 2, &rc);
+	cr_expect_eq(rc, 0);
 	cr_expect_eq(bsim_suite_error_count(s), 0);
 	cr_expect_eq(bsim_suite_count(s), 0);
 	bsim_suite_free(s);
@@ -1019,7 +1039,9 @@ Test(scenario_load, fragment_files_alone_hold_no_scenario, .init = enter_fixture
 
 Test(scenario_load, directories_are_walked_in_sorted_order, .init = enter_fixtures)
 {
-	bsim_suite *s = load1("walk");
+	const char *walk[] = {"walk"};
+	int rc;
+	bsim_suite *s = load_allowing_fixtures(walk, 1, &rc);
 	dump_errors(s);
 	cr_expect_eq(bsim_suite_error_count(s), 0);
 	/* entries in byte order ("B" before "a", "a" before "a.xml"); .hidden and notes.txt skipped;
@@ -1067,9 +1089,9 @@ static void *load_in_thread(void *arg)
 	(void)arg;
 	size_t *counts = calloc(2, sizeof *counts);
 	for (int i = 0; i < 10; i++) {
-		bsim_suite *s = NULL;
 		const char *paths[] = {"every.xml", "walk", "include/uses-bad.xml"};
-		bsim_suite_load(&s, paths, 3);
+		int rc;
+		bsim_suite *s = load_allowing_fixtures(paths, 3, &rc);
 		counts[0] = bsim_suite_count(s);
 		counts[1] = bsim_suite_error_count(s);
 		bsim_suite_free(s);
@@ -1330,4 +1352,133 @@ Test(scenario_load, booleans_and_step_errors)
 	s.at.file = NULL;
 	step_error(&s, BSIM_EINVAL, "bare");
 	cr_expect_str_eq(bsim_error_last()->message, "bare");
+}
+
+/* ---- the folder rule: files a scenario may touch (sim/scenario/file_access.h) ---- */
+
+static char here_real[512];
+
+static void enter_files(void)
+{
+	const char *dir = support_temp_dir("files");
+	cr_assert_not_null(dir);
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert_not_null(realpath(".", here_real));
+	cr_assert_eq(mkdir("s", 0700), 0);
+	write_file("victim.txt", "keep");
+	write_file("common.xml", "<fragments><fragment name=\"w\"><wait for=\"1s\"/></fragment></fragments>\n");
+	write_file("s/frag.xml", "<fragments><include file=\"../common.xml\"/></fragments>\n");
+	cr_assert_eq(symlink("../victim.txt", "s/out.json"), 0);  /* a final link that leaves the folder */
+	cr_assert_eq(symlink("/etc", "s/etc"), 0);                 /* a directory link that leaves it */
+	cr_assert_eq(symlink("../s/frag.xml", "s/inside.xml"), 0); /* a link that stays inside */
+}
+
+static void leave_files(void)
+{
+	if (chdir("/") == 0)
+		support_temp_dirs_remove();
+}
+
+#define SC(steps) "<scenario name=\"f\">\n  <tab name=\"a\" url=\"https://www.shop.com/\"/>\n  " steps "\n</scenario>\n"
+
+static const struct {
+	const char *step;    /* line 3 of s/t.xml */
+	const char *message; /* after "s/t.xml:3:3: "; "%s" is this directory's real path; NULL: loads */
+} folder_cases[] = {
+	{"<save-profile file=\"../victim.txt\"/>",
+	 "<save-profile file=\"../victim.txt\"> writes outside the scenario's folder s (it leads to %s/victim.txt); "
+	 "bsim run --allow-write %s to permit it"},
+	{"<export file=\"/etc/bsim-state.json\"/>",
+	 "<export file=\"/etc/bsim-state.json\"> writes outside the scenario's folder s (it leads to "
+	 "/etc/bsim-state.json); bsim run --allow-write /etc to permit it"},
+	{"<export file=\"out.json\"/>",
+	 "<export file=\"out.json\"> writes outside the scenario's folder s (it leads to %s/victim.txt); bsim run "
+	 "--allow-write %s to permit it"},
+	{"<import file=\"etc/passwd\"/>",
+	 "<import file=\"etc/passwd\"> reads outside the scenario's folder s (it leads to /etc/passwd); bsim run "
+	 "--allow-read /etc to permit it"},
+	{"<load-profile file=\"new/../../p.db\"/>",
+	 "<load-profile file=\"new/../../p.db\"> reads outside the scenario's folder s (it leads to %s/p.db); bsim run "
+	 "--allow-read %s to permit it"},
+	{"<navigate url=\"https://www.shop.com/\" fetch=\"live\" ca-file=\"/etc/ssl/ca.pem\"/>",
+	 "<navigate ca-file=\"/etc/ssl/ca.pem\"> reads outside the scenario's folder s (it leads to /etc/ssl/ca.pem); "
+	 "bsim run --allow-read /etc/ssl to permit it"},
+	{"<include file=\"../common.xml\"/>",
+	 "<include file=\"../common.xml\"> reads outside the scenario's folder s (it leads to %s/common.xml); bsim run "
+	 "--allow-read %s to permit it"},
+	/* Included before from a scenario one folder up, frag.xml reached ../common.xml: not for this scenario. */
+	{"<include file=\"inside.xml\"/>",
+	 "<include file=\"inside.xml\"> reads outside the scenario's folder s (it leads to %s/common.xml); bsim run "
+	 "--allow-read %s to permit it"},
+	{"<export file=\"sub/../state.json\"/>", NULL},
+	{"<save-profile file=\"/tmp/../%s/s/p.db\"/>", NULL},
+};
+
+Test(scenario_load, a_scenario_touches_files_only_in_its_folder, .init = enter_files, .fini = leave_files)
+{
+	write_file("top.xml", "<scenario name=\"top\">\n  <include file=\"s/frag.xml\"/>\n  <use fragment=\"w\"/>\n</scenario>\n");
+	for (size_t i = 0; i < sizeof folder_cases / sizeof *folder_cases; i++) {
+		char step[512], xml[1024];
+		snprintf(step, sizeof step, folder_cases[i].step, here_real + 1);
+		snprintf(xml, sizeof xml, SC("%s"), step);
+		write_file("s/t.xml", xml);
+		/* top.xml first: it reads s/frag.xml and, through it, common.xml, legitimately */
+		const char *paths[] = {"top.xml", "s/t.xml"};
+		bsim_suite *s = NULL;
+		int rc = bsim_suite_load(&s, paths, 2);
+		cr_assert_not_null(s);
+		if (!folder_cases[i].message) {
+			cr_expect_eq(rc, 0, "case %zu: %s", i, rc ? bsim_suite_error_at(s, 0)->message : "");
+			cr_expect_eq(bsim_suite_count(s), 2, "case %zu", i);
+		} else {
+			char want[1024], msg[900];
+			snprintf(msg, sizeof msg, folder_cases[i].message, here_real, here_real);
+			snprintf(want, sizeof want, "s/t.xml:3:3: %s", msg);
+			cr_expect_eq(bsim_suite_error_count(s), 1, "case %zu", i);
+			if (bsim_suite_error_count(s))
+				cr_expect_str_eq(bsim_suite_error_at(s, 0)->message, want, "case %zu", i);
+			cr_expect_eq(bsim_suite_count(s), 1, "case %zu: only top.xml loads", i);
+		}
+		bsim_suite_free(s);
+	}
+	char got[64] = {0};
+	FILE *f = fopen("victim.txt", "r");
+	cr_assert_not_null(f);
+	cr_expect_eq(fread(got, 1, sizeof got, f), 4);
+	fclose(f);
+	cr_expect_str_eq(got, "keep");
+}
+
+Test(scenario_load, allowed_directories_widen_the_rule_and_writing_implies_reading, .init = enter_files,
+     .fini = leave_files)
+{
+	write_file("s/t.xml", SC("<export file=\"../state.json\"/>\n  <import file=\"../state.json\"/>\n  "
+				 "<load-profile file=\"etc/p.db\"/>"));
+	const char *paths[] = {"s/t.xml"};
+	static const char *const up[] = {".."}, *const etc[] = {"/etc"};
+	bsim_load_options o = BSIM_LOAD_OPTIONS_INIT;
+	o.allow_write = up;
+	o.n_allow_write = 1;
+	o.allow_read = etc;
+	o.n_allow_read = 1;
+	cr_assert_eq(chdir("s"), 0);
+	paths[0] = "t.xml";
+	bsim_suite *s = NULL;
+	cr_expect_eq(bsim_suite_load_with(&s, paths, 1, &o), 0, "%s", bsim_error_last()->message);
+	cr_expect_eq(bsim_suite_count(s), 1);
+	bsim_suite_free(s);
+	/* Reading /etc does not let it write there. */
+	write_file("t.xml", SC("<export file=\"etc/bsim.json\"/>"));
+	s = NULL;
+	cr_expect_eq(bsim_suite_load_with(&s, paths, 1, &o), BSIM_EINVAL);
+	cr_expect(bsim_suite_error_count(s) == 1 && strstr(bsim_suite_error_at(s, 0)->message, "writes outside"));
+	bsim_suite_free(s);
+	/* A directory that does not exist allows nothing: an error, nothing loads. */
+	static const char *const missing[] = {"no-such-dir"};
+	o.allow_read = missing;
+	s = NULL;
+	cr_expect_eq(bsim_suite_load_with(&s, paths, 1, &o), BSIM_EINVAL);
+	cr_expect_null(s);
+	cr_expect_str_eq(bsim_error_last()->message,
+			 "--allow-read \"no-such-dir\": expected a directory: it does not exist");
 }
