@@ -30,9 +30,11 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bsim/browser.h"
 #include "util/error.h"
+#include "util/timefmt.h"
 
 typedef enum interchange_format {
 	INTERCHANGE_AUTO = 0,          /* import: by content, then extension; export: by extension */
@@ -64,6 +66,20 @@ typedef enum interchange_format {
  * and the like are under 60 bytes); a longer one is cut, never overrun.
  */
 #define INTERCHANGE_PATH_MAX 192
+
+/*
+ * The range of a cookie's expiry in either format, in Unix seconds, for
+ * every reader and writer: up to 9999-12-31T23:59:59Z, the latest instant
+ * Playwright's addCookies takes (kMaxCookieExpiresDateInSeconds) and the
+ * last second of a four-digit year, as the virtual clock (TIME_INSTANT_MAX_MS);
+ * from 1, since 0 is a session cookie in cookies.txt. An export clamps
+ * every expiry into this range, so whatever bsim writes it reads back.
+ */
+#define INTERCHANGE_EXPIRES_MIN_S INT64_C(1)
+#define INTERCHANGE_EXPIRES_MAX_S (TIME_INSTANT_MAX_MS / 1000)
+
+/* A persistent cookie's expiry (ms) clamped into the range above, still in ms. */
+bsim_time ic_expires_clamp(bsim_time expires_ms);
 
 /* "storageState" or "cookies.txt" (for messages). */
 const char *interchange_format_name(interchange_format fmt);
@@ -105,6 +121,7 @@ typedef struct ic_cookie {
 	int host_only, secure, http_only, persistent;
 	bsim_samesite same_site;
 	bsim_time expires;
+	int cross_site_ancestor; /* storageState's _crHasCrossSiteAncestor: 1, 0, or -1 when absent */
 	int line;       /* cookies.txt: its line; 0 for JSON */
 	char where[96]; /* JSON: its path ("cookies[3]"); "" for cookies.txt */
 } ic_cookie;
@@ -151,12 +168,23 @@ int ic_read_file(const char *path, size_t max, const char *max_name, char **out,
 int ic_path_verror(int code, const char *name, const char *path, const char *member, const char *fmt, va_list ap)
 	BSIM_PRINTF(5, 0);
 
-/* What a JSON value is, for "expected X, got an array": "an object", "null", ... */
 struct json_t;
+
+/* Step *data past a leading UTF-8 byte order mark, if there is one (editors add it; scenarios and every interchange format allow it). */
+void ic_skip_bom(const char **data, size_t *len);
+
+/*
+ * A JSON number as a person wrote it, for a message: whole numbers in
+ * full, fractions to three places, never with an exponent (1e+300 would
+ * hide what was wrong); cut with "..." past outlen.
+ */
+void ic_number_text(char *out, size_t outlen, const struct json_t *number);
+
+/* What a JSON value is, for "expected X, got an array": "an object", "null", ... */
 const char *ic_json_kind(const struct json_t *v);
 
 /* Parsers: fill s from data; BSIM_EINVAL with the place on malformed input. */
-int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len);
+int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len, bsim_engine engine);
 int cookies_txt_parse(ic_state *s, const char *name, const char *data, size_t len);
 
 /* Writers: the browser's state as the format's text. *out allocated. */
