@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cookie/parse.h"
@@ -552,6 +553,48 @@ int interchange_render(char **out, size_t *len, bsim_browser *b, interchange_for
 	if (fmt == INTERCHANGE_COOKIES_TXT)
 		return cookies_txt_render(out, len, b);
 	return error_set(BSIM_EINVAL, "no format given to render");
+}
+
+typedef struct expiry_count {
+	bsim_time real_now;
+	size_t expired, total;
+} expiry_count;
+
+static int count_expired(const bsim_cookie_view *c, void *ud)
+{
+	expiry_count *n = ud;
+	if (c->persistent) {
+		n->total++;
+		n->expired += ic_expires_clamp(c->expires) <= n->real_now;
+	}
+	return 0;
+}
+
+size_t interchange_expired_at(bsim_browser *b, bsim_time real_now, size_t *total)
+{
+	expiry_count n = {real_now, 0, 0};
+	/* What the export writes: bsim_jar_foreach leaves out what the virtual clock expired. */
+	bsim_jar_foreach(bsim_browser_jar(b), count_expired, &n);
+	*total = n.total;
+	return n.expired;
+}
+
+void interchange_warn_if_expired(FILE *to, bsim_browser *b, const char *path)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return;
+	size_t total = 0;
+	size_t expired = interchange_expired_at(b, (bsim_time)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &total);
+	if (!expired)
+		return;
+	char clock[40];
+	time_format_iso8601(bsim_browser_now(b), clock, sizeof clock);
+	fprintf(to,
+		"bsim: warning: %s: %zu of its %zu persistent cookies have already expired in real time (the virtual "
+		"clock is at %s), so a real browser loading the file drops them at once; to use it in a browser, "
+		"export at a clock near today: --now (bsim cookie, bsim run) or the scenario's now=\n",
+		path, expired, total, clock);
 }
 
 int interchange_export(bsim_browser *b, const char *path, interchange_format fmt)

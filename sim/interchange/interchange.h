@@ -31,6 +31,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bsim/browser.h"
 #include "util/error.h"
@@ -109,6 +110,22 @@ int interchange_import_data(bsim_browser *b, const char *name, const char *data,
  * INTERCHANGE_AUTO a ".json" name gets storageState, any other cookies.txt.
  */
 int interchange_export(bsim_browser *b, const char *path, interchange_format fmt);
+
+/*
+ * Persistent cookies an export of b writes that expire at or before
+ * real_now (Unix ms): a real browser loading the file drops them at once.
+ * *total gets how many persistent cookies it writes.
+ */
+size_t interchange_expired_at(bsim_browser *b, bsim_time real_now, size_t *total);
+
+/*
+ * After an export to path: warn on `to` when cookies in it are already
+ * expired in real time, saying how many and how to move the virtual clock
+ * (--now, now=). The one wall-clock read in bsim: the warning is about
+ * using the file in a real browser today. It never changes the file, so
+ * an export stays deterministic.
+ */
+void interchange_warn_if_expired(FILE *to, bsim_browser *b, const char *path);
 
 /* The text an export writes. *out allocated (NUL-terminated); the caller frees it. */
 int interchange_render(char **out, size_t *len, bsim_browser *b, interchange_format fmt);
