@@ -10,9 +10,12 @@
  *
  * Interchange sits above the browser and uses only its public API
  * (include/bsim/). An import is the state a real browser had: no storage
- * rule runs, only what bsim_jar_restore checks of every cookie a browser
- * could hold, and then the engine's storage limits (bsim_jar_import), as
- * loading the same file with Playwright's addCookies does. Every cookie is created now on the virtual clock, in file
+ * rule runs, only what Playwright's addCookies asks of a cookie (Chromium's
+ * CanonicalCookie::CreateSanitizedCookie: characters a Set-Cookie header
+ * could carry, by the Set-Cookie parser's own rules, and a domain), what
+ * bsim_jar_restore checks of every cookie a browser could hold, and then
+ * the engine's storage limits (bsim_jar_import), as loading the same file
+ * with addCookies does. Every cookie is created now on the virtual clock, in file
  * order (neither format keeps creation times), and merged into what the
  * browser holds: an equivalent cookie is replaced, an existing
  * localStorage key overwritten. A malformed file changes nothing: it is read

@@ -166,6 +166,12 @@ static bool cross_site_to(const char *domain, const char *key)
 /* The partition a cookie read from a file lands in: its partitionKey, marked when the bit makes it unreachable. */
 static int resolve_partition(const parser *p, ic_cookie *c)
 {
+	/* A site has no blank; one would also pass for an unreachable mark. */
+	if (c->partition_key && strpbrk(c->partition_key, " \t")) {
+		char quoted[96];
+		host_quote(quoted, sizeof quoted, c->partition_key, strlen(c->partition_key));
+		return bad(p, "partitionKey", "\"%s\" is not a top-level site (such as https://shop.com)", quoted);
+	}
 	if (!c->partition_key || !has_ancestor_bit[p->engine])
 		return 0;
 	int bit = c->cross_site_ancestor < 0 ? 1 : c->cross_site_ancestor;

@@ -412,7 +412,7 @@ Test(interchange, the_cross_site_ancestor_bit_goes_out_as_playwright_writes_it)
 }
 
 /*
- * Each combination of site and bit, as Chromium took them from addCookies
+ * Each combination of site and bit, as Chromium 156 took them from addCookies
  * (tests/oracle/interchange.js checks the same rows in the real browser):
  * a cookie is sent where Chromium sends it, or nowhere bsim models.
  */
@@ -796,6 +796,8 @@ static const bad_case bad_cases[] = {
 	 "s.json: error: cookies[0].expires: 253402300800.5 is neither -1 (a session cookie) nor Unix seconds from 0 to 253402300799"},
 	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\", \"_crHasCrossSiteAncestor\": 0}]}",
 	 "s.json: error: cookies[0]._crHasCrossSiteAncestor: expected true or false, got a number"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\", \"partitionKey\": \"https://shop.com (cross-site ancestor)\"}]}",
+	 "s.json: error: cookies[0].partitionKey: \"https://shop.com (cross-site ancestor)\" is not a top-level site (such as https://shop.com)"},
 	/* storageState: origins */
 	{"s.json", "{\"origins\": [{\"origin\": \"ftp://x.com\", \"localStorage\": []}]}",
 	 "s.json: error: origins[0].origin: \"ftp://x.com\" is not an http or https origin"},
