@@ -16,7 +16,8 @@
  * bsim_jar_restore checks of every cookie a browser could hold, and then
  * the engine's storage limits (bsim_jar_import), as loading the same file
  * with addCookies does. Every cookie is created now on the virtual clock, in file
- * order (neither format keeps creation times), and merged into what the
+ * order (neither format keeps creation times; a jar curl wrote is read
+ * bottom up, cookies_txt.c), and merged into what the
  * browser holds: an equivalent cookie is replaced, an existing
  * localStorage key overwritten. A malformed file changes nothing: it is read
  * whole and applied to a scratch browser first. An export is written to a
