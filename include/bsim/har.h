@@ -57,6 +57,8 @@ typedef struct bsim_har_summary {
 	char widget_why[200];      /* what in the capture showed the widget */
 	char widget_version[32];   /* the preset deployed ("9.0.018.07", "8.5" ...) */
 	char widget_version_why[200]; /* what decided it ("--widget-version", the script URL ...) */
+	size_t cookies_from_lists;   /* requests whose cookies came from request.cookies[] */
+	size_t cookies_from_headers; /* requests with cookies[] empty whose cookies came from the Cookie header */
 } bsim_har_summary;
 
 /*

@@ -192,6 +192,12 @@ int cmd_import_har(int argc, char **argv)
 	if (sum.widget_model)
 		fprintf(stderr, "; widget model %s, %zu chat start%s", sum.widget_version, sum.chat_starts,
 			sum.chat_starts == 1 ? "" : "s");
+	/* Which record of the requests' cookies the expectations came from. */
+	if (sum.cookies_from_headers)
+		fprintf(stderr, "; request cookies from %s Cookie headers (%zu requests with cookies[] empty)",
+			sum.cookies_from_lists ? "cookies[] and" : "the", sum.cookies_from_headers);
+	else if (sum.cookies_from_lists)
+		fputs("; request cookies from cookies[]", stderr);
 	fputc('\n', stderr);
 	return CLI_EXIT_OK;
 }

@@ -391,6 +391,8 @@ static int run_op(run *r, const cookie_op *op)
 		break;
 	case COOKIE_OP_EXPORT:
 		rc = interchange_export(r->b, op->path, format_of(op->format));
+		if (rc == 0)
+			interchange_warn_if_expired(stderr, r->b, op->path);
 		break;
 	case COOKIE_OP_TRACE:
 		out_trace(r);

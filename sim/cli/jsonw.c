@@ -8,34 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (at most len bytes), or 0 if it is not one. */
-static size_t utf8_sequence(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t min, cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2; min = 0x80; cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3; min = 0x800; cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4; min = 0x10000; cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
+#include "util/utf8.h"
 
 void jsonw_string(buf *b, const char *s, size_t len)
 {
@@ -57,7 +30,7 @@ void jsonw_string(buf *b, const char *s, size_t len)
 			}
 			i++;
 		} else {
-			size_t n = utf8_sequence(p + i, len - i);
+			size_t n = utf8_sequence_len(p + i, len - i);
 			if (n == 0) {
 				buf_puts(b, "\\ufffd");
 				i++;

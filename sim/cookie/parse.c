@@ -201,6 +201,32 @@ static void parse_attribute(parsed_cookie *c, const char *av, size_t av_len, con
 	/* Unknown attributes are ignored (§5.6 attribute step 7). */
 }
 
+const char *cookie_field_problem(const char *s, size_t len, cookie_field field, const cookie_preset *p)
+{
+	/* Step 1: a CTL other than HTAB voids the whole header. */
+	if (has_voiding_ctl(s, len))
+		return "holds a control character, which voids a Set-Cookie (RFC 6265bis §5.6 step 1)";
+	/* Step 2: the first ';' ends the name-value pair, and every ';' an attribute. */
+	if (memchr(s, ';', len))
+		return "holds ';', which ends a cookie in a Set-Cookie or Cookie header (RFC 6265bis §5.6 step 2)";
+	/* Step 3: the first '=' ends the name. */
+	if (field == COOKIE_FIELD_NAME && memchr(s, '=', len))
+		return "holds '=', which ends a cookie's name (RFC 6265bis §5.6 step 3)";
+	/* Step 4 and attribute step 3: leading and trailing white space is trimmed. */
+	if (len && (is_wsp(s[0]) || is_wsp(s[len - 1])))
+		return "starts or ends with a space or TAB, which a Set-Cookie parser trims (RFC 6265bis §5.6 step 4)";
+	/* P1: Chromium refuses an HTAB inside a name, a value or an attribute value. */
+	if (p->htab_inside_rejects && has_htab(s, len))
+		return "holds a TAB, which this engine refuses inside a cookie (browser-rules.md P1)";
+	/* P3: Firefox refuses "=value"; a pair without '=' is a name there (§14), so no header yields a nameless cookie. */
+	if (field == COOKIE_FIELD_NAME && len == 0 && p->empty_name_refused)
+		return "is empty, which this engine refuses (browser-rules.md P3)";
+	/* Attribute step 6: a longer Domain or Path is ignored, so no cookie has one. */
+	if (field == COOKIE_FIELD_ATTRIBUTE && len > COOKIE_MAX_ATTRIBUTE_VALUE)
+		return "is longer than the 1024 bytes a Set-Cookie attribute may be (RFC 6265bis §5.6)";
+	return NULL;
+}
+
 bsim_cookie_reason cookie_parse(parsed_cookie *c, const char *s, size_t len, const cookie_preset *p)
 {
 	memset(c, 0, sizeof *c);

@@ -64,6 +64,23 @@ typedef struct parsed_cookie {
 bsim_cookie_reason cookie_parse(parsed_cookie *out, const char *s, size_t len,
 				const cookie_preset *preset);
 
+/* The parts of a cookie a file names one by one (an import), for cookie_field_problem. */
+typedef enum cookie_field {
+	COOKIE_FIELD_NAME,
+	COOKIE_FIELD_VALUE,
+	COOKIE_FIELD_ATTRIBUTE /* a Domain or Path value */
+} cookie_field;
+
+/*
+ * Whether s[0..len), given whole as a cookie's name, value, domain or path
+ * (an import: Playwright's addCookies goes through Chromium's
+ * CanonicalCookie::CreateSanitizedCookie, which refuses what a Set-Cookie
+ * header cannot carry), is something cookie_parse could have produced under
+ * preset p. NULL when it is, else a phrase for a message ("holds ';', ...").
+ * These are cookie_parse's own rules, read the other way: one definition.
+ */
+const char *cookie_field_problem(const char *s, size_t len, cookie_field field, const cookie_preset *p);
+
 /* ASCII case-insensitive prefix test, as the cookie prefixes need (§5.4). */
 bool cookie_has_prefix_ci(const char *s, size_t len, const char *prefix);
 

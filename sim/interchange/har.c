@@ -378,6 +378,8 @@ static int read_creator(reader *r, json_t *log, const char *member, char **name,
 int har_parse(har_log **out, const char *name, const char *data, size_t len)
 {
 	*out = NULL;
+	/* A UTF-8 byte order mark, as scenarios and the other interchange formats allow. */
+	ic_skip_bom(&data, &len);
 	if (len > HAR_MAX_FILE_BYTES)
 		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "%zu bytes, more than the %d MiB bsim reads from a capture",
 				len, HAR_MAX_FILE_BYTES / (1024 * 1024));

@@ -125,6 +125,15 @@ int har_parse(har_log **out, const char *name, const char *data, size_t len);
 void har_log_free(har_log *h);
 
 /*
+ * Give every request whose cookies[] is empty the pairs of its Cookie
+ * header(s), without Domain or flags (har_cookie_header.c): Playwright's
+ * recordHar in minimal mode writes headers but no cookies[]. Counts the
+ * requests that had cookies[] and those read from the header. 0, or
+ * BSIM_ELIMIT past HAR_MAX_COOKIES, or BSIM_ENOMEM.
+ */
+int har_request_cookies_from_headers(har_log *h, size_t *from_lists, size_t *from_headers);
+
+/*
  * Mark the top-level navigations, in this order of evidence: the request's
  * Sec-Fetch-Dest header (document: yes; anything else: no); Chrome's
  * _resourceType (document: yes, unless _initiator.type is "parser", an

@@ -722,6 +722,8 @@ int bsim_har_import_mem(char **xml, size_t *xml_len, bsim_har_summary *summary, 
 	memset(sum, 0, sizeof *sum);
 	har_log *h = NULL;
 	int rc = har_parse(&h, name, data, len);
+	if (rc == 0 && (rc = har_request_cookies_from_headers(h, &sum->cookies_from_lists, &sum->cookies_from_headers)) < 0)
+		har_log_free(h);
 	if (rc < 0)
 		return rc;
 	writer w;

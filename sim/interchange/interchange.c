@@ -23,8 +23,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cookie/parse.h"
+#include "net/host.h"
 #include "util/atomic_file.h"
 #include "util/buf.h"
 
@@ -46,6 +49,45 @@ int ic_path_verror(int code, const char *name, const char *path, const char *mem
 		snprintf(where, sizeof where, "%s", path);
 	vsnprintf(what, sizeof what, fmt, ap);
 	return ic_error(code, name, 0, 0, where, "%s", what);
+}
+
+void ic_skip_bom(const char **data, size_t *len)
+{
+	if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
+		*data += 3;
+		*len -= 3;
+	}
+}
+
+void ic_number_text(char *out, size_t outlen, const json_t *number)
+{
+	/* DBL_MAX printed in full is 309 digits. */
+	char text[400];
+	if (json_is_integer(number)) {
+		snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(number));
+	} else {
+		snprintf(text, sizeof text, "%.3f", json_number_value(number));
+		char *end = text + strlen(text);
+		while (end > text && end[-1] == '0')
+			*--end = '\0';
+		if (end > text && end[-1] == '.')
+			*--end = '\0';
+	}
+	if (strlen(text) < outlen)
+		snprintf(out, outlen, "%s", text);
+	else if (outlen > 4)
+		snprintf(out, outlen, "%.*s...", (int)(outlen - 4), text);
+	else if (outlen)
+		out[0] = '\0';
+}
+
+bsim_time ic_expires_clamp(bsim_time expires_ms)
+{
+	if (expires_ms < INTERCHANGE_EXPIRES_MIN_S * 1000)
+		return INTERCHANGE_EXPIRES_MIN_S * 1000;
+	if (expires_ms > INTERCHANGE_EXPIRES_MAX_S * 1000)
+		return INTERCHANGE_EXPIRES_MAX_S * 1000;
+	return expires_ms;
 }
 
 const char *ic_json_kind(const json_t *v)
@@ -322,6 +364,45 @@ static void view_of(bsim_cookie_view *v, const ic_cookie *c, bsim_time now)
 	v->last_access = now;
 }
 
+/*
+ * What Playwright's addCookies asks of each cookie before a browser sees it
+ * (Chromium's CanonicalCookie::CreateSanitizedCookie): a name, value,
+ * domain and path a Set-Cookie header could carry, by the Set-Cookie
+ * parser's own rules (cookie_field_problem), and a domain.
+ */
+static int check_fields(const ic_cookie *c, const char *name, const cookie_preset *p)
+{
+	const struct {
+		const char *member; /* the storageState member, or the cookies.txt field */
+		const char *text;
+		cookie_field kind;
+	} fields[] = {
+		{"name", c->name, COOKIE_FIELD_NAME},
+		{"value", c->value, COOKIE_FIELD_VALUE},
+		{"domain", c->domain, COOKIE_FIELD_ATTRIBUTE},
+		{"path", c->path, COOKIE_FIELD_ATTRIBUTE},
+	};
+	char where[INTERCHANGE_PATH_MAX];
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *text = fields[i].text;
+		size_t len = strlen(text);
+		const char *why = fields[i].kind == COOKIE_FIELD_ATTRIBUTE && len == 0
+					  ? "is empty; a cookie belongs to a host (Playwright's addCookies refuses a cookie "
+					    "without a domain)"
+					  : cookie_field_problem(text, len, fields[i].kind, p);
+		if (!why)
+			continue;
+		char quoted[96];
+		host_quote(quoted, sizeof quoted, text, len);
+		if (c->line > 0)
+			return ic_error(BSIM_EINVAL, name, c->line, 0, NULL, "the %s field \"%s\" %s", fields[i].member,
+					quoted, why);
+		snprintf(where, sizeof where, "%s.%s", c->where, fields[i].member);
+		return ic_error(BSIM_EINVAL, name, 0, 0, where, "\"%s\" %s", quoted, why);
+	}
+	return 0;
+}
+
 /* Apply s to b: items, then cookies. `check` names failures in the file (the scratch pass). */
 static int apply(bsim_browser *b, const ic_state *s, const char *name, int check)
 {
@@ -335,8 +416,12 @@ static int apply(bsim_browser *b, const ic_state *s, const char *name, int check
 				       ? ic_error(rc, name, 0, 0, it->where, "%s", bsim_error_last()->message)
 				       : rc;
 	}
+	const cookie_preset *preset = cookie_preset_get(bsim_browser_engine(b));
 	for (size_t i = 0; i < s->n_cookies; i++) {
 		const ic_cookie *c = &s->cookies[i];
+		int bad = check ? check_fields(c, name, preset) : 0;
+		if (bad < 0)
+			return bad;
 		bsim_cookie_view v;
 		view_of(&v, c, now);
 		int rc = bsim_jar_import(jar, &v);
@@ -384,7 +469,8 @@ int interchange_import_data(bsim_browser *b, const char *name, const char *data,
 	if (fmt == INTERCHANGE_AUTO)
 		fmt = interchange_detect(name, data ? data : "", len);
 	ic_state s = IC_STATE_INIT;
-	int rc = fmt == INTERCHANGE_STORAGE_STATE ? storage_state_parse(&s, name, data ? data : "", len)
+	int rc = fmt == INTERCHANGE_STORAGE_STATE ? storage_state_parse(&s, name, data ? data : "", len,
+									      bsim_browser_engine(b))
 						  : cookies_txt_parse(&s, name, data ? data : "", len);
 	if (rc >= 0)
 		rc = apply_all_or_nothing(b, &s, name);
@@ -467,6 +553,48 @@ int interchange_render(char **out, size_t *len, bsim_browser *b, interchange_for
 	if (fmt == INTERCHANGE_COOKIES_TXT)
 		return cookies_txt_render(out, len, b);
 	return error_set(BSIM_EINVAL, "no format given to render");
+}
+
+typedef struct expiry_count {
+	bsim_time real_now;
+	size_t expired, total;
+} expiry_count;
+
+static int count_expired(const bsim_cookie_view *c, void *ud)
+{
+	expiry_count *n = ud;
+	if (c->persistent) {
+		n->total++;
+		n->expired += ic_expires_clamp(c->expires) <= n->real_now;
+	}
+	return 0;
+}
+
+size_t interchange_expired_at(bsim_browser *b, bsim_time real_now, size_t *total)
+{
+	expiry_count n = {real_now, 0, 0};
+	/* What the export writes: bsim_jar_foreach leaves out what the virtual clock expired. */
+	bsim_jar_foreach(bsim_browser_jar(b), count_expired, &n);
+	*total = n.total;
+	return n.expired;
+}
+
+void interchange_warn_if_expired(FILE *to, bsim_browser *b, const char *path)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return;
+	size_t total = 0;
+	size_t expired = interchange_expired_at(b, (bsim_time)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &total);
+	if (!expired)
+		return;
+	char clock[40];
+	time_format_iso8601(bsim_browser_now(b), clock, sizeof clock);
+	fprintf(to,
+		"bsim: warning: %s: %zu of its %zu persistent cookies have already expired in real time (the virtual "
+		"clock is at %s), so a real browser loading the file drops them at once; to use it in a browser, "
+		"export at a clock near today: --now (bsim cookie, bsim run) or the scenario's now=\n",
+		path, expired, total, clock);
 }
 
 int interchange_export(bsim_browser *b, const char *path, interchange_format fmt)

@@ -10,10 +10,14 @@
  *
  * Interchange sits above the browser and uses only its public API
  * (include/bsim/). An import is the state a real browser had: no storage
- * rule runs, only what bsim_jar_restore checks of every cookie a browser
- * could hold, and then the engine's storage limits (bsim_jar_import), as
- * loading the same file with Playwright's addCookies does. Every cookie is created now on the virtual clock, in file
- * order (neither format keeps creation times), and merged into what the
+ * rule runs, only what Playwright's addCookies asks of a cookie (Chromium's
+ * CanonicalCookie::CreateSanitizedCookie: characters a Set-Cookie header
+ * could carry, by the Set-Cookie parser's own rules, and a domain), what
+ * bsim_jar_restore checks of every cookie a browser could hold, and then
+ * the engine's storage limits (bsim_jar_import), as loading the same file
+ * with addCookies does. Every cookie is created now on the virtual clock, in file
+ * order (neither format keeps creation times; a jar curl wrote is read
+ * bottom up, cookies_txt.c), and merged into what the
  * browser holds: an equivalent cookie is replaced, an existing
  * localStorage key overwritten. A malformed file changes nothing: it is read
  * whole and applied to a scratch browser first. An export is written to a
@@ -30,9 +34,12 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "bsim/browser.h"
 #include "util/error.h"
+#include "util/timefmt.h"
 
 typedef enum interchange_format {
 	INTERCHANGE_AUTO = 0,          /* import: by content, then extension; export: by extension */
@@ -65,6 +72,20 @@ typedef enum interchange_format {
  */
 #define INTERCHANGE_PATH_MAX 192
 
+/*
+ * The range of a cookie's expiry in either format, in Unix seconds, for
+ * every reader and writer: up to 9999-12-31T23:59:59Z, the latest instant
+ * Playwright's addCookies takes (kMaxCookieExpiresDateInSeconds) and the
+ * last second of a four-digit year, as the virtual clock (TIME_INSTANT_MAX_MS);
+ * from 1, since 0 is a session cookie in cookies.txt. An export clamps
+ * every expiry into this range, so whatever bsim writes it reads back.
+ */
+#define INTERCHANGE_EXPIRES_MIN_S INT64_C(1)
+#define INTERCHANGE_EXPIRES_MAX_S (TIME_INSTANT_MAX_MS / 1000)
+
+/* A persistent cookie's expiry (ms) clamped into the range above, still in ms. */
+bsim_time ic_expires_clamp(bsim_time expires_ms);
+
 /* "storageState" or "cookies.txt" (for messages). */
 const char *interchange_format_name(interchange_format fmt);
 
@@ -94,6 +115,22 @@ int interchange_import_data(bsim_browser *b, const char *name, const char *data,
  */
 int interchange_export(bsim_browser *b, const char *path, interchange_format fmt);
 
+/*
+ * Persistent cookies an export of b writes that expire at or before
+ * real_now (Unix ms): a real browser loading the file drops them at once.
+ * *total gets how many persistent cookies it writes.
+ */
+size_t interchange_expired_at(bsim_browser *b, bsim_time real_now, size_t *total);
+
+/*
+ * After an export to path: warn on `to` when cookies in it are already
+ * expired in real time, saying how many and how to move the virtual clock
+ * (--now, now=). The one wall-clock read in bsim: the warning is about
+ * using the file in a real browser today. It never changes the file, so
+ * an export stays deterministic.
+ */
+void interchange_warn_if_expired(FILE *to, bsim_browser *b, const char *path);
+
 /* The text an export writes. *out allocated (NUL-terminated); the caller frees it. */
 int interchange_render(char **out, size_t *len, bsim_browser *b, interchange_format fmt);
 
@@ -105,6 +142,7 @@ typedef struct ic_cookie {
 	int host_only, secure, http_only, persistent;
 	bsim_samesite same_site;
 	bsim_time expires;
+	int cross_site_ancestor; /* storageState's _crHasCrossSiteAncestor: 1, 0, or -1 when absent */
 	int line;       /* cookies.txt: its line; 0 for JSON */
 	char where[96]; /* JSON: its path ("cookies[3]"); "" for cookies.txt */
 } ic_cookie;
@@ -151,12 +189,23 @@ int ic_read_file(const char *path, size_t max, const char *max_name, char **out,
 int ic_path_verror(int code, const char *name, const char *path, const char *member, const char *fmt, va_list ap)
 	BSIM_PRINTF(5, 0);
 
-/* What a JSON value is, for "expected X, got an array": "an object", "null", ... */
 struct json_t;
+
+/* Step *data past a leading UTF-8 byte order mark, if there is one (editors add it; scenarios and every interchange format allow it). */
+void ic_skip_bom(const char **data, size_t *len);
+
+/*
+ * A JSON number as a person wrote it, for a message: whole numbers in
+ * full, fractions to three places, never with an exponent (1e+300 would
+ * hide what was wrong); cut with "..." past outlen.
+ */
+void ic_number_text(char *out, size_t outlen, const struct json_t *number);
+
+/* What a JSON value is, for "expected X, got an array": "an object", "null", ... */
 const char *ic_json_kind(const struct json_t *v);
 
 /* Parsers: fill s from data; BSIM_EINVAL with the place on malformed input. */
-int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len);
+int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len, bsim_engine engine);
 int cookies_txt_parse(ic_state *s, const char *name, const char *data, size_t len);
 
 /* Writers: the browser's state as the format's text. *out allocated. */

@@ -13,7 +13,12 @@
  * "unspecified" cannot be written and an export writes what the engine
  * treats it as. The format has no sessionStorage, creation time or Priority.
  * A partitioned cookie carries its top-level site in "partitionKey", as in
- * newer Playwright releases; it is written only for partitioned cookies.
+ * newer Playwright releases, and Chromium's ancestor chain bit in
+ * "_crHasCrossSiteAncestor"; both are written only for partitioned cookies,
+ * as Playwright writes them. A leading UTF-8 byte order mark is skipped.
+ * Strings are UTF-8: a cookie whose bytes are not (a Set-Cookie may carry
+ * any octet but CTLs) is refused by the export, naming it, since JSON has no
+ * escape for a raw byte; cookies.txt carries it.
  *
  * Errors name the file and the JSON path of the bad value
  * ("cookies[3].expires: expected a number, got a string"), or the line and
@@ -27,14 +32,10 @@
 #include <string.h>
 
 #include "interchange/interchange.h"
+#include "net/host.h"
+#include "net/psl.h"
 #include "util/buf.h"
-
-/*
- * The latest expiry read: 9999-12-31T23:59:59Z, the last second a
- * four-digit year names. Keeps every expiry inside bsim_time's range in
- * milliseconds; no browser writes a later one.
- */
-#define STORAGE_STATE_MAX_EXPIRES 253402300799.0
+#include "util/utf8.h"
 
 /*
  * The longest string read: a localStorage value may fill an area's 10 MiB
@@ -55,9 +56,33 @@ static const char *const unspecified_same_site[BSIM_ENGINE_COUNT] = {
 	[BSIM_ENGINE_SAFARI] = "None",
 };
 
+/*
+ * Chromium keys a partitioned cookie by its top-level site and by whether a
+ * frame above the one that set it is cross-site (the ancestor chain bit of
+ * net/cookies/cookie_partition_key.h; Playwright's _crHasCrossSiteAncestor).
+ * Playwright passes the member to Chromium only, and a partitioned cookie
+ * without it gets true (crBrowser.ts addCookies); Firefox and WebKit have
+ * no such bit.
+ */
+static const bool has_ancestor_bit[BSIM_ENGINE_COUNT] = {
+	[BSIM_ENGINE_CHROMIUM] = true,
+};
+
+/*
+ * bsim's frames are one level deep, so the bit follows from the sites: a
+ * cookie is cross-site to its partition exactly when its registrable domain
+ * is not the partition's site. A file may hold the other combination:
+ * Chromium 156 stores it from addCookies and sends it in no context bsim
+ * models (only a frame inside a cross-site frame reads it). bsim keeps such
+ * a cookie under its top-level site with one of these marks, which no
+ * context's site equals, and writes the bit back on export. Index: the bit.
+ */
+static const char *const unreachable_mark[2] = {" (no cross-site ancestor)", " (cross-site ancestor)"};
+
 typedef struct parser {
 	ic_state *s;
 	const char *name;
+	bsim_engine engine;
 	char path[96];
 } parser;
 
@@ -116,12 +141,50 @@ static int get_expires(const parser *p, json_t *obj, ic_cookie *c)
 	double d = json_number_value(v);
 	if (json_is_integer(v) ? json_integer_value(v) == -1 : d == -1.0)
 		return 0;
-	if (!(d >= 0.0) || d > STORAGE_STATE_MAX_EXPIRES)
-		return bad(p, "expires", "%g is neither -1 (a session cookie) nor Unix seconds from 0 to %.0f", d,
-			   STORAGE_STATE_MAX_EXPIRES);
+	/* Playwright's rewriteCookies takes -1 or 0 up to the same latest second. */
+	if (!(d >= 0.0) || d > (double)INTERCHANGE_EXPIRES_MAX_S) {
+		char shown[48];
+		ic_number_text(shown, sizeof shown, v);
+		return bad(p, "expires", "%s is neither -1 (a session cookie) nor Unix seconds from 0 to %lld", shown,
+			   (long long)INTERCHANGE_EXPIRES_MAX_S);
+	}
 	c->persistent = 1;
 	/* To the nearest millisecond (d >= 0 here, so adding a half rounds). */
 	c->expires = json_is_integer(v) ? (bsim_time)json_integer_value(v) * 1000 : (bsim_time)(d * 1000.0 + 0.5);
+	return 0;
+}
+
+/* Whether a cookie on `domain` is cross-site to the top-level site `key` ("https://shop.com", or "shop.com" in a schemeless engine). */
+static bool cross_site_to(const char *domain, const char *key)
+{
+	const char *sep = strstr(key, "://");
+	const char *key_site = sep ? sep + 3 : key;
+	char reg[HOST_NAME_MAX_LEN + 2];
+	return strcmp(psl_registrable_domain(domain, reg, sizeof reg) ? reg : domain, key_site) != 0;
+}
+
+/* The partition a cookie read from a file lands in: its partitionKey, marked when the bit makes it unreachable. */
+static int resolve_partition(const parser *p, ic_cookie *c)
+{
+	/* A site has no blank; one would also pass for an unreachable mark. */
+	if (c->partition_key && strpbrk(c->partition_key, " \t")) {
+		char quoted[96];
+		host_quote(quoted, sizeof quoted, c->partition_key, strlen(c->partition_key));
+		return bad(p, "partitionKey", "\"%s\" is not a top-level site (such as https://shop.com)", quoted);
+	}
+	if (!c->partition_key || !has_ancestor_bit[p->engine])
+		return 0;
+	int bit = c->cross_site_ancestor < 0 ? 1 : c->cross_site_ancestor;
+	if (bit == cross_site_to(c->domain, c->partition_key))
+		return 0;
+	buf k = BUF_INIT;
+	buf_puts(&k, c->partition_key);
+	buf_puts(&k, unreachable_mark[bit]);
+	char *marked = buf_detach(&k);
+	if (!marked)
+		return error_oom();
+	free(c->partition_key);
+	c->partition_key = marked;
 	return 0;
 }
 
@@ -141,14 +204,19 @@ static int parse_cookie(parser *p, json_t *obj, size_t index)
 	    (rc = get_expires(p, obj, c)) < 0 || (rc = get_bool(p, obj, "httpOnly", &c->http_only)) < 0 ||
 	    (rc = get_bool(p, obj, "secure", &c->secure)) < 0 ||
 	    (rc = get_string(p, obj, "sameSite", 0, &same_site)) < 0 ||
-	    (rc = get_string(p, obj, "partitionKey", 0, &c->partition_key)) < 0)
+	    (rc = get_string(p, obj, "partitionKey", 0, &c->partition_key)) < 0 ||
+	    (rc = get_bool(p, obj, "_crHasCrossSiteAncestor", &c->cross_site_ancestor)) < 0)
 		goto out;
+	if (!json_object_get(obj, "_crHasCrossSiteAncestor"))
+		c->cross_site_ancestor = -1;
 	/* The leading dot is the only host-only signal the format has. */
 	c->host_only = domain[0] != '.';
 	if (!(c->domain = strdup(domain + !c->host_only))) {
 		rc = error_oom();
 		goto out;
 	}
+	if ((rc = resolve_partition(p, c)) < 0)
+		goto out;
 	if (!same_site)
 		c->same_site = BSIM_SAMESITE_UNSPECIFIED;
 	else if (strcmp(same_site, "Strict") == 0)
@@ -278,9 +346,11 @@ static int check_repeats(const parser *p, json_t *origins)
 	return rc;
 }
 
-int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len)
+int storage_state_parse(ic_state *s, const char *name, const char *data, size_t len, bsim_engine engine)
 {
 	json_error_t err;
+	/* A UTF-8 byte order mark some editors add, as scenarios and cookies.txt allow. */
+	ic_skip_bom(&data, &len);
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
 		/* jansson names its own flag for a NUL; say what it means instead. */
@@ -289,7 +359,7 @@ int storage_state_parse(ic_state *s, const char *name, const char *data, size_t 
 		return ic_error(BSIM_EINVAL, name, err.line > 0 ? err.line : 1, err.column > 0 ? err.column : 0, NULL,
 				"%s", text);
 	}
-	parser p = {s, name, ""};
+	parser p = {s, name, (unsigned)engine < BSIM_ENGINE_COUNT ? engine : BSIM_ENGINE_CHROMIUM, ""};
 	int rc = 0;
 	json_t *cookies = NULL, *origins = NULL;
 	if (!json_is_object(root)) {
@@ -347,9 +417,53 @@ static void put(renderer *r, json_t *obj, const char *key, json_t *v)
 		r->rc = error_oom();
 }
 
+/*
+ * JSON strings are text: a field whose bytes are not UTF-8 has no JSON
+ * form (a \u escape names a character, not a byte). Refuse it, naming the
+ * field and the cookie (or item), rather than write something else.
+ */
+static int not_utf8(const char *what, const char *text, const char *owner_kind, const char *owner,
+		    const char *where)
+{
+	size_t n = strlen(text), at = utf8_invalid_at(text, n);
+	if (at == n)
+		return 0;
+	char quoted[120], place[120];
+	host_quote(quoted, sizeof quoted, owner, strlen(owner));
+	host_quote(place, sizeof place, where, strlen(where));
+	return error_set(BSIM_EINVAL,
+			 "%s \"%s\" on %s: its %s holds byte 0x%02X (at byte %zu), which is not UTF-8 and which "
+			 "storageState (JSON text) cannot carry; export to a .txt file (cookies.txt) instead, "
+			 "or change that %s",
+			 owner_kind, quoted, place, what, (unsigned char)text[at], at + 1, what);
+}
+
+/* partitionKey and _crHasCrossSiteAncestor, in the order Playwright writes them. */
+static void render_partition(renderer *r, json_t *o, const bsim_cookie_view *c)
+{
+	size_t n = strlen(c->partition_key);
+	for (int bit = 0; bit < 2; bit++) {
+		size_t m = strlen(unreachable_mark[bit]);
+		if (n > m && strcmp(c->partition_key + n - m, unreachable_mark[bit]) == 0) {
+			put(r, o, "partitionKey", json_stringn(c->partition_key, n - m));
+			put(r, o, "_crHasCrossSiteAncestor", json_boolean(bit));
+			return;
+		}
+	}
+	put(r, o, "partitionKey", json_string(c->partition_key));
+	put(r, o, "_crHasCrossSiteAncestor", json_boolean(cross_site_to(c->domain, c->partition_key)));
+}
+
 static int render_cookie(const bsim_cookie_view *c, void *ud)
 {
 	renderer *r = ud;
+	int bad_text;
+	if ((bad_text = not_utf8("name", c->name, "cookie", c->name, c->domain)) < 0 ||
+	    (bad_text = not_utf8("value", c->value, "cookie", c->name, c->domain)) < 0 ||
+	    (bad_text = not_utf8("path", c->path, "cookie", c->name, c->domain)) < 0) {
+		r->rc = bad_text;
+		return 1;
+	}
 	json_t *o = json_object();
 	if (!o || json_array_append_new(r->cookies, o) != 0) {
 		r->rc = error_oom();
@@ -365,12 +479,13 @@ static int render_cookie(const bsim_cookie_view *c, void *ud)
 	buf_free(&d);
 	put(r, o, "path", json_string(c->path));
 	/* -1 through json_integer: jansson would print a real as -1.0. */
+	bsim_time expires = ic_expires_clamp(c->expires);
 	if (!c->persistent)
 		put(r, o, "expires", json_integer(-1));
-	else if (c->expires % 1000 == 0)
-		put(r, o, "expires", json_integer(c->expires / 1000));
+	else if (expires % 1000 == 0)
+		put(r, o, "expires", json_integer(expires / 1000));
 	else
-		put(r, o, "expires", json_real((double)c->expires / 1000.0));
+		put(r, o, "expires", json_real((double)expires / 1000.0));
 	put(r, o, "httpOnly", json_boolean(c->http_only));
 	put(r, o, "secure", json_boolean(c->secure));
 	const char *ss = c->same_site == BSIM_SAMESITE_STRICT ? "Strict"
@@ -379,13 +494,19 @@ static int render_cookie(const bsim_cookie_view *c, void *ud)
 							      : r->unspecified;
 	put(r, o, "sameSite", json_string(ss));
 	if (c->partition_key)
-		put(r, o, "partitionKey", json_string(c->partition_key));
+		render_partition(r, o, c);
 	return r->rc < 0;
 }
 
 static int render_item(const char *origin, const char *key, const char *value, void *ud)
 {
 	renderer *r = ud;
+	int bad_text;
+	if ((bad_text = not_utf8("key", key, "localStorage item", key, origin)) < 0 ||
+	    (bad_text = not_utf8("value", value, "localStorage item", key, origin)) < 0) {
+		r->rc = bad_text;
+		return 1;
+	}
 	if (!r->current_origin || strcmp(r->current_origin, origin) != 0) {
 		free(r->current_origin);
 		if (!(r->current_origin = strdup(origin))) {

@@ -612,8 +612,11 @@ static int run_steps(bsim_result *r, run_ctx *rc)
 			r->outcome = BSIM_FAILED;
 			return compose_failure(r, rc);
 		}
-		if (code == BSIM_ENOMEM)
-			return code;
+		/*
+		 * Any error of a step, memory included, is this scenario's: it ends
+		 * with the error and the suite goes on (only composing the result
+		 * itself failing for memory stops the run).
+		 */
 		if (code < 0) {
 			int c2 = add_error_causes(rc, mark);
 			if (c2 < 0)

@@ -533,7 +533,10 @@ static int profile_failed(const step *s, int code, const char *what)
 
 static int export_by_extension(bsim_browser *b, const char *path)
 {
-	return interchange_export(b, path, INTERCHANGE_AUTO);
+	int rc = interchange_export(b, path, INTERCHANGE_AUTO);
+	if (rc == 0)
+		interchange_warn_if_expired(stderr, b, path);
+	return rc;
 }
 
 /* The steps that read or write a file: what each calls, and what it says when that fails. */

@@ -1553,6 +1553,18 @@ Test(browser_ops, a_failed_save_or_export_leaves_the_existing_file_unchanged)
 
 /* ---- interchange ------------------------------------------------------------- */
 
+/* At a clock past today (the wall clock) nothing in the file has expired yet: no warning. */
+Test(browser_ops, an_export_at_a_clock_past_today_does_not_warn)
+{
+	char *dir = make_dir();
+	char json[1024], ops[2048];
+	path_in(json, sizeof json, dir, "state.json");
+	snprintf(ops, sizeof ops, "set https://www.shop.com/ keep=1; Max-Age=3600; Path=/\nexport %s\n", json);
+	support_run w = run_ops_file(dir, ops, "--now", "9000-01-01T00:00:00Z");
+	assert_success(&w);
+	support_run_free(&w);
+}
+
 Test(browser_ops, export_and_import_round_trip_both_formats)
 {
 	char *dir = make_dir();
@@ -1570,7 +1582,22 @@ Test(browser_ops, export_and_import_round_trip_both_formats)
 		 "dump\n",
 		 json, txt);
 	support_run w = run_ops_file(dir, ops, NULL, NULL);
-	assert_success(&w);
+	cr_assert_eq(w.status, 0, "exit %d, stderr:\n%s", w.status, w.err);
+	/*
+	 * The default clock is in 2015: a real browser would drop both cookies
+	 * at once, and the export says so (the one wall-clock read; the files
+	 * themselves do not depend on it).
+	 */
+	char warned[4096];
+	snprintf(warned, sizeof warned,
+		 "bsim: warning: %s: 2 of its 2 persistent cookies have already expired in real time (the virtual "
+		 "clock is at 2015-01-01T00:00:00Z), so a real browser loading the file drops them at once; to use it "
+		 "in a browser, export at a clock near today: --now (bsim cookie, bsim run) or the scenario's now=\n"
+		 "bsim: warning: %s: 2 of its 2 persistent cookies have already expired in real time (the virtual "
+		 "clock is at 2015-01-01T00:00:00Z), so a real browser loading the file drops them at once; to use it "
+		 "in a browser, export at a clock near today: --now (bsim cookie, bsim run) or the scenario's now=\n",
+		 json, txt);
+	cr_expect_str_eq(w.err, warned);
 	cr_assert_str_eq(w.out, "keep=1; Host=www.shop.com; Path=/; Expires=2015-01-01T01:00:00Z; Secure; SameSite=Strict\n"
 				"wide=2; Domain=.shop.com; Path=/; Expires=2015-01-01T02:00:00Z; HttpOnly; SameSite=Lax\n");
 	size_t len = 0;

@@ -263,6 +263,29 @@ Test(import_har, captures_recorded_in_real_chromium)
 	support_run_free(&r);
 }
 
+/*
+ * A capture from Playwright's recordHar in minimal mode has every
+ * cookies[] empty: its Cookie headers give the same derived expectations
+ * as the full capture (none before), and the summary says so.
+ */
+Test(import_har, a_minimal_playwright_capture_reads_the_cookie_headers)
+{
+	const char *out = in_dir("min.xml");
+	support_run r = RUN("import-har", "tests/fixtures/har/recordhar-minimal.har", "-o", out);
+	assert_exit(&r, 0);
+	char want[600];
+	snprintf(want, sizeof want,
+		 "%s: 3 navigations, 0 widget cookie writes, 2 derived expectations; engine chromium (log.browser.name "
+		 "\"chromium\"); widget model 9.0.018.07, 1 chat start; request cookies from the Cookie headers (3 "
+		 "requests with cookies[] empty)\n",
+		 out);
+	cr_expect_str_eq(r.err, want);
+	support_run_free(&r);
+	char *xml = slurp(out);
+	cr_expect(strstr(xml, "<expect cookie=\"_genesys.widgets.webchat.state.session\"/>"), "%s", xml);
+	free(xml);
+}
+
 Test(import_har, the_summary_names_what_was_made)
 {
 	const char *out = in_dir("gh.xml");
@@ -271,7 +294,7 @@ Test(import_har, the_summary_names_what_was_made)
 	char want[600];
 	snprintf(want, sizeof want,
 		 "%s: 2 navigations, 0 widget cookie writes, 3 derived expectations; engine chromium (the User-Agent of "
-		 "log.entries[0]); widget model 9.0.018.07, 1 chat start\n",
+		 "log.entries[0]); widget model 9.0.018.07, 1 chat start; request cookies from cookies[]\n",
 		 out);
 	cr_expect_str_eq(r.err, want);
 	support_run_free(&r);
@@ -294,7 +317,7 @@ Test(import_har, the_summary_names_what_was_made)
 	assert_exit(&r, 0);
 	snprintf(want, sizeof want,
 		 "%s: 2 navigations, 2 widget cookie writes, 2 derived expectations; engine chromium (the User-Agent of "
-		 "log.entries[0])\n",
+		 "log.entries[0]); request cookies from cookies[]\n",
 		 out);
 	cr_expect_str_eq(r.err, want);
 	support_run_free(&r);

@@ -926,3 +926,43 @@ Test(cli_run, each_bundled_bug_fails_as_expected_and_its_fix_passes)
 	cr_expect(bugs > 0 && bugs == fixes, "%d bug copies, %d fix copies:\n%s", bugs, fixes, r.out);
 	support_run_free(&r);
 }
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	cr_assert(f, "cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * A cookie that is not UTF-8 made <export> to storageState fail as "out of
+ * memory": an internal error that stopped the suite before later
+ * scenarios and the reports. Now that scenario fails with the reason, the
+ * next one runs, and the report is written.
+ */
+Test(cli_run, a_scenario_whose_export_fails_does_not_stop_the_suite)
+{
+	const char *dir = temp_dir();
+	write_text(dir, "bin.txt", "www.shop.com\tFALSE\t/\tFALSE\t0\tbin\tok\xff\n");
+	write_text(dir, "1-export.xml",
+		   "<scenario name=\"exports bytes\">\n  <import file=\"bin.txt\"/>\n  <export file=\"out.json\"/>\n</scenario>\n");
+	write_text(dir, "2-after.xml",
+		   "<scenario name=\"runs after\">\n  <import file=\"bin.txt\"/>\n  <export file=\"out.txt\"/>\n</scenario>\n");
+	char junit[256];
+	snprintf(junit, sizeof junit, "%s/junit.xml", dir);
+	support_run r = RUN("run", "--no-timing", "--junit", junit, dir);
+	assert_exit(&r, 1);
+	cr_expect(strstr(r.out, "1-export.xml:3:3: error: cannot export"), "%s", r.out);
+	cr_expect(strstr(r.out, "cookie \"bin\" on www.shop.com: its value holds byte 0xFF (at byte 3), which is not UTF-8"),
+		  "%s", r.out);
+	cr_expect_null(strstr(r.out, "out of memory"), "%s", r.out);
+	cr_expect_null(strstr(r.err, "out of memory"), "%s", r.err);
+	cr_expect(strstr(r.out, "1 passed"), "%s", r.out);
+	char *x = slurp(junit);
+	cr_expect(strstr(x, "tests=\"2\""), "%s", x);
+	free(x);
+	support_run_free(&r);
+}

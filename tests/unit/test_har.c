@@ -973,3 +973,63 @@ Test(har, response_cookie_objects_keep_their_expiry)
 		free(nav);
 	}
 }
+
+/* An editor's UTF-8 byte order mark was refused in a HAR while scenarios and cookies.txt accepted it. */
+Test(har, a_byte_order_mark_is_skipped)
+{
+	char *e = entry("2026-03-02T09:15:00.000Z", "https://www.shop.com/", "", "document", 200, "text/html", "");
+	char *text = capture(CHROME, e);
+	char *bom = fmt("\xEF\xBB\xBF%s", text);
+	har_log *h = parse_ok(bom);
+	cr_expect_eq(h->n_entries, 1);
+	har_log_free(h);
+	free(bom);
+	free(text);
+	free(e);
+}
+
+/*
+ * Playwright's recordHar in minimal mode leaves every cookies[] empty and
+ * keeps the Cookie headers: the requests' cookies come from the headers,
+ * and only where cookies[] has none (a Chrome capture keeps its own).
+ */
+Test(har, request_cookies_come_from_the_cookie_header_when_cookies_is_empty)
+{
+	har_log *h = fixture("recordhar-minimal.har");
+	size_t lists = 9, headers = 9;
+	cr_assert_eq(har_request_cookies_from_headers(h, &lists, &headers), 0, "%s", bsim_error_last()->message);
+	cr_expect_eq(lists, 0);
+	cr_expect_eq(headers, 3);
+	const har_entry *account = &h->entries[1];
+	cr_assert_str_eq(account->url, "https://www.testsite.com/account");
+	cr_assert_eq(account->n_req_cookies, 1);
+	cr_expect_str_eq(account->req_cookies[0].name, "auth");
+	cr_expect_str_eq(account->req_cookies[0].value, "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0");
+	cr_expect_null(account->req_cookies[0].domain);
+	har_log_free(h);
+
+	h = fixture("redirect-chrome.har");
+	cr_assert_eq(har_request_cookies_from_headers(h, &lists, &headers), 0);
+	cr_expect_eq(lists, 3);
+	cr_expect_eq(headers, 0);
+	cr_expect_str_eq(h->entries[1].req_cookies[0].domain, ".testsite.com");
+	har_log_free(h);
+
+	/* Pairs as a browser joins them; a pair without '=' is a nameless cookie's value. */
+	char *e = entry("2026-03-02T09:15:00.000Z", "https://www.shop.com/",
+			"{\"name\": \"cookie\", \"value\": \"a=1;  b=x=y ;nameless\"}, {\"name\": \"Cookie\", \"value\": \"c=\"}",
+			"document", 200, "text/html", "");
+	char *text = capture(CHROME, e);
+	h = parse_ok(text);
+	cr_assert_eq(har_request_cookies_from_headers(h, &lists, &headers), 0);
+	cr_expect_eq(headers, 1);
+	static const char *const want[][2] = {{"a", "1"}, {"b", "x=y"}, {"", "nameless"}, {"c", ""}};
+	cr_assert_eq(h->entries[0].n_req_cookies, 4);
+	for (size_t i = 0; i < 4; i++) {
+		cr_expect_str_eq(h->entries[0].req_cookies[i].name, want[i][0], "pair %zu", i);
+		cr_expect_str_eq(h->entries[0].req_cookies[i].value, want[i][1], "pair %zu", i);
+	}
+	har_log_free(h);
+	free(text);
+	free(e);
+}

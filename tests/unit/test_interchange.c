@@ -7,11 +7,15 @@
  * browser exactly as it was; an export is atomic.
  */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -143,11 +147,15 @@ Test(interchange, curl_cookie_jar_imports_with_curl_conventions)
 	bsim_browser *b = browser(BSIM_ENGINE_FIREFOX);
 	import_ok(b, fixture("curl-cookies.txt"));
 	char *got = picture(b);
-	/* #HttpOnly_ marks HttpOnly; TRUE means a domain cookie; 0 is a session cookie; no SameSite in the format. */
+	/*
+	 * #HttpOnly_ marks HttpOnly; TRUE means a domain cookie; 0 is a session
+	 * cookie; no SameSite in the format. libcurl's header: curl wrote the
+	 * newest cookie first, so creation order is the file read bottom up.
+	 */
 	cr_expect_str_eq(got,
-			 "sid=a1b2c3 domain=.shop.com path=/ secure httponly expires=1767225600000 samesite=unspecified prio=1 pk=- created=1420070400000\n"
-			 "cart=3 items domain=www.shop.com path=/cart session0 samesite=unspecified prio=1 pk=- created=1420070400000\n"
 			 "_genesys.widgets.webchat.state.session={\"state\":\"open\"} domain=.shop.com path=/ expires=1767225600000 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "cart=3 items domain=www.shop.com path=/cart session0 samesite=unspecified prio=1 pk=- created=1420070400000\n"
+			 "sid=a1b2c3 domain=.shop.com path=/ secure httponly expires=1767225600000 samesite=unspecified prio=1 pk=- created=1420070400000\n"
 			 "--\n");
 	free(got);
 	bsim_browser_free(b);
@@ -295,7 +303,11 @@ Test(interchange, storage_state_export_is_exactly_what_playwright_writes)
 	bsim_browser_free(b);
 }
 
-Test(interchange, cookies_txt_export_is_exactly_what_curl_writes)
+/*
+ * curl's format byte for byte, oldest cookie first: the order curl reads a
+ * file in (curl writes newest first, and then reads its own jar reversed).
+ */
+Test(interchange, cookies_txt_export_is_curls_format_oldest_first)
 {
 	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
 	import_ok(b, fixture("curl-cookies.txt"));
@@ -307,8 +319,16 @@ Test(interchange, cookies_txt_export_is_exactly_what_curl_writes)
 	char *gen = strstr(want, "libcurl!");
 	cr_assert(gen);
 	char expected[4096];
-	snprintf(expected, sizeof expected, "%.*sbsim. Edit at your own risk.\n%s", (int)(gen - want), want,
-		 strstr(gen, "\n") + 1);
+	snprintf(expected, sizeof expected, "%.*sbsim. Edit at your own risk.\n\n", (int)(gen - want), want);
+	/* The cookie lines, last first. */
+	char *lines = strstr(gen, "\n\n") + 2;
+	for (char *end = lines + strlen(lines); end > lines;) {
+		char *start = end - 1;
+		while (start > lines && start[-1] != '\n')
+			start--;
+		strncat(expected, start, (size_t)(end - start));
+		end = start;
+	}
 	cr_expect_str_eq(text, expected);
 	free(text);
 	free(want);
@@ -350,6 +370,202 @@ Test(interchange, a_partitioned_cookie_keeps_its_partition_key_in_storage_state)
 	cr_expect(strstr(text, "\"partitionKey\": \"https://shop.com\"") != NULL, "%s", text);
 	free(text);
 	free(got);
+	bsim_browser_free(b);
+}
+
+/*
+ * Chromium keys a partitioned cookie by top-level site and cross-site
+ * ancestor bit; Playwright writes the bit as _crHasCrossSiteAncestor and
+ * reads a missing one as true. Without it a first-party partitioned
+ * cookie bsim exported was never sent by the real browser.
+ */
+Test(interchange, the_cross_site_ancestor_bit_goes_out_as_playwright_writes_it)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	const char *set[] = {"fp=1; Secure; Partitioned; SameSite=None; Path=/"};
+	bsim_response r = {set, 1};
+	int tab = -1;
+	cr_assert_eq(bsim_tab_open(&tab, b, "https://www.shop.com/", &r), 0, "%s", bsim_error_last()->message);
+	cr_assert_eq(bsim_script_cookie_set_framed(b, tab, "https://chat.example/w",
+						   "xs=1; Secure; Partitioned; SameSite=None; Path=/"), 0);
+	cr_assert_eq(bsim_script_cookie_set(b, tab, "plain=1"), 0);
+	char *text = NULL;
+	size_t len;
+	cr_assert_eq(interchange_render(&text, &len, b, INTERCHANGE_STORAGE_STATE), 0, "%s", bsim_error_last()->message);
+	const char *fp = strstr(text, "\"name\": \"fp\""), *xs = strstr(text, "\"name\": \"xs\"");
+	cr_assert(fp && xs, "%s", text);
+	cr_expect(strstr(fp, "\"partitionKey\": \"https://shop.com\",\n      \"_crHasCrossSiteAncestor\": false\n"), "%s", text);
+	cr_expect(strstr(xs, "\"partitionKey\": \"https://shop.com\",\n      \"_crHasCrossSiteAncestor\": true\n"), "%s", text);
+	/* As Playwright writes it: an unpartitioned cookie has neither member. */
+	const char *plain = strstr(text, "\"name\": \"plain\"");
+	cr_expect(plain && !strstr(plain, "partitionKey") && !strstr(plain, "_crHas"), "%s", text);
+	/* And back: the same cookies, written the same way. */
+	bsim_browser *b2 = browser(BSIM_ENGINE_CHROMIUM);
+	cr_assert_eq(interchange_import_data(b2, "s.json", text, len, INTERCHANGE_AUTO), 0, "%s", bsim_error_last()->message);
+	char *again = NULL;
+	cr_assert_eq(interchange_render(&again, &len, b2, INTERCHANGE_STORAGE_STATE), 0);
+	cr_expect_str_eq(again, text);
+	free(again);
+	free(text);
+	bsim_browser_free(b);
+	bsim_browser_free(b2);
+}
+
+/*
+ * Each combination of site and bit, as Chromium 156 took them from addCookies
+ * (tests/oracle/interchange.js checks the same rows in the real browser):
+ * a cookie is sent where Chromium sends it, or nowhere bsim models.
+ */
+Test(interchange, an_imported_cross_site_ancestor_bit_picks_the_partition)
+{
+	static const struct {
+		const char *domain, *bit; /* bit: the member's JSON, or NULL for none */
+		const char *top_sends, *framed_sends, *written_bit;
+	} rows[] = {
+		{"www.shop.com", "false", "c=1", "c=1", "false"}, /* a same-site frame has no cross-site ancestor */
+		{"www.shop.com", "true", "", "", "true"},
+		{"www.shop.com", NULL, "", "", "true"}, /* Playwright's default */
+		{"chat.example", "true", "", "c=1", "true"},
+		{"chat.example", NULL, "", "c=1", "true"},
+		{"chat.example", "false", "", "", "false"},
+	};
+	bsim_cookie_ctx framed = {"https://www.shop.com/", 0, 0};
+	bsim_cookie_ctx nav = BSIM_COOKIE_CTX_NAVIGATE;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+		char json[512], member[64] = "";
+		if (rows[i].bit)
+			snprintf(member, sizeof member, ", \"_crHasCrossSiteAncestor\": %s", rows[i].bit);
+		snprintf(json, sizeof json,
+			 "{\"cookies\": [{\"name\": \"c\", \"value\": \"1\", \"domain\": \"%s\", \"path\": \"/\", \"expires\": -1,"
+			 " \"httpOnly\": false, \"secure\": true, \"sameSite\": \"None\", \"partitionKey\": \"https://shop.com\"%s}]}",
+			 rows[i].domain, member);
+		cr_assert_eq(interchange_import_data(b, "s.json", json, strlen(json), INTERCHANGE_AUTO), 0, "row %zu: %s", i,
+			     bsim_error_last()->message);
+		char url[64], *top = NULL, *in_frame = NULL;
+		snprintf(url, sizeof url, "https://%s/", rows[i].domain);
+		cr_assert_eq(bsim_jar_cookie_header(&top, bsim_browser_jar(b), url, &nav), 0);
+		cr_assert_eq(bsim_jar_cookie_header(&in_frame, bsim_browser_jar(b), url, &framed), 0);
+		cr_expect_str_eq(top, rows[i].top_sends, "row %zu: top-level", i);
+		cr_expect_str_eq(in_frame, rows[i].framed_sends, "row %zu: framed in www.shop.com", i);
+		char *text = NULL;
+		size_t len;
+		cr_assert_eq(interchange_render(&text, &len, b, INTERCHANGE_STORAGE_STATE), 0);
+		char want[128];
+		snprintf(want, sizeof want, "\"partitionKey\": \"https://shop.com\",\n      \"_crHasCrossSiteAncestor\": %s\n",
+			 rows[i].written_bit);
+		cr_expect(strstr(text, want), "row %zu: %s", i, text);
+		free(text);
+		free(top);
+		free(in_frame);
+		bsim_browser_free(b);
+	}
+}
+
+/* Playwright's member is Chromium's: Firefox and WebKit have no ancestor bit and keep the partition as keyed. */
+Test(interchange, other_engines_ignore_the_cross_site_ancestor_bit)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_FIREFOX);
+	const char *json = "{\"cookies\": [{\"name\": \"c\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\","
+			   " \"secure\": true, \"sameSite\": \"None\", \"partitionKey\": \"shop.com\","
+			   " \"_crHasCrossSiteAncestor\": true}]}";
+	cr_assert_eq(interchange_import_data(b, "s.json", json, strlen(json), INTERCHANGE_AUTO), 0, "%s",
+		     bsim_error_last()->message);
+	char *got = picture(b);
+	cr_expect(strstr(got, "pk=shop.com created"), "%s", got);
+	free(got);
+	bsim_browser_free(b);
+}
+
+/*
+ * A Set-Cookie may carry any octet but CTLs; JSON text cannot carry a byte
+ * that is not UTF-8. The export said "out of memory" (exit 3); now it names
+ * the cookie and the way out, and writes nothing.
+ */
+Test(interchange, a_cookie_that_is_not_utf8_is_refused_by_storage_state_by_name)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	const char *set[] = {"bin=ok\xff\xfe; Path=/"};
+	bsim_response r = {set, 1};
+	int tab = -1;
+	cr_assert_eq(bsim_tab_open(&tab, b, "https://www.shop.com/", &r), 0, "%s", bsim_error_last()->message);
+	cr_assert_eq(bsim_jar_count(bsim_browser_jar(b)), 1);
+	char *json = in_dir("bin.json"), *txt = in_dir("bin.txt");
+	cr_expect_eq(interchange_export(b, json, INTERCHANGE_AUTO), BSIM_EINVAL);
+	cr_expect_str_eq(bsim_error_last()->message,
+			 "cookie \"bin\" on www.shop.com: its value holds byte 0xFF (at byte 3), which is not UTF-8 and "
+			 "which storageState (JSON text) cannot carry; export to a .txt file (cookies.txt) instead, or "
+			 "change that value");
+	char *ls = listing();
+	cr_expect_str_eq(ls, "");
+	free(ls);
+	cr_assert_eq(interchange_export(b, txt, INTERCHANGE_AUTO), 0, "%s", bsim_error_last()->message);
+	bsim_browser *b2 = browser(BSIM_ENGINE_CHROMIUM);
+	import_ok(b2, txt);
+	cr_expect_eq(bsim_jar_count(bsim_browser_jar(b2)), 1);
+	char *sent = NULL;
+	cr_assert_eq(bsim_script_cookie_get(&sent, b, tab), 0);
+	cr_expect_str_eq(sent, "bin=ok\xff\xfe");
+	free(sent);
+	free(json);
+	free(txt);
+	bsim_browser_free(b);
+	bsim_browser_free(b2);
+}
+
+/*
+ * One expiry range for every reader and writer (INTERCHANGE_EXPIRES_*_S):
+ * a clock near either end of what now= takes made storageState write an
+ * expires its own import refused.
+ */
+Test(interchange, expiry_past_either_end_is_clamped_so_bsim_reads_what_it_writes)
+{
+	static const struct {
+		bsim_time start;
+		const char *json_expires, *txt_expires;
+	} rows[] = {
+		{INT64_C(253402300000000), "\"expires\": 253402300799,", "\t253402300799\t"}, /* 9999-12-31, plus a day */
+		{INT64_C(-62135596800000), "\"expires\": 1,", "\t1\t"},                      /* 0001-01-01, plus a day */
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;
+		o.start_time = rows[i].start;
+		o.open_resolution = 1;
+		bsim_browser *b = NULL;
+		cr_assert_eq(bsim_browser_new(&b, &o), 0);
+		const char *set[] = {"a=1; Max-Age=86400; Path=/"};
+		bsim_response r = {set, 1};
+		int tab = -1;
+		cr_assert_eq(bsim_tab_open(&tab, b, "https://www.shop.com/", &r), 0, "%s", bsim_error_last()->message);
+		for (int f = INTERCHANGE_STORAGE_STATE; f <= INTERCHANGE_COOKIES_TXT; f++) {
+			char *text = NULL;
+			size_t len;
+			cr_assert_eq(interchange_render(&text, &len, b, (interchange_format)f), 0, "%s",
+				     bsim_error_last()->message);
+			const char *want = f == INTERCHANGE_STORAGE_STATE ? rows[i].json_expires : rows[i].txt_expires;
+			cr_expect(strstr(text, want), "row %zu: no %s in\n%s", i, want, text);
+			cr_expect(!strstr(text, "e+"), "row %zu: an exponent in\n%s", i, text);
+			bsim_browser *c = NULL;
+			cr_assert_eq(bsim_browser_new(&c, &o), 0);
+			cr_expect_eq(interchange_import_data(c, "x", text, len, (interchange_format)f), 0, "row %zu: %s", i,
+				     bsim_error_last()->message);
+			bsim_browser_free(c);
+			free(text);
+		}
+		bsim_browser_free(b);
+	}
+}
+
+/* An editor's UTF-8 byte order mark, accepted in scenarios and cookies.txt, is accepted in storageState too. */
+Test(interchange, a_byte_order_mark_is_skipped_in_storage_state)
+{
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	const char *json = "\xEF\xBB\xBF{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\"}]}";
+	cr_expect_eq(interchange_import_data(b, "s.json", json, strlen(json), INTERCHANGE_STORAGE_STATE), 0, "%s",
+		     bsim_error_last()->message);
+	cr_expect_eq(interchange_import_data(b, "s.json", json, strlen(json), INTERCHANGE_AUTO), 0, "%s",
+		     bsim_error_last()->message);
+	cr_expect_eq(bsim_jar_count(bsim_browser_jar(b)), 1);
 	bsim_browser_free(b);
 }
 
@@ -556,9 +772,32 @@ static const bad_case bad_cases[] = {
 	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"cart\"}]}",
 	 "s.json: error: cookies[0]: cookie a: path \"cart\" does not start with '/'"},
 	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"x\\u0001y\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
-	 "s.json: error: cookies[0]: cookie a contains a control character"},
+	 "s.json: error: cookies[0].value: \"x\\x01y\" holds a control character, which voids a Set-Cookie (RFC 6265bis §5.6 step 1)"},
 	{"s.json", "{\"cookies\": [{\"name\": \"\", \"value\": \"\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
 	 "s.json: error: cookies[0]: cookie has neither a name nor a value"},
+	/* storageState: what a Set-Cookie could not carry (CanonicalCookie::CreateSanitizedCookie) */
+	{"s.json", "{\"cookies\": [%G, {\"name\": \"a;b\", \"value\": \"c\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[1].name: \"a;b\" holds ';', which ends a cookie in a Set-Cookie or Cookie header (RFC 6265bis §5.6 step 2)"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"x; Domain=evil.com\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0].value: \"x; Domain=evil.com\" holds ';', which ends a cookie in a Set-Cookie or Cookie header (RFC 6265bis §5.6 step 2)"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a=b\", \"value\": \"c\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0].name: \"a=b\" holds '=', which ends a cookie's name (RFC 6265bis §5.6 step 3)"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \" padded\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0].value: \" padded\" starts or ends with a space or TAB, which a Set-Cookie parser trims (RFC 6265bis §5.6 step 4)"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\\t2\", \"domain\": \"shop.com\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0].value: \"1\\x092\" holds a TAB, which this engine refuses inside a cookie (browser-rules.md P1)"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/a;b\"}]}",
+	 "s.json: error: cookies[0].path: \"/a;b\" holds ';', which ends a cookie in a Set-Cookie or Cookie header (RFC 6265bis §5.6 step 2)"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"\", \"path\": \"/\"}]}",
+	 "s.json: error: cookies[0].domain: \"\" is empty; a cookie belongs to a host (Playwright's addCookies refuses a cookie without a domain)"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\", \"expires\": 1e20}]}",
+	 "s.json: error: cookies[0].expires: 100000000000000000000 is neither -1 (a session cookie) nor Unix seconds from 0 to 253402300799"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\", \"expires\": 253402300800.5}]}",
+	 "s.json: error: cookies[0].expires: 253402300800.5 is neither -1 (a session cookie) nor Unix seconds from 0 to 253402300799"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\", \"_crHasCrossSiteAncestor\": 0}]}",
+	 "s.json: error: cookies[0]._crHasCrossSiteAncestor: expected true or false, got a number"},
+	{"s.json", "{\"cookies\": [{\"name\": \"a\", \"value\": \"1\", \"domain\": \"shop.com\", \"path\": \"/\", \"partitionKey\": \"https://shop.com (cross-site ancestor)\"}]}",
+	 "s.json: error: cookies[0].partitionKey: \"https://shop.com (cross-site ancestor)\" is not a top-level site (such as https://shop.com)"},
 	/* storageState: origins */
 	{"s.json", "{\"origins\": [{\"origin\": \"ftp://x.com\", \"localStorage\": []}]}",
 	 "s.json: error: origins[0].origin: \"ftp://x.com\" is not an http or https origin"},
@@ -593,6 +832,10 @@ static const bad_case bad_cases[] = {
 	{"c.txt", "shop.com\tFALSE\t/\tFALSE\t0\ta\t1\nshop.com\tFALSE\t/\tFALSE\t0\tb\t1\nShop.com\tFALSE\t/\tFALSE\t0\tc\t1\n",
 	 "c.txt:3: error: cookie c: domain \"Shop.com\" is not canonical (expected \"shop.com\")"},
 	{"c.txt", "shop.com\tFALSE\tcart\tFALSE\t0\ta\t1\n", "c.txt:1: error: cookie a: path \"cart\" does not start with '/'"},
+	{"c.txt", "shop.com\tFALSE\t/\tFALSE\t0\ta\t1\nshop.com\tFALSE\t/\tFALSE\t0\tb\tx; admin=1\n",
+	 "c.txt:2: error: the value field \"x; admin=1\" holds ';', which ends a cookie in a Set-Cookie or Cookie header (RFC 6265bis §5.6 step 2)"},
+	{"c.txt", "\tFALSE\t/\tFALSE\t0\ta\t1\n",
+	 "c.txt:1: error: the domain field \"\" is empty; a cookie belongs to a host (Playwright's addCookies refuses a cookie without a domain)"},
 };
 
 /* %G in a case stands for a good cookie, so that a bad one is not the first. */
@@ -867,4 +1110,100 @@ Test(interchange, files_the_real_tools_wrote_import_and_round_trip)
 		bsim_browser_free(c);
 		bsim_browser_free(b);
 	}
+}
+
+/* ---- a jar written by the real curl ---- */
+
+/*
+ * A loopback HTTP server for curl: each request for /a,b,... answers with
+ * one Set-Cookie per name, in that order, and closes.
+ */
+typedef struct cookie_server {
+	int fd, requests;
+	pthread_t thread;
+} cookie_server;
+
+static void *serve_cookies(void *arg)
+{
+	cookie_server *s = arg;
+	for (int n = 0; n < s->requests; n++) {
+		int c = accept(s->fd, NULL, NULL);
+		if (c < 0)
+			break;
+		char req[2048] = "";
+		size_t got = 0;
+		while (got < sizeof req - 1 && !strstr(req, "\r\n\r\n")) {
+			ssize_t k = read(c, req + got, sizeof req - 1 - got);
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+			req[got] = '\0';
+		}
+		char names[256] = "", resp[2048];
+		sscanf(req, "GET /%255[^ ]", names);
+		int len = snprintf(resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n");
+		for (char *name = strtok(names, ","); name; name = strtok(NULL, ","))
+			len += snprintf(resp + len, sizeof resp - (size_t)len, "Set-Cookie: %s=1; Path=/; Max-Age=3600\r\n", name);
+		len += snprintf(resp + len, sizeof resp - (size_t)len, "\r\n");
+		cr_assert_eq(write(c, resp, (size_t)len), len);
+		close(c);
+	}
+	return NULL;
+}
+
+/*
+ * curl writes its jar newest first (lib/cookie.c cookie_output) and reads
+ * a file oldest first: bsim read curl's jar in reverse creation order. One
+ * curl run sets a, b, then c, then d; bsim must find them in that order.
+ */
+Test(interchange, a_jar_the_real_curl_wrote_imports_in_creation_order)
+{
+	if (system("command -v curl >/dev/null 2>&1") != 0)
+		cr_skip_test("curl is not installed (apt-get install curl): the jar it writes cannot be checked");
+	cookie_server s = {socket(AF_INET, SOCK_STREAM, 0), 3, 0};
+	cr_assert(s.fd >= 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof a;
+	cr_assert_eq(bind(s.fd, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(listen(s.fd, 4), 0);
+	cr_assert_eq(getsockname(s.fd, (struct sockaddr *)&a, &alen), 0);
+	cr_assert_eq(pthread_create(&s.thread, NULL, serve_cookies, &s), 0);
+	char *jar = in_dir("curl-jar.txt"), cmd[1024];
+	int port = ntohs(a.sin_port);
+	snprintf(cmd, sizeof cmd,
+		 "curl -s -o /dev/null -o /dev/null -o /dev/null -c '%s' http://127.0.0.1:%d/a,b http://127.0.0.1:%d/c "
+		 "http://127.0.0.1:%d/d",
+		 jar, port, port, port);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	pthread_join(s.thread, NULL);
+	close(s.fd);
+
+	size_t len;
+	char *text = slurp(jar, &len);
+	cr_assert(strstr(text, "generated by libcurl"), "%s", text);
+	/* What curl wrote: the newest first. */
+	cr_expect(strstr(text, "\td\t1\n") < strstr(text, "\ta\t1\n"), "%s", text);
+	bsim_browser *b = browser(BSIM_ENGINE_CHROMIUM);
+	import_ok(b, jar);
+	char *got = picture(b);
+	const char *at[4];
+	for (int i = 0; i < 4; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "%c=1 ", 'a' + i);
+		at[i] = strstr(got, name);
+		cr_assert(at[i], "no %s in\n%s", name, got);
+		if (i)
+			cr_expect(at[i - 1] < at[i], "%c before %c in\n%s", 'a' + i - 1, 'a' + i, got);
+	}
+	/* bsim writes oldest first, the order curl reads in. */
+	char *again = in_dir("again.txt");
+	cr_assert_eq(interchange_export(b, again, INTERCHANGE_COOKIES_TXT), 0, "%s", bsim_error_last()->message);
+	char *out = slurp(again, NULL);
+	cr_expect(strstr(out, "\ta\t1\n") < strstr(out, "\td\t1\n"), "%s", out);
+	free(out);
+	free(again);
+	free(got);
+	free(text);
+	free(jar);
+	bsim_browser_free(b);
 }
