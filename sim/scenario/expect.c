@@ -618,15 +618,29 @@ static int evicted_check(step *s, run_ctx *rc)
 	return trace_check_kind(s, rc, "evicted", "cookie-evicted");
 }
 
-/* ---- event="storage" ---- */
+/* ---- event="storage" (other events: the extension that publishes them, e.g. the widget's) ---- */
+
+static const expect_kind *event_ext;
+
+void expect_event_extend(const expect_kind *k)
+{
+	event_ext = k;
+}
+
+static bool event_is_storage(const step *s)
+{
+	return strcmp(step_attr(s, "event"), "storage") == 0;
+}
 
 static int event_prepare(step *s)
 {
+	if (!event_is_storage(s) && event_ext)
+		return event_ext->prepare(s);
 	static const char *const allowed[] = {"event", "tab", "key", "count", NULL};
 	int count, rc = check_attrs(s, allowed);
 	if (rc < 0)
 		return rc;
-	if (strcmp(step_attr(s, "event"), "storage") != 0)
+	if (!event_is_storage(s))
 		return step_error(s, BSIM_EINVAL, "event=\"%s\": the event bsim checks is event=\"storage\"", step_attr(s, "event"));
 	rc = step_attr_count(s, "count", &count);
 	return rc == BSIM_ENOTFOUND ? 0 : rc;
@@ -634,6 +648,8 @@ static int event_prepare(step *s)
 
 static int event_check(step *s, run_ctx *rc)
 {
+	if (!event_is_storage(s) && event_ext)
+		return event_ext->check(s, rc);
 	const char *key = step_attr(s, "key");
 	int id, count = -1;
 	int code = step_attr_count(s, "count", &count);

@@ -24,6 +24,8 @@
  * what one cookie can hold (4096 bytes), so an oversized value still reaches the browser to be refused, and
  * a hostile file cannot make every poll copy megabytes. */
 #define WIDGET_ARG_MAX (16 * 4096)
+/* Longest agent nickname, planted chat id or secure key: what the backend keeps (chat_session's fields). */
+#define WIDGET_NAME_MAX 39
 
 /* ---- shared ---- */
 
@@ -304,16 +306,22 @@ static const char *const agent_actions[] = {"typing", "end", NULL};
 
 static int agent_prepare(step *s)
 {
-	static const char *const allowed[] = {"say", "do", "idle", "after", NULL};
+	static const char *const allowed[] = {"say", "do", "idle", "join", "leave", "after", NULL};
 	int code, a;
 	int64_t ms;
 	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
 	    (code = attr_choice(s, "do", agent_actions, false, &a)) < 0)
 		return code;
-	int n = (step_attr(s, "say") != NULL) + (step_attr(s, "do") != NULL) + (step_attr(s, "idle") != NULL);
+	int n = (step_attr(s, "say") != NULL) + (step_attr(s, "do") != NULL) + (step_attr(s, "idle") != NULL) +
+		(step_attr(s, "join") != NULL) + (step_attr(s, "leave") != NULL);
 	if (n != 1)
 		return step_error(s, BSIM_EINVAL,
-				  "<agent> does one thing: say=\"TEXT\", do=\"typing|end\" or idle=\"DURATION\" (it has %d of them)", n);
+				  "<agent> does one thing: say=\"TEXT\", do=\"typing|end\", idle=\"DURATION\", join=\"NAME\" or leave=\"true\" (it has %d of them)", n);
+	if (step_attr(s, "leave") && strcmp(step_attr(s, "leave"), "true") != 0)
+		return step_error(s, BSIM_EINVAL, "<agent leave=\"%s\">: write leave=\"true\"", step_attr(s, "leave"));
+	if (step_attr(s, "join") && (!*step_attr(s, "join") || strlen(step_attr(s, "join")) > WIDGET_NAME_MAX))
+		return step_error(s, BSIM_EINVAL, "<agent join=\"%s\">: give the agent's nickname, 1 to %d bytes",
+				  step_attr(s, "join"), WIDGET_NAME_MAX);
 	return step_attr(s, "idle") ? step_attr_duration(s, "idle", &ms) : 0;
 }
 
@@ -327,6 +335,10 @@ static int agent_run(step *s, run_ctx *rc)
 		return code;
 	if (step_attr(s, "idle") && (code = step_attr_duration(s, "idle", &idle)) < 0)
 		return code;
+	if (step_attr(s, "join") || step_attr(s, "leave")) {
+		code = step_attr(s, "join") ? widget_agent_join(w, step_attr(s, "join")) : widget_agent_leave(w);
+		return code < 0 ? widget_failed(s, code, "the agent cannot act") : 0;
+	}
 	widget_agent_action act = step_attr(s, "say") ? WIDGET_AGENT_SAY
 				  : step_attr(s, "idle") ? WIDGET_AGENT_IDLE
 				  : a == 0 ? WIDGET_AGENT_TYPING : WIDGET_AGENT_END;
@@ -339,13 +351,47 @@ static int agent_run(step *s, run_ctx *rc)
 
 static const char *const backend_actions[] = {"down", "up", "slow", "forget", "wrong-keys", NULL};
 
+/* status="404|500|...|reset|ok": the status every request gets (WIDGET_STATUS_RESET; 0 for ok). */
+static int backend_status(const step *s, int *out)
+{
+	const char *v = step_attr(s, "status");
+	*out = 0;
+	if (strcmp(v, "ok") == 0)
+		return 0;
+	if (strcmp(v, "reset") == 0) {
+		*out = WIDGET_STATUS_RESET;
+		return 0;
+	}
+	if (strlen(v) == 3 && v[0] >= '4' && v[0] <= '5' && v[1] >= '0' && v[1] <= '9' && v[2] >= '0' && v[2] <= '9') {
+		*out = atoi(v);
+		return 0;
+	}
+	return step_error(s, BSIM_EINVAL,
+			  "<backend status=\"%s\">: give an HTTP error status (400 to 599), \"reset\" (the connection is reset) or \"ok\"", v);
+}
+
 static int backend_prepare(step *s)
 {
-	static const char *const allowed[] = {"do", "delay", "after", NULL};
+	static const char *const allowed[] = {"do", "delay", "after", "status", "chat", "secure-key", NULL};
 	int code, a;
 	int64_t ms;
-	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
-	    (code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
+	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0)
+		return code;
+	int n = (step_attr(s, "do") != NULL) + (step_attr(s, "status") != NULL) + (step_attr(s, "chat") != NULL);
+	if (n != 1)
+		return step_error(s, BSIM_EINVAL, "<backend> does one thing: do=\"...\", status=\"...\" or chat=\"ID\" (it has %d of them)", n);
+	if (step_attr(s, "status"))
+		return backend_status(s, &a);
+	if (step_attr(s, "chat")) {
+		const char *id = step_attr(s, "chat"), *key = step_attr(s, "secure-key");
+		if (!*id || strlen(id) > WIDGET_NAME_MAX || (key && strlen(key) > WIDGET_NAME_MAX))
+			return step_error(s, BSIM_EINVAL, "<backend chat=\"%s\">: the chat id and secure-key are 1 to %d bytes",
+					  id, WIDGET_NAME_MAX);
+		return 0;
+	}
+	if (step_attr(s, "secure-key"))
+		return step_error(s, BSIM_EINVAL, "secure-key=\"...\" goes with chat=\"ID\"");
+	if ((code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
 		return code;
 	if ((a == WIDGET_BACKEND_SLOW) != (step_attr(s, "delay") != NULL))
 		return step_error(s, BSIM_EINVAL, "<backend do=\"slow\"> and only it takes delay=\"DURATION\" (how long each answer takes)");
@@ -357,8 +403,16 @@ static int backend_run(step *s, run_ctx *rc)
 	widget_world *w;
 	int a, code;
 	int64_t ms = 0;
-	if ((code = run_after(s, rc)) < 0 || (code = world_of(&w, rc)) < 0 ||
-	    (code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
+	if ((code = run_after(s, rc)) < 0 || (code = world_of(&w, rc)) < 0)
+		return code;
+	if (step_attr(s, "status") || step_attr(s, "chat")) {
+		if (step_attr(s, "status"))
+			code = backend_status(s, &a) < 0 ? BSIM_EINVAL : widget_backend_status(w, a);
+		else
+			code = widget_backend_chat(w, step_attr(s, "chat"), step_attr(s, "secure-key"));
+		return code < 0 ? widget_failed(s, code, "the backend cannot do that") : 0;
+	}
+	if ((code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
 		return code;
 	if (step_attr(s, "delay") && (code = step_attr_duration(s, "delay", &ms)) < 0)
 		return code;
@@ -460,7 +514,7 @@ static const char *const expect_attrs[] = {"chat", "minimized", "unread", "trans
 static const char *const chat_values[] = {"none", "open", "active", "restored", "ended", "restoreTimeout", "restoreFailed", NULL};
 static const char *const restore_values[] = {"none", "restored", "timeout", "failed", NULL};
 static const char *const restore_reasons[] = {"stale-ping", "ended", "unknown", "rejected", "network", "slow",
-					      "missing-session", "missing-keys", "missing-member", NULL};
+					      "missing-session", "missing-keys", "missing-member", "status", NULL};
 static const char *const shown_values[] = {"shown", "none", NULL};
 static const char *const open_values[] = {"open", "closed", NULL};
 
@@ -707,6 +761,72 @@ out:
 	return code;
 }
 
+/* ---- <expect sent="REQUEST" count? tab?> and <expect event="WebChatService.X" count? tab?> ---- */
+
+static const char *const request_values[] = {"start", "poll", "restore", "send", "disconnect", "customNotice", NULL};
+
+/* The index of the step's event= among the widget's events, or -1. */
+static int event_index(const step *s)
+{
+	const char *v = step_attr(s, "event");
+	for (int i = 0; widget_event_name((widget_event)i); i++)
+		if (strcmp(widget_event_name((widget_event)i), v) == 0)
+			return i;
+	return -1;
+}
+
+static int log_prepare(step *s)
+{
+	static const char *const allowed[] = {"sent", "event", "count", "tab", NULL};
+	int code, v, n;
+	if ((code = check_allowed(s, allowed)) < 0)
+		return code;
+	if (step_attr(s, "sent") && (code = attr_choice(s, "sent", request_values, true, &v)) < 0)
+		return code;
+	if (step_attr(s, "event") && event_index(s) < 0) {
+		buf list = BUF_INIT;
+		for (int i = 0; widget_event_name((widget_event)i); i++)
+			buf_printf(&list, "%s%s", i ? widget_event_name((widget_event)(i + 1)) ? ", " : " or " : "",
+				   widget_event_name((widget_event)i));
+		code = step_error(s, BSIM_EINVAL, "event=\"%s\": bsim checks event=\"storage\" and the widget's %s", step_attr(s, "event"),
+				  buf_cstr(&list));
+		buf_free(&list);
+		return code;
+	}
+	if ((code = step_attr_count(s, "count", &n)) < 0 && code != BSIM_ENOTFOUND)
+		return code;
+	return 0;
+}
+
+/* With count=, exactly that many; without, at least one. */
+static int log_check(step *s, run_ctx *rc)
+{
+	widget_world *w;
+	int id, code, want = -1, got;
+	if ((code = world_of(&w, rc)) < 0 || (code = run_tab(&id, rc, s)) < 0 || (code = widget_sync(w)) < 0)
+		return code;
+	if (step_attr_count(s, "count", &want) < 0)
+		want = -1;
+	if (step_attr(s, "sent")) {
+		int r;
+		if ((code = attr_choice(s, "sent", request_values, true, &r)) < 0)
+			return code;
+		got = widget_sent_count(w, id, (widget_request)r);
+	} else {
+		got = widget_event_count(w, id, (widget_event)event_index(s));
+	}
+	if (want >= 0 ? got == want : got > 0)
+		return 0;
+	buf asked = BUF_INIT;
+	for (size_t i = 0; i < s->n_attrs; i++)
+		buf_printf(&asked, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+	code = buf_status(&asked) < 0 ? error_oom()
+				      : run_fail(rc, s, NULL, "%s (was: %d)\n  counted over every page tab \"%s\" loaded", buf_cstr(&asked), got,
+						 rc->last_tab);
+	buf_free(&asked);
+	return code;
+}
+
 /* ---- registration ---- */
 
 static const step_kind widget_kinds[] = {
@@ -728,7 +848,10 @@ static const expect_kind widget_expects[] = {
 	{"restore", widget_expect_prepare, widget_expect_check, NULL},
 	{"invite", widget_expect_prepare, widget_expect_check, NULL},
 	{"console", widget_expect_prepare, widget_expect_check, NULL},
+	{"sent", log_prepare, log_check, NULL},
 };
+
+static const expect_kind widget_events = {"event", log_prepare, log_check, NULL};
 
 void widget_steps_register(void)
 {
@@ -736,4 +859,5 @@ void widget_steps_register(void)
 		step_kind_register(&widget_kinds[i]);
 	for (size_t i = 0; i < sizeof widget_expects / sizeof *widget_expects; i++)
 		expect_kind_register(&widget_expects[i]);
+	expect_event_extend(&widget_events);
 }

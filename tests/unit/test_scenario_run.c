@@ -1103,7 +1103,7 @@ static const prepare_case prepare_cases[] = {
 	{"expect", {"cookie", "x", "equals", "1", NULL},
 	 "<expect cookie=...> does not take the attribute equals; it takes present, value, domain, path, secure, http-only, same-site, session"},
 	{"expect", {"refused", "x", "reason", "too-big", NULL}, NULL},
-	{"expect", {"event", "focus", NULL}, "event=\"focus\": the event bsim checks is event=\"storage\""},
+	{"expect", {"event", "focus", NULL}, "event=\"focus\": bsim checks event=\"storage\" and the widget's WebChatService.restored"},
 	{"expect", {"event", "storage", "count", "-1", NULL}, "count=\"-1\" is not a count: give a whole number from 0 to 1000000"},
 	{"expect", {"tabs", "two", NULL}, "tabs=\"two\" is not a count: give a whole number from 0 to 1000000"},
 	{"expect", {"local", "k", "value", "v", "present", "false", NULL},
