@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "scenario/scenario_internal.h"
+#include "widgets/focus.h"
 #include "widgets/widgets.h"
 
 /* Longest value a widget step passes to the page (a message, a prefilter, Console options): sixteen times
@@ -28,6 +29,13 @@
 #define WIDGET_NAME_MAX 39
 
 /* ---- shared ---- */
+
+/* The length of URL's origin (scheme://host[:port]). */
+static size_t origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+	return p ? strcspn(p + 3, "/?#") + (size_t)(p + 3 - url) : strlen(url);
+}
 
 static int check_allowed(const step *s, const char *const *allowed)
 {
@@ -509,7 +517,7 @@ static int user_run(step *s, run_ctx *rc)
 
 /* ---- <expect chat= minimized= unread= transcript= owner= restore= invite= console= tab?> ---- */
 
-static const char *const expect_attrs[] = {"chat", "minimized", "unread", "transcript", "owner", "restore",
+static const char *const expect_attrs[] = {"chat", "minimized", "unread", "transcript", "owner", "origin", "restore",
 					   "reason", "invite", "console", "tab", NULL};
 static const char *const chat_values[] = {"none", "open", "active", "restored", "ended", "restoreTimeout", "restoreFailed", NULL};
 static const char *const restore_values[] = {"none", "restored", "timeout", "failed", NULL};
@@ -536,6 +544,13 @@ static int widget_expect_prepare(step *s)
 		return step_error(s, BSIM_EINVAL, "reason=\"...\" goes with restore=\"...\" (e.g. restore=\"failed\" reason=\"network\")");
 	if (step_attr(s, "owner") && step_attr(s, "tab"))
 		return step_error(s, BSIM_EINVAL, "owner=\"TAB\" names the tab itself; leave tab= out");
+	const char *origin = step_attr(s, "origin");
+	if (origin && (!step_attr(s, "owner") || (strncmp(origin, "https://", 8) != 0 && strncmp(origin, "http://", 7) != 0) ||
+		       origin_len(origin) != strlen(origin)))
+		return step_error(s, BSIM_EINVAL, "origin=\"%s\" goes with owner= and is an origin such as https://www.testsite.com (no path)",
+				  origin);
+	if (step_attr(s, "owner") && !origin && strcmp(step_attr(s, "owner"), "gone") == 0)
+		return step_error(s, BSIM_EINVAL, "owner=\"gone\" asks about one origin's key: add origin=\"https://...\"");
 	return 0;
 }
 
@@ -583,10 +598,47 @@ static int visit_held(const bsim_cookie_view *v, void *ud)
 	return 0;
 }
 
-/* owner="TAB": that page's GUID is in its origin's _genesys.widgets.inFocus, and no other widget page's is in its own. */
+/* owner="TAB|none|gone" origin="ORIGIN": the inFocus key in ORIGIN's localStorage names that tab's page, nobody
+ * (absent or ""), or a page that is gone (a GUID no page of the origin holds: it closed or navigated away, F.30). */
+static int check_owner_of_origin(step *s, run_ctx *rc, widget_world *w, buf *was)
+{
+	const char *want = step_attr(s, "owner"), *origin = step_attr(s, "origin");
+	size_t n = bsim_browser_tab_count(rc->browser), olen = strlen(origin);
+	int reader = -1, owner = -1;
+	for (size_t i = 0; i < n; i++) {
+		int id = bsim_browser_tab_at(rc->browser, i);
+		const char *url = bsim_tab_url(rc->browser, id);
+		if (!url || origin_len(url) != olen || strncmp(url, origin, olen) != 0)
+			continue;
+		if (reader < 0)
+			reader = id;
+		widget_view v;
+		int code = widget_view_of(w, id, &v);
+		if (code < 0)
+			return code;
+		if (v.loaded && v.owns_key)
+			owner = id;
+	}
+	if (reader < 0)
+		return step_error(s, BSIM_ENOTFOUND, "origin=\"%s\": no open tab shows a page of that origin, so its localStorage cannot be read; check while one does",
+				  origin);
+	char *value = NULL;
+	int code = bsim_storage_get(&value, rc->browser, reader, BSIM_STORAGE_LOCAL, WIDGET_FOCUS_KEY);
+	if (code < 0 && code != BSIM_ENOTFOUND)
+		return code;
+	const char *got = !value || !*value ? "none" : owner >= 0 ? tab_name(rc, owner) : "gone";
+	free(value);
+	buf_puts(was, got);
+	return strcmp(got, want) == 0 ? 0 : STEP_FAILED;
+}
+
+/* owner="TAB": that page's GUID is in its origin's _genesys.widgets.inFocus, and no other widget page's is in its own.
+ * owner="none": no page's is. */
 static int check_owner(step *s, run_ctx *rc, widget_world *w, buf *was, buf *why, const char **cause)
 {
 	const char *want = step_attr(s, "owner");
+	if (step_attr(s, "origin"))
+		return check_owner_of_origin(s, rc, w, was);
 	size_t n = bsim_browser_tab_count(rc->browser);
 	bool ok = true, want_focused = false;
 	size_t believers = 0;
@@ -617,7 +669,7 @@ static int check_owner(step *s, run_ctx *rc, widget_world *w, buf *was, buf *why
 	}
 	if (!believers)
 		buf_puts(was, "no tab");
-	if (ok && want_focused)
+	if (strcmp(want, "none") == 0 ? believers == 0 : ok && want_focused)
 		return 0;
 	if (split) {
 		buf_puts(why, "\n  these tabs are on different origins: localStorage, and so _genesys.widgets.inFocus, is per origin, so each tab's key names that tab and both own the chat (F.32, I.6)");

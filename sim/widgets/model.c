@@ -401,7 +401,9 @@ static void page_focus_changed(widget_focus *f, bool focused, void *userdata)
 	if (!p->live || !p->world->cfg.sleep_enabled || p->world->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS)
 		return;
 	if (!focused) {
+		/* The loop's next tick sees the page sleeping: no poll until 30 s after the last (v3: none). */
 		page_event(p->world, p, WIDGET_EV_SLEEPING);
+		chat_schedule_poll(p->world, p);
 		return;
 	}
 	bsim_time now = bsim_browser_now(p->world->b);

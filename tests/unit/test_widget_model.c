@@ -651,6 +651,23 @@ Test(widget_model, widget_steps_that_cannot_run_or_load_say_where_and_why)
 		 "x.xml:2:3: error: plugin-load-delay=\"2s\" is not modelled"},
 		{"<scenario name=\"s\">\n  <deploy lazy=\"false\"/>\n</scenario>\n", 2,
 		 "x.xml:2:3: error: lazy=\"false\" is not modelled"},
+		/* The agent's join and leave, the backend's status and planted chats, what the widget sent. */
+		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <webchat do=\"start\"/>\n  <agent leave=\"true\"/>\n</scenario>\n",
+		 1, "x.xml:5:3: error: the agent cannot act: no agent is in chat"},
+		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <webchat do=\"start\"/>\n  <agent join=\"Anna\"/>\n  <agent join=\"Ben\"/>\n</scenario>\n",
+		 1, "x.xml:6:3: error: the agent cannot act: agent Anna is already in chat"},
+		{"<scenario name=\"s\">\n  <backend chat=\"c1\"/>\n  <backend chat=\"c1\"/>\n</scenario>\n", 1,
+		 "x.xml:3:3: error: the backend cannot do that: chat id \"c1\" is already a chat of the backend"},
+		{"<scenario name=\"s\">\n  <backend status=\"200\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: <backend status=\"200\">: give an HTTP error status (400 to 599)"},
+		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <webchat do=\"start\"/>\n  <wait for=\"1s\"/>\n  <expect sent=\"poll\" count=\"3\"/>\n</scenario>\n",
+		 1, "x.xml:6:3: expectation failed: sent=\"poll\" count=\"3\" (was: 2)"},
+		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <expect owner=\"gone\"/>\n</scenario>\n",
+		 2, "x.xml:4:3: error: owner=\"gone\" asks about one origin's key"},
 	};
 	char dir[] = "/tmp/bsim-widget-XXXXXX";
 	cr_assert(mkdtemp(dir), "mkdtemp failed");
