@@ -80,7 +80,8 @@ int widget_focus_on_event(widget_focus *f, widget_focus_event ev, const char *st
 		return 0;
 	int rc = 0;
 	/* cx-app.js reads pageFocus once, before (a): a page that was not focused and claims in (a) claims again
-	 * in (c). So a tab coming to the front writes "", GUID, "", GUID (four storage events elsewhere; seen running the widget). */
+	 * in (c). So a tab coming to the front writes "", GUID, "", GUID (four storage events elsewhere; seen
+	 * running the widget). */
 	bool was_focused = f->focused;
 	if (ev == WIDGET_FOCUS_FOCUS || ev == WIDGET_FOCUS_MOUSEDOWN || ev == WIDGET_FOCUS_KEYDOWN) {
 		char *stored = NULL;

@@ -344,7 +344,8 @@ int chat_poll(widget_world *w, widget_page *p)
 			rc = page_cookie_set(w, p, tp_index(w), v);
 	}
 	if (rc >= 0 && (a == BACKEND_ENDED || a == BACKEND_UNKNOWN)) {
-		/* chatEnded, or error 102 for a chat the server forgot: the page ends the chat (issue 16 item 1). */
+		/* chatEnded, or error 102 for a chat the server forgot: the page ends the chat (I.15, J.3e; seen
+		 * running the widget). */
 		if (a == BACKEND_UNKNOWN)
 			page_event(w, p, WIDGET_EV_ERROR);
 		rc = chat_end_local(w, p, true);
