@@ -407,9 +407,12 @@ static void page_focus_changed(widget_focus *f, bool focused, void *userdata)
 		return;
 	}
 	bsim_time now = bsim_browser_now(p->world->b);
+	/* The legacy controller's wake command: publish waking, set the rate back to pollRate (3 s, equal to
+	 * pollRateMax by default), and tell the server the customer is back (customNotice, "cancel-idle-timer").
+	 * Its next tick polls, the last poll being 30 s old: bsim polls at once. */
 	page_event(p->world, p, WIDGET_EV_WAKING);
-	/* The wake command tells the server the customer is back (a customNotice), and polling resumes at once. */
 	page_sent(p->world, p, WIDGET_REQ_CUSTOM_NOTICE);
+	p->poll_rate = WIDGET_POLL_RATE_MAX_MS;
 	if (p->next_poll > now)
 		p->next_poll = now;
 }
