@@ -2,8 +2,10 @@
  * widget_steps.c: the widget's steps and expectations in the scenario
  * language (docs/scenario-language.md, "The chat widget"): <deploy>,
  * <webchat>, <agent>, <backend>, <invite>, <console>, <user>, and the
- * <expect> variants chat=, minimized=, unread=, transcript=, owner=,
- * restore=, invite=, console=. They plug into the registries; the widget
+ * <expect> variants chat=, minimized=, unread=, transcript=, owner= (with
+ * origin=), restore=, invite=, console=, sent= (the requests the widget in a
+ * tab made) and event="WebChatService.X" (its events; expect.c hands every
+ * event but "storage" here). They plug into the registries; the widget
  * model (sim/widgets/) runs as the run's extension: it follows every step
  * through the browser's trace and moves the virtual clock through its
  * polls and timers when a <wait> or an after= advances it. A false widget
