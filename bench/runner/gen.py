@@ -114,7 +114,7 @@ def widget_scenario(i, rng):
         '<expect chat="active"/>',
         '<expect cookie="%ssession" domain=".%s"/>' % (state, site),
         '<agent say="%s" after="%s"/>' % (say[0], after[0]),
-        '<expect transcript="1"/>',
+        '<expect transcript="3"/>',  # "Chat Started", the agent's "Connected", the line
         '<webchat do="send" text="%s"/>' % text,
         '<webchat do="minimize"/>',
         '<agent say="%s" after="%s"/>' % (say[1], after[1]),
@@ -125,7 +125,7 @@ def widget_scenario(i, rng):
         '<expect tab="b" chat="restored"/>',
         '<webchat tab="b" do="maximize"/>',
         '<agent say="%s" after="%s"/>' % (say[2], after[2]),
-        '<expect tab="b" transcript="4"/>',
+        '<expect tab="b" transcript="6"/>',  # the replay of five, then the new line
         '<wait for="30s"/>',
         '<expect cookie="%sping"/>' % state,
         '<close-tab tab="b"/>',

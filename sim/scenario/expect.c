@@ -85,6 +85,8 @@ typedef struct cookie_query {
 	const char *path;
 	int secure, http_only, session; /* -1: not asked */
 	int same_site;                  /* a bsim_samesite, or -1 */
+	int64_t younger_ms, older_ms;   /* the value as epoch ms is younger / at least this old; -1: not asked */
+	int64_t now_ms;                 /* the virtual clock, for younger_ms and older_ms */
 } cookie_query;
 
 static const char *const same_site_names[] = {"unspecified", "none", "lax", "strict"};
@@ -103,6 +105,10 @@ static int cookie_query_of(cookie_query *q, const step *s)
 	q->path = step_attr(s, "path");
 	q->same_site = -1;
 	int rc;
+	q->younger_ms = q->older_ms = -1;
+	if ((step_attr(s, "younger-than") && (rc = step_attr_duration(s, "younger-than", &q->younger_ms)) < 0) ||
+	    (step_attr(s, "older-than") && (rc = step_attr_duration(s, "older-than", &q->older_ms)) < 0))
+		return rc;
 	if ((rc = step_attr_bool(s, "present", 1, &q->present)) < 0 || (rc = query_bool(s, "secure", &q->secure)) < 0 ||
 	    (rc = query_bool(s, "http-only", &q->http_only)) < 0 || (rc = query_bool(s, "session", &q->session)) < 0)
 		return rc;
@@ -142,6 +148,16 @@ static bool cookie_matches(const cookie_query *q, const bsim_cookie_view *v)
 		return false;
 	if (q->same_site >= 0 && (int)v->same_site != q->same_site)
 		return false;
+	if (q->younger_ms >= 0 || q->older_ms >= 0) {
+		/* An instant the page wrote as JavaScript's Date.now(): decimal milliseconds since the epoch. */
+		char *end;
+		long long at = strtoll(v->value, &end, 10);
+		if (!*v->value || *end)
+			return false;
+		int64_t age = q->now_ms - (int64_t)at;
+		if ((q->younger_ms >= 0 && age >= q->younger_ms) || (q->older_ms >= 0 && age < q->older_ms))
+			return false;
+	}
 	return true;
 }
 
@@ -150,8 +166,12 @@ static void put_cookie(buf *b, const bsim_cookie_view *v, const cookie_query *q,
 {
 	size_t start = b->len;
 #define SEP (b->len > start ? " " : "")
-	if (all || q->value)
+	if (all || q->value || q->younger_ms >= 0 || q->older_ms >= 0)
 		buf_printf(b, "%svalue=\"%s\"", SEP, v->value);
+	char *end;
+	long long at = strtoll(v->value, &end, 10);
+	if ((q->younger_ms >= 0 || q->older_ms >= 0) && *v->value && !*end)
+		buf_printf(b, "%sage=\"%lldms\"", SEP, (long long)(q->now_ms - at));
 	if (all || q->domain)
 		buf_printf(b, "%sdomain=\"%s%s\"", SEP, v->host_only ? "" : ".", v->domain);
 	if (all || q->path)
@@ -192,18 +212,52 @@ static int visit_cookie(const bsim_cookie_view *v, void *ud)
 static int cookie_prepare(step *s)
 {
 	static const char *const allowed[] = {"cookie", "present", "value", "domain", "path", "secure",
-					      "http-only", "same-site", "session", NULL};
+					      "http-only", "same-site", "session", "younger-than", "older-than",
+					      "request", "carried", NULL};
 	cookie_query q;
 	int rc = check_attrs(s, allowed);
+	if (rc >= 0 && (step_attr(s, "request") != NULL) != (step_attr(s, "carried") != NULL))
+		return step_error(s, BSIM_EINVAL, "request=\"URL\" and carried=\"true|false\" go together: whether the latest request to URL carried the cookie");
+	if (rc >= 0 && step_attr(s, "request") && s->n_attrs != 3)
+		return step_error(s, BSIM_EINVAL, "request= and carried= check the trace, not the jar: they take no other attribute than cookie=");
 	return rc < 0 ? rc : cookie_query_of(&q, s);
+}
+
+/* request="URL" carried="BOOL": the latest verdict the trace recorded for the cookie on a request to URL (verdicts
+ * are recorded when they are news, so the latest one at or before a request is that request's). */
+static int cookie_carried_check(step *s, run_ctx *rc)
+{
+	const char *name = step_attr(s, "cookie"), *url = step_attr(s, "request");
+	int want;
+	int code = step_attr_bool(s, "carried", 0, &want);
+	if (code < 0)
+		return code;
+	size_t ul = strlen(url);
+	const bsim_trace_entry *last = NULL;
+	for (size_t i = 0, n = bsim_browser_trace_count(rc->browser); i < n; i++) {
+		const bsim_trace_entry *e = bsim_browser_trace_at(rc->browser, i);
+		if (e->kind != BSIM_TRACE_COOKIE || !e->subject || strcmp(e->subject, name) != 0 ||
+		    (strcmp(e->code, "cookie-sent") != 0 && strncmp(e->code, "cookie-not-sent:", 16) != 0))
+			continue;
+		/* The message names the request's URL after "sent to " (browser.c on_verdict). */
+		const char *at = strstr(e->message, " sent to ");
+		if (at && strncmp(at + 9, url, ul) == 0 && (at[9 + ul] == '\0' || at[9 + ul] == ':'))
+			last = e;
+	}
+	if (last && (strcmp(last->code, "cookie-sent") == 0) == (want != 0))
+		return 0;
+	return fail_was(rc, s, NULL, last ? last->code : "no request to that URL in the trace considered the cookie");
 }
 
 static int cookie_check(step *s, run_ctx *rc)
 {
+	if (step_attr(s, "request"))
+		return cookie_carried_check(s, rc);
 	cookie_query q;
 	int code = cookie_query_of(&q, s);
 	if (code < 0)
 		return code;
+	q.now_ms = bsim_browser_now(rc->browser);
 	cookie_search cs = {&q, 0, 0, BUF_INIT, BUF_INIT};
 	code = bsim_jar_foreach(bsim_browser_jar(rc->browser), visit_cookie, &cs);
 	if (code >= 0 && (buf_status(&cs.named_desc) < 0 || buf_status(&cs.match_desc) < 0))
@@ -288,7 +342,7 @@ static int visit_held(const bsim_cookie_view *v, void *ud)
 	held *h = ud;
 	if (strcmp(v->name, h->name) != 0)
 		return 0;
-	cookie_query all = {0};
+	cookie_query all = {.younger_ms = -1, .older_ms = -1};
 	if (h->n++)
 		buf_puts(&h->desc, "; ");
 	put_cookie(&h->desc, v, &all, true);
@@ -618,15 +672,29 @@ static int evicted_check(step *s, run_ctx *rc)
 	return trace_check_kind(s, rc, "evicted", "cookie-evicted");
 }
 
-/* ---- event="storage" ---- */
+/* ---- event="storage" (other events: the extension that publishes them, e.g. the widget's) ---- */
+
+static const expect_kind *event_ext;
+
+void expect_event_extend(const expect_kind *k)
+{
+	event_ext = k;
+}
+
+static bool event_is_storage(const step *s)
+{
+	return strcmp(step_attr(s, "event"), "storage") == 0;
+}
 
 static int event_prepare(step *s)
 {
+	if (!event_is_storage(s) && event_ext)
+		return event_ext->prepare(s);
 	static const char *const allowed[] = {"event", "tab", "key", "count", NULL};
 	int count, rc = check_attrs(s, allowed);
 	if (rc < 0)
 		return rc;
-	if (strcmp(step_attr(s, "event"), "storage") != 0)
+	if (!event_is_storage(s))
 		return step_error(s, BSIM_EINVAL, "event=\"%s\": the event bsim checks is event=\"storage\"", step_attr(s, "event"));
 	rc = step_attr_count(s, "count", &count);
 	return rc == BSIM_ENOTFOUND ? 0 : rc;
@@ -634,6 +702,8 @@ static int event_prepare(step *s)
 
 static int event_check(step *s, run_ctx *rc)
 {
+	if (!event_is_storage(s) && event_ext)
+		return event_ext->check(s, rc);
 	const char *key = step_attr(s, "key");
 	int id, count = -1;
 	int code = step_attr_count(s, "count", &count);

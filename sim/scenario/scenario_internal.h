@@ -89,6 +89,8 @@ typedef struct expect_kind {
 /* The first registered expect kind whose attribute the step carries, or NULL. */
 const expect_kind *expect_kind_for(const step *s);
 int expect_kind_register(const expect_kind *k);
+/* <expect event="..."> for every event but "storage" goes to k (the widget's events); NULL: none. */
+void expect_event_extend(const expect_kind *k);
 
 struct bsim_scenario {
 	char *name;

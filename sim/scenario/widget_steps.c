@@ -2,8 +2,10 @@
  * widget_steps.c: the widget's steps and expectations in the scenario
  * language (docs/scenario-language.md, "The chat widget"): <deploy>,
  * <webchat>, <agent>, <backend>, <invite>, <console>, <user>, and the
- * <expect> variants chat=, minimized=, unread=, transcript=, owner=,
- * restore=, invite=, console=. They plug into the registries; the widget
+ * <expect> variants chat=, minimized=, unread=, transcript=, owner= (with
+ * origin=), restore=, invite=, console=, sent= (the requests the widget in a
+ * tab made) and event="WebChatService.X" (its events; expect.c hands every
+ * event but "storage" here). They plug into the registries; the widget
  * model (sim/widgets/) runs as the run's extension: it follows every step
  * through the browser's trace and moves the virtual clock through its
  * polls and timers when a <wait> or an after= advances it. A false widget
@@ -18,14 +20,24 @@
 #include <string.h>
 
 #include "scenario/scenario_internal.h"
+#include "widgets/focus.h"
 #include "widgets/widgets.h"
 
 /* Longest value a widget step passes to the page (a message, a prefilter, Console options): sixteen times
  * what one cookie can hold (4096 bytes), so an oversized value still reaches the browser to be refused, and
  * a hostile file cannot make every poll copy megabytes. */
 #define WIDGET_ARG_MAX (16 * 4096)
+/* Longest agent nickname, planted chat id or secure key: what the backend keeps (chat_session's fields). */
+#define WIDGET_NAME_MAX 39
 
 /* ---- shared ---- */
+
+/* The length of URL's origin (scheme://host[:port]). */
+static size_t origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+	return p ? strcspn(p + 3, "/?#") + (size_t)(p + 3 - url) : strlen(url);
+}
 
 static int check_allowed(const step *s, const char *const *allowed)
 {
@@ -304,16 +316,22 @@ static const char *const agent_actions[] = {"typing", "end", NULL};
 
 static int agent_prepare(step *s)
 {
-	static const char *const allowed[] = {"say", "do", "idle", "after", NULL};
+	static const char *const allowed[] = {"say", "do", "idle", "join", "leave", "after", NULL};
 	int code, a;
 	int64_t ms;
 	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
 	    (code = attr_choice(s, "do", agent_actions, false, &a)) < 0)
 		return code;
-	int n = (step_attr(s, "say") != NULL) + (step_attr(s, "do") != NULL) + (step_attr(s, "idle") != NULL);
+	int n = (step_attr(s, "say") != NULL) + (step_attr(s, "do") != NULL) + (step_attr(s, "idle") != NULL) +
+		(step_attr(s, "join") != NULL) + (step_attr(s, "leave") != NULL);
 	if (n != 1)
 		return step_error(s, BSIM_EINVAL,
-				  "<agent> does one thing: say=\"TEXT\", do=\"typing|end\" or idle=\"DURATION\" (it has %d of them)", n);
+				  "<agent> does one thing: say=\"TEXT\", do=\"typing|end\", idle=\"DURATION\", join=\"NAME\" or leave=\"true\" (it has %d of them)", n);
+	if (step_attr(s, "leave") && strcmp(step_attr(s, "leave"), "true") != 0)
+		return step_error(s, BSIM_EINVAL, "<agent leave=\"%s\">: write leave=\"true\"", step_attr(s, "leave"));
+	if (step_attr(s, "join") && (!*step_attr(s, "join") || strlen(step_attr(s, "join")) > WIDGET_NAME_MAX))
+		return step_error(s, BSIM_EINVAL, "<agent join=\"%s\">: give the agent's nickname, 1 to %d bytes",
+				  step_attr(s, "join"), WIDGET_NAME_MAX);
 	return step_attr(s, "idle") ? step_attr_duration(s, "idle", &ms) : 0;
 }
 
@@ -327,6 +345,10 @@ static int agent_run(step *s, run_ctx *rc)
 		return code;
 	if (step_attr(s, "idle") && (code = step_attr_duration(s, "idle", &idle)) < 0)
 		return code;
+	if (step_attr(s, "join") || step_attr(s, "leave")) {
+		code = step_attr(s, "join") ? widget_agent_join(w, step_attr(s, "join")) : widget_agent_leave(w);
+		return code < 0 ? widget_failed(s, code, "the agent cannot act") : 0;
+	}
 	widget_agent_action act = step_attr(s, "say") ? WIDGET_AGENT_SAY
 				  : step_attr(s, "idle") ? WIDGET_AGENT_IDLE
 				  : a == 0 ? WIDGET_AGENT_TYPING : WIDGET_AGENT_END;
@@ -339,13 +361,47 @@ static int agent_run(step *s, run_ctx *rc)
 
 static const char *const backend_actions[] = {"down", "up", "slow", "forget", "wrong-keys", NULL};
 
+/* status="404|500|...|reset|ok": the status every request gets (WIDGET_STATUS_RESET; 0 for ok). */
+static int backend_status(const step *s, int *out)
+{
+	const char *v = step_attr(s, "status");
+	*out = 0;
+	if (strcmp(v, "ok") == 0)
+		return 0;
+	if (strcmp(v, "reset") == 0) {
+		*out = WIDGET_STATUS_RESET;
+		return 0;
+	}
+	if (strlen(v) == 3 && v[0] >= '4' && v[0] <= '5' && v[1] >= '0' && v[1] <= '9' && v[2] >= '0' && v[2] <= '9') {
+		*out = atoi(v);
+		return 0;
+	}
+	return step_error(s, BSIM_EINVAL,
+			  "<backend status=\"%s\">: give an HTTP error status (400 to 599), \"reset\" (the connection is reset) or \"ok\"", v);
+}
+
 static int backend_prepare(step *s)
 {
-	static const char *const allowed[] = {"do", "delay", "after", NULL};
+	static const char *const allowed[] = {"do", "delay", "after", "status", "chat", "secure-key", NULL};
 	int code, a;
 	int64_t ms;
-	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
-	    (code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
+	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0)
+		return code;
+	int n = (step_attr(s, "do") != NULL) + (step_attr(s, "status") != NULL) + (step_attr(s, "chat") != NULL);
+	if (n != 1)
+		return step_error(s, BSIM_EINVAL, "<backend> does one thing: do=\"...\", status=\"...\" or chat=\"ID\" (it has %d of them)", n);
+	if (step_attr(s, "status"))
+		return backend_status(s, &a);
+	if (step_attr(s, "chat")) {
+		const char *id = step_attr(s, "chat"), *key = step_attr(s, "secure-key");
+		if (!*id || strlen(id) > WIDGET_NAME_MAX || (key && strlen(key) > WIDGET_NAME_MAX))
+			return step_error(s, BSIM_EINVAL, "<backend chat=\"%s\">: the chat id and secure-key are 1 to %d bytes",
+					  id, WIDGET_NAME_MAX);
+		return 0;
+	}
+	if (step_attr(s, "secure-key"))
+		return step_error(s, BSIM_EINVAL, "secure-key=\"...\" goes with chat=\"ID\"");
+	if ((code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
 		return code;
 	if ((a == WIDGET_BACKEND_SLOW) != (step_attr(s, "delay") != NULL))
 		return step_error(s, BSIM_EINVAL, "<backend do=\"slow\"> and only it takes delay=\"DURATION\" (how long each answer takes)");
@@ -357,8 +413,16 @@ static int backend_run(step *s, run_ctx *rc)
 	widget_world *w;
 	int a, code;
 	int64_t ms = 0;
-	if ((code = run_after(s, rc)) < 0 || (code = world_of(&w, rc)) < 0 ||
-	    (code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
+	if ((code = run_after(s, rc)) < 0 || (code = world_of(&w, rc)) < 0)
+		return code;
+	if (step_attr(s, "status") || step_attr(s, "chat")) {
+		if (step_attr(s, "status"))
+			code = backend_status(s, &a) < 0 ? BSIM_EINVAL : widget_backend_status(w, a);
+		else
+			code = widget_backend_chat(w, step_attr(s, "chat"), step_attr(s, "secure-key"));
+		return code < 0 ? widget_failed(s, code, "the backend cannot do that") : 0;
+	}
+	if ((code = attr_choice(s, "do", backend_actions, true, &a)) < 0)
 		return code;
 	if (step_attr(s, "delay") && (code = step_attr_duration(s, "delay", &ms)) < 0)
 		return code;
@@ -455,12 +519,12 @@ static int user_run(step *s, run_ctx *rc)
 
 /* ---- <expect chat= minimized= unread= transcript= owner= restore= invite= console= tab?> ---- */
 
-static const char *const expect_attrs[] = {"chat", "minimized", "unread", "transcript", "owner", "restore",
+static const char *const expect_attrs[] = {"chat", "minimized", "unread", "transcript", "owner", "origin", "restore",
 					   "reason", "invite", "console", "tab", NULL};
 static const char *const chat_values[] = {"none", "open", "active", "restored", "ended", "restoreTimeout", "restoreFailed", NULL};
 static const char *const restore_values[] = {"none", "restored", "timeout", "failed", NULL};
 static const char *const restore_reasons[] = {"stale-ping", "ended", "unknown", "rejected", "network", "slow",
-					      "missing-session", "missing-keys", "missing-member", NULL};
+					      "missing-session", "missing-keys", "missing-member", "status", NULL};
 static const char *const shown_values[] = {"shown", "none", NULL};
 static const char *const open_values[] = {"open", "closed", NULL};
 
@@ -482,6 +546,13 @@ static int widget_expect_prepare(step *s)
 		return step_error(s, BSIM_EINVAL, "reason=\"...\" goes with restore=\"...\" (e.g. restore=\"failed\" reason=\"network\")");
 	if (step_attr(s, "owner") && step_attr(s, "tab"))
 		return step_error(s, BSIM_EINVAL, "owner=\"TAB\" names the tab itself; leave tab= out");
+	const char *origin = step_attr(s, "origin");
+	if (origin && (!step_attr(s, "owner") || (strncmp(origin, "https://", 8) != 0 && strncmp(origin, "http://", 7) != 0) ||
+		       origin_len(origin) != strlen(origin)))
+		return step_error(s, BSIM_EINVAL, "origin=\"%s\" goes with owner= and is an origin such as https://www.testsite.com (no path)",
+				  origin);
+	if (step_attr(s, "owner") && !origin && strcmp(step_attr(s, "owner"), "gone") == 0)
+		return step_error(s, BSIM_EINVAL, "owner=\"gone\" asks about one origin's key: add origin=\"https://...\"");
 	return 0;
 }
 
@@ -529,10 +600,47 @@ static int visit_held(const bsim_cookie_view *v, void *ud)
 	return 0;
 }
 
-/* owner="TAB": that page's GUID is in its origin's _genesys.widgets.inFocus, and no other widget page's is in its own. */
+/* owner="TAB|none|gone" origin="ORIGIN": the inFocus key in ORIGIN's localStorage names that tab's page, nobody
+ * (absent or ""), or a page that is gone (a GUID no page of the origin holds: it closed or navigated away, F.30). */
+static int check_owner_of_origin(step *s, run_ctx *rc, widget_world *w, buf *was)
+{
+	const char *want = step_attr(s, "owner"), *origin = step_attr(s, "origin");
+	size_t n = bsim_browser_tab_count(rc->browser), olen = strlen(origin);
+	int reader = -1, owner = -1;
+	for (size_t i = 0; i < n; i++) {
+		int id = bsim_browser_tab_at(rc->browser, i);
+		const char *url = bsim_tab_url(rc->browser, id);
+		if (!url || origin_len(url) != olen || strncmp(url, origin, olen) != 0)
+			continue;
+		if (reader < 0)
+			reader = id;
+		widget_view v;
+		int code = widget_view_of(w, id, &v);
+		if (code < 0)
+			return code;
+		if (v.loaded && v.owns_key)
+			owner = id;
+	}
+	if (reader < 0)
+		return step_error(s, BSIM_ENOTFOUND, "origin=\"%s\": no open tab shows a page of that origin, so its localStorage cannot be read; check while one does",
+				  origin);
+	char *value = NULL;
+	int code = bsim_storage_get(&value, rc->browser, reader, BSIM_STORAGE_LOCAL, WIDGET_FOCUS_KEY);
+	if (code < 0 && code != BSIM_ENOTFOUND)
+		return code;
+	const char *got = !value || !*value ? "none" : owner >= 0 ? tab_name(rc, owner) : "gone";
+	free(value);
+	buf_puts(was, got);
+	return strcmp(got, want) == 0 ? 0 : STEP_FAILED;
+}
+
+/* owner="TAB": that page's GUID is in its origin's _genesys.widgets.inFocus, and no other widget page's is in its own.
+ * owner="none": no page's is. */
 static int check_owner(step *s, run_ctx *rc, widget_world *w, buf *was, buf *why, const char **cause)
 {
 	const char *want = step_attr(s, "owner");
+	if (step_attr(s, "origin"))
+		return check_owner_of_origin(s, rc, w, was);
 	size_t n = bsim_browser_tab_count(rc->browser);
 	bool ok = true, want_focused = false;
 	size_t believers = 0;
@@ -563,7 +671,7 @@ static int check_owner(step *s, run_ctx *rc, widget_world *w, buf *was, buf *why
 	}
 	if (!believers)
 		buf_puts(was, "no tab");
-	if (ok && want_focused)
+	if (strcmp(want, "none") == 0 ? believers == 0 : ok && want_focused)
 		return 0;
 	if (split) {
 		buf_puts(why, "\n  these tabs are on different origins: localStorage, and so _genesys.widgets.inFocus, is per origin, so each tab's key names that tab and both own the chat (F.32, I.6)");
@@ -707,6 +815,72 @@ out:
 	return code;
 }
 
+/* ---- <expect sent="REQUEST" count? tab?> and <expect event="WebChatService.X" count? tab?> ---- */
+
+static const char *const request_values[] = {"start", "poll", "restore", "send", "disconnect", "customNotice", NULL};
+
+/* The index of the step's event= among the widget's events, or -1. */
+static int event_index(const step *s)
+{
+	const char *v = step_attr(s, "event");
+	for (int i = 0; widget_event_name((widget_event)i); i++)
+		if (strcmp(widget_event_name((widget_event)i), v) == 0)
+			return i;
+	return -1;
+}
+
+static int log_prepare(step *s)
+{
+	static const char *const allowed[] = {"sent", "event", "count", "tab", NULL};
+	int code, v, n;
+	if ((code = check_allowed(s, allowed)) < 0)
+		return code;
+	if (step_attr(s, "sent") && (code = attr_choice(s, "sent", request_values, true, &v)) < 0)
+		return code;
+	if (step_attr(s, "event") && event_index(s) < 0) {
+		buf list = BUF_INIT;
+		for (int i = 0; widget_event_name((widget_event)i); i++)
+			buf_printf(&list, "%s%s", i ? widget_event_name((widget_event)(i + 1)) ? ", " : " or " : "",
+				   widget_event_name((widget_event)i));
+		code = step_error(s, BSIM_EINVAL, "event=\"%s\": bsim checks event=\"storage\" and the widget's %s", step_attr(s, "event"),
+				  buf_cstr(&list));
+		buf_free(&list);
+		return code;
+	}
+	if ((code = step_attr_count(s, "count", &n)) < 0 && code != BSIM_ENOTFOUND)
+		return code;
+	return 0;
+}
+
+/* With count=, exactly that many; without, at least one. */
+static int log_check(step *s, run_ctx *rc)
+{
+	widget_world *w;
+	int id, code, want = -1, got;
+	if ((code = world_of(&w, rc)) < 0 || (code = run_tab(&id, rc, s)) < 0 || (code = widget_sync(w)) < 0)
+		return code;
+	if (step_attr_count(s, "count", &want) < 0)
+		want = -1;
+	if (step_attr(s, "sent")) {
+		int r;
+		if ((code = attr_choice(s, "sent", request_values, true, &r)) < 0)
+			return code;
+		got = widget_sent_count(w, id, (widget_request)r);
+	} else {
+		got = widget_event_count(w, id, (widget_event)event_index(s));
+	}
+	if (want >= 0 ? got == want : got > 0)
+		return 0;
+	buf asked = BUF_INIT;
+	for (size_t i = 0; i < s->n_attrs; i++)
+		buf_printf(&asked, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+	code = buf_status(&asked) < 0 ? error_oom()
+				      : run_fail(rc, s, NULL, "%s (was: %d)\n  counted over every page tab \"%s\" loaded", buf_cstr(&asked), got,
+						 rc->last_tab);
+	buf_free(&asked);
+	return code;
+}
+
 /* ---- registration ---- */
 
 static const step_kind widget_kinds[] = {
@@ -728,7 +902,10 @@ static const expect_kind widget_expects[] = {
 	{"restore", widget_expect_prepare, widget_expect_check, NULL},
 	{"invite", widget_expect_prepare, widget_expect_check, NULL},
 	{"console", widget_expect_prepare, widget_expect_check, NULL},
+	{"sent", log_prepare, log_check, NULL},
 };
+
+static const expect_kind widget_events = {"event", log_prepare, log_check, NULL};
 
 void widget_steps_register(void)
 {
@@ -736,4 +913,5 @@ void widget_steps_register(void)
 		step_kind_register(&widget_kinds[i]);
 	for (size_t i = 0; i < sizeof widget_expects / sizeof *widget_expects; i++)
 		expect_kind_register(&widget_expects[i]);
+	expect_event_extend(&widget_events);
 }

@@ -79,6 +79,10 @@ int widget_focus_on_event(widget_focus *f, widget_focus_event ev, const char *st
 	if (!f->started)
 		return 0;
 	int rc = 0;
+	/* cx-app.js reads pageFocus once, before (a): a page that was not focused and claims in (a) claims again
+	 * in (c). So a tab coming to the front writes "", GUID, "", GUID (four storage events elsewhere; seen
+	 * running the widget). */
+	bool was_focused = f->focused;
 	if (ev == WIDGET_FOCUS_FOCUS || ev == WIDGET_FOCUS_MOUSEDOWN || ev == WIDGET_FOCUS_KEYDOWN) {
 		char *stored = NULL;
 		if ((rc = bsim_storage_get(&stored, f->b, f->tab, BSIM_STORAGE_LOCAL, f->key)) < 0)
@@ -93,8 +97,10 @@ int widget_focus_on_event(widget_focus *f, widget_focus_event ev, const char *st
 	}
 	/* F.30 (c); I.16: a page without document focus (a hidden tab, a
 	 * session-restored window) publishes App.blur and writes nothing. */
-	if (bsim_tab_has_focus(f->b, f->tab)) {
-		if (!f->focused)
+	/* A tab coming to the front hears visibilitychange before its window focus: document.hasFocus() is still
+	 * false then, so the claim comes with the focus event that follows (which makes it the double claim). */
+	if (ev != WIDGET_FOCUS_VISIBILITY && bsim_tab_has_focus(f->b, f->tab)) {
+		if (!was_focused && rc >= 0)
 			rc = claim(f);
 	} else {
 		publish(f, false);

@@ -120,6 +120,80 @@ void page_note(widget_page *p, const char *missing, bool stale, const char *fmt,
 	p->missing_stale = stale;
 }
 
+/* ---- what each tab's pages sent and published ---- */
+
+static const char *const request_names[WIDGET_REQUEST_COUNT] = {"start", "poll", "restore", "send", "disconnect",
+								  "customNotice"};
+static const char *const event_names[WIDGET_EVENT_COUNT] = {
+	"WebChatService.restored", "WebChatService.restoreFailed", "WebChatService.restoreTimeout",
+	"WebChatService.ended", "WebChatService.error", "WebChatService.sleeping", "WebChatService.waking"};
+
+const char *widget_request_name(widget_request r)
+{
+	return (unsigned)r < WIDGET_REQUEST_COUNT ? request_names[r] : NULL;
+}
+
+const char *widget_event_name(widget_event e)
+{
+	return (unsigned)e < WIDGET_EVENT_COUNT ? event_names[e] : NULL;
+}
+
+static widget_tab_log *tab_log(widget_world *w, int tab, bool add)
+{
+	for (size_t i = 0; i < w->n_logs; i++)
+		if (w->logs[i].tab == tab)
+			return &w->logs[i];
+	if (!add || w->n_logs == WIDGET_PAGES_MAX)
+		return NULL; /* past the page limit a tab's requests go uncounted, as its page has no widget */
+	widget_tab_log *l = &w->logs[w->n_logs++];
+	memset(l, 0, sizeof *l);
+	l->tab = tab;
+	return l;
+}
+
+void page_sent(widget_world *w, const widget_page *p, widget_request r)
+{
+	widget_tab_log *l = tab_log(w, p->tab, true);
+	if (l)
+		l->sent[r]++;
+}
+
+void page_event(widget_world *w, const widget_page *p, widget_event e)
+{
+	widget_tab_log *l = tab_log(w, p->tab, true);
+	if (l)
+		l->events[e]++;
+}
+
+int widget_sent_count(const widget_world *w, int tab, widget_request r)
+{
+	widget_tab_log *l = tab_log((widget_world *)w, tab, false);
+	return l ? l->sent[r] : 0;
+}
+
+int widget_event_count(const widget_world *w, int tab, widget_event e)
+{
+	widget_tab_log *l = tab_log((widget_world *)w, tab, false);
+	return l ? l->events[e] : 0;
+}
+
+size_t pages_of_chat(widget_world *w, const char *id, widget_page **out)
+{
+	/* Front (document focus) first, then visible, then hidden: a hidden tab's timers run at most once a second
+	 * and its polls come ~3 s apart against the front tab's 1.5-2.2 s (I.6), so the front page reads first. */
+	size_t n = 0;
+	for (int rank = 0; rank < 3; rank++)
+		for (size_t i = 0; i < WIDGET_PAGES_MAX; i++) {
+			widget_page *p = &w->pages[i];
+			if (!p->used || !p->live || strcmp(p->session_id, id) != 0)
+				continue;
+			int r = bsim_tab_has_focus(w->b, p->tab) ? 0 : bsim_tab_visible(w->b, p->tab) ? 1 : 2;
+			if (r == rank)
+				out[n++] = p;
+		}
+	return n;
+}
+
 /* ---- cookies through document.cookie ---- */
 
 void widget_cookie_name(const widget_world *w, const char *short_name, char *out, size_t outlen)
@@ -324,10 +398,21 @@ static void page_focus_changed(widget_focus *f, bool focused, void *userdata)
 {
 	(void)f;
 	widget_page *p = userdata;
-	if (!focused || !p->live || !p->world->cfg.sleep_enabled ||
-	    p->world->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS)
+	if (!p->live || !p->world->cfg.sleep_enabled || p->world->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS)
 		return;
+	if (!focused) {
+		/* The loop's next tick sees the page sleeping: no poll until 30 s after the last (v3: none). */
+		page_event(p->world, p, WIDGET_EV_SLEEPING);
+		chat_schedule_poll(p->world, p);
+		return;
+	}
 	bsim_time now = bsim_browser_now(p->world->b);
+	/* The legacy controller's wake command: publish waking, set the rate back to pollRate (3 s, equal to
+	 * pollRateMax by default), and tell the server the customer is back (customNotice, "cancel-idle-timer").
+	 * Its next tick polls, the last poll being 30 s old: bsim polls at once. */
+	page_event(p->world, p, WIDGET_EV_WAKING);
+	page_sent(p->world, p, WIDGET_REQ_CUSTOM_NOTICE);
+	p->poll_rate = WIDGET_POLL_RATE_MAX_MS;
 	if (p->next_poll > now)
 		p->next_poll = now;
 }
@@ -448,17 +533,33 @@ static timer_kind next_timer(widget_world *w, bsim_time to, bsim_time *at, size_
 	return k;
 }
 
-/* The server ended chat s: every live page of it learns at its next poll (bsim delivers at once). */
-static int chat_ended_by_server(widget_world *w, chat_session *s)
+/* Every live page of chat s hears what the server has now: at its next poll, which bsim runs at once so the next
+ * step sees it, the front page first (its polls come first, I.5); v2 pushes over its socket. */
+static int chat_tell_pages(widget_world *w, chat_session *s)
 {
-	s->ended = true;
+	widget_page *pages[WIDGET_PAGES_MAX];
+	size_t n = pages_of_chat(w, s->id, pages);
 	int rc = 0;
-	for (size_t i = 0; i < WIDGET_PAGES_MAX && rc >= 0; i++) {
-		widget_page *p = &w->pages[i];
-		if (p->used && p->live && strcmp(p->session_id, s->id) == 0)
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		widget_page *p = pages[i];
+		if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS) {
+			rc = chat_poll(w, p);
+			continue;
+		}
+		while (rc >= 0 && p->position < s->n_lines)
+			rc = chat_deliver(w, p, (line_kind)s->lines[p->position++]);
+		if (rc >= 0 && s->ended)
 			rc = chat_end_local(w, p, true);
 	}
 	return rc;
+}
+
+/* The server ended chat s (the agent, the idle limit): the agent's ParticipantLeft, then chatEnded. */
+static int chat_ended_by_server(widget_world *w, chat_session *s)
+{
+	int rc = s->agent_present ? backend_agent_leave(s) : 0;
+	s->ended = true;
+	return rc < 0 ? rc : chat_tell_pages(w, s);
 }
 
 int widget_advance(widget_world *w, bsim_time to)
@@ -501,41 +602,84 @@ int widget_advance(widget_world *w, bsim_time to)
 
 /* ---- the agent and the backend ---- */
 
+static int agent_chat(widget_world *w, chat_session **out);
+
 int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64_t idle_ms)
 {
 	(void)text;
 	/* Pages loaded or gone since the last look must hear the agent as they are now. */
-	int sync = widget_sync(w);
-	if (sync < 0)
-		return sync;
-	if (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n)
-		return error_set(BSIM_ENOTFOUND, "no chat has started yet: start one with <webchat do=\"start\"/> before the agent acts");
-	chat_session *s = &w->be.sessions[w->be.last_live];
-	if (s->ended)
-		return error_set(BSIM_ENOTFOUND, "chat %s has ended: the agent can no longer act on it", s->id);
-	int rc = 0;
+	chat_session *s;
+	int rc = agent_chat(w, &s);
+	if (rc < 0)
+		return rc;
 	switch (a) {
 	case WIDGET_AGENT_SAY:
+		/* A server sends the agent's ParticipantJoined before the agent's first line: join one when none has. */
+		if (!s->agent_present && (rc = backend_agent_join(s, NULL)) < 0)
+			return rc;
 		if ((rc = backend_add_line(s, LINE_AGENT)) < 0)
 			return rc;
 		break;
 	case WIDGET_AGENT_TYPING:
 		return 0; /* a typing notice is no transcript line and no cookie */
 	case WIDGET_AGENT_END:
-		if ((rc = backend_add_line(s, LINE_SYSTEM)) < 0)
-			return rc;
 		return chat_ended_by_server(w, s);
 	case WIDGET_AGENT_IDLE:
 		s->idle_limit_ms = idle_ms;
 		s->last_customer_at = bsim_browser_now(w->b);
 		return 0;
 	}
-	/* Live pages get the line at their next poll; bsim polls them at once so a step's effect is visible to the next. */
-	for (size_t i = 0; i < WIDGET_PAGES_MAX && rc >= 0; i++) {
-		widget_page *p = &w->pages[i];
-		if (p->used && p->live && strcmp(p->session_id, s->id) == 0)
-			rc = w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS ? chat_deliver(w, p, LINE_AGENT) : chat_poll(w, p);
-	}
+	return chat_tell_pages(w, s);
+}
+
+/* The chat the agent acts on: the most recent live one. */
+static int agent_chat(widget_world *w, chat_session **out)
+{
+	int rc = widget_sync(w);
+	if (rc < 0)
+		return rc;
+	if (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n)
+		return error_set(BSIM_ENOTFOUND, "no chat has started yet: start one with <webchat do=\"start\"/> before the agent acts");
+	*out = &w->be.sessions[w->be.last_live];
+	if ((*out)->ended)
+		return error_set(BSIM_ENOTFOUND, "chat %s has ended: the agent can no longer act on it", (*out)->id);
+	return 0;
+}
+
+int widget_agent_join(widget_world *w, const char *name)
+{
+	chat_session *s;
+	int rc = agent_chat(w, &s);
+	if (rc >= 0 && s->agent_present)
+		rc = error_set(BSIM_EINVAL, "agent %s is already in chat %s: <agent leave=\"true\"/> first", s->agent, s->id);
+	if (rc >= 0)
+		rc = backend_agent_join(s, name);
+	return rc < 0 ? rc : chat_tell_pages(w, s);
+}
+
+int widget_agent_leave(widget_world *w)
+{
+	chat_session *s;
+	int rc = agent_chat(w, &s);
+	if (rc >= 0 && !s->agent_present)
+		rc = error_set(BSIM_EINVAL, "no agent is in chat %s to leave it", s->id);
+	if (rc >= 0)
+		rc = backend_agent_leave(s);
+	return rc < 0 ? rc : chat_tell_pages(w, s);
+}
+
+int widget_backend_chat(widget_world *w, const char *id, const char *secure_key)
+{
+	int rc = widget_sync(w);
+	size_t idx;
+	return rc < 0 ? rc : backend_plant(&w->be, w->b, id, secure_key, &idx);
+}
+
+int widget_backend_status(widget_world *w, int status)
+{
+	int rc = widget_sync(w);
+	if (rc >= 0)
+		w->be.status = status;
 	return rc;
 }
 
@@ -546,17 +690,19 @@ int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms)
 		return sync;
 	switch (f) {
 	case WIDGET_BACKEND_DOWN: w->be.down = true; break;
-	case WIDGET_BACKEND_UP: w->be.down = false; w->be.delay_ms = 0; break;
+	case WIDGET_BACKEND_UP: w->be.down = false; w->be.delay_ms = 0; w->be.status = 0; break;
 	case WIDGET_BACKEND_SLOW: w->be.delay_ms = delay_ms; break;
 	case WIDGET_BACKEND_FORGET:
 	case WIDGET_BACKEND_WRONG_KEYS:
 		if (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n)
 			return error_set(BSIM_ENOTFOUND, "no chat has started yet: the backend has nothing to forget");
-		if (f == WIDGET_BACKEND_FORGET)
-			w->be.sessions[w->be.last_live].forgotten = true;
-		else
+		if (f == WIDGET_BACKEND_WRONG_KEYS) {
 			w->be.sessions[w->be.last_live].wrong_keys = true;
-		break;
+			break;
+		}
+		/* A chat the server forgot ends in every page at its next poll (error 102), before the next load. */
+		w->be.sessions[w->be.last_live].forgotten = true;
+		return chat_tell_pages(w, &w->be.sessions[w->be.last_live]);
 	}
 	return 0;
 }

@@ -110,9 +110,34 @@ int chat_write_metadata(widget_world *w, widget_page *p)
 	return page_cookie_set(w, p, "webchat.metaData", v);
 }
 
-void chat_schedule_poll(widget_world *w, widget_page *p, int64_t in_ms)
+void chat_start_polling(widget_world *w, widget_page *p)
 {
-	p->next_poll = bsim_browser_now(w->b) + in_ms;
+	p->poll_origin = bsim_browser_now(w->b);
+	p->last_poll = INT64_MIN;
+	p->poll_rate = WIDGET_POLL_RATE_MIN_MS;
+	chat_schedule_poll(w, p);
+}
+
+/* F.31: App.focus as the page's in-focus arbitration last published it. */
+static bool page_focused(const widget_page *p)
+{
+	return p->focus && widget_focus_focused(p->focus);
+}
+
+void chat_schedule_poll(widget_world *w, widget_page *p)
+{
+	bool sleeping = w->cfg.sleep_enabled && !page_focused(p);
+	if (sleeping && w->cfg.transport == WIDGET_TRANSPORT_V3_REST) {
+		p->next_poll = WIDGET_NEVER; /* F.31: v3 pauses until the page is focused again */
+		return;
+	}
+	/* The first tick after now at which the time since the last poll reaches the rate (30 s when sleeping). */
+	int64_t now = bsim_browser_now(w->b);
+	int64_t due = p->last_poll == INT64_MIN ? now : p->last_poll + (sleeping ? WIDGET_POLL_SLEEP_MS : p->poll_rate);
+	if (due <= now)
+		due = now + 1;
+	int64_t ticks = (due - p->poll_origin + WIDGET_POLL_TICK_MS - 1) / WIDGET_POLL_TICK_MS;
+	p->next_poll = p->poll_origin + ticks * WIDGET_POLL_TICK_MS;
 }
 
 /* ---- the unread badge (E.27, I.4, I.5) ---- */
@@ -161,6 +186,7 @@ int chat_deliver(widget_world *w, widget_page *p, line_kind k)
 {
 	int rc = 0;
 	p->transcript++;
+	/* cx-webchat.js counts every rendered message but the customer's own (type "Client"): system lines count. */
 	if (k == LINE_CUSTOMER)
 		return 0;
 	p->n_rendered++;
@@ -174,7 +200,7 @@ int chat_deliver(widget_world *w, widget_page *p, line_kind k)
 			return rc;
 		rc = chat_badge(w, p);
 	}
-	if (rc >= 0 && w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS) {
+	if (rc >= 0 && w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS && p->live) {
 		chat_session *s = backend_find(&w->be, p->session_id);
 		if (s)
 			rc = chat_set_session_cookies(w, p, s);
@@ -214,6 +240,7 @@ int chat_start(widget_world *w, widget_page *p)
 	if (rest && (rc = page_cookie_set(w, p, "webchat.state.chatStartLock", v)) < 0)
 		return rc;
 	size_t idx;
+	page_sent(w, p, WIDGET_REQ_START);
 	if ((rc = backend_start(&w->be, w->b, &idx)) < 0)
 		return rc;
 	chat_session *s = &w->be.sessions[idx];
@@ -226,15 +253,22 @@ int chat_start(widget_world *w, widget_page *p)
 	p->restored = p->ended = false;
 	p->open = true;
 	p->transcript = p->n_rendered = 0;
-	p->poll_interval = 0;
+	p->position = 0;
 	p->invite_shown = false;
 	p->next_invite = WIDGET_NEVER;
 	p->metadata_restores = 0;
 	if ((rc = page_cookie_set(w, p, tp_open(w), "true")) < 0 || (rc = chat_write_autoload(w, p, true)) < 0 ||
 	    (rc = chat_write_metadata(w, p)) < 0)
 		return rc;
-	if (rest)
-		chat_schedule_poll(w, p, WIDGET_FIRST_POLL_MS);
+	if (rest) {
+		chat_start_polling(w, p);
+	} else {
+		/* v2: the socket pushes the customer's join at once. */
+		while (rc >= 0 && p->position < s->n_lines)
+			rc = chat_deliver(w, p, (line_kind)s->lines[p->position++]);
+		if (rc < 0)
+			return rc;
+	}
 	page_note(p, NULL, false, "chat %s started", s->id);
 	return 0;
 }
@@ -242,22 +276,20 @@ int chat_start(widget_world *w, widget_page *p)
 int chat_end_local(widget_world *w, widget_page *p, bool by_agent)
 {
 	page_note(p, NULL, false, "chat %s ended %s", p->session_id,
-		  by_agent ? "on the server (the agent ended it, or the agent's idle limit passed)" : "by the customer");
-	/* I.15: the chat's cookies go, autoLoadList turns false, open=true stays. */
-	int rc = chat_delete_session_cookies(w, p, true);
+		  by_agent ? "on the server (the agent ended it, the agent's idle limit passed, or the server forgot it)"
+			   : "by the customer");
+	page_event(w, p, WIDGET_EV_ENDED);
+	/* The page renders "Chat Ended" however the chat ended; I.15: the chat's cookies go, autoLoadList turns
+	 * false, open=true stays. */
+	int rc = chat_deliver(w, p, LINE_SYSTEM);
+	if (rc >= 0)
+		rc = chat_delete_session_cookies(w, p, true);
 	if (rc >= 0)
 		rc = chat_write_autoload(w, p, false);
 	p->live = false;
 	p->ended = true;
 	p->next_poll = WIDGET_NEVER;
 	return rc;
-}
-
-/* F.31: App.focus as the page's in-focus arbitration last published it. */
-static bool page_focused(const widget_world *w, const widget_page *p)
-{
-	(void)w;
-	return p->focus && widget_focus_focused(p->focus);
 }
 
 int chat_poll(widget_world *w, widget_page *p)
@@ -290,37 +322,44 @@ int chat_poll(widget_world *w, widget_page *p)
 		goto out;
 	}
 	chat_session *s;
+	page_sent(w, p, WIDGET_REQ_POLL);
 	backend_answer a = backend_refresh(&w->be, p->session_id, NULL, w->cfg.request_timeout_ms, &s);
 	/* The poll carries the keys the page started with; backend_refresh checks them only on restore. */
 	if (a == BACKEND_REJECTED) {
 		s = backend_find(&w->be, p->session_id);
 		a = s && s->ended ? BACKEND_ENDED : BACKEND_OK;
 	}
-	if (a == BACKEND_ENDED) {
+	if ((a == BACKEND_OK || a == BACKEND_ENDED) && s) {
+		/* New messages since the page's position, then the session rewritten from the reply (I.13). */
+		size_t had = p->position;
+		while (rc >= 0 && p->position < s->n_lines)
+			rc = chat_deliver(w, p, (line_kind)s->lines[p->position++]);
+		/* I.13, J.5: each poll reply rewrites keys and session twice, as a trace of the real widget shows. */
+		for (int i = 0; i < 2 && rc >= 0 && a == BACKEND_OK; i++)
+			rc = chat_set_session_cookies(w, p, s);
+		/* C.12: index is the next transcript position (last message index + 1), written only when the reply
+		 * has messages: 2 after the first poll, which brings the customer's own join. */
+		snprintf(v, sizeof v, "%zu", p->position + 1);
+		if (rc >= 0 && p->position > had && a == BACKEND_OK)
+			rc = page_cookie_set(w, p, tp_index(w), v);
+	}
+	if (rc >= 0 && (a == BACKEND_ENDED || a == BACKEND_UNKNOWN)) {
+		/* chatEnded, or error 102 for a chat the server forgot: the page ends the chat (I.15, J.3e; seen
+		 * running the widget). */
+		if (a == BACKEND_UNKNOWN)
+			page_event(w, p, WIDGET_EV_ERROR);
 		rc = chat_end_local(w, p, true);
 		goto out;
 	}
-	if (a == BACKEND_OK && s) {
-		/* New lines since the page's last one, then the session rewritten from the reply (I.13). */
-		while (rc >= 0 && (size_t)p->transcript < s->n_lines)
-			rc = chat_deliver(w, p, (line_kind)s->lines[p->transcript]);
-		/* I.13, J.5: each poll reply rewrites keys and session twice, as a trace of the real widget shows. */
-		for (int i = 0; i < 2 && rc >= 0; i++)
-			rc = chat_set_session_cookies(w, p, s);
-		snprintf(v, sizeof v, "%d", p->transcript);
-		if (rc >= 0)
-			rc = page_cookie_set(w, p, tp_index(w), v);
-	}
-	/* I.13: 750 ms growing x1.2 to 3 s; F.31: 30 s for an unfocused page when sleeping is on. */
-	p->poll_interval = p->poll_interval ? p->poll_interval * 6 / 5 : WIDGET_POLL_START_MS;
-	if (p->poll_interval > WIDGET_POLL_CAP_MS)
-		p->poll_interval = WIDGET_POLL_CAP_MS;
-	if (!w->cfg.sleep_enabled || page_focused(w, p))
-		chat_schedule_poll(w, p, p->poll_interval);
-	else if (v3)
-		p->next_poll = WIDGET_NEVER; /* F.31: v3 pauses until the page is focused again */
-	else
-		chat_schedule_poll(w, p, WIDGET_POLL_SLEEP_MS);
+	if (a != BACKEND_OK)
+		page_event(w, p, WIDGET_EV_ERROR); /* I.14: an error per poll, the chat stays */
+	/* The loop's rate grows x1.2 (truncated) after each poll, up to pollRateMax. */
+	p->last_poll = bsim_browser_now(w->b);
+	if (p->poll_rate < WIDGET_POLL_RATE_MAX_MS)
+		p->poll_rate = p->poll_rate * WIDGET_POLL_RATE_MULT_NUM / WIDGET_POLL_RATE_MULT_DEN;
+	if (p->poll_rate > WIDGET_POLL_RATE_MAX_MS)
+		p->poll_rate = WIDGET_POLL_RATE_MAX_MS;
+	chat_schedule_poll(w, p);
 out:
 	if (v3 && rc >= 0 && !widget_mutated("chatPollPending", WIDGET_MUT_NODELETE)) {
 		int r2 = bsim_storage_remove(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending");
@@ -415,9 +454,11 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 			return page_cookie_set(w, p, tp_open(w), "true");
 		p->open = true;
 		p->ended = false;
-		/* C.16: a fresh open deletes unreadMessages, which nothing ever writes. */
-		if ((rc = page_cookie_set(w, p, tp_open(w), "true")) >= 0)
-			rc = page_cookie_delete(w, p, "webchat.state.unreadMessages");
+		/* C.16: a fresh open deletes unreadMessages, which nothing ever writes; C.17: the window opening
+		 * writes metaData (seen running the widget). */
+		if ((rc = page_cookie_set(w, p, tp_open(w), "true")) >= 0 &&
+		    (rc = page_cookie_delete(w, p, "webchat.state.unreadMessages")) >= 0)
+			rc = chat_write_metadata(w, p);
 		return rc;
 	case WIDGET_START:
 		if (p->live)
@@ -427,20 +468,22 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 		if ((rc = need_live(p, "send")) < 0)
 			return rc;
 		chat_session *s = backend_find(&w->be, p->session_id);
-		if (!s || w->be.down)
+		page_sent(w, p, WIDGET_REQ_SEND);
+		/* I.13: polling speeds back up to pollRateMin after a send, whatever its answer (tt() in always()). */
+		p->poll_rate = WIDGET_POLL_RATE_MIN_MS;
+		if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS)
+			chat_schedule_poll(w, p);
+		if (!s || w->be.down || w->be.status)
 			return 0; /* the message is lost with the request; the page keeps polling */
 		if ((rc = backend_add_line(s, LINE_CUSTOMER)) < 0)
 			return rc;
 		s->last_customer_at = bsim_browser_now(w->b);
-		/* I.13: polling speeds back up to 0.5 s after the customer sends. */
-		p->poll_interval = WIDGET_POLL_AFTER_SEND_MS;
-		for (size_t i = 0; i < WIDGET_PAGES_MAX && rc >= 0; i++) {
-			widget_page *q = &w->pages[i];
-			if (q->used && q->live && strcmp(q->session_id, s->id) == 0)
-				rc = chat_deliver(w, q, LINE_CUSTOMER);
-		}
-		if (rc >= 0 && w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS)
-			chat_schedule_poll(w, p, WIDGET_POLL_AFTER_SEND_MS);
+		/* The customer's line shows in every page of the chat at once (bsim's delivery at once). */
+		widget_page *pages[WIDGET_PAGES_MAX];
+		size_t n = pages_of_chat(w, s->id, pages);
+		for (size_t i = 0; i < n && rc >= 0; i++)
+			while (rc >= 0 && pages[i]->position < s->n_lines)
+				rc = chat_deliver(w, pages[i], (line_kind)s->lines[pages[i]->position++]);
 		return rc;
 	}
 	case WIDGET_MINIMIZE: {
@@ -471,7 +514,8 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 	case WIDGET_END:
 		if (p->live) {
 			chat_session *s = backend_find(&w->be, p->session_id);
-			if (s && !w->be.down)
+			page_sent(w, p, WIDGET_REQ_DISCONNECT);
+			if (s && !w->be.down && !w->be.status)
 				s->ended = true;
 			if ((rc = chat_end_local(w, p, false)) < 0)
 				return rc;
@@ -505,8 +549,10 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 		if ((rc = page_cookie_set(w, p, "webchat.autoInvite.disabled", "true")) < 0)
 			return rc;
 		if (a == WIDGET_INVITE_ACCEPT) {
+			/* J.2: accept opens the form; the window opening writes metaData (seen running the widget). */
 			p->open = true;
-			rc = page_cookie_set(w, p, tp_open(w), "true");
+			if ((rc = page_cookie_set(w, p, tp_open(w), "true")) >= 0)
+				rc = chat_write_metadata(w, p);
 		}
 		return rc;
 	case WIDGET_CONSOLE_OPEN:

@@ -25,10 +25,20 @@ static int restore_timeout_cleanup(widget_world *w, widget_page *p)
 	if (rc >= 0)
 		rc = page_cookie_set(w, p, "app.autoLoadList", "{\"WebChatService\":false}");
 	p->restore = RESTORE_TIMEOUT;
+	page_event(w, p, WIDGET_EV_RESTORE_TIMEOUT);
 	/* D.25: the re-invite toast. */
 	if (w->cfg.invite_on_restore_timeout)
 		p->invite_shown = true;
 	return rc;
+}
+
+/* restoreFailed: the event, and the re-invite toast as a timed-out restore shows it (D.25; seen running the widget). */
+static void restore_failed_mark(widget_world *w, widget_page *p)
+{
+	p->restore = RESTORE_FAILED;
+	page_event(w, p, WIDGET_EV_RESTORE_FAILED);
+	if (w->cfg.invite_on_restore_timeout)
+		p->invite_shown = true;
 }
 
 /* D.25, I.14: restoreFailed deletes only these; the chat's own cookies stay for the next page. */
@@ -38,7 +48,7 @@ static int restore_failed_cleanup(widget_world *w, widget_page *p)
 	int rc = 0;
 	for (size_t i = 0; rc >= 0 && i < sizeof gone / sizeof *gone; i++)
 		rc = page_cookie_delete(w, p, gone[i]);
-	p->restore = RESTORE_FAILED;
+	restore_failed_mark(w, p);
 	return rc;
 }
 
@@ -48,6 +58,7 @@ static int restore_ok(widget_world *w, widget_page *p, chat_session *s)
 	int rc;
 	p->restore = RESTORE_OK;
 	p->live = p->restored = true;
+	page_event(w, p, WIDGET_EV_RESTORED);
 	snprintf(p->session_id, sizeof p->session_id, "%s", s->id);
 	char *open = NULL, *min = NULL;
 	if ((rc = page_cookie_get(w, p, tp_open(w), &open)) < 0)
@@ -55,11 +66,17 @@ static int restore_ok(widget_world *w, widget_page *p, chat_session *s)
 	/* C.14: a non-async restore reopens regardless; an async one stays hidden when open is "false". */
 	p->open = !(w->cfg.async && open && strcmp(open, "false") == 0);
 	free(open);
+	/* Every restore that shows the chat writes open=true, also when the planted cookies lack it (seen running
+	 * the widget); an async one kept hidden leaves "false". */
+	if (p->open && (rc = page_cookie_set(w, p, tp_open(w), "true")) < 0)
+		return rc;
 	if ((rc = page_cookie_get(w, p, "webchat.state.minimized", &min)) < 0)
 		return rc;
 	p->minimized = (min && strcmp(min, "true") == 0) || (w->cfg.mobile && w->cfg.minimize_on_mobile_restore);
 	free(min);
+	/* I.2: the whole transcript replays from position 1, system lines included. */
 	p->transcript = (int)s->n_lines;
+	p->position = s->n_lines;
 	p->n_rendered = 0;
 	for (size_t i = 0; i < s->n_lines; i++)
 		if (s->lines[i] != LINE_CUSTOMER)
@@ -74,7 +91,7 @@ static int restore_ok(widget_world *w, widget_page *p, chat_session *s)
 	if (p->minimized && (rc = chat_badge(w, p)) < 0)
 		return rc;
 	if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS)
-		chat_schedule_poll(w, p, WIDGET_FIRST_POLL_MS);
+		chat_start_polling(w, p);
 	page_note(p, NULL, false, "restored chat %s (%d transcript lines replayed)", s->id, p->transcript);
 	return 0;
 }
@@ -95,10 +112,11 @@ static int restore_v2(widget_world *w, widget_page *p)
 					   : "webchat.state.purecloud-v2-sockets.MemberID", name, sizeof name);
 		page_note(p, name, false, "the member-state call needs %s; it failed, so restoreFailed (the cookies stay)", name);
 		p->restore_code = "missing-member";
-		p->restore = RESTORE_FAILED;
+		restore_failed_mark(w, p);
 		goto out;
 	}
 	chat_session *s;
+	page_sent(w, p, WIDGET_REQ_RESTORE);
 	/* The JWT carries the chat's secret after its header (chat_set_session_cookies writes "eyJ.KEY"). */
 	const char *secret = strncmp(jwt, "eyJ.", 4) == 0 ? jwt + 4 : jwt;
 	backend_answer a = backend_refresh(&w->be, conv, secret, w->cfg.request_timeout_ms, &s);
@@ -110,8 +128,8 @@ static int restore_v2(widget_world *w, widget_page *p)
 	} else {
 		page_note(p, NULL, false, "restoreFailed: %s; the v2 cookies stay, so every page fails again until the browser closes",
 			  backend_answer_name(a));
-		p->restore_code = a == BACKEND_NETWORK ? "network" : a == BACKEND_TIMEOUT ? "slow" : a == BACKEND_ENDED ? "ended" : a == BACKEND_UNKNOWN ? "unknown" : "rejected";
-		p->restore = RESTORE_FAILED;
+		p->restore_code = a == BACKEND_NETWORK ? "network" : a == BACKEND_TIMEOUT ? "slow" : a == BACKEND_ENDED ? "ended" : a == BACKEND_UNKNOWN ? "unknown" : a == BACKEND_STATUS ? "status" : "rejected";
+		restore_failed_mark(w, p);
 	}
 out:
 	free(conv);
@@ -175,6 +193,7 @@ int page_restore(widget_world *w, widget_page *p)
 		}
 	}
 	chat_session *s;
+	page_sent(w, p, WIDGET_REQ_RESTORE);
 	backend_answer a = backend_refresh(&w->be, session, key, w->cfg.request_timeout_ms, &s);
 	switch (a) {
 	case BACKEND_OK:
@@ -190,6 +209,7 @@ int page_restore(widget_world *w, widget_page *p)
 		/* J.3e: keys rewritten empty, then everything deleted as for a timeout. */
 		page_note(p, NULL, false, "restoreTimeout: %s", backend_answer_name(a));
 		p->restore_code = "unknown";
+		page_event(w, p, WIDGET_EV_ERROR);
 		rc = page_cookie_set(w, p, tp_keys(w), "{\"secureKey\":\"\",\"alias\":\"\",\"userId\":\"\"}");
 		if (rc >= 0)
 			rc = restore_timeout_cleanup(w, p);
@@ -197,7 +217,7 @@ int page_restore(widget_world *w, widget_page *p)
 	default:
 		/* D.23, I.14: a failed request keeps the cookies; the next page tries again. */
 		page_note(p, NULL, false, "restoreFailed: %s; the chat's cookies stay and the next page tries again", backend_answer_name(a));
-		p->restore_code = a == BACKEND_REJECTED ? "rejected" : a == BACKEND_TIMEOUT ? "slow" : "network";
+		p->restore_code = a == BACKEND_REJECTED ? "rejected" : a == BACKEND_TIMEOUT ? "slow" : a == BACKEND_STATUS ? "status" : "network";
 		rc = restore_failed_cleanup(w, p);
 		break;
 	}

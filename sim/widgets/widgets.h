@@ -105,6 +105,34 @@ int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64
 
 typedef enum widget_backend_fault { WIDGET_BACKEND_DOWN, WIDGET_BACKEND_UP, WIDGET_BACKEND_SLOW, WIDGET_BACKEND_FORGET, WIDGET_BACKEND_WRONG_KEYS } widget_backend_fault;
 int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms);
+/* Every request is answered with this HTTP status from now on (404, 500 ...; WIDGET_STATUS_RESET: the
+ * connection is reset); 0 answers normally again. */
+#define WIDGET_STATUS_RESET (-1)
+int widget_backend_status(widget_world *w, int status);
+/* An agent joins the most recent live chat under a nickname, or leaves it: server messages the pages render
+ * as "<name> Connected" / "<name> Disconnected" at their next poll (bsim: at once). */
+int widget_agent_join(widget_world *w, const char *name);
+int widget_agent_leave(widget_world *w);
+/* A chat on the server that no page started (a customer's chat a support engineer plants cookies for): id and
+ * secure key as given (NULL: generated); its transcript holds the customer's join. */
+int widget_backend_chat(widget_world *w, const char *id, const char *secure_key);
+
+/* ---- what the widget sent and published, per tab (over every page the tab loaded) ---- */
+
+typedef enum widget_request {
+	WIDGET_REQ_START, WIDGET_REQ_POLL, WIDGET_REQ_RESTORE, WIDGET_REQ_SEND, WIDGET_REQ_DISCONNECT,
+	WIDGET_REQ_CUSTOM_NOTICE, WIDGET_REQUEST_COUNT
+} widget_request;
+typedef enum widget_event {
+	WIDGET_EV_RESTORED, WIDGET_EV_RESTORE_FAILED, WIDGET_EV_RESTORE_TIMEOUT, WIDGET_EV_ENDED, WIDGET_EV_ERROR,
+	WIDGET_EV_SLEEPING, WIDGET_EV_WAKING, WIDGET_EVENT_COUNT
+} widget_event;
+/* Names as the scenario language writes them ("poll", "WebChatService.restored"); NULL past the end. */
+const char *widget_request_name(widget_request r);
+const char *widget_event_name(widget_event e);
+/* How many of r tab's pages sent / of e they published. */
+int widget_sent_count(const widget_world *w, int tab, widget_request r);
+int widget_event_count(const widget_world *w, int tab, widget_event e);
 
 /* ---- what an expectation looks at ---- */
 

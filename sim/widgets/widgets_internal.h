@@ -22,12 +22,21 @@
 /* Transcript lines one chat keeps: far past a scenario's, and a bound on memory. */
 #define WIDGET_TRANSCRIPT_MAX 100000
 
-/* I.13: the first poll 250 ms after start, then 750 ms growing x1.2 to a 3 s cap; 500 ms after the customer sends. */
-#define WIDGET_FIRST_POLL_MS 250
-#define WIDGET_POLL_START_MS 750
-#define WIDGET_POLL_CAP_MS 3000
-#define WIDGET_POLL_AFTER_SEND_MS 500
-/* F.31: an unfocused page polls every 30 s when sleepEnabled. */
+/*
+ * The legacy controller's poll loop (widgets.min.js 9.0.018.07, defaults of
+ * pollRate, pollRateMin, pollRateMax, pollRateMult, pollRateSleep): a timer
+ * ticks every pollRateMin / 2 = 250 ms from the moment polling starts; a
+ * tick polls when the time since the last poll is at least the rate, which
+ * starts at 500 ms and grows x1.2 (truncated) after each poll up to 3 s,
+ * and drops back to 500 ms after the customer sends. On the tick grid that
+ * is a first poll 250 ms in, then 750, 750, 1000, 1250, 1250, 1500, 2000,
+ * 2250, 2750, 3000, 3000 ... ms (I.13). A sleeping page polls every 30 s (F.31).
+ */
+#define WIDGET_POLL_TICK_MS 250
+#define WIDGET_POLL_RATE_MIN_MS 500
+#define WIDGET_POLL_RATE_MAX_MS 3000
+#define WIDGET_POLL_RATE_MULT_NUM 6   /* pollRateMult 1.2 = 6 / 5 */
+#define WIDGET_POLL_RATE_MULT_DEN 5
 #define WIDGET_POLL_SLEEP_MS 30000
 /* No timer: a time far past any scenario. */
 #define WIDGET_NEVER INT64_MAX
@@ -42,9 +51,11 @@ typedef struct chat_session {
 	char user_id[24];
 	char alias[8];
 	bool ended;
+	bool agent_present; /* an agent joined and has not left */
+	char agent[64];     /* the agent's nickname ("<agent> Connected") */
 	bool forgotten;     /* the server lost it: a refresh answers error 102 (J.3e) */
 	bool wrong_keys;    /* the server rejects the keys the page holds */
-	char *lines;        /* one line_kind per transcript line */
+	char *lines;        /* one line_kind per server message (position - 1); the customer's own join is the first */
 	size_t n_lines, cap_lines;
 	int64_t idle_limit_ms;  /* agent idle: end after this long without a customer line; 0 none */
 	int64_t last_customer_at;
@@ -57,12 +68,14 @@ typedef enum backend_answer {
 	BACKEND_REJECTED,    /* 4xx: wrong keys */
 	BACKEND_NETWORK,     /* unreachable */
 	BACKEND_TIMEOUT,     /* slower than the widget waits */
+	BACKEND_STATUS,      /* an HTTP error status (404, 500 ...): the request failed (I.10, I.14) */
 } backend_answer;
 
 typedef struct chat_backend {
 	chat_session *sessions;
 	size_t n, cap;
 	bool down;
+	int status;          /* every request is answered with this HTTP status (404, 500 ...); 0: none */
 	int64_t delay_ms;    /* every answer takes this long ("slow") */
 	size_t last_live;    /* index of the chat the agent acts on; SIZE_MAX none */
 } chat_backend;
@@ -75,6 +88,12 @@ chat_session *backend_find(chat_backend *be, const char *id);
 backend_answer backend_refresh(chat_backend *be, const char *id, const char *secure_key, int64_t timeout_ms,
 			       chat_session **out);
 int backend_add_line(chat_session *s, line_kind k);
+/* A chat the server holds without any page (a support engineer's planted cookies name it): id and secure key as
+ * given, NULL for generated ones. *out is its index. */
+int backend_plant(chat_backend *be, bsim_browser *b, const char *id, const char *secure_key, size_t *out);
+/* An agent joins (ParticipantJoined, "<name> Connected") or leaves (ParticipantLeft, "<name> Disconnected"). */
+int backend_agent_join(chat_session *s, const char *name);
+int backend_agent_leave(chat_session *s);
 const char *backend_answer_name(backend_answer a);
 
 /* ---- a page that loaded the widget ---- */
@@ -93,10 +112,14 @@ typedef struct widget_page {
 	restore_outcome restore;
 	const char *restore_code; /* a restore= reason code (widget_view.restore_code), or NULL */
 	int n_rendered;         /* E.27 N: non-client lines rendered in the page */
-	int transcript;
+	int transcript;         /* lines rendered: system lines, the agent's and the customer's */
+	size_t position;        /* server messages the page has (the next transcript position is this + 1) */
+	int64_t poll_origin;    /* when the poll loop's 250 ms ticks started */
+	int64_t last_poll;      /* when the page last polled (g in the widget's loop); INT64_MIN: not yet */
+	int64_t poll_rate;      /* r: the least time between polls */
 	int badge;
 	char session_id[40];
-	int64_t next_poll, poll_interval;
+	int64_t next_poll;
 	int64_t next_invite;
 	bool invite_shown;
 	bool console_open;
@@ -106,8 +129,17 @@ typedef struct widget_page {
 	bool missing_stale;
 } widget_page;
 
+/* What one tab's pages sent and published, over every page the tab loaded (<expect sent=> and <expect event=>). */
+typedef struct widget_tab_log {
+	int tab;
+	int sent[WIDGET_REQUEST_COUNT];
+	int events[WIDGET_EVENT_COUNT];
+} widget_tab_log;
+
 struct widget_world {
 	bsim_browser *b;
+	widget_tab_log logs[WIDGET_PAGES_MAX];
+	size_t n_logs;
 	widget_config cfg;
 	bool deployed;
 	chat_backend be;
@@ -127,6 +159,12 @@ void widget_value_encode(buf *out, const char *value);
 widget_page *page_of_tab(widget_world *w, int tab);
 void page_note(widget_page *p, const char *missing, bool stale, const char *fmt, ...) BSIM_PRINTF(4, 5);
 
+/* The widget sent request r from p's page / published event e there (counted per tab). */
+void page_sent(widget_world *w, const widget_page *p, widget_request r);
+void page_event(widget_world *w, const widget_page *p, widget_event e);
+/* The live pages of chat id, the front one first: it polls fastest, so it reads shared counters first (I.5, I.6). */
+size_t pages_of_chat(widget_world *w, const char *id, widget_page **out);
+
 /* model_chat.c */
 /* Transport-specific names: the session, keys, index and open cookies. */
 const char *tp_session(const widget_world *w);
@@ -136,13 +174,16 @@ const char *tp_open(const widget_world *w);
 int chat_start(widget_world *w, widget_page *p);
 int chat_poll(widget_world *w, widget_page *p);
 int chat_end_local(widget_world *w, widget_page *p, bool by_agent);
+/* Render one line in the page (a system line, the agent's or the customer's): transcript, N, the badge. */
 int chat_deliver(widget_world *w, widget_page *p, line_kind k);
+/* Polling starts (at a start or a restore): ticks from now, the first poll at the first tick. */
+void chat_start_polling(widget_world *w, widget_page *p);
 int chat_badge(widget_world *w, widget_page *p);
 int chat_write_metadata(widget_world *w, widget_page *p);
 int chat_write_autoload(widget_world *w, widget_page *p, bool active);
 int chat_set_session_cookies(widget_world *w, widget_page *p, const chat_session *s);
 int chat_delete_session_cookies(widget_world *w, widget_page *p, bool all);
-void chat_schedule_poll(widget_world *w, widget_page *p, int64_t in_ms);
+void chat_schedule_poll(widget_world *w, widget_page *p);
 int chat_invite_fire(widget_world *w, widget_page *p);
 int chat_console_load(widget_world *w, widget_page *p);
 

@@ -212,12 +212,12 @@ static const error_case schema_cases[] = {
 	{S "<expect/>" E,
 	 "t.xml:1:20: <expect> needs one of the attributes cookie, document-cookie, document-cookie-contains, "
 	 "document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs, focused, chat, minimized, "
-	 "unread, transcript, invite, console, restore or owner",
+	 "unread, transcript, invite, console, restore, owner or sent",
 	 1, 20, 0, 0},
 	{S "<expect value=\"1\"/>" E,
 	 "t.xml:1:20: <expect> needs one of the attributes cookie, document-cookie, document-cookie-contains, "
 	 "document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs, focused, chat, minimized, "
-	 "unread, transcript, invite, console, restore or owner",
+	 "unread, transcript, invite, console, restore, owner or sent",
 	 1, 20, 0, 0},
 	{S "<expect cookie=\"x\" tab=\"a\"/>" E, "t.xml:1:20: <expect>: the attribute tab does not go with cookie", 1, 20,
 	 0, 0},
@@ -228,7 +228,7 @@ static const error_case schema_cases[] = {
 	 "t.xml:1:20: <expect cookie-header=\"https://x.com/\"> needs equals=\"...\"", 1, 20, 0, 0},
 	{S "<expect cookie=\"x\" same-site=\"relaxed\"/>" E,
 	 "t.xml:1:20: <expect> same-site=\"relaxed\": expected none, lax, strict or unspecified", 1, 20, 0, 0},
-	{S "<expect event=\"focus\"/>" E, "t.xml:1:20: <expect> event=\"focus\": expected storage", 1, 20, 0, 0},
+	{S "<expect event=\"focus\"/>" E, "t.xml:1:20: <expect> event=\"focus\": expected storage, WebChatService.restored, WebChatService.restoreFailed, WebChatService.restoreTimeout, WebChatService.ended, WebChatService.error, WebChatService.sleeping or WebChatService.waking", 1, 20, 0, 0},
 	{S "<use host=\"x\"/>" E, "t.xml:1:20: <use> needs fragment=\"...\"", 1, 20, 0, 0},
 	/* every problem in a file is reported, in document order */
 	{S "\n  <wat/>\n  <tab/>\n  <wait for=\"soon\"/>\n" E,

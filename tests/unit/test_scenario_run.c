@@ -621,6 +621,8 @@ static sb *expect_fixture(void)
 	add(b, 9, "storage", "tab", "a", "area", "local", "set", "k", "value", "v", NULL);
 	add(b, 10, "storage", "tab", "a", "area", "session", "set", "s", "value", "sv", NULL);
 	add(b, 11, "focus", "tab", "a", NULL);
+	/* An instant as a page writes Date.now(): 1 s before the clock's 2 s (the scenario starts at 1420070400000). */
+	add(b, 12, "cookie", "tab", "a", "write", "ts=1420070401000; Path=/ts", NULL);
 	return b;
 }
 
@@ -742,6 +744,20 @@ static const expect_case expect_cases[] = {
 	{{"event", "storage", "tab", "b", "key", "k", "count", "1", NULL}, NULL},
 	{{"event", "storage", "tab", "b", "key", "s", NULL}, FAIL "event=\"storage\" tab=\"b\" key=\"s\" (was: 0)"},
 	{{"event", "storage", "tab", "b", "count", "2", NULL}, FAIL "event=\"storage\" tab=\"b\" count=\"2\" (was: 1)"},
+	/* younger-than= and older-than=: the value as epoch milliseconds against the virtual clock */
+	{{"cookie", "ts", "younger-than", "2s", NULL}, NULL},
+	{{"cookie", "ts", "older-than", "1s", NULL}, NULL},
+	{{"cookie", "ts", "younger-than", "1s", NULL}, FAIL "cookie=\"ts\" younger-than=\"1s\" (was: value=\"1420070401000\" age=\"1000ms\")"},
+	{{"cookie", "wide", "older-than", "1s", NULL}, FAIL "cookie=\"wide\" older-than=\"1s\" (was: value=\"w\")"
+	 "\n  the story of wide:\n"
+	 "    00:00:00  t.xml:4:3  tab 1  cookie wide stored (domain .testsite.com, path /) until 2015-01-01T00:10:00Z from https://www.testsite.com/\n"
+	 "    00:00:02  t.xml:8:3  tab 2  cookie wide sent to https://www.testsite.com/b"},
+	/* request= carried=: what the latest request to a URL carried, from the trace */
+	{{"cookie", "sid", "request", "https://www.testsite.com/b", "carried", "true", NULL}, NULL},
+	{{"cookie", "sid", "request", "https://www.testsite.com/b", "carried", "false", NULL},
+	 FAIL "cookie=\"sid\" request=\"https://www.testsite.com/b\" carried=\"false\" (was: cookie-sent)"},
+	{{"cookie", "sid", "request", "https://www.testsite.com/c", "carried", "true", NULL},
+	 FAIL "cookie=\"sid\" request=\"https://www.testsite.com/c\" carried=\"true\" (was: no request to that URL in the trace considered the cookie)"},
 	/* tabs= and focused= */
 	{{"tabs", "2", NULL}, NULL},
 	{{"tabs", "3", NULL}, FAIL "tabs=\"3\" (was: 2)"},
@@ -1103,7 +1119,7 @@ static const prepare_case prepare_cases[] = {
 	{"expect", {"cookie", "x", "equals", "1", NULL},
 	 "<expect cookie=...> does not take the attribute equals; it takes present, value, domain, path, secure, http-only, same-site, session"},
 	{"expect", {"refused", "x", "reason", "too-big", NULL}, NULL},
-	{"expect", {"event", "focus", NULL}, "event=\"focus\": the event bsim checks is event=\"storage\""},
+	{"expect", {"event", "focus", NULL}, "event=\"focus\": bsim checks event=\"storage\" and the widget's WebChatService.restored"},
 	{"expect", {"event", "storage", "count", "-1", NULL}, "count=\"-1\" is not a count: give a whole number from 0 to 1000000"},
 	{"expect", {"tabs", "two", NULL}, "tabs=\"two\" is not a count: give a whole number from 0 to 1000000"},
 	{"expect", {"local", "k", "value", "v", "present", "false", NULL},

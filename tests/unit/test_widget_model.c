@@ -145,8 +145,10 @@ Test(widget_model, badge_table)
 	static const badge_row rows[] = {
 		{"E.27: nothing new, no badge, no count stored", 3, 0, false, 0, 0, NULL},
 		{"I.4: each line while minimized counts once", 3, 2, false, 2, 0, "2"},
-		{"I.4: minimized before any line", 0, 1, false, 1, 0, "1"},
-		{"I.5: two minimized tabs inflate the shared count: 4 and 3", 3, 2, true, 3, 4, "4"},
+		/* Minimized before the first poll: "Chat Started", then the agent's "Connected" and line, all unread. */
+		{"I.4: minimized before the first poll", 0, 1, false, 3, 0, "3"},
+		/* The second tab is the front one: it reads the shared count first, so the hidden tab shows more. */
+		{"I.5: two minimized tabs inflate the shared count: 4 on the hidden tab, 3 on the front one", 3, 2, true, 4, 3, "4"},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		const badge_row *r = &rows[i];
@@ -378,13 +380,17 @@ Test(widget_model, refused_cookies_end_the_chat_at_its_first_poll)
 
 Test(widget_model, polls_follow_the_cadence)
 {
-	/* I.13: first poll at 250 ms, then 750 ms growing x1.2: 250, 1000, 1900, 2980 ... */
+	/* I.13 and the widget's poll loop: 250 ms ticks, rate 500 ms x1.2 to 3 s: polls at 250, then 750, 750, 1000,
+	 * 1250, 1250, 1500, 2000, 2250, 2750, 3000, 3000 ms apart. */
 	fixture f;
 	setup(&f, "https://www.testsite.com/", "testsite.com");
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
 	static const struct { int64_t at; const char *ping; } steps[] = {
 		{249, NULL}, {250, "1420070400250"}, {999, "1420070400250"}, {1000, "1420070401000"},
-		{1900, "1420070401900"}, {2980, "1420070402980"},
+		{1749, "1420070401000"}, {1750, "1420070401750"}, {2750, "1420070402750"}, {4000, "1420070404000"},
+		{5250, "1420070405250"}, {6749, "1420070405250"}, {6750, "1420070406750"}, {8750, "1420070408750"},
+		{11000, "1420070411000"}, {13750, "1420070413750"}, {16749, "1420070413750"}, {16750, "1420070416750"},
+		{19750, "1420070419750"},
 	};
 	int64_t t0 = bsim_browser_now(f.b);
 	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
@@ -429,6 +435,136 @@ Test(widget_model, a_poll_writes_ping_once_and_keys_and_session_twice)
 			     rows[i].writes);
 	}
 	teardown(&f);
+}
+
+Test(widget_model, the_send_brings_the_rate_back_to_500_ms_on_the_tick_grid)
+{
+	/* tt() after a send: the rate drops to pollRateMin; the next poll is the first 250 ms tick 500 ms after the last. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	advance(&f, 6800); /* polls at 250 ... 5250, 6750 */
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_SEND, "hi", NULL), 0);
+	advance(&f, 449); /* 7249: the tick at 7250 is the first 500 ms after 6750 */
+	char *p = page_cookie(&f, f.tab, S "ping");
+	cr_expect_str_eq(p, "1420070406750");
+	free(p);
+	advance(&f, 1);
+	p = page_cookie(&f, f.tab, S "ping");
+	cr_expect_str_eq(p, "1420070407250");
+	free(p);
+	teardown(&f);
+}
+
+Test(widget_model, system_lines_count_in_the_transcript_and_index_is_the_next_position)
+{
+	/* The customer's join is message 1 ("Chat Started"), the agent's join "<agent> Connected"; C.12: index is
+	 * the last message's index + 1, written only by a poll that brings messages; a local end adds "Chat Ended". */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	cr_expect_eq(view(&f, f.tab).transcript, 0);
+	cr_expect_not(has_cookie(&f, f.tab, S "index"));
+	advance(&f, 250);
+	cr_expect_eq(view(&f, f.tab).transcript, 1, "Chat Started after the first poll");
+	char *v = page_cookie(&f, f.tab, S "index");
+	cr_expect_str_eq(v, "2");
+	free(v);
+	size_t from = bsim_browser_trace_count(f.b);
+	advance(&f, 750); /* a poll with nothing new writes no index */
+	cr_expect_eq(trace_count(&f, from, "cookie-replaced", S "index"), 0);
+	cr_assert_eq(widget_agent_join(f.w, "Anna"), 0);
+	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "Hello", 0), 0);
+	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "How can I help?", 0), 0);
+	cr_expect_eq(view(&f, f.tab).transcript, 4);
+	v = page_cookie(&f, f.tab, S "index");
+	cr_expect_str_eq(v, "5");
+	free(v);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
+	v = page_cookie(&f, f.tab, S "lastMessageCountRead");
+	cr_expect_str_eq(v, "4", "minimize counts the rendered lines, system lines included");
+	free(v);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_END, NULL, NULL), 0);
+	cr_expect_eq(view(&f, f.tab).transcript, 5, "Chat Ended after a local end");
+	cr_expect_eq(widget_sent_count(f.w, f.tab, WIDGET_REQ_DISCONNECT), 1);
+	teardown(&f);
+}
+
+Test(widget_model, a_chat_the_server_forgets_ends_in_the_open_page_and_the_next_page_restores_nothing)
+{
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	advance(&f, 1000);
+	cr_assert_eq(widget_backend(f.w, WIDGET_BACKEND_FORGET, 0), 0);
+	widget_view v = view(&f, f.tab);
+	cr_expect_eq(v.chat, WIDGET_CHAT_ENDED);
+	cr_expect_eq(v.transcript, 2, "Chat Started, Chat Ended");
+	cr_expect_eq(widget_event_count(f.w, f.tab, WIDGET_EV_ERROR), 1);
+	static const char *const gone[] = {S "session", S "keys", S "ping", S "index", S "filters",
+					   "_genesys.widgets.webchat.metaData"};
+	for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
+		cr_expect_not(has_cookie(&f, f.tab, gone[i]), "%s deleted", gone[i]);
+	char *open = page_cookie(&f, f.tab, S "open");
+	cr_expect_str_eq(open, "true");
+	free(open);
+	cr_assert_eq(bsim_tab_reload(f.b, f.tab), 0);
+	v = view(&f, f.tab);
+	cr_expect_str_eq(v.restore, "none");
+	cr_expect_not(v.invite_shown, "no re-invite toast");
+	teardown(&f);
+}
+
+/* A restore of a chat planted on the server with the cookies a support engineer writes. */
+static void plant(fixture *f, bool with_open)
+{
+	cr_assert_eq(widget_backend_chat(f->w, "c1", "k1"), 0);
+	static const char *const cookies[] = {
+		S "session=c1; Domain=.testsite.com; Path=/",
+		S "keys={%22secureKey%22:%22k1%22%2C%22alias%22:%22%22%2C%22userId%22:%22u%22}; Domain=.testsite.com; Path=/",
+	};
+	for (size_t i = 0; i < 2; i++)
+		cr_assert_eq(bsim_script_cookie_set(f->b, f->tab, cookies[i]), 0);
+	if (with_open)
+		cr_assert_eq(bsim_script_cookie_set(f->b, f->tab, S "open=false; Domain=.testsite.com; Path=/"), 0);
+}
+
+Test(widget_model, every_restore_writes_open_and_a_failed_one_shows_the_toast)
+{
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	plant(&f, false);
+	cr_assert_eq(bsim_tab_reload(f.b, f.tab), 0);
+	widget_view v = view(&f, f.tab);
+	cr_expect_eq(v.chat, WIDGET_CHAT_RESTORED, "%s", v.reason);
+	cr_expect_eq(v.transcript, 1, "the replay has the customer's join");
+	char *open = page_cookie(&f, f.tab, S "open");
+	cr_expect_str_eq(open, "true", "a restore writes open=true where the planted cookies lack it");
+	free(open);
+	cr_expect_eq(widget_event_count(f.w, f.tab, WIDGET_EV_RESTORED), 1);
+	/* The server answers 404: restoreFailed, and the toast as for a timeout. */
+	cr_assert_eq(widget_backend_status(f.w, 404), 0);
+	cr_assert_eq(bsim_tab_reload(f.b, f.tab), 0);
+	v = view(&f, f.tab);
+	cr_expect_str_eq(v.restore, "failed");
+	cr_expect_str_eq(v.restore_code, "status");
+	cr_expect(v.invite_shown, "a failed restore shows the re-invite toast");
+	cr_expect_eq(widget_event_count(f.w, f.tab, WIDGET_EV_RESTORE_FAILED), 1);
+	cr_expect_eq(widget_sent_count(f.w, f.tab, WIDGET_REQ_RESTORE), 2);
+	teardown(&f);
+}
+
+Test(widget_model, opening_the_chat_window_writes_metadata)
+{
+	static const widget_action opens[][2] = {{WIDGET_OPEN, WIDGET_OPEN}, {WIDGET_INVITE_OFFER, WIDGET_INVITE_ACCEPT}};
+	for (size_t i = 0; i < 2; i++) {
+		fixture f;
+		setup(&f, "https://www.testsite.com/", "testsite.com");
+		for (size_t k = 0; k < 2; k++)
+			cr_assert_eq(widget_act(f.w, f.tab, opens[i][k], NULL, NULL), 0);
+		cr_expect(has_cookie(&f, f.tab, "_genesys.widgets.webchat.metaData"), "row %zu: the form opening writes metaData", i);
+		teardown(&f);
+	}
 }
 
 /* ---- end to end: the real bsim on the bundled widget scenarios ---- */
@@ -515,6 +651,23 @@ Test(widget_model, widget_steps_that_cannot_run_or_load_say_where_and_why)
 		 "x.xml:2:3: error: plugin-load-delay=\"2s\" is not modelled"},
 		{"<scenario name=\"s\">\n  <deploy lazy=\"false\"/>\n</scenario>\n", 2,
 		 "x.xml:2:3: error: lazy=\"false\" is not modelled"},
+		/* The agent's join and leave, the backend's status and planted chats, what the widget sent. */
+		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <webchat do=\"start\"/>\n  <agent leave=\"true\"/>\n</scenario>\n",
+		 1, "x.xml:5:3: error: the agent cannot act: no agent is in chat"},
+		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <webchat do=\"start\"/>\n  <agent join=\"Anna\"/>\n  <agent join=\"Ben\"/>\n</scenario>\n",
+		 1, "x.xml:6:3: error: the agent cannot act: agent Anna is already in chat"},
+		{"<scenario name=\"s\">\n  <backend chat=\"c1\"/>\n  <backend chat=\"c1\"/>\n</scenario>\n", 1,
+		 "x.xml:3:3: error: the backend cannot do that: chat id \"c1\" is already a chat of the backend"},
+		{"<scenario name=\"s\">\n  <backend status=\"200\"/>\n</scenario>\n", 2,
+		 "x.xml:2:3: error: <backend status=\"200\">: give an HTTP error status (400 to 599)"},
+		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <webchat do=\"start\"/>\n  <wait for=\"1s\"/>\n  <expect sent=\"poll\" count=\"3\"/>\n</scenario>\n",
+		 1, "x.xml:6:3: expectation failed: sent=\"poll\" count=\"3\" (was: 2)"},
+		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
+		 "  <expect owner=\"gone\"/>\n</scenario>\n",
+		 2, "x.xml:4:3: error: owner=\"gone\" asks about one origin's key"},
 	};
 	char dir[] = "/tmp/bsim-widget-XXXXXX";
 	cr_assert(mkdtemp(dir), "mkdtemp failed");
