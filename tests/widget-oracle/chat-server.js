@@ -199,7 +199,10 @@ class ChatServer {
     const dest = req.headers['sec-fetch-dest'];
     if (dest && dest !== 'document') { res.writeHead(204, { 'cache-control': 'no-store' }); res.end(); return; }
     const host = (req.headers.host || '').replace(/:\d+$/, '');
-    this.pages.push({ t: this.clock(), host, path: url.pathname, cookie: req.headers.cookie || '', site: req.headers['sec-fetch-site'] || null });
+    // Chromium's own background requests reach this server too: log navigations only.
+    if (req.headers['sec-fetch-mode'] === 'navigate' || req.headers['upgrade-insecure-requests']) {
+      this.pages.push({ t: this.clock(), host, path: url.pathname, cookie: req.headers.cookie || '' });
+    }
     // A page outside the step list's "site" (or with ?plain) has no widget.
     const site = this.config.site;
     const outside = site && host !== site && !host.endsWith('.' + site);

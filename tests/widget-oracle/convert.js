@@ -11,7 +11,8 @@
 // What the scenario language cannot say is left out, and listed in a
 // comment at the top of the scenario ("Not expressible"), one line per kind.
 //
-//   node convert.js                  write scenarios/NAME.xml for every trace
+//   node convert.js                  write scenarios/NAME.xml for every trace,
+//                                    and timing.json (the timings of all)
 //   node convert.js --check          exit 1 when a checked-in scenario (here
 //                                    and under ../../scenarios/recorded/)
 //                                    differs from what its trace gives today
@@ -91,7 +92,7 @@ function pageStory(trace, page, t) {
   return { chat, restore };
 }
 
-function expectations(trace, snap, out, gaps, seenPages, names) {
+function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
   out.push(`  <!-- snapshot "${esc(snap.label)}" at ${snap.t} ms -->`);
   const jar = new Map();
   for (const c of snap.jar) { if (!jar.has(c.name)) jar.set(c.name, []); jar.get(c.name).push(c); }
@@ -104,6 +105,15 @@ function expectations(trace, snap, out, gaps, seenPages, names) {
         'same-site': c.sameSite ? c.sameSite.toLowerCase() : 'unspecified', session: String(c.session) }));
       if (!stable) gaps.add('values from the server\'s ids or the clock (session, keys, ping, metaData, chatStartLock): present only');
     }
+  }
+  // A write the jar refused (nothing readable after a non-empty value):
+  // the trace says so, once per name.
+  for (const e of trace.log) {
+    if (e.k !== 'cookie' || e.stuck !== false || e.back !== null || e.t > snap.t) continue;
+    const name = e.set.slice(0, e.set.indexOf('='));
+    if (/^[^;]*=;/.test(e.set) || refusedSeen.has(name)) continue;
+    refusedSeen.add(name);
+    out.push('  ' + el('expect', { refused: name }));
   }
   const owners = [];
   for (const [tab, st] of Object.entries(snap.tabs)) {
@@ -138,7 +148,12 @@ function convert(trace) {
   for (const s of trace.snaps) for (const c of s.jar) names.add(c.name);
   for (const e of trace.log) if (e.k === 'cookie') names.add(e.set.slice(0, e.set.indexOf('=')));
   const sorted = [...names].sort();
+  const held = new Set();
+  for (const s of trace.snaps) for (const c of s.jar) held.add(c.name);
+  const passing = sorted.filter((n) => !held.has(n) && trace.log.some((e) => e.k === 'cookie' && e.set.startsWith(n + '=') && !/^[^;]*=;/.test(e.set)));
+  if (passing.length) gaps.add(`cookies written and deleted between snapshots, within one step (${passing.map(shortName).join(', ')}): only their absence is asserted`);
   const seenPages = new Set();
+  const refusedSeen = new Set();
   let deployed = false;
   let planted = null;
   let prev = null;
@@ -201,7 +216,7 @@ function convert(trace) {
         break;
       case 'restart': out.push('  <restart/>'); break;
       case 'wait': break;
-      case 'snap': expectations(trace, trace.snaps.find((x) => x.step === steps.indexOf(s)), out, gaps, seenPages, sorted); break;
+      case 'snap': expectations(trace, trace.snaps.find((x) => x.step === steps.indexOf(s)), out, gaps, seenPages, sorted, refusedSeen); break;
       default: throw new Error(`${trace.name}: unknown step ${s.do}`);
     }
   }
@@ -231,6 +246,23 @@ function traceFiles() {
   return fs.readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(TRACES, f));
 }
 
+// The timings of every trace in one place, for the virtual clock's model:
+// per trace, tab and page the intervals between polls (ms), the restore latency
+// of each page load, and the delay from a chat request to its first poll.
+function timing(files) {
+  const lines = [];
+  for (const f of files) {
+    const t = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const tm = t.timing || { polls: {}, restores: [], starts: [] };
+    const at = {};
+    for (const e of t.log) if (e.k === 'request' && e.op === 'refresh') (at[`${e.tab}/page${e.page}`] = at[`${e.tab}/page${e.page}`] || []).push(e.t);
+    const gaps = {};
+    for (const [k, v] of Object.entries(at)) gaps[k] = v.slice(1).map((x, i) => x - v[i]);
+    lines.push(`  ${JSON.stringify(t.name)}: ${JSON.stringify({ pollGaps: gaps, restoreMs: tm.restores.map((r) => `${r.tab}:${r.outcome}:${r.ms}`), firstPollMs: tm.starts.map((s) => s.firstPollMs) })}`);
+  }
+  return '{\n' + lines.join(',\n') + '\n}\n';
+}
+
 function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--stdout') {
@@ -238,8 +270,14 @@ function main() {
     return;
   }
   const want = new Map(traceFiles().map((f) => [path.basename(f, '.json'), convert(JSON.parse(fs.readFileSync(f, 'utf8')))]));
+  const timingText = timing(traceFiles());
   if (args[0] === '--check') {
     let bad = 0;
+    const tf = path.join(HERE, 'timing.json');
+    if (want.size && (!fs.existsSync(tf) || fs.readFileSync(tf, 'utf8') !== timingText)) {
+      console.log('tests/widget-oracle/timing.json: differs from the traces; run node tests/widget-oracle/convert.js');
+      bad++;
+    }
     for (const dir of [OUT, RECORDED]) {
       if (!fs.existsSync(dir)) continue;
       for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.xml')).sort()) {
@@ -259,6 +297,7 @@ function main() {
     process.exit(bad ? 1 : 0);
   }
   fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(HERE, 'timing.json'), timingText);
   for (const [name, xml] of want) fs.writeFileSync(path.join(OUT, name + '.xml'), xml);
   // A recorded scenario already promoted follows its trace too.
   if (fs.existsSync(RECORDED)) {

@@ -243,18 +243,26 @@ class Recorder {
       case 'restart': {
         await this.harvestAll();
         const open = this.order.filter((n) => !this.tabs.get(n).page.isClosed());
+        const urls = open.map((n) => this.tabs.get(n).page.url());
         await this.chrome.quit();
         await sleep(300);
         setStartup(this.profile, !!this.list.restore);
         this.chrome = await launch(this.profile, this.port);
+        // Restored tabs appear one by one after the start.
+        const isReal = (p) => !p.url().startsWith('about:') && !p.url().startsWith('chrome:');
+        for (let i = 0; this.list.restore && i < 100 && this.chrome.context.pages().filter(isReal).length < open.length; i++) await sleep(100);
         const pages = this.chrome.context.pages();
         this.tabs.clear();
         this.order = [];
         this.spare = [];
         if (this.list.restore) {
-          // The reopened pages, in their old order, keep their names.
-          const real = pages.filter((p) => !p.url().startsWith('about:') && !p.url().startsWith('chrome:'));
-          real.forEach((p, i) => { if (open[i]) this.watch(open[i], p); });
+          // The reopened pages keep their names, matched by URL.
+          const real = pages.filter(isReal);
+          const left = real.slice();
+          open.forEach((n, i) => {
+            const j = left.findIndex((p) => p.url() === urls[i]);
+            if (j >= 0) this.watch(n, left.splice(j, 1)[0]);
+          });
           for (const n of this.order) await this.loaded(n);
           this.spare = pages.filter((p) => !real.includes(p));
         } else {
