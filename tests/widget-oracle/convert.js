@@ -85,7 +85,9 @@ function pageStory(trace, page, t) {
       case 'WebChat.opened': if (['none', 'restoreTimeout', 'restoreFailed'].includes(chat)) chat = 'open'; break;
       case 'WebChatService.started': chat = 'active'; break;
       case 'WebChatService.ended': chat = 'ended'; break;
-      case 'WebChat.closed': case 'WebChat.cancelled': if (chat !== 'restoreTimeout' && chat !== 'restoreFailed') chat = 'none'; break;
+      case 'WebChat.closed': if (chat !== 'restoreTimeout' && chat !== 'restoreFailed') chat = 'none'; break;
+      // cancelled: the chat ended before an agent came; the window still shows it.
+      case 'WebChat.cancelled': if (chat === 'open') chat = 'none'; break;
       default: break;
     }
   }
