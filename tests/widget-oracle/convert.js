@@ -141,7 +141,7 @@ function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
   else gaps.add(`owner= per origin (${owners.join(' and ')} each hold their origin's inFocus)`);
 }
 
-function convert(trace) {
+function convert(trace, name = trace.name) {
   const gaps = new Set();
   const out = [];
   const steps = trace.steps;
@@ -230,11 +230,11 @@ function convert(trace) {
   if (evs.size) gaps.add(`the widget's events (${[...evs].sort().join(', ')})`);
   if (trace.log.some((e) => e.k === 'heard')) gaps.add('storage events with their values (the GUIDs); event= counts them only');
 
-  const attrs = { name: trace.name, engine: 'chromium', tags: 'widget recorded' };
+  const attrs = { name, engine: 'chromium', tags: 'widget recorded' };
   if (trace.restore) attrs['session-restore'] = 'true';
   const head = [
     `<!-- Recorded from the real widget (${trace.widget}) in Chromium ${trace.chromium}`,
-    `     by tests/widget-oracle (traces/${trace.name}.json); written by convert.js, do not edit.`,
+    `     by tests/widget-oracle (traces/${name}.json, from steps/${trace.name}.json); written by convert.js, do not edit.`,
     `     ${esc(trace.about).replace(/--/g, '- -')}`,
     '     Not expressible in the scenario language today, so not asserted:',
     ...[...gaps].sort().map((g) => `       - ${esc(g).replace(/--/g, '- -')}`),
@@ -260,7 +260,7 @@ function timing(files) {
     for (const e of t.log) if (e.k === 'request' && e.op === 'refresh') (at[`${e.tab}/page${e.page}`] = at[`${e.tab}/page${e.page}`] || []).push(e.t);
     const gaps = {};
     for (const [k, v] of Object.entries(at)) gaps[k] = v.slice(1).map((x, i) => x - v[i]);
-    lines.push(`  ${JSON.stringify(t.name)}: ${JSON.stringify({ pollGaps: gaps, restoreMs: tm.restores.map((r) => `${r.tab}:${r.outcome}:${r.ms}`), firstPollMs: tm.starts.map((s) => s.firstPollMs) })}`);
+    lines.push(`  ${JSON.stringify(path.basename(f, '.json'))}: ${JSON.stringify({ pollGaps: gaps, restoreMs: tm.restores.map((r) => `${r.tab}:${r.outcome}:${r.ms}`), firstPollMs: tm.starts.map((s) => s.firstPollMs) })}`);
   }
   return '{\n' + lines.join(',\n') + '\n}\n';
 }
@@ -268,10 +268,12 @@ function timing(files) {
 function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--stdout') {
-    process.stdout.write(convert(JSON.parse(fs.readFileSync(args[1], 'utf8'))));
+    process.stdout.write(convert(JSON.parse(fs.readFileSync(args[1], 'utf8')), path.basename(args[1], '.json')));
     return;
   }
-  const want = new Map(traceFiles().map((f) => [path.basename(f, '.json'), convert(JSON.parse(fs.readFileSync(f, 'utf8')))]));
+  // traces/NAME-2.json is a further recording of steps/NAME.json, kept
+  // when it differs from the first (a race inside the widget).
+  const want = new Map(traceFiles().map((f) => [path.basename(f, '.json'), convert(JSON.parse(fs.readFileSync(f, 'utf8')), path.basename(f, '.json'))]));
   const timingText = timing(traceFiles());
   if (args[0] === '--check') {
     let bad = 0;
