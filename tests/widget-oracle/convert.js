@@ -1,0 +1,317 @@
+'use strict';
+// convert.js: turns each recorded trace (traces/NAME.json) into a bsim
+// scenario that asserts, at each snapshot, what the real widget did: the
+// widget's cookies in the jar (present or absent; the value where it does
+// not depend on the server's ids or the clock; Domain, SameSite, session),
+// and per tab the chat state, the load's restore, minimized, the badge, the
+// transcript count, the toast, inFocus and Widgets.ready. The steps between
+// snapshots are the step list's, with the real time between them as
+// <wait> steps, so the virtual clock follows the recording.
+//
+// What the scenario language cannot say is left out, and listed in a
+// comment at the top of the scenario ("Not expressible"), one line per kind.
+//
+//   node convert.js                  write scenarios/NAME.xml for every trace,
+//                                    and timing.json (the timings of all)
+//   node convert.js --check          exit 1 when a checked-in scenario (here
+//                                    and under ../../scenarios/recorded/)
+//                                    differs from what its trace gives today
+//   node convert.js --stdout TRACE   print one scenario
+//
+// One expectation per <expect>, so that tests/widget-oracle/agreement can
+// count them one by one.
+
+const fs = require('fs');
+const path = require('path');
+
+const HERE = __dirname;
+const TRACES = path.join(HERE, 'traces');
+const OUT = path.join(HERE, 'scenarios');
+const RECORDED = path.join(HERE, '..', '..', 'scenarios', 'recorded');
+
+// Cookie values that depend neither on the server's ids nor on the clock.
+const STABLE = ['app.autoLoadList', 'webchat.state.open', 'webchat.state.minimized', 'webchat.state.lastMessageCountRead',
+  'webchat.state.asyncUnreadMessageCount', 'webchat.state.index', 'webchat.autoInvite.disabled',
+  'webchat.state.unreadMessages', 'webchat.state.filters'];
+const PREFIX = '_genesys.widgets.';
+
+function esc(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+function el(name, attrs) {
+  return `<${name}${Object.entries(attrs).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => ` ${k}="${esc(v)}"`).join('')}/>`;
+}
+function shortName(cookie) {
+  const i = cookie.indexOf(PREFIX);
+  return i < 0 ? cookie : cookie.slice(i + PREFIX.length);
+}
+
+// <deploy> attributes from the step list's site and widget configuration.
+function deploy(trace, gaps) {
+  const w = (trace.config && trace.config.widgets) || {};
+  const main = w.main || {};
+  const chat = w.webchat || {};
+  const co = main.cookieOptions || {};
+  const a = { site: trace.site || undefined };
+  if (chat.restoreTimeout !== undefined) a['restore-timeout'] = chat.restoreTimeout + 'ms';
+  if (chat.sleepEnabled !== undefined) a.sleep = String(chat.sleepEnabled);
+  if (chat.metaDataEnabled !== undefined) a.metadata = String(chat.metaDataEnabled);
+  if (chat.autoInvite && chat.autoInvite.enabled) a['auto-invite'] = chat.autoInvite.timeToInviteSeconds + 's';
+  if (main.deploymentID !== undefined) a['deployment-id'] = main.deploymentID;
+  if (co.domain !== undefined) a['cookie-domain'] = co.domain;
+  if (co.path !== undefined) a['cookie-path'] = co.path;
+  if (co.sameSite !== undefined) a['cookie-samesite'] = co.sameSite;
+  if (co.secure !== undefined) a['cookie-secure'] = String(co.secure);
+  if (co.expires !== undefined) a['cookie-expires'] = String(co.expires);
+  for (const k of Object.keys(trace.config.hosts || {})) gaps.add(`per-host widget configuration (${k})`);
+  return el('deploy', a);
+}
+
+// What a page went through, from its own bus events up to instant t.
+function pageStory(trace, page, t) {
+  let chat = 'none';
+  let restore = 'none';
+  // Only the first restore outcome, before anything started, is the load's;
+  // a later one (WebChat.close reopens a running chat) is not.
+  let atLoad = true;
+  const outcome = (state, r) => { if (atLoad) { chat = state; restore = r; } else chat = state === 'restored' ? 'active' : state; atLoad = false; };
+  for (const e of trace.log) {
+    if (e.page !== page || e.k !== 'event' || e.t > t) continue;
+    if (e.ev === 'WebChatService.started' || e.ev === 'WebChatService.ended') atLoad = false;
+    switch (e.ev) {
+      case 'WebChatService.restored': outcome('restored', 'restored'); break;
+      case 'WebChatService.restoreTimeout': outcome('restoreTimeout', 'timeout'); break;
+      case 'WebChatService.restoreFailed': outcome('restoreFailed', 'failed'); break;
+      case 'WebChat.opened': if (['none', 'restoreTimeout', 'restoreFailed'].includes(chat)) chat = 'open'; break;
+      case 'WebChatService.started': chat = 'active'; break;
+      case 'WebChatService.ended': chat = 'ended'; break;
+      case 'WebChat.closed': if (chat !== 'restoreTimeout' && chat !== 'restoreFailed') chat = 'none'; break;
+      // cancelled: the chat ended before an agent came; the window still shows it.
+      case 'WebChat.cancelled': if (chat === 'open') chat = 'none'; break;
+      default: break;
+    }
+  }
+  return { chat, restore };
+}
+
+function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
+  out.push(`  <!-- snapshot "${esc(snap.label)}" at ${snap.t} ms -->`);
+  const jar = new Map();
+  for (const c of snap.jar) { if (!jar.has(c.name)) jar.set(c.name, []); jar.get(c.name).push(c); }
+  for (const name of names) {
+    const cs = jar.get(name);
+    if (!cs) { out.push('  ' + el('expect', { cookie: name, present: 'false' })); continue; }
+    for (const c of cs) {
+      const stable = STABLE.includes(shortName(name));
+      out.push('  ' + el('expect', { cookie: name, value: stable ? c.value : undefined, domain: c.domain, path: c.path,
+        'same-site': c.sameSite ? c.sameSite.toLowerCase() : 'unspecified', session: String(c.session) }));
+      if (!stable) gaps.add('values from the server\'s ids or the clock (session, keys, ping, metaData, chatStartLock): present only');
+    }
+  }
+  // A write the jar refused (nothing readable after a non-empty value):
+  // the trace says so, once per name.
+  for (const e of trace.log) {
+    if (e.k !== 'cookie' || e.stuck !== false || e.back !== null || e.t > snap.t) continue;
+    const name = e.set.slice(0, e.set.indexOf('='));
+    if (/^[^;]*=;/.test(e.set) || refusedSeen.has(name)) continue;
+    refusedSeen.add(name);
+    out.push('  ' + el('expect', { refused: name }));
+  }
+  const owners = [];
+  for (const [tab, st] of Object.entries(snap.tabs)) {
+    if (st.error) { gaps.add(`tab ${tab} could not be read at a snapshot`); continue; }
+    if (!('window' in st)) continue;       // a page without the widget
+    if (!seenPages.has(st.page)) {
+      seenPages.add(st.page);
+      out.push('  ' + el('expect', { tab, restore: pageStory(trace, st.page, snap.t).restore }));
+    }
+    const story = pageStory(trace, st.page, snap.t);
+    out.push('  ' + el('expect', { tab, chat: story.chat }));
+    if (st.window) out.push('  ' + el('expect', { tab, minimized: String(st.minimized) }));
+    out.push('  ' + el('expect', { tab, unread: String(Number(st.badge) || 0) }));
+    if (st.window) out.push('  ' + el('expect', { tab, transcript: String(st.transcript.length) }));
+    out.push('  ' + el('expect', { tab, invite: st.toasts.length ? 'shown' : 'none' }));
+    const inFocus = st.local['_genesys.widgets.inFocus'];
+    out.push('  ' + el('expect', { tab, local: '_genesys.widgets.inFocus', present: inFocus ? undefined : 'false' }));
+    out.push('  ' + el('expect', { tab, session: 'Widgets.ready', value: st.session['Widgets.ready'], present: st.session['Widgets.ready'] === undefined ? 'false' : undefined }));
+    if (st.guid && inFocus === st.guid) owners.push(tab);
+  }
+  if (owners.length === 1) out.push('  ' + el('expect', { owner: owners[0] }));
+  else if (owners.length === 0) gaps.add('owner= for nobody (no page holds its origin\'s inFocus)');
+  else gaps.add(`owner= per origin (${owners.join(' and ')} each hold their origin's inFocus)`);
+}
+
+function convert(trace, name = trace.name) {
+  const gaps = new Set();
+  const out = [];
+  const steps = trace.steps;
+  // Every widget cookie the run ever wrote or held: checked at each snapshot.
+  const names = new Set();
+  for (const s of trace.snaps) for (const c of s.jar) names.add(c.name);
+  for (const e of trace.log) if (e.k === 'cookie') names.add(e.set.slice(0, e.set.indexOf('=')));
+  const sorted = [...names].sort();
+  const held = new Set();
+  for (const s of trace.snaps) for (const c of s.jar) held.add(c.name);
+  const passing = sorted.filter((n) => !held.has(n) && trace.log.some((e) => e.k === 'cookie' && e.set.startsWith(n + '=') && !/^[^;]*=;/.test(e.set)));
+  if (passing.length) gaps.add(`cookies written and deleted between snapshots, within one step (${passing.map(shortName).join(', ')}): only their absence is asserted`);
+  const seenPages = new Set();
+  const refusedSeen = new Set();
+  let deployed = false;
+  let planted = null;
+  let prev = null;
+  for (const s of steps) {
+    if (s.result && s.result.error) gaps.add(`step ${s.do} failed in the recording: ${s.result.error}`);
+    if (prev !== null && s.do !== 'wait' && s.t - prev > 0) out.push(`  ${el('wait', { for: (s.t - prev) + 'ms' })}`);
+    if (s.do !== 'wait') prev = s.t;
+    if (!deployed && s.do !== 'plant') { out.push('  ' + deploy(trace, gaps)); deployed = true; }
+    const tab = s.tab;
+    switch (s.do) {
+      case 'plant': planted = s; break;
+      case 'tab':
+        if (planted) {
+          // The page plants the cookies (as a site script would), then the
+          // widget arrives: a reload with the deployment in place.
+          out.push('  ' + el('tab', { name: tab, url: s.url }));
+          for (const [n, v] of Object.entries(planted.cookies)) {
+            let value = v;
+            if (/\{chatId\}|\{keys\}/.test(v)) {
+              gaps.add('a chat that exists on the server without a page (planted ids of a live chat)');
+              value = v.replace('{chatId}', 'C000000000000001').replace('{keys}', '{%22secureKey%22:%22k000000000000001%22%2C%22alias%22:%22801%22%2C%22userId%22:%22U000000000000001%22}');
+            }
+            value = value.replace(/\{now-(\d+)\}/, (_, ms) => String(Date.UTC(2015, 0, 1) - Number(ms)));
+            out.push('  ' + el('cookie', { tab, write: `${PREFIX}${n}=${value}; Domain=${planted.domain}; Path=/; SameSite=Strict` }));
+          }
+          out.push('  ' + deploy(trace, gaps));
+          deployed = true;
+          out.push('  ' + el('reload', { tab }));
+          planted = null;
+        } else {
+          out.push('  ' + el('tab', { name: tab, url: s.url }));
+        }
+        break;
+      case 'go': out.push('  ' + el('navigate', { tab, url: s.url })); break;
+      case 'follow': {
+        const from = trace.steps.filter((x) => x.tab === tab && (x.do === 'go' || x.do === 'tab') && x.t < s.t).pop();
+        const link = new URL(from.url).searchParams.get('link');
+        out.push('  ' + el('navigate', { tab, url: link }));
+        gaps.add('what an earlier request carried (the link\'s navigation from another site sends no Strict cookie)');
+        break;
+      }
+      case 'reload': out.push('  ' + el('reload', { tab })); break;
+      case 'closeTab': out.push('  ' + el('close-tab', { tab })); break;
+      case 'front': out.push('  ' + el('focus', { tab })); break;
+      case 'click': out.push('  ' + el('user', { tab, do: 'click' })); break;
+      case 'chat': out.push('  ' + el('webchat', { tab, do: s.op, text: s.op === 'send' ? s.text : undefined })); break;
+      case 'invite': out.push('  ' + el('invite', { tab, do: s.op })); break;
+      case 'agent':
+        if (s.op === 'say') out.push('  ' + el('agent', { say: s.text }));
+        else if (s.op === 'end') out.push('  ' + el('agent', { do: 'end' }));
+        else if (s.op === 'typing') out.push('  ' + el('agent', { do: 'typing' }));
+        else { out.push(`  <!-- the agent ${s.op === 'join' ? 'joins' : 'leaves'} (not expressible) -->`); gaps.add(`the agent ${s.op === 'join' ? 'joining' : 'leaving'} as its own server event`); }
+        break;
+      case 'server':
+        if (s.op === 'status') {
+          out.push('  ' + el('backend', { do: 'down' }));
+          gaps.add(`the server answering HTTP ${s.status} (written as do="down", a failed request)`);
+        } else if (s.op === 'slow') out.push('  ' + el('backend', { do: 'slow', delay: s.ms + 'ms' }));
+        else out.push('  ' + el('backend', { do: s.op }));
+        break;
+      case 'restart': out.push('  <restart/>'); break;
+      case 'wait': break;
+      case 'snap': expectations(trace, trace.snaps.find((x) => x.step === steps.indexOf(s)), out, gaps, seenPages, sorted, refusedSeen); break;
+      default: throw new Error(`${trace.name}: unknown step ${s.do}`);
+    }
+  }
+  // What the widget sent and published: data in the trace, no expectation.
+  const sent = {};
+  for (const e of trace.log) if (e.k === 'request') sent[e.tab] = (sent[e.tab] || 0) + 1;
+  if (Object.keys(sent).length) gaps.add(`what the widget sent: API requests per tab (${Object.entries(sent).map(([t, n]) => `${t} ${n}`).join(', ')}) and when`);
+  const evs = new Set(trace.log.filter((e) => e.k === 'event' && /restore|ended|error|sleeping|waking/.test(e.ev)).map((e) => e.ev));
+  if (evs.size) gaps.add(`the widget's events (${[...evs].sort().join(', ')})`);
+  if (trace.log.some((e) => e.k === 'heard')) gaps.add('storage events with their values (the GUIDs); event= counts them only');
+
+  const attrs = { name, engine: 'chromium', tags: 'widget recorded' };
+  if (trace.restore) attrs['session-restore'] = 'true';
+  const head = [
+    `<!-- Recorded from the real widget (${trace.widget}) in Chromium ${trace.chromium}`,
+    `     by tests/widget-oracle (traces/${name}.json, from steps/${trace.name}.json); written by convert.js, do not edit.`,
+    `     ${esc(trace.about).replace(/--/g, '- -')}`,
+    '     Not expressible in the scenario language today, so not asserted:',
+    ...[...gaps].sort().map((g) => `       - ${esc(g).replace(/--/g, '- -')}`),
+    '-->',
+  ];
+  return head.join('\n') + '\n' + `<scenario${Object.entries(attrs).map(([k, v]) => ` ${k}="${esc(v)}"`).join('')}>\n` + out.join('\n') + '\n</scenario>\n';
+}
+
+function traceFiles() {
+  if (!fs.existsSync(TRACES)) return [];
+  return fs.readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(TRACES, f));
+}
+
+// The timings of every trace in one place, for the virtual clock's model:
+// per trace, tab and page the intervals between polls (ms), the restore latency
+// of each page load, and the delay from a chat request to its first poll.
+function timing(files) {
+  const lines = [];
+  for (const f of files) {
+    const t = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const tm = t.timing || { polls: {}, restores: [], starts: [] };
+    const at = {};
+    for (const e of t.log) if (e.k === 'request' && e.op === 'refresh') (at[`${e.tab}/page${e.page}`] = at[`${e.tab}/page${e.page}`] || []).push(e.t);
+    const gaps = {};
+    for (const [k, v] of Object.entries(at)) gaps[k] = v.slice(1).map((x, i) => x - v[i]);
+    lines.push(`  ${JSON.stringify(path.basename(f, '.json'))}: ${JSON.stringify({ pollGaps: gaps, restoreMs: tm.restores.map((r) => `${r.tab}:${r.outcome}:${r.ms}`), firstPollMs: tm.starts.map((s) => s.firstPollMs) })}`);
+  }
+  return '{\n' + lines.join(',\n') + '\n}\n';
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  if (args[0] === '--stdout') {
+    process.stdout.write(convert(JSON.parse(fs.readFileSync(args[1], 'utf8')), path.basename(args[1], '.json')));
+    return;
+  }
+  // traces/NAME-2.json is a further recording of steps/NAME.json, kept
+  // when it differs from the first (a race inside the widget).
+  const want = new Map(traceFiles().map((f) => [path.basename(f, '.json'), convert(JSON.parse(fs.readFileSync(f, 'utf8')), path.basename(f, '.json'))]));
+  const timingText = timing(traceFiles());
+  if (args[0] === '--check') {
+    let bad = 0;
+    const tf = path.join(HERE, 'timing.json');
+    if (want.size && (!fs.existsSync(tf) || fs.readFileSync(tf, 'utf8') !== timingText)) {
+      console.log('tests/widget-oracle/timing.json: differs from the traces; run node tests/widget-oracle/convert.js');
+      bad++;
+    }
+    for (const dir of [OUT, RECORDED]) {
+      if (!fs.existsSync(dir)) continue;
+      for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.xml')).sort()) {
+        const name = path.basename(f, '.xml');
+        const rel = path.relative(path.join(HERE, '..', '..'), path.join(dir, f));
+        if (!want.has(name)) { console.log(`${rel}: no trace tests/widget-oracle/traces/${name}.json`); bad++; continue; }
+        if (fs.readFileSync(path.join(dir, f), 'utf8') !== want.get(name)) {
+          console.log(`${rel}: differs from what convert.js writes from traces/${name}.json; run node tests/widget-oracle/convert.js`);
+          bad++;
+        }
+      }
+    }
+    for (const name of want.keys()) {
+      if (!fs.existsSync(path.join(OUT, name + '.xml'))) { console.log(`tests/widget-oracle/scenarios/${name}.xml: missing; run node tests/widget-oracle/convert.js`); bad++; }
+    }
+    console.log(`convert --check: ${want.size} traces, ${bad} differences`);
+    process.exit(bad ? 1 : 0);
+  }
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(HERE, 'timing.json'), timingText);
+  for (const [name, xml] of want) fs.writeFileSync(path.join(OUT, name + '.xml'), xml);
+  // A recorded scenario already promoted follows its trace too.
+  if (fs.existsSync(RECORDED)) {
+    for (const f of fs.readdirSync(RECORDED).filter((x) => x.endsWith('.xml'))) {
+      const name = path.basename(f, '.xml');
+      if (want.has(name)) fs.writeFileSync(path.join(RECORDED, f), want.get(name));
+    }
+  }
+  console.log(`convert: ${want.size} scenarios in tests/widget-oracle/scenarios/`);
+}
+
+module.exports = { convert };
+if (require.main === module) main();
