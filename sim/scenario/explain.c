@@ -25,6 +25,8 @@
 
 #include <libxml/xmlregexp.h>
 
+#include "util/suggest.h"
+
 /* An element of the language takes at most this many distinct attributes (bsim.rng's <expect> has 21). */
 #define ATTR_NAMES_MAX 64
 /* Alternatives one element's attribute patterns expand to (<expect>: 16); past it the explanation falls back to libxml2's. */
@@ -592,10 +594,16 @@ static void check_attributes(diag *d, const xmlNode *e, const xmlNode *def)
 		buf list = BUF_INIT;
 		for (size_t k = 0; k < t.n; k++)
 			buf_printf(&list, "%s%s", k ? ", " : "", t.names[k]);
-		for (size_t i = 0; i < n; i++)
-			if (ia[i].index < 0)
+		for (size_t i = 0; i < n; i++) {
+			if (ia[i].index >= 0)
+				continue;
+			const char *like = ia[i].name[0] ? suggest_closest(ia[i].name, t.names, t.n) : NULL;
+			if (like)
+				report(d, e, "<%s> does not take the attribute %s; did you mean %s?", el, ia[i].name, like);
+			else
 				report(d, e, "<%s> does not take the attribute %s; it takes %s", el, ia[i].name,
 				       t.n ? buf_cstr(&list) : "none");
+		}
 		buf_free(&list);
 		goto out;
 	}
@@ -659,45 +667,10 @@ out:
 
 /* ---- elements ---- */
 
-size_t name_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 40 || lb > 40)
-		return SIZE_MAX;
-	size_t row[41];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
-			size_t best = diag + cost;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* The closest allowed name to a misspelt one, or NULL. */
 static const char *suggest(const content *c, const char *name)
 {
-	const char *best = NULL;
-	size_t best_d = 3; /* at most two edits away */
-	for (size_t i = 0; i < c->n; i++) {
-		size_t dist = name_distance(name, c->names[i]);
-		if (dist < best_d && dist < strlen(c->names[i])) {
-			best = c->names[i];
-			best_d = dist;
-		}
-	}
-	return best;
+	return suggest_closest(name, c->names, c->n);
 }
 
 static bool has_text(const xmlNode *e, char *first, size_t len)

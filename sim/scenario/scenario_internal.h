@@ -92,6 +92,7 @@ int expect_kind_register(const expect_kind *k);
 struct bsim_scenario {
 	char *name;
 	src_loc at;
+	int end_line;          /* the last line of its <scenario> element (bsim run FILE:LINE) */
 	char **tags;
 	size_t n_tags;
 	bsim_engine engine;

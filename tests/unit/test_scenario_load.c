@@ -148,6 +148,13 @@ static const error_case schema_cases[] = {
 	{"<scenario><wait for=\"1s\"/></scenario>", "t.xml:1:1: <scenario> needs name=\"...\"", 1, 1, 0, 0},
 	{S "<tab name=\"a\" colour=\"red\"/>" E, "t.xml:1:20: <tab> does not take the attribute colour; it takes name, url, fetch, method, ca-file, insecure, network",
 	 1, 20, 0, 0},
+	/* a mistyped attribute: the one meant, as for elements (util/suggest.h) */
+	{S "<cookie tab=\"a\" wrtie=\"x=1\"/>" E,
+	 "t.xml:1:20: <cookie> does not take the attribute wrtie; did you mean write?", 1, 20, 0, 0},
+	{S "<expect cookie=\"x\" vaule=\"1\"/>" E,
+	 "t.xml:1:20: <expect> does not take the attribute vaule; did you mean value?", 1, 20, 0, 0},
+	{S "<expect cookei=\"x\"/>" E, "t.xml:1:20: <expect> does not take the attribute cookei; did you mean cookie?",
+	 1, 20, 0, 0},
 	{S "<close-browser tab=\"a\"/>" E,
 	 "t.xml:1:20: <close-browser> does not take the attribute tab; it takes none", 1, 20, 0, 0},
 	{S "<wat for=\"2s\"/>" E, "t.xml:1:20: unknown element <wat> in <scenario>; did you mean <wait>?", 1, 20, 0, 0},
@@ -233,7 +240,16 @@ Test(scenario_load, schema_errors_name_the_element_and_what_was_expected, .init 
 /* What the schema cannot check: engines, names, codes, fragments and their parameters. */
 static const error_case semantic_cases[] = {
 	{"<scenario name=\"a\" engines=\"chromium edge\"/>",
-	 "t.xml:1:1: unknown engine \"edge\": expected chromium, firefox or safari", 1, 1, 0, 0},
+	 "t.xml:1:1: unknown engine \"edge\"; did you mean chromium? (expected chromium, firefox or safari)", 1, 1, 0, 0},
+	/* Playwright's names and typos: the engine meant */
+	{"<scenario name=\"a\" engines=\"chrome\"/>",
+	 "t.xml:1:1: unknown engine \"chrome\"; did you mean chromium? (expected chromium, firefox or safari)", 1, 1, 0, 0},
+	{"<scenario name=\"a\" engines=\"webkit\"/>",
+	 "t.xml:1:1: unknown engine \"webkit\"; did you mean safari? (expected chromium, firefox or safari)", 1, 1, 0, 0},
+	{"<scenario name=\"a\" engine=\"firfox\"/>",
+	 "t.xml:1:1: unknown engine \"firfox\"; did you mean firefox? (expected chromium, firefox or safari)", 1, 1, 0, 0},
+	{S "<deploy version=\"9.0.18.07\"/>" E,
+	 "t.xml:1:20: version=\"9.0.18.07\" is not a widget version bsim models; did you mean 9.0.018.07?", 1, 20, 0, 0},
 	{"<scenario name=\"a\" engine=\"netscape\"/>",
 	 "t.xml:1:1: unknown engine \"netscape\": expected chromium, firefox or safari", 1, 1, 0, 0},
 	{"<scenario name=\"a\" engines=\"firefox firefox\"/>", "t.xml:1:1: engine \"firefox\" is listed twice", 1, 1, 0, 0},
