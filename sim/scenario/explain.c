@@ -25,6 +25,7 @@
 
 #include <libxml/xmlregexp.h>
 
+#include "cookie/preset.h"
 #include "util/suggest.h"
 
 /* An element of the language takes at most this many distinct attributes (bsim.rng's <expect> has 21). */
@@ -362,6 +363,33 @@ static bool token_equal(const char *a, const char *b)
 	return true;
 }
 
+static bool value_ok(const schema_model *m, const xmlNode *p, const char *v, int depth);
+
+/*
+ * The first whitespace-separated token of v that the <list> pattern p's
+ * item does not take (RELAX NG §6.2.8: a list's value is split at
+ * whitespace), copied to out when given; false when every token fits.
+ */
+static bool list_bad_token(const schema_model *m, const xmlNode *p, const char *v, char *out, size_t outlen, int depth)
+{
+	const xmlNode *item = rng_first_child(p);
+	char token[QUOTE_MAX + 1];
+	for (const char *t = v; *t;) {
+		t += strspn(t, " \t\n\r");
+		size_t len = strcspn(t, " \t\n\r");
+		if (!len)
+			break;
+		snprintf(token, sizeof token, "%.*s", (int)(len < QUOTE_MAX ? len : QUOTE_MAX), t);
+		t += len;
+		if (!value_ok(m, item, token, depth + 1)) {
+			if (out)
+				snprintf(out, outlen, "%s", token);
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool value_ok(const schema_model *m, const xmlNode *p, const char *v, int depth)
 {
 	if (!p || depth > RNG_DEPTH_MAX)
@@ -379,6 +407,10 @@ static bool value_ok(const schema_model *m, const xmlNode *p, const char *v, int
 	}
 	if (rng_is(p, "ref"))
 		return value_ok(m, rng_first_child(rng_define(m, rng_prop(p, "name"))), v, depth + 1);
+	if (rng_is(p, "oneOrMore"))
+		return value_ok(m, rng_first_child(p), v, depth + 1);
+	if (rng_is(p, "list"))
+		return !list_bad_token(m, p, v, NULL, 0, depth) && v[strspn(v, " \t\n\r")];
 	if (rng_is(p, "data")) {
 		for (const xmlNode *c = p->children; c; c = c->next) {
 			const char *pname = rng_is(c, "param") ? rng_prop(c, "name") : NULL;
@@ -423,11 +455,55 @@ static void describe(buf *b, const schema_model *m, const xmlNode *p, int depth)
 			describe(b, m, c, depth + 1);
 			i++;
 		}
+	} else if (rng_is(p, "oneOrMore")) {
+		describe(b, m, rng_first_child(p), depth + 1);
+	} else if (rng_is(p, "list")) {
+		describe(b, m, rng_first_child(p), depth + 1);
+		buf_puts(b, ", separated by spaces");
 	} else if (rng_is(p, "data")) {
 		buf_printf(b, "a valid %s", rng_prop(p, "type") ? rng_prop(p, "type") : "value");
 	} else {
 		buf_puts(b, "a valid value");
 	}
+}
+
+/* Collect the <value>s a pattern allows (through choices, refs and lists), up to max. */
+static void collect_values(const schema_model *m, const xmlNode *p, const char **out, size_t *n, size_t max, int depth)
+{
+	if (!p || depth > RNG_DEPTH_MAX || *n >= max)
+		return;
+	if (rng_is(p, "value")) {
+		out[(*n)++] = p->children && p->children->content ? (const char *)p->children->content : "";
+	} else if (rng_is(p, "ref")) {
+		collect_values(m, rng_first_child(rng_define(m, rng_prop(p, "name"))), out, n, max, depth + 1);
+	} else if (rng_is(p, "choice") || rng_is(p, "list") || rng_is(p, "oneOrMore")) {
+		for (const xmlNode *c = p->children; c; c = c->next)
+			if (rng_is(c, NULL))
+				collect_values(m, c, out, n, max, depth + 1);
+	}
+}
+
+/*
+ * The value a mistyped one most likely meant (util/suggest.h), or NULL; the
+ * word judged (the bad token of a list) goes to word. The engines' own
+ * vocabulary knows the names people use for them ("chrome", "webkit").
+ */
+static const char *value_suggest(const schema_model *m, const xmlNode *p, const char *v, char *word, size_t len)
+{
+	const xmlNode *q = p;
+	for (int i = 0; q && rng_is(q, "ref") && i < RNG_DEPTH_MAX; i++)
+		q = rng_first_child(rng_define(m, rng_prop(q, "name")));
+	if (!(q && rng_is(q, "list") && list_bad_token(m, q, v, word, len, 0)))
+		snprintf(word, len, "%s", v);
+	const char *values[32];
+	size_t n = 0;
+	collect_values(m, p, values, &n, sizeof values / sizeof *values, 0);
+	bool engines = n == BSIM_ENGINE_COUNT;
+	for (size_t i = 0; engines && i < n; i++)
+		engines = strcmp(values[i], bsim_engine_name((bsim_engine)i)) == 0;
+	if (engines)
+		return cookie_engine_suggest(word);
+	return *word ? suggest_closest(word, values, n) : NULL;
 }
 
 /* ---- the walk ---- */
@@ -503,8 +579,18 @@ static void explain_alt(diag *d, const xmlNode *e, const attr_table *t, const al
 			continue;
 		buf b = BUF_INIT;
 		put_quoted(&b, ia[i].value);
-		buf_puts(&b, ": expected ");
-		describe(&b, d->m, a->val[k], 0);
+		char word[QUOTE_MAX + 1];
+		const char *like = value_suggest(d->m, a->val[k], ia[i].value, word, sizeof word);
+		if (like) {
+			if (strcmp(word, ia[i].value) != 0)
+				buf_printf(&b, ": \"%s\"", word);
+			buf_printf(&b, ": did you mean %s? (expected ", like);
+			describe(&b, d->m, a->val[k], 0);
+			buf_putc(&b, ')');
+		} else {
+			buf_puts(&b, ": expected ");
+			describe(&b, d->m, a->val[k], 0);
+		}
 		report(d, e, "<%s> %s=%s", el, ia[i].name, buf_cstr(&b));
 		buf_free(&b);
 	}
