@@ -26,6 +26,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,13 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strmap.h"
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+/* docs/junit-jenkins.xsd, compiled in (scripts/embed_schema.py). */
+extern const char report_junit_jenkins_xsd[];
+extern const size_t report_junit_jenkins_xsd_len;
 
 /*
  * XML 1.0 §2.2 Char: tab, newline, carriage return and U+0020 up, less the
@@ -288,6 +296,45 @@ out:
 	return 0;
 }
 
+/* The first validity error, kept instead of libxml2 printing it. */
+static void keep_first_error(void *ctx, const xmlError *e)
+{
+	char *first = ctx;
+	if (!*first && e && e->message)
+		snprintf(first, 256, "line %d: %.*s", e->line, (int)strcspn(e->message, "\n"), e->message);
+}
+
+/*
+ * The strict mode's promise is a file the Jenkins xunit plugin takes: check
+ * the document against docs/junit-jenkins.xsd before writing it, and refuse
+ * to write one that is not (a bug in bsim, never in the scenarios).
+ */
+static int check_jenkins(const buf *b)
+{
+	char first[256] = "";
+	int rc = 0;
+	xmlDoc *doc = NULL;
+	xmlSchema *schema = NULL;
+	xmlSchemaValidCtxt *valid = NULL;
+	xmlSchemaParserCtxt *parser = xmlSchemaNewMemParserCtxt(report_junit_jenkins_xsd, (int)report_junit_jenkins_xsd_len);
+	if (!parser || !(schema = xmlSchemaParse(parser)) || !(valid = xmlSchemaNewValidCtxt(schema))) {
+		rc = error_set(BSIM_ERROR, "cannot read the compiled-in docs/junit-jenkins.xsd");
+		goto out;
+	}
+	xmlSchemaSetValidStructuredErrors(valid, (xmlStructuredErrorFunc)keep_first_error, first);
+	doc = xmlReadMemory(b->ptr, (int)b->len, "junit.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc || xmlSchemaValidateDoc(valid, doc) != 0)
+		rc = error_set(BSIM_ERROR,
+			       "the JUnit report is not valid against docs/junit-jenkins.xsd (%s); it was not written",
+			       *first ? first : "not well-formed");
+out:
+	xmlFreeDoc(doc);
+	xmlSchemaFreeValidCtxt(valid);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(parser);
+	return rc;
+}
+
 int bsim_report_junit(const char *path, const bsim_result *const *results, size_t n,
 		      const bsim_report_options *opts)
 {
@@ -335,6 +382,8 @@ int bsim_report_junit(const char *path, const bsim_result *const *results, size_
 	}
 	buf_puts(&b, "</testsuites>\n");
 	if ((rc = buf_status(&b)) < 0)
+		goto out;
+	if (jenkins(opts) && (rc = check_jenkins(&b)) < 0)
 		goto out;
 	rc = atomic_file_replace(path, b.ptr, b.len, 0666, "write report");
 out:
