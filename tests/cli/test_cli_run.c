@@ -1029,7 +1029,6 @@ Test(cli_run, a_failures_story_prints_no_line_twice)
 {
 	support_run r = RUN("run", "--no-timing", "tests/scenario/story/refused-twice.xml");
 	assert_exit(&r, 1);
-	assert_golden(GOLDEN("refused-twice.out"), r.out);
 	const char *prev = NULL;
 	size_t prev_len = 0;
 	for (const char *line = r.out; *line;) {
@@ -1042,6 +1041,7 @@ Test(cli_run, a_failures_story_prints_no_line_twice)
 		prev_len = len;
 		line = end + 1;
 	}
+	assert_golden(GOLDEN("refused-twice.out"), r.out);
 	support_run_free(&r);
 }
 
