@@ -38,7 +38,7 @@ struct bsim_result {
 	uint64_t seed;
 	bsim_time start_time;    /* the instant the clock started at */
 	bool start_from_run;     /* it came from the run options (bsim run --now), so the replay command repeats it */
-	bsim_run_options run;    /* the run's options, for the replay command (ca_file borrowed: read while composing) */
+	bsim_run_options run;    /* how the run fetched, for the replay command (ca_file borrowed: read while composing) */
 	uint64_t elapsed_ns;
 	bsim_trace_entry *trace; /* deep copies */
 	size_t n_trace;
@@ -661,8 +661,12 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 	/* The file's now= wins: the scenario was written for that instant. */
 	r->start_from_run = !sc->start_given && opts && opts->version >= 2 && opts->now_set;
 	r->start_time = r->start_from_run ? opts->now : sc->start_time;
-	if (opts)
-		r->run = *opts;
+	if (opts) {
+		/* Version 1 fields only: a caller built against version 1 passes a shorter struct. */
+		r->run.live = opts->live;
+		r->run.ca_file = opts->ca_file;
+		r->run.insecure = opts->insecure;
+	}
 
 	bsim_browser_options bo = BSIM_BROWSER_OPTIONS_INIT;
 	bo.engine = sc->engine;
