@@ -23,15 +23,23 @@ typedef enum bsim_trace_mode {
 	BSIM_TRACE_ALL = 2
 } bsim_trace_mode;
 
+/* Which JUnit XML a report follows (docs/report-formats.md). */
+typedef enum bsim_junit_schema {
+	BSIM_JUNIT_COMMON = 0,  /* the de-facto set GitLab, GitHub and Jenkins' junit plugin read, with file and line */
+	BSIM_JUNIT_JENKINS = 1  /* only what the Jenkins xunit plugin's junit-10 schema allows (docs/junit-jenkins.xsd) */
+} bsim_junit_schema;
+
 typedef struct bsim_report_options {
 	unsigned version;        /* BSIM_REPORT_OPTIONS_VERSION */
 	int color;               /* 1: ANSI colour (the caller decides: a terminal and no NO_COLOR) */
 	int timing;              /* 0: leave elapsed times out (--no-timing), for byte-identical output */
 	bsim_trace_mode trace;
 	const char *suite_name;  /* JUnit testsuites name; NULL: "bsim" */
+	/* Version 2: */
+	bsim_junit_schema junit_schema;
 } bsim_report_options;
-#define BSIM_REPORT_OPTIONS_VERSION 1
-#define BSIM_REPORT_OPTIONS_INIT {BSIM_REPORT_OPTIONS_VERSION, 0, 1, BSIM_TRACE_FAILING, NULL}
+#define BSIM_REPORT_OPTIONS_VERSION 2
+#define BSIM_REPORT_OPTIONS_INIT {BSIM_REPORT_OPTIONS_VERSION, 0, 1, BSIM_TRACE_FAILING, NULL, BSIM_JUNIT_COMMON}
 
 /* One line as a result completes (index is 1-based among total). */
 int bsim_report_progress(FILE *out, const bsim_result *r, size_t index, size_t total,

@@ -69,6 +69,8 @@ const char *bsim_scenario_name(const bsim_scenario *sc);
 const char *bsim_scenario_file(const bsim_scenario *sc);
 int bsim_scenario_line(const bsim_scenario *sc);
 int bsim_scenario_column(const bsim_scenario *sc);
+/* The last line of its <scenario> element: lines line..end_line are the scenario's (bsim run FILE:LINE). */
+int bsim_scenario_end_line(const bsim_scenario *sc);
 bsim_engine bsim_scenario_engine(const bsim_scenario *sc);
 size_t bsim_scenario_tag_count(const bsim_scenario *sc);
 const char *bsim_scenario_tag(const bsim_scenario *sc, size_t index);
@@ -98,7 +100,8 @@ typedef struct bsim_run_options {
 typedef enum bsim_outcome {
 	BSIM_PASSED = 0,   /* every expectation held (or it failed exactly as declared) */
 	BSIM_FAILED = 1,   /* an expectation failed (or it passed / failed otherwise than declared) */
-	BSIM_ERRORED = 2   /* a step could not run (bad URL, unknown tab, unreadable profile) */
+	BSIM_ERRORED = 2,  /* a step could not run (bad URL, unknown tab, unreadable profile) */
+	BSIM_SKIPPED = 3   /* not run: the run stopped before it (bsim run --fail-fast); see bsim_result_skipped */
 } bsim_outcome;
 
 typedef struct bsim_result bsim_result;
@@ -106,6 +109,13 @@ typedef struct bsim_result bsim_result;
 /* Run one scenario on a fresh browser. Only memory errors fail the call; a failing scenario is a result. */
 int bsim_scenario_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_options *opts);
 void bsim_result_free(bsim_result *r);
+/*
+ * A result for a scenario that was chosen but not run, so that reports list
+ * the whole selection: outcome BSIM_SKIPPED, message `reason` (copied; e.g.
+ * "not run: the run stopped at the first failure (--fail-fast)"), no trace.
+ * Only memory errors fail the call.
+ */
+int bsim_result_skipped(bsim_result **out, const bsim_scenario *sc, const char *reason);
 
 const bsim_scenario *bsim_result_scenario(const bsim_result *r);
 bsim_outcome bsim_result_outcome(const bsim_result *r);

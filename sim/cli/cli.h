@@ -31,6 +31,14 @@ enum {
  */
 const char *cli_option_value(int argc, char **argv, int *i, const char *name, bool *missing);
 
+/*
+ * What to add after 'unknown option "ARG"', into out (len bytes): bsim's
+ * spelling when ARG is Playwright's or pytest's ("; bsim's is --filter
+ * PATTERN"), else the closest long option of known (NULL-terminated):
+ * "; did you mean --seed?"; "" when neither.
+ */
+void cli_option_hint(char *out, size_t len, const char *arg, const char *const *known);
+
 /* `bsim cookie`: argv[0] is "cookie". */
 int cmd_cookie(int argc, char **argv);
 /* The help text of `bsim cookie`, written to f. */

@@ -157,7 +157,7 @@ static int parse_options(options *opt, int argc, char **argv)
 			opt->hosts = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			if (bsim_engine_from_name(&opt->engine, v) < 0)
-				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
+				return usage_error("%s", bsim_error_last()->message); /* the preset table says what was meant */
 		} else if ((v = cli_option_value(argc, argv, &i, "--now", &missing))) {
 			int64_t ms;
 			if (!time_parse_instant(v, &ms))

@@ -98,7 +98,7 @@ int cmd_explain(int argc, char **argv)
 			so.cookie_pattern = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			if (bsim_engine_from_name(&engine, v) < 0)
-				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
+				return usage_error("%s", bsim_error_last()->message); /* the preset table says what was meant */
 			engine_set = true;
 		} else if ((v = cli_option_value(argc, argv, &i, "--seed", &missing))) {
 			char *end;

@@ -129,7 +129,7 @@ int cmd_import_har(int argc, char **argv)
 		} else if ((v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			bsim_engine e;
 			if (bsim_engine_from_name(&e, v) < 0)
-				return usage_error("unknown engine \"%s\"; expected chromium, firefox or safari", v);
+				return usage_error("%s", bsim_error_last()->message); /* the preset table says what was meant */
 			o.engine = (int)e;
 		} else if ((v = cli_option_value(argc, argv, &i, "--max-gap", &missing))) {
 			if (!parse_duration(v, &o.max_gap_ms))

@@ -29,6 +29,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_run.h"
 #include "cli/run_pool.h"
+#include "report/report_util.h"
 #include "util/atomic_file.h"
 #include "util/timefmt.h"
 
@@ -52,10 +53,20 @@ enum {
 
 typedef enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 
+/* A FILE:LINE argument: the scenario at or around that line of FILE. */
+typedef struct run_location {
+	char *file;  /* owned */
+	int line;
+} run_location;
+
 typedef struct options {
 	const char *command;     /* "run", "check", "list" */
-	const char **paths;
+	const char **paths;      /* what to load: PATH arguments, and the FILE of each FILE:LINE once */
 	size_t n_paths;
+	bool *plain;             /* plain[i]: paths[i] was given as a PATH, so all its scenarios are chosen */
+	run_location *locs;      /* FILE:LINE arguments */
+	size_t n_locs;
+	bool pass_with_none;     /* --pass-with-no-scenarios: choosing nothing is not an error */
 	const char **filters;    /* any one matching selects a scenario */
 	size_t n_filters;
 	const char **allow_read; /* directories scenarios may read besides their own folder */
@@ -80,19 +91,26 @@ typedef struct options {
 	bool timing;
 	const char *junit;
 	const char *json;
+	bsim_junit_schema junit_schema;
 	color_mode color;
 } options;
 
 /* ---- help ---------------------------------------------------------- */
 
 static const char selection_help[] =
+	"  FILE:LINE          as a PATH: only the scenario of FILE at or around LINE\n"
+	"                     (the FILE:LINE every report and bsim list print)\n"
 	"  --filter PATTERN   only scenarios whose name contains PATTERN, or, as\n"
 	"                     tag:NAME, that carry the tag NAME (repeat the option:\n"
 	"                     a scenario matching any of them is chosen)\n"
 	"  --engine NAME      only the copies that run on chromium, firefox or safari\n"
 	"  --shard I/N        only shard I of N (1-based): scenario files are split by\n"
 	"                     a stable hash of their path, so each scenario lands in\n"
-	"                     exactly one shard and every machine agrees on the split\n";
+	"                     exactly one shard and every machine agrees on the split\n"
+	"  --pass-with-no-scenarios\n"
+	"                     choosing no scenario at all is not an error (it is,\n"
+	"                     exit 1, so that a mistyped filter does not pass); an\n"
+	"                     empty shard of a non-empty choice passes either way\n";
 
 /* The file-access options, shared by run, check and list (what loads depends on them). */
 static const char files_help[] =
@@ -137,6 +155,9 @@ void cmd_run_help(FILE *f)
 	      "  --trace            print the full trace of failing scenarios\n"
 	      "  --trace=all        print the full trace of every scenario\n"
 	      "  --junit FILE       also write a JUnit XML report (GitLab, Jenkins, GitHub)\n"
+	      "  --junit-schema=jenkins\n"
+	      "                     write the JUnit report valid against the Jenkins xunit\n"
+	      "                     plugin's junit-10 schema (no file or line attributes)\n"
 	      "  --json FILE        also write every result with its trace as JSON\n"
 	      "                     (FILE - : the report on stdout, and the lines above\n"
 	      "                     on stderr; one report at most, and not with --tap)\n"
@@ -150,8 +171,9 @@ void cmd_run_help(FILE *f)
 	      "existing file as it was. A symbolic link is followed; a device or FIFO\n"
 	      "(/dev/null, a named pipe) is written through, never replaced.\n"
 	      "Formats: docs/report-formats.md.\n"
-	      "Exit status: 0 every scenario passed, 1 some failed, 2 usage or input error\n"
-	      "(a scenario file that does not load: nothing is run), 3 internal error.\n",
+	      "Exit status: 0 every scenario passed, 1 some failed or none was chosen,\n"
+	      "2 usage or input error (a scenario file that does not load: nothing is\n"
+	      "run), 3 internal error.\n",
 	      f);
 }
 
@@ -170,7 +192,8 @@ void cmd_list_help(FILE *f)
 	fputs(files_help, f);
 	fputs("  -h, --help         show this help\n"
 	      "\n"
-	      "Exit status: 0 listed, 2 usage or input error, 3 internal error.\n",
+	      "Exit status: 0 listed, 1 none was chosen (as bsim run), 2 usage or input\n"
+	      "error, 3 internal error.\n",
 	      f);
 }
 
@@ -202,6 +225,17 @@ static void command_help(const char *command, FILE *f)
 }
 
 /* ---- options ------------------------------------------------------- */
+
+/* Every option, by group, for "did you mean" (the parser below is their definition). */
+static const char *const select_option_names[] = {
+	"--filter", "--engine", "--shard", "--pass-with-no-scenarios", "--help", NULL,
+};
+static const char *const run_option_names[] = {
+	"--filter", "--engine", "--shard", "--pass-with-no-scenarios", "--help", "--seed", "--now", "--jobs",
+	"--fail-fast", "--live", "--ca-file", "--insecure", "--trace", "--junit", "--junit-schema", "--json",
+	"--tap", "--no-timing", "--color", NULL,
+};
+static const char *const check_option_names[] = {"--help", NULL};
 
 static int usage_error(const char *command, const char *fmt, const char *arg)
 {
@@ -295,6 +329,43 @@ static bool is_stdout(const char *report_path)
 }
 
 /*
+ * A PATH argument. One that names no file but ends in ":LINE" after an
+ * existing file is FILE:LINE, as reports print it: FILE is loaded (once)
+ * and only the scenario at or around LINE chosen (choose()).
+ */
+static int add_path(options *opt, const char *a)
+{
+	struct stat st;
+	const char *colon = strrchr(a, ':');
+	uint64_t line;
+	if (stat(a, &st) != 0 && colon && colon != a && parse_u64(colon + 1, &line) && line >= 1 && line <= INT32_MAX) {
+		char *file = strndup(a, (size_t)(colon - a));
+		if (!file) {
+			fprintf(stderr, "bsim %s: internal error: out of memory\n", opt->command);
+			return CLI_EXIT_INTERNAL;
+		}
+		if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+			opt->locs[opt->n_locs++] = (run_location){file, (int)line};
+			for (size_t i = 0; i < opt->n_paths; i++)
+				if (strcmp(opt->paths[i], file) == 0)
+					return 0;
+			opt->paths[opt->n_paths++] = file;
+			return 0;
+		}
+		free(file);
+	}
+	for (size_t i = 0; i < opt->n_paths; i++) {
+		if (strcmp(opt->paths[i], a) == 0) {
+			opt->plain[i] = true; /* FILE:LINE and FILE: the whole file */
+			return 0;
+		}
+	}
+	opt->plain[opt->n_paths] = true;
+	opt->paths[opt->n_paths++] = a;
+	return 0;
+}
+
+/*
  * Fill opt from argv; allowed says which option groups the command takes.
  * Returns 0, CLI_EXIT_USAGE after a message, or -1 when help was printed.
  */
@@ -303,10 +374,12 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 	const char *command = opt->command;
 	/* Every argument could be a path or a filter: size both lists for all of them. */
 	opt->paths = calloc((size_t)argc + 1, sizeof *opt->paths);
+	opt->plain = calloc((size_t)argc + 1, sizeof *opt->plain);
+	opt->locs = calloc((size_t)argc + 1, sizeof *opt->locs);
 	opt->filters = calloc((size_t)argc + 1, sizeof *opt->filters);
 	opt->allow_read = calloc((size_t)argc + 1, sizeof *opt->allow_read);
 	opt->allow_write = calloc((size_t)argc + 1, sizeof *opt->allow_write);
-	if (!opt->paths || !opt->filters || !opt->allow_read || !opt->allow_write) {
+	if (!opt->paths || !opt->plain || !opt->locs || !opt->filters || !opt->allow_read || !opt->allow_write) {
 		fprintf(stderr, "bsim %s: internal error: out of memory\n", command);
 		return CLI_EXIT_INTERNAL;
 	}
@@ -317,7 +390,7 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 		const char *v;
 		int rc = 0;
 		if (options_done || a[0] != '-' || strcmp(a, "-") == 0) {
-			opt->paths[opt->n_paths++] = a;
+			rc = add_path(opt, a);
 		} else if (strcmp(a, "--") == 0) {
 			options_done = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -327,8 +400,10 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 			rc = parse_filter(opt, v);
 		} else if ((allowed & OPT_SELECT) && (v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			if (bsim_engine_from_name(&opt->engine, v) < 0)
-				return usage_error(command, "unknown engine \"%s\"; expected chromium, firefox or safari", v);
+				return usage_error(command, "%s", bsim_error_last()->message);
 			opt->engine_set = true;
+		} else if ((allowed & OPT_SELECT) && strcmp(a, "--pass-with-no-scenarios") == 0) {
+			opt->pass_with_none = true;
 		} else if ((allowed & OPT_SELECT) && (v = cli_option_value(argc, argv, &i, "--shard", &missing))) {
 			if (!parse_shard(v, &opt->shard_index, &opt->shard_count))
 				return usage_error(command,
@@ -377,6 +452,13 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 			opt->tap = true;
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--no-timing") == 0) {
 			opt->timing = false;
+		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--junit-schema", &missing))) {
+			if (strcmp(v, "jenkins") == 0)
+				opt->junit_schema = BSIM_JUNIT_JENKINS;
+			else if (strcmp(v, "common") == 0)
+				opt->junit_schema = BSIM_JUNIT_COMMON;
+			else
+				return usage_error(command, "--junit-schema expects jenkins or common, got \"%s\"", v);
 		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--junit", &missing))) {
 			opt->junit = v;
 		} else if ((allowed & OPT_RUN) && (v = cli_option_value(argc, argv, &i, "--json", &missing))) {
@@ -393,7 +475,17 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 		} else if (missing) {
 			return usage_error(command, "%s needs a value", a);
 		} else {
-			return usage_error(command, "unknown option \"%s\"", a);
+			char hint[128];
+			cli_option_hint(hint, sizeof hint, a,
+					(allowed & OPT_RUN) ? run_option_names
+					: (allowed & OPT_SELECT) ? select_option_names : check_option_names);
+			for (size_t k = 0; !(allowed & OPT_RUN) && run_option_names[k]; k++)
+				if (strncmp(a, run_option_names[k], strlen(run_option_names[k])) == 0 &&
+				    (a[strlen(run_option_names[k])] == '\0' || a[strlen(run_option_names[k])] == '='))
+					snprintf(hint, sizeof hint, "; %s is an option of bsim run", run_option_names[k]);
+			fprintf(stderr, "bsim %s: error: unknown option \"%s\"%s\nRun 'bsim %s --help' for usage.\n", command,
+				a, hint, command);
+			return CLI_EXIT_USAGE;
 		}
 		if (rc)
 			return rc;
@@ -413,6 +505,10 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 
 static void options_free(options *opt)
 {
+	for (size_t i = 0; i < opt->n_locs; i++)
+		free(opt->locs[i].file);
+	free(opt->locs);
+	free(opt->plain);
 	free(opt->paths);
 	free(opt->filters);
 	free(opt->allow_read);
@@ -562,12 +658,37 @@ static bool filter_matches(const bsim_scenario *sc, const char *filter)
 	return strstr(bsim_scenario_name(sc), filter) != NULL;
 }
 
-static bool selected(const options *opt, const bsim_scenario *sc)
+static bool contains_line(const bsim_scenario *sc, int line)
+{
+	return line >= bsim_scenario_line(sc) && line <= bsim_scenario_end_line(sc);
+}
+
+/* A scenario of a file named only as FILE:LINE is chosen when it holds one of those lines. */
+static bool location_matches(const options *opt, const bsim_scenario *sc)
+{
+	const char *file = bsim_scenario_file(sc);
+	bool named = false;
+	for (size_t i = 0; i < opt->n_locs; i++) {
+		if (strcmp(opt->locs[i].file, file) != 0)
+			continue;
+		if (contains_line(sc, opt->locs[i].line))
+			return true;
+		named = true;
+	}
+	if (!named)
+		return true;
+	for (size_t i = 0; i < opt->n_paths; i++)
+		if (opt->plain[i] && strcmp(opt->paths[i], file) == 0)
+			return true;
+	return false;
+}
+
+/* Chosen before sharding: by FILE:LINE, --engine and --filter. */
+static bool selected_unsharded(const options *opt, const bsim_scenario *sc)
 {
 	if (opt->engine_set && bsim_scenario_engine(sc) != opt->engine)
 		return false;
-	if (opt->shard_count &&
-	    shard_hash(bsim_scenario_file(sc)) % opt->shard_count != (uint64_t)(opt->shard_index - 1))
+	if (opt->n_locs && !location_matches(opt, sc))
 		return false;
 	if (opt->n_filters == 0)
 		return true;
@@ -577,8 +698,56 @@ static bool selected(const options *opt, const bsim_scenario *sc)
 	return false;
 }
 
-/* The chosen scenarios, in suite order. *out is the caller's (free it), NULL when n is 0. */
-static int choose(const options *opt, const bsim_suite *suite, const bsim_scenario ***out, size_t *n_out)
+static bool in_shard(const options *opt, const bsim_scenario *sc)
+{
+	return !opt->shard_count ||
+	       shard_hash(bsim_scenario_file(sc)) % opt->shard_count == (uint64_t)(opt->shard_index - 1);
+}
+
+/*
+ * Every FILE:LINE must fall in a scenario of FILE: a line between scenarios
+ * (or past the last) is refused, naming the lines that would do.
+ */
+static int check_locations(const options *opt, const bsim_suite *suite)
+{
+	size_t total = bsim_suite_count(suite);
+	int rc = 0;
+	for (size_t k = 0; k < opt->n_locs; k++) {
+		const run_location *loc = &opt->locs[k];
+		char spans[512] = "";
+		size_t used = 0;
+		int last_line = 0;
+		bool found = false;
+		for (size_t i = 0; i < total && !found; i++) {
+			const bsim_scenario *sc = bsim_suite_at(suite, i);
+			if (strcmp(bsim_scenario_file(sc), loc->file) != 0)
+				continue;
+			found = contains_line(sc, loc->line);
+			/* The copies of one scenario (one per engine) share its lines: name them once. */
+			if (bsim_scenario_line(sc) == last_line || used >= sizeof spans - 32)
+				continue;
+			last_line = bsim_scenario_line(sc);
+			used += (size_t)snprintf(spans + used, sizeof spans - used, "%s%d-%d", used ? ", " : "",
+						 bsim_scenario_line(sc), bsim_scenario_end_line(sc));
+		}
+		if (found)
+			continue;
+		if (used)
+			fprintf(stderr, "%s:%d: error: no scenario there; the scenarios of %s are on lines %s\n", loc->file,
+				loc->line, loc->file, spans);
+		else
+			fprintf(stderr, "%s:%d: error: %s holds no scenario\n", loc->file, loc->line, loc->file);
+		rc = CLI_EXIT_USAGE;
+	}
+	return rc;
+}
+
+/*
+ * The chosen scenarios, in suite order. *out is the caller's (free it);
+ * *unsharded counts those chosen before the shard is taken.
+ */
+static int choose(const options *opt, const bsim_suite *suite, const bsim_scenario ***out, size_t *n_out,
+		  size_t *unsharded)
 {
 	size_t total = bsim_suite_count(suite);
 	const bsim_scenario **chosen = calloc(total ? total : 1, sizeof *chosen);
@@ -587,9 +756,13 @@ static int choose(const options *opt, const bsim_suite *suite, const bsim_scenar
 		return CLI_EXIT_INTERNAL;
 	}
 	size_t n = 0;
+	*unsharded = 0;
 	for (size_t i = 0; i < total; i++) {
 		const bsim_scenario *sc = bsim_suite_at(suite, i);
-		if (selected(opt, sc))
+		if (!selected_unsharded(opt, sc))
+			continue;
+		++*unsharded;
+		if (in_shard(opt, sc))
 			chosen[n++] = sc;
 	}
 	*out = chosen;
@@ -647,6 +820,7 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 	rep.color = use_color(opt->color, log);
 	rep.timing = opt->timing;
 	rep.trace = opt->trace;
+	rep.junit_schema = opt->junit_schema;
 
 	run_pool *pool = NULL;
 	bsim_result **results = calloc(n ? n : 1, sizeof *results);
@@ -655,7 +829,7 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 		fputs("bsim run: internal error: out of memory\n", stderr);
 		return CLI_EXIT_INTERNAL;
 	}
-	size_t reported = 0;
+	size_t reported = 0, run_count = 0;
 	bool stopped_early = false;
 	for (size_t i = 0; i < n; i++) {
 		if (run_pool_take(pool, i, &results[i]) < 0) {
@@ -664,7 +838,7 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 			exit_code = CLI_EXIT_INTERNAL;
 			break;
 		}
-		reported = i + 1;
+		reported = run_count = i + 1;
 		bool passed = bsim_result_outcome(results[i]) == BSIM_PASSED;
 		if (!passed)
 			exit_code = CLI_EXIT_FAILED;
@@ -681,6 +855,15 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 	run_pool_free(pool);
 	if (exit_code == CLI_EXIT_INTERNAL)
 		goto out;
+	/* The scenarios not run are reported as skipped, so that every report lists the whole selection. */
+	for (size_t i = reported; stopped_early && i < n; i++) {
+		if (bsim_result_skipped(&results[i], chosen[i], "not run: the run stopped at the first failure (--fail-fast)") < 0) {
+			exit_code = internal_error("run", "reporting the scenarios not run");
+			goto out;
+		}
+	}
+	if (stopped_early)
+		reported = n;
 
 	const bsim_result *const *done = (const bsim_result *const *)results;
 	if (opt->tap) {
@@ -691,7 +874,7 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 	} else {
 		if (stopped_early)
 			fprintf(log, "\nstopped at the first failure (--fail-fast): %zu of %zu scenarios not run\n",
-				n - reported, n);
+				n - run_count, n);
 		if (bsim_report_summary(log, done, reported, &rep) < 0) {
 			exit_code = internal_error("run", "writing the summary");
 			goto out;
@@ -721,19 +904,32 @@ static void options_init(options *opt, const char *command)
 }
 
 /*
- * A note on stderr when there is nothing to run. An empty shard is normal
- * (a matrix wider than the suite's files), so it is not an error; but a
- * mistyped --filter or a directory without scenario files looks the same
- * in the summary, so say which it was.
+ * When nothing is chosen. Choosing nothing is an error (exit 1, one line on
+ * stderr), as in Playwright and pytest: a mistyped --filter, an --engine no
+ * file runs, a directory without scenario files would otherwise pass in CI.
+ * --pass-with-no-scenarios (Playwright's --pass-with-no-tests) turns it
+ * into a note. An empty shard of a non-empty choice is normal (a matrix
+ * wider than the suite's files) and passes with a note: the other shards
+ * run the choice. Returns 0 to go on (with an empty run) or CLI_EXIT_FAILED.
  */
-static void note_nothing_chosen(const options *opt, size_t loaded)
+static int nothing_chosen(const options *opt, size_t loaded, size_t unsharded)
 {
+	const char *kind = opt->pass_with_none || (loaded && unsharded) ? "note" : "error";
 	if (!loaded)
-		fprintf(stderr, "bsim %s: note: no scenario found in the given paths (files must end in .xml)\n",
-			opt->command);
-	else if (opt->n_filters || opt->engine_set || opt->shard_count)
-		fprintf(stderr, "bsim %s: note: none of the %zu scenarios loaded matches the %s\n", opt->command,
-			loaded, opt->shard_count && !opt->n_filters && !opt->engine_set ? "shard" : "selection");
+		fprintf(stderr, "bsim %s: %s: no scenario found in the given paths (files must end in .xml)", opt->command,
+			kind);
+	else if (unsharded)
+		fprintf(stderr, "bsim %s: note: shard %u/%u is empty; the other shards run the %zu scenarios chosen",
+			opt->command, opt->shard_index, opt->shard_count, unsharded);
+	else
+		fprintf(stderr, "bsim %s: %s: none of the %zu scenarios loaded matches the selection", opt->command, kind,
+			loaded);
+	if (*kind == 'e') {
+		fputs("; --pass-with-no-scenarios accepts an empty run\n", stderr);
+		return CLI_EXIT_FAILED;
+	}
+	fputc('\n', stderr);
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -749,10 +945,12 @@ int cmd_run(int argc, char **argv)
 	if ((opt.junit && (rc = check_report_path("run", "--junit", opt.junit))) ||
 	    (opt.json && (rc = check_report_path("run", "--json", opt.json))))
 		goto out;
-	if ((rc = load(&opt, &suite)) || (rc = choose(&opt, suite, &chosen, &n)))
+	size_t unsharded;
+	if ((rc = load(&opt, &suite)) || (rc = check_locations(&opt, suite)) ||
+	    (rc = choose(&opt, suite, &chosen, &n, &unsharded)))
 		goto out;
-	if (n == 0)
-		note_nothing_chosen(&opt, bsim_suite_count(suite));
+	if (n == 0 && (rc = nothing_chosen(&opt, bsim_suite_count(suite), unsharded)))
+		goto out;
 	rc = run_and_report(&opt, chosen, n);
 out:
 	free(chosen);
@@ -790,14 +988,14 @@ out:
 	return rc < 0 ? CLI_EXIT_OK : rc;
 }
 
-/*
- * Text from a scenario file on one line of the listing: a control
- * character (a line break, an escape sequence) becomes '?'.
- */
+/* Text from a scenario file on one line of the listing, escaped as the terminal report does. */
 static void print_clean(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		putchar(*p < 0x20 || *p == 0x7F ? '?' : *p);
+	buf b = BUF_INIT;
+	report_put_terminal_text(&b, s, strlen(s), 0);
+	if (buf_status(&b) == 0)
+		fwrite(b.ptr ? b.ptr : "", 1, b.len, stdout);
+	buf_free(&b);
 }
 
 int cmd_list(int argc, char **argv)
@@ -810,7 +1008,9 @@ int cmd_list(int argc, char **argv)
 	int rc = parse_options(&opt, argc, argv, OPT_SELECT | OPT_FILES);
 	if (rc)
 		goto out;
-	if ((rc = load(&opt, &suite)) || (rc = choose(&opt, suite, &chosen, &n)))
+	size_t unsharded;
+	if ((rc = load(&opt, &suite)) || (rc = check_locations(&opt, suite)) ||
+	    (rc = choose(&opt, suite, &chosen, &n, &unsharded)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const bsim_scenario *sc = chosen[i];
@@ -833,7 +1033,7 @@ int cmd_list(int argc, char **argv)
 	else
 		printf("%zu %s\n", n, n == 1 ? "scenario" : "scenarios");
 	if (n == 0)
-		note_nothing_chosen(&opt, loaded);
+		rc = nothing_chosen(&opt, loaded, unsharded);
 out:
 	free(chosen);
 	if (suite)

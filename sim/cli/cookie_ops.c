@@ -13,7 +13,6 @@
  */
 #include "cli/cookie_ops.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -22,19 +21,10 @@
 
 #include "cli/cookie_ops_internal.h"
 #include "util/error.h"
+#include "util/suggest.h"
 
 /* Quoted user text in a message is cut to this many bytes: enough to recognise it. */
 #define QUOTE_MAX 60
-/*
- * A misspelt op word is answered with "did you mean" when it is this close
- * (edits, a swap of two neighbours counting as one) to a browser op: one
- * edit for short words, where two would match unrelated ones ("bogus" and
- * "focus"), two for longer ones.
- */
-#define SUGGEST_SHORT_WORD 5
-#define SUGGEST_MAX_EDITS_SHORT 1
-#define SUGGEST_MAX_EDITS_LONG 2
-
 static const char *const op_names[] = {
 	[COOKIE_OP_SET] = "set",
 	[COOKIE_OP_SCRIPT] = "script",
@@ -313,49 +303,15 @@ static int parse_wait(parser *p, cookie_op *op, const char *rest, size_t len)
 	return 0;
 }
 
-/* Edit distance with adjacent swaps (optimal string alignment), ASCII case folded, capped at cap + 1. */
-static size_t edits(const char *a, size_t la, const char *b, size_t lb, size_t cap)
-{
-	enum { MAXW = 16 };
-	if (la > MAXW || lb > MAXW)
-		return cap + 1;
-	size_t d[MAXW + 1][MAXW + 1];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < best)
-				best = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
-			    tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
-}
-
-/* The browser op a misspelt word most likely meant, or NULL. */
+/* The browser op a misspelt word most likely meant (util/suggest.h), or NULL. */
 static const char *suggest(const char *word, size_t len)
 {
-	size_t cap = len <= SUGGEST_SHORT_WORD ? SUGGEST_MAX_EDITS_SHORT : SUGGEST_MAX_EDITS_LONG;
-	const char *best = NULL;
-	size_t best_edits = cap + 1;
-	for (size_t k = FIRST_BROWSER_OP; k < OP_COUNT; k++) {
-		size_t e = edits(word, len, op_names[k], strlen(op_names[k]), cap);
-		if (e < best_edits) {
-			best = op_names[k];
-			best_edits = e;
-		}
-	}
-	return best_edits <= cap ? best : NULL;
+	char w[SUGGEST_NAME_MAX + 1];
+	if (len > SUGGEST_NAME_MAX)
+		return NULL;
+	memcpy(w, word, len);
+	w[len] = '\0';
+	return suggest_closest(w, op_names + FIRST_BROWSER_OP, OP_COUNT - FIRST_BROWSER_OP);
 }
 
 static void unknown_op(parser *p, int line, const char *word, size_t len)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/suggest.h"
 
 #define DAYS(n) ((int64_t)(n) * 24 * 3600)
 
@@ -232,6 +233,30 @@ const cookie_preset *cookie_preset_get(bsim_engine engine)
 	return &presets[engine];
 }
 
+/*
+ * Names people give browsers that are not an engine's name: Playwright's
+ * browser type for Safari's engine, and the branded browsers and channels
+ * (Playwright's channel="chrome" and "msedge") built on Chromium.
+ */
+static const struct {
+	const char *alias;
+	bsim_engine engine;
+} engine_aliases[] = {
+	{"webkit", BSIM_ENGINE_SAFARI},    {"chrome", BSIM_ENGINE_CHROMIUM}, {"google-chrome", BSIM_ENGINE_CHROMIUM},
+	{"msedge", BSIM_ENGINE_CHROMIUM},  {"edge", BSIM_ENGINE_CHROMIUM},
+};
+
+const char *cookie_engine_suggest(const char *name)
+{
+	for (size_t i = 0; i < sizeof engine_aliases / sizeof *engine_aliases; i++)
+		if (strcmp(name, engine_aliases[i].alias) == 0)
+			return presets[engine_aliases[i].engine].name;
+	const char *names[BSIM_ENGINE_COUNT];
+	for (int i = 0; i < BSIM_ENGINE_COUNT; i++)
+		names[i] = presets[i].name;
+	return suggest_closest(name, names, BSIM_ENGINE_COUNT);
+}
+
 int bsim_engine_from_name(bsim_engine *out, const char *name)
 {
 	for (int i = 0; i < BSIM_ENGINE_COUNT; i++) {
@@ -240,8 +265,11 @@ int bsim_engine_from_name(bsim_engine *out, const char *name)
 			return 0;
 		}
 	}
-	return error_set(BSIM_EINVAL, "unknown engine \"%s\": expected chromium, firefox or safari",
-			 name ? name : "");
+	const char *like = name ? cookie_engine_suggest(name) : NULL;
+	if (like)
+		return error_set(BSIM_EINVAL, "unknown engine \"%s\"; did you mean %s? (expected chromium, firefox or safari)",
+				 name, like);
+	return error_set(BSIM_EINVAL, "unknown engine \"%s\": expected chromium, firefox or safari", name ? name : "");
 }
 
 const char *bsim_engine_name(bsim_engine engine)

@@ -92,5 +92,7 @@ typedef struct cookie_preset {
 } cookie_preset;
 
 const cookie_preset *cookie_preset_get(bsim_engine engine);
+/* The engine a name that is not one most likely means ("chrome", "webkit", "firfox"), or NULL. */
+const char *cookie_engine_suggest(const char *name);
 
 #endif

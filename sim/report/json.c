@@ -142,8 +142,8 @@ int bsim_report_json(const char *path, const bsim_result *const *results, size_t
 	report_count(&c, results, n);
 	buf_printf(&b, "{\n  \"format\": \"bsim-report\",\n  \"version\": %d,\n  \"name\": ", REPORT_JSON_VERSION);
 	json_string(&b, opts->suite_name ? opts->suite_name : "bsim");
-	buf_printf(&b, ",\n  \"summary\": {\"total\": %zu, \"passed\": %zu, \"failed\": %zu, \"errored\": %zu", n,
-		   c.passed, c.failed, c.errored);
+	buf_printf(&b, ",\n  \"summary\": {\"total\": %zu, \"passed\": %zu, \"failed\": %zu, \"errored\": %zu, \"skipped\": %zu",
+		   n, c.passed, c.failed, c.errored, c.skipped);
 	if (opts->timing) {
 		buf_puts(&b, ", \"elapsed_ms\": ");
 		json_ms(&b, c.elapsed_ns);

@@ -6,19 +6,27 @@
  *   testsuites (name, tests, failures, errors, skipped, time)
  *     testsuite per scenario file (name = file, same counts, time, file)
  *       testcase per scenario and engine (name "NAME [engine]",
- *                 classname = file, time, file, line)
+ *                 classname = file, time, file and line of the failing
+ *                 step, else of the scenario)
  *         failure|error (message = first line, type; text = the whole
- *                 message and the trace), system-out = the trace
+ *                 message and the trace), system-out = the trace;
+ *         or skipped (message: why it did not run, e.g. --fail-fast)
+ *
+ * With BSIM_JUNIT_JENKINS it leaves out what the Jenkins xunit plugin's
+ * junit-10 schema does not allow (docs/junit-jenkins.xsd: testsuites@skipped,
+ * testsuite@file, testcase@file and @line): the failing step's location is
+ * still the first line of the failure's text.
  *
  * GitLab shows testcase@classname as the suite and keys a test by classname
  * and name, dropping later duplicates: the engine in the name keeps the
  * copies of one scenario apart. Counts always add up (tests = passed +
- * failures + errors), times are seconds, and no timestamp is written, so
+ * failures + errors + skipped), times are seconds, and no timestamp is written, so
  * the file depends only on the results (and on timing, which --no-timing
  * turns to 0).
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +35,13 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strmap.h"
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+/* docs/junit-jenkins.xsd, compiled in (scripts/embed_schema.py). */
+extern const char report_junit_jenkins_xsd[];
+extern const size_t report_junit_jenkins_xsd_len;
 
 /*
  * XML 1.0 §2.2 Char: tab, newline, carriage return and U+0020 up, less the
@@ -138,10 +153,20 @@ static void put_trace(buf *b, const bsim_result *r)
 	buf_free(&line);
 }
 
-static void put_counts(buf *b, const report_counts *c, const bsim_report_options *opts)
+/* The strict schema when asked for (a version 1 caller knows only the common one). */
+static bool jenkins(const bsim_report_options *opts)
 {
-	buf_printf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"",
-		   c->passed + c->failed + c->errored, c->failed, c->errored);
+	return opts->version >= 2 && opts->junit_schema == BSIM_JUNIT_JENKINS;
+}
+
+/* root: the <testsuites> element, which junit-10.xsd allows no skipped count. */
+static void put_counts(buf *b, const report_counts *c, const bsim_report_options *opts, bool root)
+{
+	buf_printf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\"",
+		   c->passed + c->failed + c->errored + c->skipped, c->failed, c->errored);
+	if (!(root && jenkins(opts)))
+		buf_printf(b, " skipped=\"%zu\"", c->skipped);
+	buf_puts(b, " time=\"");
 	put_seconds(b, c->elapsed_ns, opts);
 	buf_putc(b, '"');
 }
@@ -160,10 +185,30 @@ static void put_testcase(buf *b, const bsim_result *r, const bsim_report_options
 	xml_put(b, file, 1);
 	buf_puts(b, "\" time=\"");
 	put_seconds(b, bsim_result_elapsed_ns(r), opts);
-	buf_puts(b, "\" file=\"");
-	xml_put(b, file, 1);
-	buf_printf(b, "\" line=\"%d\"", bsim_scenario_line(sc));
+	buf_putc(b, '"');
+	if (!jenkins(opts)) {
+		/*
+		 * Where a CI annotation goes: the step that failed or errored (TAP and
+		 * JSON give the same), which a fragment may hold in another file; else
+		 * (passed, also as expected, or skipped) the scenario.
+		 */
+		const char *at_file = bsim_result_fail_file(r);
+		int at_line = bsim_result_fail_line(r);
+		if (!at_file || (outcome != BSIM_FAILED && outcome != BSIM_ERRORED)) {
+			at_file = file;
+			at_line = bsim_scenario_line(sc);
+		}
+		buf_puts(b, " file=\"");
+		xml_put(b, at_file, 1);
+		buf_printf(b, "\" line=\"%d\"", at_line);
+	}
 
+	if (outcome == BSIM_SKIPPED) {
+		buf_puts(b, ">\n      <skipped message=\"");
+		xml_put(b, message, 1);
+		buf_puts(b, "\"/>\n    </testcase>\n");
+		return;
+	}
 	int has_failure = outcome != BSIM_PASSED;
 	int expected = outcome == BSIM_PASSED && bsim_result_expected_failure(r) && message;
 	if (!has_failure && !expected && n_trace == 0) {
@@ -250,6 +295,45 @@ out:
 	return 0;
 }
 
+/* The first validity error, kept instead of libxml2 printing it. */
+static void keep_first_error(void *ctx, const xmlError *e)
+{
+	char *first = ctx;
+	if (!*first && e && e->message)
+		snprintf(first, 256, "line %d: %.*s", e->line, (int)strcspn(e->message, "\n"), e->message);
+}
+
+/*
+ * The strict mode's promise is a file the Jenkins xunit plugin takes: check
+ * the document against docs/junit-jenkins.xsd before writing it, and refuse
+ * to write one that is not (a bug in bsim, never in the scenarios).
+ */
+static int check_jenkins(const buf *b)
+{
+	char first[256] = "";
+	int rc = 0;
+	xmlDoc *doc = NULL;
+	xmlSchema *schema = NULL;
+	xmlSchemaValidCtxt *valid = NULL;
+	xmlSchemaParserCtxt *parser = xmlSchemaNewMemParserCtxt(report_junit_jenkins_xsd, (int)report_junit_jenkins_xsd_len);
+	if (!parser || !(schema = xmlSchemaParse(parser)) || !(valid = xmlSchemaNewValidCtxt(schema))) {
+		rc = error_set(BSIM_ERROR, "cannot read the compiled-in docs/junit-jenkins.xsd");
+		goto out;
+	}
+	xmlSchemaSetValidStructuredErrors(valid, (xmlStructuredErrorFunc)keep_first_error, first);
+	doc = xmlReadMemory(b->ptr, (int)b->len, "junit.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc || xmlSchemaValidateDoc(valid, doc) != 0)
+		rc = error_set(BSIM_ERROR,
+			       "the JUnit report is not valid against docs/junit-jenkins.xsd (%s); it was not written",
+			       *first ? first : "not well-formed");
+out:
+	xmlFreeDoc(doc);
+	xmlSchemaFreeValidCtxt(valid);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(parser);
+	return rc;
+}
+
 int bsim_report_junit(const char *path, const bsim_result *const *results, size_t n,
 		      const bsim_report_options *opts)
 {
@@ -272,7 +356,7 @@ int bsim_report_junit(const char *path, const bsim_result *const *results, size_
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
 	xml_put(&b, opts->suite_name ? opts->suite_name : "bsim", 1);
 	buf_putc(&b, '"');
-	put_counts(&b, &all, opts);
+	put_counts(&b, &all, opts, true);
 	buf_puts(&b, ">\n");
 	for (size_t g = 0; g < n_groups; g++) {
 		size_t count = starts[g + 1] - starts[g];
@@ -284,16 +368,21 @@ int bsim_report_junit(const char *path, const bsim_result *const *results, size_
 		buf_puts(&b, "  <testsuite name=\"");
 		xml_put(&b, file, 1);
 		buf_putc(&b, '"');
-		put_counts(&b, &c, opts);
-		buf_puts(&b, " file=\"");
-		xml_put(&b, file, 1);
-		buf_puts(&b, "\">\n");
+		put_counts(&b, &c, opts, false);
+		if (!jenkins(opts)) {
+			buf_puts(&b, " file=\"");
+			xml_put(&b, file, 1);
+			buf_putc(&b, '"');
+		}
+		buf_puts(&b, ">\n");
 		for (size_t k = 0; k < count; k++)
 			put_testcase(&b, group[k], opts);
 		buf_puts(&b, "  </testsuite>\n");
 	}
 	buf_puts(&b, "</testsuites>\n");
 	if ((rc = buf_status(&b)) < 0)
+		goto out;
+	if (jenkins(opts) && (rc = check_jenkins(&b)) < 0)
 		goto out;
 	rc = report_write_file(path, &b);
 out:

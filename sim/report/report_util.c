@@ -84,6 +84,31 @@ void report_put_utf8(buf *b, uint32_t cp)
 	buf_put(b, out, len);
 }
 
+bool report_cp_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void report_put_cp_escape(buf *b, uint32_t cp)
+{
+	buf_printf(b, "\\u{%04" PRIX32 "}", cp);
+}
+
+void report_put_terminal_text(buf *b, const char *s, size_t len, int multiline)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t used = report_utf8_next(s + i, len - i, &cp);
+		if (report_cp_unsafe(cp) && cp != '\t' && !(multiline && cp == '\n'))
+			report_put_cp_escape(b, cp);
+		else
+			report_put_utf8(b, cp);
+		i += used;
+	}
+}
+
 const char *report_outcome_name(bsim_outcome o)
 {
 	switch (o) {
@@ -93,6 +118,8 @@ const char *report_outcome_name(bsim_outcome o)
 		return "failed";
 	case BSIM_ERRORED:
 		return "errored";
+	case BSIM_SKIPPED:
+		return "skipped";
 	}
 	return "errored";
 }
@@ -164,7 +191,7 @@ size_t report_first_line_len(const char *s)
 
 void report_count(report_counts *c, const bsim_result *const *results, size_t n)
 {
-	*c = (report_counts){0, 0, 0, 0};
+	*c = (report_counts){0, 0, 0, 0, 0};
 	for (size_t i = 0; i < n; i++) {
 		switch (bsim_result_outcome(results[i])) {
 		case BSIM_PASSED:
@@ -175,6 +202,9 @@ void report_count(report_counts *c, const bsim_result *const *results, size_t n)
 			break;
 		case BSIM_ERRORED:
 			c->errored++;
+			break;
+		case BSIM_SKIPPED:
+			c->skipped++;
 			break;
 		}
 		c->elapsed_ns += bsim_result_elapsed_ns(results[i]);

@@ -9,6 +9,7 @@
 #ifndef BSIM_REPORT_UTIL_H
 #define BSIM_REPORT_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +29,25 @@ size_t report_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* Append cp as UTF-8. */
 void report_put_utf8(buf *b, uint32_t cp);
 
-/* "passed", "failed", "errored": the words every report uses. */
+/*
+ * Whether cp must not reach a terminal as it is: a C0 or C1 control or DEL
+ * (ECMA-48: ESC and CSI U+009B start sequences that move the cursor or
+ * recolour), or a bidirectional formatting character (Unicode UAX #9 §2:
+ * ALM U+061C, LRM and RLM U+200E-U+200F, LRE..RLO U+202A-U+202E, LRI..PDI
+ * U+2066-U+2069), which reorders the text after it ("Trojan Source",
+ * CVE-2021-42574).
+ */
+bool report_cp_unsafe(uint32_t cp);
+/* cp written so that a person sees which it was: "\u{202E}". */
+void report_put_cp_escape(buf *b, uint32_t cp);
+/*
+ * Text from input files for a terminal: decoded as UTF-8 with replacement,
+ * every unsafe code point (report_cp_unsafe) escaped as \u{XXXX}, except tab
+ * and, when multiline, newline.
+ */
+void report_put_terminal_text(buf *b, const char *s, size_t len, int multiline);
+
+/* "passed", "failed", "errored", "skipped": the words every report uses. */
 const char *report_outcome_name(bsim_outcome o);
 /* "cookie", "storage", "event", "tab", "navigation", "session". */
 const char *report_trace_kind_name(bsim_trace_kind k);
@@ -69,6 +88,7 @@ typedef struct report_counts {
 	size_t passed;
 	size_t failed;
 	size_t errored;
+	size_t skipped;       /* chosen but not run (--fail-fast) */
 	uint64_t elapsed_ns;  /* the sum of the results' run times */
 } report_counts;
 void report_count(report_counts *c, const bsim_result *const *results, size_t n);

@@ -34,8 +34,9 @@
 
 /*
  * A test point's description: TAP 14 gives `#` (which starts a directive)
- * and `\` escapes; a line break or another control character would end or
- * corrupt the test line, so it becomes a space.
+ * and `\` escapes; a line break or a tab would end or break up the test
+ * line, so it becomes a space, and another control or a bidi character is
+ * escaped as \u{XXXX} (report_cp_unsafe).
  */
 static void put_description(buf *b, const char *s)
 {
@@ -47,8 +48,10 @@ static void put_description(buf *b, const char *s)
 		if (cp == '#' || cp == '\\') {
 			buf_putc(b, '\\');
 			buf_putc(b, (char)cp);
-		} else if (cp < 0x20 || cp == 0x7F) {
+		} else if (cp == '\n' || cp == '\r' || cp == '\t') {
 			buf_putc(b, ' ');
+		} else if (report_cp_unsafe(cp)) {
+			report_put_cp_escape(b, cp); /* as the terminal shows it: a name cannot reorder or recolour the line */
 		} else {
 			report_put_utf8(b, cp);
 		}
@@ -80,6 +83,9 @@ static void put_quoted(buf *b, const char *s, size_t len)
 			buf_puts(b, "\\t");
 		} else if (cp == '\n') {
 			buf_puts(b, "\\n");
+		} else if (report_cp_unsafe(cp)) {
+			/* YAML 1.2 §5.7 escapes: the harness reads the character back, a terminal shows the escape. */
+			buf_printf(b, "\\u%04X", (unsigned)cp);
 		} else {
 			report_put_utf8(b, yaml_printable(cp));
 		}
@@ -117,7 +123,12 @@ static void put_block(buf *b, const char *key, const char *s)
 			uint32_t cp;
 			size_t used = report_utf8_next(s + i, end - i, &cp);
 			/* A carriage return would be read as a line break. */
-			report_put_utf8(b, cp == '\r' ? REPORT_REPLACEMENT : yaml_printable(cp));
+			if (cp == '\r')
+				report_put_utf8(b, REPORT_REPLACEMENT);
+			else if (cp != '\t' && report_cp_unsafe(cp))
+				report_put_cp_escape(b, cp);
+			else
+				report_put_utf8(b, yaml_printable(cp));
 			i += used;
 		}
 		buf_putc(b, '\n');
@@ -131,10 +142,18 @@ static void put_point(buf *b, const bsim_result *r, size_t number, const bsim_re
 {
 	const bsim_scenario *sc = bsim_result_scenario(r);
 	bsim_outcome outcome = bsim_result_outcome(r);
-	int failed = outcome != BSIM_PASSED;
+	int failed = outcome == BSIM_FAILED || outcome == BSIM_ERRORED;
 	buf_printf(b, "%s %zu - ", failed ? "not ok" : "ok", number);
 	put_description(b, bsim_scenario_name(sc));
-	buf_printf(b, " [%s]\n", bsim_engine_name(bsim_scenario_engine(sc)));
+	buf_printf(b, " [%s]", bsim_engine_name(bsim_scenario_engine(sc)));
+	if (outcome == BSIM_SKIPPED) {
+		/* TAP 14 "Directives": an ok point with # SKIP and the reason, which harnesses count as skipped. */
+		buf_puts(b, " # SKIP ");
+		put_description(b, bsim_result_message(r));
+		buf_putc(b, '\n');
+		return;
+	}
+	buf_putc(b, '\n');
 
 	size_t n_trace = bsim_result_trace_count(r);
 	int with_trace = n_trace > 0 && (opts->trace == BSIM_TRACE_ALL ||
@@ -189,6 +208,8 @@ int bsim_report_tap(FILE *out, const bsim_result *const *results, size_t n, cons
 	buf_printf(&b, "# %zu passed, %zu failed", c.passed, c.failed);
 	if (c.errored)
 		buf_printf(&b, ", %zu errored", c.errored);
+	if (c.skipped)
+		buf_printf(&b, ", %zu skipped", c.skipped);
 	buf_putc(&b, '\n');
 	if ((rc = buf_status(&b)) < 0)
 		goto out;

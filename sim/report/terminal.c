@@ -10,10 +10,13 @@
  *
  *   11 passed, 1 failed in 4.52 ms
  *
+ * (", N errored" and ", N skipped" when there are any: a scenario not run
+ * after --fail-fast stopped the run is skipped.)
  * The time is the scenarios' own run time, summed (under -j it exceeds the
  * wall time). Colour is the caller's decision (a terminal and no NO_COLOR);
- * text from scenario files is printed with control characters replaced, so
- * a scenario name cannot move the cursor or recolour the terminal.
+ * text from scenario files is printed with control and bidi characters
+ * escaped (\u{202E}), so a scenario name cannot move the cursor, recolour
+ * the terminal or reorder the line.
  */
 #include <string.h>
 
@@ -29,21 +32,10 @@
 #define ANSI_YELLOW "\033[33m"
 #define ANSI_DIM "\033[2m"
 
-/*
- * Text from input files, with every control character but newline and
- * tab replaced (and newline too when !multiline).
- */
+/* Text from input files: controls and bidi characters escaped (report_put_terminal_text). */
 static void put_text_n(buf *b, const char *s, size_t len, int multiline)
 {
-	size_t i = 0;
-	while (i < len) {
-		uint32_t cp;
-		size_t used = report_utf8_next(s + i, len - i, &cp);
-		if ((cp < 0x20 && cp != '\t' && !(multiline && cp == '\n')) || (cp >= 0x7F && cp <= 0x9F))
-			cp = REPORT_REPLACEMENT;
-		report_put_utf8(b, cp);
-		i += used;
-	}
+	report_put_terminal_text(b, s, len, multiline);
 }
 
 static void put_text(buf *b, const char *s, int multiline)
@@ -72,6 +64,9 @@ static const char *outcome_label(bsim_outcome o, const char **color)
 	case BSIM_ERRORED:
 		*color = ANSI_YELLOW ANSI_BOLD;
 		return "ERROR";
+	case BSIM_SKIPPED:
+		*color = ANSI_DIM;
+		return "SKIP ";
 	}
 	*color = ANSI_YELLOW;
 	return "ERROR";
@@ -201,7 +196,10 @@ int bsim_report_summary(FILE *out, const bsim_result *const *results, size_t n, 
 	opts = report_options_or_default(opts);
 	buf b = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		int failed = bsim_result_outcome(results[i]) != BSIM_PASSED;
+		bsim_outcome o = bsim_result_outcome(results[i]);
+		if (o == BSIM_SKIPPED)
+			continue; /* counted below; the run said why it stopped */
+		int failed = o != BSIM_PASSED;
 		int with_trace = opts->trace == BSIM_TRACE_ALL || (failed && opts->trace == BSIM_TRACE_FAILING);
 		if (failed || opts->trace == BSIM_TRACE_ALL)
 			put_block(&b, results[i], with_trace, opts);
@@ -221,6 +219,11 @@ int bsim_report_summary(FILE *out, const bsim_result *const *results, size_t n, 
 		snprintf(count, sizeof count, "%zu errored", c.errored);
 		buf_puts(&b, ", ");
 		put_colored(&b, ANSI_YELLOW ANSI_BOLD, count, opts);
+	}
+	if (c.skipped) {
+		snprintf(count, sizeof count, "%zu skipped", c.skipped);
+		buf_puts(&b, ", ");
+		put_colored(&b, ANSI_YELLOW, count, opts);
 	}
 	if (opts->timing) {
 		char t[32];

@@ -24,6 +24,7 @@
 
 #include "scenario/file_access.h"
 #include "util/strmap.h"
+#include "util/suggest.h"
 
 typedef struct fragment {
 	char *name;
@@ -713,7 +714,7 @@ static const char *closest_fragment(const scope *sc, const char *name)
 	size_t best_d = 3;
 	for (; sc; sc = sc->parent) {
 		for (size_t i = 0; i < sc->n_entries; i++) {
-			size_t d = name_distance(name, sc->entries[i]->name);
+			size_t d = suggest_distance(name, sc->entries[i]->name);
 			if (d < best_d) {
 				best = sc->entries[i]->name;
 				best_d = d;

@@ -25,6 +25,9 @@
 
 #include <libxml/xmlregexp.h>
 
+#include "cookie/preset.h"
+#include "util/suggest.h"
+
 /* An element of the language takes at most this many distinct attributes (bsim.rng's <expect> has 21). */
 #define ATTR_NAMES_MAX 64
 /* Alternatives one element's attribute patterns expand to (<expect>: 16); past it the explanation falls back to libxml2's. */
@@ -360,6 +363,33 @@ static bool token_equal(const char *a, const char *b)
 	return true;
 }
 
+static bool value_ok(const schema_model *m, const xmlNode *p, const char *v, int depth);
+
+/*
+ * The first whitespace-separated token of v that the <list> pattern p's
+ * item does not take (RELAX NG §6.2.8: a list's value is split at
+ * whitespace), copied to out when given; false when every token fits.
+ */
+static bool list_bad_token(const schema_model *m, const xmlNode *p, const char *v, char *out, size_t outlen, int depth)
+{
+	const xmlNode *item = rng_first_child(p);
+	char token[QUOTE_MAX + 1];
+	for (const char *t = v; *t;) {
+		t += strspn(t, " \t\n\r");
+		size_t len = strcspn(t, " \t\n\r");
+		if (!len)
+			break;
+		snprintf(token, sizeof token, "%.*s", (int)(len < QUOTE_MAX ? len : QUOTE_MAX), t);
+		t += len;
+		if (!value_ok(m, item, token, depth + 1)) {
+			if (out)
+				snprintf(out, outlen, "%s", token);
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool value_ok(const schema_model *m, const xmlNode *p, const char *v, int depth)
 {
 	if (!p || depth > RNG_DEPTH_MAX)
@@ -377,6 +407,10 @@ static bool value_ok(const schema_model *m, const xmlNode *p, const char *v, int
 	}
 	if (rng_is(p, "ref"))
 		return value_ok(m, rng_first_child(rng_define(m, rng_prop(p, "name"))), v, depth + 1);
+	if (rng_is(p, "oneOrMore"))
+		return value_ok(m, rng_first_child(p), v, depth + 1);
+	if (rng_is(p, "list"))
+		return !list_bad_token(m, p, v, NULL, 0, depth) && v[strspn(v, " \t\n\r")];
 	if (rng_is(p, "data")) {
 		for (const xmlNode *c = p->children; c; c = c->next) {
 			const char *pname = rng_is(c, "param") ? rng_prop(c, "name") : NULL;
@@ -421,11 +455,55 @@ static void describe(buf *b, const schema_model *m, const xmlNode *p, int depth)
 			describe(b, m, c, depth + 1);
 			i++;
 		}
+	} else if (rng_is(p, "oneOrMore")) {
+		describe(b, m, rng_first_child(p), depth + 1);
+	} else if (rng_is(p, "list")) {
+		describe(b, m, rng_first_child(p), depth + 1);
+		buf_puts(b, ", separated by spaces");
 	} else if (rng_is(p, "data")) {
 		buf_printf(b, "a valid %s", rng_prop(p, "type") ? rng_prop(p, "type") : "value");
 	} else {
 		buf_puts(b, "a valid value");
 	}
+}
+
+/* Collect the <value>s a pattern allows (through choices, refs and lists), up to max. */
+static void collect_values(const schema_model *m, const xmlNode *p, const char **out, size_t *n, size_t max, int depth)
+{
+	if (!p || depth > RNG_DEPTH_MAX || *n >= max)
+		return;
+	if (rng_is(p, "value")) {
+		out[(*n)++] = p->children && p->children->content ? (const char *)p->children->content : "";
+	} else if (rng_is(p, "ref")) {
+		collect_values(m, rng_first_child(rng_define(m, rng_prop(p, "name"))), out, n, max, depth + 1);
+	} else if (rng_is(p, "choice") || rng_is(p, "list") || rng_is(p, "oneOrMore")) {
+		for (const xmlNode *c = p->children; c; c = c->next)
+			if (rng_is(c, NULL))
+				collect_values(m, c, out, n, max, depth + 1);
+	}
+}
+
+/*
+ * The value a mistyped one most likely meant (util/suggest.h), or NULL; the
+ * word judged (the bad token of a list) goes to word. The engines' own
+ * vocabulary knows the names people use for them ("chrome", "webkit").
+ */
+static const char *value_suggest(const schema_model *m, const xmlNode *p, const char *v, char *word, size_t len)
+{
+	const xmlNode *q = p;
+	for (int i = 0; q && rng_is(q, "ref") && i < RNG_DEPTH_MAX; i++)
+		q = rng_first_child(rng_define(m, rng_prop(q, "name")));
+	if (!(q && rng_is(q, "list") && list_bad_token(m, q, v, word, len, 0)))
+		snprintf(word, len, "%s", v);
+	const char *values[32];
+	size_t n = 0;
+	collect_values(m, p, values, &n, sizeof values / sizeof *values, 0);
+	bool engines = n == BSIM_ENGINE_COUNT;
+	for (size_t i = 0; engines && i < n; i++)
+		engines = strcmp(values[i], bsim_engine_name((bsim_engine)i)) == 0;
+	if (engines)
+		return cookie_engine_suggest(word);
+	return *word ? suggest_closest(word, values, n) : NULL;
 }
 
 /* ---- the walk ---- */
@@ -501,8 +579,18 @@ static void explain_alt(diag *d, const xmlNode *e, const attr_table *t, const al
 			continue;
 		buf b = BUF_INIT;
 		put_quoted(&b, ia[i].value);
-		buf_puts(&b, ": expected ");
-		describe(&b, d->m, a->val[k], 0);
+		char word[QUOTE_MAX + 1];
+		const char *like = value_suggest(d->m, a->val[k], ia[i].value, word, sizeof word);
+		if (like) {
+			if (strcmp(word, ia[i].value) != 0)
+				buf_printf(&b, ": \"%s\"", word);
+			buf_printf(&b, ": did you mean %s? (expected ", like);
+			describe(&b, d->m, a->val[k], 0);
+			buf_putc(&b, ')');
+		} else {
+			buf_puts(&b, ": expected ");
+			describe(&b, d->m, a->val[k], 0);
+		}
 		report(d, e, "<%s> %s=%s", el, ia[i].name, buf_cstr(&b));
 		buf_free(&b);
 	}
@@ -592,10 +680,16 @@ static void check_attributes(diag *d, const xmlNode *e, const xmlNode *def)
 		buf list = BUF_INIT;
 		for (size_t k = 0; k < t.n; k++)
 			buf_printf(&list, "%s%s", k ? ", " : "", t.names[k]);
-		for (size_t i = 0; i < n; i++)
-			if (ia[i].index < 0)
+		for (size_t i = 0; i < n; i++) {
+			if (ia[i].index >= 0)
+				continue;
+			const char *like = ia[i].name[0] ? suggest_closest(ia[i].name, t.names, t.n) : NULL;
+			if (like)
+				report(d, e, "<%s> does not take the attribute %s; did you mean %s?", el, ia[i].name, like);
+			else
 				report(d, e, "<%s> does not take the attribute %s; it takes %s", el, ia[i].name,
 				       t.n ? buf_cstr(&list) : "none");
+		}
 		buf_free(&list);
 		goto out;
 	}
@@ -659,45 +753,10 @@ out:
 
 /* ---- elements ---- */
 
-size_t name_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 40 || lb > 40)
-		return SIZE_MAX;
-	size_t row[41];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
-			size_t best = diag + cost;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* The closest allowed name to a misspelt one, or NULL. */
 static const char *suggest(const content *c, const char *name)
 {
-	const char *best = NULL;
-	size_t best_d = 3; /* at most two edits away */
-	for (size_t i = 0; i < c->n; i++) {
-		size_t dist = name_distance(name, c->names[i]);
-		if (dist < best_d && dist < strlen(c->names[i])) {
-			best = c->names[i];
-			best_d = dist;
-		}
-	}
-	return best;
+	return suggest_closest(name, c->names, c->n);
 }
 
 static bool has_text(const xmlNode *e, char *first, size_t len)

@@ -268,9 +268,16 @@ static void read_engines(scenario_build *b)
 		snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
 		p += len;
 		bsim_engine e;
-		if (len >= sizeof name || bsim_engine_from_name(&e, name) < 0) {
+		if (len >= sizeof name) {
 			sb_error(b, BSIM_EINVAL, "unknown engine \"%.*s\": expected chromium, firefox or safari",
 				 (int)(len < 200 ? len : 200), p - len);
+			continue;
+		}
+		if (bsim_engine_from_name(&e, name) < 0) {
+			/* The preset table's message: it knows the names people mean ("chrome": chromium). */
+			char why[256];
+			snprintf(why, sizeof why, "%s", bsim_error_last()->message);
+			sb_error(b, BSIM_EINVAL, "%s", why);
 			continue;
 		}
 		bool dup = false;
@@ -547,6 +554,21 @@ oom:
 	load_error(b->ld->errs, BSIM_ENOMEM, b->file, b->line, b->col, "out of memory");
 }
 
+/*
+ * The last line an element spans: libxml2 gives each node the line its
+ * parsing ended on, so the text before </scenario> carries that tag's line.
+ */
+static int last_line_of(const xmlNode *n, int line)
+{
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		long l = xmlGetLineNo(c);
+		if (l > line && l <= INT32_MAX)
+			line = (int)l;
+		line = last_line_of(c, line);
+	}
+	return line;
+}
+
 static void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, const char *file, scope *parent,
 			   names_seen *seen, const suite_defaults *defaults)
 {
@@ -560,6 +582,7 @@ static void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, cons
 	b.sc.at.line = b.line;
 	b.sc.at.col = b.col;
 	b.sc.files = ld->files;
+	b.sc.end_line = last_line_of(n, b.line);
 	read_attributes(&b, defaults);
 	if (b.sc.name) {
 		for (size_t i = 0; i < seen->n; i++) {
@@ -847,6 +870,11 @@ const char *bsim_scenario_file(const bsim_scenario *sc)
 int bsim_scenario_line(const bsim_scenario *sc)
 {
 	return sc->at.line;
+}
+
+int bsim_scenario_end_line(const bsim_scenario *sc)
+{
+	return sc->end_line;
 }
 
 int bsim_scenario_column(const bsim_scenario *sc)

@@ -189,7 +189,4 @@ int schema_validate(const xml_file *f, load_errors *errs);
  */
 int schema_replace(const char *rng, size_t len);
 
-/* Edits (ASCII case ignored) between two names, for "did you mean"; SIZE_MAX for names past 40 bytes. */
-size_t name_distance(const char *a, const char *b);
-
 #endif

@@ -38,6 +38,7 @@ struct bsim_result {
 	uint64_t seed;
 	bsim_time start_time;    /* the instant the clock started at */
 	bool start_from_run;     /* it came from the run options (bsim run --now), so the replay command repeats it */
+	bsim_run_options run;    /* how the run fetched, for the replay command (ca_file borrowed: read while composing) */
 	uint64_t elapsed_ns;
 	bsim_trace_entry *trace; /* deep copies */
 	size_t n_trace;
@@ -308,18 +309,38 @@ static void put_shell_word(buf *b, const char *s)
 	buf_putc(b, '\'');
 }
 
-/* The command that replays r: its seed, and its start when the run chose it (a scenario's own now= needs no option). */
+/*
+ * The command that replays r exactly: the scenario itself (FILE:LINE, which
+ * selects only it), its engine and seed, its start when the run chose it (a
+ * scenario's own now= needs no option), and how navigations were fetched
+ * (--live and its certificates), the run options that change an outcome.
+ */
 static void put_replay(buf *b, const bsim_result *r)
 {
 	const bsim_scenario *sc = r->sc;
 	unsigned long long seed = (unsigned long long)r->seed;
 	buf_printf(b, "\n  seed %llu \xC2\xB7 replay: bsim run ", seed);
-	put_shell_word(b, sc->at.file ? sc->at.file : "SCENARIO");
-	buf_printf(b, " --seed %llu", seed);
+	if (sc->at.file && sc->at.line > 0) {
+		char where[4200];
+		snprintf(where, sizeof where, "%s:%d", sc->at.file, sc->at.line);
+		put_shell_word(b, where);
+	} else {
+		put_shell_word(b, sc->at.file ? sc->at.file : "SCENARIO");
+	}
+	buf_printf(b, " --engine %s --seed %llu", bsim_engine_name(sc->engine), seed);
 	if (r->start_from_run) {
 		char now[32];
 		time_format_iso8601(r->start_time, now, sizeof now);
 		buf_printf(b, " --now %s", now);
+	}
+	if (r->run.live) {
+		buf_puts(b, " --live");
+		if (r->run.ca_file) {
+			buf_puts(b, " --ca-file ");
+			put_shell_word(b, r->run.ca_file);
+		}
+		if (r->run.insecure)
+			buf_puts(b, " --insecure");
 	}
 	buf_puts(b, " --trace");
 }
@@ -643,6 +664,12 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 	/* The file's now= wins: the scenario was written for that instant. */
 	r->start_from_run = !sc->start_given && opts && opts->version >= 2 && opts->now_set;
 	r->start_time = r->start_from_run ? opts->now : sc->start_time;
+	if (opts) {
+		/* Version 1 fields only: a caller built against version 1 passes a shorter struct. */
+		r->run.live = opts->live;
+		r->run.ca_file = opts->ca_file;
+		r->run.insecure = opts->insecure;
+	}
 
 	bsim_browser_options bo = BSIM_BROWSER_OPTIONS_INIT;
 	bo.engine = sc->engine;
@@ -685,6 +712,21 @@ out:
 		return code;
 	}
 	r->elapsed_ns = now_ns() - started;
+	*out = r;
+	return 0;
+}
+
+int bsim_result_skipped(bsim_result **out, const bsim_scenario *sc, const char *reason)
+{
+	bsim_result *r = calloc(1, sizeof *r);
+	if (!r || !(r->message = strdup(reason ? reason : "not run"))) {
+		free(r);
+		return error_oom();
+	}
+	r->sc = sc;
+	r->outcome = BSIM_SKIPPED;
+	r->seed = sc->seed;
+	r->start_time = sc->start_time;
 	*out = r;
 	return 0;
 }

@@ -95,6 +95,7 @@ void expect_event_extend(const expect_kind *k);
 struct bsim_scenario {
 	char *name;
 	src_loc at;
+	int end_line;          /* the last line of its <scenario> element (bsim run FILE:LINE) */
 	char **tags;
 	size_t n_tags;
 	bsim_engine engine;

@@ -49,42 +49,97 @@ static bool code_has_reason(const char *code)
 	return strchr(code, ':') != NULL;
 }
 
-static void put_line(buf *out, const story_src *src, size_t i, const char *name, const char *indent)
+/* Entry i's line without indentation or newline: "00:00:02  FILE:LINE:COL  tab N  WHAT  [CODE]". */
+static void put_line(buf *out, const story_src *src, size_t i)
 {
 	const bsim_trace_entry *e = src->entry(src->trace, i);
 	char when[32];
 	run_elapsed(src->start, e->at, when, sizeof when);
-	buf_printf(out, "%s%s  ", indent, when);
+	buf_printf(out, "%s  ", when);
 	const step *s = step_of(src, i);
 	if (s)
 		buf_printf(out, "%s:%d:%d  ", s->at.file ? s->at.file : "(scenario)", s->at.line, s->at.col);
 	if (e->tab >= 0)
 		buf_printf(out, "tab %d  ", e->tab);
-	(void)name;
 	buf_puts(out, e->message);
 	if (code_has_reason(e->code))
 		buf_printf(out, "  [%s]", e->code);
-	buf_putc(out, '\n');
+}
+
+/*
+ * The lines of the story, each told once: the widget writes some cookies
+ * twice in one step (a start writes the session cookie again with the rest
+ * of its state), and two refusals at the same instant by the same step read
+ * the same, so a run of equal lines is one line with "(2 times)".
+ */
+static int story_lines(buf *lines, size_t **ends, size_t **repeats, size_t *n_out, const story_src *src,
+		       const char *name)
+{
+	size_t n = 0, cap = 0;
+	size_t *e = NULL, *r = NULL;
+	size_t prev_start = 0;
+	for (size_t i = 0; i < src->n; i++) {
+		if (!is_cookie_entry(src->entry(src->trace, i), name))
+			continue;
+		size_t start = lines->len;
+		put_line(lines, src, i);
+		if (buf_status(lines) < 0)
+			goto oom;
+		if (n && lines->len - start == start - prev_start &&
+		    memcmp(lines->ptr + start, lines->ptr + prev_start, start - prev_start) == 0) {
+			lines->len = start;
+			r[n - 1]++;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			size_t *ne = realloc(e, cap * sizeof *ne);
+			if (!ne)
+				goto oom;
+			e = ne;
+			size_t *nr = realloc(r, cap * sizeof *nr);
+			if (!nr)
+				goto oom;
+			r = nr;
+		}
+		e[n] = lines->len;
+		r[n] = 1;
+		n++;
+		prev_start = start;
+	}
+	*ends = e;
+	*repeats = r;
+	*n_out = n;
+	return 0;
+oom:
+	free(e);
+	free(r);
+	return BSIM_ENOMEM;
 }
 
 int story_cookie_text(buf *out, const story_src *src, const char *name, const char *indent, size_t max_lines)
 {
-	size_t total = 0;
-	for (size_t i = 0; i < src->n; i++)
-		if (is_cookie_entry(src->entry(src->trace, i), name))
-			total++;
+	buf lines = BUF_INIT;
+	size_t *ends = NULL, *repeats = NULL, total = 0;
+	if (story_lines(&lines, &ends, &repeats, &total, src, name) < 0) {
+		buf_free(&lines);
+		return BSIM_ENOMEM;
+	}
 	size_t skip = max_lines && total > max_lines ? total - max_lines : 0;
 	if (skip)
 		buf_printf(out, "%s(%zu earlier %s; bsim explain tells them all)\n", indent, skip,
 			   skip == 1 ? "entry" : "entries");
-	size_t seen = 0;
-	for (size_t i = 0; i < src->n; i++) {
-		if (!is_cookie_entry(src->entry(src->trace, i), name))
-			continue;
-		if (seen++ < skip)
-			continue;
-		put_line(out, src, i, name, indent);
+	for (size_t k = skip; k < total; k++) {
+		size_t start = k ? ends[k - 1] : 0;
+		buf_puts(out, indent);
+		buf_put(out, lines.ptr + start, ends[k] - start);
+		if (repeats[k] > 1)
+			buf_printf(out, "  (%zu times)", repeats[k]);
+		buf_putc(out, '\n');
 	}
+	buf_free(&lines);
+	free(ends);
+	free(repeats);
 	return buf_status(out) < 0 ? BSIM_ENOMEM : (int)(total > (size_t)INT32_MAX ? INT32_MAX : total);
 }
 
@@ -164,6 +219,7 @@ static const char *outcome_word(const bsim_result *r)
 	case BSIM_PASSED: return bsim_result_expected_failure(r) ? "failed as expected" : "passed";
 	case BSIM_FAILED: return "failed";
 	case BSIM_ERRORED: return "errored";
+	case BSIM_SKIPPED: return "skipped";
 	}
 	return "?";
 }

@@ -28,9 +28,10 @@ typedef struct story_src {
 
 /*
  * The story of cookie `name`, one line per trace entry about it, each
- * "INDENT00:00:02  FILE:LINE:COL  tab N  WHAT  [CODE]". With max_lines > 0
+ * "INDENT00:00:02  FILE:LINE:COL  tab N  WHAT  [CODE]"; consecutive entries
+ * that read the same are one line ending "  (N times)". With max_lines > 0
  * only the last max_lines are told, after a line saying how many came
- * before. Returns the number of entries about the cookie (0: nothing
+ * before. Returns the number of lines about the cookie (0: nothing
  * written), or BSIM_ENOMEM.
  */
 int story_cookie_text(buf *out, const story_src *src, const char *name, const char *indent, size_t max_lines);

@@ -155,9 +155,14 @@ static int deploy_config(const step *s, widget_config *c)
 	int code, b, t = 0, ss = -1;
 	int64_t ms;
 	const char *v = step_attr(s, "version");
-	if (v && !(c->version = widget_version_find(v)))
+	if (v && !(c->version = widget_version_find(v))) {
+		const char *like = widget_version_suggest(v);
+		if (like)
+			return step_error(s, BSIM_EINVAL, "version=\"%s\" is not a widget version bsim models; did you mean %s?",
+					  v, like);
 		return step_error(s, BSIM_EINVAL, "version=\"%s\" is not a widget version bsim models; it knows %s", v,
 				  widget_version_names());
+	}
 	if ((code = attr_choice(s, "transport", transports, false, &t)) < 0)
 		return code;
 	c->transport = t < 0 ? WIDGET_TRANSPORT_GMS : (widget_transport)t;

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "util/suggest.h"
+
 static const widget_version versions[] = {
 	{
 		.name = "9.0.018.07",
@@ -53,6 +55,14 @@ const widget_version *widget_version_find(const char *name)
 		if (strcmp(versions[i].name, name) == 0)
 			return &versions[i];
 	return NULL;
+}
+
+const char *widget_version_suggest(const char *name)
+{
+	const char *names[VERSION_COUNT];
+	for (size_t i = 0; i < VERSION_COUNT; i++)
+		names[i] = versions[i].name;
+	return name ? suggest_closest(name, names, VERSION_COUNT) : NULL;
 }
 
 const widget_version *widget_version_default(void)

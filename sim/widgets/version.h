@@ -29,6 +29,8 @@ typedef struct widget_version {
 
 /* The preset named name, or NULL if unknown (no error is raised). */
 const widget_version *widget_version_find(const char *name);
+/* The version a name that is none most likely means ("9.0.18.07": 9.0.018.07), or NULL. */
+const char *widget_version_suggest(const char *name);
 /* 9.0.018.07, the build sites serve today. */
 const widget_version *widget_version_default(void);
 size_t widget_version_count(void);

@@ -511,7 +511,7 @@ Test(cookie, usage_errors)
 		{{"cookie", NULL}, "bsim cookie: error: expected an op file (or - for standard input)\n"},
 		{{"cookie", "a.ops", "b.ops", NULL}, "bsim cookie: error: expected one op file, got a second: \"b.ops\"\n"},
 		{{"cookie", "--engine", "edge", "-"},
-		 "bsim cookie: error: unknown engine \"edge\"; expected chromium, firefox or safari\n"},
+		 "bsim cookie: error: unknown engine \"edge\"; did you mean chromium? (expected chromium, firefox or safari)\n"},
 		{{"cookie", "-", "--engine", NULL}, "bsim cookie: error: --engine needs a value\n"},
 		{{"cookie", "--now", "yesterday", "-"},
 		 "bsim cookie: error: --now \"yesterday\" is not an ISO 8601 instant up to year 9999; "

@@ -452,7 +452,7 @@ Test(import_har, usage_errors)
 	} cases[] = {
 		{"scenarios/bugs/har/github-io.har", NULL, NULL, "bsim import-har: error: expected -o SCENARIO.xml, the file to write\n"},
 		{"-o", "x.xml", NULL, "bsim import-har: error: expected a HAR capture to read\n"},
-		{"--engine", "opera", "x.har", "bsim import-har: error: unknown engine \"opera\"; expected chromium, firefox or safari\n"},
+		{"--engine", "opera", "x.har", "bsim import-har: error: unknown engine \"opera\": expected chromium, firefox or safari\n"},
 		{"--max-gap", "soon", "x.har", "bsim import-har: error: --max-gap \"soon\": expected a duration such as 500ms, 2s, 10m, 1h or 1d\n"},
 		{"--widget-version", "7", "x.har", "bsim import-har: error: --widget-version \"7\": expected 9 (any 9.x), 9.0.005 or 8.5\n"},
 		{"--frobnicate", NULL, NULL, "bsim import-har: error: unknown option \"--frobnicate\"\n"},

@@ -438,11 +438,11 @@ Test(cli_run, filter_matches_a_name_fragment_or_a_tag_and_repeats_as_or)
 		{{"list", "--filter", "second", SHARD_DIR, NULL}, 8},
 		{{"list", "--filter", "tag:psl", RUN_DIR, NULL}, 2},
 		{{"list", "--filter", "tag:smoke", "--filter", "tag:bug", RUN_DIR, NULL}, 3},
-		{{"list", "--filter", "tag:sm", RUN_DIR, NULL}, 0},  /* a tag matches whole */
+		{{"list", "--filter", "tag:sm", "--pass-with-no-scenarios", RUN_DIR, NULL}, 0},  /* a tag matches whole */
 		{{"list", "--engine", "safari", SHARD_DIR, NULL}, 8},
 		{{"list", "--engine", "firefox", RUN_DIR, NULL}, 1},
 		{{"list", "--engine", "chromium", "--filter", "first", SHARD_DIR, NULL}, 8},
-		{{"list", "--filter", "no such scenario", SHARD_DIR, NULL}, 0},
+		{{"list", "--filter", "no such scenario", "--pass-with-no-scenarios", SHARD_DIR, NULL}, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		support_run r = run_argv(cases[i].argv);
@@ -456,12 +456,53 @@ Test(cli_run, filter_matches_a_name_fragment_or_a_tag_and_repeats_as_or)
 	support_run_free(&r);
 }
 
-Test(cli_run, a_selection_that_leaves_nothing_passes_with_a_note)
+/*
+ * Choosing nothing fails, as in Playwright and pytest: a mistyped filter, an
+ * engine no file runs, a folder without scenarios. One line says why;
+ * --pass-with-no-scenarios accepts it; `bsim list` agrees with `bsim run`.
+ */
+Test(cli_run, a_selection_that_leaves_nothing_fails_in_one_line_unless_allowed)
 {
-	support_run r = RUN("run", "--no-timing", "--filter", "no such scenario", SHARD_DIR);
+	static const struct {
+		const char *argv[8];
+		const char *err;
+	} cases[] = {
+		{{"run", "--no-timing", "--filter", "nomatch", SHARD_DIR, NULL},
+		 "bsim run: error: none of the 24 scenarios loaded matches the selection; --pass-with-no-scenarios accepts an empty run\n"},
+		{{"run", "--no-timing", "--engine", "firefox", SHARD_DIR "/file1.xml", NULL},
+		 "bsim run: error: none of the 3 scenarios loaded matches the selection; --pass-with-no-scenarios accepts an empty run\n"},
+		/* A typo in a sharded CI matrix fails every shard, not only the ones that would have run something. */
+		{{"run", "--no-timing", "--filter", "nomatch", "--shard", "1/2", SHARD_DIR, NULL},
+		 "bsim run: error: none of the 24 scenarios loaded matches the selection; --pass-with-no-scenarios accepts an empty run\n"},
+		{{"list", "--filter", "nomatch", SHARD_DIR, NULL},
+		 "bsim list: error: none of the 24 scenarios loaded matches the selection; --pass-with-no-scenarios accepts an empty run\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		support_run r = run_argv(cases[i].argv);
+		assert_exit(&r, 1);
+		cr_expect_str_eq(r.err, cases[i].err, "case %zu", i);
+		if (strcmp(cases[i].argv[0], "run") == 0)
+			cr_expect_str_eq(r.out, "", "case %zu: nothing ran", i);
+		support_run_free(&r);
+	}
+	support_run r = RUN("run", "--no-timing", "--filter", "nomatch", "--pass-with-no-scenarios", SHARD_DIR);
 	assert_exit(&r, 0);
 	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
 	cr_expect_str_eq(r.err, "bsim run: note: none of the 24 scenarios loaded matches the selection\n");
+	support_run_free(&r);
+}
+
+/* An empty shard of a non-empty choice is a matrix wider than the suite's files: it passes, and says so. */
+Test(cli_run, an_empty_shard_of_a_non_empty_choice_passes_with_a_note)
+{
+	support_run r = RUN("run", "--no-timing", "--shard", "13/13", SHARD_DIR);
+	assert_exit(&r, 0);
+	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
+	cr_expect_str_eq(r.err, "bsim run: note: shard 13/13 is empty; the other shards run the 24 scenarios chosen\n");
+	support_run_free(&r);
+	r = RUN("list", "--shard", "13/13", SHARD_DIR);
+	assert_exit(&r, 0);
+	cr_expect_str_eq(r.out, "0 of 24 scenarios in shard 13/13\n");
 	support_run_free(&r);
 }
 
@@ -478,8 +519,8 @@ Test(cli_run, seed_overrides_every_scenarios_seed_and_is_printed_for_replay)
 {
 	support_run r = RUN("run", "--no-timing", "--seed", "42", RUN_DIR "/fail.xml");
 	assert_exit(&r, 1);
-	cr_expect(strstr(r.out, "seed 42 \xC2\xB7 replay: bsim run " RUN_DIR "/fail.xml --seed 42 --trace\n"), "%s",
-		  r.out);
+	cr_expect(strstr(r.out, "seed 42 \xC2\xB7 replay: bsim run " RUN_DIR "/fail.xml:3 --engine chromium --seed 42 --trace\n"),
+		  "%s", r.out);
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", RUN_DIR "/fail.xml");
 	cr_expect(strstr(r.out, "seed 1 \xC2\xB7 replay"), "the scenario's own seed (default 1):\n%s", r.out);
@@ -501,7 +542,8 @@ Test(cli_run, now_starts_the_scenarios_that_give_no_start_and_the_replay_repeats
 	assert_exit(&r, 1);
 	cr_expect_str_eq(r.err, "");
 	assert_golden(GOLDEN("now.out"), r.out);
-	static const char replay[] = "replay: bsim run " NOW_DIR "/none.xml --seed 1 --now 2024-06-01T12:00:00Z --trace\n";
+	static const char replay[] =
+		"replay: bsim run " NOW_DIR "/none.xml:5 --engine chromium --seed 1 --now 2024-06-01T12:00:00Z --trace\n";
 	cr_expect(strstr(r.out, replay), "%s", r.out);
 	support_run_free(&r);
 
@@ -512,8 +554,8 @@ Test(cli_run, now_starts_the_scenarios_that_give_no_start_and_the_replay_repeats
 	support_run_free(&o);
 
 	/* The replay command, as printed, fails the same way. */
-	support_run p = RUN("run", "--no-timing", NOW_DIR "/none.xml", "--seed", "1", "--now", "2024-06-01T12:00:00Z",
-			    "--trace");
+	support_run p = RUN("run", "--no-timing", NOW_DIR "/none.xml:5", "--engine", "chromium", "--seed", "1", "--now",
+			    "2024-06-01T12:00:00Z", "--trace");
 	assert_exit(&p, 1);
 	cr_expect(strstr(p.out, "expired at 2024-06-01T13:00:00Z"), "%s", p.out);
 	cr_expect(strstr(p.out, replay), "%s", p.out);
@@ -565,9 +607,28 @@ Test(cli_run, fail_fast_stops_at_the_first_failure_in_suite_order)
 	assert_exit(&a, 1);
 	assert_golden(GOLDEN("fail-fast.out"), a.out);
 	cr_expect(strstr(a.out, "stopped at the first failure (--fail-fast): 6 of 7 scenarios not run\n"), "%s", a.out);
+	/* The report lists the whole selection: the scenarios not run are skipped, with the reason. */
 	char *x = slurp(junit);
-	cr_expect(strstr(x, "<testsuites name=\"bsim\" tests=\"1\" failures=\"0\" errors=\"1\""), "%s", x);
+	cr_expect(strstr(x, "<testsuites name=\"bsim\" tests=\"7\" failures=\"0\" errors=\"1\" skipped=\"6\""), "%s", x);
+	int skipped = 0;
+	for (const char *p = x; (p = strstr(p, "<skipped message=\"not run: the run stopped at the first failure (--fail-fast)\"/>")); p++)
+		skipped++;
+	cr_expect_eq(skipped, 6, "%s", x);
 	free(x);
+	cr_expect_str_eq(last_line(a.out), "0 passed, 0 failed, 1 errored, 6 skipped\n");
+	/* JSON and TAP say the same. */
+	char json[128];
+	snprintf(json, sizeof json, "%s/report.json", dir);
+	support_run t = RUN("run", "--no-timing", "--fail-fast", "--tap", "--json", json, RUN_DIR);
+	assert_exit(&t, 1);
+	cr_expect(strstr(t.out, "1..7\n"), "%s", t.out);
+	cr_expect(strstr(t.out, "ok 7 - bug still reproduced [chromium] # SKIP not run: the run stopped at the first failure "
+				"(--fail-fast)\n"), "%s", t.out);
+	cr_expect_str_eq(last_line(t.out), "# 0 passed, 0 failed, 1 errored, 6 skipped\n");
+	support_run_free(&t);
+	char *j = slurp(json);
+	cr_expect(strstr(j, "\"summary\": {\"total\": 7, \"passed\": 0, \"failed\": 0, \"errored\": 1, \"skipped\": 6}"), "%s", j);
+	free(j);
 	/* The same prefix whatever ran in parallel meanwhile. */
 	support_run b = RUN("run", "--no-timing", "--fail-fast", "-j", "4", RUN_DIR);
 	cr_expect_str_eq(b.out, a.out);
@@ -871,7 +932,7 @@ Test(cli_run, a_report_into_a_missing_directory_is_refused_before_running)
 	support_run_free(&r);
 }
 
-Test(cli_run, a_path_without_scenario_files_passes_with_a_note)
+Test(cli_run, a_path_without_scenario_files_fails_unless_allowed)
 {
 	const char *dir = temp_dir();
 	char notes[128];
@@ -881,9 +942,178 @@ Test(cli_run, a_path_without_scenario_files_passes_with_a_note)
 	fputs("not a scenario\n", f);
 	fclose(f);
 	support_run r = RUN("run", "--no-timing", dir);
+	assert_exit(&r, 1);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "bsim run: error: no scenario found in the given paths (files must end in .xml); "
+				"--pass-with-no-scenarios accepts an empty run\n");
+	support_run_free(&r);
+	r = RUN("run", "--no-timing", "--pass-with-no-scenarios", dir);
 	assert_exit(&r, 0);
 	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
 	cr_expect_str_eq(r.err, "bsim run: note: no scenario found in the given paths (files must end in .xml)\n");
+	support_run_free(&r);
+}
+
+/* ---- FILE:LINE ---------------------------------------------------------- */
+
+/* escape.xml holds two scenarios, on lines 8-12 and 13-16. */
+#define ESCAPE RUN_DIR "/escape.xml"
+
+Test(cli_run, file_line_chooses_the_scenario_at_or_around_that_line)
+{
+	static const struct {
+		const char *argv[6];
+		const char *want; /* the listing */
+	} cases[] = {
+		/* the <scenario> line, a step inside, the </scenario> line */
+		{{"list", ESCAPE ":8", NULL}, ESCAPE ":8  "},
+		{{"list", ESCAPE ":11", NULL}, ESCAPE ":8  "},
+		{{"list", ESCAPE ":12", NULL}, ESCAPE ":8  "},
+		{{"list", ESCAPE ":15", NULL}, ESCAPE ":13  "},
+		/* several, and the whole file as well */
+		{{"list", ESCAPE ":9", RUN_DIR "/pass.xml:4", NULL}, ESCAPE ":8  "},
+		{{"list", ESCAPE ":9", ESCAPE, NULL}, ESCAPE ":8  "},
+	};
+	static const int counts[] = {1, 1, 1, 1, 3, 2};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		support_run r = run_argv(cases[i].argv);
+		assert_exit(&r, 0);
+		cr_expect_eq(strncmp(r.out, cases[i].want, strlen(cases[i].want)), 0, "case %zu:\n%s", i, r.out);
+		cr_expect_eq(count_lines(r.out) - 1, counts[i], "case %zu:\n%s", i, r.out);
+		support_run_free(&r);
+	}
+	/* bsim run takes the same argument: the location every report prints is a command. */
+	support_run r = RUN("run", "--no-timing", RUN_DIR "/fail.xml:6");
+	assert_exit(&r, 1);
+	cr_expect(strstr(r.out, "[1/1] FAIL  " RUN_DIR "/fail.xml:3  public suffix refused [chromium]\n"), "%s", r.out);
+	support_run_free(&r);
+}
+
+Test(cli_run, a_file_line_in_no_scenario_names_the_scenarios_lines)
+{
+	support_run r = RUN("run", ESCAPE ":3");
+	assert_usage(&r, ESCAPE ":3: error: no scenario there; the scenarios of " ESCAPE " are on lines 8-12, 13-16\n");
+	support_run_free(&r);
+	r = RUN("list", RUN_DIR "/pass.xml:400");
+	assert_usage(&r, RUN_DIR "/pass.xml:400: error: no scenario there; the scenarios of " RUN_DIR
+			 "/pass.xml are on lines 3-7\n");
+	support_run_free(&r);
+}
+
+/* The replay line runs exactly the scenario that failed, on its engine: the same failure, once. */
+Test(cli_run, the_replay_command_reproduces_the_failure_alone_on_its_engine)
+{
+	support_run a = RUN("run", "--no-timing", "tests/scenario/run/engines.xml");
+	assert_exit(&a, 1);
+	static const char replay[] = "replay: bsim run tests/scenario/run/engines.xml:2 --engine safari --seed 1 --trace\n";
+	cr_assert(strstr(a.out, replay), "%s", a.out);
+	support_run b = RUN("run", "--no-timing", "tests/scenario/run/engines.xml:2", "--engine", "safari", "--seed", "1");
+	assert_exit(&b, 1);
+	cr_expect(strstr(b.out, "[1/1] FAIL "), "%s", b.out);
+	cr_expect(strstr(b.out, replay), "%s", b.out);
+	cr_expect_str_eq(last_line(b.out), "0 passed, 1 failed\n");
+	support_run_free(&a);
+	support_run_free(&b);
+}
+
+/* ---- habits from other test runners ------------------------------------- */
+
+Test(cli_run, unknown_options_exit_2_pointing_to_bsims_spelling)
+{
+	static const struct {
+		const char *command, *option, *hint;
+	} cases[] = {
+		{"run", "--grep", "; bsim's is --filter PATTERN"},
+		{"run", "-g", "; bsim's is --filter PATTERN"},
+		{"run", "-k", "; bsim's is --filter PATTERN"},
+		{"run", "--workers=4", "; bsim's is -j N"},
+		{"run", "-x", "; bsim's is --fail-fast"},
+		{"run", "--exitfirst", "; bsim's is --fail-fast"},
+		{"run", "--max-failures=1", "; bsim's is --fail-fast"},
+		{"run", "--list", "; bsim's is a command: bsim list PATH..."},
+		{"run", "--collect-only", "; bsim's is a command: bsim list PATH..."},
+		{"run", "--reporter=junit", "; bsim's is --junit FILE, --json FILE or --tap"},
+		{"run", "--junitxml=out.xml", "; bsim's is --junit FILE"},
+		{"run", "--pass-with-no-tests", "; bsim's is --pass-with-no-scenarios"},
+		{"run", "--project=chromium", "; bsim's is --engine NAME"},
+		/* a typo of bsim's own */
+		{"run", "--fial-fast", "; did you mean --fail-fast?"},
+		{"run", "--sed", "; did you mean --seed?"},
+		{"list", "--filtr", "; did you mean --filter?"},
+		{"list", "--fail-fast", "; --fail-fast is an option of bsim run"},
+		{"run", "--frobnicate", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		support_run r = RUN(cases[i].command, cases[i].option, RUN_DIR);
+		char want[256];
+		snprintf(want, sizeof want, "bsim %s: error: unknown option \"%s\"%s\nRun 'bsim %s --help' for usage.\n",
+			 cases[i].command, cases[i].option, cases[i].hint, cases[i].command);
+		assert_exit(&r, 2);
+		cr_expect_str_eq(r.err, want, "case %zu", i);
+		cr_expect_str_eq(r.out, "", "case %zu", i);
+		support_run_free(&r);
+	}
+	support_run r = RUN("run", "--engine", "chrome", RUN_DIR);
+	assert_usage(&r, "bsim run: error: unknown engine \"chrome\"; did you mean chromium? (expected chromium, firefox or safari)\n");
+	support_run_free(&r);
+}
+
+/* Every option "did you mean" can suggest is one the parser takes, and the help names it. */
+Test(cli_run, every_option_a_hint_suggests_is_taken_and_documented)
+{
+	support_run h = RUN("run", "--help");
+	static const char *const options[] = {"--filter", "--engine", "--shard", "--pass-with-no-scenarios", "--seed",
+					      "--now", "--jobs", "--fail-fast", "--live", "--ca-file", "--insecure",
+					      "--trace", "--junit", "--junit-schema", "--json", "--tap", "--no-timing",
+					      "--color"};
+	for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
+		cr_expect(strstr(h.out, options[i]), "%s is not in the help", options[i]);
+		/* Last on the line, so that an option with a value says it needs one: anything but unknown. */
+		support_run r = RUN("run", "--no-timing", "--pass-with-no-scenarios", options[i]);
+		cr_expect(!strstr(r.err, "unknown option"), "%s: %s", options[i], r.err);
+		support_run_free(&r);
+	}
+	support_run_free(&h);
+}
+
+/* ---- what reaches the terminal ------------------------------------------ */
+
+/* A bidi override or a C1 control in a name is escaped in every line a terminal shows, TAP included. */
+Test(cli_run, bidi_and_c1_characters_in_names_are_escaped)
+{
+	static const char *const raw[] = {"\xE2\x80\xAE", "\xE2\x80\xAC", "\xC2\x9B"};
+	static const char name[] = "pay \\u{202E}live\\u{202C} then \\u{009B}31m red [chromium]";
+	support_run runs[3] = {
+		RUN("run", "--no-timing", "tests/scenario/escape/bidi.xml"),
+		RUN("run", "--tap", "tests/scenario/escape/bidi.xml"),
+		RUN("list", "tests/scenario/escape/bidi.xml"),
+	};
+	for (size_t i = 0; i < 3; i++) {
+		for (size_t k = 0; k < 3; k++)
+			cr_expect(!strstr(runs[i].out, raw[k]), "output %zu holds a raw control:\n%s", i, runs[i].out);
+		cr_expect(strstr(runs[i].out, name), "output %zu:\n%s", i, runs[i].out);
+		support_run_free(&runs[i]);
+	}
+}
+
+/* Two refusals of a cookie at the same instant by the same step read the same: the story tells it once. */
+Test(cli_run, a_failures_story_prints_no_line_twice)
+{
+	support_run r = RUN("run", "--no-timing", "tests/scenario/story/refused-twice.xml");
+	assert_exit(&r, 1);
+	const char *prev = NULL;
+	size_t prev_len = 0;
+	for (const char *line = r.out; *line;) {
+		const char *end = strchr(line, '\n');
+		cr_assert(end);
+		size_t len = (size_t)(end - line);
+		cr_expect(!(prev && len && len == prev_len && memcmp(prev, line, len) == 0), "printed twice: %.*s", (int)len,
+			  line);
+		prev = line;
+		prev_len = len;
+		line = end + 1;
+	}
+	assert_golden(GOLDEN("refused-twice.out"), r.out);
 	support_run_free(&r);
 }
 

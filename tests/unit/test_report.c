@@ -250,6 +250,62 @@ Test(report, junit_is_well_formed_and_valid_against_the_de_facto_schema)
 	run_set_free(&s);
 }
 
+/* 0 when doc is valid against the XSD at path (relative to the source root), with libxml2's validator. */
+static int validate(xmlDoc *doc, const char *xsd)
+{
+	xmlSchemaParserCtxt *pc = xmlSchemaNewParserCtxt(support_source_path(xsd));
+	xmlSchema *schema = xmlSchemaParse(pc);
+	cr_assert(schema, "%s does not parse", xsd);
+	xmlSchemaValidCtxt *vc = xmlSchemaNewValidCtxt(schema);
+	int rc = xmlSchemaValidateDoc(vc, doc);
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(pc);
+	return rc;
+}
+
+/*
+ * --junit-schema=jenkins: every outcome, a skipped scenario included, in a
+ * file valid against docs/junit-jenkins.xsd (the Jenkins xunit plugin's
+ * junit-10 constraints), which the common file is not (file, line,
+ * testsuites@skipped).
+ */
+Test(report, junit_for_jenkins_is_valid_against_the_xunit_schema)
+{
+	run_set s = run_path(RUN_DIR);
+	/* The last result as a scenario --fail-fast did not run. */
+	bsim_result_free(s.results[s.n - 1]);
+	cr_assert_eq(bsim_result_skipped(&s.results[s.n - 1], bsim_suite_at(s.suite, s.n - 1), "not run"), 0);
+	bsim_report_options opts = BSIM_REPORT_OPTIONS_INIT;
+	xmlDoc *common = write_and_parse_junit(&s, &opts, NULL);
+	cr_expect_neq(validate(common, "docs/junit-jenkins.xsd"), 0, "the common file is valid for Jenkins: no need for the mode");
+	cr_expect_eq(validate(common, "tests/fixtures/report/junit.xsd"), 0);
+	xmlFreeDoc(common);
+	opts.junit_schema = BSIM_JUNIT_JENKINS;
+	xmlDoc *doc = write_and_parse_junit(&s, &opts, NULL);
+	cr_expect_eq(validate(doc, "docs/junit-jenkins.xsd"), 0, "the Jenkins file is not valid against junit-jenkins.xsd");
+	cr_expect_eq(validate(doc, "tests/fixtures/report/junit.xsd"), 0, "the Jenkins file left the de-facto format");
+	xmlNode *root = xmlDocGetRootElement(doc);
+	cr_expect_eq(attr_long(root, "tests"), N_RESULTS);
+	cr_expect_null(xmlHasProp(root, (const xmlChar *)"skipped"));
+	size_t skipped = 0;
+	for (xmlNode *ts = root->children; ts; ts = ts->next) {
+		if (ts->type != XML_ELEMENT_NODE)
+			continue;
+		cr_expect_null(xmlHasProp(ts, (const xmlChar *)"file"));
+		for (xmlNode *tc = ts->children; tc; tc = tc->next) {
+			if (tc->type != XML_ELEMENT_NODE)
+				continue;
+			cr_expect_null(xmlHasProp(tc, (const xmlChar *)"file"));
+			cr_expect_null(xmlHasProp(tc, (const xmlChar *)"line"));
+			skipped += child(tc, "skipped") != NULL;
+		}
+	}
+	cr_expect_eq(skipped, 1);
+	xmlFreeDoc(doc);
+	run_set_free(&s);
+}
+
 Test(report, junit_counts_add_up_at_every_level)
 {
 	run_set s = run_path(RUN_DIR);
@@ -310,9 +366,13 @@ Test(report, junit_testcases_carry_name_engine_location_failure_and_trace)
 			     *file = attr_str(tc, "file");
 			cr_expect_str_eq(name, want);
 			cr_expect_str_eq(classname, bsim_scenario_file(sc));
-			cr_expect_str_eq(file, bsim_scenario_file(sc));
+			/* file and line say where a CI annotation goes: the failing step, as in TAP and JSON. */
+			bool failed = bsim_result_outcome(r) != BSIM_PASSED && bsim_result_fail_file(r);
+			const char *at_file = failed ? bsim_result_fail_file(r) : bsim_scenario_file(sc);
+			int at_line = failed ? bsim_result_fail_line(r) : bsim_scenario_line(sc);
+			cr_expect_str_eq(file, at_file);
 			cr_expect_str_eq(suite_name, bsim_scenario_file(sc));
-			cr_expect_eq(attr_long(tc, "line"), bsim_scenario_line(sc));
+			cr_expect_eq(attr_long(tc, "line"), at_line, "%s: line %ld, want %d", want, attr_long(tc, "line"), at_line);
 			bsim_outcome o = bsim_result_outcome(r);
 			xmlNode *f = child(tc, o == BSIM_ERRORED ? "error" : "failure");
 			if (o == BSIM_PASSED) {
@@ -687,7 +747,7 @@ Test(report, progress_is_one_line_per_result_with_index_outcome_location_and_tit
 	static const char *const want[N_RESULTS] = {
 		"[1/7] ERROR tests/scenario/report/run/error.xml:3  unknown tab [chromium]\n",
 		"[2/7] FAIL  tests/scenario/report/run/escape.xml:8  quotes \"q\" & <tags> # hash \\ backslash ]]> done [chromium]\n",
-		"[3/7] PASS  tests/scenario/report/run/escape.xml:13  line\xEF\xBF\xBD" "break\ttab\xEF\xBF\xBDreturn \xC3\xA9t\xC3\xA9 \xF0\x9F\x8D\xAA [chromium]\n",
+		"[3/7] PASS  tests/scenario/report/run/escape.xml:13  line\\u{000A}break\ttab\\u{000D}return \xC3\xA9t\xC3\xA9 \xF0\x9F\x8D\xAA [chromium]\n",
 		"[4/7] FAIL  tests/scenario/report/run/fail.xml:3  public suffix refused [chromium]\n",
 		"[5/7] PASS  tests/scenario/report/run/pass.xml:3  cookie is stored [chromium]\n",
 		"[6/7] PASS  tests/scenario/report/run/pass.xml:3  cookie is stored [firefox]\n",

@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "bsim/scenario.h"
 #include "scenario/load_internal.h"
 #include "scenario/scenario_internal.h"
@@ -165,6 +167,13 @@ static const error_case schema_cases[] = {
 	{"<scenario><wait for=\"1s\"/></scenario>", "t.xml:1:1: <scenario> needs name=\"...\"", 1, 1, 0, 0},
 	{S "<tab name=\"a\" colour=\"red\"/>" E, "t.xml:1:20: <tab> does not take the attribute colour; it takes name, url, fetch, method, ca-file, insecure, network",
 	 1, 20, 0, 0},
+	/* a mistyped attribute: the one meant, as for elements (util/suggest.h) */
+	{S "<cookie tab=\"a\" wrtie=\"x=1\"/>" E,
+	 "t.xml:1:20: <cookie> does not take the attribute wrtie; did you mean write?", 1, 20, 0, 0},
+	{S "<expect cookie=\"x\" vaule=\"1\"/>" E,
+	 "t.xml:1:20: <expect> does not take the attribute vaule; did you mean value?", 1, 20, 0, 0},
+	{S "<expect cookei=\"x\"/>" E, "t.xml:1:20: <expect> does not take the attribute cookei; did you mean cookie?",
+	 1, 20, 0, 0},
 	{S "<close-browser tab=\"a\"/>" E,
 	 "t.xml:1:20: <close-browser> does not take the attribute tab; it takes none", 1, 20, 0, 0},
 	{S "<wat for=\"2s\"/>" E, "t.xml:1:20: unknown element <wat> in <scenario>; did you mean <wait>?", 1, 20, 0, 0},
@@ -193,7 +202,7 @@ static const error_case schema_cases[] = {
 	{S "<wait for=\"1.5s\"/>" E,
 	 "t.xml:1:20: <wait> for=\"1.5s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d", 1, 20, 0, 0},
 	{S "<storage area=\"global\" set=\"k\" value=\"v\"/>" E,
-	 "t.xml:1:20: <storage> area=\"global\": expected local or session", 1, 20, 0, 0},
+	 "t.xml:1:20: <storage> area=\"global\": did you mean local? (expected local or session)", 1, 20, 0, 0},
 	{S "<window-open name=\"p\" from=\"a\" url=\"https://x.com/\" noopener=\"yes\"/>" E,
 	 "t.xml:1:20: <window-open> noopener=\"yes\": expected true or false", 1, 20, 0, 0},
 	{"<scenario name=\"a\" seed=\"x\"/>", "t.xml:1:1: <scenario> seed=\"x\": expected a whole number", 1, 1, 0, 0},
@@ -250,15 +259,24 @@ Test(scenario_load, schema_errors_name_the_element_and_what_was_expected, .init 
 /* What the schema cannot check: engines, names, codes, fragments and their parameters. */
 static const error_case semantic_cases[] = {
 	{"<scenario name=\"a\" engines=\"chromium edge\"/>",
-	 "t.xml:1:1: unknown engine \"edge\": expected chromium, firefox or safari", 1, 1, 0, 0},
+	 "t.xml:1:1: <scenario> engines=\"chromium edge\": \"edge\": did you mean chromium? (expected chromium, firefox or safari, separated by spaces)", 1, 1, 0, 0},
+	/* Playwright's names and typos: the engine meant */
+	{"<scenario name=\"a\" engines=\"chrome\"/>",
+	 "t.xml:1:1: <scenario> engines=\"chrome\": did you mean chromium? (expected chromium, firefox or safari, separated by spaces)", 1, 1, 0, 0},
+	{"<scenario name=\"a\" engines=\"webkit\"/>",
+	 "t.xml:1:1: <scenario> engines=\"webkit\": did you mean safari? (expected chromium, firefox or safari, separated by spaces)", 1, 1, 0, 0},
+	{"<scenario name=\"a\" engine=\"firfox\"/>",
+	 "t.xml:1:1: <scenario> engine=\"firfox\": did you mean firefox? (expected chromium, firefox or safari)", 1, 1, 0, 0},
+	{S "<deploy version=\"9.0.18.07\"/>" E,
+	 "t.xml:1:20: version=\"9.0.18.07\" is not a widget version bsim models; did you mean 9.0.018.07?", 1, 20, 0, 0},
 	{"<scenario name=\"a\" engine=\"netscape\"/>",
-	 "t.xml:1:1: unknown engine \"netscape\": expected chromium, firefox or safari", 1, 1, 0, 0},
+	 "t.xml:1:1: <scenario> engine=\"netscape\": expected chromium, firefox or safari", 1, 1, 0, 0},
 	{"<scenario name=\"a\" engines=\"firefox firefox\"/>", "t.xml:1:1: engine \"firefox\" is listed twice", 1, 1, 0, 0},
 	{"<scenario name=\"a\" engine=\"firefox\" engines=\"safari\"/>",
 	 "t.xml:1:1: <scenario> takes engine= or engines=, not both", 1, 1, 0, 0},
 	{"<scenario name=\"a\" engine=\"firefox safari\"/>",
-	 "t.xml:1:1: <scenario> engine=\"firefox safari\" names more than one engine; use engines=", 1, 1, 0, 0},
-	{"<scenario name=\"a\" engines=\" \"/>", "t.xml:1:1: <scenario> engines=\" \": expected chromium, firefox or safari",
+	 "t.xml:1:1: <scenario> engine=\"firefox safari\": expected chromium, firefox or safari", 1, 1, 0, 0},
+	{"<scenario name=\"a\" engines=\" \"/>", "t.xml:1:1: <scenario> engines=\" \": expected chromium, firefox or safari, separated by spaces",
 	 1, 1, 0, 0},
 	{"<scenario name=\" \"/>", "t.xml:1:1: <scenario> name=\" \": expected a name", 1, 1, 0, 0},
 	{"<scenario name=\"a\" seed=\"18446744073709551616\"/>",
@@ -1112,6 +1130,45 @@ Test(scenario_load, loads_run_in_parallel_threads, .init = enter_fixtures)
 		cr_expect_eq(counts[1], 1, "thread %d: %zu errors", i, counts[1]);
 		free(counts);
 	}
+}
+
+/* ---- the schema's engine names ---- */
+
+/* bsim.rng's engine-name is the engine presets' vocabulary exactly: the schema accepts what bsim runs, no more. */
+Test(scenario_load, the_schemas_engine_names_are_the_presets, .init = enter_scratch, .fini = leave_scratch)
+{
+	char *rng = NULL;
+	size_t len = 0;
+	cr_assert_eq(support_read_file(support_source_path("scenarios/bsim.rng"), &rng, &len), 0);
+	xmlDoc *doc = xmlReadMemory(rng, (int)len, "bsim.rng", NULL, XML_PARSE_NONET);
+	cr_assert(doc);
+	const xmlNode *def = NULL;
+	for (const xmlNode *n = xmlDocGetRootElement(doc)->children; n && !def; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "define") != 0)
+			continue;
+		xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
+		if (name && strcmp((const char *)name, "engine-name") == 0)
+			def = n;
+		xmlFree(name);
+	}
+	cr_assert(def, "bsim.rng defines no engine-name");
+	const char *values[16];
+	size_t n = 0;
+	for (const xmlNode *c = def->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "choice") == 0)
+			for (const xmlNode *v = c->children; v; v = v->next)
+				if (v->type == XML_ELEMENT_NODE && strcmp((const char *)v->name, "value") == 0 && n < 16)
+					values[n++] = (const char *)v->children->content;
+	cr_expect_eq(n, BSIM_ENGINE_COUNT, "%zu engine names in bsim.rng, %d presets", n, BSIM_ENGINE_COUNT);
+	for (size_t i = 0; i < n && i < BSIM_ENGINE_COUNT; i++)
+		cr_expect_str_eq(values[i], bsim_engine_name((bsim_engine)i), "value %zu", i);
+	xmlFreeDoc(doc);
+	free(rng);
+	/* and a name bsim refuses, the schema refuses too, with the name meant */
+	bsim_suite *suite = load_text("<scenario name=\"a\" engines=\"chrome\"/>");
+	cr_expect_eq(bsim_suite_count(suite), 0);
+	cr_expect_eq(bsim_suite_error_count(suite), 1);
+	bsim_suite_free(suite);
 }
 
 /* ---- the registries ---- */

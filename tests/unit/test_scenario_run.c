@@ -180,7 +180,7 @@ static void fails(sb *b, bsim_outcome outcome, const char *want)
 	sb_free(b);
 }
 
-#define REPLAY "\n  seed 1 \xC2\xB7 replay: bsim run t.xml --seed 1 --trace"
+#define REPLAY "\n  seed 1 \xC2\xB7 replay: bsim run t.xml:1 --engine chromium --seed 1 --trace"
 
 /* The result's trace holds an entry with this code (and subject, when given). */
 static bool traced(const bsim_result *r, const char *code, const char *subject)
@@ -498,7 +498,7 @@ Test(scenario_run, an_unreadable_profile_is_a_located_error)
 	b->steps[0].at.file = "/nonexistent/dir/s.xml";
 	fails(b, BSIM_ERRORED,
 	      "/nonexistent/dir/s.xml:2:3: error: cannot read profile /nonexistent/dir/p.sqlite: No such file or directory\n"
-	      "  seed 1 \xC2\xB7 replay: bsim run /nonexistent/dir/s.xml --seed 1 --trace");
+	      "  seed 1 \xC2\xB7 replay: bsim run /nonexistent/dir/s.xml:1 --engine chromium --seed 1 --trace");
 }
 
 Test(scenario_run, a_malformed_import_names_its_place)
@@ -1014,14 +1014,14 @@ Test(scenario_run, the_seed_option_overrides_the_scenario_seed)
 	bsim_result *r = NULL;
 	cr_assert_eq(bsim_scenario_run(&r, &b->sc, NULL), 0);
 	cr_expect_eq(bsim_result_seed(r), 7);
-	cr_expect(strstr(bsim_result_message(r), "\n  seed 7 \xC2\xB7 replay: bsim run t.xml --seed 7 --trace"));
+	cr_expect(strstr(bsim_result_message(r), "\n  seed 7 \xC2\xB7 replay: bsim run t.xml:1 --engine chromium --seed 7 --trace"));
 	bsim_result_free(r);
 	bsim_run_options o = BSIM_RUN_OPTIONS_INIT;
 	o.seed_set = 1;
 	o.seed = 42;
 	cr_assert_eq(bsim_scenario_run(&r, &b->sc, &o), 0);
 	cr_expect_eq(bsim_result_seed(r), 42);
-	cr_expect(strstr(bsim_result_message(r), "\n  seed 42 \xC2\xB7 replay: bsim run t.xml --seed 42 --trace"));
+	cr_expect(strstr(bsim_result_message(r), "\n  seed 42 \xC2\xB7 replay: bsim run t.xml:1 --engine chromium --seed 42 --trace"));
 	cr_expect_eq(bsim_result_scenario(r), &b->sc);
 	bsim_result_free(r);
 	sb_free(b);
@@ -1035,7 +1035,26 @@ Test(scenario_run, replay_quotes_a_path_the_shell_would_split)
 	b->steps[0].at.file = "my tests/it's.xml";
 	fails(b, BSIM_FAILED,
 	      "my tests/it's.xml:2:3: expectation failed: tabs=\"1\" (was: 0)\n"
-	      "  seed 1 \xC2\xB7 replay: bsim run 'my tests/it'\\''s.xml' --seed 1 --trace");
+	      "  seed 1 \xC2\xB7 replay: bsim run 'my tests/it'\\''s.xml:1' --engine chromium --seed 1 --trace");
+}
+
+/* The replay command repeats every run option that changes the outcome: how navigations were fetched, and the engine. */
+Test(scenario_run, replay_repeats_the_engine_and_the_live_options)
+{
+	sb *b = sb_new(BSIM_ENGINE_FIREFOX);
+	add(b, 2, "expect", "tabs", "1", NULL);
+	cr_assert_eq(sb_prepare(b), 0);
+	bsim_run_options o = BSIM_RUN_OPTIONS_INIT;
+	o.live = 1;
+	o.ca_file = "certs/my ca.pem";
+	o.insecure = 1;
+	bsim_result *r = NULL;
+	cr_assert_eq(bsim_scenario_run(&r, &b->sc, &o), 0);
+	const char *want = "\n  seed 1 \xC2\xB7 replay: bsim run t.xml:1 --engine firefox --seed 1 --live --ca-file 'certs/my ca.pem' "
+			   "--insecure --trace";
+	cr_expect(strstr(bsim_result_message(r), want), "%s", bsim_result_message(r));
+	bsim_result_free(r);
+	sb_free(b);
 }
 
 /* ---- engines ---- */
@@ -1050,7 +1069,7 @@ Test(scenario_run, a_secure_cookie_on_http_localhost_per_engine)
 		{BSIM_ENGINE_FIREFOX, NULL},
 		{BSIM_ENGINE_SAFARI,
 		 "t.xml:4:3: expectation failed: cookie=\"s\" secure=\"true\" (was: absent)\n"
-		 "  the browser never stored it: refused on http://localhost:8080/ at 00:00:00: the Secure attribute needs a secure page, and http://localhost:8080/ is not one (RFC 6265bis §5.7 step 13; safari)" REPLAY},
+		 "  the browser never stored it: refused on http://localhost:8080/ at 00:00:00: the Secure attribute needs a secure page, and http://localhost:8080/ is not one (RFC 6265bis §5.7 step 13; safari)" "\n  seed 1 \xC2\xB7 replay: bsim run t.xml:1 --engine safari --seed 1 --trace"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		sb *b = sb_new(cases[i].engine);
@@ -1226,7 +1245,9 @@ static void expect_file_message(bsim_result *r, bsim_outcome outcome, const char
 	free(w);
 }
 
-#define FILE_REPLAY "\n  seed 1 \xC2\xB7 replay: bsim run @ --seed 1 --trace"
+/* The replay line of the scenario on line `line` of the fixture, run on `engine`. */
+#define FILE_REPLAY_AT(line, engine) "\n  seed 1 \xC2\xB7 replay: bsim run @:" #line " --engine " engine " --seed 1 --trace"
+#define FILE_REPLAY FILE_REPLAY_AT(2, "chromium")
 
 Test(scenario_file, the_documented_failure)
 {
@@ -1261,21 +1282,21 @@ Test(scenario_file, expect_failure_matched_not_matched_and_passed)
 		cr_expect_eq(bsim_result_expected_failure(r), 1);
 		char want[2048];
 		snprintf(want, sizeof want, failure, i == 0 ? 9 : 12);
-		strcat(want, FILE_REPLAY);
+		strcat(want, i == 0 ? FILE_REPLAY_AT(8, "chromium") : FILE_REPLAY_AT(11, "chromium"));
 		expect_file_message(r, BSIM_PASSED, want, path);
 		bsim_result_free(r);
 	}
 	bsim_result *r = run_at(suite, 2);
 	char want[2048];
 	snprintf(want, sizeof want, failure, 15);
-	strcat(want, "\n  the scenario declares expect-failure=\"cookie-refused:domain-mismatch\", but the cause was cookie-refused:public-suffix" FILE_REPLAY);
+	strcat(want, "\n  the scenario declares expect-failure=\"cookie-refused:domain-mismatch\", but the cause was cookie-refused:public-suffix" FILE_REPLAY_AT(14, "chromium"));
 	expect_file_message(r, BSIM_FAILED, want, path);
 	cr_expect_eq(bsim_result_expected_failure(r), 0);
 	bsim_result_free(r);
 	r = run_at(suite, 3);
 	expect_file_message(r, BSIM_FAILED,
 			    "@:17:3: expectation failed: expect-failure=\"cookie-refused:public-suffix\" (was: passed)\n"
-			    "  the scenario declares that it fails this way, but every step passed" FILE_REPLAY,
+			    "  the scenario declares that it fails this way, but every step passed" FILE_REPLAY_AT(17, "chromium"),
 			    path);
 	cr_expect_eq(bsim_result_fail_line(r), 17);
 	bsim_result_free(r);
@@ -1294,7 +1315,7 @@ Test(scenario_file, one_run_per_engine)
 		if (e == BSIM_ENGINE_SAFARI)
 			expect_file_message(r, BSIM_FAILED,
 					    "@:5:3: expectation failed: cookie=\"s\" secure=\"true\" (was: absent)\n"
-					    "  the browser never stored it: refused on http://localhost:8080/ at 00:00:00: the Secure attribute needs a secure page, and http://localhost:8080/ is not one (RFC 6265bis §5.7 step 13; safari)" FILE_REPLAY,
+					    "  the browser never stored it: refused on http://localhost:8080/ at 00:00:00: the Secure attribute needs a secure page, and http://localhost:8080/ is not one (RFC 6265bis §5.7 step 13; safari)" FILE_REPLAY_AT(2, "safari"),
 					    path);
 		else
 			cr_expect_eq(bsim_result_outcome(r), BSIM_PASSED, "%s: %s", bsim_engine_name(e), bsim_result_message(r));
@@ -1318,7 +1339,7 @@ Test(scenario_file, session_restore_on_and_off)
 			    "  it ended with the session when the browser closed at 00:00:00: session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)\n"
 	      "  the story of sess:\n"
 	      "    00:00:00  @:6:5  tab 2  cookie sess stored (domain .testsite.com, path /) for the session from https://store.testsite.com/\n"
-	      "    00:00:00  @:8:5  session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)" FILE_REPLAY,
+	      "    00:00:00  @:8:5  session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)" FILE_REPLAY_AT(17, "chromium"),
 			    path);
 	bsim_result_free(r);
 	bsim_suite_free(suite);
@@ -1599,7 +1620,7 @@ Test(scenario_run, the_run_option_now_moves_only_scenarios_without_now)
 		const char *replay;
 	} cases[] = {
 		{false, BSIM_DEFAULT_START_TIME, NOW_2024,
-		 "\n  seed 1 \xC2\xB7 replay: bsim run t.xml --seed 1 --now 2024-06-01T12:00:00Z --trace"},
+		 "\n  seed 1 \xC2\xB7 replay: bsim run t.xml:1 --engine chromium --seed 1 --now 2024-06-01T12:00:00Z --trace"},
 		/* The file's now= wins: the scenario was written for it, and replays with it. */
 		{true, INT64_C(1893456000000), INT64_C(1893456000000), REPLAY},
 	};
