@@ -761,3 +761,91 @@ Test(hostile, report_paths)
 {
 	run_rows(row_index("report path in /proc"), sizeof rows / sizeof rows[0]);
 }
+
+/* ---- SQL in profiles, memory of HAR captures, encodings of scenario files -------- */
+
+/* A profile bsim wrote, then changed by sql (as a hand-edited or hostile file would be). */
+static void profile_with(const char *sql)
+{
+	make_profile("profile.db");
+	sqlite3 *db = NULL;
+	cr_assert_eq(sqlite3_open(in_dir("profile.db"), &db), SQLITE_OK);
+	char *err = NULL;
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK, "%s: %s", sql, err ? err : "");
+	sqlite3_close(db);
+	write_text("load.ops", "load profile.db\n");
+}
+
+/*
+ * "cookies" is an FTS5 table with every column bsim reads, whose content
+ * is a recursive view with no end: a loader that lets SQLite read it
+ * never returns (the sort by seq waits for the last row).
+ */
+static void gen_profile_fts5_over_recursive_view(void)
+{
+	profile_with("ALTER TABLE cookies RENAME TO saved;"
+		     "CREATE VIEW endless AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)"
+		     " SELECT n, n AS seq, 'c' || n AS name, 'v' AS value, 'www.shop.com' AS domain, '/' AS path,"
+		     " 1 AS host_only, 0 AS secure, 0 AS http_only, 0 AS persistent, 'lax' AS same_site,"
+		     " 'medium' AS priority, NULL AS partition_key, NULL AS expires, n AS creation, n AS last_access FROM r;"
+		     "CREATE VIRTUAL TABLE cookies USING fts5(seq, name, value, domain, path, host_only, secure, http_only,"
+		     " persistent, same_site, priority, partition_key, expires, creation, last_access,"
+		     " content='endless', content_rowid='n');");
+}
+
+static void gen_profile_virtual_table(void)
+{
+	profile_with("CREATE VIRTUAL TABLE notes USING fts5(body);");
+}
+
+static void gen_profile_view(void)
+{
+	profile_with("CREATE VIEW every_cookie AS SELECT * FROM cookies;");
+}
+
+static void gen_profile_trigger(void)
+{
+	profile_with("CREATE TRIGGER wipe AFTER INSERT ON meta BEGIN DELETE FROM cookies; END;");
+}
+
+static void gen_profile_extra_table(void)
+{
+	profile_with("CREATE TABLE extra(x);");
+}
+
+static void gen_profile_altered_table(void)
+{
+	profile_with("ALTER TABLE cookies ADD COLUMN note TEXT;");
+}
+
+static const hostile_row input_rows[] = {
+	/* Profiles run no SQL of their own: refused before a table is read, the file left as it was. */
+	{"profile: FTS5 table over a recursive view", gen_profile_fts5_over_recursive_view, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a view \"endless\", "
+	 "which would run SQL from the file; bsim reads only files whose schema is exactly the one it writes (schema 1), "
+	 "and runs no SQL a file carries",
+	 "", {"profile.db"}, ROW},
+	{"profile: a virtual table", gen_profile_virtual_table, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a virtual table \"notes\"", "",
+	 {"profile.db"}, ROW},
+	{"profile: a view", gen_profile_view, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a view \"every_cookie\"", "",
+	 {"profile.db"}, ROW},
+	{"profile: a trigger", gen_profile_trigger, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a trigger \"wipe\"", "",
+	 {"profile.db"}, ROW},
+	{"profile: an extra table", gen_profile_extra_table, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a table \"extra\" that schema 1 "
+	 "does not have; bsim reads only files whose schema is exactly the one it writes",
+	 "", {"profile.db"}, ROW},
+	{"profile: an altered table", gen_profile_altered_table, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: its table \"cookies\" is not defined "
+	 "as schema 1 defines it",
+	 "", {"profile.db"}, ROW},
+};
+
+Test(hostile, untrusted_sql_memory_and_encodings)
+{
+	for (size_t i = 0; i < sizeof input_rows / sizeof input_rows[0]; i++)
+		run_row(&input_rows[i]);
+}
