@@ -459,6 +459,7 @@ typedef struct hostile_row {
 	bool no_fetch;          /* nothing may connect to the trap socket */
 	const char *never;      /* must appear in neither stdout nor stderr (a file's content leaking) */
 	const char *made;       /* the one file the run is meant to write, or NULL */
+	unsigned rss_mb;        /* a tighter bound on the peak resident memory than HOSTILE_MEMORY, or 0 */
 } hostile_row;
 
 #define ROW .out_lines = -1
@@ -678,6 +679,9 @@ static void run_row(const hostile_row *row)
 			     count_lines(r.out), row->out_lines);
 	cr_expect_leq((unsigned long long)r.max_rss_kb * 1024, HOSTILE_MEMORY, "[%s] peak memory %ld KiB", row->name,
 		      r.max_rss_kb);
+	if (row->rss_mb)
+		cr_expect_leq(r.max_rss_kb, (long)row->rss_mb * 1024, "[%s] peak memory %ld KiB, over %u MiB", row->name,
+			      r.max_rss_kb, row->rss_mb);
 	if (row->no_fetch)
 		cr_expect(!trap_was_hit(), "[%s] bsim connected to 127.0.0.1:%d", row->name, trap_port);
 	if (row->never)
@@ -818,7 +822,47 @@ static void gen_profile_altered_table(void)
 	profile_with("ALTER TABLE cookies ADD COLUMN note TEXT;");
 }
 
+/* The head of a HAR capture up to its entries array. */
+static const char har_head[] = "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"WebInspector\","
+			       "\"version\":\"537.36\"},\"entries\":[";
+
+/* A million small entries (50 MB): the text is within every size limit, jansson's tree of it is not. */
+static void gen_har_1m_small_entries(void)
+{
+	FILE *f = create("entries.har");
+	fputs(har_head, f);
+	for (int i = 0; i < 1000000; i++)
+		fprintf(f, "%s{\"request\":{\"method\":\"GET\",\"url\":\"https://a.com/\"}}", i ? "," : "");
+	fputs("]}}", f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* 64 MiB of one-digit numbers in an exporter's extension member: 33 million values. */
+static void gen_har_64mb_of_numbers(void)
+{
+	FILE *f = create("numbers.har");
+	fputs(har_head, f);
+	fputs("],\"_numbers\":[1", f);
+	static char ones[65536];
+	for (size_t i = 0; i < sizeof ones; i += 2)
+		memcpy(ones + i, ",1", 2);
+	for (int i = 0; i < 1023; i++)
+		cr_assert_eq(fwrite(ones, 1, sizeof ones, f), sizeof ones);
+	fputs("]}}", f);
+	cr_assert_eq(fclose(f), 0);
+}
+
 static const hostile_row input_rows[] = {
+	/* HAR captures: the tree jansson would build is estimated from the text and refused before it is built. */
+	{"HAR: a million small entries", gen_har_1m_small_entries, {"import-har", "entries.har", "-o", "out.xml"}, 2,
+	 "entries.har: error: 4000007 JSON values would take about 947 MiB of memory to read, more than the 512 MiB bsim "
+	 "gives one capture (HAR_MAX_TREE_BYTES)",
+	 "", {"entries.har"}, ROW, .rss_mb = 256},
+	{"HAR: 64 MiB of small numbers", gen_har_64mb_of_numbers, {"import-har", "numbers.har", "-o", "out.xml"}, 2,
+	 "numbers.har: error: 33521673 JSON values would take about 1534 MiB of memory to read, more than the 512 MiB "
+	 "bsim gives one capture (HAR_MAX_TREE_BYTES)",
+	 "", {"numbers.har"}, ROW, .rss_mb = 256},
+
 	/* Profiles run no SQL of their own: refused before a table is read, the file left as it was. */
 	{"profile: FTS5 table over a recursive view", gen_profile_fts5_over_recursive_view, {"cookie", "load.ops"}, 2,
 	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a view \"endless\", "
