@@ -72,15 +72,6 @@ static const char *failure_detail(int code)
 	}
 }
 
-/* The host of url (canonical, trailing dot dropped) as the hosts file keys it, or NULL. */
-static const char *hosts_entry(bsim_browser *b, const url *u)
-{
-	size_t len = strlen(u->host);
-	if (len && u->host[len - 1] == '.')
-		len--;
-	return strmap_get(&b->hosts, u->host, len);
-}
-
 /* The address the hosts file gives url's host; NULL (and 0) when libcurl may resolve it itself. */
 static int address_for(const char **out, bsim_browser *b, const url *u, const bsim_live_options *opts)
 {
@@ -92,7 +83,7 @@ static int address_for(const char **out, bsim_browser *b, const url *u, const bs
 		*out = "127.0.0.1";
 		return 0;
 	}
-	const char *ip = hosts_entry(b, u);
+	const char *ip = browser_hosts_lookup(b, u->host);
 	if (ip) {
 		*out = ip;
 		return 0;
@@ -100,8 +91,8 @@ static int address_for(const char **out, bsim_browser *b, const url *u, const bs
 	if (opts->allow_network)
 		return 0;
 	return error_set(BSIM_ERESOLVE,
-			 "%s: %s is not in the hosts file, and a live navigation reaches only the hosts it names; add a line such as \"127.0.0.1 %s\" to the hosts, or allow the network (network=\"true\")",
-			 u->text, u->host, u->host);
+			 "%s: %s is not in the hosts file, and a live navigation reaches only the hosts it names; add a line such as \"127.0.0.1 %.*s\" to the hosts, or allow the network (network=\"true\")",
+			 u->text, u->host, (int)browser_hosts_key_len(u->host), u->host);
 }
 
 /* An allow_redirect entry: "HOST" or "HOST:PORT", parsed as the authority of an http URL. *port is -1 without one. */
@@ -162,7 +153,7 @@ static int check_redirect(bsim_browser *b, const char *from, const url *target, 
 {
 	if (strcmp(target->host, start->host) == 0 && target->port == start->port)
 		return 0;
-	bool named = target->kind != HOST_KIND_IPV4 && target->kind != HOST_KIND_IPV6 && hosts_entry(b, target);
+	bool named = target->kind != HOST_KIND_IPV4 && target->kind != HOST_KIND_IPV6 && browser_hosts_lookup(b, target->host);
 	if (named && target->port == start->port)
 		return 0;
 	if (redirect_allowed_by_user(target, opts))
