@@ -513,6 +513,30 @@ Test(live, allow_redirect_host_on_the_command_line_follows_the_redirect)
 	remove_dir(dir);
 }
 
+/* libcurl reports a header line over CURL_MAX_HTTP_HEADER as "Out of memory": bsim names the limit and the place. */
+Test(live, a_response_header_line_over_libcurls_limit_names_the_limit)
+{
+	server s;
+	make_dir(&s);
+	char dir[64];
+	snprintf(dir, sizeof dir, "%s", s.dir);
+	server_start(&s, dir, false);
+	char port[16];
+	snprintf(port, sizeof port, "%d", s.port);
+	const char *file = instantiate(dir, "header-line", "PORT", port, NULL);
+	support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", file, NULL);
+	server_stop(&s);
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	char want[400];
+	snprintf(want, sizeof want,
+		 "/header?size=200000: the response was cut off: header 3, the one after Date, is longer than 102400 "
+		 "bytes, the most libcurl reads in one line (CURL_MAX_HTTP_HEADER)\n");
+	cr_expect(strstr(r.out, want) != NULL, "the output lacks\n%s\n%s", want, r.out);
+	cr_expect(strstr(r.out, "Out of memory") == NULL, "%s", r.out);
+	support_run_free(&r);
+	remove_dir(dir);
+}
+
 /* ---- Cookie header size ---------------------------------------------- */
 
 Test(live, a_cookie_header_over_server_limits_warns_and_max_size_fails)
