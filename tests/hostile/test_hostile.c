@@ -852,7 +852,57 @@ static void gen_har_64mb_of_numbers(void)
 	cr_assert_eq(fclose(f), 0);
 }
 
+/* The scenario below in UTF-16 or UTF-32 (each ASCII byte widened), with or without a byte order mark. */
+static void wide_scenario(const char *name, const char *bom, size_t bom_len, int width, bool big_endian)
+{
+	static const char text[] = "<scenario name=\"w\"><tab name=\"a\" url=\"https://a.com/\"/></scenario>\n";
+	FILE *f = create(name);
+	cr_assert_eq(fwrite(bom, 1, bom_len, f), bom_len);
+	for (const char *p = text; *p; p++) {
+		char unit[4] = {0, 0, 0, 0};
+		unit[big_endian ? width - 1 : 0] = *p;
+		cr_assert_eq(fwrite(unit, 1, (size_t)width, f), (size_t)width);
+	}
+	cr_assert_eq(fclose(f), 0);
+}
+
+static void gen_utf16le_with_bom(void)
+{
+	wide_scenario("utf16.xml", "\xff\xfe", 2, 2, false);
+}
+
+static void gen_utf16be_without_bom(void)
+{
+	wide_scenario("utf16.xml", "", 0, 2, true);
+}
+
+static void gen_utf32le_with_bom(void)
+{
+	wide_scenario("utf32.xml", "\xff\xfe\0\0", 4, 4, false);
+}
+
+static void gen_ebcdic_declared(void)
+{
+	write_text("ebcdic.xml", "<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?>\n"
+				 "<scenario name=\"e\"><tab name=\"a\" url=\"https://a.com/\"/></scenario>\n");
+}
+
 static const hostile_row input_rows[] = {
+	/* Scenario files in another encoding: named, with a place, and what to do. */
+	{"scenario in UTF-16 with a byte order mark", gen_utf16le_with_bom, {"run", "utf16.xml"}, 2,
+	 "utf16.xml:1:1: error: UTF-16 (little-endian): a scenario file is XML text in UTF-8; save it as UTF-8", "", {0},
+	 ROW},
+	{"scenario in UTF-16 without a byte order mark", gen_utf16be_without_bom, {"run", "utf16.xml"}, 2,
+	 "utf16.xml:1:1: error: UTF-16 (big-endian): a scenario file is XML text in UTF-8; save it as UTF-8", "", {0},
+	 ROW},
+	{"scenario in UTF-32", gen_utf32le_with_bom, {"run", "utf32.xml"}, 2,
+	 "utf32.xml:1:1: error: UTF-32 (little-endian): a scenario file is XML text in UTF-8; save it as UTF-8", "", {0},
+	 ROW},
+	{"scenario declaring EBCDIC-US", gen_ebcdic_declared, {"run", "ebcdic.xml"}, 2,
+	 "ebcdic.xml:1:31: error: encoding=\"EBCDIC-US\": a scenario file is XML text in UTF-8; save it as UTF-8 and "
+	 "declare encoding=\"UTF-8\" (or no encoding)",
+	 "", {0}, ROW},
+
 	/* HAR captures: the tree jansson would build is estimated from the text and refused before it is built. */
 	{"HAR: a million small entries", gen_har_1m_small_entries, {"import-har", "entries.har", "-o", "out.xml"}, 2,
 	 "entries.har: error: 4000007 JSON values would take about 947 MiB of memory to read, more than the 512 MiB bsim "
