@@ -91,6 +91,12 @@ size_t fetch_header_line(fetch_headers *c, const char *data, size_t len)
 		c->complete = 0;
 		return len;
 	}
+	/* A NUL would cut the line short where it is kept (and a header's value with it): refuse the response. */
+	if (memchr(data, '\0', len)) {
+		c->over_limit = true;
+		c->limit_what = "a header line holds a NUL byte, which no HTTP header may (RFC 9110 §5.5)";
+		return 0;
+	}
 	size_t keep = len;
 	while (keep && (data[keep - 1] == '\r' || data[keep - 1] == '\n'))
 		keep--;
