@@ -194,7 +194,6 @@ static bool own_table(const char *name)
 static int authorize(void *ud, int action, const char *a, const char *b, const char *db, const char *via)
 {
 	loader *l = ud;
-	(void)b;
 	(void)db;
 	if (action == SQLITE_SELECT)
 		return SQLITE_OK;
@@ -203,9 +202,13 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
 	if (action == SQLITE_PRAGMA && a && strcmp(a, "quick_check") == 0)
 		return SQLITE_OK;
 	atomic_fetch_add(&refused_actions, 1);
+	const char *what = action == SQLITE_FUNCTION ? "a call of function"
+			   : action == SQLITE_READ   ? "a read of table"
+			   : action == SQLITE_PRAGMA ? "the pragma"
+						     : "an action (SQLite authorizer code) on";
 	if (!l->refused)
-		snprintf(l->refused_what, sizeof l->refused_what, "action %d on \"%.60s\"%s%.60s", action, a ? a : "",
-			 via ? " through " : "", via ? via : "");
+		snprintf(l->refused_what, sizeof l->refused_what, "%s \"%.60s\"%s%.60s", what,
+			 action == SQLITE_FUNCTION ? (b ? b : "") : (a ? a : ""), via ? " through " : "", via ? via : "");
 	l->refused = true;
 	return SQLITE_DENY;
 }
