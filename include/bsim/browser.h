@@ -106,7 +106,13 @@ int bsim_tab_reload(bsim_browser *b, int tab);
  * context; redirects are followed one hop at a time (301/302/303 turn the
  * method into GET, 307/308 keep it) up to BSIM_LIVE_REDIRECT_MAX. Host
  * names resolve only through the hosts file (CURLOPT_RESOLVE), localhost
- * and IP literals, unless allow_network. The virtual clock does not move.
+ * and IP literals, unless allow_network. A redirect may reach only a name
+ * the hosts file maps, at the port the navigation started on, or the start
+ * URL's own host and port, unless allow_redirect names the target
+ * ("HOST" for any port, or "HOST:PORT"): a server's Location must not turn
+ * the test into a request to 127.0.0.2, localhost:6379 or a cloud metadata
+ * address (allow_network does not widen this: a file may set it, only the
+ * user's command line sets allow_redirect). The virtual clock does not move.
  * Each request and response (status and headers) is in the trace, and a
  * Cookie header over a common server limit adds a warning (code
  * "request-header-large"). Failures (connection refused, TLS, timeout, too
@@ -119,9 +125,19 @@ typedef struct bsim_live_options {
 	const char *ca_file;     /* PEM certificates to trust instead of the system's, or NULL */
 	int insecure;            /* 1: accept any certificate (self-signed test servers) */
 	int allow_network;       /* 1: names the hosts file lacks go to the system's resolver */
+	/* Version 2: */
+	const char *const *allow_redirect; /* redirect targets allowed beyond the rule above: "HOST" or "HOST:PORT" */
+	size_t n_allow_redirect;
 } bsim_live_options;
-#define BSIM_LIVE_OPTIONS_VERSION 1
-#define BSIM_LIVE_OPTIONS_INIT {BSIM_LIVE_OPTIONS_VERSION, NULL, NULL, 0, 0}
+#define BSIM_LIVE_OPTIONS_VERSION 2
+#define BSIM_LIVE_OPTIONS_INIT {BSIM_LIVE_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, 0}
+
+/*
+ * Whether entry is a redirect target bsim_live_options.allow_redirect can
+ * hold: a host name or IP literal ([...] for IPv6), with ":PORT" or
+ * without. 0, or BSIM_EINVAL with a message saying what is wrong.
+ */
+int bsim_live_redirect_entry_check(const char *entry);
 
 /* Chromium's net::URLRequest kMaxRedirects and Firefox's network.http.redirection-limit are both 20. */
 #define BSIM_LIVE_REDIRECT_MAX 20

@@ -93,9 +93,12 @@ typedef struct bsim_run_options {
 	/* Version 2: */
 	int now_set;       /* 1: a scenario whose file gives no now= starts its clock at `now` (bsim run --now) */
 	bsim_time now;
+	/* Version 3: */
+	const char *const *allow_redirect; /* live redirects allowed beyond the hosts file (bsim_live_options) */
+	size_t n_allow_redirect;
 } bsim_run_options;
-#define BSIM_RUN_OPTIONS_VERSION 2
-#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, 0, BSIM_DEFAULT_START_TIME}
+#define BSIM_RUN_OPTIONS_VERSION 3
+#define BSIM_RUN_OPTIONS_INIT {BSIM_RUN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, 0, BSIM_DEFAULT_START_TIME, NULL, 0}
 
 typedef enum bsim_outcome {
 	BSIM_PASSED = 0,   /* every expectation held (or it failed exactly as declared) */

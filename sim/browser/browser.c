@@ -473,6 +473,17 @@ void bsim_browser_guid(bsim_browser *b, char out[37])
 
 /* ---- hosts ---- */
 
+size_t browser_hosts_key_len(const char *host)
+{
+	size_t len = strlen(host);
+	return len > 1 && host[len - 1] == '.' ? len - 1 : len;
+}
+
+const char *browser_hosts_lookup(const bsim_browser *b, const char *host)
+{
+	return strmap_get(&b->hosts, host, browser_hosts_key_len(host));
+}
+
 int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source)
 {
 	if (!source)
@@ -523,8 +534,9 @@ int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source
 					return BSIM_EINVAL;
 				}
 				char *copy = strdup(ip);
-				void *old = strmap_get(&b->hosts, name, strlen(name));
-				if (!copy || strmap_put(&b->hosts, name, strlen(name), copy) < 0) {
+				size_t key = browser_hosts_key_len(name);
+				void *old = strmap_get(&b->hosts, name, key);
+				if (!copy || strmap_put(&b->hosts, name, key, copy) < 0) {
 					free(copy);
 					free(name);
 					free(ip);
@@ -580,17 +592,12 @@ int bsim_browser_resolve(bsim_browser *b, const char *text)
 	/* file: has no host; IP literals need no lookup; browsers resolve localhost and *.localhost to loopback. */
 	bool ok = u->scheme == URL_SCHEME_FILE || u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6 ||
 		  u->kind == HOST_KIND_LOCALHOST || u->kind == HOST_KIND_LOCALHOST_SUB || b->opts.open_resolution;
-	if (!ok) {
-		size_t len = strlen(u->host);
-		/* A trailing dot names the same host to the resolver. */
-		if (len && u->host[len - 1] == '.')
-			len--;
-		ok = strmap_get(&b->hosts, u->host, len) != NULL;
-	}
+	if (!ok)
+		ok = browser_hosts_lookup(b, u->host) != NULL;
 	if (!ok)
 		rc = error_set(BSIM_ERESOLVE,
-			       "cannot resolve %s: the host is not in the hosts file; add a line such as \"127.0.0.1 %s\" to the hosts, or allow open resolution",
-			       u->host, u->host);
+			       "cannot resolve %s: the host is not in the hosts file; add a line such as \"127.0.0.1 %.*s\" to the hosts, or allow open resolution",
+			       u->host, (int)browser_hosts_key_len(u->host), u->host);
 	url_free(u);
 	return rc;
 }

@@ -92,4 +92,14 @@ void tab_free(tab *t);
 int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *start,
 	       const bsim_live_options *opts, char **final);
 
+/*
+ * The address the hosts file gives a canonical host, or NULL. One trailing
+ * dot names the same host (an absolute DNS name), both in the hosts file
+ * and in a URL, so "www.x.com." and "www.x.com" look up one entry: the
+ * file's names are stored without it and the lookup drops it.
+ */
+const char *browser_hosts_lookup(const bsim_browser *b, const char *host);
+/* The length of host without one trailing dot: the key the hosts file uses. */
+size_t browser_hosts_key_len(const char *host);
+
 #endif

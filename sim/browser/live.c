@@ -7,6 +7,11 @@
  * hosts file pins every name to its address (CURLOPT_RESOLVE), so
  * www.testsite.com can be a test server on 127.0.0.1; a name it lacks is
  * refused rather than looked up, unless the caller allows the network.
+ * A redirect is the server's choice, not the scenario's: it may reach only
+ * a name the hosts file maps, at the port the navigation started on (or
+ * the start URL's own host and port), unless the user's command line
+ * allows the target (bsim_live_options.allow_redirect), so a test server
+ * cannot make bsim request 127.0.0.2, localhost:6379 or [::ffff:127.0.0.1].
  * Time on the wire never touches the virtual clock: a run stays
  * deterministic whatever the server's speed.
  */
@@ -78,10 +83,7 @@ static int address_for(const char **out, bsim_browser *b, const url *u, const bs
 		*out = "127.0.0.1";
 		return 0;
 	}
-	size_t len = strlen(u->host);
-	if (len && u->host[len - 1] == '.')
-		len--;
-	const char *ip = strmap_get(&b->hosts, u->host, len);
+	const char *ip = browser_hosts_lookup(b, u->host);
 	if (ip) {
 		*out = ip;
 		return 0;
@@ -89,8 +91,86 @@ static int address_for(const char **out, bsim_browser *b, const url *u, const bs
 	if (opts->allow_network)
 		return 0;
 	return error_set(BSIM_ERESOLVE,
-			 "%s: %s is not in the hosts file, and a live navigation reaches only the hosts it names; add a line such as \"127.0.0.1 %s\" to the hosts, or allow the network (network=\"true\")",
-			 u->text, u->host, u->host);
+			 "%s: %s is not in the hosts file, and a live navigation reaches only the hosts it names; add a line such as \"127.0.0.1 %.*s\" to the hosts, or allow the network (network=\"true\")",
+			 u->text, u->host, (int)browser_hosts_key_len(u->host), u->host);
+}
+
+/* An allow_redirect entry: "HOST" or "HOST:PORT", parsed as the authority of an http URL. *port is -1 without one. */
+static int parse_redirect_entry(url **out, int *port, const char *entry)
+{
+	*out = NULL;
+	*port = -1;
+	if (!*entry || strpbrk(entry, "/?#@ \t"))
+		return error_set(BSIM_EINVAL, "\"%s\" is not HOST or HOST:PORT", entry);
+	const char *colon = strrchr(entry, ':');
+	const char *bracket = strrchr(entry, ']');
+	bool has_port = colon && (!bracket || colon > bracket) && (entry[0] == '[' || colon == strchr(entry, ':'));
+	char text[600];
+	if ((size_t)snprintf(text, sizeof text, "http://%s/", entry) >= sizeof text)
+		return error_set(BSIM_EINVAL, "\"%.80s...\" is longer than a host and port", entry);
+	if (url_parse(out, text) < 0)
+		return error_set(BSIM_EINVAL, "\"%s\" is not HOST or HOST:PORT", entry);
+	if (has_port)
+		*port = (*out)->port;
+	return 0;
+}
+
+int bsim_live_redirect_entry_check(const char *entry)
+{
+	url *u = NULL;
+	int port;
+	int rc = parse_redirect_entry(&u, &port, entry ? entry : "");
+	url_free(u);
+	return rc;
+}
+
+/* Whether opts->allow_redirect names target's host (and its port, when the entry gives one). */
+static bool redirect_allowed_by_user(const url *target, const bsim_live_options *opts)
+{
+	if (opts->version < 2)
+		return false;
+	for (size_t i = 0; i < opts->n_allow_redirect; i++) {
+		url *u = NULL;
+		int port;
+		if (parse_redirect_entry(&u, &port, opts->allow_redirect[i]) < 0)
+			continue;
+		bool match = strcmp(u->host, target->host) == 0 && (port < 0 || port == target->port);
+		url_free(u);
+		if (match)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The redirect rule: a hop may go to the start URL's own host and port
+ * (the scenario named it), or to a name the hosts file maps at the start
+ * URL's port, or to what the user allowed. Otherwise BSIM_EINVAL naming the
+ * host, the rule and the option that allows it.
+ */
+static int check_redirect(bsim_browser *b, const char *from, const url *target, const url *start,
+			  const bsim_live_options *opts)
+{
+	if (strcmp(target->host, start->host) == 0 && target->port == start->port)
+		return 0;
+	bool named = target->kind != HOST_KIND_IPV4 && target->kind != HOST_KIND_IPV6 && browser_hosts_lookup(b, target->host);
+	if (named && target->port == start->port)
+		return 0;
+	if (redirect_allowed_by_user(target, opts))
+		return 0;
+	char why[400];
+	if (named)
+		snprintf(why, sizeof why, "port %d is not the port the navigation started on (%d)", target->port,
+			 start->port);
+	else if (target->kind == HOST_KIND_IPV4 || target->kind == HOST_KIND_IPV6)
+		snprintf(why, sizeof why, "%s is an IP address, not a name the hosts file maps", target->host);
+	else
+		snprintf(why, sizeof why, "%s is not in the hosts file", target->host);
+	return error_set(BSIM_EINVAL,
+			 "%s redirects to %s, which a live navigation does not follow: %s (a redirect may reach only "
+			 "a name the scenario's hosts file maps, at the port the navigation started on); to follow it, "
+			 "run bsim with --allow-redirect-host %s:%d",
+			 from, target->text, why, target->host, target->port);
 }
 
 /* The redirect target: Location resolved against the URL that answered (RFC 9110 §10.2.2). *out allocated. */
@@ -153,14 +233,21 @@ int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *s
 	snprintf(method, sizeof method, "%s", opts->method ? opts->method : "GET");
 	char *current = strdup(start), *cookie = NULL;
 	fetch_response resp = {0};
-	url *u = NULL;
+	url *u = NULL, *first = NULL;
+	char *from = NULL;
 	int rc = 0;
 	if (!current)
 		return error_oom();
 	for (int hop = 0;; hop++) {
-		url_free(u);
+		if (hop == 1) {
+			first = u;
+		} else {
+			url_free(u);
+		}
 		u = NULL;
 		if ((rc = url_parse(&u, current)) < 0)
+			goto fail;
+		if (hop > 0 && (rc = check_redirect(b, from, u, first, opts)) < 0)
 			goto fail;
 		if (u->scheme != URL_SCHEME_HTTP && u->scheme != URL_SCHEME_HTTPS) {
 			rc = error_set(BSIM_EINVAL, "%s: a live navigation fetches http: and https: URLs only", current);
@@ -216,12 +303,15 @@ int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *s
 			snprintf(method, sizeof method, "GET");
 		trace_add(b, BSIM_TRACE_NAVIGATION, tab_id, "live-redirect", NULL, "%s redirects (%ld) to %s", current,
 			  resp.status, next);
-		free(current);
+		free(from);
+		from = current;
 		current = next;
 		fetch_response_free(&resp);
 	}
 	fetch_response_free(&resp);
 	url_free(u);
+	url_free(first);
+	free(from);
 	free(cookie);
 	*final = current;
 	return 0;
@@ -234,6 +324,8 @@ fail:
 	}
 	fetch_response_free(&resp);
 	url_free(u);
+	url_free(first);
+	free(from);
 	free(cookie);
 	free(current);
 	return rc;

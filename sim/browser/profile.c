@@ -36,37 +36,47 @@ const char *const profile_local_columns[PROFILE_LOCAL_COLUMN_COUNT] = {"origin",
  * constraints: those made a save of 10k cookies five times slower, and a
  * load validates every value anyway, since a file may have been written by
  * anyone.
+ *
+ * The statements are written exactly as sqlite_schema keeps them, so the
+ * loader can compare a file's schema with this table byte for byte.
  */
-static const char schema_sql[] =
-	"CREATE TABLE meta(\n"
-	"  key TEXT PRIMARY KEY NOT NULL,\n"
-	"  value TEXT NOT NULL\n"
-	");\n"
-	"CREATE TABLE cookies(\n"
-	"  seq INTEGER PRIMARY KEY,\n"
-	"  name TEXT NOT NULL,\n"
-	"  value TEXT NOT NULL,\n"
-	"  domain TEXT NOT NULL,\n"
-	"  path TEXT NOT NULL,\n"
-	"  host_only INTEGER NOT NULL,\n"
-	"  secure INTEGER NOT NULL,\n"
-	"  http_only INTEGER NOT NULL,\n"
-	"  persistent INTEGER NOT NULL,\n"
-	"  same_site TEXT NOT NULL,\n"
-	"  priority TEXT NOT NULL,\n"
-	"  partition_key TEXT,\n"
-	"  expires INTEGER,\n"
-	"  creation INTEGER NOT NULL,\n"
-	"  last_access INTEGER NOT NULL\n"
-	");\n"
-	"CREATE TABLE local_storage(\n"
-	"  origin TEXT NOT NULL,\n"
-	"  key TEXT NOT NULL,\n"
-	"  value TEXT NOT NULL,\n"
-	"  ord INTEGER NOT NULL,\n"
-	"  PRIMARY KEY (origin, ord),\n"
-	"  UNIQUE (origin, key)\n"
-	");\n";
+const profile_schema_object profile_schema[PROFILE_SCHEMA_OBJECT_COUNT] = {
+	{"table", "meta", "meta",
+	 "CREATE TABLE meta(\n"
+	 "  key TEXT PRIMARY KEY NOT NULL,\n"
+	 "  value TEXT NOT NULL\n"
+	 ")"},
+	{"index", "sqlite_autoindex_meta_1", "meta", NULL},
+	{"table", "cookies", "cookies",
+	 "CREATE TABLE cookies(\n"
+	 "  seq INTEGER PRIMARY KEY,\n"
+	 "  name TEXT NOT NULL,\n"
+	 "  value TEXT NOT NULL,\n"
+	 "  domain TEXT NOT NULL,\n"
+	 "  path TEXT NOT NULL,\n"
+	 "  host_only INTEGER NOT NULL,\n"
+	 "  secure INTEGER NOT NULL,\n"
+	 "  http_only INTEGER NOT NULL,\n"
+	 "  persistent INTEGER NOT NULL,\n"
+	 "  same_site TEXT NOT NULL,\n"
+	 "  priority TEXT NOT NULL,\n"
+	 "  partition_key TEXT,\n"
+	 "  expires INTEGER,\n"
+	 "  creation INTEGER NOT NULL,\n"
+	 "  last_access INTEGER NOT NULL\n"
+	 ")"},
+	{"table", "local_storage", "local_storage",
+	 "CREATE TABLE local_storage(\n"
+	 "  origin TEXT NOT NULL,\n"
+	 "  key TEXT NOT NULL,\n"
+	 "  value TEXT NOT NULL,\n"
+	 "  ord INTEGER NOT NULL,\n"
+	 "  PRIMARY KEY (origin, ord),\n"
+	 "  UNIQUE (origin, key)\n"
+	 ")"},
+	{"index", "sqlite_autoindex_local_storage_1", "local_storage", NULL},
+	{"index", "sqlite_autoindex_local_storage_2", "local_storage", NULL},
+};
 
 const char *const profile_same_site_words[4] = {"unspecified", "none", "lax", "strict"};
 const char *const profile_priority_words[3] = {"low", "medium", "high"};
@@ -192,9 +202,11 @@ static int save_database(saver *s, const char *tmp, const bsim_jar *jar, const s
 	 * protect nothing. Durability comes from the fsync before the rename.
 	 */
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;", NULL, NULL, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_exec(s->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
+	    SQLITE_OK)
 		return save_sqlite_error(s, "creating the tables");
+	for (size_t i = 0; i < PROFILE_SCHEMA_OBJECT_COUNT; i++)
+		if (profile_schema[i].sql && sqlite3_exec(s->db, profile_schema[i].sql, NULL, NULL, NULL) != SQLITE_OK)
+			return save_sqlite_error(s, "creating the tables");
 
 	char meta[160];
 	snprintf(meta, sizeof meta,

@@ -65,6 +65,46 @@ void profile_set_fault(profile_fault where);
  */
 #define PROFILE_MAX_STRING (16 * 1024 * 1024)
 
+/*
+ * Schema 1 as SQLite records it in sqlite_schema: every object a profile
+ * holds, with the exact CREATE statement profile.c runs (SQLite stores its
+ * text as written). A load compares the file's sqlite_schema with this list
+ * row for row before it reads anything, so a file with a view, a trigger,
+ * a virtual table or an altered table (SQL that would run during a load)
+ * is refused. The automatic indexes of a PRIMARY KEY or UNIQUE have no SQL.
+ */
+typedef struct profile_schema_object {
+	const char *type;     /* "table" or "index" */
+	const char *name;
+	const char *tbl_name;
+	const char *sql;      /* NULL for an automatic index */
+} profile_schema_object;
+#define PROFILE_SCHEMA_OBJECT_COUNT 6
+extern const profile_schema_object profile_schema[PROFILE_SCHEMA_OBJECT_COUNT];
+
+/* Objects in a file's sqlite_schema the loader looks at before refusing it: schema 1 has 6. */
+#define PROFILE_SCHEMA_MAX_OBJECTS 64
+
+/*
+ * The SQLite virtual-machine steps one load may take, counted by a
+ * progress handler called every PROFILE_LOAD_PROGRESS_OPS steps. The
+ * largest profile bsim writes (PROFILE_MAX_COOKIES cookies and
+ * PROFILE_MAX_LOCAL_ITEMS localStorage items, 104 MiB) took 22.5 million
+ * steps, measured; this leaves tenfold room while stopping, in a second or
+ * two, a file that makes SQLite loop.
+ */
+#define PROFILE_LOAD_PROGRESS_OPS 10000
+#define PROFILE_LOAD_MAX_VM_STEPS 250000000L
+
+/*
+ * For tests (the profile fuzzer asserts it stays 0): how many actions a
+ * load's SQLite authorizer has refused in this process, that is, how often
+ * reading a file asked for anything but bsim's own tables (a function, a
+ * view, a trigger, another table). The schema check refuses such files
+ * before any table is read, so a refusal here is a missed check.
+ */
+unsigned long profile_load_refused_actions(void);
+
 /* The columns each table has in this schema, in the order the SELECTs and INSERTs use. */
 extern const char *const profile_cookie_columns[];
 #define PROFILE_COOKIE_COLUMN_COUNT 14

@@ -7,6 +7,15 @@
  * into a scratch jar and a fresh storage map before the caller's jar and
  * map are touched. Each refusal says which file, which table and which row,
  * in words a person can act on.
+ *
+ * Profiles are untrusted (customers attach them to tickets), and an SQLite
+ * file can carry SQL that runs when it is read: a view, a trigger, a
+ * virtual table whose module queries other tables (an FTS5 table over a
+ * recursive view never finishes). So before any table is read, the file's
+ * sqlite_schema must be exactly bsim's own (profile_schema), the
+ * connection runs in defensive mode with views, triggers and an untrusted
+ * schema off, an authorizer allows only reads of bsim's own tables, and a
+ * progress handler bounds the work of every statement.
  */
 #include "browser/profile.h"
 
@@ -15,11 +24,13 @@
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +48,9 @@ typedef struct loader {
 	bsim_jar *scratch;
 	storage_map *local;
 	bsim_jar *target;
+	bool refused;             /* the authorizer refused something (refused_what says what) */
+	char refused_what[200];
+	unsigned long progress_calls;
 } loader;
 
 static int corrupt(const loader *l, const char *fmt, ...) BSIM_PRINTF(2, 3);
@@ -57,6 +71,12 @@ static int sqlite_failed(const loader *l)
 	int code = sqlite3_errcode(l->db);
 	if (code == SQLITE_NOMEM)
 		return error_oom();
+	if (code == SQLITE_INTERRUPT)
+		return corrupt(l, "takes more than %ld SQLite steps to read (PROFILE_LOAD_MAX_VM_STEPS), more than any profile bsim writes",
+			       (long)PROFILE_LOAD_MAX_VM_STEPS);
+	if (l->refused)
+		return corrupt(l, "is not a profile bsim wrote: reading it asked SQLite for %s, which a load never allows",
+			       l->refused_what);
 	if (code == SQLITE_TOOBIG)
 		return corrupt(l, "holds a string longer than %d bytes, more than any profile bsim writes",
 			       PROFILE_MAX_STRING);
@@ -143,52 +163,215 @@ static char *uri_of(const char *path)
 	return buf_detach(&b);
 }
 
-static bool table_exists(loader *l, const char *table, int *rc)
+/* ---- what a load lets SQLite do ---- */
+
+static atomic_ulong refused_actions;
+
+unsigned long profile_load_refused_actions(void)
 {
-	sqlite3_stmt *st = NULL;
-	bool found = false;
-	*rc = 0;
-	if (sqlite3_prepare_v2(l->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", -1, &st,
-			       NULL) != SQLITE_OK) {
-		*rc = sqlite_failed(l);
-		return false;
-	}
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		found = true;
-	else if (step != SQLITE_DONE)
-		*rc = sqlite_failed(l);
-	sqlite3_finalize(st);
-	return found;
+	return atomic_load(&refused_actions);
 }
 
-/* The table exists and has every column this build reads (a newer schema was refused before this). */
-static int check_table(loader *l, const char *table, const char *const *columns, size_t ncolumns)
+/* The tables a load reads: its own three and the schema table (SQLite names it sqlite_master inside). */
+static bool own_table(const char *name)
 {
-	int rc;
-	if (!table_exists(l, table, &rc))
-		return rc < 0 ? rc
-			      : corrupt(l, "is not a complete bsim profile: it has no \"%s\" table (schema %d has one)",
-					table, PROFILE_SCHEMA_VERSION);
+	static const char *const tables[] = {"meta", "cookies", "local_storage", "sqlite_master", "sqlite_schema"};
+	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+		if (name && strcmp(name, tables[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The authorizer (https://www.sqlite.org/c3ref/set_authorizer.html): a load
+ * runs SELECTs on bsim's own tables and PRAGMA quick_check, nothing else.
+ * A function call, a read through a view or trigger (a non-NULL fourth
+ * argument), a read of any other table (an FTS5 table's shadow tables) is
+ * refused, so even a file the schema check let through cannot make SQLite
+ * run its SQL. The schema check refuses such files first; a refusal here
+ * means it missed one, and is counted for the profile fuzzer to assert on.
+ */
+static int authorize(void *ud, int action, const char *a, const char *b, const char *db, const char *via)
+{
+	loader *l = ud;
+	(void)db;
+	if (action == SQLITE_SELECT)
+		return SQLITE_OK;
+	if (action == SQLITE_READ && !via && own_table(a))
+		return SQLITE_OK;
+	if (action == SQLITE_PRAGMA && a && strcmp(a, "quick_check") == 0)
+		return SQLITE_OK;
+	atomic_fetch_add(&refused_actions, 1);
+	const char *what = action == SQLITE_FUNCTION ? "a call of function"
+			   : action == SQLITE_READ   ? "a read of table"
+			   : action == SQLITE_PRAGMA ? "the pragma"
+						     : "an action (SQLite authorizer code) on";
+	if (!l->refused)
+		snprintf(l->refused_what, sizeof l->refused_what, "%s \"%.60s\"%s%.60s", what,
+			 action == SQLITE_FUNCTION ? (b ? b : "") : (a ? a : ""), via ? " through " : "", via ? via : "");
+	l->refused = true;
+	return SQLITE_DENY;
+}
+
+/* Called every PROFILE_LOAD_PROGRESS_OPS virtual-machine steps; non-zero interrupts the statement. */
+static int on_progress(void *ud)
+{
+	loader *l = ud;
+	return ++l->progress_calls > PROFILE_LOAD_MAX_VM_STEPS / PROFILE_LOAD_PROGRESS_OPS;
+}
+
+/*
+ * The connection runs only what bsim asks: defensive mode (no writable
+ * schema, no shadow-table writes), an untrusted schema (functions a file's
+ * views and triggers name must be innocuous), views and triggers off
+ * altogether, no waiting on a lock, a bound on the work any statement may
+ * do, and the authorizer above.
+ */
+static int configure(loader *l)
+{
+	static const int off[] = {SQLITE_DBCONFIG_TRUSTED_SCHEMA, SQLITE_DBCONFIG_ENABLE_TRIGGER,
+				  SQLITE_DBCONFIG_ENABLE_VIEW, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION};
+	int was = -1;
+	if (sqlite3_db_config(l->db, SQLITE_DBCONFIG_DEFENSIVE, 1, &was) != SQLITE_OK || was != 1)
+		return corrupt(l, "cannot be read safely: SQLite refused defensive mode");
+	for (size_t i = 0; i < sizeof off / sizeof *off; i++)
+		if (sqlite3_db_config(l->db, off[i], 0, &was) != SQLITE_OK || was != 0)
+			return corrupt(l, "cannot be read safely: SQLite refused to turn off option %d", off[i]);
+	sqlite3_limit(l->db, SQLITE_LIMIT_LENGTH, PROFILE_MAX_STRING);
+	sqlite3_busy_timeout(l->db, 0);
+	sqlite3_progress_handler(l->db, PROFILE_LOAD_PROGRESS_OPS, on_progress, l);
+	return sqlite3_set_authorizer(l->db, authorize, l) == SQLITE_OK ? 0 : sqlite_failed(l);
+}
+
+/* ---- the schema: exactly bsim's own (profile_schema), or the file is refused ---- */
+
+typedef struct schema_scan {
+	bool seen[PROFILE_SCHEMA_OBJECT_COUNT];
+	bool altered[PROFILE_SCHEMA_OBJECT_COUNT];
+	char extra[200];          /* the first object schema 1 does not have, as words ("a table \"x\"") */
+} schema_scan;
+
+static const profile_schema_object *expected_object(const char *type, const char *name, size_t *at)
+{
+	for (size_t i = 0; i < PROFILE_SCHEMA_OBJECT_COUNT; i++) {
+		if (strcmp(profile_schema[i].type, type) == 0 && strcmp(profile_schema[i].name, name) == 0) {
+			*at = i;
+			return &profile_schema[i];
+		}
+	}
+	return NULL;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * One row of the file's sqlite_schema. An object that carries SQL a read
+ * would run (a view, a trigger, a virtual table, whose module runs its own
+ * queries) is refused at once; any other difference is noted in scan.
+ */
+static int scan_object(loader *l, schema_scan *scan, sqlite3_stmt *st)
+{
+	const char *type = (const char *)sqlite3_column_text(st, 0);
+	const char *name = (const char *)sqlite3_column_text(st, 1);
+	const char *tbl = (const char *)sqlite3_column_text(st, 2);
+	const char *sql = (const char *)sqlite3_column_text(st, 3);
+	if (!type)
+		type = "";
+	if (!name)
+		name = "";
+	const char *code = NULL;
+	if (strcmp(type, "view") == 0)
+		code = "a view";
+	else if (strcmp(type, "trigger") == 0)
+		code = "a trigger";
+	else if (strcmp(type, "table") == 0 && sql && strncasecmp(sql, "CREATE VIRTUAL TABLE", 20) == 0)
+		code = "a virtual table";
+	if (code)
+		return corrupt(l,
+			       "is not a profile bsim wrote: it has %s \"%.80s\", which would run SQL from the file; "
+			       "bsim reads only files whose schema is exactly the one it writes (schema %d), and runs no SQL a file carries",
+			       code, name, PROFILE_SCHEMA_VERSION);
+	size_t at = 0;
+	const profile_schema_object *want = expected_object(type, name, &at);
+	if (!want) {
+		if (!*scan->extra)
+			snprintf(scan->extra, sizeof scan->extra, "%s \"%.80s\"",
+				 strcmp(type, "index") == 0 ? "an index" : strcmp(type, "table") == 0 ? "a table" : type,
+				 name);
+		return 0;
+	}
+	scan->seen[at] = true;
+	if (!same_text(tbl, want->tbl_name) || !same_text(sql, want->sql))
+		scan->altered[at] = true;
+	return 0;
+}
+
+/* Read the file's sqlite_schema (SQLite parses it, but runs nothing in it) into scan. */
+static int scan_schema(loader *l, schema_scan *scan)
+{
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(l->db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?", -1, &st, NULL) !=
+	memset(scan, 0, sizeof *scan);
+	if (sqlite3_prepare_v2(l->db, "SELECT type, name, tbl_name, sql FROM sqlite_schema", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return sqlite_failed(l);
-	rc = 0;
-	for (size_t i = 0; i < ncolumns && rc == 0; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, columns[i], -1, SQLITE_STATIC);
-		int step = sqlite3_step(st);
-		if (step == SQLITE_DONE)
-			rc = corrupt(l, "is not a complete bsim profile: table %s has no column \"%s\" (schema %d has it)",
-				     table, columns[i], PROFILE_SCHEMA_VERSION);
-		else if (step != SQLITE_ROW)
-			rc = sqlite_failed(l);
+	int rc = 0, step, objects = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == 0) {
+		if (++objects > PROFILE_SCHEMA_MAX_OBJECTS) {
+			rc = corrupt(l, "is not a profile bsim wrote: its schema has more than %d objects (schema %d has %d)",
+				     PROFILE_SCHEMA_MAX_OBJECTS, PROFILE_SCHEMA_VERSION, PROFILE_SCHEMA_OBJECT_COUNT);
+			break;
+		}
+		rc = scan_object(l, scan, st);
 	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = sqlite_failed(l);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* The index in profile_schema of the table called name. */
+static size_t schema_index(const char *name)
+{
+	size_t at = 0;
+	expected_object("table", name, &at);
+	return at;
+}
+
+/* After the meta table has been read: any object missing, added or changed refuses the file. */
+static int schema_differences(loader *l, const schema_scan *scan)
+{
+	for (size_t i = 0; i < PROFILE_SCHEMA_OBJECT_COUNT; i++) {
+		const profile_schema_object *o = &profile_schema[i];
+		if (scan->altered[i])
+			return corrupt(l,
+				       "is not a profile bsim wrote: its %s \"%s\" is not defined as schema %d defines it; "
+				       "bsim reads only files whose schema is exactly the one it writes",
+				       o->type, o->name, PROFILE_SCHEMA_VERSION);
+		if (!scan->seen[i] && o->sql)
+			return corrupt(l, "is not a complete bsim profile: it has no \"%s\" %s (schema %d has one)", o->name,
+				       o->type, PROFILE_SCHEMA_VERSION);
+	}
+	if (*scan->extra)
+		return corrupt(l,
+			       "is not a profile bsim wrote: it has %s that schema %d does not have; "
+			       "bsim reads only files whose schema is exactly the one it writes",
+			       scan->extra, PROFILE_SCHEMA_VERSION);
+	for (size_t i = 0; i < PROFILE_SCHEMA_OBJECT_COUNT; i++)
+		if (!scan->seen[i])
+			return corrupt(l, "is not a profile bsim wrote: it has no %s \"%s\" (schema %d has one)",
+				       profile_schema[i].type, profile_schema[i].name, PROFILE_SCHEMA_VERSION);
+	return 0;
+}
+
+static bool schema_exact(const schema_scan *scan)
+{
+	for (size_t i = 0; i < PROFILE_SCHEMA_OBJECT_COUNT; i++)
+		if (!scan->seen[i] || scan->altered[i])
+			return false;
+	return !*scan->extra;
 }
 
 /* A meta value, or *rc = BSIM_ENOTFOUND. Copies into out. */
@@ -213,11 +396,8 @@ static int meta_get(loader *l, const char *key, char *out, size_t outlen)
 
 static int check_meta(loader *l)
 {
-	int rc;
-	if (!table_exists(l, "meta", &rc))
-		return rc < 0 ? rc : corrupt(l, "is an SQLite database but not a bsim profile: it has no \"meta\" table");
 	char v[64];
-	rc = meta_get(l, "schema_version", v, sizeof v);
+	int rc = meta_get(l, "schema_version", v, sizeof v);
 	if (rc == BSIM_ENOTFOUND)
 		return corrupt(l, "is not a bsim profile: its meta table has no schema_version");
 	if (rc < 0)
@@ -506,7 +686,7 @@ static int check_integrity(loader *l)
 
 int profile_load(const char *path, bsim_jar *jar, storage_map **local, bsim_engine engine)
 {
-	loader l = {path, NULL, NULL, NULL, NULL, jar};
+	loader l = {.path = path, .target = jar};
 	char *uri = NULL;
 	int rc;
 
@@ -521,10 +701,23 @@ int profile_load(const char *path, bsim_jar *jar, storage_map **local, bsim_engi
 		rc = l.db ? sqlite_failed(&l) : error_oom();
 		goto out;
 	}
-	sqlite3_limit(l.db, SQLITE_LIMIT_LENGTH, PROFILE_MAX_STRING);
-	if ((rc = check_integrity(&l)) < 0 || (rc = check_meta(&l)) < 0 ||
-	    (rc = check_table(&l, "cookies", profile_cookie_columns, PROFILE_COOKIE_COLUMN_COUNT)) < 0 ||
-	    (rc = check_table(&l, "local_storage", profile_local_columns, PROFILE_LOCAL_COLUMN_COUNT)) < 0)
+	schema_scan scan;
+	if ((rc = configure(&l)) < 0 || (rc = scan_schema(&l, &scan)) < 0)
+		goto out;
+	size_t meta = schema_index("meta");
+	if (!scan.seen[meta]) {
+		rc = corrupt(&l, "is an SQLite database but not a bsim profile: it has no \"meta\" table");
+		goto out;
+	}
+	if (scan.altered[meta]) {
+		rc = corrupt(&l, "is not a bsim profile: its \"meta\" table is not the one bsim writes (schema %d)",
+			     PROFILE_SCHEMA_VERSION);
+		goto out;
+	}
+	/* A newer bsim's file says so in its meta table: that, not its new tables, is what to tell the user. */
+	if (!schema_exact(&scan) && ((rc = check_meta(&l)) < 0 || (rc = schema_differences(&l, &scan)) < 0))
+		goto out;
+	if ((rc = check_integrity(&l)) < 0 || (rc = check_meta(&l)) < 0)
 		goto out;
 
 	if ((rc = bsim_jar_new(&l.scratch, bsim_jar_engine(jar))) < 0)

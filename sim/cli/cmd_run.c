@@ -87,6 +87,8 @@ typedef struct options {
 	bool live;               /* --live: fetch navigations from real servers */
 	const char *ca_file;
 	bool insecure;
+	const char **allow_redirect; /* --allow-redirect-host: live redirect targets beyond the hosts file */
+	size_t n_allow_redirect;
 	bool tap;
 	bool timing;
 	const char *junit;
@@ -151,6 +153,10 @@ void cmd_run_help(FILE *f)
 	      "                     <set-cookie> children or fetch=\"scripted\" stays scripted)\n"
 	      "  --ca-file FILE     live HTTPS: trust the certificates in this PEM file\n"
 	      "  --insecure         live HTTPS: accept any certificate (self-signed servers)\n"
+	      "  --allow-redirect-host HOST[:PORT]\n"
+	      "                     live: let a server redirect to HOST (at PORT, or any\n"
+	      "                     port); otherwise a redirect reaches only names the\n"
+	      "                     hosts file maps, at the port the navigation started on\n"
 	      "Reporting:\n"
 	      "  --trace            print the full trace of failing scenarios\n"
 	      "  --trace=all        print the full trace of every scenario\n"
@@ -379,7 +385,9 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 	opt->filters = calloc((size_t)argc + 1, sizeof *opt->filters);
 	opt->allow_read = calloc((size_t)argc + 1, sizeof *opt->allow_read);
 	opt->allow_write = calloc((size_t)argc + 1, sizeof *opt->allow_write);
-	if (!opt->paths || !opt->plain || !opt->locs || !opt->filters || !opt->allow_read || !opt->allow_write) {
+	opt->allow_redirect = calloc((size_t)argc + 1, sizeof *opt->allow_redirect);
+	if (!opt->paths || !opt->plain || !opt->locs || !opt->filters || !opt->allow_read || !opt->allow_write ||
+	    !opt->allow_redirect) {
 		fprintf(stderr, "bsim %s: internal error: out of memory\n", command);
 		return CLI_EXIT_INTERNAL;
 	}
@@ -448,6 +456,11 @@ static int parse_options(options *opt, int argc, char **argv, unsigned allowed)
 			if (!*v || access(v, R_OK) != 0)
 				return usage_error(command, "--ca-file expects a readable PEM file, got \"%s\"", v);
 			opt->ca_file = v;
+		} else if ((allowed & OPT_RUN) &&
+			   (v = cli_option_value(argc, argv, &i, "--allow-redirect-host", &missing))) {
+			if (bsim_live_redirect_entry_check(v) < 0)
+				return usage_error(command, "--allow-redirect-host: %s", bsim_error_last()->message);
+			opt->allow_redirect[opt->n_allow_redirect++] = v;
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--tap") == 0) {
 			opt->tap = true;
 		} else if ((allowed & OPT_RUN) && strcmp(a, "--no-timing") == 0) {
@@ -513,6 +526,7 @@ static void options_free(options *opt)
 	free(opt->filters);
 	free(opt->allow_read);
 	free(opt->allow_write);
+	free(opt->allow_redirect);
 }
 
 /*
@@ -814,6 +828,8 @@ static int run_and_report(const options *opt, const bsim_scenario **chosen, size
 	run_opts.live = opt->live;
 	run_opts.ca_file = opt->ca_file;
 	run_opts.insecure = opt->insecure;
+	run_opts.allow_redirect = opt->allow_redirect;
+	run_opts.n_allow_redirect = opt->n_allow_redirect;
 	/* A report on stdout (--junit -) keeps it to itself: the progress lines and summary go to stderr. */
 	FILE *log = is_stdout(opt->junit) || is_stdout(opt->json) ? stderr : stdout;
 	bsim_report_options rep = BSIM_REPORT_OPTIONS_INIT;

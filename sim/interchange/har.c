@@ -11,6 +11,8 @@
  */
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,34 +324,67 @@ void har_log_free(har_log *h)
 	free(h);
 }
 
+/* What one pass over the JSON text found before jansson parses it. */
+typedef struct json_scan {
+	size_t deep_at;           /* where the nesting first went past HAR_MAX_DEPTH, or SIZE_MAX */
+	size_t values;            /* strings, numbers, literals, arrays and objects */
+	size_t cost;              /* the bytes jansson's tree would take (HAR_COST_*), capped at SIZE_MAX / 2 */
+} json_scan;
+
 /*
- * The deepest nesting of arrays and objects in the text, counted before
- * jansson parses it, so a hostile file is refused before it costs a deep
- * recursion. Strings are skipped with their escapes.
+ * One pass over the text, before jansson sees it: the deepest nesting of
+ * arrays and objects (a hostile file is refused before it costs a deep
+ * recursion) and the memory its tree would take, value by value, so that
+ * HAR_MAX_TREE_BYTES is checked before the tree is built. Lexical only:
+ * jansson validates the syntax afterwards. Strings are skipped with their
+ * escapes; a string after '{' or ',' inside an object is a member's key.
  */
-static int nesting_depth_ok(const char *data, size_t len, size_t *where)
+static void scan_json(const char *data, size_t len, json_scan *out)
 {
+	bool in_object[HAR_MAX_DEPTH + 1];
 	int depth = 0;
-	bool in_string = false;
-	for (size_t i = 0; i < len; i++) {
+	bool expect_key = false;
+	size_t cost = 0;
+	*out = (json_scan){SIZE_MAX, 0, 0};
+	for (size_t i = 0; i < len && cost < SIZE_MAX / 2; i++) {
 		char c = data[i];
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
+		if (c == '"') {
+			size_t start = i + 1;
+			for (i = start; i < len && data[i] != '"'; i++)
+				if (data[i] == '\\')
+					i++;
+			size_t bytes = (i < len ? i : len) - start;
+			cost += (expect_key ? HAR_COST_MEMBER : HAR_COST_STRING) + bytes;
+			out->values += !expect_key;
+			expect_key = false;
 		} else if (c == '[' || c == '{') {
-			if (++depth > HAR_MAX_DEPTH) {
-				*where = i;
-				return 0;
+			if (depth >= HAR_MAX_DEPTH) {
+				out->deep_at = i;
+				return;
 			}
+			in_object[++depth] = c == '{';
+			expect_key = c == '{';
+			cost += c == '{' ? HAR_COST_OBJECT : HAR_COST_ARRAY;
+			out->values++;
 		} else if (c == ']' || c == '}') {
-			depth--;
+			if (depth > 0)
+				depth--;
+			expect_key = false;
+		} else if (c == ',') {
+			expect_key = depth > 0 && in_object[depth];
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			while (i + 1 < len && strchr("0123456789+-.eE", data[i + 1]) && data[i + 1])
+				i++;
+			cost += HAR_COST_NUMBER;
+			out->values++;
+		} else if (c == 't' || c == 'f' || c == 'n') {
+			while (i + 1 < len && data[i + 1] >= 'a' && data[i + 1] <= 'z')
+				i++;
+			cost += HAR_COST_LITERAL;
+			out->values++;
 		}
 	}
-	return 1;
+	out->cost = cost;
 }
 
 /* Entries by startedDateTime, the file order breaking ties (qsort is not stable). */
@@ -383,11 +418,18 @@ int har_parse(har_log **out, const char *name, const char *data, size_t len)
 	if (len > HAR_MAX_FILE_BYTES)
 		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL, "%zu bytes, more than the %d MiB bsim reads from a capture",
 				len, HAR_MAX_FILE_BYTES / (1024 * 1024));
-	size_t deep_at = 0;
-	if (!nesting_depth_ok(data, len, &deep_at))
+	json_scan scan;
+	scan_json(data, len, &scan);
+	if (scan.deep_at != SIZE_MAX)
 		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL,
 				"nesting deeper than %d arrays and objects at byte %zu: not a browser's HAR export",
-				HAR_MAX_DEPTH, deep_at);
+				HAR_MAX_DEPTH, scan.deep_at);
+	if (scan.cost > HAR_MAX_TREE_BYTES)
+		return ic_error(BSIM_ELIMIT, name, 0, 0, NULL,
+				"%zu JSON values would take about %zu MiB of memory to read, more than the %zu MiB bsim "
+				"gives one capture (HAR_MAX_TREE_BYTES); a browser's export of that size is mostly "
+				"response bodies: export fewer requests, or without the bodies",
+				scan.values, scan.cost / (1024 * 1024), HAR_MAX_TREE_BYTES / (1024 * 1024));
 	json_error_t err;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root)

@@ -18,6 +18,8 @@
 #include "util/buf.h"
 #include "util/error.h"
 
+_Static_assert(FETCH_HEADER_LINE_MAX == CURL_MAX_HTTP_HEADER, "FETCH_HEADER_LINE_MAX names libcurl's own limit");
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc = CURLE_OK;
 
@@ -26,13 +28,6 @@ static void curl_init(void)
 {
 	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
-
-typedef struct collect {
-	fetch_response *r;
-	size_t header_bytes;
-	bool over_limit;          /* a limit of fetch.h was hit: the transfer is aborted */
-	const char *limit_what;
-} collect;
 
 /*
  * libcurl's messages carry the time spent ("Failed to connect to h port 1
@@ -82,10 +77,8 @@ static void drop_headers(fetch_response *r)
 	r->n_headers = 0;
 }
 
-static size_t on_header(char *data, size_t size, size_t n, void *ud)
+size_t fetch_header_line(fetch_headers *c, const char *data, size_t len)
 {
-	collect *c = ud;
-	size_t len = size * n;
 	c->header_bytes += len;
 	if (c->header_bytes > FETCH_HEADER_BYTES_MAX) {
 		c->over_limit = true;
@@ -95,13 +88,23 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 	/* A new status line (after a 1xx interim response) starts the headers of the response that counts. */
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		drop_headers(c->r);
+		c->complete = 0;
 		return len;
+	}
+	/* A NUL would cut the line short where it is kept (and a header's value with it): refuse the response. */
+	if (memchr(data, '\0', len)) {
+		c->over_limit = true;
+		c->limit_what = "a header line holds a NUL byte, which no HTTP header may (RFC 9110 §5.5)";
+		return 0;
 	}
 	size_t keep = len;
 	while (keep && (data[keep - 1] == '\r' || data[keep - 1] == '\n'))
 		keep--;
-	if (!keep)
+	if (!keep) {
+		/* The blank line: the headers of this response are complete (a 1xx's are followed by more). */
+		c->complete = 1;
 		return len;
+	}
 	if (c->r->n_headers >= FETCH_HEADER_LINES_MAX) {
 		c->over_limit = true;
 		c->limit_what = "it has more than 1000 header lines (FETCH_HEADER_LINES_MAX)";
@@ -118,10 +121,15 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 	return len;
 }
 
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+	return fetch_header_line(ud, data, size * n);
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
 	(void)data;
-	collect *c = ud;
+	fetch_headers *c = ud;
 	size_t len = size * n;
 	if (c->r->body_bytes + len > FETCH_BODY_MAX) {
 		c->over_limit = true;
@@ -164,7 +172,7 @@ int fetch_perform(fetch_response *out, const fetch_request *req)
 	struct curl_slist *resolve = NULL, *headers = NULL;
 	buf entry = BUF_INIT, cookie = BUF_INIT;
 	char errbuf[CURL_ERROR_SIZE] = "";
-	collect c = {out, 0, false, NULL};
+	fetch_headers c = {out, 0, 0, NULL, 0};
 
 	if (!(h = curl_easy_init()) || !(u = curl_url())) {
 		rc = error_oom();
@@ -241,6 +249,29 @@ int fetch_perform(fetch_response *out, const fetch_request *req)
 	if (cc == CURLE_OPERATION_TIMEDOUT) {
 		rc = error_set(BSIM_ELIMIT, "%s: %s (timeouts: %d ms to connect, %d ms in all)", req->url,
 			       said, FETCH_CONNECT_TIMEOUT_MS, FETCH_TIMEOUT_MS);
+		goto out;
+	}
+	/*
+	 * libcurl stops at a header line over CURL_MAX_HTTP_HEADER with
+	 * CURLE_OUT_OF_MEMORY and no message, before the line reaches
+	 * on_header: while the headers are incomplete, that is the cause.
+	 */
+	if (cc == CURLE_OUT_OF_MEMORY && !c.complete && !*errbuf) {
+		if (out->n_headers) {
+			/* Named by the header before it (its name only: a value such as Date differs every run). */
+			const char *last = out->headers[out->n_headers - 1];
+			int name_len = (int)strcspn(last, ":");
+			rc = error_set(BSIM_ELIMIT,
+				       "%s: the response was cut off: header %zu, the one after %.*s, is longer than %d "
+				       "bytes, the most libcurl reads in one line (CURL_MAX_HTTP_HEADER)",
+				       req->url, out->n_headers + 1, name_len > 60 ? 60 : name_len, last,
+				       FETCH_HEADER_LINE_MAX);
+		} else {
+			rc = error_set(BSIM_ELIMIT,
+				       "%s: the response was cut off: its first header line is longer than %d bytes, the "
+				       "most libcurl reads in one line (CURL_MAX_HTTP_HEADER)",
+				       req->url, FETCH_HEADER_LINE_MAX);
+		}
 		goto out;
 	}
 	if (cc == CURLE_WRITE_ERROR && !c.over_limit) {

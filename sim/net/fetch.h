@@ -20,6 +20,8 @@
 #define FETCH_HEADER_LINES_MAX 1000
 /* Bytes of response headers read: libcurl refuses a single line over 100 KiB (CURL_MAX_HTTP_HEADER); the whole block gets twice that. */
 #define FETCH_HEADER_BYTES_MAX (200 * 1024)
+/* One response header line: libcurl's own limit (CURL_MAX_HTTP_HEADER in curl.h, 100 KiB), which it reports as "Out of memory". */
+#define FETCH_HEADER_LINE_MAX (100 * 1024)
 /* Bytes of body read (and thrown away): the page's cookies are in its headers, and this bounds a hostile server. */
 #define FETCH_BODY_MAX (16 * 1024 * 1024)
 
@@ -38,6 +40,21 @@ typedef struct fetch_response {
 	size_t n_headers;
 	size_t body_bytes;        /* how much body arrived (it is not kept) */
 } fetch_response;
+
+/*
+ * The response headers as they arrive, one line at a time (libcurl's
+ * header callback, and the fuzzer without a network). fetch_header_line
+ * takes one line with its CRLF and returns len, or 0 when a limit of this
+ * file was hit (limit_what says which) or memory ran out.
+ */
+typedef struct fetch_headers {
+	fetch_response *r;
+	size_t header_bytes;
+	int over_limit;           /* 1: a limit was hit; the transfer is aborted */
+	const char *limit_what;
+	int complete;             /* 1: the blank line ending the final response's headers arrived */
+} fetch_headers;
+size_t fetch_header_line(fetch_headers *c, const char *data, size_t len);
 
 /*
  * Perform req. On success *out holds the response (free with

@@ -170,6 +170,10 @@ static int live_options_of(bsim_live_options *out, char *ca_path, size_t len, co
 	out->method = step_attr(s, "method");
 	out->ca_file = rc->opts.ca_file;
 	out->insecure = rc->opts.insecure;
+	if (rc->opts.version >= 3) {
+		out->allow_redirect = rc->opts.allow_redirect;
+		out->n_allow_redirect = rc->opts.n_allow_redirect;
+	}
 	if ((code = step_attr_bool(s, "insecure", out->insecure, &out->insecure)) < 0 ||
 	    (code = step_attr_bool(s, "network", 0, &out->allow_network)) < 0)
 		return code;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -273,6 +274,82 @@ static int prescan(scan *s)
 	return SCAN_DONE;
 }
 
+/* ---- the encoding: UTF-8, and nothing else ---- */
+
+/*
+ * The wide encodings a file's first four bytes give away (XML 1.0 Appendix
+ * F: a byte order mark, or the NUL bytes around the first ASCII
+ * character), or NULL. Their NUL bytes would otherwise be reported as a
+ * NUL in the text, which says nothing of how to fix the file.
+ */
+static const char *wide_encoding(const unsigned char *b, size_t len)
+{
+	if (len < 2)
+		return NULL;
+	if (len >= 4 && !b[0] && !b[1] && b[2] == 0xFE && b[3] == 0xFF)
+		return "UTF-32 (big-endian)";
+	if (len >= 4 && b[0] == 0xFF && b[1] == 0xFE && !b[2] && !b[3])
+		return "UTF-32 (little-endian)";
+	if (b[0] == 0xFE && b[1] == 0xFF)
+		return "UTF-16 (big-endian)";
+	if (b[0] == 0xFF && b[1] == 0xFE)
+		return "UTF-16 (little-endian)";
+	if (len >= 4 && !b[0] && !b[1] && !b[2] && b[3])
+		return "UTF-32 (big-endian)";
+	if (len >= 4 && b[0] && !b[1] && !b[2] && !b[3])
+		return "UTF-32 (little-endian)";
+	if (!b[0] && b[1])
+		return "UTF-16 (big-endian)";
+	if (b[0] && !b[1])
+		return "UTF-16 (little-endian)";
+	return NULL;
+}
+
+/*
+ * The XML declaration at the start may name an encoding; a scenario file
+ * is UTF-8 (US-ASCII is a subset), so any other name is refused at the
+ * position of its value, before libxml2 would convert the text (or fail
+ * to, with no position: "input conversion failed"). Returns 0, or the
+ * load error.
+ */
+static int check_declared_encoding(const scan *at_start)
+{
+	const unsigned char *p = at_start->p, *end = at_start->end;
+	if ((size_t)(end - p) < 6 || memcmp(p, "<?xml", 5) != 0 || !strchr(" \t\r\n", p[5]))
+		return 0;
+	const unsigned char *close = p;
+	while (close + 1 < end && !(close[0] == '?' && close[1] == '>'))
+		close++;
+	for (const unsigned char *q = p + 5; q + 8 < close; q++) {
+		if (memcmp(q, "encoding", 8) != 0 || !strchr(" \t\r\n", q[-1]))
+			continue;
+		const unsigned char *v = q + 8;
+		while (v < close && strchr(" \t\r\n", *v))
+			v++;
+		if (v >= close || *v != '=')
+			return 0;
+		v++;
+		while (v < close && strchr(" \t\r\n", *v))
+			v++;
+		if (v >= close || (*v != '"' && *v != '\''))
+			return 0;
+		const unsigned char *name = v + 1, *name_end = name;
+		while (name_end < close && *name_end != *v)
+			name_end++;
+		size_t n = (size_t)(name_end - name);
+		if ((n == 5 && strncasecmp((const char *)name, "UTF-8", 5) == 0) ||
+		    (n == 8 && strncasecmp((const char *)name, "US-ASCII", 8) == 0))
+			return 0;
+		scan s = *at_start;
+		scan_to(&s, name);
+		return load_error(s.errs, BSIM_EINVAL, s.path, s.line, s.col,
+				  "encoding=\"%.*s\": a scenario file is XML text in UTF-8; save it as UTF-8 and declare "
+				  "encoding=\"UTF-8\" (or no encoding)",
+				  (int)(n > 40 ? 40 : n), (const char *)name);
+	}
+	return 0;
+}
+
 /* ---- parsing ---- */
 
 static void capture_error(void *ud, xmlErrorPtr e)
@@ -378,6 +455,12 @@ int xml_file_read(xml_file *f, const char *path, load_errors *errs)
 	s.errs = errs;
 	/* A NUL byte means UTF-16 or UTF-32 or no text at all: positions could not be counted. */
 	const unsigned char *nul = memchr(s.p, '\0', len);
+	const char *wide = nul ? wide_encoding(s.p, len) : NULL;
+	if (wide) {
+		code = load_error(errs, BSIM_EINVAL, path, 1, 1,
+				  "%s: a scenario file is XML text in UTF-8; save it as UTF-8", wide);
+		goto out;
+	}
 	if (nul) {
 		scan_to(&s, nul);
 		code = load_error(errs, BSIM_EINVAL, path, s.line, s.col,
@@ -386,6 +469,8 @@ int xml_file_read(xml_file *f, const char *path, load_errors *errs)
 	}
 	if (len >= 3 && memcmp(s.p, "\xEF\xBB\xBF", 3) == 0)
 		s.p += 3; /* a UTF-8 byte order mark is not a column */
+	if ((code = check_declared_encoding(&s)) < 0)
+		goto out;
 	int scanned = prescan(&s);
 	if (scanned < 0) {
 		code = scanned;

@@ -426,6 +426,117 @@ Test(live, a_host_outside_the_hosts_file_is_never_requested)
 	remove_dir(dir);
 }
 
+/*
+ * A redirect is the server's word, not the scenario's: it reaches only a
+ * name the hosts file maps, at the port the navigation started on. Each
+ * target here is refused with the host and the rule, and never requested.
+ */
+Test(live, a_redirect_outside_the_hosts_file_is_refused_naming_host_and_rule)
+{
+	static const struct {
+		const char *target; /* %d: the server's port */
+		const char *why;
+		const char *allow;  /* what the message tells the user to pass, %d: the port */
+	} table[] = {
+		{"http://127.0.0.2:%d/x", "127.0.0.2 is an IP address, not a name the hosts file maps", "127.0.0.2:%d"},
+		{"http://2130706433:%d/x", "127.0.0.1 is an IP address, not a name the hosts file maps", "127.0.0.1:%d"},
+		{"http://[::ffff:127.0.0.1]:%d/x", "[::ffff:7f00:1] is an IP address, not a name the hosts file maps",
+		 "[::ffff:7f00:1]:%d"},
+		{"http://localhost:1/x", "localhost is not in the hosts file", "localhost:1"},
+		{"http://www.testsite.com:1/x", "port 1 is not the port the navigation started on (%d)",
+		 "www.testsite.com:1"},
+	};
+	for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
+		server s;
+		make_dir(&s);
+		char dir[64];
+		snprintf(dir, sizeof dir, "%s", s.dir);
+		server_start(&s, dir, false);
+		char port[16], target[128], why[200], allow[100], want[800];
+		snprintf(port, sizeof port, "%d", s.port);
+		snprintf(target, sizeof target, table[t].target, s.port);
+		snprintf(why, sizeof why, table[t].why, s.port);
+		snprintf(allow, sizeof allow, table[t].allow, s.port);
+		const char *file = instantiate(dir, "redirect-elsewhere", "PORT", port, "TARGET", target, NULL);
+		snprintf(want, sizeof want,
+			 ", which a live navigation does not follow: %s (a redirect may reach only a name the scenario's "
+			 "hosts file maps, at the port the navigation started on); to follow it, run bsim with "
+			 "--allow-redirect-host %s\n",
+			 why, allow);
+		support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", file, NULL);
+		server_stop(&s);
+		cr_expect_eq(r.status, 1, "%s: exit %d", target, r.status);
+		cr_expect(strstr(r.out, ":9:3: error: cannot open tab \"a\"") != NULL, "%s:\n%s", target, r.out);
+		cr_expect(strstr(r.out, want) != NULL, "%s: the output lacks\n%s\n%s", target, want, r.out);
+		json_t *all = server_requests(&s);
+		cr_expect_eq(json_array_size(all), 1, "%s: only the redirecting request may reach the server", target);
+		json_decref(all);
+		support_run_free(&r);
+		remove_dir(dir);
+	}
+}
+
+/* The user's command line, not the file, widens the rule: --allow-redirect-host HOST[:PORT]. */
+Test(live, allow_redirect_host_on_the_command_line_follows_the_redirect)
+{
+	server s;
+	make_dir(&s);
+	char dir[64];
+	snprintf(dir, sizeof dir, "%s", s.dir);
+	server_start(&s, dir, false);
+	char port[16], target[128], allow[64];
+	snprintf(port, sizeof port, "%d", s.port);
+	snprintf(target, sizeof target, "http://localhost:%d/landing", s.port);
+	snprintf(allow, sizeof allow, "localhost:%d", s.port);
+	const char *file = instantiate(dir, "redirect-elsewhere", "PORT", port, "TARGET", target, NULL);
+	support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", allow, file, NULL);
+	cr_expect_eq(r.status, 0, "stdout:\n%s\nstderr:\n%s", r.out, r.err);
+	support_run any = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", "LOCALHOST",
+				   file, NULL);
+	cr_expect_eq(any.status, 0, "a host without a port allows every port:\n%s%s", any.out, any.err);
+	support_run other = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host",
+				     "localhost:1", file, NULL);
+	cr_expect_eq(other.status, 1, "another port stays refused:\n%s", other.out);
+	support_run bad = run_bsim("run", "--allow-redirect-host", "http://x/", file, NULL);
+	cr_expect_eq(bad.status, 2);
+	cr_expect(strstr(bad.err, "bsim run: error: --allow-redirect-host: \"http://x/\" is not HOST or HOST:PORT") !=
+			  NULL,
+		  "%s", bad.err);
+	server_stop(&s);
+	json_t *all = server_requests(&s);
+	cr_expect_not_null(find_request(all, "localhost", "/landing"), "the allowed redirect was not followed");
+	json_decref(all);
+	support_run_free(&r);
+	support_run_free(&any);
+	support_run_free(&other);
+	support_run_free(&bad);
+	remove_dir(dir);
+}
+
+/* libcurl reports a header line over CURL_MAX_HTTP_HEADER as "Out of memory": bsim names the limit and the place. */
+Test(live, a_response_header_line_over_libcurls_limit_names_the_limit)
+{
+	server s;
+	make_dir(&s);
+	char dir[64];
+	snprintf(dir, sizeof dir, "%s", s.dir);
+	server_start(&s, dir, false);
+	char port[16];
+	snprintf(port, sizeof port, "%d", s.port);
+	const char *file = instantiate(dir, "header-line", "PORT", port, NULL);
+	support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", file, NULL);
+	server_stop(&s);
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	char want[400];
+	snprintf(want, sizeof want,
+		 "/header?size=200000: the response was cut off: header 3, the one after Date, is longer than 102400 "
+		 "bytes, the most libcurl reads in one line (CURL_MAX_HTTP_HEADER)\n");
+	cr_expect(strstr(r.out, want) != NULL, "the output lacks\n%s\n%s", want, r.out);
+	cr_expect(strstr(r.out, "Out of memory") == NULL, "%s", r.out);
+	support_run_free(&r);
+	remove_dir(dir);
+}
+
 /* ---- Cookie header size ---------------------------------------------- */
 
 Test(live, a_cookie_header_over_server_limits_warns_and_max_size_fails)

@@ -642,6 +642,7 @@ typedef struct hostile_row {
 	const char *made;       /* the one file the run is meant to write, or NULL */
 	const char *kept[HOSTILE_MAX_GUARDED]; /* paths (absolute, or in the row's directory) whose kind must stay */
 	const char *(*gone)(void); /* the name of a file the run must remove, or NULL */
+	unsigned rss_mb;        /* a tighter bound on the peak resident memory than HOSTILE_MEMORY, or 0 */
 } hostile_row;
 
 #define ROW .out_lines = -1
@@ -959,6 +960,9 @@ static void run_row(const hostile_row *row)
 			     count_lines(r.out), row->out_lines);
 	cr_expect_leq((unsigned long long)r.max_rss_kb * 1024, HOSTILE_MEMORY, "[%s] peak memory %ld KiB", row->name,
 		      r.max_rss_kb);
+	if (row->rss_mb)
+		cr_expect_leq(r.max_rss_kb, (long)row->rss_mb * 1024, "[%s] peak memory %ld KiB, over %u MiB", row->name,
+			      r.max_rss_kb, row->rss_mb);
 	if (row->no_fetch)
 		cr_expect(!trap_was_hit(), "[%s] bsim connected to 127.0.0.1:%d", row->name, trap_port);
 	if (row->never)
@@ -1055,4 +1059,182 @@ Test(hostile, report_paths)
 Test(hostile, files)
 {
 	run_rows(row_index("report to /dev/full"), row_index("--allow-write permits the folder above") + 1);
+}
+
+/* ---- SQL in profiles, memory of HAR captures, encodings of scenario files -------- */
+
+/* A profile bsim wrote, then changed by sql (as a hand-edited or hostile file would be). */
+static void profile_with(const char *sql)
+{
+	make_profile("profile.db");
+	sqlite3 *db = NULL;
+	cr_assert_eq(sqlite3_open(in_dir("profile.db"), &db), SQLITE_OK);
+	char *err = NULL;
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK, "%s: %s", sql, err ? err : "");
+	sqlite3_close(db);
+	write_text("load.ops", "load profile.db\n");
+}
+
+/*
+ * "cookies" is an FTS5 table with every column bsim reads, whose content
+ * is a recursive view with no end: a loader that lets SQLite read it
+ * never returns (the sort by seq waits for the last row).
+ */
+static void gen_profile_fts5_over_recursive_view(void)
+{
+	profile_with("ALTER TABLE cookies RENAME TO saved;"
+		     "CREATE VIEW endless AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)"
+		     " SELECT n, n AS seq, 'c' || n AS name, 'v' AS value, 'www.shop.com' AS domain, '/' AS path,"
+		     " 1 AS host_only, 0 AS secure, 0 AS http_only, 0 AS persistent, 'lax' AS same_site,"
+		     " 'medium' AS priority, NULL AS partition_key, NULL AS expires, n AS creation, n AS last_access FROM r;"
+		     "CREATE VIRTUAL TABLE cookies USING fts5(seq, name, value, domain, path, host_only, secure, http_only,"
+		     " persistent, same_site, priority, partition_key, expires, creation, last_access,"
+		     " content='endless', content_rowid='n');");
+}
+
+static void gen_profile_virtual_table(void)
+{
+	profile_with("CREATE VIRTUAL TABLE notes USING fts5(body);");
+}
+
+static void gen_profile_view(void)
+{
+	profile_with("CREATE VIEW every_cookie AS SELECT * FROM cookies;");
+}
+
+static void gen_profile_trigger(void)
+{
+	profile_with("CREATE TRIGGER wipe AFTER INSERT ON meta BEGIN DELETE FROM cookies; END;");
+}
+
+static void gen_profile_extra_table(void)
+{
+	profile_with("CREATE TABLE extra(x);");
+}
+
+static void gen_profile_altered_table(void)
+{
+	profile_with("ALTER TABLE cookies ADD COLUMN note TEXT;");
+}
+
+/* The head of a HAR capture up to its entries array. */
+static const char har_head[] = "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"WebInspector\","
+			       "\"version\":\"537.36\"},\"entries\":[";
+
+/* A million small entries (50 MB): the text is within every size limit, jansson's tree of it is not. */
+static void gen_har_1m_small_entries(void)
+{
+	FILE *f = create("entries.har");
+	fputs(har_head, f);
+	for (int i = 0; i < 1000000; i++)
+		fprintf(f, "%s{\"request\":{\"method\":\"GET\",\"url\":\"https://a.com/\"}}", i ? "," : "");
+	fputs("]}}", f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* 64 MiB of one-digit numbers in an exporter's extension member: 33 million values. */
+static void gen_har_64mb_of_numbers(void)
+{
+	FILE *f = create("numbers.har");
+	fputs(har_head, f);
+	fputs("],\"_numbers\":[1", f);
+	static char ones[65536];
+	for (size_t i = 0; i < sizeof ones; i += 2)
+		memcpy(ones + i, ",1", 2);
+	for (int i = 0; i < 1023; i++)
+		cr_assert_eq(fwrite(ones, 1, sizeof ones, f), sizeof ones);
+	fputs("]}}", f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* The scenario below in UTF-16 or UTF-32 (each ASCII byte widened), with or without a byte order mark. */
+static void wide_scenario(const char *name, const char *bom, size_t bom_len, int width, bool big_endian)
+{
+	static const char text[] = "<scenario name=\"w\"><tab name=\"a\" url=\"https://a.com/\"/></scenario>\n";
+	FILE *f = create(name);
+	cr_assert_eq(fwrite(bom, 1, bom_len, f), bom_len);
+	for (const char *p = text; *p; p++) {
+		char unit[4] = {0, 0, 0, 0};
+		unit[big_endian ? width - 1 : 0] = *p;
+		cr_assert_eq(fwrite(unit, 1, (size_t)width, f), (size_t)width);
+	}
+	cr_assert_eq(fclose(f), 0);
+}
+
+static void gen_utf16le_with_bom(void)
+{
+	wide_scenario("utf16.xml", "\xff\xfe", 2, 2, false);
+}
+
+static void gen_utf16be_without_bom(void)
+{
+	wide_scenario("utf16.xml", "", 0, 2, true);
+}
+
+static void gen_utf32le_with_bom(void)
+{
+	wide_scenario("utf32.xml", "\xff\xfe\0\0", 4, 4, false);
+}
+
+static void gen_ebcdic_declared(void)
+{
+	write_text("ebcdic.xml", "<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?>\n"
+				 "<scenario name=\"e\"><tab name=\"a\" url=\"https://a.com/\"/></scenario>\n");
+}
+
+static const hostile_row input_rows[] = {
+	/* Scenario files in another encoding: named, with a place, and what to do. */
+	{"scenario in UTF-16 with a byte order mark", gen_utf16le_with_bom, {"run", "utf16.xml"}, 2,
+	 "utf16.xml:1:1: error: UTF-16 (little-endian): a scenario file is XML text in UTF-8; save it as UTF-8", "", {0},
+	 ROW},
+	{"scenario in UTF-16 without a byte order mark", gen_utf16be_without_bom, {"run", "utf16.xml"}, 2,
+	 "utf16.xml:1:1: error: UTF-16 (big-endian): a scenario file is XML text in UTF-8; save it as UTF-8", "", {0},
+	 ROW},
+	{"scenario in UTF-32", gen_utf32le_with_bom, {"run", "utf32.xml"}, 2,
+	 "utf32.xml:1:1: error: UTF-32 (little-endian): a scenario file is XML text in UTF-8; save it as UTF-8", "", {0},
+	 ROW},
+	{"scenario declaring EBCDIC-US", gen_ebcdic_declared, {"run", "ebcdic.xml"}, 2,
+	 "ebcdic.xml:1:31: error: encoding=\"EBCDIC-US\": a scenario file is XML text in UTF-8; save it as UTF-8 and "
+	 "declare encoding=\"UTF-8\" (or no encoding)",
+	 "", {0}, ROW},
+
+	/* HAR captures: the tree jansson would build is estimated from the text and refused before it is built. */
+	{"HAR: a million small entries", gen_har_1m_small_entries, {"import-har", "entries.har", "-o", "out.xml"}, 2,
+	 "entries.har: error: 4000007 JSON values would take about 947 MiB of memory to read, more than the 512 MiB bsim "
+	 "gives one capture (HAR_MAX_TREE_BYTES)",
+	 "", {"entries.har"}, ROW, .rss_mb = 256},
+	{"HAR: 64 MiB of small numbers", gen_har_64mb_of_numbers, {"import-har", "numbers.har", "-o", "out.xml"}, 2,
+	 "numbers.har: error: 33521673 JSON values would take about 1534 MiB of memory to read, more than the 512 MiB "
+	 "bsim gives one capture (HAR_MAX_TREE_BYTES)",
+	 "", {"numbers.har"}, ROW, .rss_mb = 256},
+
+	/* Profiles run no SQL of their own: refused before a table is read, the file left as it was. */
+	{"profile: FTS5 table over a recursive view", gen_profile_fts5_over_recursive_view, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a view \"endless\", "
+	 "which would run SQL from the file; bsim reads only files whose schema is exactly the one it writes (schema 1), "
+	 "and runs no SQL a file carries",
+	 "", {"profile.db"}, ROW},
+	{"profile: a virtual table", gen_profile_virtual_table, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a virtual table \"notes\"", "",
+	 {"profile.db"}, ROW},
+	{"profile: a view", gen_profile_view, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a view \"every_cookie\"", "",
+	 {"profile.db"}, ROW},
+	{"profile: a trigger", gen_profile_trigger, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a trigger \"wipe\"", "",
+	 {"profile.db"}, ROW},
+	{"profile: an extra table", gen_profile_extra_table, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: it has a table \"extra\" that schema 1 "
+	 "does not have; bsim reads only files whose schema is exactly the one it writes",
+	 "", {"profile.db"}, ROW},
+	{"profile: an altered table", gen_profile_altered_table, {"cookie", "load.ops"}, 2,
+	 "load.ops:1: error: load: profile profile.db is not a profile bsim wrote: its table \"cookies\" is not defined "
+	 "as schema 1 defines it",
+	 "", {"profile.db"}, ROW},
+};
+
+Test(hostile, untrusted_sql_memory_and_encodings)
+{
+	for (size_t i = 0; i < sizeof input_rows / sizeof input_rows[0]; i++)
+		run_row(&input_rows[i]);
 }

@@ -13,6 +13,7 @@ Routes (query parameters may repeat):
                           N (301, 302, 303, 307, 308) to URL, with Set-Cookie headers
   /loop?n=K               302 to /loop?n=K+1, forever
   /big?size=N&name=X      200 with a cookie X of N bytes of value
+  /header?size=N[&lines=K] 200 with K (default 1) headers X-Big of N bytes each
   anything else           200, the Cookie header echoed in the body
 Standard library only; HTTPS with --cert and --key. The server exits when
 its standard input closes, so a test that dies never leaves it running.
@@ -53,7 +54,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up on the response (bsim's own limits): nothing to report
 
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -75,6 +79,10 @@ class Handler(BaseHTTPRequestHandler):
             size = int(q.get("size", ["100"])[0])
             name = q.get("name", ["big"])[0]
             self.reply(200, [("Set-Cookie", "%s=%s; Path=/" % (name, "x" * size))])
+        elif url.path == "/header":
+            size = int(q.get("size", ["100"])[0])
+            lines = int(q.get("lines", ["1"])[0])
+            self.reply(200, [("X-Big", "x" * size)] * lines)
         else:
             body = ("Cookie: %s\n" % self.headers.get("Cookie", "")).encode()
             self.reply(200, [("Content-Type", "text/plain")], body)

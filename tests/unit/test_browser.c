@@ -285,6 +285,29 @@ Test(browser, hosts_file_decides_what_resolves)
 	bsim_browser_free(b);
 }
 
+/*
+ * A trailing dot names the same host (an absolute DNS name) in the hosts
+ * file and in a URL alike: a line "127.0.0.1 www.testsite.com." serves both
+ * spellings, and a host still missing is advised without its dot.
+ */
+Test(browser, a_trailing_dot_in_hosts_or_url_names_the_same_host)
+{
+	bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;
+	bsim_browser *b = NULL;
+	cr_assert_eq(bsim_browser_new(&b, &o), 0);
+	cr_assert_eq(bsim_browser_add_hosts(b, "127.0.0.1 www.testsite.com.\n", "hosts"), 0, "%s",
+		     bsim_error_last()->message);
+	cr_expect_eq(bsim_browser_resolve(b, "https://www.testsite.com/"), 0, "%s", bsim_error_last()->message);
+	cr_expect_eq(bsim_browser_resolve(b, "https://www.testsite.com./"), 0, "%s", bsim_error_last()->message);
+	cr_expect_eq(bsim_browser_resolve(b, "https://store.testsite.com./"), BSIM_ERESOLVE);
+	cr_expect_str_eq(bsim_error_last()->message,
+			 "cannot resolve store.testsite.com.: the host is not in the hosts file; add a line such as "
+			 "\"127.0.0.1 store.testsite.com\" to the hosts, or allow open resolution");
+	int t = -1;
+	cr_expect_eq(bsim_tab_open(&t, b, "https://www.testsite.com/", NULL), 0, "%s", bsim_error_last()->message);
+	bsim_browser_free(b);
+}
+
 Test(browser, bad_hosts_line_names_source_and_line)
 {
 	bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;

@@ -626,6 +626,23 @@ static void make_bad_version(const char *p) { good_profile(p); run_sql(p, "UPDAT
 static void make_unknown_engine(const char *p) { good_profile(p); run_sql(p, "UPDATE meta SET value = 'opera' WHERE key = 'engine'"); }
 static void make_no_table(const char *p) { good_profile(p); run_sql(p, "DROP TABLE local_storage"); }
 static void make_no_column(const char *p) { good_profile(p); run_sql(p, "ALTER TABLE cookies DROP COLUMN priority"); }
+static void make_view(const char *p) { good_profile(p); run_sql(p, "CREATE VIEW v AS SELECT name FROM cookies"); }
+static void make_trigger(const char *p)
+{
+	good_profile(p);
+	run_sql(p, "CREATE TRIGGER t AFTER UPDATE ON meta BEGIN DELETE FROM cookies; END");
+}
+static void make_virtual_table(const char *p)
+{
+	good_profile(p);
+	run_sql(p, "DROP TABLE cookies; CREATE VIRTUAL TABLE cookies USING fts5(name, value)");
+}
+static void make_extra_index(const char *p) { good_profile(p); run_sql(p, "CREATE INDEX by_name ON cookies(name)"); }
+static void make_newer_with_table(const char *p)
+{
+	make_newer(p);
+	run_sql(p, "CREATE TABLE session_storage(origin TEXT, key TEXT, value TEXT)");
+}
 static void make_bad_path(const char *p) { good_profile(p); run_sql(p, "UPDATE cookies SET path = 'cart' WHERE seq = 2"); }
 
 static void make_bad_flag(const char *p)
@@ -671,7 +688,7 @@ static const corrupt_case corrupt_cases[] = {
 	{"truncated at a page", make_truncated_at_page, "is truncated: its header promises "},
 	{"damaged pages", make_damaged_pages, "is corrupt: SQLite's integrity check says \"*** in database main *** "},
 	{"firefox cookies.sqlite", make_firefox, "is an SQLite database but not a bsim profile: it has no \"meta\" table"},
-	{"chromium Cookies", make_chromium, "is not a bsim profile: its meta table has no schema_version"},
+	{"chromium Cookies", make_chromium, "is not a bsim profile: its \"meta\" table is not the one bsim writes (schema 1)"},
 	{"newer schema", make_newer, "was written by a newer bsim (schema 2; this build reads up to 1): upgrade bsim"},
 	{"bad schema version", make_bad_version, "has schema_version \"one\" in its meta table, which no bsim writes"},
 	{"unknown engine", make_unknown_engine,
@@ -679,7 +696,18 @@ static const corrupt_case corrupt_cases[] = {
 	{"missing table", make_no_table,
 	 "is not a complete bsim profile: it has no \"local_storage\" table (schema 1 has one)"},
 	{"missing column", make_no_column,
-	 "is not a complete bsim profile: table cookies has no column \"priority\" (schema 1 has it)"},
+	 "is not a profile bsim wrote: its table \"cookies\" is not defined as schema 1 defines it; "
+	 "bsim reads only files whose schema is exactly the one it writes"},
+	{"view", make_view,
+	 "is not a profile bsim wrote: it has a view \"v\", which would run SQL from the file; "
+	 "bsim reads only files whose schema is exactly the one it writes (schema 1), and runs no SQL a file carries"},
+	{"trigger", make_trigger, "is not a profile bsim wrote: it has a trigger \"t\", which would run SQL from the file"},
+	{"virtual table", make_virtual_table,
+	 "is not a profile bsim wrote: it has a virtual table \"cookies\", which would run SQL from the file"},
+	{"extra index", make_extra_index,
+	 "is not a profile bsim wrote: it has an index \"by_name\" that schema 1 does not have"},
+	{"newer schema with a new table", make_newer_with_table,
+	 "was written by a newer bsim (schema 2; this build reads up to 1): upgrade bsim"},
 	{"bad path", make_bad_path,
 	 "has a bad cookie in row 2 (\"theme\" on \"shop.com\"): cookie theme: path \"cart\" does not start with '/'"},
 	{"bad flag", make_bad_flag, "has a bad cookie in row 1 (\"sid\" on \"www.shop.com\"): secure is 7, expected 0 or 1"},

@@ -646,8 +646,71 @@ Test(scenario_load, text_that_is_not_utf8_xml, .init = enter_scratch, .fini = le
 	fwrite("\xff\xfe<\0s\0", 1, 6, f); /* UTF-16 */
 	fclose(f);
 	bsim_suite *s = load1("t.xml");
-	expect_error(s, 0, "t.xml", 1, 4, "t.xml:1:4: NUL byte: a scenario file is XML text in UTF-8", "utf-16");
+	expect_error(s, 0, "t.xml", 1, 1,
+		     "t.xml:1:1: UTF-16 (little-endian): a scenario file is XML text in UTF-8; save it as UTF-8", "utf-16");
 	bsim_suite_free(s);
+}
+
+/* Each wide encoding, with a byte order mark or without (XML 1.0 Appendix F), is named; a NUL in UTF-8 text is placed. */
+Test(scenario_load, utf16_and_utf32_files_are_named_as_such, .init = enter_scratch, .fini = leave_scratch)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *message;
+	} table[] = {
+		{"\xfe\xff\0<\0s", 6, "t.xml:1:1: UTF-16 (big-endian): a scenario file is XML text in UTF-8; save it as UTF-8"},
+		{"<\0s\0", 4, "t.xml:1:1: UTF-16 (little-endian): a scenario file is XML text in UTF-8; save it as UTF-8"},
+		{"\0<\0s", 4, "t.xml:1:1: UTF-16 (big-endian): a scenario file is XML text in UTF-8; save it as UTF-8"},
+		{"\xff\xfe\0\0<\0\0\0", 8,
+		 "t.xml:1:1: UTF-32 (little-endian): a scenario file is XML text in UTF-8; save it as UTF-8"},
+		{"\0\0\xfe\xff\0\0\0<", 8, "t.xml:1:1: UTF-32 (big-endian): a scenario file is XML text in UTF-8; save it as UTF-8"},
+		{"<\0\0\0", 4, "t.xml:1:1: UTF-32 (little-endian): a scenario file is XML text in UTF-8; save it as UTF-8"},
+		{"\0\0\0<", 4, "t.xml:1:1: UTF-32 (big-endian): a scenario file is XML text in UTF-8; save it as UTF-8"},
+		{"<scenario name=\"a\0\"/>", 22, "t.xml:1:18: NUL byte: a scenario file is XML text in UTF-8"},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+		FILE *f = fopen("t.xml", "wb");
+		cr_assert_not_null(f);
+		fwrite(table[i].bytes, 1, table[i].len, f);
+		fclose(f);
+		bsim_suite *s = load1("t.xml");
+		char label[16];
+		snprintf(label, sizeof label, "row %zu", i);
+		expect_error(s, 0, "t.xml", 1, table[i].len == 22 ? 18 : 1, table[i].message, label);
+		bsim_suite_free(s);
+	}
+}
+
+/* A declared encoding other than UTF-8 is refused where its name is, before libxml2 converts (or fails to). */
+Test(scenario_load, a_declared_encoding_other_than_utf8_is_located, .init = enter_scratch, .fini = leave_scratch)
+{
+	static const struct {
+		const char *text;
+		int line, col;
+		const char *message;
+	} table[] = {
+		{"<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?>\n<scenario name=\"x\"/>\n", 1, 31,
+		 "t.xml:1:31: encoding=\"EBCDIC-US\": a scenario file is XML text in UTF-8; save it as UTF-8 and declare "
+		 "encoding=\"UTF-8\" (or no encoding)"},
+		{"<?xml version=\"1.0\"\n  encoding = 'ISO-8859-1' ?>\n<scenario name=\"x\"/>\n", 2, 15,
+		 "t.xml:2:15: encoding=\"ISO-8859-1\": a scenario file is XML text in UTF-8; save it as UTF-8 and declare "
+		 "encoding=\"UTF-8\" (or no encoding)"},
+		{"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><scenario name=\"x\"/>", 1, 31,
+		 "t.xml:1:31: encoding=\"Shift_JIS\": a scenario file is XML text in UTF-8; save it as UTF-8 and declare "
+		 "encoding=\"UTF-8\" (or no encoding)"},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+		FILE *f = fopen("t.xml", "wb");
+		cr_assert_not_null(f);
+		fputs(table[i].text, f);
+		fclose(f);
+		bsim_suite *s = load1("t.xml");
+		char label[16];
+		snprintf(label, sizeof label, "row %zu", i);
+		expect_error(s, 0, "t.xml", table[i].line, table[i].col, table[i].message, label);
+		bsim_suite_free(s);
+	}
 }
 
 Test(scenario_load, fragments_that_multiply_are_bounded, .init = enter_scratch, .fini = leave_scratch)
