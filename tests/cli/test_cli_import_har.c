@@ -189,7 +189,7 @@ Test(import_har, widget_patterns_fail_with_the_widgets_cause)
 		 "the jar holds _genesys.widgets.webchat.state.session (domain=\".www.nhs.uk\" path=\"/\"), but document.cookie "
 		 "on https://digital.nhs.uk/services/ does not show it"},
 		{"scenarios/bugs/har/ping-timeout.har", "widget-restore-timeout",
-		 "restoreTimeout: cookie _genesys.widgets.webchat.state.ping is 131 s old, not younger than "
+		 "restoreTimeout: cookie _genesys.widgets.webchat.state.ping is 130 s old, not younger than "
 		 "webchat.restoreTimeout (60 s)"},
 		{"scenarios/bugs/har/nhs-uk-fixed.har", NULL, NULL},
 		{"scenarios/bugs/har/ping-timeout-fixed.har", NULL, NULL},
