@@ -1406,8 +1406,12 @@ Test(jar, p1_t2_tab_in_the_final_path)
 				set(j, "https://www.testsite.com/", rows[i].header);
 			cr_expect_eq(rec.stored, rows[i].stored ? 1 : 0, "row %zu (%s): %s", i, by_script ? "script" : "header",
 				     rec.last_message);
-			if (!rows[i].stored)
+			if (!rows[i].stored) {
 				cr_expect_eq(rec.last_reason, BSIM_REASON_CONTROL_CHAR, "row %zu: %s", i, rec.last_message);
+				if (rows[i].e == BSIM_ENGINE_FIREFOX)
+					cr_expect(strstr(rec.last_message, "Path contains a tab") != NULL, "row %zu: %s", i,
+						  rec.last_message);
+			}
 			bsim_jar_free(j);
 		}
 	}
