@@ -7,6 +7,7 @@
  * A request looks only at the bucket of its registrable domain, so its cost
  * is what that site's cookies cost, not the size of the jar.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1264,9 +1265,13 @@ static int restore(bsim_jar *jar, const bsim_cookie_view *v, bool limits)
 	char *canon = NULL;
 	if (dl) {
 		int rc = host_canonicalize(&canon, v->domain, dl);
-		if (rc < 0)
+		if (rc < 0) {
+			/* A copy: formatting overwrites bsim_error_last()'s message. */
+			char why[256];
+			snprintf(why, sizeof why, "%s", bsim_error_last()->message);
 			return error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not a host name: %s", label,
-					 v->domain, bsim_error_last()->message);
+					 v->domain, why);
+		}
 		if (strcmp(canon, v->domain) != 0) {
 			error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not canonical (expected \"%s\")", label,
 				  v->domain, canon);

@@ -1416,3 +1416,17 @@ Test(jar, p1_t2_tab_in_the_final_path)
 		}
 	}
 }
+
+Test(jar, restore_names_a_bad_domain_once)
+{
+	/* The inner message was passed back into the formatter that overwrote it: it came out doubled and cut. */
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	bsim_cookie_view v = {.name = "a", .value = "b", .domain = "::1", .path = "/", .host_only = 1};
+	cr_assert_eq(bsim_jar_restore(j, &v), BSIM_EINVAL);
+	const char *m = bsim_error_last()->message;
+	const char *head = "cookie a: domain \"::1\" is not a host name: ";
+	cr_expect_eq(strncmp(m, head, strlen(head)), 0, "%s", m);
+	cr_expect_null(strstr(m + strlen(head), "is not a host name"), "%s", m);
+	cr_expect(strstr(m, "[::1]") != NULL, "the inner advice survives whole: %s", m);
+	bsim_jar_free(j);
+}
