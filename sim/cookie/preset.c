@@ -120,9 +120,9 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		 * (ESR 153.8 run, oracle trace r03-set-cookie-overwrite-order). */
 		.script_order_header_resets = false,
 		/*
-		 * R2, S3, S4: the content-process copy, modelled per tab site (cookie/jar.c, "content
-		 * process copy"). One process per scheme and site (Fission): a top-level page of another
-		 * scheme or site starts a new copy, loaded from the parent in the parent's order
+		 * R2, S3, S4: the content-process copy, modelled per tab site (cookie/process.c). One
+		 * process per scheme and site (Fission): a top-level page of another scheme or site
+		 * starts a new copy, loaded from the parent in the parent's order
 		 * (CookieServiceParent::TrackCookieLoad, GetCookiesForURI without HttpOnly cookies, Secure
 		 * ones with their value cleared). The copy refuses a page's write only over an entry of the
 		 * same name, host and path that is HttpOnly, or Secure on an insecure page
