@@ -130,7 +130,9 @@ static void refusal_detail(buf *b, const bsim_jar *jar, const url *u, const pars
 			if (ch < 0x20 || ch == 0x7F)
 				found = ch;
 		}
-		if (found == '\t')
+		if (found < 0 && pc->has_path && memchr(pc->path, '\t', pc->path_len))
+			buf_printf(b, "its Path contains a tab, which %s refuses", jar->preset->name);
+		else if (found == '\t')
 			buf_printf(b, "it contains a tab inside its name, value or an attribute, which %s refuses",
 				   jar->preset->name);
 		else if (found >= 0)

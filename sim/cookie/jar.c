@@ -7,6 +7,7 @@
  * A request looks only at the bucket of its registrable domain, so its cost
  * is what that site's cookies cost, not the size of the jar.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -69,6 +70,7 @@ void bsim_jar_free(bsim_jar *jar)
 		return;
 	strmap_foreach(&jar->buckets, free_bucket, NULL);
 	strmap_free(&jar->buckets);
+	process_free(jar);
 	url_cache_free(jar->urls);
 	buf_free(&jar->msg);
 	buf_free(&jar->scratch);
@@ -374,7 +376,7 @@ static bool same_partition(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-static bool cookie_equivalent(const cookie *c, const cookie *n)
+bool cookie_equivalent(const cookie *c, const cookie *n)
 {
 	/* §5.7 step 23: same name, domain, host-only flag and path (and partition, CHIPS). */
 	return c->name_len == n->name_len && c->domain_len == n->domain_len &&
@@ -406,6 +408,22 @@ static bool shadows_secure(const cookie_preset *p, const bucket *b, const cookie
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Whether Firefox's content-process copy takes a page's write whose equivalent
+ * there is old (or none): CookieServiceChild::SetCookieStringFromDocument
+ * refuses only over an entry of the same name, host and path that is HttpOnly
+ * (the copy holds one only when told of it, process.c) or Secure on an
+ * insecure page (the copy holds the site's Secure cookies, values cleared).
+ */
+static bool copy_accepts(const bsim_jar *jar, const cookie *old, bool secure_ctx)
+{
+	if (!old)
+		return true;
+	if (old->http_only && process_knows(jar, old))
+		return false;
+	return !(old->secure && !secure_ctx);
 }
 
 static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, const req_ctx *rc,
@@ -452,6 +470,11 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 		cookie_default_path(path, &path_len);
 		if (path_len == 1)
 			path = "/";
+	}
+	/* P1, T2: Firefox's CookieValidation refuses a TAB in the final path. */
+	if (p->path_htab_refused && memchr(path, '\t', path_len)) {
+		why = BSIM_REASON_CONTROL_CHAR;
+		goto refuse;
 	}
 
 	bool secure_ctx = cookie_secure_context(p, u);
@@ -533,13 +556,6 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 		return error_oom();
 	}
 
-	/* §5.7 step 16: leave secure cookies alone. */
-	if (!c->secure && !secure_ctx && shadows_secure(p, b, c)) {
-		cookie_free(c);
-		why = BSIM_REASON_OVERWRITE_SECURE;
-		goto refuse;
-	}
-
 	/* §5.7 step 23: the cookie it replaces. */
 	uint32_t old_i = UINT32_MAX;
 	for (uint32_t i = 0; i < b->n; i++) {
@@ -548,14 +564,29 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 			break;
 		}
 	}
-	if (old_i != UINT32_MAX) {
-		cookie *old = b->items[old_i];
-		if (from_script && old->http_only) {
+	/* §5.7 step 16: leave secure cookies alone. Then step 23.2. */
+	if (!c->secure && !secure_ctx && shadows_secure(p, b, c))
+		why = BSIM_REASON_OVERWRITE_SECURE;
+	else if (from_script && old_i != UINT32_MAX && b->items[old_i]->http_only)
+		why = BSIM_REASON_OVERWRITE_HTTPONLY;
+	if (why != BSIM_REASON_NONE) {
+		/* Firefox: the page's content process may have kept it (process.c). */
+		const char *kept = NULL;
+		if (from_script && p->process_cookie_copy && !rc->top &&
+		    copy_accepts(jar, old_i != UINT32_MAX ? b->items[old_i] : NULL, secure_ctx)) {
+			int err = process_keep(jar, c);
+			if (err < 0)
+				return err;
+			kept = "Firefox's content process keeps the write: document.cookie on this site's pages "
+			       "in this tab reads it until the tab leaves the site, and requests carry the stored cookie";
+		} else {
 			cookie_free(c);
-			why = BSIM_REASON_OVERWRITE_HTTPONLY; /* step 23.2 */
-			goto refuse;
 		}
+		if (jar->observer)
+			explain_refused(jar, u, &pc, why, kept);
+		return 0;
 	}
+	uint32_t told = p->process_cookie_copy ? process_told(jar, key, key_len) : 0;
 
 	/* P13: a cookie that arrives expired only deletes its equivalent. */
 	if (cookie_is_expired(jar, c)) {
@@ -567,6 +598,8 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 			b->items[old_i] = b->items[--b->n];
 			jar->total--;
 			cookie_free(old);
+			if (jar->n_copies)
+				process_changed(jar, c); /* CookieServiceParent::RemoveCookie */
 		}
 		cookie_free(c);
 		return 0;
@@ -587,17 +620,27 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 		}
 		/*
 		 * R3: Firefox's document.cookie view re-adds a changed cookie at the
-		 * end. Changed is anything CookieServiceChild::RecordDocumentCookie
-		 * compares before keeping the old entry: value, expiry, session,
-		 * Secure, HttpOnly, SameSite (ESR 153 run: "c=1" then "c=1;
-		 * max-age=600" moves c last, oracle trace l05-reset-identical).
+		 * end when the page itself wrote it. Changed is anything
+		 * CookieServiceChild::RecordDocumentCookie compares before keeping
+		 * the old entry: value, expiry, session, Secure, HttpOnly, SameSite
+		 * (ESR 153 run: "c=1" then "c=1; max-age=600" moves c last, oracle
+		 * trace l05-reset-identical). Unchanged, the parent tells no process
+		 * (CookieStorage::AddCookie returns early), so every view stays.
 		 */
 		bool unchanged = same_value && old->persistent == c->persistent && old->expires == c->expires &&
 				 old->secure == c->secure && old->http_only == c->http_only && old->same_site == c->same_site;
-		if (p->script_order_resets_on_change && !unchanged)
-			c->script_seq = jar->next_seq++;
-		else
+		if (unchanged) {
 			c->script_seq = p->script_order_resets_on_change ? old->script_seq : c->seq;
+			c->script_gen = old->script_gen;
+			c->known_gen = old->known_gen;
+		} else {
+			bool last = p->script_order_resets_on_change && (from_script || p->script_order_header_resets);
+			c->script_seq = last ? jar->next_seq++ : c->seq;
+			c->script_gen = jar->process_gen;
+			c->known_gen = told;
+			if (jar->n_copies)
+				process_changed(jar, c);
+		}
 		b->items[old_i] = c;
 		cookie_free(old);
 		kind = BSIM_COOKIE_REPLACED;
@@ -609,6 +652,10 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 			return 0;
 		}
 		c->seq = c->script_seq = jar->next_seq++;
+		c->script_gen = jar->process_gen;
+		c->known_gen = told;
+		if (jar->n_copies)
+			process_changed(jar, c);
 		if (bucket_push(b, c) < 0) {
 			cookie_free(c);
 			return BSIM_ENOMEM;
@@ -666,7 +713,11 @@ int bsim_jar_set_cookie(bsim_jar *jar, const char *url_text, const char *header,
 	int err = url_cache_get(&u, jar->urls, url_text);
 	if (err < 0 || (err = resolve_ctx(jar, u, ctx, &rc)) < 0)
 		return err;
-	return store_header(jar, u, header, len, &rc);
+	err = store_header(jar, u, header, len, &rc);
+	/* A navigation's response is stored before its page loads (in its site's process). */
+	if (err == 0 && rc.top_level)
+		process_enter(jar, u);
+	return err;
 }
 
 int bsim_jar_script_set(bsim_jar *jar, const char *url_text, const char *cookie_string, size_t len,
@@ -682,6 +733,8 @@ int bsim_jar_script_set(bsim_jar *jar, const char *url_text, const char *cookie_
 	int err = url_cache_get(&u, jar->urls, url_text);
 	if (err < 0 || (err = resolve_ctx(jar, u, &doc, &rc)) < 0)
 		return err;
+	if (!rc.top)
+		process_enter(jar, u); /* the tab's own page, not a frame */
 	return store_one(jar, u, cookie_string, len, &rc, true);
 }
 
@@ -747,6 +800,23 @@ static void sort_matched(cookie **m, size_t n, int (*cmp)(const void *, const vo
 	}
 }
 
+/* Append c to a match list that starts in stack[MATCH_STACK] and spills to the heap. */
+static int matched_push(cookie ***m, size_t *n, size_t *cap, cookie **stack, cookie *c)
+{
+	if (*n == *cap) {
+		cookie **grown = malloc(*cap * 2 * sizeof *grown);
+		if (!grown)
+			return error_oom();
+		memcpy(grown, *m, *n * sizeof *grown);
+		if (*m != stack)
+			free(*m);
+		*m = grown;
+		*cap *= 2;
+	}
+	(*m)[(*n)++] = c;
+	return 0;
+}
+
 static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx,
 		    bool from_script)
 {
@@ -756,6 +826,9 @@ static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_
 	int err = url_cache_get(&u, jar->urls, url_text);
 	if (err < 0 || (err = resolve_ctx(jar, u, ctx, &rc)) < 0)
 		return err;
+	/* A top-level request or the tab's own page: that site's content process (process.c). */
+	if (from_script ? !rc.top : rc.top_level)
+		process_enter(jar, u);
 
 	buf line = BUF_INIT;
 	const char *host = cookie_host_of(p, u);
@@ -807,20 +880,26 @@ static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_
 			continue;
 		if (c->partition_key ? strcmp(c->partition_key, psite) != 0 : !unpartitioned_visible)
 			continue;
-		if (n == cap) {
-			cookie **grown = malloc(cap * 2 * sizeof *grown);
-			if (!grown) {
-				err = error_oom();
-				goto done;
-			}
-			memcpy(grown, matched, n * sizeof *grown);
-			if (matched != stack)
-				free(matched);
-			matched = grown;
-			cap *= 2;
-		}
-		matched[n++] = c;
+		/* Firefox: the page's content process holds its own entry for this cookie (process.c). */
+		if (from_script && jar->n_copies && process_copy_of(jar, c))
+			continue;
+		if ((err = matched_push(&matched, &n, &cap, stack, c)) < 0)
+			goto release;
 	}
+	/* Firefox: the writes only the page's content process kept, matched as the copy matches. */
+	for (uint32_t i = 0; from_script && !rc.top && i < jar->n_copies; i++) {
+		cookie *c = jar->copies[i];
+		if (cookie_is_expired(jar, c) ||
+		    (c->host_only ? (c->domain_len != host_len || memcmp(cookie_domain(c), host, host_len))
+				  : !cookie_domain_match(host, host_len, cookie_domain(c), c->domain_len)) ||
+		    !cookie_path_match(req_path, path_len, cookie_path(c), c->path_len) || (c->secure && !secure_ctx))
+			continue;
+		if ((err = matched_push(&matched, &n, &cap, stack, c)) < 0)
+			goto release;
+	}
+	if (from_script && p->script_order_resets_on_change)
+		for (size_t i = 0; i < n; i++)
+			process_order(jar, matched[i]);
 	sort_matched(matched, n,
 		     from_script && p->script_order_resets_on_change ? by_path_then_script_order
 								    : by_path_then_creation);
@@ -843,6 +922,7 @@ static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_
 		}
 		buf_put(&line, cookie_value(c), c->value_len);
 	}
+release:
 	if (matched != stack)
 		free(matched);
 done:
@@ -1036,6 +1116,7 @@ void bsim_jar_end_session(bsim_jar *jar)
 {
 	/* §5.7 final paragraph, C1-C2: a session cookie lives until the browser closes. */
 	strmap_foreach(&jar->buckets, end_session_bucket, jar);
+	process_end(jar);
 }
 
 typedef struct collect {
@@ -1095,6 +1176,7 @@ static void clear_bucket(const char *key, void *value, void *ud)
 void bsim_jar_clear(bsim_jar *jar)
 {
 	strmap_foreach(&jar->buckets, clear_bucket, NULL);
+	process_end(jar);
 	jar->total = 0;
 	jar->earliest_access = INT64_MAX;
 	jar->earliest_expiry = COOKIE_TIME_MAX;
@@ -1183,9 +1265,13 @@ static int restore(bsim_jar *jar, const bsim_cookie_view *v, bool limits)
 	char *canon = NULL;
 	if (dl) {
 		int rc = host_canonicalize(&canon, v->domain, dl);
-		if (rc < 0)
+		if (rc < 0) {
+			/* A copy: formatting overwrites bsim_error_last()'s message. */
+			char why[256];
+			snprintf(why, sizeof why, "%s", bsim_error_last()->message);
 			return error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not a host name: %s", label,
-					 v->domain, bsim_error_last()->message);
+					 v->domain, why);
+		}
 		if (strcmp(canon, v->domain) != 0) {
 			error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not canonical (expected \"%s\")", label,
 				  v->domain, canon);

@@ -36,6 +36,8 @@ typedef struct cookie {
 	bsim_time last_access;
 	uint64_t seq;           /* creation order; kept with the creation time on overwrite */
 	uint64_t script_seq;    /* document.cookie order where the preset keeps a second one (R3), else seq */
+	uint32_t script_gen;    /* content process whose order script_seq is (process_cookie_copy), 0: none */
+	uint32_t known_gen;     /* content process told of this cookie's last change (process_cookie_copy), 0: none */
 	uint32_t name_len;
 	uint32_t value_len;
 	uint16_t domain_len;
@@ -98,6 +100,15 @@ struct bsim_jar {
 	url_cache *urls;
 	bsim_cookie_observer observer;
 	void *observer_data;
+	/* The content-process copy (preset process_cookie_copy; jar.c): the scheme and site of the
+	 * tab's page, its generation (0: no page yet), and the writes only that copy holds. */
+	bool process_live;
+	int process_scheme;
+	buf process_site;
+	uint32_t process_gen;
+	cookie **copies;
+	uint32_t n_copies;
+	uint32_t cap_copies;
 	buf msg;                   /* scratch for event sentences */
 	buf scratch;               /* scratch for keys and sites */
 };
@@ -115,6 +126,28 @@ const char *cookie_request_path(const bsim_jar *jar, const url *u);
 bool cookie_secure_context(const cookie_preset *p, const url *u);
 /* "https://shop.com": the site a partition key names. Written into b. */
 int cookie_site_of(buf *b, const cookie_preset *p, const url *u);
+
+/* §5.7 step 23: same name, domain, host-only flag, path (and partition). */
+bool cookie_equivalent(const cookie *c, const cookie *n);
+
+/* --- process.c: the content-process copy document.cookie reads (preset process_cookie_copy) --- */
+/* The tab's top-level page is now u: a new copy when its scheme or site differs. */
+void process_enter(bsim_jar *jar, const url *u);
+/* The browser closed or the jar was cleared: no process, no copy. */
+void process_end(bsim_jar *jar);
+void process_free(bsim_jar *jar);
+/* The generation of the live process when it is on site key (so told of changes there), else 0. */
+uint32_t process_told(const bsim_jar *jar, const char *key, size_t len);
+/* Whether the live process was told of c's last change. */
+bool process_knows(const bsim_jar *jar, const cookie *c);
+/* The parent changed or removed the cookie equivalent to c: the copy's own entry for it goes. */
+void process_changed(bsim_jar *jar, const cookie *c);
+/* Keep c, a write the parent refused, in the copy (takes c). */
+int process_keep(bsim_jar *jar, cookie *c);
+/* The copy's own entry equivalent to c, or NULL. */
+const cookie *process_copy_of(const bsim_jar *jar, const cookie *c);
+/* c's document.cookie order in the live process (the parent's unless the process changed it). */
+uint64_t process_order(bsim_jar *jar, cookie *c);
 
 /* --- evict.c: per-domain and global limits (browser-rules.md §5) --- */
 /* Chromium: after an insert into b (key). Firefox: before adding newcomer; returns false to drop it. */

@@ -24,13 +24,20 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		/* S11: CanonicalCookie::IsCookiePrefixValid checks !HasDomain(); Domain=localhost on
 		 * localhost is refused, Domain=127.0.0.1 on 127.0.0.1 kept (Chromium 156 run). */
 		.host_prefix_rejects_domain_attr = true,
-		/* R2: document.cookie and the Cookie header share one order. */
+		/* R2: document.cookie and the Cookie header share one order, the store's. */
 		.script_order_resets_on_change = false,
+		.script_order_header_resets = false,
+		/* R2, S3, S4: a refused document.cookie write reads back nowhere (Chromium 156 run,
+		 * oracle traces s03-secure-domain-process-copy and s04-httponly-process-copy). */
+		.process_cookie_copy = false,
 		/* S3: IsEquivalentForSecureCookieMatching domain-matches either way, host-only or not
 		 * (Chromium 156 run, oracle trace gen-20261124-00104 agrees). */
 		.secure_shadow_host_exact = false,
 		/* P1: canonical_cookie.cc treats HTAB as a CTL inside a name or value. */
 		.htab_inside_rejects = true,
+		/* P1, T2: parsed_cookie.cc refuses a TAB inside any attribute value, Path included
+		 * (oracle trace p01-path-tab). */
+		.path_htab_refused = true,
 		/* P4/§14: a pair without '=' is the value of a nameless cookie. */
 		.nameless_is_name = false,
 		/* P9: CanonicalCookie::ParseExpiration parses Max-Age as a strict integer. */
@@ -99,20 +106,50 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.priority_attribute = false,
 		/* P3: "=baz" is refused (ESR 153 run, oracle trace p04-nameless): CookieParser rejects an empty name set with '='. */
 		.empty_name_refused = true,
-		/* R2/R3: the content process's copy, which document.cookie reads, re-adds a cookie that
-		 * changed (value, expiry, session, flags) at the end, while the parent (the Cookie header)
-		 * keeps its creation time (ESR 153 runs, oracle traces r03-creation-on-overwrite and
-		 * l05-reset-identical). That is the writing page's process (CookieServiceChild::
-		 * RecordDocumentCookie); a page in another content process reads the parent's order, and
-		 * which process a navigation lands in is Firefox's choice, not modelled (generated trace
-		 * gen-11-00828: after an http page, https://localhost.com:8080 read the parent's order). */
+		/* R2/R3: document.cookie reads the content process's copy of the site's cookies, which
+		 * CookieServiceChild::GetCookieStringFromDocument sorts by CompareCookiesForSending (path
+		 * length, then creation time). A page's own write that changes a cookie (value, expiry,
+		 * session, flags: what RecordDocumentCookie compares) replaces the copy's entry with one
+		 * created at the write (CookieCommons::CreateCookieFromDocument, PR_Now), so it reads
+		 * last, while the parent (the Cookie header) keeps the old creation time (ESR 153 runs,
+		 * oracle traces r03-creation-on-overwrite and l05-reset-identical). */
 		.script_order_resets_on_change = true,
+		/* R2/R3: a Set-Cookie reaches the copy through CookieServiceParent::AddCookie carrying the
+		 * parent's cookie, whose creation time CookieStorage::AddCookie kept ("Preserve creation
+		 * time of cookie for ordering purposes"): a=1, b=1, then a=2 read "a=2; b=1", and a page's
+		 * reordering write followed by a changing Set-Cookie goes back to the parent's order
+		 * (ESR 153.8 run, oracle trace r03-set-cookie-overwrite-order). */
+		.script_order_header_resets = false,
+		/*
+		 * R2, S3, S4: the content-process copy, modelled per tab site (cookie/process.c). One
+		 * process per scheme and site (Fission): a top-level page of another scheme or site
+		 * starts a new copy, loaded from the parent in the parent's order
+		 * (CookieServiceParent::TrackCookieLoad, GetCookiesForURI without HttpOnly cookies, Secure
+		 * ones with their value cleared). The copy refuses a page's write only over an entry of the
+		 * same name, host and path that is HttpOnly, or Secure on an insecure page
+		 * (CookieServiceChild::SetCookieStringFromDocument), and records it before the parent
+		 * decides; the parent refuses it over any HttpOnly equivalent and over a Secure cookie
+		 * that covers it (CookieStorage::AddCookie, FindSecureCookie) and tells no process. So a
+		 * write over an HttpOnly cookie the copy never heard of (set by the response that opened
+		 * the site, or before the page's process started: the parent announces a change only to
+		 * processes already on the site, and never a HttpOnly cookie at load), or over a Secure
+		 * Domain cookie from an http page, reads back on pages of that process until the tab
+		 * leaves the site, a changing Set-Cookie of that cookie replaces it, or the browser
+		 * closes; requests never carry it (ESR 153.8 runs, oracle traces s04-httponly-process-copy
+		 * and s03-secure-domain-process-copy). Limits in tests/oracle/README.md.
+		 */
+		.process_cookie_copy = true,
 		/* D9, D10: as Chromium, a host without a registrable domain names itself only as
 		 * written: Domain=127.0.0.1. or 0x7f.0.0.1 on 127.0.0.1 is refused (ESR 153 run,
 		 * oracle trace d09-self-domain-as-written). */
 		.self_domain_as_written = true,
 		/* P1: CookieCommons CheckName/CheckValue allow HTAB. */
 		.htab_inside_rejects = false,
+		/* P1, T2: CookieValidation::ValidateInternal refuses a cookie whose path contains a TAB
+		 * (eRejectedInvalidPath). It checks the final path: the parser has trimmed the attribute
+		 * and put the default path for one not starting with '/', so "Path=\t/" and "Path=x\ty"
+		 * are stored at "/" (ESR 153.8 run, oracle trace p01-path-tab). */
+		.path_htab_refused = true,
 		/* §14 (Firefox ESR 153, run): a string without '=' is a name with an empty value. */
 		.nameless_is_name = true,
 		/* P9: CookieParser::ParseMaxAgeAttribute, any leading '-' expires. */
@@ -175,8 +212,12 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		.priority_attribute = false,
 		.empty_name_refused = false,
 		.script_order_resets_on_change = false,
+		.script_order_header_resets = false,
+		/* (?): no content-process copy known; WebKit's document.cookie asks the network process. */
+		.process_cookie_copy = false,
 		/* P1 (?): CFNetwork is closed; the RFC treats HTAB as whitespace. */
 		.htab_inside_rejects = false,
+		.path_htab_refused = false,
 		.nameless_is_name = false,
 		.max_age_any_dash_expires = false,
 		/* P1 (?): RFC. */

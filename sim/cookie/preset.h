@@ -42,6 +42,7 @@ typedef struct cookie_preset {
 
 	/* Parsing (browser-rules.md §1) */
 	bool htab_inside_rejects;        /* P1: HTAB inside a name or value rejects the cookie */
+	bool path_htab_refused;          /* P1, T2: a TAB in the cookie's final path refuses it */
 	bool empty_name_refused;         /* P3: "=value" (an empty name set with '=') is refused */
 	bool priority_attribute;         /* L2: the Priority attribute is read (else every cookie is medium) */
 	bool nameless_is_name;           /* §14: a pair without '=' is a name with an empty value */
@@ -85,7 +86,9 @@ typedef struct cookie_preset {
 	int64_t access_update_ms;        /* L4: last-access is refreshed at most this often */
 	bool import_unaccessed;          /* L3: an imported cookie counts as never used until read (bsim_jar_import) */
 	bool keep_creation_if_value_changed; /* R3: overwrite keeps creation time even when the value changes */
-	bool script_order_resets_on_change;  /* R2/R3: document.cookie orders a changed overwrite (value, expiry, flags) last */
+	bool script_order_resets_on_change;  /* R2/R3: document.cookie orders a cookie its own write changed (value, expiry, flags) last */
+	bool script_order_header_resets;     /* R2/R3: a changing Set-Cookie overwrite moves it last in that order too */
+	bool process_cookie_copy;            /* R2, S3, S4: document.cookie reads a per-site content-process copy (cookie/process.c) */
 
 	/* Third-party contexts (§9) */
 	third_party_policy third_party;  /* X1 */

@@ -12,7 +12,10 @@
 // hosts, trailing dots and upper case; Domain/Path/Secure/HttpOnly/SameSite/
 // Max-Age/Expires/Priority/prefix combinations; sizes at and around the
 // limits; many cookies per site; http/https mixes; and the Genesys widget's
-// own cookies with the Domain its derivation gives. Instants are written as
+// own cookies with the Domain its derivation gives; Set-Cookie and
+// document.cookie writes crossing over HttpOnly and Secure Domain cookies
+// with pages of other sites between them; control characters inside
+// attributes. Instants are written as
 // placeholders ({{date:+N}}) that the run fills in with its start time.
 'use strict';
 
@@ -384,9 +387,82 @@ function genWidget(r) {
   return lines;
 }
 
+// Set-Cookie and document.cookie writing the same names back and forth
+// on a site's pages, with reads between them: overwrite order (R2, R3),
+// page writes over HttpOnly cookies (S4) and over Secure Domain cookies from
+// http pages (S3), and pages of another site in between, which is where
+// Firefox's content-process copy (cookie/process.c) differs from its store.
+function genCrossWrite(r) {
+  const fam = r.pick(FAMILIES.filter((f) => f.kind === 'domain'));
+  const lines = [`# kind: cross-write (${fam.kind} hosts)`];
+  const hosts = fam.hosts.slice(0, 2);
+  const page = (scheme) => `${scheme}://${r.pick(hosts)}${r.pick(['/', '/', '/a/'])}`;
+  const elsewhere = r.pick(FAMILIES.filter((f) => f.kind === 'domain' && f !== fam)).hosts[0];
+  const names = ['a', 'b', r.pick(['sid', 'a'])];
+  const n = r.int(4, 10);
+  for (let i = 0; i < n; i++) {
+    const name = r.pick(names);
+    const value = String(r.int(1, 9));
+    const step = r.weighted([[4, 'set'], [4, 'script'], [3, 'read'], [1, 'get'], [1, 'away']]);
+    if (step === 'set') {
+      const secure = r.chance(0.35);
+      const attrs = [];
+      if (r.chance(0.45)) attrs.push('HttpOnly');
+      if (secure) attrs.push('Secure');
+      if (r.chance(0.4)) attrs.push(`Domain=${fam.reg}`);
+      if (r.chance(0.15)) attrs.push(r.pick(['Max-Age=3600', 'Max-Age=0', 'Path=/a']));
+      lines.push(`set ${page(secure || r.chance(0.6) ? 'https' : 'http')} ${cookieString(r, name, value, attrs)}`);
+    } else if (step === 'script') {
+      const attrs = [];
+      if (r.chance(0.3)) attrs.push(`domain=${fam.reg}`);
+      if (r.chance(0.15)) attrs.push(r.pick(['max-age=3600', 'max-age=0', 'path=/']));
+      lines.push(`script ${page(r.chance(0.5) ? 'https' : 'http')} ${cookieString(r, name, value, attrs)}`);
+      // Most writes are looked at on the same page at once.
+      if (r.chance(0.6)) lines.push(`read ${lines[lines.length - 1].split(' ')[1]}`);
+    } else if (step === 'read' || step === 'get') {
+      lines.push(`${step} ${page(r.chance(0.6) ? 'https' : 'http')}`);
+    } else {
+      lines.push(`get https://${elsewhere}/`);
+    }
+  }
+  probes(r, lines, { hosts }, r.int(1, 3));
+  lines.push('dump');
+  return lines;
+}
+
+// Control characters inside attribute names and values, TAB above all:
+// Chromium refuses a TAB in any attribute value, Firefox one in the final
+// path only (browser-rules.md P1, T2); the others void the cookie in both.
+function genAttrControl(r) {
+  const fam = r.pick(FAMILIES.filter((f) => f.kind === 'domain'));
+  const host = r.pick(fam.hosts);
+  const lines = [`# kind: attribute control characters (${fam.kind} hosts)`];
+  const n = r.int(2, 6);
+  for (let i = 0; i < n; i++) {
+    const ctl = r.weighted([[6, '\t'], [1, '\x01'], [1, '\x0b'], [1, '\x7f'], [1, '\x1f']]);
+    const at = (s) => {
+      const k = r.int(0, s.length);
+      return s.slice(0, k) + ctl + s.slice(k);
+    };
+    const attr = r.weighted([
+      [4, () => `Path=${at(r.pick(['/', '/a', '/a/b', 'a/b']))}`],
+      [2, () => `Domain=${at(fam.reg)}`],
+      [1, () => `SameSite=${at(r.pick(['Lax', 'Strict', 'None']))}`],
+      [1, () => `Max-Age=${at('3600')}`],
+      [1, () => `${at('Secure')}`],
+      [1, () => `${at('HttpOnly')}`],
+    ])();
+    const str = cookieString(r, `c${i}`, r.pick(['1', 'v']), [attr]);
+    lines.push(`${r.chance(0.6) ? 'set' : 'script'} https://${host}${r.pick(['/', '/a/', '/a/b'])} ${str}`);
+  }
+  probes(r, lines, fam, r.int(1, 2));
+  lines.push('dump');
+  return lines;
+}
+
 const KINDS = [
   [30, genAttrs], [15, genWidget], [15, genOverwrite], [10, genPrefix],
-  [12, genLifetime], [10, genSize], [4, genCount],
+  [12, genLifetime], [10, genSize], [4, genCount], [12, genCrossWrite], [5, genAttrControl],
 ];
 
 function generate(seed, count, outDir) {

@@ -1288,3 +1288,145 @@ Test(jar, restore_replaces_its_equivalent_in_a_large_bucket)
 	free(header);
 	bsim_jar_free(j);
 }
+
+/*
+ * Firefox's content-process copy (preset process_cookie_copy, cookie/process.c):
+ * what document.cookie reads after Set-Cookie overwrites and after page writes
+ * the store refuses. Each row replays steps as a `bsim cookie` op file would
+ * (every set and get a top-level navigation of one tab) and checks every
+ * value read; the rows are the ESR 153.8 and Chromium 156 oracle runs.
+ */
+typedef struct copy_step {
+	char op; /* s: Set-Cookie on a navigation, w: document.cookie write, g: Cookie header, r: document.cookie, c: close */
+	const char *url;
+	const char *arg; /* the header or string written, or the value a g or r must see */
+} copy_step;
+
+#define TS "https://www.testsite.com/"
+#define TS_HTTP "http://www.testsite.com/"
+
+static const struct copy_row {
+	const char *name;
+	bsim_engine engine;
+	copy_step steps[12];
+} copy_rows[] = {
+	/* R3: a Set-Cookie overwrite keeps its place in Firefox's document.cookie (trace r03-set-cookie-overwrite-order). */
+	{"firefox set-cookie overwrite keeps its place", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=1"}, {'s', TS, "b=1"}, {'s', TS, "a=2"}, {'r', TS, "a=2; b=1"}, {'g', TS, "a=2; b=1"}}},
+	{"chromium set-cookie overwrite with a new value goes last", BSIM_ENGINE_CHROMIUM,
+	 {{'s', TS, "a=1"}, {'s', TS, "b=1"}, {'s', TS, "a=2"}, {'r', TS, "b=1; a=2"}, {'g', TS, "b=1; a=2"}}},
+	{"firefox page write goes last, a changing set-cookie puts it back", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=1"}, {'s', TS, "b=1"}, {'w', TS, "a=2"}, {'r', TS, "b=1; a=2"}, {'g', TS, "a=2; b=1"},
+	  {'s', TS, "a=2"}, {'r', TS, "b=1; a=2"}, {'s', TS, "a=3"}, {'r', TS, "a=3; b=1"}}},
+	{"firefox another site's page ends the page's order", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=1"}, {'s', TS, "b=1"}, {'w', TS, "a=2"}, {'r', TS, "b=1; a=2"}, {'g', "https://www.example.com/", ""},
+	  {'r', TS, "a=2; b=1"}}},
+	/* S4: a write over an HttpOnly cookie the page's process never heard of (trace s04-httponly-process-copy). */
+	{"firefox write over an unannounced HttpOnly cookie reads back", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=h; HttpOnly"}, {'w', TS, "a=x"}, {'r', TS, "a=x"}, {'g', TS, "a=h"}, {'r', TS, "a=x"},
+	  {'r', TS "other", "a=x"}, {'r', TS_HTTP, ""}, {'r', TS, ""}, {'g', TS, "a=h"}}},
+	{"firefox HttpOnly cookie set while the site was open refuses the write", BSIM_ENGINE_FIREFOX,
+	 {{'g', TS, ""}, {'s', TS, "a=h; HttpOnly"}, {'w', TS, "a=x"}, {'r', TS, ""}, {'g', TS, "a=h"}}},
+	{"firefox a new process has not heard of the HttpOnly cookie", BSIM_ENGINE_FIREFOX,
+	 {{'g', TS, ""}, {'s', TS, "a=h; HttpOnly"}, {'g', "https://www.example.com/", ""}, {'g', TS, "a=h"},
+	  {'w', TS, "a=x"}, {'r', TS, "a=x"}}},
+	{"firefox identical set-cookie keeps the copy, a changing one ends it", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=h; HttpOnly"}, {'w', TS, "a=x"}, {'s', TS, "a=h; HttpOnly"}, {'r', TS, "a=x"},
+	  {'s', TS, "a=h2; HttpOnly"}, {'r', TS, ""}, {'w', TS, "a=y"}, {'r', TS, ""}, {'g', TS, "a=h2"}}},
+	{"firefox the copy covers the site's other hosts and a page's delete removes it", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=h; HttpOnly; Domain=testsite.com"}, {'w', TS, "a=x; domain=testsite.com"},
+	  {'r', "https://shop.testsite.com/", "a=x"}, {'s', "https://shop.testsite.com/", "z=1"},
+	  {'r', "https://shop.testsite.com/", "a=x; z=1"}, {'w', "https://shop.testsite.com/", "a=; domain=testsite.com; max-age=0"},
+	  {'r', "https://shop.testsite.com/", "z=1"}, {'g', "https://shop.testsite.com/", "a=h; z=1"}}},
+	{"firefox closing the browser ends the copy", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=h; HttpOnly; Max-Age=600"}, {'w', TS, "a=x"}, {'r', TS, "a=x"}, {'c', NULL, NULL}, {'r', TS, ""},
+	  {'g', TS, "a=h"}}},
+	{"chromium write over HttpOnly reads back nowhere", BSIM_ENGINE_CHROMIUM,
+	 {{'s', TS, "a=h; HttpOnly"}, {'w', TS, "a=x"}, {'r', TS, ""}, {'g', TS, "a=h"}}},
+	/* S3: an http page's write over a Secure Domain cookie (trace s03-secure-domain-process-copy). */
+	{"firefox http write over a Secure Domain cookie reads back on http", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=s; Secure; Domain=testsite.com"}, {'w', TS_HTTP, "a=x"}, {'r', TS_HTTP, "a=x"}, {'g', TS_HTTP, ""},
+	  {'r', TS_HTTP, "a=x"}, {'r', TS, "a=s"}, {'r', TS_HTTP, ""}, {'w', TS_HTTP, "a=z; domain=testsite.com"},
+	  {'r', TS_HTTP, ""}}},
+	{"firefox host-only Secure cookie: the copy refuses too", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=s; Secure"}, {'w', TS_HTTP, "a=x"}, {'r', TS_HTTP, ""}, {'g', TS, "a=s"}}},
+	{"firefox Set-Cookie over a Secure Domain cookie: nothing kept", BSIM_ENGINE_FIREFOX,
+	 {{'s', TS, "a=s; Secure; Domain=testsite.com"}, {'s', TS_HTTP, "a=x"}, {'r', TS_HTTP, ""}, {'g', TS_HTTP, ""}}},
+	{"chromium http write over a Secure Domain cookie reads back nowhere", BSIM_ENGINE_CHROMIUM,
+	 {{'s', TS, "a=s; Secure; Domain=testsite.com"}, {'w', TS_HTTP, "a=x"}, {'r', TS_HTTP, ""}, {'g', TS, "a=s"}}},
+};
+
+Test(jar, r3_s3_s4_firefox_content_process_copy)
+{
+	for (size_t i = 0; i < sizeof copy_rows / sizeof copy_rows[0]; i++) {
+		const struct copy_row *row = &copy_rows[i];
+		bsim_jar *j = jar_for(row->engine);
+		bsim_cookie_ctx nav = BSIM_COOKIE_CTX_NAVIGATE;
+		for (size_t k = 0; k < sizeof row->steps / sizeof row->steps[0] && row->steps[k].op; k++) {
+			const copy_step *st = &row->steps[k];
+			char *got = NULL;
+			int rc = 0;
+			switch (st->op) {
+			case 's': rc = bsim_jar_set_cookie(j, st->url, st->arg, strlen(st->arg), &nav); break;
+			case 'w': rc = bsim_jar_script_set(j, st->url, st->arg, strlen(st->arg), &nav); break;
+			case 'g': rc = bsim_jar_cookie_header(&got, j, st->url, &nav); break;
+			case 'r': rc = bsim_jar_script_get(&got, j, st->url, &nav); break;
+			case 'c': bsim_jar_end_session(j); break;
+			}
+			cr_assert_eq(rc, 0, "%s, step %zu: %s", row->name, k + 1, bsim_error_last()->message);
+			if (got)
+				cr_expect_str_eq(got, st->arg, "%s, step %zu (%c %s): \"%s\", want \"%s\"", row->name, k + 1,
+						 st->op, st->url, got, st->arg);
+			free(got);
+		}
+		bsim_jar_free(j);
+	}
+}
+
+Test(jar, p1_t2_tab_in_the_final_path)
+{
+	/* Firefox CookieValidation eRejectedInvalidPath; Chromium refuses a TAB in any attribute value
+	 * (trace p01-path-tab). The path is the final one: trimmed, or the default. */
+	const struct { bsim_engine e; const char *header; bool stored; } rows[] = {
+		{BSIM_ENGINE_FIREFOX, "a=1; Path=/a\tb", false},
+		{BSIM_ENGINE_FIREFOX, "b=1; Path=\t/", true},
+		{BSIM_ENGINE_FIREFOX, "c=1; Path=/\t", true},
+		{BSIM_ENGINE_FIREFOX, "d=1; Path=x\ty", true},
+		{BSIM_ENGINE_FIREFOX, "e=1\tf; Path=/", true},
+		{BSIM_ENGINE_CHROMIUM, "a=1; Path=/a\tb", false},
+		{BSIM_ENGINE_CHROMIUM, "b=1; Path=\t/", true},
+		{BSIM_ENGINE_SAFARI, "a=1; Path=/a\tb", true},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		for (int by_script = 0; by_script < 2; by_script++) {
+			bsim_jar *j = jar_for(rows[i].e);
+			if (by_script)
+				script(j, "https://www.testsite.com/", rows[i].header);
+			else
+				set(j, "https://www.testsite.com/", rows[i].header);
+			cr_expect_eq(rec.stored, rows[i].stored ? 1 : 0, "row %zu (%s): %s", i, by_script ? "script" : "header",
+				     rec.last_message);
+			if (!rows[i].stored) {
+				cr_expect_eq(rec.last_reason, BSIM_REASON_CONTROL_CHAR, "row %zu: %s", i, rec.last_message);
+				if (rows[i].e == BSIM_ENGINE_FIREFOX)
+					cr_expect(strstr(rec.last_message, "Path contains a tab") != NULL, "row %zu: %s", i,
+						  rec.last_message);
+			}
+			bsim_jar_free(j);
+		}
+	}
+}
+
+Test(jar, restore_names_a_bad_domain_once)
+{
+	/* The inner message was passed back into the formatter that overwrote it: it came out doubled and cut. */
+	bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+	bsim_cookie_view v = {.name = "a", .value = "b", .domain = "::1", .path = "/", .host_only = 1};
+	cr_assert_eq(bsim_jar_restore(j, &v), BSIM_EINVAL);
+	const char *m = bsim_error_last()->message;
+	const char *head = "cookie a: domain \"::1\" is not a host name: ";
+	cr_expect_eq(strncmp(m, head, strlen(head)), 0, "%s", m);
+	cr_expect_null(strstr(m + strlen(head), "is not a host name"), "%s", m);
+	cr_expect(strstr(m, "[::1]") != NULL, "the inner advice survives whole: %s", m);
+	bsim_jar_free(j);
+}

@@ -335,15 +335,17 @@ Test(profile, expired_cookies_are_left_out)
 
 /*
  * Found by tests/fuzz (fuzz_set_cookie): Firefox stores an HTAB inside a
- * value or path (P1; RFC 6265bis §5.6 step 1 voids every CTL but HTAB),
- * and bsim refused to load the profile it had saved ("contains a control
- * character"). Any other control character is still refused.
+ * value (P1; RFC 6265bis §5.6 step 1 voids every CTL but HTAB), and bsim
+ * refused to load the profile it had saved ("contains a control
+ * character"). A path with one is refused by Set-Cookie now (Firefox
+ * CookieValidation) but a restored jar may hold it. Any other control
+ * character is still refused.
  */
 Test(profile, p1_a_firefox_cookie_with_an_htab_inside_round_trips)
 {
 	bsim_jar *j = new_jar(BSIM_ENGINE_FIREFOX);
-	static const char header[] = "a=b; Path=/x\ty";
-	cr_assert_eq(bsim_jar_set_cookie(j, "https://[::1]/", header, sizeof header - 1, NULL), 0);
+	bsim_cookie_view pathed = {.name = "a", .value = "b", .domain = "[::1]", .path = "/x\ty", .host_only = 1};
+	cr_assert_eq(bsim_jar_restore(j, &pathed), 0, "%s", bsim_error_last()->message);
 	static const char tabbed[] = "t=1\t2; Path=/";
 	cr_assert_eq(bsim_jar_set_cookie(j, "https://[::1]/", tabbed, sizeof tabbed - 1, NULL), 0);
 	cr_assert_eq(bsim_jar_count(j), 2, "Firefox keeps both cookies");
