@@ -253,7 +253,7 @@ int chat_start(widget_world *w, widget_page *p)
 	p->restored = p->ended = false;
 	p->open = true;
 	p->transcript = p->n_rendered = 0;
-	p->position = 0;
+	p->position = p->indexed = 0;
 	p->invite_shown = false;
 	p->next_invite = WIDGET_NEVER;
 	p->metadata_restores = 0;
@@ -338,17 +338,20 @@ int chat_poll(widget_world *w, widget_page *p)
 	}
 	if ((a == BACKEND_OK || a == BACKEND_ENDED) && s) {
 		/* New messages since the page's position, then the session rewritten from the reply (I.13). */
-		size_t had = p->position;
 		while (rc >= 0 && p->position < s->n_lines)
 			rc = chat_deliver(w, p, (line_kind)s->lines[p->position++]);
 		/* I.13, J.5: each poll reply rewrites keys and session twice, as a trace of the real widget shows. */
 		for (int i = 0; i < 2 && rc >= 0 && a == BACKEND_OK; i++)
 			rc = chat_set_session_cookies(w, p, s);
 		/* C.12: index is the next transcript position (last message index + 1), written only when the reply
-		 * has messages: 2 after the first poll, which brings the customer's own join. */
+		 * has messages: 2 after the first poll, which brings the customer's own join. The customer's own line
+		 * is a server message too: the poll after a send brings it back, so index moves past it although the
+		 * page rendered it at the send (c-customer-send: index=5 after join, agent's join, agent line, send). */
 		snprintf(v, sizeof v, "%zu", p->position + 1);
-		if (rc >= 0 && p->position > had && a == BACKEND_OK)
+		if (rc >= 0 && p->position > p->indexed && a == BACKEND_OK) {
 			rc = page_cookie_set(w, p, tp_index(w), v);
+			p->indexed = p->position;
+		}
 	}
 	if (rc >= 0 && (a == BACKEND_ENDED || a == BACKEND_UNKNOWN)) {
 		/* chatEnded, or error 102 for a chat the server forgot: the page ends the chat (I.15, J.3e; seen

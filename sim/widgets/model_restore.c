@@ -97,6 +97,14 @@ static int restore_ok(widget_world *w, widget_page *p, chat_session *s)
 	/* C.9: the session cookies are rewritten from the server's reply. */
 	if ((rc = chat_set_session_cookies(w, p, s)) < 0 || (rc = chat_write_autoload(w, p, true)) < 0)
 		return rc;
+	/* C.12: the restore's reply brings the transcript, so index becomes its next position, also where planted
+	 * cookies had none (g-plant-no-ping: index=2, the customer's join). */
+	p->indexed = p->position;
+	char v[24];
+	snprintf(v, sizeof v, "%zu", p->position + 1);
+	if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS && s->n_lines > 0 &&
+	    (rc = page_cookie_set(w, p, tp_index(w), v)) < 0)
+		return rc;
 	/* I.13: metaData counters grow on every restore (the replayed lines are counted again). */
 	p->metadata_restores++;
 	if ((rc = chat_write_metadata(w, p)) < 0)

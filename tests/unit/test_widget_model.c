@@ -525,12 +525,18 @@ Test(widget_model, system_lines_count_in_the_transcript_and_index_is_the_next_po
 	v = page_cookie(&f, f.tab, S "index");
 	cr_expect_str_eq(v, "5");
 	free(v);
+	/* c-customer-send: the customer's line is a server message too; the poll after the send moves index. */
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_SEND, "hi", NULL), 0);
+	advance(&f, 1000);
+	v = page_cookie(&f, f.tab, S "index");
+	cr_expect_str_eq(v, "6", "index after the customer's line");
+	free(v);
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
 	v = page_cookie(&f, f.tab, S "lastMessageCountRead");
 	cr_expect_str_eq(v, "4", "minimize counts the rendered lines, system lines included");
 	free(v);
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_END, NULL, NULL), 0);
-	cr_expect_eq(view(&f, f.tab).transcript, 5, "Chat Ended after a local end");
+	cr_expect_eq(view(&f, f.tab).transcript, 6, "the customer's line, then Chat Ended after a local end");
 	cr_expect_eq(widget_sent_count(f.w, f.tab, WIDGET_REQ_DISCONNECT), 1);
 	teardown(&f);
 }
@@ -572,6 +578,20 @@ static void plant(fixture *f, bool with_open)
 		cr_assert_eq(bsim_script_cookie_set(f->b, f->tab, cookies[i]), 0);
 	if (with_open)
 		cr_assert_eq(bsim_script_cookie_set(f->b, f->tab, S "open=false; Domain=.testsite.com; Path=/"), 0);
+}
+
+Test(widget_model, a_restore_writes_index_also_where_planted_cookies_had_none)
+{
+	/* g-plant-no-ping: the restore's reply brings the customer's join, so index=2. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	plant(&f, false);
+	cr_assert_eq(bsim_tab_reload(f.b, f.tab), 0);
+	cr_expect_str_eq(view(&f, f.tab).restore, "restored");
+	char *v = page_cookie(&f, f.tab, S "index");
+	cr_expect_str_eq(v, "2");
+	free(v);
+	teardown(&f);
 }
 
 Test(widget_model, every_restore_writes_open_and_a_failed_one_shows_the_toast)
