@@ -253,7 +253,7 @@ int chat_start(widget_world *w, widget_page *p)
 	p->restored = p->ended = false;
 	p->open = true;
 	p->transcript = p->n_rendered = 0;
-	p->position = 0;
+	p->position = p->indexed = 0;
 	p->invite_shown = false;
 	p->next_invite = WIDGET_NEVER;
 	p->metadata_restores = 0;
@@ -316,6 +316,13 @@ int chat_poll(widget_world *w, widget_page *p)
 		widget_cookie_name(w, !session || strcmp(session, p->session_id) != 0 ? tp_session(w) : tp_keys(w), name,
 				   sizeof name);
 		page_note(p, name, false, "the chat ended by itself at a poll: it needs cookie %s", name);
+		/* It ends as a chat ends (seen running the widget: i-agent-end-two-tabs, the hidden tab after the
+		 * front one ended the chat): "Chat Ended" without the lines it never fetched, filters and metaData
+		 * deleted, autoLoadList false; the ping it has just written stays. */
+		page_event(w, p, WIDGET_EV_ENDED);
+		if ((rc = chat_deliver(w, p, LINE_SYSTEM)) >= 0 && (rc = page_cookie_delete(w, p, "webchat.state.filters")) >= 0 &&
+		    (rc = page_cookie_delete(w, p, "webchat.metaData")) >= 0)
+			rc = chat_write_autoload(w, p, false);
 		p->live = false;
 		p->ended = true;
 		p->next_poll = WIDGET_NEVER;
@@ -331,17 +338,20 @@ int chat_poll(widget_world *w, widget_page *p)
 	}
 	if ((a == BACKEND_OK || a == BACKEND_ENDED) && s) {
 		/* New messages since the page's position, then the session rewritten from the reply (I.13). */
-		size_t had = p->position;
 		while (rc >= 0 && p->position < s->n_lines)
 			rc = chat_deliver(w, p, (line_kind)s->lines[p->position++]);
 		/* I.13, J.5: each poll reply rewrites keys and session twice, as a trace of the real widget shows. */
 		for (int i = 0; i < 2 && rc >= 0 && a == BACKEND_OK; i++)
 			rc = chat_set_session_cookies(w, p, s);
 		/* C.12: index is the next transcript position (last message index + 1), written only when the reply
-		 * has messages: 2 after the first poll, which brings the customer's own join. */
+		 * has messages: 2 after the first poll, which brings the customer's own join. The customer's own line
+		 * is a server message too: the poll after a send brings it back, so index moves past it although the
+		 * page rendered it at the send (c-customer-send: index=5 after join, agent's join, agent line, send). */
 		snprintf(v, sizeof v, "%zu", p->position + 1);
-		if (rc >= 0 && p->position > had && a == BACKEND_OK)
+		if (rc >= 0 && p->position > p->indexed && a == BACKEND_OK) {
 			rc = page_cookie_set(w, p, tp_index(w), v);
+			p->indexed = p->position;
+		}
 	}
 	if (rc >= 0 && (a == BACKEND_ENDED || a == BACKEND_UNKNOWN)) {
 		/* chatEnded, or error 102 for a chat the server forgot: the page ends the chat (I.15, J.3e; seen
@@ -511,6 +521,22 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 			return rc;
 		return page_cookie_set(w, p, "webchat.state.minimized", "false");
 	case WIDGET_CLOSE:
+		if (p->live) {
+			/* WebChat.close on a running chat does not end it (seen running the widget: c-close-chat): the
+			 * window closes (open=false), then the same page restores the chat at once (WebChatService.restored,
+			 * WebChat.opened, open=true); no disconnect, every cookie stays, and the reopened window shows only
+			 * what later polls bring, since the restore asks from the stored index on. */
+			if ((rc = page_cookie_set(w, p, tp_open(w), "false")) < 0)
+				return rc;
+			page_sent(w, p, WIDGET_REQ_RESTORE);
+			page_event(w, p, WIDGET_EV_RESTORED);
+			p->open = true; /* the view says active: the load's restore was not this */
+			p->transcript = p->n_rendered = 0;
+			page_note(p, NULL, false, "WebChat.close: chat %s goes on; the page restored it at once", p->session_id);
+			return page_cookie_set(w, p, tp_open(w), "true");
+		}
+		/* A window with no running chat closes as below. */
+		/* fall through */
 	case WIDGET_END:
 		if (p->live) {
 			chat_session *s = backend_find(&w->be, p->session_id);

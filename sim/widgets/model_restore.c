@@ -18,12 +18,25 @@ static int restore_timeout_cleanup(widget_world *w, widget_page *p)
 {
 	static const char *const gone[] = {"webchat.state.ping", "webchat.state.filters", "webchat.metaData",
 					   "webchat.state.minimized", "webchat.state.unreadMessages"};
-	int rc = chat_delete_session_cookies(w, p, false);
+	/* I.9: the service's autoLoadList entry turns false; the window's stays true when the chat's window was
+	 * open, not minimized ({"WebChatService":false,"WebChat":true}: d-restore-timeout-away, d-server-ended-away,
+	 * d-server-forgot-away), and goes when it was minimized (e-stale-badge-after-timeout) or planted cookies
+	 * had no list (g-plant-stale-ping). widget-behaviour.md I.9 saw both and blamed timing; the recorded runs
+	 * split by the minimized state. open=true and both badge counters survive. */
+	char *list = NULL, *min = NULL;
+	int rc = page_cookie_get(w, p, "app.autoLoadList", &list);
+	if (rc >= 0)
+		rc = page_cookie_get(w, p, "webchat.state.minimized", &min);
+	bool window = rc >= 0 && list && strstr(list, "\"WebChat\":true") && !(min && strcmp(min, "true") == 0);
+	free(list);
+	free(min);
+	if (rc >= 0)
+		rc = chat_delete_session_cookies(w, p, false);
 	for (size_t i = 0; rc >= 0 && i < sizeof gone / sizeof *gone; i++)
 		rc = page_cookie_delete(w, p, gone[i]);
-	/* I.9: autoLoadList keeps only {"WebChatService":false}; open=true and both badge counters survive. */
 	if (rc >= 0)
-		rc = page_cookie_set(w, p, "app.autoLoadList", "{\"WebChatService\":false}");
+		rc = page_cookie_set(w, p, "app.autoLoadList",
+				     window ? "{\"WebChatService\":false,\"WebChat\":true}" : "{\"WebChatService\":false}");
 	p->restore = RESTORE_TIMEOUT;
 	page_event(w, p, WIDGET_EV_RESTORE_TIMEOUT);
 	/* D.25: the re-invite toast. */
@@ -83,6 +96,14 @@ static int restore_ok(widget_world *w, widget_page *p, chat_session *s)
 			p->n_rendered++;
 	/* C.9: the session cookies are rewritten from the server's reply. */
 	if ((rc = chat_set_session_cookies(w, p, s)) < 0 || (rc = chat_write_autoload(w, p, true)) < 0)
+		return rc;
+	/* C.12: the restore's reply brings the transcript, so index becomes its next position, also where planted
+	 * cookies had none (g-plant-no-ping: index=2, the customer's join). */
+	p->indexed = p->position;
+	char v[24];
+	snprintf(v, sizeof v, "%zu", p->position + 1);
+	if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS && s->n_lines > 0 &&
+	    (rc = page_cookie_set(w, p, tp_index(w), v)) < 0)
 		return rc;
 	/* I.13: metaData counters grow on every restore (the replayed lines are counted again). */
 	p->metadata_restores++;

@@ -114,6 +114,7 @@ typedef struct widget_page {
 	int n_rendered;         /* E.27 N: non-client lines rendered in the page */
 	int transcript;         /* lines rendered: system lines, the agent's and the customer's */
 	size_t position;        /* server messages the page has (the next transcript position is this + 1) */
+	size_t indexed;         /* server messages state.index covers: the customer's own line is the server's too */
 	int64_t poll_origin;    /* when the poll loop's 250 ms ticks started */
 	int64_t last_poll;      /* when the page last polled (g in the widget's loop); INT64_MIN: not yet */
 	int64_t poll_rate;      /* r: the least time between polls */

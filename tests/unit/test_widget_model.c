@@ -104,7 +104,8 @@ Test(widget_model, state_machine_table)
 		{"open shows the form", {WIDGET_OPEN}, 1, WIDGET_CHAT_OPEN, false},
 		{"start runs a chat", {WIDGET_START}, 1, WIDGET_CHAT_ACTIVE, true},
 		{"end leaves the ended chat on screen", {WIDGET_START, WIDGET_END}, 2, WIDGET_CHAT_ENDED, false},
-		{"close after a chat goes back to the button", {WIDGET_START, WIDGET_CLOSE}, 2, WIDGET_CHAT_NONE, false},
+		{"close on a running chat: the page restores it at once (c-close-chat)", {WIDGET_START, WIDGET_CLOSE}, 2, WIDGET_CHAT_ACTIVE, true},
+		{"close after an end goes back to the button", {WIDGET_START, WIDGET_END, WIDGET_CLOSE}, 3, WIDGET_CHAT_NONE, false},
 		{"a chat can start again after an end", {WIDGET_START, WIDGET_END, WIDGET_START}, 3, WIDGET_CHAT_ACTIVE, true},
 		{"minimize does not end the chat", {WIDGET_START, WIDGET_MINIMIZE}, 2, WIDGET_CHAT_ACTIVE, true},
 	};
@@ -375,6 +376,50 @@ Test(widget_model, refused_cookies_end_the_chat_at_its_first_poll)
 	widget_view v = view(&f, f.tab);
 	cr_expect_eq(v.chat, WIDGET_CHAT_ENDED);
 	cr_expect_str_eq(v.missing_cookie, "_genesys.widgets.webchat.state.session");
+	/* It ends as a chat ends: "Chat Ended" alone, the event (g-github-io-refused, i-agent-end-two-tabs). */
+	cr_expect_eq(v.transcript, 1, "Chat Ended alone");
+	cr_expect_eq(widget_event_count(f.w, f.tab, WIDGET_EV_ENDED), 1);
+	teardown(&f);
+}
+
+Test(widget_model, a_restore_timeout_keeps_the_windows_autoload_entry_unless_minimized)
+{
+	/* I.9; d-restore-timeout-away (window open) against e-stale-badge-after-timeout (minimized). */
+	for (int minimized = 0; minimized < 2; minimized++) {
+		fixture f;
+		setup(&f, "https://www.testsite.com/", "testsite.com");
+		cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+		advance(&f, 1000);
+		if (minimized)
+			cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
+		cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
+		advance(&f, 20000);
+		cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://store.testsite.com/", NULL), 0);
+		cr_expect_eq(view(&f, f.tab).chat, WIDGET_CHAT_RESTORE_TIMEOUT);
+		char *list = page_cookie(&f, f.tab, "_genesys.widgets.app.autoLoadList");
+		cr_expect_str_eq(list, minimized ? "{%22WebChatService%22:false}" : "{%22WebChatService%22:false%2C%22WebChat%22:true}",
+				 "minimized=%d", minimized);
+		free(list);
+		teardown(&f);
+	}
+}
+
+Test(widget_model, close_on_a_running_chat_restores_it_in_the_same_page)
+{
+	/* c-close-chat: open=false, then restored at once; no disconnect, the cookies stay, open=true. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	advance(&f, 1000);
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_CLOSE, NULL, NULL), 0);
+	widget_view v = view(&f, f.tab);
+	cr_expect_eq(v.chat, WIDGET_CHAT_ACTIVE);
+	cr_expect_eq(v.transcript, 0, "the reopened window shows only what later polls bring");
+	cr_expect_eq(widget_event_count(f.w, f.tab, WIDGET_EV_RESTORED), 1);
+	cr_expect(has_cookie(&f, f.tab, S "session"));
+	char *open = page_cookie(&f, f.tab, S "open");
+	cr_expect_str_eq(open, "true");
+	free(open);
 	teardown(&f);
 }
 
@@ -480,12 +525,18 @@ Test(widget_model, system_lines_count_in_the_transcript_and_index_is_the_next_po
 	v = page_cookie(&f, f.tab, S "index");
 	cr_expect_str_eq(v, "5");
 	free(v);
+	/* c-customer-send: the customer's line is a server message too; the poll after the send moves index. */
+	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_SEND, "hi", NULL), 0);
+	advance(&f, 1000);
+	v = page_cookie(&f, f.tab, S "index");
+	cr_expect_str_eq(v, "6", "index after the customer's line");
+	free(v);
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
 	v = page_cookie(&f, f.tab, S "lastMessageCountRead");
 	cr_expect_str_eq(v, "4", "minimize counts the rendered lines, system lines included");
 	free(v);
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_END, NULL, NULL), 0);
-	cr_expect_eq(view(&f, f.tab).transcript, 5, "Chat Ended after a local end");
+	cr_expect_eq(view(&f, f.tab).transcript, 6, "the customer's line, then Chat Ended after a local end");
 	cr_expect_eq(widget_sent_count(f.w, f.tab, WIDGET_REQ_DISCONNECT), 1);
 	teardown(&f);
 }
@@ -527,6 +578,20 @@ static void plant(fixture *f, bool with_open)
 		cr_assert_eq(bsim_script_cookie_set(f->b, f->tab, cookies[i]), 0);
 	if (with_open)
 		cr_assert_eq(bsim_script_cookie_set(f->b, f->tab, S "open=false; Domain=.testsite.com; Path=/"), 0);
+}
+
+Test(widget_model, a_restore_writes_index_also_where_planted_cookies_had_none)
+{
+	/* g-plant-no-ping: the restore's reply brings the customer's join, so index=2. */
+	fixture f;
+	setup(&f, "https://www.testsite.com/", "testsite.com");
+	plant(&f, false);
+	cr_assert_eq(bsim_tab_reload(f.b, f.tab), 0);
+	cr_expect_str_eq(view(&f, f.tab).restore, "restored");
+	char *v = page_cookie(&f, f.tab, S "index");
+	cr_expect_str_eq(v, "2");
+	free(v);
+	teardown(&f);
 }
 
 Test(widget_model, every_restore_writes_open_and_a_failed_one_shows_the_toast)

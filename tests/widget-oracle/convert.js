@@ -34,6 +34,10 @@ const STABLE = ['app.autoLoadList', 'webchat.state.open', 'webchat.state.minimiz
   'webchat.state.asyncUnreadMessageCount', 'webchat.state.index', 'webchat.autoInvite.disabled',
   'webchat.state.unreadMessages', 'webchat.state.filters'];
 const PREFIX = '_genesys.widgets.';
+// chat-server.js: the agent's nickname, and the ids of the first chat it
+// creates (a planted chat is the first of its run).
+const AGENT = 'Kate';
+const PLANTED = { chatId: 'C000000000000001', secureKey: 'k000000000000001' };
 
 function esc(s) {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -166,7 +170,12 @@ function convert(trace, name = trace.name) {
     if (!deployed && s.do !== 'plant') { out.push('  ' + deploy(trace, gaps)); deployed = true; }
     const tab = s.tab;
     switch (s.do) {
-      case 'plant': planted = s; break;
+      case 'plant':
+        planted = s;
+        // A chat the server holds that no page started (chat-server.js's
+        // plant(): its ids are the server's first).
+        if (s.chat) out.push('  ' + el('backend', { chat: PLANTED.chatId, 'secure-key': PLANTED.secureKey }));
+        break;
       case 'tab':
         if (planted) {
           // The page plants the cookies (as a site script would), then the
@@ -175,8 +184,7 @@ function convert(trace, name = trace.name) {
           for (const [n, v] of Object.entries(planted.cookies)) {
             let value = v;
             if (/\{chatId\}|\{keys\}/.test(v)) {
-              gaps.add('a chat that exists on the server without a page (planted ids of a live chat)');
-              value = v.replace('{chatId}', 'C000000000000001').replace('{keys}', '{%22secureKey%22:%22k000000000000001%22%2C%22alias%22:%22801%22%2C%22userId%22:%22U000000000000001%22}');
+              value = v.replace('{chatId}', PLANTED.chatId).replace('{keys}', `{%22secureKey%22:%22${PLANTED.secureKey}%22%2C%22alias%22:%22801%22%2C%22userId%22:%22U000000000000001%22}`);
             }
             value = value.replace(/\{now-(\d+)\}/, (_, ms) => String(Date.UTC(2015, 0, 1) - Number(ms)));
             out.push('  ' + el('cookie', { tab, write: `${PREFIX}${n}=${value}; Domain=${planted.domain}; Path=/; SameSite=Strict` }));
@@ -207,13 +215,14 @@ function convert(trace, name = trace.name) {
         if (s.op === 'say') out.push('  ' + el('agent', { say: s.text }));
         else if (s.op === 'end') out.push('  ' + el('agent', { do: 'end' }));
         else if (s.op === 'typing') out.push('  ' + el('agent', { do: 'typing' }));
-        else { out.push(`  <!-- the agent ${s.op === 'join' ? 'joins' : 'leaves'} (not expressible) -->`); gaps.add(`the agent ${s.op === 'join' ? 'joining' : 'leaving'} as its own server event`); }
+        // chat-server.js's agent is "Kate"; a leave names nobody.
+        else if (s.op === 'join') out.push('  ' + el('agent', { join: AGENT }));
+        else if (s.op === 'leave') out.push('  ' + el('agent', { leave: 'true' }));
+        else throw new Error(`${trace.name}: unknown agent op ${s.op}`);
         break;
       case 'server':
-        if (s.op === 'status') {
-          out.push('  ' + el('backend', { do: 'down' }));
-          gaps.add(`the server answering HTTP ${s.status} (written as do="down", a failed request)`);
-        } else if (s.op === 'slow') out.push('  ' + el('backend', { do: 'slow', delay: s.ms + 'ms' }));
+        if (s.op === 'status') out.push('  ' + el('backend', { status: String(s.status) }));
+        else if (s.op === 'slow') out.push('  ' + el('backend', { do: 'slow', delay: s.ms + 'ms' }));
         else out.push('  ' + el('backend', { do: s.op }));
         break;
       case 'restart': out.push('  <restart/>'); break;
