@@ -678,6 +678,40 @@ Test(jar, l2_firefox_181st_leaves_150_and_drops_non_secure_newcomer_when_all_sec
 	bsim_jar_free(j);
 }
 
+/*
+ * Firefox purges the least recently accessed first (CookieStorage.cpp
+ * FindStaleCookies, CompareCookiesByAge), and a read touches a cookie only
+ * when it was last used a minute or more before (L4,
+ * network.cookie.staleThreshold). A read half a minute after the writes
+ * leaves the purge in creation order; a read after more than a minute
+ * saves the cookies it sent. The oracle's l02-domain-cap met this when a
+ * loaded machine made its replay last over a minute.
+ */
+Test(jar, l2_firefox_purge_follows_reads_older_than_a_minute)
+{
+	static const struct {
+		bsim_time read_after;
+		const char *gone, *kept;
+	} rows[] = {
+		{30 * SEC, "w000", "s000"},
+		{61 * SEC, "s000", "w000"},
+	};
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		bsim_jar *j = jar_for(BSIM_ENGINE_FIREFOX);
+		fill(j, "https://www.shop.com/", "w", 90, "");
+		fill(j, "https://store.shop.com/", "s", 90, "");
+		bsim_jar_set_time(j, T0 + rows[r].read_after);
+		char *h = NULL;
+		cr_assert_eq(bsim_jar_cookie_header(&h, j, "https://www.shop.com/", NULL), 0);
+		free(h);
+		set(j, "https://store.shop.com/", "last=1");
+		cr_assert_eq(bsim_jar_count(j), 150);
+		cr_expect_eq(find(j, rows[r].gone).hits, 0, "row %zu: %s is purged", r, rows[r].gone);
+		cr_expect_eq(find(j, rows[r].kept).hits, 1, "row %zu: %s stays", r, rows[r].kept);
+		bsim_jar_free(j);
+	}
+}
+
 Test(jar, l2_safari_has_no_per_domain_limit)
 {
 	bsim_jar *j = jar_for(BSIM_ENGINE_SAFARI);
