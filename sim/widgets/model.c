@@ -608,7 +608,7 @@ int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64
 {
 	(void)text;
 	/* Pages loaded or gone since the last look must hear the agent as they are now. */
-	chat_session *s;
+	chat_session *s = NULL;
 	int rc = agent_chat(w, &s);
 	if (rc < 0)
 		return rc;
@@ -648,7 +648,7 @@ static int agent_chat(widget_world *w, chat_session **out)
 
 int widget_agent_join(widget_world *w, const char *name)
 {
-	chat_session *s;
+	chat_session *s = NULL;
 	int rc = agent_chat(w, &s);
 	if (rc >= 0 && s->agent_present)
 		rc = error_set(BSIM_EINVAL, "agent %s is already in chat %s: <agent leave=\"true\"/> first", s->agent, s->id);
@@ -659,7 +659,7 @@ int widget_agent_join(widget_world *w, const char *name)
 
 int widget_agent_leave(widget_world *w)
 {
-	chat_session *s;
+	chat_session *s = NULL;
 	int rc = agent_chat(w, &s);
 	if (rc >= 0 && !s->agent_present)
 		rc = error_set(BSIM_EINVAL, "no agent is in chat %s to leave it", s->id);
