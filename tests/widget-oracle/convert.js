@@ -4,12 +4,15 @@
 // widget's cookies in the jar (present or absent; the value where it does
 // not depend on the server's ids or the clock; Domain, SameSite, session),
 // and per tab the chat state, the load's restore, minimized, the badge, the
-// transcript count, the toast, inFocus and Widgets.ready. The steps between
+// transcript count, the toast, inFocus and Widgets.ready, and what the
+// widget in each tab sent and published so far (sent=, event=: exact where
+// the steps decide the count, present or absent where timers do). The steps between
 // snapshots are the step list's, with the real time between them as
 // <wait> steps, so the virtual clock follows the recording.
 //
 // What the scenario language cannot say is left out, and listed in a
-// comment at the top of the scenario ("Not expressible"), one line per kind.
+// comment at the top of the scenario ("Not asserted"), one line per kind,
+// with what the widget's timers on real time decide.
 //
 //   node convert.js                  write scenarios/NAME.xml for every trace,
 //                                    and timing.json (the timings of all)
@@ -140,9 +143,72 @@ function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
     out.push('  ' + el('expect', { tab, session: 'Widgets.ready', value: st.session['Widgets.ready'], present: st.session['Widgets.ready'] === undefined ? 'false' : undefined }));
     if (st.guid && inFocus === st.guid) owners.push(tab);
   }
+  widgetLog(trace, snap, out);
   if (owners.length === 1) out.push('  ' + el('expect', { owner: owners[0] }));
   else if (owners.length === 0) gaps.add('owner= for nobody (no page holds its origin\'s inFocus)');
   else gaps.add(`owner= per origin (${owners.join(' and ')} each hold their origin's inFocus)`);
+}
+
+// The trace's request ops as the language names them (sent=).
+const SENT = { requestChat: 'start', refresh: 'poll', send: 'send', disconnect: 'disconnect', customNotice: 'customNotice' };
+// How many of each the steps decide (a start, a line, an end, a wake):
+// exact counts. Polls follow the widget's timers on real time, so only
+// whether any was sent (count="0" when none) is asserted; a restore only
+// where one was sent.
+const SENT_EXACT = ['start', 'send', 'disconnect', 'customNotice'];
+// The widget's events the language checks; the restore outcomes and the end
+// are one per cause, errors and sleep follow the timers: present or not.
+const EVENTS = ['restored', 'restoreFailed', 'restoreTimeout', 'ended', 'error', 'sleeping', 'waking'];
+const EVENTS_EXACT = ['restored', 'restoreFailed', 'restoreTimeout', 'ended'];
+
+// The trace logs a restore as a refresh: the one whose page's next chat
+// event is the restore's outcome (at a load, or WebChat.close reopening a
+// running chat), where a poll's page goes on polling.
+const OUTCOMES = ['WebChatService.restored', 'WebChatService.restoreFailed', 'WebChatService.restoreTimeout'];
+function isRestore(trace, r) {
+  for (const e of trace.log.slice(trace.log.indexOf(r) + 1)) {
+    if (e.tab !== r.tab || e.page !== r.page) continue;
+    if (e.k === 'request') return false;
+    if (e.k === 'event' && OUTCOMES.includes(e.ev)) return true;
+    if (e.k === 'event' && /^WebChatService\.(pollingStarted|started|messageReceived|ended)$/.test(e.ev)) return false;
+  }
+  return false;
+}
+
+// Per tab at a snapshot: what the widget in it sent and published so far
+// (over every page the tab loaded). A kind is asserted in a run that sent or
+// published it, or whose steps could have caused it (a local end or close
+// that sent no disconnect, a line, sleepEnabled), so that "never sent" is
+// asserted where it says something.
+function widgetLog(trace, snap, out) {
+  const ops = new Set(trace.steps.filter((x) => x.do === 'chat').map((x) => x.op));
+  const chat = ((trace.config && trace.config.widgets) || {}).webchat || {};
+  const wantSent = new Set(['start', 'poll']);
+  for (const e of trace.log) if (e.k === 'request' && SENT[e.op]) wantSent.add(SENT[e.op]);
+  if (ops.has('end') || ops.has('close')) wantSent.add('disconnect');
+  if (ops.has('send')) wantSent.add('send');
+  if (chat.sleepEnabled) wantSent.add('customNotice');
+  // A browser restart starts every tab anew (bsim's <restart/> too): count from the latest one.
+  // (With session restore the tabs come back, and bsim counts on over their pages.)
+  const since = trace.restore ? -1 : Math.max(-1, ...trace.steps.filter((x) => x.do === 'restart' && x.t <= snap.t).map((x) => x.t));
+  const log = trace.log.filter((e) => e.t > since && e.t <= snap.t);
+  const kindOf = (e) => (e.op === 'refresh' && isRestore(trace, e) ? 'restore' : SENT[e.op]);
+  if (log.some((e) => e.k === 'request' && kindOf(e) === 'restore')) wantSent.add('restore');
+  const wantEv = new Set(trace.log.filter((e) => e.k === 'event').map((e) => e.ev.replace(/^WebChatService\./, '')).filter((e) => EVENTS.includes(e)));
+  for (const [tab, st] of Object.entries(snap.tabs)) {
+    if (st.error) continue;
+    for (const kind of ['start', 'poll', 'restore', 'send', 'disconnect', 'customNotice'].filter((k) => wantSent.has(k))) {
+      const n = log.filter((e) => e.k === 'request' && e.tab === tab && kindOf(e) === kind).length;
+      // The recorder can miss a load's first request (d-reload-restore), so
+      // a restore is asserted only where one was seen, never its absence.
+      if (kind === 'restore' && n === 0) continue;
+      out.push('  ' + el('expect', { tab, sent: kind, count: SENT_EXACT.includes(kind) || n === 0 ? String(n) : undefined }));
+    }
+    for (const ev of EVENTS.filter((x) => wantEv.has(x))) {
+      const n = log.filter((e) => e.k === 'event' && e.tab === tab && e.ev === 'WebChatService.' + ev).length;
+      out.push('  ' + el('expect', { tab, event: 'WebChatService.' + ev, count: EVENTS_EXACT.includes(ev) || n === 0 ? String(n) : undefined }));
+    }
+  }
 }
 
 function convert(trace, name = trace.name) {
@@ -231,12 +297,10 @@ function convert(trace, name = trace.name) {
       default: throw new Error(`${trace.name}: unknown step ${s.do}`);
     }
   }
-  // What the widget sent and published: data in the trace, no expectation.
+  // Counts that follow the widget's timers on real time: not asserted.
   const sent = {};
   for (const e of trace.log) if (e.k === 'request') sent[e.tab] = (sent[e.tab] || 0) + 1;
-  if (Object.keys(sent).length) gaps.add(`what the widget sent: API requests per tab (${Object.entries(sent).map(([t, n]) => `${t} ${n}`).join(', ')}) and when`);
-  const evs = new Set(trace.log.filter((e) => e.k === 'event' && /restore|ended|error|sleeping|waking/.test(e.ev)).map((e) => e.ev));
-  if (evs.size) gaps.add(`the widget's events (${[...evs].sort().join(', ')})`);
+  if (Object.keys(sent).length) gaps.add(`how many polls and errors the widget's timers gave (requests per tab ${Object.entries(sent).map(([t, n]) => `${t} ${n}`).join(', ')}) and when: only whether any was sent`);
   if (trace.log.some((e) => e.k === 'heard')) gaps.add('storage events with their values (the GUIDs); event= counts them only');
 
   const attrs = { name, engine: 'chromium', tags: 'widget recorded' };
@@ -245,7 +309,7 @@ function convert(trace, name = trace.name) {
     `<!-- Recorded from the real widget (${trace.widget}) in Chromium ${trace.chromium}`,
     `     by tests/widget-oracle (traces/${name}.json, from steps/${trace.name}.json); written by convert.js, do not edit.`,
     `     ${esc(trace.about).replace(/--/g, '- -')}`,
-    '     Not expressible in the scenario language today, so not asserted:',
+    '     Not asserted (the scenario language cannot say it today, or real-time timers decide it):',
     ...[...gaps].sort().map((g) => `       - ${esc(g).replace(/--/g, '- -')}`),
     '-->',
   ];
