@@ -4,7 +4,8 @@
 // widget's cookies in the jar (present or absent; the value where it does
 // not depend on the server's ids or the clock; Domain, SameSite, session),
 // and per tab the chat state, the load's restore, minimized, the badge, the
-// transcript count, the toast, inFocus and Widgets.ready, and what the
+// transcript count, the toast, inFocus and Widgets.ready (owner= per origin
+// where no single page holds it), and what the
 // widget in each tab sent and published so far (sent=, event=: exact where
 // the steps decide the count, present or absent where timers do). The steps between
 // snapshots are the step list's, with the real time between them as
@@ -145,8 +146,7 @@ function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
   }
   widgetLog(trace, snap, out);
   if (owners.length === 1) out.push('  ' + el('expect', { owner: owners[0] }));
-  else if (owners.length === 0) gaps.add('owner= for nobody (no page holds its origin\'s inFocus)');
-  else gaps.add(`owner= per origin (${owners.join(' and ')} each hold their origin's inFocus)`);
+  else ownerPerOrigin(snap, out);
 }
 
 // The trace's request ops as the language names them (sent=).
@@ -160,6 +160,23 @@ const SENT_EXACT = ['start', 'send', 'disconnect', 'customNotice'];
 // are one per cause, errors and sleep follow the timers: present or not.
 const EVENTS = ['restored', 'restoreFailed', 'restoreTimeout', 'ended', 'error', 'sleeping', 'waking'];
 const EVENTS_EXACT = ['restored', 'restoreFailed', 'restoreTimeout', 'ended'];
+
+// Where no single page holds its origin's inFocus (nobody, or one per
+// origin): per origin of a widget page, whose page the key names, from that
+// origin's localStorage as its pages read it; "gone" for a page no tab
+// shows now.
+function ownerPerOrigin(snap, out) {
+  const origins = new Map();
+  for (const [tab, st] of Object.entries(snap.tabs)) {
+    if (st.error || !('window' in st)) continue;
+    const origin = new URL(st.url).origin;
+    if (!origins.has(origin)) origins.set(origin, st.local['_genesys.widgets.inFocus'] || '');
+  }
+  for (const [origin, key] of origins) {
+    const holder = Object.entries(snap.tabs).find(([, st]) => !st.error && st.guid && st.guid === key && new URL(st.url).origin === origin);
+    out.push('  ' + el('expect', { owner: !key ? 'none' : holder ? holder[0] : 'gone', origin }));
+  }
+}
 
 // The trace logs a restore as a refresh: the one whose page's next chat
 // event is the restore's outcome (at a load, or WebChat.close reopening a
