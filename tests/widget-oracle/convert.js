@@ -5,10 +5,10 @@
 // not depend on the server's ids or the clock; Domain, SameSite, session),
 // and per tab the chat state, the load's restore, minimized, the badge, the
 // transcript count, the toast, inFocus and Widgets.ready (owner= per origin
-// where no single page holds it), what each page load carried (request=
-// carried=), and what the
-// widget in each tab sent and published so far (sent=, event=: exact where
-// the steps decide the count, present or absent where timers do). The steps between
+// where no single page holds it), a fresh ping's age (younger-than=), what
+// each page load carried (request= carried=), and what the widget in each
+// tab sent and published so far (sent=, event=: exact where the steps
+// decide the count, present or absent where timers do). The steps between
 // snapshots are the step list's, with the real time between them as
 // <wait> steps, so the virtual clock follows the recording.
 //
@@ -39,6 +39,11 @@ const STABLE = ['app.autoLoadList', 'webchat.state.open', 'webchat.state.minimiz
   'webchat.state.asyncUnreadMessageCount', 'webchat.state.index', 'webchat.autoInvite.disabled',
   'webchat.state.unreadMessages', 'webchat.state.filters'];
 const PREFIX = '_genesys.widgets.';
+// A polling page rewrites ping at least every pollRateMax (3 s): an age
+// under 3 s at a snapshot is asserted as younger than 5 s, the bound the
+// language's example uses; older ones depend on when the page stopped.
+const PING_FRESH_MS = 3000;
+const PING_BOUND = '5s';
 // chat-server.js: the agent's nickname, and the ids of the first chat it
 // creates (a planted chat is the first of its run).
 const AGENT = 'Kate';
@@ -116,6 +121,16 @@ function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
         'same-site': c.sameSite ? c.sameSite.toLowerCase() : 'unspecified', session: String(c.session) }));
       if (!stable) gaps.add('values from the server\'s ids or the clock (session, keys, ping, metaData, chatStartLock): present only');
     }
+  }
+  // The ping's age where a page polled within PING_FRESH_MS of the snapshot:
+  // younger-than, with the margin up to the bound for the timers' spread.
+  // The recording's epoch comes from the first ping the trace saw written
+  // (its value is the clock; the log has the instant, within a few ms).
+  const ping = snap.jar.find((c) => shortName(c.name) === 'webchat.state.ping' && /^\d+$/.test(c.value));
+  const first = trace.log.find((e) => e.k === 'cookie' && /^[^=]*webchat\.state\.ping=\d+;/.test(e.set));
+  if (ping && first) {
+    const epoch = Number(first.set.match(/ping=(\d+)/)[1]) - first.t;
+    if (snap.t + epoch - Number(ping.value) < PING_FRESH_MS) out.push('  ' + el('expect', { cookie: ping.name, 'younger-than': PING_BOUND }));
   }
   // A write the jar refused (nothing readable after a non-empty value):
   // the trace says so, once per name.
