@@ -239,6 +239,10 @@ int page_restore(widget_world *w, widget_page *p)
 		/* D.23, I.14: a failed request keeps the cookies; the next page tries again. */
 		page_note(p, NULL, false, "restoreFailed: %s; the chat's cookies stay and the next page tries again", backend_answer_name(a));
 		p->restore_code = a == BACKEND_REJECTED ? "rejected" : a == BACKEND_TIMEOUT ? "slow" : a == BACKEND_STATUS ? "status" : "network";
+		/* The failed request publishes WebChatService.error before restoreFailed, for an unreachable server and
+		 * for an HTTP error status (seen running the widget: d-server-down-twice, d-server-404-away). */
+		if (a == BACKEND_NETWORK || a == BACKEND_STATUS)
+			page_event(w, p, WIDGET_EV_ERROR);
 		rc = restore_failed_cleanup(w, p);
 		break;
 	}

@@ -341,6 +341,7 @@ Test(widget_model, restore_failed_is_retried_until_the_ping_is_too_old)
 	advance(&f, 2000);
 	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://www.testsite.com/a", NULL), 0);
 	cr_expect_str_eq(view(&f, f.tab).restore, "failed");
+	cr_expect_eq(widget_event_count(f.w, f.tab, WIDGET_EV_ERROR), 1, "an unreachable server's restore publishes an error");
 	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
 	advance(&f, 10000);
 	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://www.testsite.com/b", NULL), 0);
@@ -615,6 +616,7 @@ Test(widget_model, every_restore_writes_open_and_a_failed_one_shows_the_toast)
 	cr_expect_str_eq(v.restore_code, "status");
 	cr_expect(v.invite_shown, "a failed restore shows the re-invite toast");
 	cr_expect_eq(widget_event_count(f.w, f.tab, WIDGET_EV_RESTORE_FAILED), 1);
+	cr_expect_eq(widget_event_count(f.w, f.tab, WIDGET_EV_ERROR), 1, "the failed restore publishes an error first");
 	cr_expect_eq(widget_sent_count(f.w, f.tab, WIDGET_REQ_RESTORE), 2);
 	teardown(&f);
 }

@@ -4,12 +4,17 @@
 // widget's cookies in the jar (present or absent; the value where it does
 // not depend on the server's ids or the clock; Domain, SameSite, session),
 // and per tab the chat state, the load's restore, minimized, the badge, the
-// transcript count, the toast, inFocus and Widgets.ready. The steps between
+// transcript count, the toast, inFocus and Widgets.ready (owner= per origin
+// where no single page holds it), a fresh ping's age (younger-than=), what
+// each page load carried (request= carried=), and what the widget in each
+// tab sent and published so far (sent=, event=: exact where the steps
+// decide the count, present or absent where timers do). The steps between
 // snapshots are the step list's, with the real time between them as
 // <wait> steps, so the virtual clock follows the recording.
 //
 // What the scenario language cannot say is left out, and listed in a
-// comment at the top of the scenario ("Not expressible"), one line per kind.
+// comment at the top of the scenario ("Not asserted"), one line per kind,
+// with what the widget's timers on real time decide.
 //
 //   node convert.js                  write scenarios/NAME.xml for every trace,
 //                                    and timing.json (the timings of all)
@@ -34,6 +39,11 @@ const STABLE = ['app.autoLoadList', 'webchat.state.open', 'webchat.state.minimiz
   'webchat.state.asyncUnreadMessageCount', 'webchat.state.index', 'webchat.autoInvite.disabled',
   'webchat.state.unreadMessages', 'webchat.state.filters'];
 const PREFIX = '_genesys.widgets.';
+// A polling page rewrites ping at least every pollRateMax (3 s): an age
+// under 3 s at a snapshot is asserted as younger than 5 s, the bound the
+// language's example uses; older ones depend on when the page stopped.
+const PING_FRESH_MS = 3000;
+const PING_BOUND = '5s';
 // chat-server.js: the agent's nickname, and the ids of the first chat it
 // creates (a planted chat is the first of its run).
 const AGENT = 'Kate';
@@ -112,6 +122,16 @@ function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
       if (!stable) gaps.add('values from the server\'s ids or the clock (session, keys, ping, metaData, chatStartLock): present only');
     }
   }
+  // The ping's age where a page polled within PING_FRESH_MS of the snapshot:
+  // younger-than, with the margin up to the bound for the timers' spread.
+  // The recording's epoch comes from the first ping the trace saw written
+  // (its value is the clock; the log has the instant, within a few ms).
+  const ping = snap.jar.find((c) => shortName(c.name) === 'webchat.state.ping' && /^\d+$/.test(c.value));
+  const first = trace.log.find((e) => e.k === 'cookie' && /^[^=]*webchat\.state\.ping=\d+;/.test(e.set));
+  if (ping && first) {
+    const epoch = Number(first.set.match(/ping=(\d+)/)[1]) - first.t;
+    if (snap.t + epoch - Number(ping.value) < PING_FRESH_MS) out.push('  ' + el('expect', { cookie: ping.name, 'younger-than': PING_BOUND }));
+  }
   // A write the jar refused (nothing readable after a non-empty value):
   // the trace says so, once per name.
   for (const e of trace.log) {
@@ -140,9 +160,125 @@ function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
     out.push('  ' + el('expect', { tab, session: 'Widgets.ready', value: st.session['Widgets.ready'], present: st.session['Widgets.ready'] === undefined ? 'false' : undefined }));
     if (st.guid && inFocus === st.guid) owners.push(tab);
   }
+  carried(trace, snap, out, names);
+  widgetLog(trace, snap, out);
   if (owners.length === 1) out.push('  ' + el('expect', { owner: owners[0] }));
-  else if (owners.length === 0) gaps.add('owner= for nobody (no page holds its origin\'s inFocus)');
-  else gaps.add(`owner= per origin (${owners.join(' and ')} each hold their origin's inFocus)`);
+  else ownerPerOrigin(snap, out);
+}
+
+// The trace's request ops as the language names them (sent=).
+const SENT = { requestChat: 'start', refresh: 'poll', send: 'send', disconnect: 'disconnect', customNotice: 'customNotice' };
+// How many of each the steps decide (a start, a line, an end, a wake):
+// exact counts. Polls follow the widget's timers on real time, so only
+// whether any was sent (count="0" when none) is asserted; a restore only
+// where one was sent.
+const SENT_EXACT = ['start', 'send', 'disconnect', 'customNotice'];
+// The widget's events the language checks; the restore outcomes and the end
+// are one per cause, errors and sleep follow the timers: present or not.
+const EVENTS = ['restored', 'restoreFailed', 'restoreTimeout', 'ended', 'error', 'sleeping', 'waking'];
+const EVENTS_EXACT = ['restored', 'restoreFailed', 'restoreTimeout', 'ended'];
+
+// What each page load since the previous snapshot carried (the latest
+// load of each URL): a widget cookie in its Cookie header, carried="true";
+// one the page had written by then, the jar holds for that host at the
+// snapshot, and the header left out, carried="false" (a cross-site
+// arrival's Strict cookie).
+function carried(trace, snap, out, names) {
+  const prev = trace.snaps.filter((x) => x.t < snap.t).pop() || { t: -1 };
+  // The pages' hosts (a step's URL, or the link a plain page carries), not Chromium's own.
+  const hosts = new Set(trace.steps.filter((x) => x.url).flatMap((x) => [x.url, new URL(x.url).searchParams.get('link')])
+    .filter(Boolean).map((u) => new URL(u).host));
+  const latest = new Map();
+  // A "go" is CDP's Page.navigate, a browser-initiated load (Strict cookies
+  // go along, as for a typed URL), where bsim's <navigate> is initiated by
+  // the page it leaves; and a session restore's reload after a restart,
+  // which bsim's trace does not record as a request: those loads are left
+  // out (DIFFERENCES.md).
+  const cause = (l) => trace.steps.filter((x) => x.t <= l.t && x.do !== 'wait' && x.do !== 'snap').pop();
+  for (const l of trace.loads || []) {
+    if (l.t > prev.t && l.t <= snap.t && hosts.has(l.host) && !['go', 'restart'].includes((cause(l) || {}).do)) latest.set(`http://${l.host}${l.path}`, l);
+  }
+  // Held at instant t: its latest write by then set a value and stuck.
+  const written = (n, t) => {
+    const w = trace.log.filter((e) => e.k === 'cookie' && e.t <= t && e.set.startsWith(n + '=')).pop();
+    return w && !/^[^;]*=;/.test(w.set) && !(w.stuck === false && w.back === null);
+  };
+  const holds = (n, host, t) => written(n, t) && snap.jar.some((c) => c.name === n &&
+    (host === c.domain.replace(/^\./, '') || host.endsWith(c.domain.startsWith('.') ? c.domain : '.' + c.domain)));
+  for (const [url, l] of latest) {
+    const sent = new Set(l.cookie.split(/;\s*/).map((x) => x.slice(0, x.indexOf('='))));
+    for (const n of names) {
+      if (sent.has(n)) out.push('  ' + el('expect', { cookie: n, request: url, carried: 'true' }));
+      else if (holds(n, l.host, l.t)) out.push('  ' + el('expect', { cookie: n, request: url, carried: 'false' }));
+    }
+  }
+}
+
+// Where no single page holds its origin's inFocus (nobody, or one per
+// origin): per origin of a widget page, whose page the key names, from that
+// origin's localStorage as its pages read it; "gone" for a page no tab
+// shows now.
+function ownerPerOrigin(snap, out) {
+  const origins = new Map();
+  for (const [tab, st] of Object.entries(snap.tabs)) {
+    if (st.error || !('window' in st)) continue;
+    const origin = new URL(st.url).origin;
+    if (!origins.has(origin)) origins.set(origin, st.local['_genesys.widgets.inFocus'] || '');
+  }
+  for (const [origin, key] of origins) {
+    const holder = Object.entries(snap.tabs).find(([, st]) => !st.error && st.guid && st.guid === key && new URL(st.url).origin === origin);
+    out.push('  ' + el('expect', { owner: !key ? 'none' : holder ? holder[0] : 'gone', origin }));
+  }
+}
+
+// The trace logs a restore as a refresh: the one whose page's next chat
+// event is the restore's outcome (at a load, or WebChat.close reopening a
+// running chat), where a poll's page goes on polling.
+const OUTCOMES = ['WebChatService.restored', 'WebChatService.restoreFailed', 'WebChatService.restoreTimeout'];
+function isRestore(trace, r) {
+  for (const e of trace.log.slice(trace.log.indexOf(r) + 1)) {
+    if (e.tab !== r.tab || e.page !== r.page) continue;
+    if (e.k === 'request') return false;
+    if (e.k === 'event' && OUTCOMES.includes(e.ev)) return true;
+    if (e.k === 'event' && /^WebChatService\.(pollingStarted|started|messageReceived|ended)$/.test(e.ev)) return false;
+  }
+  return false;
+}
+
+// Per tab at a snapshot: what the widget in it sent and published so far
+// (over every page the tab loaded). A kind is asserted in a run that sent or
+// published it, or whose steps could have caused it (a local end or close
+// that sent no disconnect, a line, sleepEnabled), so that "never sent" is
+// asserted where it says something.
+function widgetLog(trace, snap, out) {
+  const ops = new Set(trace.steps.filter((x) => x.do === 'chat').map((x) => x.op));
+  const chat = ((trace.config && trace.config.widgets) || {}).webchat || {};
+  const wantSent = new Set(['start', 'poll']);
+  for (const e of trace.log) if (e.k === 'request' && SENT[e.op]) wantSent.add(SENT[e.op]);
+  if (ops.has('end') || ops.has('close')) wantSent.add('disconnect');
+  if (ops.has('send')) wantSent.add('send');
+  if (chat.sleepEnabled) wantSent.add('customNotice');
+  // A browser restart starts every tab anew (bsim's <restart/> too): count from the latest one.
+  // (With session restore the tabs come back, and bsim counts on over their pages.)
+  const since = trace.restore ? -1 : Math.max(-1, ...trace.steps.filter((x) => x.do === 'restart' && x.t <= snap.t).map((x) => x.t));
+  const log = trace.log.filter((e) => e.t > since && e.t <= snap.t);
+  const kindOf = (e) => (e.op === 'refresh' && isRestore(trace, e) ? 'restore' : SENT[e.op]);
+  if (log.some((e) => e.k === 'request' && kindOf(e) === 'restore')) wantSent.add('restore');
+  const wantEv = new Set(trace.log.filter((e) => e.k === 'event').map((e) => e.ev.replace(/^WebChatService\./, '')).filter((e) => EVENTS.includes(e)));
+  for (const [tab, st] of Object.entries(snap.tabs)) {
+    if (st.error) continue;
+    for (const kind of ['start', 'poll', 'restore', 'send', 'disconnect', 'customNotice'].filter((k) => wantSent.has(k))) {
+      const n = log.filter((e) => e.k === 'request' && e.tab === tab && kindOf(e) === kind).length;
+      // The recorder can miss a load's first request (d-reload-restore), so
+      // a restore is asserted only where one was seen, never its absence.
+      if (kind === 'restore' && n === 0) continue;
+      out.push('  ' + el('expect', { tab, sent: kind, count: SENT_EXACT.includes(kind) || n === 0 ? String(n) : undefined }));
+    }
+    for (const ev of EVENTS.filter((x) => wantEv.has(x))) {
+      const n = log.filter((e) => e.k === 'event' && e.tab === tab && e.ev === 'WebChatService.' + ev).length;
+      out.push('  ' + el('expect', { tab, event: 'WebChatService.' + ev, count: EVENTS_EXACT.includes(ev) || n === 0 ? String(n) : undefined }));
+    }
+  }
 }
 
 function convert(trace, name = trace.name) {
@@ -202,7 +338,6 @@ function convert(trace, name = trace.name) {
         const from = trace.steps.filter((x) => x.tab === tab && (x.do === 'go' || x.do === 'tab') && x.t < s.t).pop();
         const link = new URL(from.url).searchParams.get('link');
         out.push('  ' + el('navigate', { tab, url: link }));
-        gaps.add('what an earlier request carried (the link\'s navigation from another site sends no Strict cookie)');
         break;
       }
       case 'reload': out.push('  ' + el('reload', { tab })); break;
@@ -231,12 +366,10 @@ function convert(trace, name = trace.name) {
       default: throw new Error(`${trace.name}: unknown step ${s.do}`);
     }
   }
-  // What the widget sent and published: data in the trace, no expectation.
+  // Counts that follow the widget's timers on real time: not asserted.
   const sent = {};
   for (const e of trace.log) if (e.k === 'request') sent[e.tab] = (sent[e.tab] || 0) + 1;
-  if (Object.keys(sent).length) gaps.add(`what the widget sent: API requests per tab (${Object.entries(sent).map(([t, n]) => `${t} ${n}`).join(', ')}) and when`);
-  const evs = new Set(trace.log.filter((e) => e.k === 'event' && /restore|ended|error|sleeping|waking/.test(e.ev)).map((e) => e.ev));
-  if (evs.size) gaps.add(`the widget's events (${[...evs].sort().join(', ')})`);
+  if (Object.keys(sent).length) gaps.add(`how many polls and errors the widget's timers gave (requests per tab ${Object.entries(sent).map(([t, n]) => `${t} ${n}`).join(', ')}) and when: only whether any was sent`);
   if (trace.log.some((e) => e.k === 'heard')) gaps.add('storage events with their values (the GUIDs); event= counts them only');
 
   const attrs = { name, engine: 'chromium', tags: 'widget recorded' };
@@ -245,7 +378,7 @@ function convert(trace, name = trace.name) {
     `<!-- Recorded from the real widget (${trace.widget}) in Chromium ${trace.chromium}`,
     `     by tests/widget-oracle (traces/${name}.json, from steps/${trace.name}.json); written by convert.js, do not edit.`,
     `     ${esc(trace.about).replace(/--/g, '- -')}`,
-    '     Not expressible in the scenario language today, so not asserted:',
+    '     Not asserted (the scenario language cannot say it today, or real-time timers decide it):',
     ...[...gaps].sort().map((g) => `       - ${esc(g).replace(/--/g, '- -')}`),
     '-->',
   ];
