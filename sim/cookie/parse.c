@@ -289,6 +289,18 @@ bsim_cookie_reason cookie_parse(parsed_cookie *c, const char *s, size_t len, con
 			size_t vl = av_len;
 			trim(&v, &vl);
 			const char *veq = memchr(v, '=', vl);
+			const char *an = v;
+			size_t an_len = veq ? (size_t)(veq - v) : vl;
+			trim(&an, &an_len);
+			/*
+			 * P1: the same test covers the attribute's name, with or without
+			 * '=' ("Secu<TAB>re" voids the cookie): Chromium's
+			 * ParsedCookie::ParseTokenValuePairs checks each pair's token as
+			 * well as its value (Chromium 156, oracle traces
+			 * gen-20261124-00037 and -00110).
+			 */
+			if (has_htab(an, an_len))
+				return BSIM_REASON_CONTROL_CHAR;
 			if (veq) {
 				const char *val = veq + 1;
 				size_t val_len = vl - (size_t)(val - v);

@@ -53,6 +53,10 @@ static pair_case pair_cases[] = {
 	{"p1_htab_inside_name_rejected_chromium", BSIM_ENGINE_CHROMIUM, "a\tb=c", BSIM_REASON_CONTROL_CHAR, "a\tb", "c"},
 	{"p1_htab_inside_value_kept_firefox", BSIM_ENGINE_FIREFOX, "a=b\tc", BSIM_REASON_NONE, "a", "b\tc"},
 	{"p1_htab_inside_attribute_rejected_chromium", BSIM_ENGINE_CHROMIUM, "a=b; Path=/x\ty", BSIM_REASON_CONTROL_CHAR, "a", "b"},
+	{"p1_htab_inside_attribute_name_rejected_chromium", BSIM_ENGINE_CHROMIUM, "a=b; Secu\tre", BSIM_REASON_CONTROL_CHAR, "a", "b"},
+	{"p1_htab_inside_attribute_name_with_value_rejected_chromium", BSIM_ENGINE_CHROMIUM, "a=b; Pa\tth=/", BSIM_REASON_CONTROL_CHAR, "a", "b"},
+	{"p1_htab_around_attribute_name_trimmed_chromium", BSIM_ENGINE_CHROMIUM, "a=b;\tSecure\t", BSIM_REASON_NONE, "a", "b"},
+	{"p1_htab_inside_attribute_name_kept_firefox", BSIM_ENGINE_FIREFOX, "a=b; Secu\tre", BSIM_REASON_NONE, "a", "b"},
 	{"p14_non_ascii_octets_allowed", BSIM_ENGINE_CHROMIUM, "a=\xc3\xa9t\xc3\xa9", BSIM_REASON_NONE, "a", "\xc3\xa9t\xc3\xa9"},
 	{"p2_quotes_are_part_of_the_value", BSIM_ENGINE_CHROMIUM, "a=\"b c\"", BSIM_REASON_NONE, "a", "\"b c\""},
 };
