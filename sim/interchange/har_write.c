@@ -17,30 +17,15 @@
 #include "cookie/date.h"
 #include "interchange/har_writer.h"
 #include "util/timefmt.h"
+#include "util/utf8.h"
 
 /* ---- text ---- */
-
-/*
- * The length of the well-formed UTF-8 sequence at s (at most n bytes), or 0.
- * jansson hands over valid UTF-8, but a string cut to a length for a
- * message may end inside a sequence, and XML refuses the whole file then.
- */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (!len || len > n || (len == 2 && s[0] < 0xC2))
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
 
 void harw_escaped_n(buf *b, const char *s, size_t n, bool attribute)
 {
 	for (size_t i = 0; i < n;) {
 		char c = s[i];
-		size_t len = utf8_len((const unsigned char *)s + i, n - i);
+		size_t len = utf8_sequence_len((const unsigned char *)s + i, n - i);
 		if (len > 1) {
 			buf_put(b, s + i, len);
 			i += len;
@@ -73,7 +58,7 @@ void harw_comment_text(buf *b, const char *s)
 {
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_len((const unsigned char *)s + i, n - i);
+		size_t len = utf8_sequence_len((const unsigned char *)s + i, n - i);
 		if (s[i] == '-' && (s[i + 1] == '-' || s[i + 1] == '\0'))
 			buf_puts(b, "- ");
 		else if (len > 1)
