@@ -528,8 +528,8 @@ int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source
 			while ((tok = strtok_r(NULL, " \t\r", &save))) {
 				char *name = NULL;
 				if (host_canonicalize(&name, tok, strlen(tok)) < 0) {
-					error_set_at(BSIM_EINVAL, source, lineno, 0, "%s:%d: error: bad host name \"%s\": %s",
-						     source, lineno, tok, bsim_error_last()->message);
+					/* the location is rendered from the fields; error_wrap keeps the inner reason whole */
+					error_wrap_at(BSIM_EINVAL, source, lineno, 0, "%s:%d: error: bad host name \"%s\"", source, lineno, tok);
 					free(ip);
 					return BSIM_EINVAL;
 				}

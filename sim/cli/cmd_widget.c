@@ -23,7 +23,7 @@
 
 #include "bsim/browser.h"
 #include "cli/cli.h"
-#include "cli/jsonw.h"
+#include "util/jsonw.h"
 #include "util/buf.h"
 #include "widgets/domain.h"
 #include "widgets/version.h"

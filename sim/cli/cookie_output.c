@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cookie_run_internal.h"
-#include "cli/jsonw.h"
+#include "util/jsonw.h"
 #include "util/timefmt.h"
 
 /* Room for an ISO 8601 instant as timefmt.h writes it. */

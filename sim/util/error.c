@@ -11,9 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Long enough for a cookie name, a URL and a rule; longer text is truncated. */
+/* Long enough for a cookie name, a URL and a rule; longer text is truncated.
+ * error_state in error.h holds one of each. */
 #define ERROR_MESSAGE_MAX 1024
 #define ERROR_FILE_MAX 512
+_Static_assert(sizeof(((error_state *)0)->message) == ERROR_MESSAGE_MAX, "error_state holds a whole message");
+_Static_assert(sizeof(((error_state *)0)->file) == ERROR_FILE_MAX, "error_state holds a whole file name");
 
 static _Thread_local char message_buf[ERROR_MESSAGE_MAX];
 static _Thread_local char file_buf[ERROR_FILE_MAX];
@@ -64,6 +67,79 @@ int error_oom(void)
 	last.file = NULL;
 	last.line = last.column = 0;
 	return BSIM_ENOMEM;
+}
+
+void error_save(error_state *st)
+{
+	st->code = last.code;
+	st->line = last.line;
+	st->column = last.column;
+	snprintf(st->message, sizeof st->message, "%s", last.message);
+	st->has_file = last.file != NULL;
+	snprintf(st->file, sizeof st->file, "%s", last.file ? last.file : "");
+}
+
+int error_restore(const error_state *st)
+{
+	snprintf(message_buf, sizeof message_buf, "%s", st->message);
+	last.message = message_buf;
+	if (st->has_file) {
+		snprintf(file_buf, sizeof file_buf, "%s", st->file);
+		last.file = file_buf;
+	} else {
+		last.file = NULL;
+	}
+	last.code = st->code;
+	last.line = st->line;
+	last.column = st->column;
+	return st->code;
+}
+
+static int wrap(int code, bool here, const char *file, int line, int column, const char *fmt, va_list ap)
+{
+	error_state inner;
+	error_save(&inner);
+	if (inner.code == BSIM_ENOMEM)
+		return error_oom(); /* never hidden behind a context, and never allocates */
+	char context[ERROR_MESSAGE_MAX];
+	vsnprintf(context, sizeof context, fmt, ap);
+	int n = snprintf(message_buf, sizeof message_buf, "%s: %s", context, inner.message);
+	if (n >= (int)sizeof message_buf)
+		memcpy(message_buf + sizeof message_buf - 4, "...", 4);
+	last.message = message_buf;
+	if (!here) {
+		file = inner.has_file ? inner.file : NULL;
+		line = inner.line;
+		column = inner.column;
+	}
+	if (file) {
+		snprintf(file_buf, sizeof file_buf, "%s", file);
+		last.file = file_buf;
+	} else {
+		last.file = NULL;
+	}
+	last.line = line;
+	last.column = column;
+	last.code = code;
+	return code;
+}
+
+int error_wrap(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = wrap(code, false, NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int error_wrap_at(int code, const char *file, int line, int column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = wrap(code, true, file, line, column, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 const bsim_error *bsim_error_last(void)

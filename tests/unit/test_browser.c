@@ -318,6 +318,14 @@ Test(browser, bad_hosts_line_names_source_and_line)
 	cr_assert_eq(bsim_browser_add_hosts(b, "1.2.3.4\n", "h"), BSIM_EINVAL);
 	cr_assert(strstr(bsim_error_last()->message, "h:1: error: address 1.2.3.4 names no host"), "%s",
 		  bsim_error_last()->message);
+	/* the host name's own reason survives the wrap whole */
+	cr_assert_eq(bsim_browser_add_hosts(b, "127.0.0.1 bad%host\n", "h2"), BSIM_EINVAL);
+	const char *m = bsim_error_last()->message;
+	const char *head = "h2:1: error: bad host name \"bad%host\": ";
+	cr_assert(strncmp(m, head, strlen(head)) == 0, "%s", m);
+	cr_assert(strlen(m) > strlen(head) + 5 && !strstr(m + strlen(head), "bad host name"), "%s", m);
+	cr_assert_str_eq(bsim_error_last()->file, "h2");
+	cr_assert_eq(bsim_error_last()->line, 1);
 	bsim_browser_free(b);
 }
 

@@ -1,8 +1,12 @@
 /* test_error.c: the error channel of include/bsim/error.h. */
 #include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/error.h"
+#include "util/grow.h"
 
 Test(error, last_is_never_null_and_starts_clear)
 {
@@ -44,8 +48,87 @@ Test(error, long_message_is_cut_not_lost)
 	cr_assert_str_eq(m + n - 3, "...");
 }
 
-Test(error, oom_does_not_allocate_and_says_so)
+Test(error, oom_returns_enomem_and_says_so)
 {
 	cr_assert_eq(error_oom(), BSIM_ENOMEM);
 	cr_assert_str_eq(bsim_error_last()->message, "out of memory");
+}
+
+/* A wrap whose context names the inner message's own text must not read the
+ * message while overwriting it (the old hosts-line bug printed
+ * `bad host name "bad%host": rs refuse in a host name…`). */
+Test(error, wrap_keeps_the_inner_message_and_location_whole)
+{
+	error_set_at(BSIM_EINVAL, "hosts.txt", 4, 9, "URLs refuse \"%%\" in a host name");
+	int rc = error_wrap(BSIM_EINVAL, "bad host name \"%s\"", "bad%host");
+	cr_assert_eq(rc, BSIM_EINVAL);
+	const bsim_error *e = bsim_error_last();
+	cr_assert_str_eq(e->message, "bad host name \"bad%host\": URLs refuse \"%\" in a host name");
+	cr_assert_str_eq(e->file, "hosts.txt");
+	cr_assert_eq(e->line, 4);
+	cr_assert_eq(e->column, 9);
+}
+
+Test(error, wrap_may_quote_the_inner_message_in_its_context)
+{
+	error_set(BSIM_EINVAL, "inner words");
+	error_wrap(BSIM_ERROR, "around [%s]", bsim_error_last()->message);
+	cr_assert_str_eq(bsim_error_last()->message, "around [inner words]: inner words");
+	cr_assert_eq(bsim_error_last()->code, BSIM_ERROR);
+}
+
+Test(error, wrap_never_hides_out_of_memory)
+{
+	error_oom();
+	cr_assert_eq(error_wrap(BSIM_EINVAL, "loading %s", "x"), BSIM_ENOMEM);
+	cr_assert_str_eq(bsim_error_last()->message, "out of memory");
+}
+
+Test(error, save_and_restore_survive_a_later_failure)
+{
+	error_set_at(BSIM_EIO, "a.xml", 2, 3, "first");
+	error_state st;
+	error_save(&st);
+	error_set(BSIM_EINVAL, "clean-up failed");
+	cr_assert_eq(error_restore(&st), BSIM_EIO);
+	cr_assert_str_eq(bsim_error_last()->message, "first");
+	cr_assert_str_eq(bsim_error_last()->file, "a.xml");
+	cr_assert_eq(bsim_error_last()->column, 3);
+}
+
+Test(grow, doubles_from_eight_and_keeps_contents)
+{
+	int *a = NULL;
+	size_t cap = 0;
+	cr_assert_eq(ARRAY_GROW(&a, &cap, 1), 0);
+	cr_assert_eq(cap, 8);
+	for (int i = 0; i < 8; i++)
+		a[i] = i;
+	cr_assert_eq(ARRAY_GROW(&a, &cap, 9), 0);
+	cr_assert_eq(cap, 16);
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(a[i], i);
+	cr_assert_eq(ARRAY_GROW(&a, &cap, 3), 0, "a smaller need is a no-op");
+	cr_assert_eq(cap, 16);
+	free(a);
+}
+
+Test(grow, refuses_a_size_that_would_overflow)
+{
+	char *a = NULL;
+	size_t cap = 0;
+	cr_assert_eq(array_grow(&a, &cap, SIZE_MAX / 4 + 2, 4), BSIM_ENOMEM);
+	cr_assert_null(a);
+	cr_assert_eq(cap, 0);
+	cr_assert_eq(array_grow(&a, &cap, SIZE_MAX, 1), BSIM_ENOMEM);
+	cr_assert_eq(cap, 0);
+}
+
+Test(error, wrap_at_names_the_outer_location)
+{
+	error_set(BSIM_EINVAL, "not a host name");
+	error_wrap_at(BSIM_EINVAL, "hosts", 7, 0, "bad host name \"%s\"", "x y");
+	cr_assert_str_eq(bsim_error_last()->message, "bad host name \"x y\": not a host name");
+	cr_assert_str_eq(bsim_error_last()->file, "hosts");
+	cr_assert_eq(bsim_error_last()->line, 7);
 }

@@ -24,7 +24,7 @@
 #include <libxml/parser.h>
 
 #include "bsim/scenario.h"
-#include "scenario/load_internal.h"
+#include "scenario/read/load_internal.h"
 #include "scenario/scenario_internal.h"
 #include "support.h"
 

@@ -7,7 +7,7 @@
  * nothing (a constraint it does not model, such as order), libxml2's own
  * findings are reported, one per element.
  */
-#include "scenario/load_internal.h"
+#include "scenario/read/load_internal.h"
 
 #include <pthread.h>
 #include <stdint.h>

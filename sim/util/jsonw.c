@@ -3,7 +3,7 @@
  * it (no overlong forms, no surrogates, nothing above U+10FFFF), so every
  * line bsim prints parses with any JSON reader.
  */
-#include "cli/jsonw.h"
+#include "util/jsonw.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -15,7 +15,7 @@
  * serve it alone. ${...} is substituted only inside fragments; elsewhere
  * it is left as written.
  */
-#include "scenario/load_internal.h"
+#include "scenario/read/load_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

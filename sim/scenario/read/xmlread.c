@@ -20,7 +20,7 @@
  * the tree, so the i-th recorded position belongs to the i-th element of a
  * pre-order walk, which stores it in the node's `_private`.
  */
-#include "scenario/load_internal.h"
+#include "scenario/read/load_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

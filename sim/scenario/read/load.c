@@ -12,7 +12,7 @@
  * on with the next scenario and the next file. A scenario with an error is
  * left out of the suite; the caller sees every error at once.
  */
-#include "scenario/load_internal.h"
+#include "scenario/read/load_internal.h"
 #include "scenario/file_access.h"
 
 #include <dirent.h>

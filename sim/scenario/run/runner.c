@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "scenario/scenario_internal.h"
-#include "scenario/story.h"
+#include "scenario/run/story.h"
 #include "util/timefmt.h"
 
 /*

@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "scenario/story.h"
+#include "scenario/run/story.h"
 #include "util/timefmt.h"
 
 bool story_name_matches(const char *pattern, const char *name)

@@ -1,12 +1,12 @@
 /*
- * jsonw.h: writing the one-object-a-line JSON that `bsim cookie --json`
- * prints. Hand-written rather than built with jansson because cookie names
+ * jsonw.h: bsim's one JSON string writer (`bsim cookie --json` lines, the
+ * widget's JSON, reports that write bytes). Hand-written rather than built with jansson because cookie names
  * and values are bytes, not text: a value that is not UTF-8 must still give
  * a valid JSON line (its bad bytes become U+FFFD), where a JSON library
  * refuses the whole string.
  */
-#ifndef BSIM_CLI_JSONW_H
-#define BSIM_CLI_JSONW_H
+#ifndef BSIM_UTIL_JSONW_H
+#define BSIM_UTIL_JSONW_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -16,7 +16,7 @@
  *
  * The conventions of bsim.rng this relies on are written at its top.
  */
-#include "scenario/load_internal.h"
+#include "scenario/read/load_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>
