@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/hex.h"
 #include "util/timefmt.h"
 #include "widgets/domain.h"
 #include "widgets/mutation.h"
@@ -286,17 +287,6 @@ int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name)
 	return script_set(w, p, buf_cstr(&w->scratch));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, char **out)
 {
 	char name[256];
@@ -326,7 +316,7 @@ int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, cha
 			const char *s = q + nlen + 1;
 			for (size_t i = 0; i < vlen; i++) {
 				int h1, h2;
-				if (s[i] == '%' && i + 2 < vlen && (h1 = hexval(s[i + 1])) >= 0 && (h2 = hexval(s[i + 2])) >= 0) {
+				if (s[i] == '%' && i + 2 < vlen && (h1 = hex_digit_value(s[i + 1])) >= 0 && (h2 = hex_digit_value(s[i + 2])) >= 0) {
 					v[o++] = (char)(h1 * 16 + h2);
 					i += 2;
 				} else {
