@@ -3,8 +3,9 @@
  * one seeded random generator, one cookie jar, one hosts file, and tabs
  * whose pages a script can observe through exactly what a page script sees:
  * document.cookie, localStorage, sessionStorage, and storage and focus
- * events. Every state change is appended to the browser's trace with the
- * virtual time, so a failing scenario can say why.
+ * events (the script view, bsim/script.h, which this header includes).
+ * Every state change is appended to the browser's trace with the virtual
+ * time, so a failing scenario can say why.
  *
  * Tabs are named by small integer ids that stay unique for the browser's
  * lifetime (a closed tab's id is never reused).
@@ -17,12 +18,11 @@
 
 #include "bsim/cookie.h"
 #include "bsim/error.h"
+#include "bsim/script.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef struct bsim_browser bsim_browser;
 
 /* 2015-01-01T00:00:00Z: the default start of the virtual clock (inside the window the public cookie suites assume). */
 #define BSIM_DEFAULT_START_TIME ((bsim_time)1420070400000)
@@ -55,16 +55,6 @@ bsim_jar *bsim_browser_jar(bsim_browser *b);
  * bsim_jar_set_observer on its jar). NULL stops.
  */
 void bsim_browser_set_cookie_observer(bsim_browser *b, bsim_cookie_observer fn, void *userdata);
-
-/* ---- time and randomness ---- */
-
-bsim_time bsim_browser_now(const bsim_browser *b);
-/* Advance the virtual clock by ms >= 0 (the `wait` step). */
-int bsim_browser_wait(bsim_browser *b, bsim_time ms);
-/* The next value of the seeded generator (splitmix64). */
-uint64_t bsim_browser_random(bsim_browser *b);
-/* A random (version 4) GUID from the seeded generator, lowercase, into out[37]. */
-void bsim_browser_guid(bsim_browser *b, char out[37]);
 
 /* ---- hosts ---- */
 
@@ -148,98 +138,13 @@ int bsim_tab_navigate_live(bsim_browser *b, int tab, const char *url, const bsim
 int bsim_tab_open_live(int *out, bsim_browser *b, const char *url, const bsim_live_options *opts);
 /* History back; BSIM_ENOTFOUND when there is nothing to go back to. */
 int bsim_tab_back(bsim_browser *b, int tab);
-/* Focus a tab: exactly one focused tab; blur then focus events. */
-int bsim_tab_focus(bsim_browser *b, int tab);
 int bsim_tab_close(bsim_browser *b, int tab);
 
-/* The current URL of a tab ("about:blank" for a blank one), or NULL for no such tab. Borrowed. */
-const char *bsim_tab_url(const bsim_browser *b, int tab);
 /* The focused tab's id, or -1. */
 int bsim_browser_focused_tab(const bsim_browser *b);
 /* Open tabs, in opening order. */
 size_t bsim_browser_tab_count(const bsim_browser *b);
 int bsim_browser_tab_at(const bsim_browser *b, size_t index);
-
-/* ---- the script view: what a page script on the tab sees ---- */
-
-/* document.cookie. *out allocated; the caller frees it. */
-int bsim_script_cookie_get(char **out, bsim_browser *b, int tab);
-/* document.cookie = s. A refusal is silent to the page (it is in the trace). */
-int bsim_script_cookie_set(bsim_browser *b, int tab, const char *s);
-/*
- * The same from a script in an iframe showing frame_url inside the tab's
- * page, which is the top-level document: SameSite (RFC 6265bis §5.2) and
- * the engine's third-party policy (browser-rules.md X1: allowed,
- * partitioned or blocked) apply as for any embedded document. BSIM_EINVAL
- * for a blank tab (nothing embeds the frame) or a bad frame_url.
- */
-int bsim_script_cookie_get_framed(char **out, bsim_browser *b, int tab, const char *frame_url);
-int bsim_script_cookie_set_framed(bsim_browser *b, int tab, const char *frame_url, const char *s);
-
-typedef enum bsim_storage_kind {
-	BSIM_STORAGE_LOCAL = 0,
-	BSIM_STORAGE_SESSION = 1
-} bsim_storage_kind;
-
-/* getItem: *out allocated, or NULL when the key is absent. */
-int bsim_storage_get(char **out, bsim_browser *b, int tab, bsim_storage_kind kind, const char *key);
-/* setItem: BSIM_EQUOTA when over the engine's quota (the old value stays). */
-int bsim_storage_set(bsim_browser *b, int tab, bsim_storage_kind kind, const char *key, const char *value);
-int bsim_storage_remove(bsim_browser *b, int tab, bsim_storage_kind kind, const char *key);
-int bsim_storage_clear(bsim_browser *b, int tab, bsim_storage_kind kind);
-int bsim_storage_length(size_t *out, bsim_browser *b, int tab, bsim_storage_kind kind);
-/* key(n): *out allocated, or NULL past the end. */
-int bsim_storage_key(char **out, bsim_browser *b, int tab, bsim_storage_kind kind, size_t n);
-
-/* ---- events a page may listen to ---- */
-
-typedef struct bsim_storage_event {
-	int tab;                 /* the tab receiving it */
-	bsim_storage_kind kind;
-	const char *key;         /* NULL for clear() */
-	const char *old_value;   /* NULL when absent */
-	const char *new_value;   /* NULL for removeItem and clear() */
-	const char *url;         /* the writer's page */
-	bsim_time at;
-} bsim_storage_event;
-
-typedef void (*bsim_storage_listener)(const bsim_storage_event *ev, void *userdata);
-/* Register a `storage` listener on a tab (called in registration order). */
-int bsim_tab_on_storage(bsim_browser *b, int tab, bsim_storage_listener fn, void *userdata);
-
-typedef void (*bsim_focus_listener)(bsim_browser *b, int tab, int focused, void *userdata);
-/* Register a focus/blur listener on a tab. */
-int bsim_tab_on_focus(bsim_browser *b, int tab, bsim_focus_listener fn, void *userdata);
-
-/*
- * visibilitychange: bsim models one window, so the active tab (the one
- * bsim_browser_focused_tab names) is visible and every other tab hidden.
- * Switching tabs hides the old one before the new one shows: blur, hidden,
- * visible, focus.
- */
-typedef void (*bsim_visibility_listener)(bsim_browser *b, int tab, int visible, void *userdata);
-int bsim_tab_on_visibility(bsim_browser *b, int tab, bsim_visibility_listener fn, void *userdata);
-
-/*
- * removeEventListener: drop the first listener registered with exactly this
- * fn and userdata. Also reaches a tab kept for session restore while the
- * browser is closed; 0 when the tab or the listener is gone already, so a
- * page script can always clean up. Not from inside a listener of the same tab.
- */
-int bsim_tab_off_storage(bsim_browser *b, int tab, bsim_storage_listener fn, void *userdata);
-int bsim_tab_off_focus(bsim_browser *b, int tab, bsim_focus_listener fn, void *userdata);
-int bsim_tab_off_visibility(bsim_browser *b, int tab, bsim_visibility_listener fn, void *userdata);
-
-/*
- * document.hasFocus(): 1 when tab is the active tab and the window has
- * focus, else 0 (also for no such tab). A window that comes back by session
- * restore has no focus until a tab is focused (a bsim_tab_focus, even on
- * the active tab, which then hears `focus`): the restored page sees
- * hasFocus() false (widget-behaviour.md I.16, Chromium 156).
- */
-int bsim_tab_has_focus(const bsim_browser *b, int tab);
-/* document.visibilityState == "visible": 1 for the active tab, else 0. */
-int bsim_tab_visible(const bsim_browser *b, int tab);
 
 /* ---- session lifetime ---- */
 

@@ -15,13 +15,11 @@
 #include <stdint.h>
 
 #include "bsim/error.h"
+#include "bsim/units.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Milliseconds since 1970-01-01T00:00:00Z on the virtual clock. */
-typedef int64_t bsim_time;
 
 typedef enum bsim_engine {
 	BSIM_ENGINE_CHROMIUM = 0,

@@ -306,6 +306,7 @@ void bsim_browser_free(bsim_browser *b)
 		free((char *)b->trace.entries[i].subject);
 	}
 	free(b->trace.entries);
+	free(b->page_listeners);
 	buf_free(&b->scratch);
 	free(b->profile_path);
 	free(b);
@@ -360,6 +361,7 @@ int browser_ensure_running(bsim_browser *b)
 			b->tabs[b->n_tabs++] = t;
 			trace_add(b, BSIM_TRACE_TAB, t->id, "tab-restored", NULL, "tab %d restored on %s", t->id,
 				  t->url ? t->url : "about:blank");
+			page_emit(b, BSIM_PAGE_LOAD, t, 1, 0);
 		}
 		free(b->restore);
 		b->restore = NULL;
@@ -383,10 +385,13 @@ int bsim_browser_close(bsim_browser *b)
 		/* C3: the tabs, their sessionStorage and the session cookies wait for the next start. */
 		b->restore = b->tabs;
 		b->n_restore = b->n_tabs;
+		for (size_t i = 0; i < b->n_tabs; i++)
+			page_emit(b, BSIM_PAGE_UNLOAD, b->tabs[i], 0, 1);
 	} else {
 		for (size_t i = 0; i < b->n_tabs; i++) {
 			trace_add(b, BSIM_TRACE_TAB, b->tabs[i]->id, "tab-closed", NULL, "tab %d closed with the browser",
 				  b->tabs[i]->id);
+			page_emit(b, BSIM_PAGE_UNLOAD, b->tabs[i], 0, 0);
 			tab_free(b->tabs[i]);
 		}
 		free(b->tabs);

@@ -36,6 +36,12 @@ typedef struct tab {
 	size_t n_visibility_listeners;
 } tab;
 
+/* A subscriber to every tab's page events (page.c). */
+typedef struct page_listener {
+	bsim_page_listener fn;
+	void *userdata;
+} page_listener;
+
 typedef struct trace_log {
 	bsim_trace_entry *entries;
 	size_t n, cap;
@@ -60,6 +66,8 @@ struct bsim_browser {
 	bsim_cookie_observer cookie_observer; /* a caller's, after the trace */
 	void *cookie_observer_data;
 	trace_log trace;
+	page_listener *page_listeners; /* bsim_browser_on_page, in registration order */
+	size_t n_page_listeners, cap_page_listeners;
 	buf scratch;
 	/* cookie (name, domain, path, partition) -> "VERDICT ORIGIN" last traced for it (browser_trace_request) */
 	strmap last_verdict;
@@ -82,6 +90,9 @@ int browser_origin_of(const bsim_browser *b, const url *u, buf *out);
 
 /* tab.c */
 void tab_free(tab *t);
+
+/* page.c: tell every page listener that t's document loaded or goes (bsim_page_event). */
+void page_emit(bsim_browser *b, bsim_page_event_kind kind, const tab *t, int restored, int persisted);
 
 /*
  * live.c: fetch `start` as tab `tab_id`'s top-level navigation from

@@ -213,6 +213,8 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 		url_free(u);
 		return error_oom();
 	}
+	if (t->url)
+		page_emit(b, BSIM_PAGE_UNLOAD, t, 0, 0); /* pagehide of the document the new one replaces */
 	free(t->url);
 	url_free(t->page);
 	free(t->origin);
@@ -223,6 +225,7 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 	t->site = site;
 	trace_add(b, BSIM_TRACE_NAVIGATION, t->id, how, NULL, "tab %d %s %s", t->id,
 		  strcmp(how, "reloaded") == 0 ? "reloaded" : "loaded", text);
+	page_emit(b, BSIM_PAGE_LOAD, t, 0, 0);
 	free(fetched);
 	return 0;
 }
@@ -389,6 +392,7 @@ int bsim_tab_close(bsim_browser *b, int id)
 	while (b->tabs[index] != t)
 		index++;
 	trace_add(b, BSIM_TRACE_TAB, id, "tab-closed", NULL, "tab %d closed", id);
+	page_emit(b, BSIM_PAGE_UNLOAD, t, 0, 0);
 	drop_tab(b, t);
 	/* The browser focuses a neighbour: the tab before it, or the new first one. */
 	if (b->focused == id) {

@@ -12,10 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bsim/units.h"
 #include "net/host.h"
 
-/* Browsers cap URLs near 2 MB (Chromium's url::kMaxURLChars); bsim refuses longer input. */
-#define URL_MAX_LEN (2 * 1024 * 1024)
+/* The longest URL bsim accepts (bsim/units.h says why). */
+#define URL_MAX_LEN BSIM_URL_MAX_LEN
 
 typedef enum url_scheme {
 	URL_SCHEME_HTTP = 0,

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
 #include "widgets/widgets_internal.h"
 
 void backend_free(chat_backend *be)
@@ -32,14 +33,9 @@ int backend_plant(chat_backend *be, bsim_browser *b, const char *id, const char 
 {
 	if (be->n >= WIDGET_SESSIONS_MAX)
 		return error_set(BSIM_ELIMIT, "the chat backend holds %d chats, its limit for one run", WIDGET_SESSIONS_MAX);
-	if (be->n == be->cap) {
-		size_t cap = be->cap ? be->cap * 2 : 4;
-		chat_session *s = realloc(be->sessions, cap * sizeof *s);
-		if (!s)
-			return error_oom();
-		be->sessions = s;
-		be->cap = cap;
-	}
+	int rc = ARRAY_GROW(&be->sessions, &be->cap, be->n + 1);
+	if (rc < 0)
+		return rc;
 	chat_session *s = &be->sessions[be->n];
 	memset(s, 0, sizeof *s);
 	/* GMS chat ids and secure keys are opaque hex strings; these only need to be unique and reproducible. */
@@ -113,14 +109,9 @@ int backend_add_line(chat_session *s, line_kind k)
 	if (s->n_lines >= WIDGET_TRANSCRIPT_MAX)
 		return error_set(BSIM_ELIMIT, "chat %s has %d transcript lines, the backend's limit", s->id,
 				 WIDGET_TRANSCRIPT_MAX);
-	if (s->n_lines == s->cap_lines) {
-		size_t cap = s->cap_lines ? s->cap_lines * 2 : 16;
-		char *l = realloc(s->lines, cap);
-		if (!l)
-			return error_oom();
-		s->lines = l;
-		s->cap_lines = cap;
-	}
+	int rc = ARRAY_GROW(&s->lines, &s->cap_lines, s->n_lines + 1);
+	if (rc < 0)
+		return rc;
 	s->lines[s->n_lines++] = (char)k;
 	return 0;
 }

@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/url.h"
-#include "util/buf.h"
 #include "util/error.h"
 #include "widgets/sld_table.h"
 
@@ -348,30 +346,7 @@ int widget_cookie_domain(char **out, const char *href, const widget_version *v)
 
 int widget_location_href(char **out, const char *text)
 {
-	*out = NULL;
-	url *u;
-	int rc = url_parse(&u, text);
-	if (rc < 0)
-		return rc;
-	buf b = BUF_INIT;
-	if (u->scheme == URL_SCHEME_FILE) {
-		buf_printf(&b, "file://%s", u->path);
-	} else {
-		int default_port = url_scheme_is_secure(u->scheme) ? 443 : 80;
-		buf_printf(&b, "%s://%s", url_scheme_name(u->scheme), u->host);
-		if (u->port != default_port)
-			buf_printf(&b, ":%d", u->port);
-		buf_printf(&b, "%s", u->path);
-		if (u->query)
-			buf_printf(&b, "?%s", u->query);
-	}
-	url_free(u);
-	if (buf_status(&b) < 0) {
-		buf_free(&b);
-		return error_oom();
-	}
-	*out = buf_detach(&b);
-	return *out ? 0 : error_oom();
+	return bsim_script_location_href(out, text);
 }
 
 int widget_page_cookie_domain(char **out, const char *text, const widget_version *v)

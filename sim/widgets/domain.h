@@ -12,13 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/url.h"
+#include "bsim/script.h"
 #include "widgets/version.h"
 
 /* Longest href the derivation reads: the longest URL a browser loads
- * (URL_MAX_LEN, Chromium's cap), so no location.href is refused and untrusted
- * input costs at most one bounded scan. Longer input is BSIM_ELIMIT. */
-#define WIDGET_HREF_MAX_LEN URL_MAX_LEN
+ * (BSIM_URL_MAX_LEN, Chromium's cap), so no location.href is refused and
+ * untrusted input costs at most one bounded scan. Longer input is BSIM_ELIMIT. */
+#define WIDGET_HREF_MAX_LEN BSIM_URL_MAX_LEN
 
 /*
  * The hostname URI.js parses out of href (H.1): after "//" and any
@@ -48,12 +48,11 @@ int widget_uri_domain(char **out, const char *href, widget_sld_table table);
 int widget_cookie_domain(char **out, const char *href, const widget_version *v);
 
 /*
- * location.href of a page at url as the browser hands it to the widget:
- * the URL parsed as bsim's browser parses it (net/url.h), the host
- * canonical (lowercase, punycode, IPv4 dotted, IPv6 in brackets), the
- * default port dropped; user info and fragment are left out, which the
- * derivation ignores anyway. *out is malloc'd. BSIM_EINVAL with net/url's
- * message for a URL the browser would not load.
+ * location.href of a page at url as the browser hands it to the widget
+ * (bsim_script_location_href: the host canonical, the default port
+ * dropped, user info and fragment left out, which the derivation ignores
+ * anyway). *out is malloc'd. BSIM_EINVAL with the URL parser's message for
+ * a URL the browser would not load.
  */
 int widget_location_href(char **out, const char *url);
 

@@ -21,7 +21,7 @@
 
 #include <stdbool.h>
 
-#include "bsim/browser.h"
+#include "bsim/script.h"
 
 /* The localStorage key, never prefixed by main.deploymentID (B.7). */
 #define WIDGET_FOCUS_KEY "_genesys.widgets.inFocus"

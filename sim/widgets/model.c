@@ -1,6 +1,6 @@
 /*
  * model.c: the widget as a page script. Follows the browser through its
- * trace (a page load runs the widget on the tab, a close ends it), reads and
+ * page events (a page load runs the widget on the tab, an unload ends it), reads and
  * writes the widget's cookies only through document.cookie with the
  * attributes the widget's writer uses (widget-behaviour.md B.6-B.8, I.1,
  * I.12), decides a restore on every page load as the widget's code does
@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/grow.h"
+#include "util/hex.h"
 #include "util/timefmt.h"
 #include "widgets/domain.h"
 #include "widgets/mutation.h"
@@ -52,6 +54,22 @@ void widget_config_clear(widget_config *c)
 
 /* ---- the world ---- */
 
+/*
+ * The browser tells a page event in the middle of its change, so the
+ * widget's handler waits as a task until the run turns to the widget
+ * (widget_sync), as a browser runs a page's event handlers from its event
+ * loop.
+ */
+static void page_heard(const bsim_page_event *ev, void *userdata)
+{
+	widget_world *w = userdata;
+	if (ARRAY_GROW(&w->tasks, &w->cap_tasks, w->n_tasks + 1) < 0) {
+		w->tasks_lost = true;
+		return;
+	}
+	w->tasks[w->n_tasks++] = (page_task){ev->kind, ev->tab, ev->restored != 0, ev->persisted != 0};
+}
+
 int widget_world_new(widget_world **out, bsim_browser *b)
 {
 	widget_world *w = calloc(1, sizeof *w);
@@ -61,8 +79,12 @@ int widget_world_new(widget_world **out, bsim_browser *b)
 	widget_config_init(&w->cfg);
 	w->be.last_live = SIZE_MAX;
 	w->scratch = (buf)BUF_INIT;
-	/* Pages loaded before the deployment have no widget: start reading the trace from here. */
-	w->trace_seen = bsim_browser_trace_count(b);
+	/* Pages loaded before the world have no widget: it hears the pages loaded from now on. */
+	int rc = bsim_browser_on_page(b, page_heard, w);
+	if (rc < 0) {
+		free(w);
+		return rc;
+	}
 	*out = w;
 	return 0;
 }
@@ -82,6 +104,8 @@ void widget_world_free(widget_world *w)
 	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++)
 		if (w->pages[i].used)
 			page_clear(&w->pages[i]);
+	bsim_browser_off_page(w->b, page_heard, w);
+	free(w->tasks);
 	widget_config_clear(&w->cfg);
 	backend_free(&w->be);
 	buf_free(&w->scratch);
@@ -286,17 +310,6 @@ int page_cookie_delete(widget_world *w, widget_page *p, const char *short_name)
 	return script_set(w, p, buf_cstr(&w->scratch));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, char **out)
 {
 	char name[256];
@@ -326,7 +339,7 @@ int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, cha
 			const char *s = q + nlen + 1;
 			for (size_t i = 0; i < vlen; i++) {
 				int h1, h2;
-				if (s[i] == '%' && i + 2 < vlen && (h1 = hexval(s[i + 1])) >= 0 && (h2 = hexval(s[i + 2])) >= 0) {
+				if (s[i] == '%' && i + 2 < vlen && (h1 = hex_digit_value(s[i + 1])) >= 0 && (h2 = hex_digit_value(s[i + 2])) >= 0) {
 					v[o++] = (char)(h1 * 16 + h2);
 					i += 2;
 				} else {
@@ -419,6 +432,7 @@ static void page_focus_changed(widget_focus *f, bool focused, void *userdata)
 
 static int page_load(widget_world *w, int tab, bool by_session_restore)
 {
+	/* A restored tab's page was kept through the close (no unload ran): the new load replaces it. */
 	page_unload(w, tab);
 	const char *href = bsim_tab_url(w->b, tab);
 	if (!href || !w->deployed || !on_site(w, href))
@@ -472,25 +486,24 @@ static int page_load(widget_world *w, int tab, bool by_session_restore)
 
 int widget_sync(widget_world *w)
 {
-	size_t n = bsim_browser_trace_count(w->b);
+	if (w->tasks_lost)
+		return error_oom();
 	int rc = 0;
-	for (size_t i = w->trace_seen; i < n && rc >= 0; i++) {
-		const bsim_trace_entry *e = bsim_browser_trace_at(w->b, i);
-		const char *c = e->code;
-		if (c[0] == 'c' || c[0] == 's' || c[0] == 'e')
-			continue; /* cookie-, storage-, event- entries: the widget's own writes among them */
-		w->trace_seen = i + 1;
-		if (strcmp(c, "navigated") == 0 || strcmp(c, "reloaded") == 0 || strcmp(c, "went-back") == 0)
-			rc = page_load(w, e->tab, false);
-		else if (strcmp(c, "tab-restored") == 0)
-			rc = page_load(w, e->tab, true);
-		else if (strcmp(c, "tab-closed") == 0)
-			page_unload(w, e->tab);
-		/* A page load may write: the count grows while we read. */
-		n = bsim_browser_trace_count(w->b);
+	size_t i = 0;
+	/* A handler may hear more events: n_tasks is read at every turn. */
+	while (i < w->n_tasks && rc >= 0) {
+		page_task t = w->tasks[i++];
+		if (t.kind == BSIM_PAGE_LOAD)
+			rc = page_load(w, t.tab, t.restored);
+		else if (!t.persisted)
+			page_unload(w, t.tab);
+		/* A tab the browser keeps for session restore keeps its page until the restored load replaces it. */
 	}
-	if (rc >= 0)
-		w->trace_seen = n;
+	/* After a failure the tasks not yet run wait for the next call. */
+	if (i) {
+		memmove(w->tasks, w->tasks + i, (w->n_tasks - i) * sizeof *w->tasks);
+		w->n_tasks -= i;
+	}
 	return rc;
 }
 

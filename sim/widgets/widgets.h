@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bsim/browser.h"
+#include "bsim/script.h"
 #include "util/buf.h"
 #include "widgets/version.h"
 
@@ -75,7 +75,8 @@ void widget_config_clear(widget_config *c);
 int widget_deploy(widget_world *w, widget_config *cfg);
 bool widget_deployed(const widget_world *w);
 
-/* Follow the browser: read trace entries since the last call (page loads, closes) and run the widget on them. */
+/* Follow the browser: run the widget's handlers for the page loads and unloads heard since the last call, in
+ * the order the browser told them (bsim_page_event). */
 int widget_sync(widget_world *w);
 /* Advance the virtual clock to `to`, firing the widget's and the backend's timers in time order. */
 int widget_advance(widget_world *w, bsim_time to);

@@ -137,6 +137,14 @@ typedef struct widget_tab_log {
 	int events[WIDGET_EVENT_COUNT];
 } widget_tab_log;
 
+/* A page event the browser told, waiting for the widget's handler (model.c). */
+typedef struct page_task {
+	bsim_page_event_kind kind;
+	int tab;
+	bool restored;   /* LOAD by session restore */
+	bool persisted;  /* UNLOAD of a tab the browser keeps for session restore */
+} page_task;
+
 struct widget_world {
 	bsim_browser *b;
 	widget_tab_log logs[WIDGET_PAGES_MAX];
@@ -145,7 +153,9 @@ struct widget_world {
 	bool deployed;
 	chat_backend be;
 	widget_page pages[WIDGET_PAGES_MAX];
-	size_t trace_seen;
+	page_task *tasks;       /* page events heard, in order, not yet handled (widget_sync) */
+	size_t n_tasks, cap_tasks;
+	bool tasks_lost;        /* a page event could not be queued (out of memory) */
 	buf scratch;
 };
 

@@ -1,0 +1,25 @@
+/*
+ * units.h: the two units every floor of bsim shares, defined once: an
+ * instant on the virtual clock, and the longest URL a browser loads. The
+ * jar (cookie.h) and the script view (script.h) both speak them, and
+ * neither may include the other, so they live here.
+ */
+#ifndef BSIM_UNITS_H
+#define BSIM_UNITS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Milliseconds since 1970-01-01T00:00:00Z on the virtual clock. */
+typedef int64_t bsim_time;
+
+/* Browsers cap URLs near 2 MB (Chromium's url::kMaxURLChars); bsim refuses longer input. */
+#define BSIM_URL_MAX_LEN (2 * 1024 * 1024)
+
+#ifdef __cplusplus
+}
+#endif
+#endif

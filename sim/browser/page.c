@@ -1,0 +1,75 @@
+/*
+ * page.c: what a page hears of its own life, and where it is. The browser
+ * calls page_emit at each point a document loads in a tab or leaves it
+ * (tab.c: load, tab close; browser.c: browser close, session restore), and
+ * every subscriber hears a typed bsim_page_event (script.h), so a page
+ * script follows page loads by listening, never by reading the trace.
+ * location.href is the URL as the browser parsed it (net/url.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "browser/browser_internal.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/grow.h"
+
+int bsim_browser_on_page(bsim_browser *b, bsim_page_listener fn, void *userdata)
+{
+	if (!fn)
+		return error_set(BSIM_EINVAL, "a page listener needs a function");
+	int rc = ARRAY_GROW(&b->page_listeners, &b->cap_page_listeners, b->n_page_listeners + 1);
+	if (rc < 0)
+		return rc;
+	b->page_listeners[b->n_page_listeners++] = (page_listener){fn, userdata};
+	return 0;
+}
+
+int bsim_browser_off_page(bsim_browser *b, bsim_page_listener fn, void *userdata)
+{
+	for (size_t i = 0; i < b->n_page_listeners; i++) {
+		if (b->page_listeners[i].fn == fn && b->page_listeners[i].userdata == userdata) {
+			memmove(&b->page_listeners[i], &b->page_listeners[i + 1],
+				(b->n_page_listeners - i - 1) * sizeof *b->page_listeners);
+			b->n_page_listeners--;
+			break;
+		}
+	}
+	return 0;
+}
+
+void page_emit(bsim_browser *b, bsim_page_event_kind kind, const tab *t, int restored, int persisted)
+{
+	bsim_page_event ev = {kind, t->id, bsim_browser_now(b), t->url, restored, persisted};
+	for (size_t i = 0; i < b->n_page_listeners; i++)
+		b->page_listeners[i].fn(&ev, b->page_listeners[i].userdata);
+}
+
+int bsim_script_location_href(char **out, const char *text)
+{
+	*out = NULL;
+	url *u;
+	int rc = url_parse(&u, text);
+	if (rc < 0)
+		return rc;
+	buf b = BUF_INIT;
+	if (u->scheme == URL_SCHEME_FILE) {
+		buf_printf(&b, "file://%s", u->path);
+	} else {
+		/* WHATWG URL: the scheme's default port is not serialized. */
+		int default_port = url_scheme_is_secure(u->scheme) ? 443 : 80;
+		buf_printf(&b, "%s://%s", url_scheme_name(u->scheme), u->host);
+		if (u->port != default_port)
+			buf_printf(&b, ":%d", u->port);
+		buf_printf(&b, "%s", u->path);
+		if (u->query)
+			buf_printf(&b, "?%s", u->query);
+	}
+	url_free(u);
+	if (buf_status(&b) < 0) {
+		buf_free(&b);
+		return error_oom();
+	}
+	*out = buf_detach(&b);
+	return *out ? 0 : error_oom();
+}
