@@ -1,7 +1,9 @@
 /*
  * jar_internal.h: the jar's data structures, shared by the files that make
- * up the jar (jar.c: storage and retrieval; match.c: the matching rules;
- * evict.c: limits; explain.c: events and their sentences).
+ * up the jar (jar.c: lifetime, buckets, sweeps; store.c: storage, §5.7;
+ * retrieve.c: retrieval, §5.8; restore.c: saved cookies; match.c: the
+ * matching rules; process.c: Firefox's content-process copy; evict.c:
+ * limits; explain.c: events and their sentences).
  *
  * Cookies are grouped in buckets keyed by registrable domain (eTLD+1), or by
  * the host where it has none (IP, localhost, single label), as Chromium's
@@ -112,6 +114,27 @@ struct bsim_jar {
 	buf msg;                   /* scratch for event sentences */
 	buf scratch;               /* scratch for keys and sites */
 };
+
+/* --- jar.c: buckets, the call's context, the cookie record --- */
+/* The bucket of key (created when create is set), or NULL (none, or out of memory when creating). */
+bucket *bucket_for(bsim_jar *jar, const char *key, size_t len, bool create);
+/* Append c to b. 0, or BSIM_ENOMEM. */
+int bucket_push(bucket *b, cookie *c);
+
+/* The request or document context, resolved once per operation. */
+typedef struct req_ctx {
+	const url *top;   /* top-level document (or initiator of a navigation), or NULL */
+	bool top_level;
+	bool unsafe;
+	bool cross_site;  /* SameSite: cross-site with `top` (§5.2) */
+	bool third_party; /* a frame or subresource under another top-level site (§9 X1) */
+} req_ctx;
+
+int resolve_ctx(bsim_jar *jar, const url *u, const bsim_cookie_ctx *ctx, req_ctx *rc);
+/* Where cookies may live on this URL at all (F1): the bucket host, or NULL. */
+const char *cookie_host_of(const cookie_preset *p, const url *u);
+/* A cookie with pc's name and value, domain and path, all else zero; NULL when out of memory. */
+cookie *cookie_make(const parsed_cookie *pc, const char *dom, size_t dom_len, const char *path, size_t path_len);
 
 /* --- match.c: RFC 6265bis §5.1.3, §5.1.4, §5.2 --- */
 bool cookie_domain_match(const char *host, size_t host_len, const char *domain, size_t domain_len);
