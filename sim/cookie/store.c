@@ -203,130 +203,242 @@ static bool copy_accepts(const bsim_jar *jar, const cookie *old, bool secure_ctx
 	return !(old->secure && !secure_ctx);
 }
 
-static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, const req_ctx *rc,
-		     bool from_script)
+/* What admit() found for a cookie the rules let in: everything make() and place() need of it. */
+typedef struct admitted {
+	parsed_cookie pc;
+	const char *dom;       /* its domain: borrowed from the URL or from jar->scratch (resolve_domain) */
+	size_t dom_len;
+	bool host_only;
+	const char *path;      /* the Path attribute, or the request's default path */
+	size_t path_len;
+	bool partitioned;      /* CHIPS, or a third-party context the engine partitions */
+	bool secure_ctx;       /* the URL is a secure context for cookies (S1) */
+} admitted;
+
+/*
+ * Admit: parse s, then every rule of RFC 6265bis §5.7 (steps 1-22) and of
+ * the engine that refuses a cookie before it exists. BSIM_REASON_NONE, or
+ * the reason it is refused (a->pc is then as far as parsed, for the event).
+ */
+static bsim_cookie_reason admit(admitted *a, bsim_jar *jar, const url *u, const char *s, size_t len,
+				const req_ctx *rc, bool from_script)
 {
 	const cookie_preset *p = jar->preset;
-	parsed_cookie pc;
-	bsim_cookie_reason why = cookie_parse(&pc, s, len, p);
+	parsed_cookie *pc = &a->pc;
+	bsim_cookie_reason why = cookie_parse(pc, s, len, p);
 	if (why != BSIM_REASON_NONE)
-		goto refuse;
+		return why;
 
 	/* F1: cookie-averse documents (file: in Chromium and Safari). */
 	const char *host = cookie_host_of(p, u);
-	if (!host) {
-		why = BSIM_REASON_SCHEME;
-		goto refuse;
-	}
+	if (!host)
+		return BSIM_REASON_SCHEME;
 
 	/* §5.7 step 1 and X1: what a third-party context may store at all. */
-	const char *partition = NULL;
+	a->partitioned = false;
 	if (rc->third_party) {
-		if (p->third_party == THIRD_PARTY_PARTITION || (pc.partitioned && p->chips))
-			partition = "";
-		else if (p->third_party == THIRD_PARTY_BLOCK) {
-			why = BSIM_REASON_THIRD_PARTY_BLOCKED;
-			goto refuse;
-		}
-	} else if (pc.partitioned && p->chips) {
-		partition = "";
+		if (p->third_party == THIRD_PARTY_PARTITION || (pc->partitioned && p->chips))
+			a->partitioned = true;
+		else if (p->third_party == THIRD_PARTY_BLOCK)
+			return BSIM_REASON_THIRD_PARTY_BLOCKED;
+	} else if (pc->partitioned && p->chips) {
+		a->partitioned = true;
 	}
 
-	const char *dom;
-	size_t dom_len;
-	bool host_only;
-	why = resolve_domain(jar, u, host, &pc, &dom, &dom_len, &host_only);
+	/* §5.7 steps 7-10. */
+	why = resolve_domain(jar, u, host, pc, &a->dom, &a->dom_len, &a->host_only);
 	if (why != BSIM_REASON_NONE)
-		goto refuse;
+		return why;
 
 	/* §5.7 step 11: the Path attribute, or the default path of the request. */
-	const char *path = pc.path;
-	size_t path_len = pc.path_len;
-	if (!pc.has_path) {
-		path = cookie_request_path(jar, u);
-		cookie_default_path(path, &path_len);
-		if (path_len == 1)
-			path = "/";
+	a->path = pc->path;
+	a->path_len = pc->path_len;
+	if (!pc->has_path) {
+		a->path = cookie_request_path(jar, u);
+		cookie_default_path(a->path, &a->path_len);
+		if (a->path_len == 1)
+			a->path = "/";
 	}
 	/* P1, T2: Firefox's CookieValidation refuses a TAB in the final path. */
-	if (p->path_htab_refused && memchr(path, '\t', path_len)) {
-		why = BSIM_REASON_CONTROL_CHAR;
-		goto refuse;
-	}
+	if (p->path_htab_refused && memchr(a->path, '\t', a->path_len))
+		return BSIM_REASON_CONTROL_CHAR;
 
-	bool secure_ctx = cookie_secure_context(p, u);
+	a->secure_ctx = cookie_secure_context(p, u);
 	/* §5.7 step 13. */
-	if (pc.secure && !secure_ctx) {
-		why = BSIM_REASON_SECURE_FROM_INSECURE;
-		goto refuse;
-	}
+	if (pc->secure && !a->secure_ctx)
+		return BSIM_REASON_SECURE_FROM_INSECURE;
 	/* §5.7 step 15. */
-	if (pc.http_only && from_script) {
-		why = BSIM_REASON_HTTPONLY_FROM_SCRIPT;
-		goto refuse;
-	}
+	if (pc->http_only && from_script)
+		return BSIM_REASON_HTTPONLY_FROM_SCRIPT;
 	/* §5.7 step 18: a cross-site context may only set SameSite=None cookies,
 	 * unless it is a top-level navigation's response. The engine's default
 	 * decides whether an unspecified SameSite counts (S6, S9). */
-	bsim_samesite effective = pc.same_site;
+	bsim_samesite effective = pc->same_site;
 	if (effective == BSIM_SAMESITE_UNSPECIFIED)
 		effective = p->default_samesite_lax ? BSIM_SAMESITE_LAX : BSIM_SAMESITE_NONE;
-	if (effective != BSIM_SAMESITE_NONE && rc->cross_site && (from_script || !rc->top_level)) {
-		why = BSIM_REASON_SAMESITE_CROSS_SITE;
-		goto refuse;
-	}
+	if (effective != BSIM_SAMESITE_NONE && rc->cross_site && (from_script || !rc->top_level))
+		return BSIM_REASON_SAMESITE_CROSS_SITE;
 	/* §5.7 step 19. */
-	if (pc.same_site == BSIM_SAMESITE_NONE && !pc.secure) {
-		why = BSIM_REASON_SAMESITE_NONE_INSECURE;
-		goto refuse;
-	}
+	if (pc->same_site == BSIM_SAMESITE_NONE && !pc->secure)
+		return BSIM_REASON_SAMESITE_NONE_INSECURE;
 	/* §5.7 steps 20-21 and S12. */
-	why = check_prefixes(p, &pc, host_only, u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6, path_len,
-			     path, from_script);
+	why = check_prefixes(p, pc, a->host_only, u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6, a->path_len,
+			     a->path, from_script);
 	if (why != BSIM_REASON_NONE)
-		goto refuse;
+		return why;
 	/* §5.7 step 22. */
-	if (prefix_hidden_in_value(p, &pc)) {
-		why = BSIM_REASON_HIDDEN_PREFIX;
-		goto refuse;
-	}
+	if (prefix_hidden_in_value(p, pc))
+		return BSIM_REASON_HIDDEN_PREFIX;
 	/* S13. */
-	if (pc.partitioned && p->partitioned_needs_secure && !pc.secure) {
-		why = BSIM_REASON_PARTITIONED_INSECURE;
-		goto refuse;
-	}
+	if (pc->partitioned && p->partitioned_needs_secure && !pc->secure)
+		return BSIM_REASON_PARTITIONED_INSECURE;
+	return BSIM_REASON_NONE;
+}
 
+/*
+ * Make: the cookie record of an admitted cookie (§5.7 steps 5-6 and 12-17's
+ * fields: expiry, flags, the partition key of CHIPS). NULL when out of
+ * memory (raised).
+ */
+static cookie *make(bsim_jar *jar, const url *u, const admitted *a, const req_ctx *rc)
+{
+	const cookie_preset *p = jar->preset;
+	const parsed_cookie *pc = &a->pc;
 	bool persistent;
-	bsim_time expires = compute_expiry(jar, &pc, &persistent);
+	bsim_time expires = compute_expiry(jar, pc, &persistent);
 
-	cookie *c = cookie_make(&pc, dom, dom_len, path, path_len);
-	if (!c)
-		return error_oom();
-	c->host_only = host_only;
-	c->secure = pc.secure;
-	c->http_only = pc.http_only;
+	/* First, while a->dom (maybe in jar->scratch) is still what resolve_domain wrote. */
+	cookie *c = cookie_make(pc, a->dom, a->dom_len, a->path, a->path_len);
+	if (!c) {
+		error_oom();
+		return NULL;
+	}
+	c->host_only = a->host_only;
+	c->secure = pc->secure;
+	c->http_only = pc->http_only;
 	c->persistent = persistent;
-	c->same_site = pc.same_site;
-	c->priority = p->priority_attribute ? pc.priority : BSIM_PRIORITY_MEDIUM;
+	c->same_site = pc->same_site;
+	c->priority = p->priority_attribute ? pc->priority : BSIM_PRIORITY_MEDIUM;
 	c->expires = expires;
 	c->creation = c->last_access = jar->now;
-	if (partition) {
+	if (a->partitioned) {
 		const url *site_url = rc->third_party ? rc->top : u;
 		if (cookie_site_of(&jar->scratch, p, site_url) < 0 ||
 		    !(c->partition_key = strdup(buf_cstr(&jar->scratch)))) {
 			cookie_free(c);
-			return error_oom();
+			error_oom();
+			return NULL;
 		}
 	}
+	return c;
+}
 
-	const char *key;
-	size_t key_len;
-	if (u->scheme == URL_SCHEME_FILE) {
-		key = "";
-		key_len = 0;
-	} else {
-		cookie_key_of(u, &key, &key_len);
+/*
+ * §5.7 steps 16 and 23.2: a cookie the jar holds keeps c out (a Secure one
+ * it would shadow from an insecure origin, an HttpOnly one a script would
+ * overwrite). BSIM_REASON_NONE, or why.
+ */
+static bsim_cookie_reason overwrite_refused(const bsim_jar *jar, const bucket *b, const cookie *c, const cookie *old,
+					    bool secure_ctx, bool from_script)
+{
+	if (!c->secure && !secure_ctx && shadows_secure(jar->preset, b, c))
+		return BSIM_REASON_OVERWRITE_SECURE;
+	if (from_script && old && old->http_only)
+		return BSIM_REASON_OVERWRITE_HTTPONLY;
+	return BSIM_REASON_NONE;
+}
+
+/* P13: a cookie that arrives expired only deletes its equivalent, b->items[old_i] (UINT32_MAX: none). Takes c. */
+static void delete_by_expired(bsim_jar *jar, const url *u, const admitted *a, bucket *b, uint32_t old_i, cookie *c)
+{
+	if (jar->observer)
+		explain_deleted_by_expired(jar, u, &a->pc, old_i != UINT32_MAX);
+	if (old_i != UINT32_MAX) {
+		cookie *old = b->items[old_i];
+		bucket_index_drop(b);
+		b->items[old_i] = b->items[--b->n];
+		jar->total--;
+		cookie_free(old);
+		if (jar->n_copies)
+			process_changed(jar, c); /* CookieServiceParent::RemoveCookie */
 	}
+	cookie_free(c);
+}
+
+/* §5.7 step 23.3: c replaces old, b->items[old_i]. told: the live process's generation (process_told). */
+static void replace_at(bsim_jar *jar, bucket *b, uint32_t old_i, cookie *c, uint32_t told, bool from_script)
+{
+	const cookie_preset *p = jar->preset;
+	cookie *old = b->items[old_i];
+	/* §5.7 step 23.3 keeps the old creation time; Chromium only when the value is unchanged (R3). */
+	bool same_value = old->value_len == c->value_len &&
+			  memcmp(cookie_value(old), cookie_value(c), c->value_len) == 0;
+	if (p->keep_creation_if_value_changed || same_value) {
+		c->creation = old->creation;
+		c->seq = old->seq;
+	} else {
+		c->seq = jar->next_seq++;
+	}
+	/*
+	 * R3: Firefox's document.cookie view re-adds a changed cookie at the
+	 * end when the page itself wrote it. Changed is anything
+	 * CookieServiceChild::RecordDocumentCookie compares before keeping
+	 * the old entry: value, expiry, session, Secure, HttpOnly, SameSite
+	 * (ESR 153 run: "c=1" then "c=1; max-age=600" moves c last, oracle
+	 * trace l05-reset-identical). Unchanged, the parent tells no process
+	 * (CookieStorage::AddCookie returns early), so every view stays.
+	 */
+	bool unchanged = same_value && old->persistent == c->persistent && old->expires == c->expires &&
+			 old->secure == c->secure && old->http_only == c->http_only && old->same_site == c->same_site;
+	if (unchanged) {
+		c->script_seq = p->script_order_resets_on_change ? old->script_seq : c->seq;
+		c->script_gen = old->script_gen;
+		c->known_gen = old->known_gen;
+	} else {
+		bool last = p->script_order_resets_on_change && (from_script || p->script_order_header_resets);
+		c->script_seq = last ? jar->next_seq++ : c->seq;
+		c->script_gen = jar->process_gen;
+		c->known_gen = told;
+		if (jar->n_copies)
+			process_changed(jar, c);
+	}
+	b->items[old_i] = c;
+	cookie_free(old);
+}
+
+/* A cookie with no equivalent joins b, unless the engine's limit drops it (Firefox). Takes c. */
+static int add_new(bsim_jar *jar, const url *u, const admitted *a, bucket *b, cookie *c, uint32_t told)
+{
+	if (!evict_before_add(jar, b, c)) {
+		if (jar->observer)
+			explain_refused(jar, u, &a->pc, BSIM_REASON_DOMAIN_LIMIT, NULL);
+		cookie_free(c);
+		return 0;
+	}
+	c->seq = c->script_seq = jar->next_seq++;
+	c->script_gen = jar->process_gen;
+	c->known_gen = told;
+	if (jar->n_copies)
+		process_changed(jar, c);
+	if (bucket_push(b, c) < 0) {
+		cookie_free(c);
+		return BSIM_ENOMEM;
+	}
+	jar->total++;
+	return 1;
+}
+
+/*
+ * Place: put c, made from a, into the jar (§5.7 steps 16 and 23, then the
+ * engine's limits), or refuse it for what the jar already holds. Takes c.
+ */
+static int place(bsim_jar *jar, const url *u, const admitted *a, cookie *c, const req_ctx *rc, bool from_script)
+{
+	const cookie_preset *p = jar->preset;
+	const char *key = "";
+	size_t key_len = 0;
+	if (u->scheme != URL_SCHEME_FILE)
+		cookie_key_of(u, &key, &key_len);
 	bucket *b = bucket_for(jar, key, key_len, true);
 	if (!b) {
 		cookie_free(c);
@@ -341,16 +453,12 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 			break;
 		}
 	}
-	/* §5.7 step 16: leave secure cookies alone. Then step 23.2. */
-	if (!c->secure && !secure_ctx && shadows_secure(p, b, c))
-		why = BSIM_REASON_OVERWRITE_SECURE;
-	else if (from_script && old_i != UINT32_MAX && b->items[old_i]->http_only)
-		why = BSIM_REASON_OVERWRITE_HTTPONLY;
+	cookie *old = old_i != UINT32_MAX ? b->items[old_i] : NULL;
+	bsim_cookie_reason why = overwrite_refused(jar, b, c, old, a->secure_ctx, from_script);
 	if (why != BSIM_REASON_NONE) {
 		/* Firefox: the page's content process may have kept it (process.c). */
 		const char *kept = NULL;
-		if (from_script && p->process_cookie_copy && !rc->top &&
-		    copy_accepts(jar, old_i != UINT32_MAX ? b->items[old_i] : NULL, secure_ctx)) {
+		if (from_script && p->process_cookie_copy && !rc->top && copy_accepts(jar, old, a->secure_ctx)) {
 			int err = process_keep(jar, c);
 			if (err < 0)
 				return err;
@@ -360,84 +468,25 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 			cookie_free(c);
 		}
 		if (jar->observer)
-			explain_refused(jar, u, &pc, why, kept);
+			explain_refused(jar, u, &a->pc, why, kept);
 		return 0;
 	}
 	uint32_t told = p->process_cookie_copy ? process_told(jar, key, key_len) : 0;
 
-	/* P13: a cookie that arrives expired only deletes its equivalent. */
 	if (cookie_is_expired(jar, c)) {
-		if (jar->observer)
-			explain_deleted_by_expired(jar, u, &pc, old_i != UINT32_MAX);
-		if (old_i != UINT32_MAX) {
-			cookie *old = b->items[old_i];
-			bucket_index_drop(b);
-			b->items[old_i] = b->items[--b->n];
-			jar->total--;
-			cookie_free(old);
-			if (jar->n_copies)
-				process_changed(jar, c); /* CookieServiceParent::RemoveCookie */
-		}
-		cookie_free(c);
+		delete_by_expired(jar, u, a, b, old_i, c);
 		return 0;
 	}
 
 	bsim_cookie_event_kind kind = BSIM_COOKIE_STORED;
 	bucket_index_drop(b);
-	if (old_i != UINT32_MAX) {
-		cookie *old = b->items[old_i];
-		/* §5.7 step 23.3 keeps the old creation time; Chromium only when the value is unchanged (R3). */
-		bool same_value = old->value_len == c->value_len &&
-				  memcmp(cookie_value(old), cookie_value(c), c->value_len) == 0;
-		if (p->keep_creation_if_value_changed || same_value) {
-			c->creation = old->creation;
-			c->seq = old->seq;
-		} else {
-			c->seq = jar->next_seq++;
-		}
-		/*
-		 * R3: Firefox's document.cookie view re-adds a changed cookie at the
-		 * end when the page itself wrote it. Changed is anything
-		 * CookieServiceChild::RecordDocumentCookie compares before keeping
-		 * the old entry: value, expiry, session, Secure, HttpOnly, SameSite
-		 * (ESR 153 run: "c=1" then "c=1; max-age=600" moves c last, oracle
-		 * trace l05-reset-identical). Unchanged, the parent tells no process
-		 * (CookieStorage::AddCookie returns early), so every view stays.
-		 */
-		bool unchanged = same_value && old->persistent == c->persistent && old->expires == c->expires &&
-				 old->secure == c->secure && old->http_only == c->http_only && old->same_site == c->same_site;
-		if (unchanged) {
-			c->script_seq = p->script_order_resets_on_change ? old->script_seq : c->seq;
-			c->script_gen = old->script_gen;
-			c->known_gen = old->known_gen;
-		} else {
-			bool last = p->script_order_resets_on_change && (from_script || p->script_order_header_resets);
-			c->script_seq = last ? jar->next_seq++ : c->seq;
-			c->script_gen = jar->process_gen;
-			c->known_gen = told;
-			if (jar->n_copies)
-				process_changed(jar, c);
-		}
-		b->items[old_i] = c;
-		cookie_free(old);
+	if (old) {
+		replace_at(jar, b, old_i, c, told, from_script);
 		kind = BSIM_COOKIE_REPLACED;
 	} else {
-		if (!evict_before_add(jar, b, c)) {
-			if (jar->observer)
-				explain_refused(jar, u, &pc, BSIM_REASON_DOMAIN_LIMIT, NULL);
-			cookie_free(c);
-			return 0;
-		}
-		c->seq = c->script_seq = jar->next_seq++;
-		c->script_gen = jar->process_gen;
-		c->known_gen = told;
-		if (jar->n_copies)
-			process_changed(jar, c);
-		if (bucket_push(b, c) < 0) {
-			cookie_free(c);
-			return BSIM_ENOMEM;
-		}
-		jar->total++;
+		int added = add_new(jar, u, a, b, c, told);
+		if (added <= 0)
+			return added;
 	}
 	if (c->persistent && c->expires < jar->earliest_expiry)
 		jar->earliest_expiry = c->expires;
@@ -446,11 +495,23 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 	if (kind == BSIM_COOKIE_STORED)
 		evict_after_add(jar, b);
 	return 0;
+}
 
-refuse:
-	if (jar->observer)
-		explain_refused(jar, u, &pc, why, NULL);
-	return 0;
+/* One cookie of a Set-Cookie header or a document.cookie write: admit, make, place. */
+static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, const req_ctx *rc,
+		     bool from_script)
+{
+	admitted a;
+	bsim_cookie_reason why = admit(&a, jar, u, s, len, rc, from_script);
+	if (why != BSIM_REASON_NONE) {
+		if (jar->observer)
+			explain_refused(jar, u, &a.pc, why, NULL);
+		return 0;
+	}
+	cookie *c = make(jar, u, &a, rc);
+	if (!c)
+		return BSIM_ENOMEM;
+	return place(jar, u, &a, c, rc, from_script);
 }
 
 /* Bytes before the first CR or LF of s[0..len): two memchr passes, not a byte loop (5 % of bench/cookie-jar). */
