@@ -115,8 +115,8 @@ static const char *cookie_event_code(bsim_cookie_event_kind kind)
 
 static void forget_verdict(bsim_browser *b, const bsim_cookie_view *c);
 
-/* Every jar event becomes a trace entry; refusals and evictions carry their reason code. */
-static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
+/* Every jar event becomes a trace entry of the tab that acted (the call's actor); refusals and evictions carry their reason code. */
+static void on_cookie_event(const bsim_cookie_event *ev, int tab, void *ud)
 {
 	bsim_browser *b = ud;
 	char code[96];
@@ -145,7 +145,7 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 		}
 		attrs[n] = '\0';
 	}
-	trace_add2(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, ev->message, attrs);
+	trace_add2(b, BSIM_TRACE_COOKIE, tab, code, ev->cookie ? ev->cookie->name : NULL, ev->message, attrs);
 	/* After a change in the jar, the next request's verdict on the cookie belongs in its story again. */
 	if (ev->cookie)
 		forget_verdict(b, ev->cookie);
@@ -157,7 +157,7 @@ typedef struct request_trace {
 	bsim_browser *b;
 	int tab;
 	const char *url;
-	size_t origin_len;  /* "scheme://host:port" of url */
+	const char *origin; /* "scheme://host:port" of url */
 } request_trace;
 
 /* The identity of a stored cookie (RFC 6265bis §5.7: name, domain, path; and its partition), as a map key. */
@@ -185,13 +185,13 @@ static bool verdict_is_news(request_trace *rt, const bsim_cookie_view *c, const 
 	size_t klen = strlen(key);
 	char *old = strmap_get(&b->last_verdict, key, klen);
 	size_t clen = strlen(code);
-	if (old && strncmp(old, code, clen) == 0 && old[clen] == ' ' &&
-	    strlen(old + clen + 1) == rt->origin_len && strncmp(old + clen + 1, rt->url, rt->origin_len) == 0)
+	if (old && strncmp(old, code, clen) == 0 && old[clen] == ' ' && strcmp(old + clen + 1, rt->origin) == 0)
 		return false;
-	char *now = malloc(clen + 1 + rt->origin_len + 1);
+	size_t size = clen + 1 + strlen(rt->origin) + 1;
+	char *now = malloc(size);
 	if (!now)
 		return true;
-	snprintf(now, clen + 1 + rt->origin_len + 1, "%s %.*s", code, (int)rt->origin_len, rt->url);
+	snprintf(now, size, "%s %s", code, rt->origin);
 	if (strmap_put(&b->last_verdict, key, klen, now) < 0) {
 		free(now);
 		return true;
@@ -223,12 +223,13 @@ static void on_verdict(const bsim_cookie_view *c, bsim_send_verdict v, const cha
 		  why);
 }
 
-int browser_trace_request(bsim_browser *b, int tab_id, const char *url, const bsim_cookie_ctx *ctx)
+int browser_trace_request(bsim_browser *b, const url *u, const jar_call *call)
 {
-	const char *host = strstr(url, "://");
-	size_t origin_len = host ? strcspn(host + 3, "/?#") + (size_t)(host + 3 - url) : strlen(url);
-	request_trace rt = {b, tab_id, url, origin_len};
-	return bsim_jar_request_verdicts(b->jar, url, ctx, on_verdict, &rt);
+	/* The origin a verdict is news for (verdict_is_news): scheme, host and port, as the HTML origin. */
+	char origin[HOST_NAME_MAX_LEN + 32];
+	snprintf(origin, sizeof origin, "%s://%s:%d", url_scheme_name(u->scheme), u->host, u->port);
+	request_trace rt = {b, call->actor, u->text, origin};
+	return jar_request_verdicts(b->jar, u, call, on_verdict, &rt);
 }
 
 void bsim_browser_set_cookie_observer(bsim_browser *b, bsim_cookie_observer fn, void *userdata)
@@ -252,7 +253,6 @@ int bsim_browser_new(bsim_browser **out, const bsim_browser_options *opts)
 		return error_oom();
 	b->opts = *opts;
 	b->focused = -1;
-	b->acting_tab = -1;
 	b->next_tab_id = 1;
 	b->rng = opts->seed;
 	int rc;
@@ -264,7 +264,9 @@ int bsim_browser_new(bsim_browser **out, const bsim_browser_options *opts)
 	if ((rc = bsim_jar_new(&b->jar, opts->engine)) < 0)
 		goto fail;
 	bsim_jar_set_time(b->jar, opts->start_time);
-	bsim_jar_set_observer(b->jar, on_cookie_event, b);
+	jar_set_actor_observer(b->jar, on_cookie_event, b);
+	if ((rc = url_cache_new(&b->urls)) < 0)
+		goto fail;
 	if ((rc = storage_map_new(&b->local, opts->engine, STORAGE_LOCAL)) < 0)
 		goto fail;
 	if ((rc = browser_ensure_running(b)) < 0)
@@ -300,6 +302,7 @@ void bsim_browser_free(bsim_browser *b)
 	buf_free(&b->verdict_key);
 	storage_map_free(b->local);
 	bsim_jar_free(b->jar);
+	url_cache_free(b->urls);
 	for (size_t i = 0; i < b->trace.n; i++) {
 		free((char *)b->trace.entries[i].code);
 		free((char *)b->trace.entries[i].message);
@@ -589,6 +592,14 @@ int bsim_browser_resolve(bsim_browser *b, const char *text)
 	int rc = url_parse(&u, text);
 	if (rc < 0)
 		return rc;
+	rc = browser_resolve_url(b, u);
+	url_free(u);
+	return rc;
+}
+
+int browser_resolve_url(bsim_browser *b, const url *u)
+{
+	int rc = 0;
 	/* file: has no host; IP literals need no lookup; browsers resolve localhost and *.localhost to loopback. */
 	bool ok = u->scheme == URL_SCHEME_FILE || u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6 ||
 		  u->kind == HOST_KIND_LOCALHOST || u->kind == HOST_KIND_LOCALHOST_SUB || b->opts.open_resolution;
@@ -598,7 +609,6 @@ int bsim_browser_resolve(bsim_browser *b, const char *text)
 		rc = error_set(BSIM_ERESOLVE,
 			       "cannot resolve %s: the host is not in the hosts file; add a line such as \"127.0.0.1 %.*s\" to the hosts, or allow open resolution",
 			       u->host, (int)browser_hosts_key_len(u->host), u->host);
-	url_free(u);
 	return rc;
 }
 

@@ -162,7 +162,7 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 		if (live->version != BSIM_LIVE_OPTIONS_VERSION)
 			return error_set(BSIM_EINVAL, "live options version %u; this build knows %d", live->version,
 					 BSIM_LIVE_OPTIONS_VERSION);
-		if ((rc = live_fetch(b, t->id, t->url, text, live, &fetched)) < 0)
+		if ((rc = live_fetch(b, t->id, t->page, text, live, &fetched)) < 0)
 			return rc;
 		text = fetched;
 	}
@@ -171,7 +171,7 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 		free(fetched);
 		return rc;
 	}
-	if (!live && (rc = bsim_browser_resolve(b, text)) < 0) {
+	if (!live && (rc = browser_resolve_url(b, u)) < 0) {
 		url_free(u);
 		trace_add(b, BSIM_TRACE_NAVIGATION, t->id, "navigation-failed:unresolved", NULL,
 			  "tab %d could not load %s: %s", t->id, text, bsim_error_last()->message);
@@ -179,19 +179,17 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 	}
 	/* The navigation's initiator decides whether it is same-site (§5.2):
 	 * the page that was there, or the user (no initiator) on a blank tab. */
-	bsim_cookie_ctx ctx = {t->url, 1, 0};
+	jar_call call = {t->page, true, false, t->id};
 	/* What the request carried, for stories of cookies (a live fetch traced each hop already). */
-	if (!live && u->scheme != URL_SCHEME_FILE && (rc = browser_trace_request(b, t->id, text, &ctx)) < 0) {
+	if (!live && u->scheme != URL_SCHEME_FILE && (rc = browser_trace_request(b, u, &call)) < 0) {
 		url_free(u);
 		return rc;
 	}
-	b->acting_tab = t->id;
 	for (size_t i = 0; !live && resp && i < resp->set_cookie_count; i++) {
 		const char *h = resp->set_cookie[i];
-		if ((rc = bsim_jar_set_cookie(b->jar, text, h, strlen(h), &ctx)) < 0)
+		if ((rc = jar_set_cookie(b->jar, u, h, strlen(h), &call)) < 0)
 			break;
 	}
-	b->acting_tab = -1;
 	if (rc < 0) {
 		url_free(u);
 		free(fetched);

@@ -98,6 +98,12 @@ void bsim_jar_set_observer(bsim_jar *jar, bsim_cookie_observer fn, void *userdat
 	jar->observer_data = userdata;
 }
 
+void jar_set_actor_observer(bsim_jar *jar, jar_actor_observer fn, void *userdata)
+{
+	jar->actor_observer = fn;
+	jar->actor_observer_data = userdata;
+}
+
 size_t bsim_jar_count(const bsim_jar *jar)
 {
 	return jar->total;
@@ -118,11 +124,11 @@ bool cookie_is_expired(const bsim_jar *jar, const cookie *c)
 }
 
 void jar_remove_at(bsim_jar *jar, bucket *b, uint32_t i, bsim_cookie_event_kind kind,
-		   bsim_cookie_reason reason)
+		   bsim_cookie_reason reason, int actor)
 {
 	cookie *c = b->items[i];
-	if (jar->observer)
-		explain_removed(jar, c, kind, reason, NULL);
+	if (jar_observed(jar))
+		explain_removed(jar, actor, c, kind, reason, NULL);
 	bucket_index_drop(b);
 	b->items[i] = b->items[--b->n];
 	jar->total--;
@@ -160,19 +166,31 @@ int bucket_push(bucket *b, cookie *c)
 
 
 
-int resolve_ctx(bsim_jar *jar, const url *u, const bsim_cookie_ctx *ctx, req_ctx *rc)
+int jar_call_of(bsim_jar *jar, const url **u, jar_call *call, const char *url_text, const bsim_cookie_ctx *ctx)
+{
+	/* No context: a top-level navigation (BSIM_COOKIE_CTX_NAVIGATE). */
+	*call = JAR_CALL_NAVIGATE(JAR_NO_ACTOR);
+	int err = url_cache_get(u, jar->urls, url_text);
+	if (err < 0 || !ctx)
+		return err;
+	call->top_level = ctx->top_level != 0;
+	call->unsafe_method = ctx->unsafe_method != 0;
+	if (ctx->top_url)
+		return url_cache_get(&call->top, jar->urls, ctx->top_url);
+	return 0;
+}
+
+void resolve_call(const bsim_jar *jar, const url *u, const jar_call *call, req_ctx *rc)
 {
 	memset(rc, 0, sizeof *rc);
-	rc->top_level = ctx ? ctx->top_level != 0 : true;
-	rc->unsafe = ctx ? ctx->unsafe_method != 0 : false;
-	if (ctx && ctx->top_url) {
-		int err = url_cache_get(&rc->top, jar->urls, ctx->top_url);
-		if (err < 0)
-			return err;
+	rc->top = call->top;
+	rc->top_level = call->top_level;
+	rc->unsafe = call->unsafe_method;
+	rc->actor = call->actor;
+	if (rc->top) {
 		rc->cross_site = !url_same_site(u, rc->top, jar->preset->schemeful_same_site);
 		rc->third_party = rc->cross_site && !rc->top_level;
 	}
-	return 0;
 }
 
 /* Where cookies may live on this URL at all (F1): the bucket host, or NULL. */
@@ -239,7 +257,7 @@ static void end_session_bucket(const char *key, void *value, void *ud)
 	bucket *b = value;
 	for (uint32_t i = 0; i < b->n;) {
 		if (!b->items[i]->persistent)
-			jar_remove_at(jar, b, i, BSIM_COOKIE_SESSION_ENDED, BSIM_REASON_SESSION_END);
+			jar_remove_at(jar, b, i, BSIM_COOKIE_SESSION_ENDED, BSIM_REASON_SESSION_END, JAR_NO_ACTOR);
 		else
 			i++;
 	}
@@ -252,7 +270,7 @@ static void expire_bucket(const char *key, void *value, void *ud)
 	bucket *b = value;
 	for (uint32_t i = 0; i < b->n;) {
 		if (cookie_is_expired(jar, b->items[i]))
-			jar_remove_at(jar, b, i, BSIM_COOKIE_EXPIRED, BSIM_REASON_EXPIRED);
+			jar_remove_at(jar, b, i, BSIM_COOKIE_EXPIRED, BSIM_REASON_EXPIRED, JAR_NO_ACTOR);
 		else
 			i++;
 	}

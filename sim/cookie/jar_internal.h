@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "bsim/cookie.h"
+#include "cookie/jar_call.h"
 #include "cookie/parse.h"
 #include "cookie/preset.h"
 #include "net/url.h"
@@ -102,6 +103,8 @@ struct bsim_jar {
 	url_cache *urls;
 	bsim_cookie_observer observer;
 	void *observer_data;
+	jar_actor_observer actor_observer; /* bsim's own floors (jar_call.h): told who acted */
+	void *actor_observer_data;
 	/* The content-process copy (preset process_cookie_copy; jar.c): the scheme and site of the
 	 * tab's page, its generation (0: no page yet), and the writes only that copy holds. */
 	bool process_live;
@@ -128,9 +131,17 @@ typedef struct req_ctx {
 	bool unsafe;
 	bool cross_site;  /* SameSite: cross-site with `top` (§5.2) */
 	bool third_party; /* a frame or subresource under another top-level site (§9 X1) */
+	int actor;        /* the call's (jar_call.h), given to the observers with each event */
 } req_ctx;
 
-int resolve_ctx(bsim_jar *jar, const url *u, const bsim_cookie_ctx *ctx, req_ctx *rc);
+/* The context of a call on u. */
+void resolve_call(const bsim_jar *jar, const url *u, const jar_call *call, req_ctx *rc);
+/*
+ * A public call's URL text and context (include/bsim/cookie.h) as the
+ * jar_call they stand for, parsed through the jar's URL cache (*u and
+ * call->top are borrowed from it). Errors as url_parse.
+ */
+int jar_call_of(bsim_jar *jar, const url **u, jar_call *call, const char *url_text, const bsim_cookie_ctx *ctx);
 /* Where cookies may live on this URL at all (F1): the bucket host, or NULL. */
 const char *cookie_host_of(const cookie_preset *p, const url *u);
 /* A cookie with pc's name and value, domain and path, all else zero; NULL when out of memory. */
@@ -174,23 +185,28 @@ uint64_t process_order(bsim_jar *jar, cookie *c);
 
 /* --- evict.c: per-domain and global limits (browser-rules.md §5) --- */
 /* Chromium: after an insert into b (key). Firefox: before adding newcomer; returns false to drop it. */
-bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer);
-void evict_after_add(bsim_jar *jar, bucket *b);
+bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer, int actor);
+void evict_after_add(bsim_jar *jar, bucket *b, int actor);
 /* Remove b->items[i] (swap with the last), reporting it. Frees the cookie. */
 void jar_remove_at(bsim_jar *jar, bucket *b, uint32_t i, bsim_cookie_event_kind kind,
-		   bsim_cookie_reason reason);
+		   bsim_cookie_reason reason, int actor);
 void cookie_free(cookie *c);
 bool cookie_is_expired(const bsim_jar *jar, const cookie *c);
 
-/* --- explain.c: events --- */
+/* --- explain.c: events, each handed to the observers with the actor of the call that caused it --- */
+/* Whether anyone listens: sentences are built only then. */
+static inline bool jar_observed(const bsim_jar *jar)
+{
+	return jar->observer || jar->actor_observer;
+}
 void cookie_view_of(bsim_cookie_view *v, const cookie *c);
 /* What a refused cookie would have been, from the parse. */
 void cookie_view_of_parsed(bsim_cookie_view *v, const parsed_cookie *pc, buf *scratch);
-void explain_refused(bsim_jar *jar, const url *u, const parsed_cookie *pc, bsim_cookie_reason reason,
+void explain_refused(bsim_jar *jar, int actor, const url *u, const parsed_cookie *pc, bsim_cookie_reason reason,
 		     const char *detail);
-void explain_removed(bsim_jar *jar, const cookie *c, bsim_cookie_event_kind kind,
+void explain_removed(bsim_jar *jar, int actor, const cookie *c, bsim_cookie_event_kind kind,
 		     bsim_cookie_reason reason, const char *detail);
-void explain_stored(bsim_jar *jar, const url *u, const cookie *c, bsim_cookie_event_kind kind);
-void explain_deleted_by_expired(bsim_jar *jar, const url *u, const parsed_cookie *pc, bool removed);
+void explain_stored(bsim_jar *jar, int actor, const url *u, const cookie *c, bsim_cookie_event_kind kind);
+void explain_deleted_by_expired(bsim_jar *jar, int actor, const url *u, const parsed_cookie *pc, bool removed);
 
 #endif

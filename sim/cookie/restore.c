@@ -161,7 +161,7 @@ static int restore(bsim_jar *jar, const bsim_cookie_view *v, bool limits)
 		b->items[at] = c;
 		return 0;
 	}
-	if (limits && !evict_before_add(jar, b, c)) {
+	if (limits && !evict_before_add(jar, b, c, JAR_NO_ACTOR)) {
 		cookie_free(c); /* Firefox: a non-secure newcomer to a full site with nothing non-secure to push out */
 		return 0;
 	}
@@ -176,7 +176,7 @@ static int restore(bsim_jar *jar, const bsim_cookie_view *v, bool limits)
 	if (c->last_access < jar->earliest_access)
 		jar->earliest_access = c->last_access;
 	if (limits)
-		evict_after_add(jar, b); /* a removal drops the bucket's index itself */
+		evict_after_add(jar, b, JAR_NO_ACTOR); /* a removal drops the bucket's index itself */
 	return 0;
 }
 

@@ -95,15 +95,12 @@ static int matched_push(cookie ***m, size_t *n, size_t *cap, cookie **stack, coo
 	return 0;
 }
 
-static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx,
-		    bool from_script)
+static int retrieve(char **out, bsim_jar *jar, const url *u, const jar_call *call, bool from_script)
 {
 	const cookie_preset *p = jar->preset;
-	const url *u;
 	req_ctx rc;
-	int err = url_cache_get(&u, jar->urls, url_text);
-	if (err < 0 || (err = resolve_ctx(jar, u, ctx, &rc)) < 0)
-		return err;
+	resolve_call(jar, u, call, &rc);
+	int err = 0;
 	/* A top-level request or the tab's own page: that site's content process (process.c). */
 	if (from_script ? !rc.top : rc.top_level)
 		process_enter(jar, u);
@@ -140,7 +137,7 @@ static int retrieve(char **out, bsim_jar *jar, const char *url_text, const bsim_
 		cookie *c = b->items[i];
 		/* R1: expired cookies are deleted while looking. */
 		if (cookie_is_expired(jar, c)) {
-			jar_remove_at(jar, b, i, BSIM_COOKIE_EXPIRED, BSIM_REASON_EXPIRED);
+			jar_remove_at(jar, b, i, BSIM_COOKIE_EXPIRED, BSIM_REASON_EXPIRED, rc.actor);
 			continue;
 		}
 		i++;
@@ -289,15 +286,12 @@ static bsim_send_verdict send_verdict(bsim_jar *jar, const cookie *c, const url 
 	return BSIM_SEND_SENT;
 }
 
-int bsim_jar_request_verdicts(bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx, bsim_send_visit fn,
-			      void *userdata)
+int jar_request_verdicts(bsim_jar *jar, const url *u, const jar_call *call, bsim_send_visit fn, void *userdata)
 {
 	const cookie_preset *p = jar->preset;
-	const url *u;
 	req_ctx rc;
-	int err = url_cache_get(&u, jar->urls, url_text);
-	if (err < 0 || (err = resolve_ctx(jar, u, ctx, &rc)) < 0)
-		return err;
+	resolve_call(jar, u, call, &rc);
+	int err;
 	const char *host = cookie_host_of(p, u);
 	if (!host || u->scheme == URL_SCHEME_FILE)
 		return 0;
@@ -328,17 +322,41 @@ int bsim_jar_request_verdicts(bsim_jar *jar, const char *url_text, const bsim_co
 	return err;
 }
 
+int bsim_jar_request_verdicts(bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx, bsim_send_visit fn,
+			      void *userdata)
+{
+	const url *u;
+	jar_call call;
+	int err = jar_call_of(jar, &u, &call, url_text, ctx);
+	return err < 0 ? err : jar_request_verdicts(jar, u, &call, fn, userdata);
+}
+
+int jar_cookie_header(char **out, bsim_jar *jar, const url *u, const jar_call *call)
+{
+	return retrieve(out, jar, u, call, false);
+}
+
 int bsim_jar_cookie_header(char **out, bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx)
 {
-	return retrieve(out, jar, url_text, ctx, false);
+	const url *u;
+	jar_call call;
+	int err = jar_call_of(jar, &u, &call, url_text, ctx);
+	return err < 0 ? err : jar_cookie_header(out, jar, u, &call);
+}
+
+int jar_script_get(char **out, bsim_jar *jar, const url *u, const jar_call *call)
+{
+	/* A document's read: never a navigation, never an unsafe method. */
+	jar_call doc = *call;
+	doc.top_level = false;
+	doc.unsafe_method = false;
+	return retrieve(out, jar, u, &doc, true);
 }
 
 int bsim_jar_script_get(char **out, bsim_jar *jar, const char *url_text, const bsim_cookie_ctx *ctx)
 {
-	bsim_cookie_ctx doc = {NULL, 0, 0};
-	if (ctx)
-		doc = *ctx;
-	doc.top_level = 0;
-	doc.unsafe_method = 0;
-	return retrieve(out, jar, url_text, &doc, true);
+	const url *u;
+	jar_call call;
+	int err = jar_call_of(jar, &u, &call, url_text, ctx);
+	return err < 0 ? err : jar_script_get(out, jar, u, &call);
 }

@@ -349,10 +349,10 @@ static bsim_cookie_reason overwrite_refused(const bsim_jar *jar, const bucket *b
 }
 
 /* P13: a cookie that arrives expired only deletes its equivalent, b->items[old_i] (UINT32_MAX: none). Takes c. */
-static void delete_by_expired(bsim_jar *jar, const url *u, const admitted *a, bucket *b, uint32_t old_i, cookie *c)
+static void delete_by_expired(bsim_jar *jar, int actor, const url *u, const admitted *a, bucket *b, uint32_t old_i, cookie *c)
 {
-	if (jar->observer)
-		explain_deleted_by_expired(jar, u, &a->pc, old_i != UINT32_MAX);
+	if (jar_observed(jar))
+		explain_deleted_by_expired(jar, actor, u, &a->pc, old_i != UINT32_MAX);
 	if (old_i != UINT32_MAX) {
 		cookie *old = b->items[old_i];
 		bucket_index_drop(b);
@@ -407,11 +407,11 @@ static void replace_at(bsim_jar *jar, bucket *b, uint32_t old_i, cookie *c, uint
 }
 
 /* A cookie with no equivalent joins b, unless the engine's limit drops it (Firefox). Takes c. */
-static int add_new(bsim_jar *jar, const url *u, const admitted *a, bucket *b, cookie *c, uint32_t told)
+static int add_new(bsim_jar *jar, int actor, const url *u, const admitted *a, bucket *b, cookie *c, uint32_t told)
 {
-	if (!evict_before_add(jar, b, c)) {
-		if (jar->observer)
-			explain_refused(jar, u, &a->pc, BSIM_REASON_DOMAIN_LIMIT, NULL);
+	if (!evict_before_add(jar, b, c, actor)) {
+		if (jar_observed(jar))
+			explain_refused(jar, actor, u, &a->pc, BSIM_REASON_DOMAIN_LIMIT, NULL);
 		cookie_free(c);
 		return 0;
 	}
@@ -467,14 +467,14 @@ static int place(bsim_jar *jar, const url *u, const admitted *a, cookie *c, cons
 		} else {
 			cookie_free(c);
 		}
-		if (jar->observer)
-			explain_refused(jar, u, &a->pc, why, kept);
+		if (jar_observed(jar))
+			explain_refused(jar, rc->actor, u, &a->pc, why, kept);
 		return 0;
 	}
 	uint32_t told = p->process_cookie_copy ? process_told(jar, key, key_len) : 0;
 
 	if (cookie_is_expired(jar, c)) {
-		delete_by_expired(jar, u, a, b, old_i, c);
+		delete_by_expired(jar, rc->actor, u, a, b, old_i, c);
 		return 0;
 	}
 
@@ -484,16 +484,16 @@ static int place(bsim_jar *jar, const url *u, const admitted *a, cookie *c, cons
 		replace_at(jar, b, old_i, c, told, from_script);
 		kind = BSIM_COOKIE_REPLACED;
 	} else {
-		int added = add_new(jar, u, a, b, c, told);
+		int added = add_new(jar, rc->actor, u, a, b, c, told);
 		if (added <= 0)
 			return added;
 	}
 	if (c->persistent && c->expires < jar->earliest_expiry)
 		jar->earliest_expiry = c->expires;
-	if (jar->observer)
-		explain_stored(jar, u, c, kind);
+	if (jar_observed(jar))
+		explain_stored(jar, rc->actor, u, c, kind);
 	if (kind == BSIM_COOKIE_STORED)
-		evict_after_add(jar, b);
+		evict_after_add(jar, b, rc->actor);
 	return 0;
 }
 
@@ -504,8 +504,8 @@ static int store_one(bsim_jar *jar, const url *u, const char *s, size_t len, con
 	admitted a;
 	bsim_cookie_reason why = admit(&a, jar, u, s, len, rc, from_script);
 	if (why != BSIM_REASON_NONE) {
-		if (jar->observer)
-			explain_refused(jar, u, &a.pc, why, NULL);
+		if (jar_observed(jar))
+			explain_refused(jar, rc->actor, u, &a.pc, why, NULL);
 		return 0;
 	}
 	cookie *c = make(jar, u, &a, rc);
@@ -543,35 +543,43 @@ static int store_header(bsim_jar *jar, const url *u, const char *s, size_t len, 
 	return 0;
 }
 
-int bsim_jar_set_cookie(bsim_jar *jar, const char *url_text, const char *header, size_t len,
-			const bsim_cookie_ctx *ctx)
+int jar_set_cookie(bsim_jar *jar, const url *u, const char *header, size_t len, const jar_call *call)
 {
-	const url *u;
 	req_ctx rc;
-	int err = url_cache_get(&u, jar->urls, url_text);
-	if (err < 0 || (err = resolve_ctx(jar, u, ctx, &rc)) < 0)
-		return err;
-	err = store_header(jar, u, header, len, &rc);
+	resolve_call(jar, u, call, &rc);
+	int err = store_header(jar, u, header, len, &rc);
 	/* A navigation's response is stored before its page loads (in its site's process). */
 	if (err == 0 && rc.top_level)
 		process_enter(jar, u);
 	return err;
 }
 
+int bsim_jar_set_cookie(bsim_jar *jar, const char *url_text, const char *header, size_t len,
+			const bsim_cookie_ctx *ctx)
+{
+	const url *u;
+	jar_call call;
+	int err = jar_call_of(jar, &u, &call, url_text, ctx);
+	return err < 0 ? err : jar_set_cookie(jar, u, header, len, &call);
+}
+
+int jar_script_set(bsim_jar *jar, const url *u, const char *cookie_string, size_t len, const jar_call *call)
+{
+	/* A document's cookie access is never itself a navigation. */
+	jar_call doc = *call;
+	doc.top_level = false;
+	req_ctx rc;
+	resolve_call(jar, u, &doc, &rc);
+	if (!rc.top)
+		process_enter(jar, u); /* the tab's own page, not a frame */
+	return store_one(jar, u, cookie_string, len, &rc, true);
+}
+
 int bsim_jar_script_set(bsim_jar *jar, const char *url_text, const char *cookie_string, size_t len,
 			const bsim_cookie_ctx *ctx)
 {
 	const url *u;
-	req_ctx rc;
-	bsim_cookie_ctx doc = {NULL, 0, 0};
-	if (ctx)
-		doc = *ctx;
-	/* A document's cookie access is never itself a navigation. */
-	doc.top_level = 0;
-	int err = url_cache_get(&u, jar->urls, url_text);
-	if (err < 0 || (err = resolve_ctx(jar, u, &doc, &rc)) < 0)
-		return err;
-	if (!rc.top)
-		process_enter(jar, u); /* the tab's own page, not a frame */
-	return store_one(jar, u, cookie_string, len, &rc, true);
+	jar_call call;
+	int err = jar_call_of(jar, &u, &call, url_text, ctx);
+	return err < 0 ? err : jar_script_set(jar, u, cookie_string, len, &call);
 }
