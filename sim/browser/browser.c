@@ -16,6 +16,7 @@
 #include "browser/profile.h"
 #include "net/host.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 /* Longest hosts-file line read; /etc/hosts lines are short, and this bounds hostile input. */
 #define HOSTS_LINE_MAX 4096
@@ -32,14 +33,8 @@ static void trace_push(bsim_browser *b, bsim_trace_kind kind, int tab, const cha
 		       const char *msg)
 {
 	trace_log *t = &b->trace;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		bsim_trace_entry *e = realloc(t->entries, cap * sizeof *e);
-		if (!e)
-			return; /* the trace is a record; losing an entry under OOM must not fail the step */
-		t->entries = e;
-		t->cap = cap;
-	}
+	if (ARRAY_GROW(&t->entries, &t->cap, t->n + 1) < 0)
+		return; /* the trace is a record; losing an entry under OOM must not fail the step */
 	bsim_trace_entry *e = &t->entries[t->n];
 	e->at = bsim_jar_time(b->jar);
 	e->kind = kind;
@@ -352,14 +347,9 @@ int browser_ensure_running(bsim_browser *b)
 	if (b->n_restore) {
 		for (size_t i = 0; i < b->n_restore; i++) {
 			tab *t = b->restore[i];
-			if (b->n_tabs == b->cap_tabs) {
-				size_t cap = b->cap_tabs ? b->cap_tabs * 2 : 8;
-				tab **tabs = realloc(b->tabs, cap * sizeof *tabs);
-				if (!tabs)
-					return error_oom();
-				b->tabs = tabs;
-				b->cap_tabs = cap;
-			}
+			int rc = ARRAY_GROW(&b->tabs, &b->cap_tabs, b->n_tabs + 1);
+			if (rc < 0)
+				return rc;
 			b->tabs[b->n_tabs++] = t;
 			trace_add(b, BSIM_TRACE_TAB, t->id, "tab-restored", NULL, "tab %d restored on %s", t->id,
 				  t->url ? t->url : "about:blank");

@@ -13,6 +13,7 @@
 
 #include "browser/browser_internal.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 void tab_free(tab *t)
 {
@@ -133,14 +134,9 @@ int bsim_tab_visible(const bsim_browser *b, int id)
 
 static int history_push(tab *t, const char *url)
 {
-	if (t->history_len == t->history_cap) {
-		size_t cap = t->history_cap ? t->history_cap * 2 : 4;
-		char **h = realloc(t->history, cap * sizeof *h);
-		if (!h)
-			return error_oom();
-		t->history = h;
-		t->history_cap = cap;
-	}
+	int rc = ARRAY_GROW(&t->history, &t->history_cap, t->history_len + 1);
+	if (rc < 0)
+		return rc;
 	char *copy = strdup(url);
 	if (!copy)
 		return error_oom();
@@ -234,15 +230,9 @@ static int add_tab(tab **out, bsim_browser *b)
 	if (!t)
 		return error_oom();
 	t->id = b->next_tab_id++;
-	if (b->n_tabs == b->cap_tabs) {
-		size_t cap = b->cap_tabs ? b->cap_tabs * 2 : 8;
-		tab **tabs = realloc(b->tabs, cap * sizeof *tabs);
-		if (!tabs) {
-			free(t);
-			return error_oom();
-		}
-		b->tabs = tabs;
-		b->cap_tabs = cap;
+	if ((rc = ARRAY_GROW(&b->tabs, &b->cap_tabs, b->n_tabs + 1)) < 0) {
+		free(t);
+		return rc;
 	}
 	b->tabs[b->n_tabs++] = t;
 	*out = t;

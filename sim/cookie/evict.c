@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cookie/jar_internal.h"
+#include "util/grow.h"
 
 /* Chromium cookie_monster.h kDomainCookiesQuotaLow/Medium/High: the newest
  * cookies of each priority that a domain purge never touches. */
@@ -144,15 +145,9 @@ static void scan_bucket(const char *key, void *value, void *ud)
 			g->earliest = c->last_access;
 		if (c->last_access >= g->cutoff && !cookie_is_expired(g->jar, c))
 			continue;
-		if (g->n == g->cap) {
-			size_t cap = g->cap ? g->cap * 2 : 64;
-			struct victim *v = realloc(g->v, cap * sizeof *v);
-			if (!v) {
-				g->failed = true;
-				return;
-			}
-			g->v = v;
-			g->cap = cap;
+		if (ARRAY_GROW(&g->v, &g->cap, g->n + 1) < 0) {
+			g->failed = true;
+			return;
 		}
 		g->v[g->n].b = b;
 		g->v[g->n].c = c;

@@ -18,6 +18,7 @@
 #include "cookie/jar_internal.h"
 #include "net/psl.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 int bsim_jar_new(bsim_jar **out, bsim_engine engine)
 {
@@ -152,14 +153,9 @@ bucket *bucket_for(bsim_jar *jar, const char *key, size_t len, bool create)
 
 int bucket_push(bucket *b, cookie *c)
 {
-	if (b->n == b->cap) {
-		uint32_t cap = b->cap ? b->cap * 2 : 4;
-		cookie **items = realloc(b->items, cap * sizeof *items);
-		if (!items)
-			return error_oom();
-		b->items = items;
-		b->cap = cap;
-	}
+	int rc = ARRAY_GROW(&b->items, &b->cap, (size_t)b->n + 1);
+	if (rc < 0)
+		return rc;
 	b->items[b->n++] = c;
 	return 0;
 }

@@ -78,7 +78,7 @@ static inline const char *cookie_path(const cookie *c)
 typedef struct bucket {
 	cookie **items;
 	uint32_t n;
-	uint32_t cap;
+	size_t cap;
 	strmap *index;  /* equivalence key -> position + 1, or NULL; see BUCKET_INDEX_MIN */
 } bucket;
 
@@ -113,7 +113,7 @@ struct bsim_jar {
 	uint32_t process_gen;
 	cookie **copies;
 	uint32_t n_copies;
-	uint32_t cap_copies;
+	size_t cap_copies;
 	buf msg;                   /* scratch for event sentences */
 	buf scratch;               /* scratch for keys and sites */
 };

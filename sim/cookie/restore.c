@@ -97,13 +97,9 @@ static int restore(bsim_jar *jar, const bsim_cookie_view *v, bool limits)
 	char *canon = NULL;
 	if (dl) {
 		int rc = host_canonicalize(&canon, v->domain, dl);
-		if (rc < 0) {
-			/* A copy: formatting overwrites bsim_error_last()'s message. */
-			char why[256];
-			snprintf(why, sizeof why, "%s", bsim_error_last()->message);
-			return error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not a host name: %s", label,
-					 v->domain, why);
-		}
+		if (rc < 0)
+			return error_wrap(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not a host name", label,
+					  v->domain);
 		if (strcmp(canon, v->domain) != 0) {
 			error_set(BSIM_EINVAL, "cookie %.80s: domain \"%.80s\" is not canonical (expected \"%s\")", label,
 				  v->domain, canon);

@@ -17,6 +17,7 @@
 #include "net/fetch.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 _Static_assert(FETCH_HEADER_LINE_MAX == CURL_MAX_HTTP_HEADER, "FETCH_HEADER_LINE_MAX names libcurl's own limit");
 
@@ -75,6 +76,7 @@ static void drop_headers(fetch_response *r)
 	free(r->headers);
 	r->headers = NULL;
 	r->n_headers = 0;
+	r->cap_headers = 0;
 }
 
 size_t fetch_header_line(fetch_headers *c, const char *data, size_t len)
@@ -110,10 +112,8 @@ size_t fetch_header_line(fetch_headers *c, const char *data, size_t len)
 		c->limit_what = "it has more than 1000 header lines (FETCH_HEADER_LINES_MAX)";
 		return 0;
 	}
-	char **grown = realloc(c->r->headers, (c->r->n_headers + 1) * sizeof *grown);
-	if (!grown)
+	if (ARRAY_GROW(&c->r->headers, &c->r->cap_headers, c->r->n_headers + 1) < 0)
 		return 0;
-	c->r->headers = grown;
 	char *line = strndup(data, keep);
 	if (!line)
 		return 0;
