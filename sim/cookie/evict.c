@@ -145,7 +145,7 @@ static void scan_bucket(const char *key, void *value, void *ud)
 			g->earliest = c->last_access;
 		if (c->last_access >= g->cutoff && !cookie_is_expired(g->jar, c))
 			continue;
-		if (ARRAY_GROW(&g->v, &g->cap, g->n + 1) < 0) {
+		if (g->n == g->cap && ARRAY_GROW(&g->v, &g->cap, g->n + 1) < 0) {
 			g->failed = true;
 			return;
 		}

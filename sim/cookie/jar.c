@@ -153,9 +153,12 @@ bucket *bucket_for(bsim_jar *jar, const char *key, size_t len, bool create)
 
 int bucket_push(bucket *b, cookie *c)
 {
-	int rc = ARRAY_GROW(&b->items, &b->cap, (size_t)b->n + 1);
-	if (rc < 0)
-		return rc;
+	/* Asked only when full: a push is on every new cookie's path. */
+	if (b->n == b->cap) {
+		int rc = ARRAY_GROW(&b->items, &b->cap, (size_t)b->n + 1);
+		if (rc < 0)
+			return rc;
+	}
 	b->items[b->n++] = c;
 	return 0;
 }
@@ -176,18 +179,7 @@ int jar_call_of(bsim_jar *jar, const url **u, jar_call *call, const char *url_te
 	return 0;
 }
 
-void resolve_call(const bsim_jar *jar, const url *u, const jar_call *call, req_ctx *rc)
-{
-	memset(rc, 0, sizeof *rc);
-	rc->top = call->top;
-	rc->top_level = call->top_level;
-	rc->unsafe = call->unsafe_method;
-	rc->actor = call->actor;
-	if (rc->top) {
-		rc->cross_site = !url_same_site(u, rc->top, jar->preset->schemeful_same_site);
-		rc->third_party = rc->cross_site && !rc->top_level;
-	}
-}
+
 
 /* Where cookies may live on this URL at all (F1): the bucket host, or NULL. */
 const char *cookie_host_of(const cookie_preset *p, const url *u)

@@ -134,8 +134,13 @@ typedef struct req_ctx {
 	int actor;        /* the call's (jar_call.h), given to the observers with each event */
 } req_ctx;
 
-/* The context of a call on u. */
-void resolve_call(const bsim_jar *jar, const url *u, const jar_call *call, req_ctx *rc);
+/* The context of a call on u. Inline: every store and lookup starts here. */
+static inline void resolve_call(const bsim_jar *jar, const url *u, const jar_call *call, req_ctx *rc)
+{
+	bool cross_site = call->top && !url_same_site(u, call->top, jar->preset->schemeful_same_site);
+	*rc = (req_ctx){.top = call->top, .top_level = call->top_level, .unsafe = call->unsafe_method,
+			.cross_site = cross_site, .third_party = cross_site && !call->top_level, .actor = call->actor};
+}
 /*
  * A public call's URL text and context (include/bsim/cookie.h) as the
  * jar_call they stand for, parsed through the jar's URL cache (*u and

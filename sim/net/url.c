@@ -342,7 +342,7 @@ static void decode_unreserved(char *out, const char *path, size_t n)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
-		int c = hex_escape_value(path + i, n - i);
+		int c = path[i] == '%' ? hex_escape_value(path + i, n - i) : -1;
 		if (c >= 0 && is_unreserved(c)) {
 			out[o++] = (char)c;
 			i += 2;
