@@ -296,9 +296,9 @@ static bsim_cookie_reason admit(admitted *a, bsim_jar *jar, const url *u, const 
 }
 
 /*
- * Make: the cookie record of an admitted cookie (§5.7 steps 5-6 and 12-17's
- * fields: expiry, flags, the partition key of CHIPS). NULL when out of
- * memory (raised).
+ * Make: the cookie record of an admitted cookie: its expiry (§5.7 step 6,
+ * capped as the engine caps it), the flags steps 12-17 read, and the
+ * partition key of CHIPS. NULL when out of memory (raised).
  */
 static cookie *make(bsim_jar *jar, const url *u, const admitted *a, const req_ctx *rc)
 {
