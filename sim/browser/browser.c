@@ -16,6 +16,7 @@
 #include "browser/profile.h"
 #include "net/host.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 /* Longest hosts-file line read; /etc/hosts lines are short, and this bounds hostile input. */
 #define HOSTS_LINE_MAX 4096
@@ -32,14 +33,9 @@ static void trace_push(bsim_browser *b, bsim_trace_kind kind, int tab, const cha
 		       const char *msg)
 {
 	trace_log *t = &b->trace;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		bsim_trace_entry *e = realloc(t->entries, cap * sizeof *e);
-		if (!e)
-			return; /* the trace is a record; losing an entry under OOM must not fail the step */
-		t->entries = e;
-		t->cap = cap;
-	}
+	/* Asked only when full: every cookie a widget writes on a poll is traced. */
+	if (t->n == t->cap && ARRAY_GROW(&t->entries, &t->cap, t->n + 1) < 0)
+		return; /* the trace is a record; losing an entry under OOM must not fail the step */
 	bsim_trace_entry *e = &t->entries[t->n];
 	e->at = bsim_jar_time(b->jar);
 	e->kind = kind;
@@ -115,8 +111,8 @@ static const char *cookie_event_code(bsim_cookie_event_kind kind)
 
 static void forget_verdict(bsim_browser *b, const bsim_cookie_view *c);
 
-/* Every jar event becomes a trace entry; refusals and evictions carry their reason code. */
-static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
+/* Every jar event becomes a trace entry of the tab that acted (the call's actor); refusals and evictions carry their reason code. */
+static void on_cookie_event(const bsim_cookie_event *ev, int tab, void *ud)
 {
 	bsim_browser *b = ud;
 	char code[96];
@@ -145,7 +141,7 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 		}
 		attrs[n] = '\0';
 	}
-	trace_add2(b, BSIM_TRACE_COOKIE, b->acting_tab, code, ev->cookie ? ev->cookie->name : NULL, ev->message, attrs);
+	trace_add2(b, BSIM_TRACE_COOKIE, tab, code, ev->cookie ? ev->cookie->name : NULL, ev->message, attrs);
 	/* After a change in the jar, the next request's verdict on the cookie belongs in its story again. */
 	if (ev->cookie)
 		forget_verdict(b, ev->cookie);
@@ -157,7 +153,7 @@ typedef struct request_trace {
 	bsim_browser *b;
 	int tab;
 	const char *url;
-	size_t origin_len;  /* "scheme://host:port" of url */
+	const char *origin; /* "scheme://host:port" of url */
 } request_trace;
 
 /* The identity of a stored cookie (RFC 6265bis §5.7: name, domain, path; and its partition), as a map key. */
@@ -185,13 +181,13 @@ static bool verdict_is_news(request_trace *rt, const bsim_cookie_view *c, const 
 	size_t klen = strlen(key);
 	char *old = strmap_get(&b->last_verdict, key, klen);
 	size_t clen = strlen(code);
-	if (old && strncmp(old, code, clen) == 0 && old[clen] == ' ' &&
-	    strlen(old + clen + 1) == rt->origin_len && strncmp(old + clen + 1, rt->url, rt->origin_len) == 0)
+	if (old && strncmp(old, code, clen) == 0 && old[clen] == ' ' && strcmp(old + clen + 1, rt->origin) == 0)
 		return false;
-	char *now = malloc(clen + 1 + rt->origin_len + 1);
+	size_t size = clen + 1 + strlen(rt->origin) + 1;
+	char *now = malloc(size);
 	if (!now)
 		return true;
-	snprintf(now, clen + 1 + rt->origin_len + 1, "%s %.*s", code, (int)rt->origin_len, rt->url);
+	snprintf(now, size, "%s %s", code, rt->origin);
 	if (strmap_put(&b->last_verdict, key, klen, now) < 0) {
 		free(now);
 		return true;
@@ -223,12 +219,13 @@ static void on_verdict(const bsim_cookie_view *c, bsim_send_verdict v, const cha
 		  why);
 }
 
-int browser_trace_request(bsim_browser *b, int tab_id, const char *url, const bsim_cookie_ctx *ctx)
+int browser_trace_request(bsim_browser *b, const url *u, const jar_call *call)
 {
-	const char *host = strstr(url, "://");
-	size_t origin_len = host ? strcspn(host + 3, "/?#") + (size_t)(host + 3 - url) : strlen(url);
-	request_trace rt = {b, tab_id, url, origin_len};
-	return bsim_jar_request_verdicts(b->jar, url, ctx, on_verdict, &rt);
+	/* The origin a verdict is news for (verdict_is_news): scheme, host and port, as the HTML origin. */
+	char origin[HOST_NAME_MAX_LEN + 32];
+	snprintf(origin, sizeof origin, "%s://%s:%d", url_scheme_name(u->scheme), u->host, u->port);
+	request_trace rt = {b, call->actor, u->text, origin};
+	return jar_request_verdicts(b->jar, u, call, on_verdict, &rt);
 }
 
 void bsim_browser_set_cookie_observer(bsim_browser *b, bsim_cookie_observer fn, void *userdata)
@@ -252,7 +249,6 @@ int bsim_browser_new(bsim_browser **out, const bsim_browser_options *opts)
 		return error_oom();
 	b->opts = *opts;
 	b->focused = -1;
-	b->acting_tab = -1;
 	b->next_tab_id = 1;
 	b->rng = opts->seed;
 	int rc;
@@ -264,7 +260,9 @@ int bsim_browser_new(bsim_browser **out, const bsim_browser_options *opts)
 	if ((rc = bsim_jar_new(&b->jar, opts->engine)) < 0)
 		goto fail;
 	bsim_jar_set_time(b->jar, opts->start_time);
-	bsim_jar_set_observer(b->jar, on_cookie_event, b);
+	jar_set_actor_observer(b->jar, on_cookie_event, b);
+	if ((rc = url_cache_new(&b->urls)) < 0)
+		goto fail;
 	if ((rc = storage_map_new(&b->local, opts->engine, STORAGE_LOCAL)) < 0)
 		goto fail;
 	if ((rc = browser_ensure_running(b)) < 0)
@@ -300,6 +298,7 @@ void bsim_browser_free(bsim_browser *b)
 	buf_free(&b->verdict_key);
 	storage_map_free(b->local);
 	bsim_jar_free(b->jar);
+	url_cache_free(b->urls);
 	for (size_t i = 0; i < b->trace.n; i++) {
 		free((char *)b->trace.entries[i].code);
 		free((char *)b->trace.entries[i].message);
@@ -350,14 +349,9 @@ int browser_ensure_running(bsim_browser *b)
 	if (b->n_restore) {
 		for (size_t i = 0; i < b->n_restore; i++) {
 			tab *t = b->restore[i];
-			if (b->n_tabs == b->cap_tabs) {
-				size_t cap = b->cap_tabs ? b->cap_tabs * 2 : 8;
-				tab **tabs = realloc(b->tabs, cap * sizeof *tabs);
-				if (!tabs)
-					return error_oom();
-				b->tabs = tabs;
-				b->cap_tabs = cap;
-			}
+			int rc = ARRAY_GROW(&b->tabs, &b->cap_tabs, b->n_tabs + 1);
+			if (rc < 0)
+				return rc;
 			b->tabs[b->n_tabs++] = t;
 			trace_add(b, BSIM_TRACE_TAB, t->id, "tab-restored", NULL, "tab %d restored on %s", t->id,
 				  t->url ? t->url : "about:blank");
@@ -594,6 +588,14 @@ int bsim_browser_resolve(bsim_browser *b, const char *text)
 	int rc = url_parse(&u, text);
 	if (rc < 0)
 		return rc;
+	rc = browser_resolve_url(b, u);
+	url_free(u);
+	return rc;
+}
+
+int browser_resolve_url(bsim_browser *b, const url *u)
+{
+	int rc = 0;
 	/* file: has no host; IP literals need no lookup; browsers resolve localhost and *.localhost to loopback. */
 	bool ok = u->scheme == URL_SCHEME_FILE || u->kind == HOST_KIND_IPV4 || u->kind == HOST_KIND_IPV6 ||
 		  u->kind == HOST_KIND_LOCALHOST || u->kind == HOST_KIND_LOCALHOST_SUB || b->opts.open_resolution;
@@ -603,7 +605,6 @@ int bsim_browser_resolve(bsim_browser *b, const char *text)
 		rc = error_set(BSIM_ERESOLVE,
 			       "cannot resolve %s: the host is not in the hosts file; add a line such as \"127.0.0.1 %.*s\" to the hosts, or allow open resolution",
 			       u->host, (int)browser_hosts_key_len(u->host), u->host);
-	url_free(u);
 	return rc;
 }
 

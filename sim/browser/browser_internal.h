@@ -10,6 +10,7 @@
 
 #include "bsim/browser.h"
 #include "browser/storage.h"
+#include "cookie/jar_call.h"
 #include "net/url.h"
 #include "util/buf.h"
 #include "util/strmap.h"
@@ -51,6 +52,7 @@ struct bsim_browser {
 	bsim_browser_options opts;
 	char *profile_path;
 	bsim_jar *jar;
+	url_cache *urls;     /* URLs given as text at the public API (frame URLs), parsed once */
 	uint64_t rng;
 	strmap hosts;        /* canonical host -> canonical IP (strdup'd) */
 	tab **tabs;          /* open tabs, in opening order */
@@ -62,7 +64,6 @@ struct bsim_browser {
 	bool window_focused; /* the window has focus: document.hasFocus() of the active tab */
 	bool running;
 	storage_map *local;
-	int acting_tab;      /* the tab whose action is being traced, or -1 */
 	bsim_cookie_observer cookie_observer; /* a caller's, after the trace */
 	void *cookie_observer_data;
 	trace_log trace;
@@ -79,11 +80,13 @@ void trace_add(bsim_browser *b, bsim_trace_kind kind, int tab, const char *code,
 	       const char *fmt, ...) BSIM_PRINTF(6, 7);
 int browser_ensure_running(bsim_browser *b);
 /*
- * A top-level request from tab_id to url is about to leave: trace, for each
- * cookie of url's site, whether its Cookie header carries it
+ * A top-level request to u in call (its actor a tab id) is about to leave:
+ * trace, for each cookie of u's site, whether its Cookie header carries it
  * ("cookie-sent") or why not ("cookie-not-sent:VERDICT").
  */
-int browser_trace_request(bsim_browser *b, int tab_id, const char *url, const bsim_cookie_ctx *ctx);
+int browser_trace_request(bsim_browser *b, const url *u, const jar_call *call);
+/* bsim_browser_resolve for a parsed URL. */
+int browser_resolve_url(bsim_browser *b, const url *u);
 tab *browser_tab(const bsim_browser *b, int id);
 /* The origin string of a URL for storage ("https://www.shop.com:443"); engine rules for file: (W8). */
 int browser_origin_of(const bsim_browser *b, const url *u, buf *out);
@@ -100,7 +103,7 @@ void page_emit(bsim_browser *b, bsim_page_event_kind kind, const tab *t, int res
  * through the jar. *final is the URL the last response came from
  * (allocated; the caller frees it).
  */
-int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *start,
+int live_fetch(bsim_browser *b, int tab_id, const url *initiator, const char *start,
 	       const bsim_live_options *opts, char **final);
 
 /*

@@ -226,7 +226,7 @@ static bool is_unsafe(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
-int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *start,
+int live_fetch(bsim_browser *b, int tab_id, const url *initiator, const char *start,
 	       const bsim_live_options *opts, char **final)
 {
 	char method[16];
@@ -261,28 +261,29 @@ int live_fetch(bsim_browser *b, int tab_id, const char *initiator, const char *s
 		 * is; every hop keeps the navigation's initiator, as Chromium
 		 * does while its redirect-chain check is off by default.
 		 */
-		bsim_cookie_ctx ctx = {initiator, 1, is_unsafe(method)};
+		jar_call call = {initiator, true, is_unsafe(method), tab_id};
+		/* Cookies that expired are swept while the header is made: the clock's doing, not the tab's. */
+		jar_call header_call = call;
+		header_call.actor = JAR_NO_ACTOR;
 		free(cookie);
 		cookie = NULL;
-		if ((rc = bsim_jar_cookie_header(&cookie, b->jar, current, &ctx)) < 0)
+		if ((rc = jar_cookie_header(&cookie, b->jar, u, &header_call)) < 0)
 			goto fail;
 		trace_add(b, BSIM_TRACE_NAVIGATION, tab_id, "live-request", NULL, "%s %s (Cookie: %zu bytes)", method,
 			  current, strlen(cookie));
 		warn_header_size(b, tab_id, current, strlen(cookie));
-		if ((rc = browser_trace_request(b, tab_id, current, &ctx)) < 0)
+		if ((rc = browser_trace_request(b, u, &call)) < 0)
 			goto fail;
 		fetch_request req = {current, method, cookie, address, opts->ca_file, opts->insecure};
 		if ((rc = fetch_perform(&resp, &req)) < 0)
 			goto fail;
 		trace_response(b, tab_id, current, &resp);
 		/* Every Set-Cookie of this hop is stored before the next request is made. */
-		b->acting_tab = tab_id;
 		size_t at = 0;
 		const char *v;
 		while ((v = fetch_header_next(&resp, "set-cookie", &at)))
-			if ((rc = bsim_jar_set_cookie(b->jar, current, v, strlen(v), &ctx)) < 0)
+			if ((rc = jar_set_cookie(b->jar, u, v, strlen(v), &call)) < 0)
 				break;
-		b->acting_tab = -1;
 		if (rc < 0)
 			goto fail;
 		at = 0;

@@ -65,6 +65,12 @@ static int corrupt(const loader *l, const char *fmt, ...)
 	return error_set_at(BSIM_ECORRUPT, l->path, 0, 0, "profile %s %s", l->path, what);
 }
 
+/* "profile PATH <what>: <the inner error>" (what the jar or the storage refused). */
+static int corrupt_wrap(const loader *l, const char *what)
+{
+	return error_wrap_at(BSIM_ECORRUPT, l->path, 0, 0, "profile %s %s", l->path, what);
+}
+
 /* SQLite refused to read: the file is damaged (or, rarely, memory ran out). */
 static int sqlite_failed(const loader *l)
 {
@@ -435,19 +441,34 @@ typedef struct row_ctx {
 	const char *name, *domain;
 } row_ctx;
 
+/* "has a bad cookie in row N", with its name and domain once read, into out. */
+static void row_where(const row_ctx *r, char *out, size_t n)
+{
+	if (r->name && r->domain)
+		snprintf(out, n, "has a bad cookie in row %ld (\"%.80s\" on \"%.80s\")", r->row, r->name, r->domain);
+	else
+		snprintf(out, n, "has a bad cookie in row %ld", r->row);
+}
+
 static int row_error(const row_ctx *r, const char *fmt, ...) BSIM_PRINTF(2, 3);
 
 static int row_error(const row_ctx *r, const char *fmt, ...)
 {
-	char what[700];
+	char where[256], what[700];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	if (r->name && r->domain)
-		return corrupt(r->l, "has a bad cookie in row %ld (\"%.80s\" on \"%.80s\"): %s", r->row, r->name,
-			       r->domain, what);
-	return corrupt(r->l, "has a bad cookie in row %ld: %s", r->row, what);
+	row_where(r, where, sizeof where);
+	return corrupt(r->l, "%s: %s", where, what);
+}
+
+/* The jar refused the row's cookie: its reason after the row's place. */
+static int row_wrap(const row_ctx *r)
+{
+	char where[256];
+	row_where(r, where, sizeof where);
+	return corrupt_wrap(r->l, where);
 }
 
 static const char *type_name(int t)
@@ -560,7 +581,7 @@ static int load_cookie_row(row_ctx *r)
 	if (rc == BSIM_ENOMEM)
 		return rc;
 	if (rc < 0)
-		return row_error(r, "%s", bsim_error_last()->message);
+		return row_wrap(r);
 	if (bsim_jar_count(r->l->scratch) == before)
 		return row_error(r, "it repeats the name, domain, host-only flag, path and partition of an earlier row");
 	return 0;
@@ -638,9 +659,12 @@ static int load_local(loader *l, bsim_engine engine)
 		free(ch.old_value);
 		if (rc == BSIM_ENOMEM)
 			return rc;
-		if (rc < 0)
-			return corrupt(l, "has a bad localStorage item in row %ld (%.200s, key \"%.80s\"): %s", row, s[0],
-				       s[1], bsim_error_last()->message);
+		if (rc < 0) {
+			char where[400];
+			snprintf(where, sizeof where, "has a bad localStorage item in row %ld (%.200s, key \"%.80s\")", row,
+				 s[0], s[1]);
+			return corrupt_wrap(l, where);
+		}
 		a = storage_map_find(l->local, s[0]);
 		if (!a || storage_area_length(a) == before)
 			return corrupt(l, "has a bad localStorage item in row %ld (%.200s): key \"%.80s\" appears twice",

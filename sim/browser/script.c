@@ -31,10 +31,8 @@ int bsim_script_cookie_get(char **out, bsim_browser *b, int id)
 		*out = strdup("");
 		return *out ? 0 : error_oom();
 	}
-	b->acting_tab = id;
-	rc = bsim_jar_script_get(out, b->jar, t->url, NULL);
-	b->acting_tab = -1;
-	return rc;
+	jar_call call = {NULL, false, false, id};
+	return jar_script_get(out, b->jar, t->page, &call);
 }
 
 int bsim_script_cookie_set(bsim_browser *b, int id, const char *s)
@@ -45,14 +43,16 @@ int bsim_script_cookie_set(bsim_browser *b, int id, const char *s)
 		return rc;
 	if (!t->url)
 		return 0; /* F4: writes on a cookie-averse document do nothing */
-	b->acting_tab = id;
-	rc = bsim_jar_script_set(b->jar, t->url, s, strlen(s), NULL);
-	b->acting_tab = -1;
-	return rc;
+	jar_call call = {NULL, false, false, id};
+	return jar_script_set(b->jar, t->page, s, strlen(s), &call);
 }
 
-/* An iframe's document: the tab's page is the top-level site, and a frame is never a top-level navigation. */
-static int frame_ctx(bsim_cookie_ctx *ctx, bsim_browser *b, int id, const char *frame_url)
+/*
+ * An iframe's document: the tab's page is the top-level site, and a frame
+ * is never a top-level navigation. *frame is the frame's URL parsed
+ * (borrowed from the browser's URL cache).
+ */
+static int frame_call(jar_call *call, const url **frame, bsim_browser *b, int id, const char *frame_url)
 {
 	tab *t = NULL;
 	int rc = page_of(&t, b, id);
@@ -63,33 +63,31 @@ static int frame_ctx(bsim_cookie_ctx *ctx, bsim_browser *b, int id, const char *
 				 id, frame_url ? frame_url : "the frame");
 	if (!frame_url)
 		return error_set(BSIM_EINVAL, "no frame URL given");
-	*ctx = (bsim_cookie_ctx){t->url, 0, 0};
+	if ((rc = url_cache_get(frame, b->urls, frame_url)) < 0)
+		return rc;
+	*call = (jar_call){t->page, false, false, id};
 	return 0;
 }
 
 int bsim_script_cookie_get_framed(char **out, bsim_browser *b, int id, const char *frame_url)
 {
 	*out = NULL;
-	bsim_cookie_ctx ctx;
-	int rc = frame_ctx(&ctx, b, id, frame_url);
+	jar_call call;
+	const url *frame;
+	int rc = frame_call(&call, &frame, b, id, frame_url);
 	if (rc < 0)
 		return rc;
-	b->acting_tab = id;
-	rc = bsim_jar_script_get(out, b->jar, frame_url, &ctx);
-	b->acting_tab = -1;
-	return rc;
+	return jar_script_get(out, b->jar, frame, &call);
 }
 
 int bsim_script_cookie_set_framed(bsim_browser *b, int id, const char *frame_url, const char *s)
 {
-	bsim_cookie_ctx ctx;
-	int rc = frame_ctx(&ctx, b, id, frame_url);
+	jar_call call;
+	const url *frame;
+	int rc = frame_call(&call, &frame, b, id, frame_url);
 	if (rc < 0)
 		return rc;
-	b->acting_tab = id;
-	rc = bsim_jar_script_set(b->jar, frame_url, s, strlen(s), &ctx);
-	b->acting_tab = -1;
-	return rc;
+	return jar_script_set(b->jar, frame, s, strlen(s), &call);
 }
 
 /* The storage area a tab's page uses: its origin key and map (W1). */

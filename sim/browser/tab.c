@@ -13,6 +13,7 @@
 
 #include "browser/browser_internal.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 void tab_free(tab *t)
 {
@@ -133,14 +134,9 @@ int bsim_tab_visible(const bsim_browser *b, int id)
 
 static int history_push(tab *t, const char *url)
 {
-	if (t->history_len == t->history_cap) {
-		size_t cap = t->history_cap ? t->history_cap * 2 : 4;
-		char **h = realloc(t->history, cap * sizeof *h);
-		if (!h)
-			return error_oom();
-		t->history = h;
-		t->history_cap = cap;
-	}
+	int rc = ARRAY_GROW(&t->history, &t->history_cap, t->history_len + 1);
+	if (rc < 0)
+		return rc;
 	char *copy = strdup(url);
 	if (!copy)
 		return error_oom();
@@ -162,7 +158,7 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 		if (live->version != BSIM_LIVE_OPTIONS_VERSION)
 			return error_set(BSIM_EINVAL, "live options version %u; this build knows %d", live->version,
 					 BSIM_LIVE_OPTIONS_VERSION);
-		if ((rc = live_fetch(b, t->id, t->url, text, live, &fetched)) < 0)
+		if ((rc = live_fetch(b, t->id, t->page, text, live, &fetched)) < 0)
 			return rc;
 		text = fetched;
 	}
@@ -171,7 +167,7 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 		free(fetched);
 		return rc;
 	}
-	if (!live && (rc = bsim_browser_resolve(b, text)) < 0) {
+	if (!live && (rc = browser_resolve_url(b, u)) < 0) {
 		url_free(u);
 		trace_add(b, BSIM_TRACE_NAVIGATION, t->id, "navigation-failed:unresolved", NULL,
 			  "tab %d could not load %s: %s", t->id, text, bsim_error_last()->message);
@@ -179,19 +175,17 @@ static int load(bsim_browser *b, tab *t, const char *text, const bsim_response *
 	}
 	/* The navigation's initiator decides whether it is same-site (§5.2):
 	 * the page that was there, or the user (no initiator) on a blank tab. */
-	bsim_cookie_ctx ctx = {t->url, 1, 0};
+	jar_call call = {t->page, true, false, t->id};
 	/* What the request carried, for stories of cookies (a live fetch traced each hop already). */
-	if (!live && u->scheme != URL_SCHEME_FILE && (rc = browser_trace_request(b, t->id, text, &ctx)) < 0) {
+	if (!live && u->scheme != URL_SCHEME_FILE && (rc = browser_trace_request(b, u, &call)) < 0) {
 		url_free(u);
 		return rc;
 	}
-	b->acting_tab = t->id;
 	for (size_t i = 0; !live && resp && i < resp->set_cookie_count; i++) {
 		const char *h = resp->set_cookie[i];
-		if ((rc = bsim_jar_set_cookie(b->jar, text, h, strlen(h), &ctx)) < 0)
+		if ((rc = jar_set_cookie(b->jar, u, h, strlen(h), &call)) < 0)
 			break;
 	}
-	b->acting_tab = -1;
 	if (rc < 0) {
 		url_free(u);
 		free(fetched);
@@ -239,15 +233,9 @@ static int add_tab(tab **out, bsim_browser *b)
 	if (!t)
 		return error_oom();
 	t->id = b->next_tab_id++;
-	if (b->n_tabs == b->cap_tabs) {
-		size_t cap = b->cap_tabs ? b->cap_tabs * 2 : 8;
-		tab **tabs = realloc(b->tabs, cap * sizeof *tabs);
-		if (!tabs) {
-			free(t);
-			return error_oom();
-		}
-		b->tabs = tabs;
-		b->cap_tabs = cap;
+	if ((rc = ARRAY_GROW(&b->tabs, &b->cap_tabs, b->n_tabs + 1)) < 0) {
+		free(t);
+		return rc;
 	}
 	b->tabs[b->n_tabs++] = t;
 	*out = t;

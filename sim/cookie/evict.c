@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cookie/jar_internal.h"
+#include "util/grow.h"
 
 /* Chromium cookie_monster.h kDomainCookiesQuotaLow/Medium/High: the newest
  * cookies of each priority that a domain purge never touches. */
@@ -23,21 +24,21 @@ static int by_lru(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void remove_cookie(bsim_jar *jar, bucket *b, const cookie *victim, bsim_cookie_reason reason)
+static void remove_cookie(bsim_jar *jar, bucket *b, const cookie *victim, bsim_cookie_reason reason, int actor)
 {
 	for (uint32_t i = 0; i < b->n; i++) {
 		if (b->items[i] == victim) {
-			jar_remove_at(jar, b, i, BSIM_COOKIE_EVICTED, reason);
+			jar_remove_at(jar, b, i, BSIM_COOKIE_EVICTED, reason, actor);
 			return;
 		}
 	}
 }
 
-static void remove_expired(bsim_jar *jar, bucket *b)
+static void remove_expired(bsim_jar *jar, bucket *b, int actor)
 {
 	for (uint32_t i = 0; i < b->n;) {
 		if (cookie_is_expired(jar, b->items[i]))
-			jar_remove_at(jar, b, i, BSIM_COOKIE_EXPIRED, BSIM_REASON_EXPIRED);
+			jar_remove_at(jar, b, i, BSIM_COOKIE_EXPIRED, BSIM_REASON_EXPIRED, actor);
 		else
 			i++;
 	}
@@ -54,13 +55,13 @@ static cookie **sorted_lru(const bucket *b)
 	return v;
 }
 
-bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer)
+bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer, int actor)
 {
 	const cookie_preset *p = jar->preset;
 	if (p->eviction != EVICT_FIREFOX_NONSECURE_LRU || b->n < (uint32_t)p->domain_max)
 		return true;
 	/* Firefox CookieStorage::AddCookie / FindStaleCookies: expired first. */
-	remove_expired(jar, b);
+	remove_expired(jar, b, actor);
 	if (b->n < (uint32_t)p->domain_max)
 		return true;
 	/* §14 (Firefox ESR run): after the 181st cookie, 150 remain. */
@@ -72,7 +73,7 @@ bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer)
 	uint32_t evicted = 0;
 	for (uint32_t i = 0; i < n && evicted < need; i++) {
 		if (!lru[i]->secure) {
-			remove_cookie(jar, b, lru[i], BSIM_REASON_DOMAIN_LIMIT);
+			remove_cookie(jar, b, lru[i], BSIM_REASON_DOMAIN_LIMIT, actor);
 			lru[i] = NULL;
 			evicted++;
 		}
@@ -81,7 +82,7 @@ bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer)
 	if (evicted < need && newcomer->secure) {
 		for (uint32_t i = 0; i < n && evicted < need; i++) {
 			if (lru[i]) {
-				remove_cookie(jar, b, lru[i], BSIM_REASON_DOMAIN_LIMIT);
+				remove_cookie(jar, b, lru[i], BSIM_REASON_DOMAIN_LIMIT, actor);
 				evicted++;
 			}
 		}
@@ -93,7 +94,7 @@ bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer)
 
 /* Chromium CookieMonster::PurgeLeastRecentMatches for one priority round. */
 static uint32_t purge_round(bsim_jar *jar, bucket *b, cookie **lru, uint32_t n, bsim_priority prio,
-			    bool protect_secure, uint32_t goal)
+			    bool protect_secure, uint32_t goal, int actor)
 {
 	uint32_t count = 0, secure = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -113,7 +114,7 @@ static uint32_t purge_round(bsim_jar *jar, bucket *b, cookie **lru, uint32_t n, 
 		cookie *c = lru[i];
 		if (!c || c->priority != prio || (protect_secure && c->secure))
 			continue;
-		remove_cookie(jar, b, c, BSIM_REASON_DOMAIN_LIMIT);
+		remove_cookie(jar, b, c, BSIM_REASON_DOMAIN_LIMIT, actor);
 		lru[i] = NULL;
 		removed++;
 		deletable--;
@@ -144,15 +145,9 @@ static void scan_bucket(const char *key, void *value, void *ud)
 			g->earliest = c->last_access;
 		if (c->last_access >= g->cutoff && !cookie_is_expired(g->jar, c))
 			continue;
-		if (g->n == g->cap) {
-			size_t cap = g->cap ? g->cap * 2 : 64;
-			struct victim *v = realloc(g->v, cap * sizeof *v);
-			if (!v) {
-				g->failed = true;
-				return;
-			}
-			g->v = v;
-			g->cap = cap;
+		if (g->n == g->cap && ARRAY_GROW(&g->v, &g->cap, g->n + 1) < 0) {
+			g->failed = true;
+			return;
 		}
 		g->v[g->n].b = b;
 		g->v[g->n].c = c;
@@ -170,7 +165,7 @@ static int victim_order(const void *a, const void *b)
 	return by_lru(&cx, &cy);
 }
 
-static void global_purge(bsim_jar *jar)
+static void global_purge(bsim_jar *jar, int actor)
 {
 	const cookie_preset *p = jar->preset;
 	if (!p->global_max || jar->total <= (size_t)p->global_max)
@@ -190,7 +185,7 @@ static void global_purge(bsim_jar *jar)
 										 : BSIM_COOKIE_EVICTED;
 			for (uint32_t j = 0; j < g.v[i].b->n; j++) {
 				if (g.v[i].b->items[j] == g.v[i].c) {
-					jar_remove_at(jar, g.v[i].b, j, kind, why);
+					jar_remove_at(jar, g.v[i].b, j, kind, why, actor);
 					break;
 				}
 			}
@@ -207,14 +202,14 @@ static void global_purge(bsim_jar *jar)
 	free(g.v);
 }
 
-void evict_after_add(bsim_jar *jar, bucket *b)
+void evict_after_add(bsim_jar *jar, bucket *b, int actor)
 {
 	const cookie_preset *p = jar->preset;
 	if (jar->now < jar->earliest_access)
 		jar->earliest_access = jar->now;
 	if (p->eviction == EVICT_CHROMIUM_PRIORITY && b->n > (uint32_t)p->domain_max) {
 		/* Chromium GarbageCollect: expired cookies of the domain go first. */
-		remove_expired(jar, b);
+		remove_expired(jar, b, actor);
 		if (b->n > (uint32_t)p->domain_max) {
 			uint32_t goal = b->n - (uint32_t)p->domain_purge_to, n = b->n;
 			cookie **lru = sorted_lru(b);
@@ -229,10 +224,10 @@ void evict_after_add(bsim_jar *jar, bucket *b)
 				};
 				for (size_t r = 0; r < sizeof rounds / sizeof rounds[0] && goal > 0; r++)
 					goal -= purge_round(jar, b, lru, n, rounds[r].prio, rounds[r].protect_secure,
-							    goal);
+							    goal, actor);
 				free(lru);
 			}
 		}
 	}
-	global_purge(jar);
+	global_purge(jar, actor);
 }

@@ -4,7 +4,7 @@
  * engine, e.g.
  *   cookie _genesys.widgets.webchat.state.session refused on https://foo.github.io/:
  *   Domain ".github.io" is a public suffix (RFC 6265bis §5.7 step 9; chromium)
- * Sentences are built only when an observer is set, so a jar nobody watches
+ * Sentences are built only when an observer is set (jar_observed), so a jar nobody watches
  * pays nothing for them.
  */
 #include <stdio.h>
@@ -47,7 +47,7 @@ static void put_rule(buf *b, const bsim_jar *jar, bsim_cookie_reason reason)
 	buf_printf(b, " (%s; %s)", bsim_cookie_reason_rule(reason), jar->preset->name);
 }
 
-static void emit(bsim_jar *jar, bsim_cookie_event_kind kind, bsim_cookie_reason reason, const url *u,
+static void emit(bsim_jar *jar, int actor, bsim_cookie_event_kind kind, bsim_cookie_reason reason, const url *u,
 		 const bsim_cookie_view *v)
 {
 	bsim_cookie_event ev;
@@ -57,7 +57,10 @@ static void emit(bsim_jar *jar, bsim_cookie_event_kind kind, bsim_cookie_reason 
 	ev.url = u ? u->text : NULL;
 	ev.cookie = v;
 	ev.at = jar->now;
-	jar->observer(&ev, jar->observer_data);
+	if (jar->observer)
+		jar->observer(&ev, jar->observer_data);
+	if (jar->actor_observer)
+		jar->actor_observer(&ev, actor, jar->actor_observer_data);
 }
 
 void cookie_view_of(bsim_cookie_view *v, const cookie *c)
@@ -233,7 +236,7 @@ static void refusal_detail(buf *b, const bsim_jar *jar, const url *u, const pars
 	}
 }
 
-void explain_refused(bsim_jar *jar, const url *u, const parsed_cookie *pc, bsim_cookie_reason reason,
+void explain_refused(bsim_jar *jar, int actor, const url *u, const parsed_cookie *pc, bsim_cookie_reason reason,
 		     const char *detail)
 {
 	buf *b = &jar->msg;
@@ -248,7 +251,7 @@ void explain_refused(bsim_jar *jar, const url *u, const parsed_cookie *pc, bsim_
 	buf tmp = BUF_INIT;
 	bsim_cookie_view v;
 	cookie_view_of_parsed(&v, pc, &tmp);
-	emit(jar, BSIM_COOKIE_REFUSED, reason, u, &v);
+	emit(jar, actor, BSIM_COOKIE_REFUSED, reason, u, &v);
 	buf_free(&tmp);
 }
 
@@ -262,7 +265,7 @@ static void put_scope(buf *b, const cookie *c)
 	buf_putc(b, ')');
 }
 
-void explain_removed(bsim_jar *jar, const cookie *c, bsim_cookie_event_kind kind, bsim_cookie_reason reason,
+void explain_removed(bsim_jar *jar, int actor, const cookie *c, bsim_cookie_event_kind kind, bsim_cookie_reason reason,
 		     const char *detail)
 {
 	buf *b = &jar->msg;
@@ -297,10 +300,10 @@ void explain_removed(bsim_jar *jar, const cookie *c, bsim_cookie_event_kind kind
 	put_rule(b, jar, reason);
 	bsim_cookie_view v;
 	cookie_view_of(&v, c);
-	emit(jar, kind, reason, NULL, &v);
+	emit(jar, actor, kind, reason, NULL, &v);
 }
 
-void explain_stored(bsim_jar *jar, const url *u, const cookie *c, bsim_cookie_event_kind kind)
+void explain_stored(bsim_jar *jar, int actor, const url *u, const cookie *c, bsim_cookie_event_kind kind)
 {
 	buf *b = &jar->msg;
 	char when[40];
@@ -320,10 +323,10 @@ void explain_stored(bsim_jar *jar, const url *u, const cookie *c, bsim_cookie_ev
 	buf_puts(b, u->text);
 	bsim_cookie_view v;
 	cookie_view_of(&v, c);
-	emit(jar, kind, BSIM_REASON_NONE, u, &v);
+	emit(jar, actor, kind, BSIM_REASON_NONE, u, &v);
 }
 
-void explain_deleted_by_expired(bsim_jar *jar, const url *u, const parsed_cookie *pc, bool removed)
+void explain_deleted_by_expired(bsim_jar *jar, int actor, const url *u, const parsed_cookie *pc, bool removed)
 {
 	buf *b = &jar->msg;
 	buf_clear(b);
@@ -335,6 +338,6 @@ void explain_deleted_by_expired(bsim_jar *jar, const url *u, const parsed_cookie
 	buf tmp = BUF_INIT;
 	bsim_cookie_view v;
 	cookie_view_of_parsed(&v, pc, &tmp);
-	emit(jar, BSIM_COOKIE_DELETED, BSIM_REASON_EXPIRED, u, &v);
+	emit(jar, actor, BSIM_COOKIE_DELETED, BSIM_REASON_EXPIRED, u, &v);
 	buf_free(&tmp);
 }

@@ -1,7 +1,9 @@
 /*
  * jar_internal.h: the jar's data structures, shared by the files that make
- * up the jar (jar.c: storage and retrieval; match.c: the matching rules;
- * evict.c: limits; explain.c: events and their sentences).
+ * up the jar (jar.c: lifetime, buckets, sweeps; store.c: storage, §5.7;
+ * retrieve.c: retrieval, §5.8; restore.c: saved cookies; match.c: the
+ * matching rules; process.c: Firefox's content-process copy; evict.c:
+ * limits; explain.c: events and their sentences).
  *
  * Cookies are grouped in buckets keyed by registrable domain (eTLD+1), or by
  * the host where it has none (IP, localhost, single label), as Chromium's
@@ -15,6 +17,7 @@
 #include <stdint.h>
 
 #include "bsim/cookie.h"
+#include "cookie/jar_call.h"
 #include "cookie/parse.h"
 #include "cookie/preset.h"
 #include "net/url.h"
@@ -75,7 +78,7 @@ static inline const char *cookie_path(const cookie *c)
 typedef struct bucket {
 	cookie **items;
 	uint32_t n;
-	uint32_t cap;
+	size_t cap;
 	strmap *index;  /* equivalence key -> position + 1, or NULL; see BUCKET_INDEX_MIN */
 } bucket;
 
@@ -100,6 +103,8 @@ struct bsim_jar {
 	url_cache *urls;
 	bsim_cookie_observer observer;
 	void *observer_data;
+	jar_actor_observer actor_observer; /* bsim's own floors (jar_call.h): told who acted */
+	void *actor_observer_data;
 	/* The content-process copy (preset process_cookie_copy; jar.c): the scheme and site of the
 	 * tab's page, its generation (0: no page yet), and the writes only that copy holds. */
 	bool process_live;
@@ -108,10 +113,44 @@ struct bsim_jar {
 	uint32_t process_gen;
 	cookie **copies;
 	uint32_t n_copies;
-	uint32_t cap_copies;
+	size_t cap_copies;
 	buf msg;                   /* scratch for event sentences */
 	buf scratch;               /* scratch for keys and sites */
 };
+
+/* --- jar.c: buckets, the call's context, the cookie record --- */
+/* The bucket of key (created when create is set), or NULL (none, or out of memory when creating). */
+bucket *bucket_for(bsim_jar *jar, const char *key, size_t len, bool create);
+/* Append c to b. 0, or BSIM_ENOMEM. */
+int bucket_push(bucket *b, cookie *c);
+
+/* The request or document context, resolved once per operation. */
+typedef struct req_ctx {
+	const url *top;   /* top-level document (or initiator of a navigation), or NULL */
+	bool top_level;
+	bool unsafe;
+	bool cross_site;  /* SameSite: cross-site with `top` (§5.2) */
+	bool third_party; /* a frame or subresource under another top-level site (§9 X1) */
+	int actor;        /* the call's (jar_call.h), given to the observers with each event */
+} req_ctx;
+
+/* The context of a call on u. Inline: every store and lookup starts here. */
+static inline void resolve_call(const bsim_jar *jar, const url *u, const jar_call *call, req_ctx *rc)
+{
+	bool cross_site = call->top && !url_same_site(u, call->top, jar->preset->schemeful_same_site);
+	*rc = (req_ctx){.top = call->top, .top_level = call->top_level, .unsafe = call->unsafe_method,
+			.cross_site = cross_site, .third_party = cross_site && !call->top_level, .actor = call->actor};
+}
+/*
+ * A public call's URL text and context (include/bsim/cookie.h) as the
+ * jar_call they stand for, parsed through the jar's URL cache (*u and
+ * call->top are borrowed from it). Errors as url_parse.
+ */
+int jar_call_of(bsim_jar *jar, const url **u, jar_call *call, const char *url_text, const bsim_cookie_ctx *ctx);
+/* Where cookies may live on this URL at all (F1): the bucket host, or NULL. */
+const char *cookie_host_of(const cookie_preset *p, const url *u);
+/* A cookie with pc's name and value, domain and path, all else zero; NULL when out of memory. */
+cookie *cookie_make(const parsed_cookie *pc, const char *dom, size_t dom_len, const char *path, size_t path_len);
 
 /* --- match.c: RFC 6265bis §5.1.3, §5.1.4, §5.2 --- */
 bool cookie_domain_match(const char *host, size_t host_len, const char *domain, size_t domain_len);
@@ -151,23 +190,28 @@ uint64_t process_order(bsim_jar *jar, cookie *c);
 
 /* --- evict.c: per-domain and global limits (browser-rules.md §5) --- */
 /* Chromium: after an insert into b (key). Firefox: before adding newcomer; returns false to drop it. */
-bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer);
-void evict_after_add(bsim_jar *jar, bucket *b);
+bool evict_before_add(bsim_jar *jar, bucket *b, const cookie *newcomer, int actor);
+void evict_after_add(bsim_jar *jar, bucket *b, int actor);
 /* Remove b->items[i] (swap with the last), reporting it. Frees the cookie. */
 void jar_remove_at(bsim_jar *jar, bucket *b, uint32_t i, bsim_cookie_event_kind kind,
-		   bsim_cookie_reason reason);
+		   bsim_cookie_reason reason, int actor);
 void cookie_free(cookie *c);
 bool cookie_is_expired(const bsim_jar *jar, const cookie *c);
 
-/* --- explain.c: events --- */
+/* --- explain.c: events, each handed to the observers with the actor of the call that caused it --- */
+/* Whether anyone listens: sentences are built only then. */
+static inline bool jar_observed(const bsim_jar *jar)
+{
+	return jar->observer || jar->actor_observer;
+}
 void cookie_view_of(bsim_cookie_view *v, const cookie *c);
 /* What a refused cookie would have been, from the parse. */
 void cookie_view_of_parsed(bsim_cookie_view *v, const parsed_cookie *pc, buf *scratch);
-void explain_refused(bsim_jar *jar, const url *u, const parsed_cookie *pc, bsim_cookie_reason reason,
+void explain_refused(bsim_jar *jar, int actor, const url *u, const parsed_cookie *pc, bsim_cookie_reason reason,
 		     const char *detail);
-void explain_removed(bsim_jar *jar, const cookie *c, bsim_cookie_event_kind kind,
+void explain_removed(bsim_jar *jar, int actor, const cookie *c, bsim_cookie_event_kind kind,
 		     bsim_cookie_reason reason, const char *detail);
-void explain_stored(bsim_jar *jar, const url *u, const cookie *c, bsim_cookie_event_kind kind);
-void explain_deleted_by_expired(bsim_jar *jar, const url *u, const parsed_cookie *pc, bool removed);
+void explain_stored(bsim_jar *jar, int actor, const url *u, const cookie *c, bsim_cookie_event_kind kind);
+void explain_deleted_by_expired(bsim_jar *jar, int actor, const url *u, const parsed_cookie *pc, bool removed);
 
 #endif

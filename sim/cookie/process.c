@@ -24,6 +24,7 @@
 
 #include "cookie/jar_internal.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 static void site_key_of(const url *u, const char **key, size_t *len)
 {
@@ -110,15 +111,10 @@ int process_keep(bsim_jar *jar, cookie *c)
 		cookie_free(c);
 		return 0;
 	}
-	if (jar->n_copies == jar->cap_copies) {
-		uint32_t cap = jar->cap_copies ? jar->cap_copies * 2 : 4;
-		cookie **grown = realloc(jar->copies, cap * sizeof *grown);
-		if (!grown) {
-			cookie_free(c);
-			return error_oom();
-		}
-		jar->copies = grown;
-		jar->cap_copies = cap;
+	int rc = ARRAY_GROW(&jar->copies, &jar->cap_copies, (size_t)jar->n_copies + 1);
+	if (rc < 0) {
+		cookie_free(c);
+		return rc;
 	}
 	c->script_seq = jar->next_seq++;
 	c->script_gen = jar->process_gen;

@@ -17,6 +17,7 @@
 #include "net/fetch.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 _Static_assert(FETCH_HEADER_LINE_MAX == CURL_MAX_HTTP_HEADER, "FETCH_HEADER_LINE_MAX names libcurl's own limit");
 
@@ -75,6 +76,7 @@ static void drop_headers(fetch_response *r)
 	free(r->headers);
 	r->headers = NULL;
 	r->n_headers = 0;
+	r->cap_headers = 0;
 }
 
 size_t fetch_header_line(fetch_headers *c, const char *data, size_t len)
@@ -110,10 +112,8 @@ size_t fetch_header_line(fetch_headers *c, const char *data, size_t len)
 		c->limit_what = "it has more than 1000 header lines (FETCH_HEADER_LINES_MAX)";
 		return 0;
 	}
-	char **grown = realloc(c->r->headers, (c->r->n_headers + 1) * sizeof *grown);
-	if (!grown)
+	if (ARRAY_GROW(&c->r->headers, &c->r->cap_headers, c->r->n_headers + 1) < 0)
 		return 0;
-	c->r->headers = grown;
 	char *line = strndup(data, keep);
 	if (!line)
 		return 0;
@@ -157,6 +157,84 @@ out:
 	curl_free(host);
 	curl_free(port);
 	return rc;
+}
+
+/* Every option of one request: its URL, headers, method, TLS, limits and where the response goes. */
+static void set_options(CURL *h, CURLU *u, struct curl_slist *headers, const fetch_request *req, fetch_headers *c,
+			char *errbuf)
+{
+	curl_easy_setopt(h, CURLOPT_CURLU, u);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	/* "" disables proxies, including those named by http_proxy and friends. */
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "bsim");
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)FETCH_CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)FETCH_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+	if (strcmp(req->method, "GET") == 0) {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	} else if (strcmp(req->method, "HEAD") == 0) {
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else {
+		/* A form submission with an empty body: the method is what cookie rules look at (SameSite Lax). */
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+	}
+	if (req->ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, req->ca_file);
+	if (req->insecure) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+
+}
+
+/* What a finished transfer's outcome cc means for bsim: 0, or the error raised, naming the URL and the limit hit. */
+static int perform_error(const fetch_request *req, const fetch_response *out, const fetch_headers *c, CURLcode cc,
+			 const char *errbuf)
+{
+	char said[CURL_ERROR_SIZE];
+	fetch_message_without_time(said, sizeof said, *errbuf ? errbuf : curl_easy_strerror(cc));
+	if (c->over_limit)
+		return error_set(BSIM_ELIMIT, "%s: the response was cut off: %s", req->url, c->limit_what);
+	if (cc == CURLE_OPERATION_TIMEDOUT)
+		return error_set(BSIM_ELIMIT, "%s: %s (timeouts: %d ms to connect, %d ms in all)", req->url,
+				 said, FETCH_CONNECT_TIMEOUT_MS, FETCH_TIMEOUT_MS);
+	/*
+	 * libcurl stops at a header line over CURL_MAX_HTTP_HEADER with
+	 * CURLE_OUT_OF_MEMORY and no message, before the line reaches
+	 * on_header: while the headers are incomplete, that is the cause.
+	 */
+	if (cc == CURLE_OUT_OF_MEMORY && !c->complete && !*errbuf) {
+		if (out->n_headers) {
+			/* Named by the header before it (its name only: a value such as Date differs every run). */
+			const char *last = out->headers[out->n_headers - 1];
+			int name_len = (int)strcspn(last, ":");
+			return error_set(BSIM_ELIMIT,
+					 "%s: the response was cut off: header %zu, the one after %.*s, is longer than %d "
+					 "bytes, the most libcurl reads in one line (CURL_MAX_HTTP_HEADER)",
+					 req->url, out->n_headers + 1, name_len > 60 ? 60 : name_len, last,
+					 FETCH_HEADER_LINE_MAX);
+		}
+		return error_set(BSIM_ELIMIT,
+				 "%s: the response was cut off: its first header line is longer than %d bytes, the "
+				 "most libcurl reads in one line (CURL_MAX_HTTP_HEADER)",
+				 req->url, FETCH_HEADER_LINE_MAX);
+	}
+	if (cc == CURLE_WRITE_ERROR && !c->over_limit)
+		return error_oom();
+	if (cc != CURLE_OK)
+		return error_set(BSIM_EIO, "%s: %s", req->url, said);
+	return 0;
 }
 
 int fetch_perform(fetch_response *out, const fetch_request *req)
@@ -206,82 +284,10 @@ int fetch_perform(fetch_response *out, const fetch_request *req)
 	}
 	headers = more;
 
-	curl_easy_setopt(h, CURLOPT_CURLU, u);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	/* "" disables proxies, including those named by http_proxy and friends. */
-	curl_easy_setopt(h, CURLOPT_PROXY, "");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "bsim");
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)FETCH_CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)FETCH_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &c);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &c);
-	if (strcmp(req->method, "GET") == 0) {
-		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-	} else if (strcmp(req->method, "HEAD") == 0) {
-		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-	} else {
-		/* A form submission with an empty body: the method is what cookie rules look at (SameSite Lax). */
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
-		if (strcmp(req->method, "POST") != 0)
-			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
-	}
-	if (req->ca_file)
-		curl_easy_setopt(h, CURLOPT_CAINFO, req->ca_file);
-	if (req->insecure) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-
+	set_options(h, u, headers, req, &c, errbuf);
 	CURLcode cc = curl_easy_perform(h);
-	char said[CURL_ERROR_SIZE];
-	fetch_message_without_time(said, sizeof said, *errbuf ? errbuf : curl_easy_strerror(cc));
-	if (c.over_limit) {
-		rc = error_set(BSIM_ELIMIT, "%s: the response was cut off: %s", req->url, c.limit_what);
+	if ((rc = perform_error(req, out, &c, cc, errbuf)) < 0)
 		goto out;
-	}
-	if (cc == CURLE_OPERATION_TIMEDOUT) {
-		rc = error_set(BSIM_ELIMIT, "%s: %s (timeouts: %d ms to connect, %d ms in all)", req->url,
-			       said, FETCH_CONNECT_TIMEOUT_MS, FETCH_TIMEOUT_MS);
-		goto out;
-	}
-	/*
-	 * libcurl stops at a header line over CURL_MAX_HTTP_HEADER with
-	 * CURLE_OUT_OF_MEMORY and no message, before the line reaches
-	 * on_header: while the headers are incomplete, that is the cause.
-	 */
-	if (cc == CURLE_OUT_OF_MEMORY && !c.complete && !*errbuf) {
-		if (out->n_headers) {
-			/* Named by the header before it (its name only: a value such as Date differs every run). */
-			const char *last = out->headers[out->n_headers - 1];
-			int name_len = (int)strcspn(last, ":");
-			rc = error_set(BSIM_ELIMIT,
-				       "%s: the response was cut off: header %zu, the one after %.*s, is longer than %d "
-				       "bytes, the most libcurl reads in one line (CURL_MAX_HTTP_HEADER)",
-				       req->url, out->n_headers + 1, name_len > 60 ? 60 : name_len, last,
-				       FETCH_HEADER_LINE_MAX);
-		} else {
-			rc = error_set(BSIM_ELIMIT,
-				       "%s: the response was cut off: its first header line is longer than %d bytes, the "
-				       "most libcurl reads in one line (CURL_MAX_HTTP_HEADER)",
-				       req->url, FETCH_HEADER_LINE_MAX);
-		}
-		goto out;
-	}
-	if (cc == CURLE_WRITE_ERROR && !c.over_limit) {
-		rc = error_oom();
-		goto out;
-	}
-	if (cc != CURLE_OK) {
-		rc = error_set(BSIM_EIO, "%s: %s", req->url, said);
-		goto out;
-	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 out:
 	if (rc < 0)

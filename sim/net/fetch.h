@@ -38,6 +38,7 @@ typedef struct fetch_response {
 	long status;              /* the HTTP status code */
 	char **headers;           /* "Name: value" lines of the response, in order */
 	size_t n_headers;
+	size_t cap_headers;       /* room in headers (util/grow.h) */
 	size_t body_bytes;        /* how much body arrived (it is not kept) */
 } fetch_response;
 

@@ -1,6 +1,6 @@
 /*
  * url.c: parses the URLs bsim's pages, requests and cookies are about, and
- * keeps a bounded cache of parsed URLs for the cookie jar's hot path.
+ * compares them (same origin, same site).
  *
  * libcurl's URL API does the parsing (authority, port, dot segments). What
  * a browser's parser does and libcurl does not is done here first, on a
@@ -10,7 +10,8 @@
  * '.' in dot segments, and path and query percent-encoded with the WHATWG
  * sets (so /a b becomes /a%20b as in a browser). The host is then canonicalized by host_canonicalize (libcurl
  * keeps its case and does no IDNA), and the public suffix facts the cookie
- * rules need are computed once per URL.
+ * rules need are computed once per URL. The cache of parsed URLs and its
+ * memo of origins live in url_cache.c.
  */
 #include "net/url.h"
 
@@ -21,14 +22,16 @@
 #include <strings.h>
 
 #include "net/psl.h"
+#include "net/url_internal.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/hex.h"
 #include "util/strmap.h"
 
 /* Room for a quoted URL in a message; error.c caps the whole message at 1 KiB. */
 #define URL_QUOTE_BUF 320
 
-/* Room for the inner reason (a host error) inside a URL error. */
+/* Room for libcurl's reason inside a URL error. */
 #define URL_WHY_MAX 1024
 
 /*
@@ -40,13 +43,6 @@
 
 /* Longest scheme bsim accepts is "https"; a longer one is only quoted in the message. */
 #define URL_SCHEME_MAX 5
-
-/*
- * The largest table of a cache generation: a power of two twice URL_CACHE_MAX, so the
- * linear-probe table is at most half full and a lookup ends within a few
- * slots.
- */
-#define URL_CACHE_SLOTS (2 * URL_CACHE_MAX)
 
 typedef struct scheme_info {
 	const char *name;
@@ -181,6 +177,14 @@ static int url_error(const char *text, size_t len, const char *what)
 	char quoted[URL_QUOTE_BUF];
 	host_quote(quoted, sizeof quoted, text, len);
 	return error_set(BSIM_EINVAL, "invalid URL \"%s\": %s", quoted, what);
+}
+
+/* The inner error (a host's) as the reason a URL is bad: "invalid URL "...": <inner>". Returns BSIM_EINVAL. */
+static int url_error_wrap(const char *text, size_t len)
+{
+	char quoted[URL_QUOTE_BUF];
+	host_quote(quoted, sizeof quoted, text, len);
+	return error_wrap(BSIM_EINVAL, "invalid URL \"%s\"", quoted);
 }
 
 /* What libcurl refused, said as what to fix, with libcurl's own words after. */
@@ -326,17 +330,6 @@ static const scheme_info *parse_scheme(const char *c, size_t clen, size_t *schem
 	return NULL;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 3986 §2.3 unreserved characters, whose escapes Chromium decodes in a path. */
 static bool is_unreserved(int c)
 {
@@ -349,24 +342,16 @@ static void decode_unreserved(char *out, const char *path, size_t n)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (path[i] == '%' && i + 2 < n && hex_value(path[i + 1]) >= 0 && hex_value(path[i + 2]) >= 0) {
-			int c = hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]);
-			if (is_unreserved(c)) {
-				out[o++] = (char)c;
-				i += 2;
-				continue;
-			}
+		int c = path[i] == '%' ? hex_escape_value(path + i, n - i) : -1;
+		if (c >= 0 && is_unreserved(c)) {
+			out[o++] = (char)c;
+			i += 2;
+			continue;
 		}
 		out[o++] = path[i];
 	}
 	out[o] = '\0';
 }
-
-/* Part of a text: p NULL for a part that is absent (no query, no registrable domain). */
-typedef struct span {
-	const char *p;
-	size_t n;
-} span;
 
 static span span_of(const char *s)
 {
@@ -436,102 +421,6 @@ static bool curl_refuses_in_host(const char *host)
 	return host[strcspn(host, " \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()%")] != '\0';
 }
 
-/*
- * The authority memo (url_cache's `origins`): what libcurl and fill_host
- * made of one "scheme://authority" text, so that a new URL on an origin
- * already parsed needs neither libcurl nor IDNA nor the public suffix list.
- * New URLs are mostly new paths on origins already seen, and those steps
- * were most of their cost. The path and query a fast parse takes are the
- * ones build_curl_text wrote, which libcurl keeps as they are unless a
- * segment is "." or ".." (curl's lib/urlapi.c, dedotdotify): such a URL
- * takes the full parse. fuzz_url checks that both parses agree.
- */
-typedef struct origin_facts {
-	char *host;
-	char *registrable;  /* or NULL */
-	host_kind kind;
-	int port;
-	bool trailing_dot;
-	bool loopback;
-	bool host_is_public_suffix;
-} origin_facts;
-
-static void origin_facts_free(origin_facts *f)
-{
-	if (!f)
-		return;
-	free(f->host);
-	free(f->registrable);
-	free(f);
-}
-
-static void origin_facts_free_entry(const char *key, void *value, void *ud)
-{
-	(void)key;
-	(void)ud;
-	origin_facts_free(value);
-}
-
-static void origin_memo_clear(strmap *memo)
-{
-	strmap_foreach(memo, origin_facts_free_entry, NULL);
-	strmap_free(memo);
-	*memo = (strmap)STRMAP_INIT;
-}
-
-/* Remember what a full parse found for its authority; a failure only loses the shortcut. */
-static void origin_memo_put(strmap *memo, const char *authority, size_t len, const url *u)
-{
-	if (strmap_get(memo, authority, len))
-		return;
-	if (memo->count >= URL_ORIGIN_MEMO_MAX)
-		origin_memo_clear(memo);
-	origin_facts *f = calloc(1, sizeof *f);
-	if (!f)
-		return;
-	*f = (origin_facts){.kind = u->kind, .port = u->port, .trailing_dot = u->trailing_dot,
-			    .loopback = u->loopback, .host_is_public_suffix = u->host_is_public_suffix};
-	f->host = strdup(u->host);
-	f->registrable = u->registrable ? strdup(u->registrable) : NULL;
-	if (!f->host || (u->registrable && !f->registrable) || strmap_put(memo, authority, len, f) < 0)
-		origin_facts_free(f);
-}
-
-/* A "." or ".." segment in path[0..n), which libcurl would remove. */
-static bool has_dot_segment(const char *path, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (path[i] != '.' || (i > 0 && path[i - 1] != '/'))
-			continue;
-		size_t dots = (i + 1 < n && path[i + 1] == '.') ? 2 : 1;
-		if (i + dots == n || path[i + dots] == '/')
-			return true;
-	}
-	return false;
-}
-
-/*
- * The memo's facts for the authority of ct (the text libcurl would parse)
- * when known and its path needs no dot removal, with the path and query
- * spans of ct; NULL to take the full parse.
- */
-static const origin_facts *origin_memo_find(const strmap *memo, const char *ct, size_t ct_len, size_t authority_end,
-					    span *path, span *query)
-{
-	const origin_facts *f = strmap_get(memo, ct, authority_end);
-	if (!f)
-		return NULL;
-	const char *p = ct + authority_end;
-	size_t n = ct_len - authority_end;
-	const char *q = memchr(p, '?', n);
-	size_t path_len = q ? (size_t)(q - p) : n;
-	if (has_dot_segment(p, path_len))
-		return NULL;
-	*path = (span){p, path_len};
-	*query = q ? (span){q + 1, n - path_len - 1} : (span){NULL, 0};
-	return f;
-}
-
 /* Host, kind and public suffix facts of a parsed non-file URL. */
 static int fill_host(url *u, CURLU *h, const char *text, size_t len)
 {
@@ -553,9 +442,7 @@ static int fill_host(url *u, CURLU *h, const char *text, size_t len)
 		goto out;
 	}
 	if ((rc = host_canonicalize(&u->host, raw, strlen(raw))) < 0) {
-		char why[URL_WHY_MAX];
-		snprintf(why, sizeof why, "%s", bsim_error_last()->message);
-		rc = url_error(text, len, why);
+		rc = url_error_wrap(text, len);
 		goto out;
 	}
 	u->kind = host_classify(u->host);
@@ -583,13 +470,65 @@ out:
 	return rc;
 }
 
-static int parse(url **out, const char *text, strmap *memo)
+/* Port (or the scheme's default), path and query of a URL libcurl has parsed, into parts. */
+static int fill_port_path_query(url *parts, CURLU *h, const scheme_info *si, const char *text, size_t len)
+{
+	char *part = NULL;
+	parts->port = si->default_port;
+	CURLUcode cu = curl_url_get(h, CURLUPART_PORT, &part, 0);
+	if (cu == CURLUE_OK) {
+		/* libcurl has checked it is 0..65535. */
+		parts->port = atoi(part);
+		curl_free(part);
+	} else if (cu != CURLUE_NO_PORT) {
+		return cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its port cannot be read");
+	}
+
+	cu = curl_url_get(h, CURLUPART_PATH, &part, 0);
+	if (cu != CURLUE_OK)
+		return cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its path cannot be read");
+	if (part[0] == '/') {
+		parts->path = strdup(part);
+	} else {
+		/* build_curl_text always starts the path with '/'; keep the invariant whatever libcurl does. */
+		buf slash = BUF_INIT;
+		buf_putc(&slash, '/');
+		buf_puts(&slash, part);
+		parts->path = buf_detach(&slash);
+	}
+	curl_free(part);
+	/*
+	 * libcurl refuses a file: path that starts with a drive letter
+	 * ("/c:/", "/c|", curl's lib/urlapi.c) on systems other than Windows,
+	 * but only as written: "file:///x/../c:/" passes and resolves to it,
+	 * and every URL rebuilt from this one would be refused. Refuse it now.
+	 */
+	if (parts->path && si->scheme == URL_SCHEME_FILE && is_alpha((unsigned char)parts->path[1]) &&
+	    (parts->path[2] == ':' || parts->path[2] == '|') &&
+	    (parts->path[3] == '/' || parts->path[3] == '\\' || parts->path[3] == '\0'))
+		return curl_error(text, len, CURLUE_BAD_FILE_URL);
+	if (!parts->path)
+		return error_oom();
+
+	/* An empty query ("?" alone) stays "", as WHATWG keeps it non-null. */
+	cu = curl_url_get(h, CURLUPART_QUERY, &part, 0);
+	if (cu == CURLUE_OK) {
+		parts->query = strdup(part);
+		curl_free(part);
+		if (!parts->query)
+			return error_oom();
+	} else if (cu != CURLUE_NO_QUERY) {
+		return cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its query cannot be read");
+	}
+	return 0;
+}
+
+int url_parse_memo(url **out, const char *text, strmap *memo)
 {
 	char clean_mem[URL_SCRATCH], curl_mem[URL_SCRATCH];
 	buf clean = buf_on(clean_mem, sizeof clean_mem), curl_text = buf_on(curl_mem, sizeof curl_mem);
 	CURLU *h = NULL;
 	url parts = {0};  /* the full parse's fields, each its own string until packed */
-	char *part = NULL;
 	int rc = 0;
 	if (!out)
 		return error_set(BSIM_EINVAL, "url_parse: no place for the result");
@@ -658,63 +597,8 @@ static int parse(url **out, const char *text, strmap *memo)
 		goto out;
 	}
 
-	parts.port = si->default_port;
-	cu = curl_url_get(h, CURLUPART_PORT, &part, 0);
-	if (cu == CURLUE_OK) {
-		/* libcurl has checked it is 0..65535. */
-		parts.port = atoi(part);
-	} else if (cu != CURLUE_NO_PORT) {
-		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its port cannot be read");
+	if ((rc = fill_port_path_query(&parts, h, si, text, len)) < 0)
 		goto out;
-	}
-	curl_free(part);
-	part = NULL;
-
-	cu = curl_url_get(h, CURLUPART_PATH, &part, 0);
-	if (cu != CURLUE_OK) {
-		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its path cannot be read");
-		goto out;
-	}
-	if (part[0] == '/') {
-		parts.path = strdup(part);
-	} else {
-		/* build_curl_text always starts the path with '/'; keep the invariant whatever libcurl does. */
-		buf slash = BUF_INIT;
-		buf_putc(&slash, '/');
-		buf_puts(&slash, part);
-		parts.path = buf_detach(&slash);
-	}
-	curl_free(part);
-	part = NULL;
-	/*
-	 * libcurl refuses a file: path that starts with a drive letter
-	 * ("/c:/", "/c|", curl's lib/urlapi.c) on systems other than Windows,
-	 * but only as written: "file:///x/../c:/" passes and resolves to it,
-	 * and every URL rebuilt from this one would be refused. Refuse it now.
-	 */
-	if (parts.path && si->scheme == URL_SCHEME_FILE && is_alpha((unsigned char)parts.path[1]) &&
-	    (parts.path[2] == ':' || parts.path[2] == '|') &&
-	    (parts.path[3] == '/' || parts.path[3] == '\\' || parts.path[3] == '\0')) {
-		rc = curl_error(text, len, CURLUE_BAD_FILE_URL);
-		goto out;
-	}
-	if (!parts.path) {
-		rc = error_oom();
-		goto out;
-	}
-
-	/* An empty query ("?" alone) stays "", as WHATWG keeps it non-null. */
-	cu = curl_url_get(h, CURLUPART_QUERY, &part, 0);
-	if (cu == CURLUE_OK) {
-		parts.query = strdup(part);
-		if (!parts.query) {
-			rc = error_oom();
-			goto out;
-		}
-	} else if (cu != CURLUE_NO_QUERY) {
-		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its query cannot be read");
-		goto out;
-	}
 	if (memo_origin)
 		origin_memo_put(memo, curl_text.ptr, authority_end, &parts);
 	*out = url_pack(&parts, span_of(parts.host), span_of(parts.registrable), span_of(parts.path),
@@ -722,7 +606,6 @@ static int parse(url **out, const char *text, strmap *memo)
 	if (!*out)
 		rc = error_oom();
 out:
-	curl_free(part);
 	curl_url_cleanup(h);
 	url_parts_free(&parts);
 	buf_free(&clean);
@@ -732,7 +615,7 @@ out:
 
 int url_parse(url **out, const char *text)
 {
-	return parse(out, text, NULL);
+	return url_parse_memo(out, text, NULL);
 }
 
 bool url_same_origin(const url *a, const url *b)
@@ -763,189 +646,4 @@ bool url_same_site(const url *a, const url *b, bool schemeful)
 	if (a->registrable)
 		return b->registrable && strcmp(a->registrable, b->registrable) == 0;
 	return !b->registrable && strcmp(a->host, b->host) == 0;
-}
-
-/* ---- the cache ---- */
-
-enum { SLOT_EMPTY = 0, SLOT_FULL, SLOT_MOVED };
-
-typedef struct cache_slot {
-	uint64_t hash;
-	size_t len;
-	url *u;             /* owned while state is SLOT_FULL */
-	int state;          /* SLOT_MOVED: promoted to the current generation; keeps probe chains intact */
-} cache_slot;
-
-/* First table size: a scenario's browser sees a handful of URLs, so a jar
- * should not pay for URL_CACHE_SLOTS slots until it needs them. */
-#define URL_CACHE_FIRST_SLOTS 64
-
-typedef struct cache_gen {
-	cache_slot *slots;  /* cap slots, a power of two up to URL_CACHE_SLOTS; NULL until first used */
-	size_t cap;
-	size_t count;       /* SLOT_FULL slots */
-	size_t used;        /* SLOT_FULL and SLOT_MOVED slots, at most URL_CACHE_MAX */
-} cache_gen;
-
-struct url_cache {
-	cache_gen cur;
-	cache_gen old;
-	strmap origins;  /* "scheme://authority" -> origin_facts */
-};
-
-/* 64-bit multiply-xorshift over 8-byte words: a URL of 60 bytes hashes in a few ns. */
-static uint64_t hash_text(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-		h ^= h >> 31;
-	}
-	uint64_t w = 0;
-	memcpy(&w, s + i, n - i);
-	h = (h ^ w) * 0x94d049bb133111ebull;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return h ^ (h >> 32);
-}
-
-static cache_slot *gen_find(cache_gen *g, uint64_t hash, const char *text, size_t len)
-{
-	if (!g->cap)
-		return NULL;
-	const size_t mask = g->cap - 1;
-	/* Ends: a table is at most half used (see cache_insert). */
-	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
-		cache_slot *s = &g->slots[i];
-		if (s->state == SLOT_EMPTY)
-			return NULL;
-		if (s->state == SLOT_FULL && s->hash == hash && s->len == len &&
-		    memcmp(s->u->text, text, len) == 0)
-			return s;
-	}
-}
-
-static void gen_clear(cache_gen *g)
-{
-	for (size_t i = 0; i < g->cap; i++)
-		if (g->slots[i].state == SLOT_FULL)
-			url_free(g->slots[i].u);
-	if (g->cap)
-		memset(g->slots, 0, g->cap * sizeof g->slots[0]);
-	g->count = g->used = 0;
-}
-
-/* Double the current generation's table (it holds only SLOT_FULL slots). */
-static int gen_grow(cache_gen *g)
-{
-	size_t cap = g->cap ? g->cap * 2 : URL_CACHE_FIRST_SLOTS;
-	cache_slot *slots = calloc(cap, sizeof *slots);
-	if (!slots)
-		return error_oom();
-	for (size_t i = 0; i < g->cap; i++) {
-		if (g->slots[i].state != SLOT_FULL)
-			continue;
-		size_t j = (size_t)g->slots[i].hash & (cap - 1);
-		while (slots[j].state != SLOT_EMPTY)
-			j = (j + 1) & (cap - 1);
-		slots[j] = g->slots[i];
-	}
-	free(g->slots);
-	g->slots = slots;
-	g->cap = cap;
-	return 0;
-}
-
-/* Add u to the current generation, first retiring it if full (the old generation's URLs are freed). */
-static int cache_insert(url_cache *c, uint64_t hash, size_t len, url *u)
-{
-	if (c->cur.used == URL_CACHE_MAX) {
-		gen_clear(&c->old);
-		cache_gen t = c->old;
-		c->old = c->cur;
-		c->cur = t;
-	}
-	/* Keep the table at most half full, so probe chains stay short and end. */
-	if ((c->cur.used + 1) * 2 > c->cur.cap && gen_grow(&c->cur) < 0) {
-		url_free(u);
-		return BSIM_ENOMEM;
-	}
-	const size_t mask = c->cur.cap - 1;
-	size_t i = (size_t)hash & mask;
-	while (c->cur.slots[i].state != SLOT_EMPTY)
-		i = (i + 1) & mask;
-	c->cur.slots[i] = (cache_slot){hash, len, u, SLOT_FULL};
-	c->cur.count++;
-	c->cur.used++;
-	return 0;
-}
-
-int url_cache_new(url_cache **out)
-{
-	if (!out)
-		return error_set(BSIM_EINVAL, "url_cache_new: no place for the result");
-	*out = NULL;
-	url_cache *c = calloc(1, sizeof *c);
-	if (!c)
-		return error_oom();
-	*out = c;
-	return 0;
-}
-
-void url_cache_free(url_cache *c)
-{
-	if (!c)
-		return;
-	gen_clear(&c->cur);
-	gen_clear(&c->old);
-	origin_memo_clear(&c->origins);
-	free(c->cur.slots);
-	free(c->old.slots);
-	free(c);
-}
-
-size_t url_cache_count(const url_cache *c)
-{
-	return c ? c->cur.count + c->old.count : 0;
-}
-
-int url_cache_get(const url **out, url_cache *c, const char *text)
-{
-	if (!out || !c)
-		return error_set(BSIM_EINVAL, "url_cache_get: no cache or no place for the result");
-	*out = NULL;
-	size_t len = text ? strnlen(text, (size_t)URL_MAX_LEN + 1) : 0;
-	if (len == 0 || len > URL_MAX_LEN) {
-		url *ignored = NULL;
-		return url_parse(&ignored, text);  /* sets the message for empty and over-long text */
-	}
-	uint64_t hash = hash_text(text, len);
-	cache_slot *s = gen_find(&c->cur, hash, text, len);
-	if (s) {
-		*out = s->u;
-		return 0;
-	}
-	s = gen_find(&c->old, hash, text, len);
-	if (s) {
-		/* Promote the same object, so earlier pointers to it stay valid too. */
-		url *u = s->u;
-		s->u = NULL;
-		s->state = SLOT_MOVED;
-		c->old.count--;
-		if (cache_insert(c, hash, len, u) < 0)
-			return BSIM_ENOMEM;
-		*out = u;
-		return 0;
-	}
-	url *u = NULL;
-	int rc = parse(&u, text, &c->origins);
-	if (rc < 0)
-		return rc;  /* errors are not cached: the next call sets the same message again */
-	if ((rc = cache_insert(c, hash, len, u)) < 0)
-		return rc;
-	*out = u;
-	return 0;
 }

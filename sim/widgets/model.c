@@ -338,9 +338,9 @@ int page_cookie_get(widget_world *w, widget_page *p, const char *short_name, cha
 			size_t o = 0;
 			const char *s = q + nlen + 1;
 			for (size_t i = 0; i < vlen; i++) {
-				int h1, h2;
-				if (s[i] == '%' && i + 2 < vlen && (h1 = hex_digit_value(s[i + 1])) >= 0 && (h2 = hex_digit_value(s[i + 2])) >= 0) {
-					v[o++] = (char)(h1 * 16 + h2);
+				int c = s[i] == '%' ? hex_escape_value(s + i, vlen - i) : -1;
+				if (c >= 0) {
+					v[o++] = (char)c;
 					i += 2;
 				} else {
 					v[o++] = s[i];

@@ -1,6 +1,6 @@
 /*
  * fuzz_set_cookie.c: Set-Cookie header values, through the parser
- * (sim/cookie/parse.c) and the jar's storage model (sim/cookie/jar.c).
+ * (sim/cookie/parse.c) and the jar's storage model (sim/cookie/store.c).
  *
  * Input: one control byte, then header values separated by a blank line
  * ("\n\n"; a single CR or LF stays inside a value, where each engine's

@@ -1,5 +1,5 @@
 /*
- * fuzz_url.c: URL parsing and host classification (sim/net/url.c,
+ * fuzz_url.c: URL parsing and host classification (sim/net/url.c, url_cache.c,
  * sim/net/host.c): the whole input as a URL, and as a raw host name.
  *
  * Invariants: canonicalizing a host twice changes nothing (what the jar

@@ -563,3 +563,22 @@ Test(browser, trace_records_refusals_with_reason_codes_and_time)
 	cr_assert(strstr(hit->message, "is a public suffix"), "%s", hit->message);
 	bsim_browser_free(b);
 }
+
+Test(browser, cookie_events_are_traced_on_the_tab_whose_call_caused_them)
+{
+	bsim_browser *b = browser_with(BSIM_ENGINE_CHROMIUM, 0);
+	int a = open_tab(b, "https://www.shop.com/");
+	int t = open_tab(b, "https://www.testsite.com/");
+	/* A frame's write, a page's write, and a read that sweeps an expired cookie, each on its own tab. */
+	cr_assert_eq(bsim_script_cookie_set_framed(b, t, "https://chat.other.org/", "f=1; Domain=github.io"), 0);
+	cr_assert_eq(bsim_script_cookie_set(b, a, "p=1; Domain=github.io"), 0);
+	cr_assert_eq(bsim_script_cookie_set(b, a, "short=1; Max-Age=1"), 0);
+	cr_assert_eq(count_trace(b, "cookie-refused:public-suffix", t), 1);
+	cr_assert_eq(count_trace(b, "cookie-refused:public-suffix", a), 1);
+	cr_assert_eq(count_trace(b, "cookie-stored", a), 1);
+	/* The clock moves without a wait's sweep: the page's read finds the cookie expired. */
+	bsim_jar_set_time(bsim_browser_jar(b), bsim_browser_now(b) + 2000);
+	expect_cookie(b, a, "");
+	cr_assert_eq(count_trace(b, "cookie-expired", a), 1);
+	bsim_browser_free(b);
+}

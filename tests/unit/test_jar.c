@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "bsim/cookie.h"
+#include "cookie/jar_call.h"
+#include "net/url.h"
 
 #define T0 ((bsim_time)1420070400000) /* 2015-01-01T00:00:00Z */
 #define SEC 1000
@@ -1462,5 +1464,105 @@ Test(jar, restore_names_a_bad_domain_once)
 	cr_expect_eq(strncmp(m, head, strlen(head)), 0, "%s", m);
 	cr_expect_null(strstr(m + strlen(head), "is not a host name"), "%s", m);
 	cr_expect(strstr(m, "[::1]") != NULL, "the inner advice survives whole: %s", m);
+	bsim_jar_free(j);
+}
+
+/* ---- cookie/jar_call.h: the jar as the browser calls it, parsed URLs and an actor ---- */
+
+#define ACTOR_LOG_MAX 512
+
+typedef struct actor_log {
+	int actor[ACTOR_LOG_MAX];
+	bsim_cookie_event_kind kind[ACTOR_LOG_MAX];
+	size_t n;
+} actor_log;
+
+static void on_actor(const bsim_cookie_event *ev, int actor, void *ud)
+{
+	actor_log *l = ud;
+	if (l->n < ACTOR_LOG_MAX) {
+		l->actor[l->n] = actor;
+		l->kind[l->n] = ev->kind;
+		l->n++;
+	}
+}
+
+static size_t actor_count(const actor_log *l, int actor, bsim_cookie_event_kind kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		n += l->actor[i] == actor && l->kind[i] == kind;
+	return n;
+}
+
+static url *parsed(const char *text)
+{
+	url *u = NULL;
+	cr_assert_eq(url_parse(&u, text), 0, "%s: %s", text, bsim_error_last()->message);
+	return u;
+}
+
+Test(jar, call_events_carry_the_actor_of_the_call_that_caused_them)
+{
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	actor_log log = {0};
+	jar_set_actor_observer(j, on_actor, &log);
+	fill(j, "https://www.shop.com/", "h", 180, "; Max-Age=60");
+	cr_assert_eq(actor_count(&log, JAR_NO_ACTOR, BSIM_COOKIE_STORED), 180, "public calls have no actor");
+	url *u = parsed("https://www.shop.com/");
+	jar_call call = JAR_CALL_NAVIGATE(7);
+	static const char *const headers[] = {"last=1", "x=1; Domain=github.io", "last=2"};
+	for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++)
+		cr_assert_eq(jar_set_cookie(j, u, headers[i], strlen(headers[i]), &call), 0, "%s", bsim_error_last()->message);
+	/* L2: the 181st cookie purges to 150: the evictions are the call's doing. */
+	cr_assert_eq(actor_count(&log, 7, BSIM_COOKIE_STORED), 1);
+	cr_assert_eq(actor_count(&log, 7, BSIM_COOKIE_EVICTED), 31);
+	cr_assert_eq(actor_count(&log, 7, BSIM_COOKIE_REFUSED), 1);
+	cr_assert_eq(actor_count(&log, 7, BSIM_COOKIE_REPLACED), 1);
+	cr_assert_eq(rec.evicted, 31, "the public observer is told too");
+	/* Expiry on the clock is nobody's call. */
+	bsim_jar_set_time(j, T0 + 61 * SEC);
+	bsim_jar_expire(j);
+	cr_assert_eq(actor_count(&log, JAR_NO_ACTOR, BSIM_COOKIE_EXPIRED), 149);
+	cr_assert_eq(bsim_jar_count(j), 1);
+	url_free(u);
+	bsim_jar_free(j);
+}
+
+Test(jar, call_on_a_parsed_url_answers_as_the_call_on_its_text)
+{
+	static const struct {
+		const char *url, *top; /* top NULL: first party */
+		int top_level;
+	} rows[] = {
+		{"https://www.shop.com/cart/x", NULL, 1},
+		{"https://www.shop.com/", "https://www.shop.com/", 0},
+		{"https://www.shop.com/", "https://other.org/", 1},
+		{"https://www.shop.com/", "https://other.org/", 0},
+		{"http://www.shop.com/cart/", NULL, 1},
+	};
+	bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+	set(j, "https://www.shop.com/", "a=1; SameSite=None; Secure");
+	set(j, "https://www.shop.com/", "b=2");
+	set(j, "https://www.shop.com/cart/", "c=3; SameSite=Strict");
+	set(j, "https://www.shop.com/", "d=4; HttpOnly");
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		url *u = parsed(rows[i].url), *top = rows[i].top ? parsed(rows[i].top) : NULL;
+		bsim_cookie_ctx ctx = {rows[i].top, rows[i].top_level, 0};
+		jar_call call = {top, rows[i].top_level != 0, false, 3};
+		char *want = NULL, *got = NULL;
+		cr_assert_eq(bsim_jar_cookie_header(&want, j, rows[i].url, &ctx), 0);
+		cr_assert_eq(jar_cookie_header(&got, j, u, &call), 0);
+		cr_expect_str_eq(got, want, "header, row %zu", i);
+		free(want);
+		free(got);
+		cr_assert_eq(bsim_jar_script_get(&want, j, rows[i].url, &ctx), 0);
+		cr_assert_eq(jar_script_get(&got, j, u, &call), 0);
+		cr_expect_str_eq(got, want, "document.cookie, row %zu", i);
+		free(want);
+		free(got);
+		url_free(u);
+		url_free(top);
+	}
 	bsim_jar_free(j);
 }
