@@ -58,6 +58,14 @@ int bsim_report_json(const char *path, const bsim_result *const *results, size_t
 		     const bsim_report_options *opts);
 
 /*
+ * The listing of bsim list: one scenario a line, "FILE:LINE  NAME [ENGINE]"
+ * and "  tags: A B" when it has tags, text from the files escaped as the
+ * terminal report escapes it. Written whole once built; BSIM_EIO when it
+ * cannot be, BSIM_ENOMEM.
+ */
+int bsim_report_list(FILE *out, const bsim_scenario *const *scenarios, size_t n);
+
+/*
  * Whether a report file can be written at path ("-", stdout, always can),
  * to be asked before a run rather than losing its report at the end. label
  * names the path in the message (e.g. "--junit"): BSIM_EINVAL with

@@ -212,7 +212,7 @@ unsigned bsim_shard_of(const char *path, unsigned count);
 typedef struct bsim_batch_options {
 	unsigned version;             /* BSIM_BATCH_OPTIONS_VERSION */
 	const bsim_run_options *run;  /* for every scenario; NULL: the defaults */
-	unsigned jobs;                /* scenarios run at a time, each on a thread (0 or 1: on the caller's thread) */
+	unsigned jobs;                /* scenarios run at a time, each on a thread (0 or 1: on the caller's thread; at most BSIM_JOBS_MAX) */
 	int fail_fast;                /* 1: stop after the first scenario, in the order given, that did not pass */
 	/*
 	 * Called on the caller's thread with each result (index among total) as

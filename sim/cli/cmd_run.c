@@ -26,7 +26,6 @@
 #include "bsim/scenario.h"
 #include "cli/cli.h"
 #include "cli/run_options.h"
-#include "report/report_util.h"
 
 /* ---- loading and choosing ------------------------------------------ */
 
@@ -316,16 +315,6 @@ out:
 	return rc < 0 ? CLI_EXIT_OK : rc;
 }
 
-/* Text from a scenario file on one line of the listing, escaped as the terminal report does. */
-static void print_clean(const char *s)
-{
-	buf b = BUF_INIT;
-	report_put_terminal_text(&b, s, strlen(s), 0);
-	if (buf_status(&b) == 0)
-		fwrite(b.ptr ? b.ptr : "", 1, b.len, stdout);
-	buf_free(&b);
-}
-
 int cmd_list(int argc, char **argv)
 {
 	options opt;
@@ -340,18 +329,9 @@ int cmd_list(int argc, char **argv)
 	if ((rc = load(&opt, &suite)) || (rc = check_locations(&opt, suite)) ||
 	    (rc = choose(&opt, suite, &chosen, &n, &unsharded)))
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const bsim_scenario *sc = chosen[i];
-		print_clean(bsim_scenario_file(sc));
-		printf(":%d  ", bsim_scenario_line(sc));
-		print_clean(bsim_scenario_name(sc));
-		printf(" [%s]", bsim_engine_name(bsim_scenario_engine(sc)));
-		size_t n_tags = bsim_scenario_tag_count(sc);
-		for (size_t t = 0; t < n_tags; t++) {
-			fputs(t ? " " : "  tags: ", stdout);
-			print_clean(bsim_scenario_tag(sc, t));
-		}
-		putchar('\n');
+	if (bsim_report_list(stdout, (const bsim_scenario *const *)chosen, n) < 0) {
+		rc = cli_internal_error("list", "writing the listing");
+		goto out;
 	}
 	size_t loaded = bsim_suite_count(suite);
 	if (opt.shard_count)

@@ -87,6 +87,8 @@ static int pool_start(pool **out, const bsim_scenario *const *scenarios, size_t 
 	p->n = n;
 	p->opts = opts;
 	p->slots = calloc(n ? n : 1, sizeof *p->slots);
+	if (jobs > BSIM_JOBS_MAX)
+		jobs = BSIM_JOBS_MAX;
 	if (jobs > n)
 		jobs = (unsigned)n;
 	p->threads = calloc(jobs ? jobs : 1, sizeof *p->threads);
