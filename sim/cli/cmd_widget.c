@@ -18,9 +18,9 @@
 
 #include "bsim/browser.h"
 #include "cli/cli.h"
+#include "report/widget_domain.h"
 #include "scenario/run/domain_probe.h"
 #include "util/buf.h"
-#include "util/jsonw.h"
 #include "widgets/cookie_options.h"
 #include "widgets/version.h"
 #include "widgets/widgets.h"
@@ -175,57 +175,6 @@ static int parse_options(options *opt, int argc, char **argv)
 	return 0;
 }
 
-static void print_text(buf *out, const domain_probe *p)
-{
-	buf_printf(out, "%s %s", p->url, p->written_domain ? p->written_domain : "host-only");
-	for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
-		const domain_verdict *v = &p->v[e];
-		if (v->stored)
-			buf_printf(out, " %s=stored", bsim_engine_name((bsim_engine)e));
-		else
-			buf_printf(out, " %s=refused:%s", bsim_engine_name((bsim_engine)e),
-				   v->reason == BSIM_REASON_NONE ? "ignored" : bsim_cookie_reason_code(v->reason));
-	}
-	for (int e = 0; e < BSIM_ENGINE_COUNT; e++)
-		if (!p->v[e].stored)
-			buf_printf(out, " | %s: %s", bsim_engine_name((bsim_engine)e), p->v[e].message);
-	buf_putc(out, '\n');
-}
-
-static void print_json(buf *out, const domain_probe *p, const widget_version *ver, bool cookie_options)
-{
-	buf_putc(out, '{');
-	jsonw_member_str(out, "url", p->url, true);
-	jsonw_member_str(out, "href", p->href, false);
-	jsonw_member_str(out, "version", ver->name, false);
-	jsonw_member_str(out, "domain", p->written_domain, false);
-	jsonw_member_bool(out, "host_only", p->written_domain == NULL, false);
-	/* What the widget derived before main.cookieOptions replaced it. */
-	if (cookie_options)
-		jsonw_member_str(out, "derived_domain", p->domain, false);
-	jsonw_member_str(out, "cookie", p->cookie, false);
-	jsonw_key(out, "engines", false);
-	buf_putc(out, '{');
-	for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
-		const domain_verdict *v = &p->v[e];
-		jsonw_key(out, bsim_engine_name((bsim_engine)e), e == 0);
-		buf_putc(out, '{');
-		jsonw_member_bool(out, "stored", v->stored, true);
-		if (v->stored) {
-			/* Where the browser keeps it: which hosts will see it. */
-			jsonw_member_str(out, "stored_domain", v->stored_domain, false);
-			jsonw_member_bool(out, "stored_host_only", v->host_only, false);
-		} else {
-			bool known = v->reason != BSIM_REASON_NONE;
-			jsonw_member_str(out, "reason", known ? bsim_cookie_reason_code(v->reason) : "ignored", false);
-			jsonw_member_str(out, "rule", known ? bsim_cookie_reason_rule(v->reason) : NULL, false);
-			jsonw_member_str(out, "message", v->message, false);
-		}
-		buf_putc(out, '}');
-	}
-	buf_puts(out, "}}\n");
-}
-
 /* A URL the browser or the widget would not take: which, why, and what to give instead. */
 static int bad_url(size_t i, const char *url, bool hint)
 {
@@ -250,9 +199,9 @@ static int probe_all(const options *opt, domain_probe *probes, buf *out)
 				exit_code = CLI_EXIT_FAILED;
 		}
 		if (opt->json)
-			print_json(out, p, opt->version, opt->has_cookie_options && opt->version->cookie_options);
+			report_widget_domain_json(out, p, opt->version, opt->has_cookie_options && opt->version->cookie_options);
 		else
-			print_text(out, p);
+			report_widget_domain_text(out, p);
 	}
 	return exit_code;
 }
