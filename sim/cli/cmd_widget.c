@@ -79,8 +79,7 @@ void cmd_widget_help(FILE *f)
 /* A --cookie-options problem: the JSON path, what was expected, what to do. */
 static int cookie_options_error(const char *what, const char *example)
 {
-	fprintf(stderr, "bsim widget: error: --cookie-options: %s\nGive the site's main.cookieOptions as %s\n", what, example);
-	return CLI_EXIT_USAGE;
+	return cli_error("widget", "--cookie-options: %s\nGive the site's main.cookieOptions as %s", what, example);
 }
 
 /* --cookie-options JSON into c's opt_* members, by the widget's rules (B.6). */
@@ -128,11 +127,9 @@ static int parse_options(options *opt, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (options_done || a[0] != '-') {
-			if (opt->n_urls == WIDGET_DOMAIN_MAX_URLS) {
-				fprintf(stderr, "bsim widget: error: more than %d URLs (WIDGET_DOMAIN_MAX_URLS); "
-						"split the list over several calls\n", WIDGET_DOMAIN_MAX_URLS);
-				return CLI_EXIT_USAGE;
-			}
+			if (opt->n_urls == WIDGET_DOMAIN_MAX_URLS)
+				return cli_error("widget", "more than %d URLs (WIDGET_DOMAIN_MAX_URLS); split the list over several calls",
+						 WIDGET_DOMAIN_MAX_URLS);
 			opt->urls[opt->n_urls++] = argv[i];
 		} else if (strcmp(a, "--") == 0) {
 			options_done = true;
@@ -156,11 +153,8 @@ static int parse_options(options *opt, int argc, char **argv)
 			if (!v)
 				return cli_usage_error("widget", "%s needs a value", "--version");
 			if (!(opt->version = widget_version_find(v))) {
-				fprintf(stderr,
-					"bsim widget: error: unknown widget version \"%s\"; expected one of %s\n"
-					"Run 'bsim widget --help' for usage.\n",
-					v, widget_version_names());
-				return CLI_EXIT_USAGE;
+				return cli_usage_error("widget", "unknown widget version \"%s\"; expected one of %s", v,
+						       widget_version_names());
 			}
 		} else {
 			return cli_usage_error("widget", "unknown option \"%s\"", a);
