@@ -57,6 +57,24 @@ int bsim_report_tap(FILE *out, const bsim_result *const *results, size_t n, cons
 int bsim_report_json(const char *path, const bsim_result *const *results, size_t n,
 		     const bsim_report_options *opts);
 
+/*
+ * The listing of bsim list: one scenario a line, "FILE:LINE  NAME [ENGINE]"
+ * and "  tags: A B" when it has tags, text from the files escaped as the
+ * terminal report escapes it. Written whole once built; BSIM_EIO when it
+ * cannot be, BSIM_ENOMEM.
+ */
+int bsim_report_list(FILE *out, const bsim_scenario *const *scenarios, size_t n);
+
+/*
+ * Whether a report file can be written at path ("-", stdout, always can),
+ * to be asked before a run rather than losing its report at the end. label
+ * names the path in the message (e.g. "--junit"): BSIM_EINVAL with
+ * "LABEL PATH: is a directory; expected a file name", "LABEL PATH: the
+ * directory D does not exist", "LABEL: cannot write report ...". A path that
+ * is a symbolic link, device or FIFO is written through, so only tried.
+ */
+int bsim_report_path_check(const char *path, const char *label);
+
 #ifdef __cplusplus
 }
 #endif

@@ -153,6 +153,91 @@ uint64_t bsim_result_elapsed_ns(const bsim_result *r);
 size_t bsim_result_trace_count(const bsim_result *r);
 const bsim_trace_entry *bsim_result_trace_at(const bsim_result *r, size_t index);
 
+/* ---- choosing scenarios: what bsim run and bsim list run ---- */
+
+/* A FILE:LINE a person gave: the scenario of FILE whose <scenario> element holds LINE. */
+typedef struct bsim_line_ref {
+	const char *file; /* as the suite names it (bsim_scenario_file) */
+	int line;         /* 1-based */
+} bsim_line_ref;
+
+/* More shards than this is a typo, not a CI matrix (GitLab's `parallel:` stops at 200). */
+#define BSIM_SHARDS_MAX 10000
+
+typedef struct bsim_select_options {
+	unsigned version;                  /* BSIM_SELECT_OPTIONS_VERSION */
+	const char *const *filters;        /* a name fragment, or tag:NAME; a scenario matching any one is chosen; none: all */
+	size_t n_filters;
+	int engine_set;                    /* 1: only the copies that run on engine */
+	bsim_engine engine;
+	const bsim_line_ref *lines;        /* of a file named here, only the scenarios holding one of these lines... */
+	size_t n_lines;
+	const char *const *whole_files;    /* ...unless the file is also named whole (bsim run FILE:3 FILE) */
+	size_t n_whole_files;
+	unsigned shard_index;              /* 1-based shard of shard_count, taken last; shard_count 0: no sharding */
+	unsigned shard_count;
+} bsim_select_options;
+#define BSIM_SELECT_OPTIONS_VERSION 1
+#define BSIM_SELECT_OPTIONS_INIT {BSIM_SELECT_OPTIONS_VERSION, NULL, 0, 0, BSIM_ENGINE_CHROMIUM, NULL, 0, NULL, 0, 0, 0}
+
+/*
+ * The scenarios of suite that opts chooses, in suite order, into *out (an
+ * array the caller frees; the scenarios stay the suite's). *n_unsharded
+ * (when not NULL) counts those chosen before the shard is taken, so a caller
+ * can tell an empty shard from an empty choice. BSIM_EINVAL for a shard
+ * outside 1..N or N over BSIM_SHARDS_MAX, else only memory errors.
+ */
+int bsim_suite_select(const bsim_scenario ***out, size_t *n_out, size_t *n_unsharded, const bsim_suite *suite,
+		      const bsim_select_options *opts);
+
+/*
+ * 0 when a scenario of suite from file holds line; else BSIM_ENOTFOUND, the
+ * error at file:line naming the lines that would do ("no scenario there;
+ * the scenarios of FILE are on lines 2-9, 11-20") or that the file holds none.
+ */
+int bsim_suite_check_line(const bsim_suite *suite, const char *file, int line);
+
+/*
+ * The shard (1..count) the scenarios of the file at path land in: a stable
+ * hash (FNV-1a) of the path, less a leading "./" and doubled slashes, the
+ * same on every machine and release.
+ */
+unsigned bsim_shard_of(const char *path, unsigned count);
+
+/* ---- running many: bsim run's -j and --fail-fast ---- */
+
+/* More threads than this only queue for the same cores; it also bounds a typo such as -j 1000000. */
+#define BSIM_JOBS_MAX 256
+
+typedef struct bsim_batch_options {
+	unsigned version;             /* BSIM_BATCH_OPTIONS_VERSION */
+	const bsim_run_options *run;  /* for every scenario; NULL: the defaults */
+	unsigned jobs;                /* scenarios run at a time, each on a thread (0 or 1: on the caller's thread; at most BSIM_JOBS_MAX) */
+	int fail_fast;                /* 1: stop after the first scenario, in the order given, that did not pass */
+	/*
+	 * Called on the caller's thread with each result (index among total) as
+	 * soon as it and every one before it are in, in the order given, so it
+	 * can be printed at once. A negative return stops the run with that code.
+	 */
+	int (*on_result)(const bsim_result *r, size_t index, size_t total, void *userdata);
+	void *userdata;
+} bsim_batch_options;
+#define BSIM_BATCH_OPTIONS_VERSION 1
+#define BSIM_BATCH_OPTIONS_INIT {BSIM_BATCH_OPTIONS_VERSION, NULL, 1, 0, NULL, NULL}
+
+/*
+ * Run scenarios[0..n), each on a fresh browser, up to opts->jobs at a time.
+ * *out receives n results in the order given (the caller frees each with
+ * bsim_result_free, then the array); after a --fail-fast stop the
+ * scenarios not run have BSIM_SKIPPED results, so a report lists the whole
+ * selection, and what started meanwhile on other threads is dropped, so
+ * the stopping point does not depend on thread timing. Fails (nothing in
+ * *out) only on memory or when on_result fails; the error says which
+ * scenario was running.
+ */
+int bsim_scenarios_run(bsim_result ***out, const bsim_scenario *const *scenarios, size_t n,
+		       const bsim_batch_options *opts);
+
 /* ---- stories: what happened to each cookie, for a support ticket ---- */
 
 typedef struct bsim_story_options {

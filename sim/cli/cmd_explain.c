@@ -14,12 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bsim/scenario.h"
 #include "cli/cli.h"
-#include "cli/cmd_run.h"
-#include "util/timefmt.h"
 
 /* --allow-read and --allow-write each take at most this many directories: more is a script gone wrong. */
 #define EXPLAIN_MAX_ALLOWED 64
@@ -59,133 +56,141 @@ void cmd_explain_help(FILE *f)
 	      f);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("bsim explain: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nRun 'bsim explain --help' for usage.\n", stderr);
-	return CLI_EXIT_USAGE;
-}
+/* What the options say: the file, and how to load, run and tell it. */
+typedef struct explain_options {
+	const char *path;
+	bsim_story_options so;
+	bsim_run_options ro;
+	bool engine_set;
+	bsim_engine engine;
+	const char *allow_read[EXPLAIN_MAX_ALLOWED], *allow_write[EXPLAIN_MAX_ALLOWED];
+	bsim_load_options lo;
+} explain_options;
 
-int cmd_explain(int argc, char **argv)
+/* Returns 0, -1 after --help, or an exit code after its message. */
+static int parse_options(explain_options *o, int argc, char **argv)
 {
-	const char *path = NULL;
 	bsim_story_options so = BSIM_STORY_OPTIONS_INIT;
 	bsim_run_options ro = BSIM_RUN_OPTIONS_INIT;
-	bool engine_set = false;
-	bsim_engine engine = BSIM_ENGINE_CHROMIUM;
-	const char *allow_read[EXPLAIN_MAX_ALLOWED], *allow_write[EXPLAIN_MAX_ALLOWED];
 	bsim_load_options lo = BSIM_LOAD_OPTIONS_INIT;
-	lo.allow_read = allow_read;
-	lo.allow_write = allow_write;
+	o->so = so;
+	o->ro = ro;
+	o->lo = lo;
+	o->lo.allow_read = o->allow_read;
+	o->lo.allow_write = o->allow_write;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		bool missing = false;
+		int rc = 0;
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			cmd_explain_help(stdout);
-			return CLI_EXIT_OK;
+			return -1;
 		} else if (a[0] != '-') {
-			if (path)
-				return usage_error("expected one scenario file, got \"%s\" too", a);
-			path = a;
+			if (o->path)
+				return cli_usage_error("explain", "expected one scenario file, got \"%s\" too", a);
+			o->path = a;
 		} else if ((v = cli_option_value(argc, argv, &i, "--at", &missing))) {
 			if (!*v)
-				return usage_error("--at expects a step number or FILE:LINE%s", "");
-			so.at = v;
+				return cli_usage_error("explain", "--at expects a step number or FILE:LINE");
+			o->so.at = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--cookie", &missing))) {
 			if (!*v)
-				return usage_error("--cookie expects a cookie name or a glob such as '*session*'%s", "");
-			so.cookie_pattern = v;
+				return cli_usage_error("explain", "--cookie expects a cookie name or a glob such as '*session*'");
+			o->so.cookie_pattern = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
-			if (bsim_engine_from_name(&engine, v) < 0)
-				return usage_error("%s", bsim_error_last()->message); /* the preset table says what was meant */
-			engine_set = true;
+			if (bsim_engine_from_name(&o->engine, v) < 0)
+				return cli_usage_error("explain", "%s", bsim_error_last()->message); /* the preset table says what was meant */
+			o->engine_set = true;
 		} else if ((v = cli_option_value(argc, argv, &i, "--seed", &missing))) {
-			char *end;
-			unsigned long long n = strtoull(v, &end, 10);
-			if (!*v || *end || *v < '0' || *v > '9')
-				return usage_error("--seed expects a number from 0 to 18446744073709551615, got \"%s\"", v);
-			ro.seed_set = 1;
-			ro.seed = n;
+			rc = cli_parse_seed("explain", v, &o->ro.seed);
+			o->ro.seed_set = 1;
 		} else if ((v = cli_option_value(argc, argv, &i, "--now", &missing))) {
-			if (!time_parse_instant(v, &ro.now))
-				return usage_error("--now \"%s\" is not an ISO 8601 instant with its zone, up to year 9999; "
-						   "write e.g. " CLI_DEFAULT_NOW_TEXT " or 2024-03-31T03:30:00+02:00", v);
-			ro.now_set = 1;
+			rc = cli_parse_now("explain", v, &o->ro.now);
+			o->ro.now_set = 1;
 		} else if ((v = cli_option_value(argc, argv, &i, "--ca-file", &missing))) {
-			if (!*v || access(v, R_OK) != 0)
-				return usage_error("--ca-file expects a readable PEM file, got \"%s\"", v);
-			ro.ca_file = v;
+			rc = cli_parse_ca_file("explain", v);
+			o->ro.ca_file = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--allow-read", &missing))) {
-			if (lo.n_allow_read == EXPLAIN_MAX_ALLOWED)
-				return usage_error("--allow-read is given more than %s times", STR(EXPLAIN_MAX_ALLOWED));
-			allow_read[lo.n_allow_read++] = v; /* checked by the load: a directory that exists */
+			if (o->lo.n_allow_read == EXPLAIN_MAX_ALLOWED)
+				return cli_usage_error("explain", "--allow-read is given more than %s times", STR(EXPLAIN_MAX_ALLOWED));
+			o->allow_read[o->lo.n_allow_read++] = v; /* checked by the load: a directory that exists */
 		} else if ((v = cli_option_value(argc, argv, &i, "--allow-write", &missing))) {
-			if (lo.n_allow_write == EXPLAIN_MAX_ALLOWED)
-				return usage_error("--allow-write is given more than %s times", STR(EXPLAIN_MAX_ALLOWED));
-			allow_write[lo.n_allow_write++] = v;
+			if (o->lo.n_allow_write == EXPLAIN_MAX_ALLOWED)
+				return cli_usage_error("explain", "--allow-write is given more than %s times", STR(EXPLAIN_MAX_ALLOWED));
+			o->allow_write[o->lo.n_allow_write++] = v;
 		} else if (strcmp(a, "--json") == 0) {
-			so.json = 1;
+			o->so.json = 1;
 		} else if (strcmp(a, "--live") == 0) {
-			ro.live = 1;
+			o->ro.live = 1;
 		} else if (strcmp(a, "--insecure") == 0) {
-			ro.insecure = 1;
+			o->ro.insecure = 1;
 		} else if (missing) {
-			return usage_error("%s needs a value", a);
+			return cli_usage_error("explain", "%s needs a value", a);
 		} else {
-			return usage_error("unknown option \"%s\"", a);
+			return cli_usage_error("explain", "unknown option \"%s\"", a);
 		}
+		if (rc)
+			return rc;
 	}
-	if (!path)
-		return usage_error("expected a scenario file%s", "");
-	so.run = &ro;
+	if (!o->path)
+		return cli_usage_error("explain", "expected a scenario file");
+	o->so.run = &o->ro;
+	return 0;
+}
 
-	bsim_suite *suite = NULL;
-	const char *paths[] = {path};
-	int rc = bsim_suite_load_with(&suite, paths, 1, &lo);
-	if (!suite && rc == BSIM_EINVAL)
-		return usage_error("%s", bsim_error_last()->message);
-	if (!suite) {
-		fprintf(stderr, "bsim explain: internal error: %s\n", bsim_error_last()->message);
-		return CLI_EXIT_INTERNAL;
-	}
+/* Tell the story of every chosen scenario of the loaded suite, one after another. */
+static int tell(const explain_options *o, const bsim_suite *suite)
+{
+	bsim_select_options sel = BSIM_SELECT_OPTIONS_INIT;
+	sel.engine_set = o->engine_set;
+	sel.engine = o->engine;
+	const bsim_scenario **chosen = NULL;
+	size_t n = 0;
+	if (bsim_suite_select(&chosen, &n, NULL, suite, &sel) < 0)
+		return cli_internal_error("explain", NULL);
 	int exit_code = CLI_EXIT_OK;
-	size_t n_errors = bsim_suite_error_count(suite);
-	if (n_errors || rc < 0) {
-		for (size_t i = 0; i < n_errors; i++)
-			cli_print_load_error("explain", bsim_suite_error_at(suite, i));
-		if (!n_errors)
-			fprintf(stderr, "bsim explain: error: %s\n", bsim_error_last()->message);
-		exit_code = CLI_EXIT_USAGE;
-		goto out;
-	}
-	size_t told = 0;
-	for (size_t i = 0; i < bsim_suite_count(suite); i++) {
-		const bsim_scenario *sc = bsim_suite_at(suite, i);
-		if (engine_set && bsim_scenario_engine(sc) != engine)
-			continue;
+	for (size_t i = 0; i < n; i++) {
 		char *text = NULL;
-		if ((rc = bsim_scenario_story(&text, sc, &so)) < 0) {
-			if (rc == BSIM_EINVAL) {
-				fprintf(stderr, "bsim explain: error: %s\n", bsim_error_last()->message);
-				exit_code = CLI_EXIT_USAGE;
-			} else {
-				fprintf(stderr, "bsim explain: internal error: %s\n", bsim_error_last()->message);
-				exit_code = CLI_EXIT_INTERNAL;
-			}
-			goto out;
+		int rc = bsim_scenario_story(&text, chosen[i], &o->so);
+		if (rc < 0) {
+			exit_code = rc == BSIM_EINVAL ? cli_error("explain", "%s", bsim_error_last()->message)
+						      : cli_internal_error("explain", NULL);
+			break;
 		}
-		if (told++ && !so.json)
+		if (i && !o->so.json)
 			putchar('\n');
 		fputs(text, stdout);
 		free(text);
 	}
-	if (!told) {
-		fprintf(stderr, "bsim explain: error: %s holds no scenario%s\n", path,
-			engine_set ? " for that engine" : "");
-		exit_code = CLI_EXIT_USAGE;
+	if (n == 0)
+		exit_code = cli_error("explain", "%s holds no scenario%s", o->path, o->engine_set ? " for that engine" : "");
+	free(chosen);
+	return exit_code;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	explain_options o = {0};
+	int rc = parse_options(&o, argc, argv);
+	if (rc)
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	bsim_suite *suite = NULL;
+	const char *paths[] = {o.path};
+	rc = bsim_suite_load_with(&suite, paths, 1, &o.lo);
+	if (!suite && rc == BSIM_EINVAL)
+		return cli_usage_error("explain", "%s", bsim_error_last()->message);
+	if (!suite)
+		return cli_internal_error("explain", NULL);
+	size_t n_errors = bsim_suite_error_count(suite);
+	if (n_errors || rc < 0) {
+		for (size_t i = 0; i < n_errors; i++)
+			cli_print_error("explain", bsim_suite_error_at(suite, i));
+		if (!n_errors)
+			cli_error("explain", "%s", bsim_error_last()->message);
+		bsim_suite_free(suite);
+		return CLI_EXIT_USAGE;
 	}
-out:
+	int exit_code = tell(&o, suite);
 	bsim_suite_free(suite);
 	return exit_code;
 }

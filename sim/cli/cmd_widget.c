@@ -2,36 +2,28 @@
  * cmd_widget.c: `bsim widget domain URL...`, a support engineer's first
  * question about a site: which cookie Domain will the Genesys Widgets
  * derive on this page, and will each browser keep a cookie the widget
- * writes with it? For every URL the page's location.href goes through the
- * widget's own derivation (sim/widgets/domain.c, the chosen version), then a
- * fresh browser per engine loads the page and the page writes the widget's
- * session cookie through document.cookie with the version's attributes,
- * exactly as the widget would; the jar's verdict and reason are printed.
- * --cookie-options applies a site's main.cookieOptions on top, merged last
- * as the widget does (B.6, G.10), through the model's own attribute writer.
- * Options and wiring only. Every URL is checked before anything is
- * printed, and output is written once complete, so an error never leaves
- * half a result on stdout.
+ * writes with it? Options and wiring only: the derivation and each
+ * browser's verdict are computed in sim/scenario/run/domain_probe.c,
+ * main.cookieOptions (--cookie-options) are checked by the widget's own
+ * rules (sim/widgets/cookie_options.c). Every URL is checked before
+ * anything is printed, and output is written once complete, so an error
+ * never leaves half a result on stdout.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
 #include "bsim/browser.h"
 #include "cli/cli.h"
-#include "util/jsonw.h"
+#include "report/widget_domain.h"
+#include "scenario/run/domain_probe.h"
 #include "util/buf.h"
-#include "widgets/domain.h"
+#include "widgets/cookie_options.h"
 #include "widgets/version.h"
 #include "widgets/widgets.h"
-
-/* The cookie the probe writes: the one a restore needs first (widget-behaviour.md D). */
-#define PROBE_NAME "_genesys.widgets.webchat.state.session"
-#define PROBE_VALUE "bsim-probe"
 
 /* Longest --cookie-options JSON: main.cookieOptions has five short members; a bound on what is parsed. */
 #define WIDGET_COOKIE_OPTIONS_MAX 4096
@@ -47,26 +39,6 @@ typedef struct options {
 	char **urls;
 	size_t n_urls;
 } options;
-
-/* What one engine did with the probe cookie. */
-typedef struct verdict {
-	bool seen;
-	bool stored;
-	bsim_cookie_reason reason;
-	char *message;       /* the jar's sentence, for a refusal */
-	char *stored_domain; /* where the jar keeps it (canonical host, no dot) */
-	bool host_only;
-} verdict;
-
-/* One URL, checked: its href, derived Domain and the string the widget writes. */
-typedef struct probe {
-	const char *url;
-	char *href;
-	char *domain; /* NULL: host-only */
-	char *written_domain; /* the Domain attribute written after main.cookieOptions; NULL: none */
-	char *cookie;
-	verdict v[BSIM_ENGINE_COUNT];
-} probe;
 
 void cmd_widget_help(FILE *f)
 {
@@ -104,107 +76,35 @@ void cmd_widget_help(FILE *f)
 	      f);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("bsim widget: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nRun 'bsim widget --help' for usage.\n", stderr);
-	return CLI_EXIT_USAGE;
-}
-
 /* A --cookie-options problem: the JSON path, what was expected, what to do. */
-static int cookie_options_error(const char *path, const char *expected)
+static int cookie_options_error(const char *what, const char *example)
 {
-	fprintf(stderr,
-		"bsim widget: error: --cookie-options: %s: %s\n"
-		"Give the site's main.cookieOptions as JSON, e.g. --cookie-options '{\"secure\":true,\"sameSite\":\"none\"}'\n",
-		path, expected);
-	return CLI_EXIT_USAGE;
+	return cli_error("widget", "--cookie-options: %s\nGive the site's main.cookieOptions as %s", what, example);
 }
 
-/* A string member for a cookie attribute: no ';' or control character, which would end or break the attribute. */
-static int cookie_options_string(json_t *v, const char *path, char **out)
-{
-	if (!json_is_string(v))
-		return cookie_options_error(path, "expected a string");
-	const char *t = json_string_value(v);
-	for (const char *c = t; *c; c++)
-		if (*c == ';' || (unsigned char)*c < 0x20 || *c == 0x7f)
-			return cookie_options_error(path, "expected an attribute value without ';' or control characters");
-	if (!(*out = strdup(t)))
-		return BSIM_ENOMEM;
-	return 0;
-}
-
-/* --cookie-options JSON into c's opt_* members (B.6: domain, path, sameSite, secure, expires in days). */
+/* --cookie-options JSON into c's opt_* members, by the widget's rules (B.6). */
 static int parse_cookie_options(widget_config *c, const char *text)
 {
+	static const char example[] = "JSON, e.g. --cookie-options '{\"secure\":true,\"sameSite\":\"none\"}'";
+	char what[96];
 	if (strlen(text) > WIDGET_COOKIE_OPTIONS_MAX) {
-		char what[96];
-		snprintf(what, sizeof what, "longer than %d bytes (WIDGET_COOKIE_OPTIONS_MAX)", WIDGET_COOKIE_OPTIONS_MAX);
-		return cookie_options_error("$", what);
+		snprintf(what, sizeof what, "$: longer than %d bytes (WIDGET_COOKIE_OPTIONS_MAX)", WIDGET_COOKIE_OPTIONS_MAX);
+		return cookie_options_error(what, example);
 	}
 	json_error_t err;
 	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
-		char where[64];
-		snprintf(where, sizeof where, "column %d", err.column);
-		fprintf(stderr, "bsim widget: error: --cookie-options: %s: not JSON: %s\n"
-				"Give the site's main.cookieOptions as a JSON object, e.g. '{\"domain\":\".example.com\"}'\n",
-			where, err.text);
-		return CLI_EXIT_USAGE;
+		char where[256];
+		snprintf(where, sizeof where, "column %d: not JSON: %s", err.column, err.text);
+		return cookie_options_error(where, "a JSON object, e.g. '{\"domain\":\".example.com\"}'");
 	}
-	int rc = 0;
-	if (!json_is_object(root)) {
-		rc = cookie_options_error("$", "expected an object");
-		goto out;
-	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(root, key, v) {
-		char path[64];
-		snprintf(path, sizeof path, "$.%.40s", key);
-		if (strcmp(key, "domain") == 0) {
-			rc = cookie_options_string(v, path, &c->opt_domain);
-		} else if (strcmp(key, "path") == 0) {
-			rc = cookie_options_string(v, path, &c->opt_path);
-		} else if (strcmp(key, "sameSite") == 0) {
-			const char *t = json_is_string(v) ? json_string_value(v) : "";
-			if (strcasecmp(t, "strict") != 0 && strcasecmp(t, "lax") != 0 && strcasecmp(t, "none") != 0)
-				rc = cookie_options_error(path, "expected \"strict\", \"lax\" or \"none\"");
-			else if (!(c->opt_samesite = strdup(t)))
-				rc = BSIM_ENOMEM;
-		} else if (strcmp(key, "secure") == 0) {
-			if (!json_is_boolean(v))
-				rc = cookie_options_error(path, "expected true or false");
-			else
-				c->opt_secure = json_is_true(v);
-		} else if (strcmp(key, "expires") == 0) {
-			/* js-cookie 2.x takes a number as days from now (B.6). */
-			if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > WIDGET_EXPIRES_DAYS_MAX) {
-				char what[96];
-				snprintf(what, sizeof what, "expected a whole number of days from 0 to %d", WIDGET_EXPIRES_DAYS_MAX);
-				rc = cookie_options_error(path, what);
-			} else {
-				c->opt_expires_days = (int)json_integer_value(v);
-			}
-		} else {
-			rc = cookie_options_error(path, "unknown member; main.cookieOptions has domain, path, sameSite, secure "
-						       "and expires");
-		}
-		if (rc != 0)
-			break;
-	}
-out:
+	int rc = widget_cookie_options_from_json(c, root);
 	json_decref(root);
-	return rc;
-}
-
-static int internal_error(const char *what)
-{
-	const bsim_error *e = bsim_error_last();
-	fprintf(stderr, "bsim widget: internal error: %s: %s\n", what, *e->message ? e->message : "out of memory");
-	return CLI_EXIT_INTERNAL;
+	if (rc == BSIM_ENOMEM)
+		return cli_internal_error("widget", "reading --cookie-options");
+	if (rc < 0)
+		return cookie_options_error(bsim_error_last()->message, example);
+	return 0;
 }
 
 /* Returns 0 to go on, -1 after --help, or an exit code. */
@@ -213,25 +113,23 @@ static int parse_options(options *opt, int argc, char **argv)
 	*opt = (options){.version = widget_version_default()};
 	widget_config_init(&opt->cfg);
 	if (argc < 2)
-		return usage_error("%s", "expected a widget command: domain");
+		return cli_usage_error("widget", "%s", "expected a widget command: domain");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cmd_widget_help(stdout);
 		return -1;
 	}
 	if (strcmp(argv[1], "domain") != 0)
-		return usage_error("unknown widget command \"%s\"; expected domain", argv[1]);
+		return cli_usage_error("widget", "unknown widget command \"%s\"; expected domain", argv[1]);
 	opt->urls = calloc((size_t)argc, sizeof *opt->urls);
 	if (!opt->urls)
-		return internal_error("reading the arguments");
+		return cli_internal_error("widget", "reading the arguments");
 	bool options_done = false;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (options_done || a[0] != '-') {
-			if (opt->n_urls == WIDGET_DOMAIN_MAX_URLS) {
-				fprintf(stderr, "bsim widget: error: more than %d URLs (WIDGET_DOMAIN_MAX_URLS); "
-						"split the list over several calls\n", WIDGET_DOMAIN_MAX_URLS);
-				return CLI_EXIT_USAGE;
-			}
+			if (opt->n_urls == WIDGET_DOMAIN_MAX_URLS)
+				return cli_error("widget", "more than %d URLs (WIDGET_DOMAIN_MAX_URLS); split the list over several calls",
+						 WIDGET_DOMAIN_MAX_URLS);
 			opt->urls[opt->n_urls++] = argv[i];
 		} else if (strcmp(a, "--") == 0) {
 			options_done = true;
@@ -243,32 +141,27 @@ static int parse_options(options *opt, int argc, char **argv)
 		} else if (strcmp(a, "--cookie-options") == 0 || strncmp(a, "--cookie-options=", 17) == 0) {
 			const char *v = a[16] == '=' ? a + 17 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!v)
-				return usage_error("%s needs a value", "--cookie-options");
+				return cli_usage_error("widget", "%s needs a value", "--cookie-options");
 			if (opt->has_cookie_options)
-				return usage_error("%s is given twice; give one JSON object", "--cookie-options");
+				return cli_usage_error("widget", "%s is given twice; give one JSON object", "--cookie-options");
 			opt->has_cookie_options = true;
 			int rc = parse_cookie_options(&opt->cfg, v);
-			if (rc == BSIM_ENOMEM)
-				return internal_error("reading --cookie-options");
 			if (rc != 0)
 				return rc;
 		} else if (strcmp(a, "--version") == 0 || strncmp(a, "--version=", 10) == 0) {
 			const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!v)
-				return usage_error("%s needs a value", "--version");
+				return cli_usage_error("widget", "%s needs a value", "--version");
 			if (!(opt->version = widget_version_find(v))) {
-				fprintf(stderr,
-					"bsim widget: error: unknown widget version \"%s\"; expected one of %s\n"
-					"Run 'bsim widget --help' for usage.\n",
-					v, widget_version_names());
-				return CLI_EXIT_USAGE;
+				return cli_usage_error("widget", "unknown widget version \"%s\"; expected one of %s", v,
+						       widget_version_names());
 			}
 		} else {
-			return usage_error("unknown option \"%s\"", a);
+			return cli_usage_error("widget", "unknown option \"%s\"", a);
 		}
 	}
 	if (!opt->n_urls)
-		return usage_error("%s", "expected at least one URL, e.g. https://www.example.co.uk/");
+		return cli_usage_error("widget", "%s", "expected at least one URL, e.g. https://www.example.co.uk/");
 	opt->cfg.version = opt->version;
 	if (opt->has_cookie_options && !opt->version->cookie_options)
 		fprintf(stderr, "bsim widget: note: widget %s ignores main.cookieOptions (only 9.0.018.07 merges them); "
@@ -276,132 +169,35 @@ static int parse_options(options *opt, int argc, char **argv)
 	return 0;
 }
 
-static void probe_free(probe *p)
+/* A URL the browser or the widget would not take: which, why, and what to give instead. */
+static int bad_url(size_t i, const char *url, bool hint)
 {
-	free(p->href);
-	free(p->domain);
-	free(p->written_domain);
-	free(p->cookie);
-	for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
-		free(p->v[e].message);
-		free(p->v[e].stored_domain);
-	}
+	fprintf(stderr, "bsim widget domain: error: URL %zu \"%s\": %s\n%s", i + 1, url, bsim_error_last()->message,
+		hint ? "Give the page's address as a browser shows it, e.g. https://www.example.co.uk/cart\n" : "");
+	return CLI_EXIT_USAGE;
 }
 
-/* The document.cookie string the widget assigns (I.1: name=value; path=/; domain=.d; sameSite=strict, then
- * main.cookieOptions), on a browser whose clock reads now_ms (an `expires` counts from it). */
-static char *widget_cookie_string(const char *domain, const widget_config *c, int64_t now_ms)
+/* Every engine's verdict on each URL, printed into out; the exit code. */
+static int probe_all(const options *opt, domain_probe *probes, buf *out)
 {
-	buf b = BUF_INIT;
-	buf_printf(&b, "%s=%s", PROBE_NAME, PROBE_VALUE);
-	widget_cookie_attributes(&b, c, domain, now_ms, INT64_MIN);
-	if (buf_status(&b) < 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
-}
-
-static void on_cookie_event(const bsim_cookie_event *ev, void *userdata)
-{
-	verdict *v = userdata;
-	if (!ev->cookie || !ev->cookie->name || strcmp(ev->cookie->name, PROBE_NAME) != 0)
-		return;
-	if (ev->kind == BSIM_COOKIE_STORED || ev->kind == BSIM_COOKIE_REPLACED) {
-		v->seen = v->stored = true;
-		free(v->stored_domain);
-		v->stored_domain = strdup(ev->cookie->domain ? ev->cookie->domain : "");
-		v->host_only = ev->cookie->host_only;
-	} else if (ev->kind == BSIM_COOKIE_REFUSED) {
-		v->seen = true;
-		v->stored = false;
-		v->reason = ev->reason;
-		free(v->message);
-		v->message = strdup(ev->message ? ev->message : "");
-	}
-}
-
-/* Load the page in a fresh browser of engine e and let it write the cookie. */
-static int try_engine(probe *p, bsim_engine e, const widget_config *cfg)
-{
-	bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;
-	o.engine = e;
-	o.open_resolution = 1; /* the question is the cookie, not the DNS */
-	bsim_browser *b = NULL;
-	int rc = bsim_browser_new(&b, &o);
-	if (rc < 0)
-		return rc;
-	verdict *v = &p->v[e];
-	bsim_browser_set_cookie_observer(b, on_cookie_event, v);
-	int tab = -1;
-	/* Every fresh browser's virtual clock starts at the same instant, so the string is the same on each engine. */
-	free(p->cookie);
-	if (!(p->cookie = widget_cookie_string(p->domain, cfg, bsim_browser_now(b)))) {
-		bsim_browser_free(b);
-		return BSIM_ENOMEM;
-	}
-	if ((rc = bsim_tab_open(&tab, b, p->url, NULL)) == 0)
-		rc = bsim_script_cookie_set(b, tab, p->cookie);
-	bsim_browser_free(b);
-	if (rc == 0 && !v->seen) {
-		/* A write the browser ignores without a cookie event (a cookie-averse page). */
-		v->message = strdup("the page's document.cookie write was ignored");
-		v->reason = BSIM_REASON_NONE;
-	}
-	if (rc == 0 && ((!v->stored && !v->message) || (v->stored && !v->stored_domain)))
-		rc = BSIM_ENOMEM;
-	return rc;
-}
-
-static void print_text(buf *out, const probe *p)
-{
-	buf_printf(out, "%s %s", p->url, p->written_domain ? p->written_domain : "host-only");
-	for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
-		const verdict *v = &p->v[e];
-		if (v->stored)
-			buf_printf(out, " %s=stored", bsim_engine_name((bsim_engine)e));
-		else
-			buf_printf(out, " %s=refused:%s", bsim_engine_name((bsim_engine)e),
-				   v->reason == BSIM_REASON_NONE ? "ignored" : bsim_cookie_reason_code(v->reason));
-	}
-	for (int e = 0; e < BSIM_ENGINE_COUNT; e++)
-		if (!p->v[e].stored)
-			buf_printf(out, " | %s: %s", bsim_engine_name((bsim_engine)e), p->v[e].message);
-	buf_putc(out, '\n');
-}
-
-static void print_json(buf *out, const probe *p, const widget_version *ver, bool cookie_options)
-{
-	buf_putc(out, '{');
-	jsonw_member_str(out, "url", p->url, true);
-	jsonw_member_str(out, "href", p->href, false);
-	jsonw_member_str(out, "version", ver->name, false);
-	jsonw_member_str(out, "domain", p->written_domain, false);
-	jsonw_member_bool(out, "host_only", p->written_domain == NULL, false);
-	/* What the widget derived before main.cookieOptions replaced it. */
-	if (cookie_options)
-		jsonw_member_str(out, "derived_domain", p->domain, false);
-	jsonw_member_str(out, "cookie", p->cookie, false);
-	jsonw_key(out, "engines", false);
-	buf_putc(out, '{');
-	for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
-		const verdict *v = &p->v[e];
-		jsonw_key(out, bsim_engine_name((bsim_engine)e), e == 0);
-		buf_putc(out, '{');
-		jsonw_member_bool(out, "stored", v->stored, true);
-		if (v->stored) {
-			/* Where the browser keeps it: which hosts will see it. */
-			jsonw_member_str(out, "stored_domain", v->stored_domain, false);
-			jsonw_member_bool(out, "stored_host_only", v->host_only, false);
-		} else {
-			bool known = v->reason != BSIM_REASON_NONE;
-			jsonw_member_str(out, "reason", known ? bsim_cookie_reason_code(v->reason) : "ignored", false);
-			jsonw_member_str(out, "rule", known ? bsim_cookie_reason_rule(v->reason) : NULL, false);
-			jsonw_member_str(out, "message", v->message, false);
+	int exit_code = CLI_EXIT_OK;
+	for (size_t i = 0; i < opt->n_urls; i++) {
+		domain_probe *p = &probes[i];
+		for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
+			int rc = domain_probe_engine(p, (bsim_engine)e, &opt->cfg);
+			if (rc == BSIM_EINVAL || rc == BSIM_ERESOLVE)
+				return bad_url(i, p->url, false);
+			if (rc < 0)
+				return cli_internal_error("widget", "loading the page");
+			if (!p->v[e].stored)
+				exit_code = CLI_EXIT_FAILED;
 		}
-		buf_putc(out, '}');
+		if (opt->json)
+			report_widget_domain_json(out, p, opt->version, opt->has_cookie_options && opt->version->cookie_options);
+		else
+			report_widget_domain_text(out, p);
 	}
-	buf_puts(out, "}}\n");
+	return exit_code;
 }
 
 int cmd_widget(int argc, char **argv)
@@ -414,68 +210,31 @@ int cmd_widget(int argc, char **argv)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	}
 	int exit_code = CLI_EXIT_OK;
-	probe *probes = calloc(opt.n_urls, sizeof *probes);
+	domain_probe *probes = calloc(opt.n_urls, sizeof *probes);
 	buf out = BUF_INIT;
 	if (!probes) {
-		exit_code = internal_error("allocating");
+		exit_code = cli_internal_error("widget", "allocating");
 		goto out;
 	}
 	/* Every URL first: a bad one stops the call before anything is printed. */
 	for (size_t i = 0; i < opt.n_urls; i++) {
-		probe *p = &probes[i];
-		p->url = opt.urls[i];
-		if ((rc = widget_location_href(&p->href, p->url)) < 0 ||
-		    (rc = widget_cookie_domain(&p->domain, p->href, opt.version)) < 0) {
-			if (rc == BSIM_ENOMEM) {
-				exit_code = internal_error("deriving the Domain");
-			} else {
-				fprintf(stderr,
-					"bsim widget domain: error: URL %zu \"%s\": %s\n"
-					"Give the page's address as a browser shows it, e.g. "
-					"https://www.example.co.uk/cart\n",
-					i + 1, p->url, bsim_error_last()->message);
-				exit_code = CLI_EXIT_USAGE;
-			}
-			goto out;
-		}
-		/* B.6: main.cookieOptions.domain, merged last, replaces the derived one ("" removes it). */
-		const char *written = p->domain;
-		if (opt.cfg.version->cookie_options && opt.cfg.opt_domain)
-			written = opt.cfg.opt_domain[0] ? opt.cfg.opt_domain : NULL;
-		if (written && !(p->written_domain = strdup(written))) {
-			exit_code = internal_error("building the cookie");
+		if ((rc = domain_probe_derive(&probes[i], opt.urls[i], &opt.cfg)) < 0) {
+			exit_code = rc == BSIM_ENOMEM ? cli_internal_error("widget", "deriving the Domain")
+						      : bad_url(i, opt.urls[i], true);
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < opt.n_urls; i++) {
-		probe *p = &probes[i];
-		for (int e = 0; e < BSIM_ENGINE_COUNT; e++) {
-			if ((rc = try_engine(p, (bsim_engine)e, &opt.cfg)) < 0) {
-				if (rc == BSIM_EINVAL || rc == BSIM_ERESOLVE) {
-					fprintf(stderr, "bsim widget domain: error: URL %zu \"%s\": %s\n", i + 1, p->url,
-						bsim_error_last()->message);
-					exit_code = CLI_EXIT_USAGE;
-				} else {
-					exit_code = internal_error("loading the page");
-				}
-				goto out;
-			}
-			if (!p->v[e].stored)
-				exit_code = CLI_EXIT_FAILED;
-		}
-		if (opt.json)
-			print_json(&out, p, opt.version, opt.has_cookie_options && opt.version->cookie_options);
-		else
-			print_text(&out, p);
-	}
+	exit_code = probe_all(&opt, probes, &out);
+	if (exit_code != CLI_EXIT_OK && exit_code != CLI_EXIT_FAILED)
+		goto out;
 	if (buf_status(&out) < 0) {
-		exit_code = internal_error("writing the output");
+		exit_code = cli_internal_error("widget", "writing the output");
 		goto out;
 	}
 	fwrite(buf_cstr(&out), 1, strlen(buf_cstr(&out)), stdout);
 out:
 	for (size_t i = 0; probes && i < opt.n_urls; i++)
-		probe_free(&probes[i]);
+		domain_probe_clear(&probes[i]);
 	free(probes);
 	buf_free(&out);
 	free(opt.urls);

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cmd_run.h"
 
 #ifndef BSIM_VERSION
 #define BSIM_VERSION "unknown"

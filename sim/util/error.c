@@ -7,6 +7,8 @@
  */
 #include "util/error.h"
 
+#include "util/buf.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -153,4 +155,29 @@ void bsim_error_clear(void)
 	last.message = "";
 	last.file = NULL;
 	last.line = last.column = 0;
+}
+
+void error_render_where(buf *out, const char *file, int line, int column)
+{
+	if (!file)
+		return;
+	if (line > 0 && column > 0)
+		buf_printf(out, "%s:%d:%d: ", file, line, column);
+	else if (line > 0)
+		buf_printf(out, "%s:%d: ", file, line);
+	else
+		buf_printf(out, "%s: ", file);
+}
+
+void error_render(buf *out, const bsim_error *e, const char *kind)
+{
+	size_t start = out->len;
+	error_render_where(out, e->file, e->line, e->column);
+	const char *what = e->message ? e->message : "";
+	size_t n = out->len - start;
+	if (n && buf_status(out) == 0 && strncmp(what, out->ptr + start, n) == 0)
+		what += n;
+	if (kind)
+		buf_printf(out, "%s: ", kind);
+	buf_puts(out, what);
 }

@@ -264,6 +264,21 @@ Test(explain, usage_and_input_errors_exit_2_with_nothing_on_stdout)
 	support_run_free(&r);
 }
 
+/*
+ * A seed past 2^64 - 1 was read by strtoull as 2^64 - 1 and run; explain
+ * reads --seed as bsim run does, so it is refused as its message says.
+ */
+Test(explain, a_seed_too_large_for_64_bits_is_refused_as_by_run)
+{
+	support_run r = RUN("explain", "--seed", "18446744073709551616", DIR "not-sent.xml");
+	assert_usage(&r, "bsim explain: error: --seed expects a number from 0 to 18446744073709551615, got "
+			 "\"18446744073709551616\"");
+	support_run_free(&r);
+	r = RUN("explain", "--seed", "18446744073709551615", DIR "not-sent.xml");
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	support_run_free(&r);
+}
+
 /* The folder rule holds for explain as for run (docs/limits.md), and --allow-write opts in the same way. */
 Test(explain, a_scenario_that_writes_outside_its_folder_needs_allow_write)
 {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/grow.h"
 
@@ -131,4 +132,45 @@ Test(error, wrap_at_names_the_outer_location)
 	cr_assert_str_eq(bsim_error_last()->message, "bad host name \"x y\": not a host name");
 	cr_assert_str_eq(bsim_error_last()->file, "hosts");
 	cr_assert_eq(bsim_error_last()->line, 7);
+}
+
+/* The one rendering of a location: from the fields, leaving out what is unknown. */
+static const struct {
+	const char *file;
+	int line, column;
+	const char *message, *kind, *want;
+} render_rows[] = {
+	{"a.xml", 3, 7, "expected a URL", "error", "a.xml:3:7: error: expected a URL"},
+	{"a.xml", 3, 0, "no scenario there", "error", "a.xml:3: error: no scenario there"},
+	{"a.xml", 0, 0, "not XML", "error", "a.xml: error: not XML"},
+	{NULL, 0, 0, "bad option", "error", "error: bad option"},
+	{"a.xml", 3, 7, "expected a URL", NULL, "a.xml:3:7: expected a URL"},
+	/* A message that still leads with its location gets it once. */
+	{"a.xml", 3, 7, "a.xml:3:7: expected a URL", "error", "a.xml:3:7: error: expected a URL"},
+	/* ...but only that exact location: another one is part of the message. */
+	{"a.xml", 3, 7, "b.xml:1:1: included here", "error", "a.xml:3:7: error: b.xml:1:1: included here"},
+};
+
+Test(error, render_puts_the_location_from_the_fields_once)
+{
+	size_t n = sizeof render_rows / sizeof *render_rows;
+	for (size_t i = 0; i < n; i++) {
+		bsim_error e = {BSIM_EINVAL, render_rows[i].message, render_rows[i].file, render_rows[i].line,
+				render_rows[i].column};
+		buf b = BUF_INIT;
+		error_render(&b, &e, render_rows[i].kind);
+		cr_assert_eq(buf_status(&b), 0);
+		cr_expect_str_eq(buf_cstr(&b), render_rows[i].want, "row %zu", i);
+		buf_free(&b);
+	}
+}
+
+Test(error, render_of_a_wrapped_error_names_the_inner_location)
+{
+	error_set_at(BSIM_EINVAL, "hosts", 2, 5, "bad host name \"x%%y\"");
+	error_wrap(BSIM_EINVAL, "loading the hosts file");
+	buf b = BUF_INIT;
+	error_render(&b, bsim_error_last(), "error");
+	cr_expect_str_eq(buf_cstr(&b), "hosts:2:5: error: loading the hosts file: bad host name \"x%y\"");
+	buf_free(&b);
 }

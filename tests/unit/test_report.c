@@ -1074,3 +1074,43 @@ Test(report, virtual_times_read_as_the_failure_messages_write_them)
 		cr_expect_str_eq(out, cases[i].want);
 	}
 }
+
+/* bsim_report_path_check: a report path that cannot be written is refused before the run, and says why. */
+Test(report, a_report_path_is_checked_before_the_run)
+{
+	char dir[] = "/tmp/bsim-report-path-XXXXXX";
+	cr_assert(mkdtemp(dir));
+	char file[128], in_file[160], missing[160], good[160];
+	snprintf(file, sizeof file, "%s/plain", dir);
+	FILE *f = fopen(file, "w");
+	cr_assert(f);
+	fclose(f);
+	snprintf(in_file, sizeof in_file, "%s/report.xml", file);
+	snprintf(missing, sizeof missing, "%s/none/report.xml", dir);
+	snprintf(good, sizeof good, "%s/report.xml", dir);
+	char want_dir[200], want_missing[400], want_in_file[400];
+	snprintf(want_dir, sizeof want_dir, "--junit %s: is a directory; expected a file name", dir);
+	snprintf(want_missing, sizeof want_missing, "--junit %s: the directory %s/none does not exist", missing, dir);
+	snprintf(want_in_file, sizeof want_in_file, "--junit %s: %s is not a directory", in_file, file);
+	struct {
+		const char *path;
+		int rc;
+		const char *message;
+	} rows[] = {
+		{"-", 0, NULL},
+		{good, 0, NULL},
+		{dir, BSIM_EINVAL, want_dir},
+		{missing, BSIM_EINVAL, want_missing},
+		{in_file, BSIM_EINVAL, want_in_file},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		int rc = bsim_report_path_check(rows[i].path, "--junit");
+		cr_expect_eq(rc, rows[i].rc, "row %zu: %s", i, bsim_error_last()->message);
+		if (rows[i].message)
+			cr_expect_str_eq(bsim_error_last()->message, rows[i].message, "row %zu", i);
+	}
+	/* The check leaves nothing behind: the folder holds only the file made above. */
+	cr_expect_eq(access(good, F_OK), -1);
+	remove(file);
+	cr_expect_eq(rmdir(dir), 0);
+}
