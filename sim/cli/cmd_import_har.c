@@ -13,6 +13,7 @@
 #include "bsim/har.h"
 #include "cli/cli.h"
 #include "util/atomic_file.h"
+#include "widgets/release.h"
 
 void cmd_import_har_help(FILE *f)
 {
@@ -136,8 +137,7 @@ int cmd_import_har(int argc, char **argv)
 				return usage_error("--max-gap \"%s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d",
 						   v);
 		} else if ((v = cli_option_value(argc, argv, &i, "--widget-version", &missing))) {
-			if (strcmp(v, "9") != 0 && strcmp(v, "8.5") != 0 && strncmp(v, "9.", 2) != 0 &&
-			    strncmp(v, "8.5.", 4) != 0)
+			if (!widget_version_of_release(v))
 				return usage_error("--widget-version \"%s\": expected 9 (any 9.x), 9.0.005 or 8.5", v);
 			o.widget_version = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--closed-before", &missing))) {

@@ -70,6 +70,8 @@ int step_attr_bool(const step *s, const char *name, int dflt, int *out);
 int step_attr_duration(const step *s, const char *name, int64_t *out_ms);
 /* Largest count an attribute takes (count=, tabs=, unread=, ...): far past what a scenario can produce, and safe in an int. */
 #define STEP_COUNT_MAX 1000000
+/* Response headers a <tab> or <navigate> may carry: far beyond the cookies a real response sets (browsers cap a site at 180). */
+#define STEP_MAX_SET_COOKIE 1000
 /* A count attribute: a decimal integer in 0..STEP_COUNT_MAX; BSIM_ENOTFOUND when absent. */
 int step_attr_count(const step *s, const char *name, int *out);
 /* A formatted error at the step's location. Returns code. */

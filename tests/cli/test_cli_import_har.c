@@ -545,3 +545,44 @@ Test(import_har, bundled_imports_are_what_the_importer_makes_today)
 	closedir(d);
 	cr_expect_eq(n, 18);
 }
+
+/*
+ * --widget-version takes the release names the widget model maps onto its
+ * presets (widgets/release.h), the same mapping a script URL's version goes
+ * through: any 8.x build deploys 8.5, 9.0.005 builds their own preset, other
+ * 9.x the default (no version attribute); anything else is a usage error.
+ */
+Test(import_har, widget_version_names_a_release)
+{
+	static const struct {
+		const char *version;
+		const char *deploy; /* the <deploy> written; NULL: refused */
+	} cases[] = {
+		{"9", "<deploy/>"},
+		{"9.0.018.07", "<deploy/>"},
+		{"9.0.005", "<deploy version=\"9.0.005.00\"/>"},
+		{"9.0.005.00", "<deploy version=\"9.0.005.00\"/>"},
+		{"8.5", "<deploy version=\"8.5\"/>"},
+		{"8.5.007.03", "<deploy version=\"8.5\"/>"},
+		{"8.1.2", "<deploy version=\"8.5\"/>"},
+		{"8", NULL},
+		{"10.0", NULL},
+		{"9x", NULL},
+		{"", NULL},
+	};
+	const char *out = in_dir("v.xml");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		unlink(out);
+		support_run r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out, "--widget-version",
+				    cases[i].version);
+		assert_exit(&r, cases[i].deploy ? 0 : 2);
+		support_run_free(&r);
+		if (!cases[i].deploy) {
+			cr_expect(access(out, F_OK) != 0, "%s: no file may be written", cases[i].version);
+			continue;
+		}
+		char *xml = slurp(out);
+		cr_expect(strstr(xml, cases[i].deploy), "%s: expected %s in\n%s", cases[i].version, cases[i].deploy, xml);
+		free(xml);
+	}
+}

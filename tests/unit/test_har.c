@@ -21,6 +21,8 @@
 #include "bsim/har.h"
 #include "bsim/scenario.h"
 #include "interchange/har.h"
+#include "scenario/read/har_import.h"
+#include "widgets/release.h"
 #include "support.h"
 
 /* printf into a new string (asprintf is a GNU extension). */
@@ -345,7 +347,7 @@ Test(har, widget_domain_as_the_widget_derives_it)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char *d = NULL;
-		cr_assert_eq(har_widget_domain(&d, cases[i].url, cases[i].version), 0);
+		cr_assert_eq(har_widget_domain(&d, cases[i].url, widget_version_of_release(cases[i].version)), 0);
 		cr_expect_str_eq(d, cases[i].domain, "%s (%s)", cases[i].url, cases[i].version);
 		free(d);
 	}
