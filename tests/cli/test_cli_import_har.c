@@ -454,6 +454,7 @@ Test(import_har, usage_errors)
 		{"-o", "x.xml", NULL, "bsim import-har: error: expected a HAR capture to read\n"},
 		{"--engine", "opera", "x.har", "bsim import-har: error: unknown engine \"opera\": expected chromium, firefox or safari\n"},
 		{"--max-gap", "soon", "x.har", "bsim import-har: error: --max-gap \"soon\": expected a duration such as 500ms, 2s, 10m, 1h or 1d\n"},
+		{"--max-gap", "99999999999999999999d", "x.har", "bsim import-har: error: --max-gap \"99999999999999999999d\": expected a duration such as 500ms, 2s, 10m, 1h or 1d\n"},
 		{"--widget-version", "7", "x.har", "bsim import-har: error: --widget-version \"7\": expected 9 (any 9.x), 9.0.005 or 8.5\n"},
 		{"--frobnicate", NULL, NULL, "bsim import-har: error: unknown option \"--frobnicate\"\n"},
 	};
@@ -583,6 +584,27 @@ Test(import_har, widget_version_names_a_release)
 		}
 		char *xml = slurp(out);
 		cr_expect(strstr(xml, cases[i].deploy), "%s: expected %s in\n%s", cases[i].version, cases[i].deploy, xml);
+		free(xml);
+	}
+}
+
+/* --max-gap reads durations as the scenario language does: any length the virtual clock counts, in its units. */
+Test(import_har, max_gap_reads_scenario_durations)
+{
+	static const struct {
+		const char *gap, *header;
+	} cases[] = {
+		{"400d", "Gaps longer than 34560000s are cut to it"},
+		{"90", "Gaps longer than 90s are cut to it"},
+		{"1500ms", "Gaps longer than 1500ms are cut to it"},
+	};
+	const char *out = in_dir("gap.xml");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		support_run r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out, "--max-gap", cases[i].gap);
+		assert_exit(&r, 0);
+		support_run_free(&r);
+		char *xml = slurp(out);
+		cr_expect(strstr(xml, cases[i].header), "%s: expected \"%s\" in\n%s", cases[i].gap, cases[i].header, xml);
 		free(xml);
 	}
 }
