@@ -608,3 +608,32 @@ Test(import_har, max_gap_reads_scenario_durations)
 		free(xml);
 	}
 }
+
+/*
+ * What XML 1.0 cannot hold (a C0 control, U+FFFE, U+FFFF: valid UTF-8 in a
+ * HAR's JSON, no XML Char) becomes "?" in the written scenario, so the
+ * scenario loads and runs instead of failing as malformed XML.
+ */
+Test(import_har, characters_xml_cannot_hold_become_question_marks)
+{
+	const char *in = in_dir("nonchar.har");
+	FILE *f = fopen(in, "w");
+	cr_assert(f);
+	fputs("{\"log\": {\"version\": \"1.2\", \"creator\": {\"name\": \"x\", \"version\": \"1\"}, \"entries\": [{"
+	      "\"startedDateTime\": \"2024-01-01T00:00:00.000Z\", \"time\": 1, \"request\": {\"method\": \"GET\", "
+	      "\"url\": \"https://www.a.com/\", \"headers\": [], \"cookies\": []}, \"response\": {\"status\": 200, "
+	      "\"headers\": [{\"name\": \"set-cookie\", \"value\": \"sid=a\\uFFFEb\\uFFFF\\u0002; Path=/\"}], "
+	      "\"cookies\": [], \"content\": {\"mimeType\": \"text/html\"}}}]}}\n",
+	      f);
+	fclose(f);
+	const char *out = in_dir("nonchar.xml");
+	support_run r = RUN("import-har", "--no-redact", in, "-o", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+	char *xml = slurp(out);
+	cr_expect(strstr(xml, "<set-cookie>sid=a?b??; Path=/</set-cookie>"), "%s", xml);
+	free(xml);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+}
