@@ -101,15 +101,15 @@ int step_attr_duration(const step *s, const char *name, int64_t *out_ms)
 		return step_error(s, BSIM_EINVAL, "<%s> needs %s=\"...\", a duration such as 500ms, 2s, 10m, 1h or 1d",
 				  s->element, name);
 	const char *unit = NULL;
-	int64_t longest;
-	int rc = scenario_duration_parse(v, &longest, &unit);
+	int64_t value;
+	int rc = scenario_duration_parse(v, &value, &unit);
 	if (rc == BSIM_ELIMIT)
 		return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": too long; the longest is %" PRId64 "%s", s->element,
-				  name, v, longest, unit);
+				  name, v, value, unit);
 	if (rc < 0)
 		return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d",
 				  s->element, name, v);
-	*out_ms = longest;
+	*out_ms = value;
 	return 0;
 }
 

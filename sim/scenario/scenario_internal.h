@@ -71,7 +71,8 @@ int step_attr_duration(const step *s, const char *name, int64_t *out_ms);
 /*
  * The same durations as text (an option's value), without raising an error:
  * 0; BSIM_EINVAL when it is none; BSIM_ELIMIT past what the clock counts,
- * with *out_ms the longest in that unit and *unit (may be NULL) its suffix.
+ * with *out_ms then the longest count of that unit and *unit (may be NULL)
+ * its suffix, for the message.
  */
 int scenario_duration_parse(const char *text, int64_t *out_ms, const char **unit);
 /* Largest count an attribute takes (count=, tabs=, unread=, ...): far past what a scenario can produce, and safe in an int. */
