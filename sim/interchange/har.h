@@ -214,7 +214,4 @@ const char *har_header_get(const har_header *headers, size_t n, const char *name
 /* The first place needle occurs in hay, ignoring ASCII case (strcasestr is a GNU extension); NULL when absent. */
 const char *har_find_ci(const char *hay, const char *needle);
 
-/* Whether name is one of the widget's cookies (the _genesys.widgets. prefix, optionally after a deploymentID). */
-bool har_is_widget_cookie(const char *name);
-
 #endif

@@ -32,6 +32,13 @@ static const struct {
 	{"_genesys.widgets.webchat.state.session", "placeholder-chat-id"},
 };
 
+bool har_is_widget_cookie(const char *name)
+{
+	/* widget-behaviour.md B.7: main.deploymentID prefixes every name as "<id>._genesys.widgets.". */
+	const char *p = strstr(name, "_genesys.widgets.");
+	return p && (p == name || p[-1] == '.');
+}
+
 /* The cookies whose absence loses the chat (widget-behaviour.md D.23): the ones a "lost" expectation checks. */
 bool har_restore_needs(const char *name)
 {

@@ -66,6 +66,9 @@ int har_write_scenario(har_import *w, const char *name);
 
 /* ---- har_cookies.c ---- */
 
+/* Whether name is one of the widget's cookies (the _genesys.widgets. prefix, optionally after a deploymentID). */
+bool har_is_widget_cookie(const char *name);
+
 /* The cookies whose absence loses the chat (widget-behaviour.md D.23): the ones a "lost" expectation checks. */
 bool har_restore_needs(const char *name);
 /* The widget cookie known by that name, or NULL. */
