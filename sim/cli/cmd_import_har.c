@@ -12,7 +12,9 @@
 
 #include "bsim/har.h"
 #include "cli/cli.h"
+#include "scenario/scenario_internal.h"
 #include "util/atomic_file.h"
+#include "widgets/release.h"
 
 void cmd_import_har_help(FILE *f)
 {
@@ -69,33 +71,6 @@ static int usage_error(const char *fmt, const char *arg)
 	return CLI_EXIT_USAGE;
 }
 
-/* A duration as the scenario language writes it (500ms, 2s, 10m, 1h, 1d; a bare number is seconds). */
-static bool parse_duration(const char *s, int64_t *ms)
-{
-	char *end;
-	if (!*s || *s < '0' || *s > '9')
-		return false;
-	unsigned long long v = strtoull(s, &end, 10);
-	int64_t unit = 1000;
-	if (strcmp(end, "ms") == 0)
-		unit = 1;
-	else if (strcmp(end, "s") == 0 || *end == '\0')
-		unit = 1000;
-	else if (strcmp(end, "m") == 0)
-		unit = 60 * 1000;
-	else if (strcmp(end, "h") == 0)
-		unit = 3600 * 1000;
-	else if (strcmp(end, "d") == 0)
-		unit = 86400 * 1000;
-	else
-		return false;
-	/* A year is past any gap a capture holds; the bound keeps the product in range. */
-	if (v > (unsigned long long)(366LL * 86400 * 1000) / (unsigned long long)unit)
-		return false;
-	*ms = (int64_t)v * unit;
-	return true;
-}
-
 int cmd_import_har(int argc, char **argv)
 {
 	bsim_har_options o = BSIM_HAR_OPTIONS_INIT;
@@ -132,12 +107,12 @@ int cmd_import_har(int argc, char **argv)
 				return usage_error("%s", bsim_error_last()->message); /* the preset table says what was meant */
 			o.engine = (int)e;
 		} else if ((v = cli_option_value(argc, argv, &i, "--max-gap", &missing))) {
-			if (!parse_duration(v, &o.max_gap_ms))
+			/* A duration as the scenario language reads one (500ms, 2s, 10m, 1h, 1d; a bare number is seconds). */
+			if (scenario_duration_parse(v, &o.max_gap_ms, NULL) < 0)
 				return usage_error("--max-gap \"%s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d",
 						   v);
 		} else if ((v = cli_option_value(argc, argv, &i, "--widget-version", &missing))) {
-			if (strcmp(v, "9") != 0 && strcmp(v, "8.5") != 0 && strncmp(v, "9.", 2) != 0 &&
-			    strncmp(v, "8.5.", 4) != 0)
+			if (!widget_version_of_release(v))
 				return usage_error("--widget-version \"%s\": expected 9 (any 9.x), 9.0.005 or 8.5", v);
 			o.widget_version = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--closed-before", &missing))) {

@@ -702,10 +702,3 @@ void har_sanitized_how(const har_log *h, char *out, size_t outlen)
 		 chrome ? "it was most likely exported sanitized (Chrome DevTools' default, which leaves no other mark)"
 			: "it was most likely exported sanitized");
 }
-
-bool har_is_widget_cookie(const char *name)
-{
-	/* widget-behaviour.md B.7: main.deploymentID prefixes every name as "<id>._genesys.widgets.". */
-	const char *p = strstr(name, "_genesys.widgets.");
-	return p && (p == name || p[-1] == '.');
-}

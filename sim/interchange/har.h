@@ -3,8 +3,9 @@
  * the import that tests pin one by one. A support engineer receives a
  * capture exported from a customer's browser (Chrome, Firefox or Safari);
  * har.c reads it into a har_log (entries in startedDateTime order, each
- * marked navigation or subresource), and har_scenario.c turns that into a
- * scenario file (include/bsim/har.h is the public entry point).
+ * marked navigation or subresource), and the scenario layer's HAR reader
+ * (sim/scenario/read/har.c) turns that into a scenario file
+ * (include/bsim/har.h is the public entry point).
  *
  * Every string is copied out of the JSON and owned by the har_log. Errors
  * name the file and the JSON path of the bad value
@@ -212,37 +213,5 @@ const char *har_header_get(const har_header *headers, size_t n, const char *name
 
 /* The first place needle occurs in hay, ignoring ASCII case (strcasestr is a GNU extension); NULL when absent. */
 const char *har_find_ci(const char *hay, const char *needle);
-
-/* Whether name is one of the widget's cookies (the _genesys.widgets. prefix, optionally after a deploymentID). */
-bool har_is_widget_cookie(const char *name);
-
-/*
- * The Domain attribute value the widget writes on a page URL, as the widget
- * derives it (".testsite.com"), or "" for host-only. version is "9" (every
- * 9.x build: host-only when the derived name has no dot) or "8.5" (always
- * "." + the derived name, so an IP gets "."). *out allocated.
- */
-int har_widget_domain(char **out, const char *url, const char *version);
-
-/*
- * The widget in a capture (har_widget.c). A chat API request (GMS
- * /genesys/2/chat/, /gms/2/chat/, the v3 and Cloud web-chat APIs); the
- * widget's script (widgets.min.js, cxbus); the request that starts a chat
- * (GMS: POST /genesys/2/chat/{service}, no chat id yet; Cloud: POST
- * .../guest/conversations).
- */
-bool har_is_chat_request(const har_entry *e);
-bool har_is_widget_script(const har_entry *e);
-bool har_is_chat_start(const har_entry *e);
-
-/* Whether the capture shows the widget (script, chat request or widget cookie); *why says where. */
-bool har_widget_seen(const har_log *h, char *why, size_t whylen);
-
-/*
- * The widget preset the capture suggests: "8.5", "9.0.005.00", or NULL for
- * the default 9.x build. From the version a widget script's URL names, else
- * 8.5's Domain=. signature in a request's cookies[]. *why says which.
- */
-const char *har_guess_widget_version(const har_log *h, char *why, size_t whylen);
 
 #endif

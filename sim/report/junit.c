@@ -35,6 +35,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strmap.h"
+#include "util/xmlesc.h"
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -43,83 +44,10 @@
 extern const char report_junit_jenkins_xsd[];
 extern const size_t report_junit_jenkins_xsd_len;
 
-/*
- * XML 1.0 §2.2 Char: tab, newline, carriage return and U+0020 up, less the
- * surrogates and U+FFFE/U+FFFF. Anything else is not allowed even as a
- * character reference, so it is replaced.
- */
-static int xml_char_allowed(uint32_t cp)
-{
-	if (cp < 0x20)
-		return cp == '\t' || cp == '\n' || cp == '\r';
-	return cp != 0xFFFE && cp != 0xFFFF;
-}
-
-/* A byte written as it is in text and attributes alike: printable ASCII but the markup characters. */
-static inline bool xml_plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"';
-}
-
-/*
- * Escape s[0..len) for element text (attr 0) or a double-quoted attribute
- * value (attr 1). In an attribute, tab and newlines are written as
- * character references, or attribute-value normalization (§3.3.3) would
- * turn them into spaces; in text a carriage return is, or end-of-line
- * handling (§2.11) would drop it.
- */
+/* s[0..len) for element text (attr 0) or an attribute value (attr 1); what XML cannot hold becomes U+FFFD. */
 static void xml_put_n(buf *b, const char *s, size_t len, int attr)
 {
-	size_t i = 0;
-	while (i < len) {
-		/*
-		 * Runs of plain bytes are copied whole: a widget scenario's trace is
-		 * thousands of lines, and one call per character made the JUnit
-		 * report a third of `bsim run --junit`.
-		 */
-		size_t run = i;
-		while (run < len && xml_plain((unsigned char)s[run]))
-			run++;
-		if (run > i) {
-			buf_put(b, s + i, run - i);
-			i = run;
-			if (i == len)
-				break;
-		}
-		uint32_t cp;
-		size_t used = report_utf8_next(s + i, len - i, &cp);
-		if (!xml_char_allowed(cp))
-			cp = REPORT_REPLACEMENT;
-		switch (cp) {
-		case '&':
-			buf_puts(b, "&amp;");
-			break;
-		case '<':
-			buf_puts(b, "&lt;");
-			break;
-		case '>':
-			buf_puts(b, "&gt;");
-			break;
-		case '"':
-			buf_puts(b, attr ? "&quot;" : "\"");
-			break;
-		case '\t':
-			buf_puts(b, attr ? "&#9;" : "\t");
-			break;
-		case '\n':
-			buf_puts(b, attr ? "&#10;" : "\n");
-			break;
-		case '\r':
-			buf_puts(b, "&#13;");
-			break;
-		default:
-			if (cp == REPORT_REPLACEMENT || used > 1)
-				report_put_utf8(b, cp);
-			else
-				buf_putc(b, (char)cp);
-		}
-		i += used;
-	}
+	xml_escape(b, s, len, attr != 0, "\xEF\xBF\xBD");
 }
 
 static void xml_put(buf *b, const char *s, int attr)

@@ -66,13 +66,9 @@ static const struct {
 	{"ms", 1}, {"s", 1000}, {"m", 60 * 1000}, {"h", 60 * 60 * 1000}, {"d", 24 * 60 * 60 * 1000}, {"", 1000},
 };
 
-int step_attr_duration(const step *s, const char *name, int64_t *out_ms)
+int scenario_duration_parse(const char *text, int64_t *out_ms, const char **unit)
 {
-	const char *v = step_attr(s, name);
-	if (!v)
-		return step_error(s, BSIM_EINVAL, "<%s> needs %s=\"...\", a duration such as 500ms, 2s, 10m, 1h or 1d",
-				  s->element, name);
-	const char *p = v;
+	const char *p = text;
 	uint64_t n = 0;
 	bool overflow = false;
 	while (*p >= '0' && *p <= '9') {
@@ -82,19 +78,39 @@ int step_attr_duration(const step *s, const char *name, int64_t *out_ms)
 			n = n * 10 + (uint64_t)(*p - '0');
 		p++;
 	}
-	for (size_t i = 0; p != v && i < sizeof duration_units / sizeof *duration_units; i++) {
+	for (size_t i = 0; p != text && i < sizeof duration_units / sizeof *duration_units; i++) {
 		if (strcmp(p, duration_units[i].suffix) != 0)
 			continue;
 		/* The virtual clock counts milliseconds in an int64_t. */
-		if (overflow || n > (uint64_t)INT64_MAX / (uint64_t)duration_units[i].ms)
-			return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": too long; the longest is %" PRId64 "%s",
-					  s->element, name, v, INT64_MAX / duration_units[i].ms,
-					  *duration_units[i].suffix ? duration_units[i].suffix : "s");
+		if (overflow || n > (uint64_t)INT64_MAX / (uint64_t)duration_units[i].ms) {
+			if (unit)
+				*unit = *duration_units[i].suffix ? duration_units[i].suffix : "s";
+			*out_ms = INT64_MAX / duration_units[i].ms;
+			return BSIM_ELIMIT;
+		}
 		*out_ms = (int64_t)n * duration_units[i].ms;
 		return 0;
 	}
-	return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d",
-			  s->element, name, v);
+	return BSIM_EINVAL;
+}
+
+int step_attr_duration(const step *s, const char *name, int64_t *out_ms)
+{
+	const char *v = step_attr(s, name);
+	if (!v)
+		return step_error(s, BSIM_EINVAL, "<%s> needs %s=\"...\", a duration such as 500ms, 2s, 10m, 1h or 1d",
+				  s->element, name);
+	const char *unit = NULL;
+	int64_t value;
+	int rc = scenario_duration_parse(v, &value, &unit);
+	if (rc == BSIM_ELIMIT)
+		return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": too long; the longest is %" PRId64 "%s", s->element,
+				  name, v, value, unit);
+	if (rc < 0)
+		return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d",
+				  s->element, name, v);
+	*out_ms = value;
+	return 0;
 }
 
 int step_error(const step *s, int code, const char *fmt, ...)

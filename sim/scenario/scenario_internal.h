@@ -68,8 +68,17 @@ const char *step_attr(const step *s, const char *name);
 int step_attr_bool(const step *s, const char *name, int dflt, int *out);
 /* "500ms", "2s", "10m", "1h", "1d" (and a bare number of seconds). */
 int step_attr_duration(const step *s, const char *name, int64_t *out_ms);
+/*
+ * The same durations as text (an option's value), without raising an error:
+ * 0; BSIM_EINVAL when it is none; BSIM_ELIMIT past what the clock counts,
+ * with *out_ms then the longest count of that unit and *unit (may be NULL)
+ * its suffix, for the message.
+ */
+int scenario_duration_parse(const char *text, int64_t *out_ms, const char **unit);
 /* Largest count an attribute takes (count=, tabs=, unread=, ...): far past what a scenario can produce, and safe in an int. */
 #define STEP_COUNT_MAX 1000000
+/* Response headers a <tab> or <navigate> may carry: far beyond the cookies a real response sets (browsers cap a site at 180). */
+#define STEP_MAX_SET_COOKIE 1000
 /* A count attribute: a decimal integer in 0..STEP_COUNT_MAX; BSIM_ENOTFOUND when absent. */
 int step_attr_count(const step *s, const char *name, int *out);
 /* A formatted error at the step's location. Returns code. */

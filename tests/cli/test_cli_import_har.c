@@ -454,6 +454,7 @@ Test(import_har, usage_errors)
 		{"-o", "x.xml", NULL, "bsim import-har: error: expected a HAR capture to read\n"},
 		{"--engine", "opera", "x.har", "bsim import-har: error: unknown engine \"opera\": expected chromium, firefox or safari\n"},
 		{"--max-gap", "soon", "x.har", "bsim import-har: error: --max-gap \"soon\": expected a duration such as 500ms, 2s, 10m, 1h or 1d\n"},
+		{"--max-gap", "99999999999999999999d", "x.har", "bsim import-har: error: --max-gap \"99999999999999999999d\": expected a duration such as 500ms, 2s, 10m, 1h or 1d\n"},
 		{"--widget-version", "7", "x.har", "bsim import-har: error: --widget-version \"7\": expected 9 (any 9.x), 9.0.005 or 8.5\n"},
 		{"--frobnicate", NULL, NULL, "bsim import-har: error: unknown option \"--frobnicate\"\n"},
 	};
@@ -544,4 +545,95 @@ Test(import_har, bundled_imports_are_what_the_importer_makes_today)
 	}
 	closedir(d);
 	cr_expect_eq(n, 18);
+}
+
+/*
+ * --widget-version takes the release names the widget model maps onto its
+ * presets (widgets/release.h), the same mapping a script URL's version goes
+ * through: any 8.x build deploys 8.5, 9.0.005 builds their own preset, other
+ * 9.x the default (no version attribute); anything else is a usage error.
+ */
+Test(import_har, widget_version_names_a_release)
+{
+	static const struct {
+		const char *version;
+		const char *deploy; /* the <deploy> written; NULL: refused */
+	} cases[] = {
+		{"9", "<deploy/>"},
+		{"9.0.018.07", "<deploy/>"},
+		{"9.0.005", "<deploy version=\"9.0.005.00\"/>"},
+		{"9.0.005.00", "<deploy version=\"9.0.005.00\"/>"},
+		{"8.5", "<deploy version=\"8.5\"/>"},
+		{"8.5.007.03", "<deploy version=\"8.5\"/>"},
+		{"8.1.2", "<deploy version=\"8.5\"/>"},
+		{"8", NULL},
+		{"10.0", NULL},
+		{"9x", NULL},
+		{"", NULL},
+	};
+	const char *out = in_dir("v.xml");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		unlink(out);
+		support_run r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out, "--widget-version",
+				    cases[i].version);
+		assert_exit(&r, cases[i].deploy ? 0 : 2);
+		support_run_free(&r);
+		if (!cases[i].deploy) {
+			cr_expect(access(out, F_OK) != 0, "%s: no file may be written", cases[i].version);
+			continue;
+		}
+		char *xml = slurp(out);
+		cr_expect(strstr(xml, cases[i].deploy), "%s: expected %s in\n%s", cases[i].version, cases[i].deploy, xml);
+		free(xml);
+	}
+}
+
+/* --max-gap reads durations as the scenario language does: any length the virtual clock counts, in its units. */
+Test(import_har, max_gap_reads_scenario_durations)
+{
+	static const struct {
+		const char *gap, *header;
+	} cases[] = {
+		{"400d", "Gaps longer than 34560000s are cut to it"},
+		{"90", "Gaps longer than 90s are cut to it"},
+		{"1500ms", "Gaps longer than 1500ms are cut to it"},
+	};
+	const char *out = in_dir("gap.xml");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		support_run r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out, "--max-gap", cases[i].gap);
+		assert_exit(&r, 0);
+		support_run_free(&r);
+		char *xml = slurp(out);
+		cr_expect(strstr(xml, cases[i].header), "%s: expected \"%s\" in\n%s", cases[i].gap, cases[i].header, xml);
+		free(xml);
+	}
+}
+
+/*
+ * What XML 1.0 cannot hold (a C0 control, U+FFFE, U+FFFF: valid UTF-8 in a
+ * HAR's JSON, no XML Char) becomes "?" in the written scenario, so the
+ * scenario loads and runs instead of failing as malformed XML.
+ */
+Test(import_har, characters_xml_cannot_hold_become_question_marks)
+{
+	const char *in = in_dir("nonchar.har");
+	FILE *f = fopen(in, "w");
+	cr_assert(f);
+	fputs("{\"log\": {\"version\": \"1.2\", \"creator\": {\"name\": \"x\", \"version\": \"1\"}, \"entries\": [{"
+	      "\"startedDateTime\": \"2024-01-01T00:00:00.000Z\", \"time\": 1, \"request\": {\"method\": \"GET\", "
+	      "\"url\": \"https://www.a.com/\", \"headers\": [], \"cookies\": []}, \"response\": {\"status\": 200, "
+	      "\"headers\": [{\"name\": \"set-cookie\", \"value\": \"sid=a\\uFFFEb\\uFFFF\\u0002; Path=/\"}], "
+	      "\"cookies\": [], \"content\": {\"mimeType\": \"text/html\"}}}]}}\n",
+	      f);
+	fclose(f);
+	const char *out = in_dir("nonchar.xml");
+	support_run r = RUN("import-har", "--no-redact", in, "-o", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
+	char *xml = slurp(out);
+	cr_expect(strstr(xml, "<set-cookie>sid=a?b??; Path=/</set-cookie>"), "%s", xml);
+	free(xml);
+	r = RUN("run", "--no-timing", out);
+	assert_exit(&r, 0);
+	support_run_free(&r);
 }

@@ -1,6 +1,7 @@
 /*
- * fuzz_har.c: the HAR importer (sim/interchange/har*.c, bsim import-har),
- * the whole input as one capture.
+ * fuzz_har.c: the HAR importer (bsim import-har: the parser in
+ * sim/interchange/har*.c, the reader in sim/scenario/read/har*.c, the
+ * writer in sim/scenario/write/), the whole input as one capture.
  *
  * Invariants: a refused capture gets BSIM_EINVAL or BSIM_ELIMIT with a
  * message that names the capture and no scenario text; an accepted one

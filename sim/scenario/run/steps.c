@@ -19,9 +19,6 @@
 #include "scenario/file_access.h"
 #include "scenario/scenario_internal.h"
 
-/* Response headers a <tab> or <navigate> may carry: far beyond the cookies a real response sets (browsers cap a site at 180). */
-#define STEP_MAX_SET_COOKIE 1000
-
 /* ---- attribute checks shared by the kinds ---- */
 
 /* Every attribute of s is in `allowed` (NULL-terminated); otherwise name the ones it takes. */

@@ -1,11 +1,11 @@
 /*
- * har_write.c: the text of a scenario imported from a HAR capture
- * (har_writer.h): XML escaping, comments, URLs as redaction leaves them,
- * durations and waits on the virtual clock, Set-Cookie headers replayed
- * as captured (values redacted; an Expires date moved back only by what
- * the max-gap option cut before it), and the header comment, the
- * <scenario> element (its now= the capture's first navigation), the hosts
- * file and each navigation step.
+ * har_text.c: the capture's own text in the imported scenario
+ * (har_import.h): URLs as redaction leaves them, waits on the virtual
+ * clock, Set-Cookie headers replayed as captured (values redacted; an
+ * Expires date moved back only by what the max-gap option cut before it),
+ * and the header comment, the <scenario> element (its now= the capture's
+ * first navigation), the hosts file and each navigation step. The XML
+ * itself is laid out by scenario/write/xml.h.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,96 +15,21 @@
 
 #include "bsim/browser.h"
 #include "cookie/date.h"
-#include "interchange/har_writer.h"
+#include "scenario/read/har_import.h"
+#include "scenario/write/xml.h"
 #include "util/timefmt.h"
-#include "util/utf8.h"
 
-/* ---- text ---- */
-
-void harw_escaped_n(buf *b, const char *s, size_t n, bool attribute)
-{
-	for (size_t i = 0; i < n;) {
-		char c = s[i];
-		size_t len = utf8_sequence_len((const unsigned char *)s + i, n - i);
-		if (len > 1) {
-			buf_put(b, s + i, len);
-			i += len;
-			continue;
-		}
-		i++;
-		switch (c) {
-		case '&': buf_puts(b, "&amp;"); break;
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '"': buf_puts(b, attribute ? "&quot;" : "\""); break;
-		/* An attribute's white space would be normalized away on reading; text keeps tabs and newlines, not CR. */
-		case '\t': buf_puts(b, attribute ? "&#9;" : "\t"); break;
-		case '\n': buf_puts(b, attribute ? "&#10;" : "\n"); break;
-		case '\r': buf_puts(b, "&#13;"); break;
-		default:
-			/* XML 1.0 cannot hold the other C0 controls (no browser header carries them), nor broken UTF-8. */
-			buf_putc(b, len == 1 && (unsigned char)c >= 0x20 ? c : '?');
-		}
-	}
-}
-
-void harw_escaped(buf *b, const char *s, bool attribute)
-{
-	harw_escaped_n(b, s, strlen(s), attribute);
-}
-
-/* Text inside <!-- -->: "--" may not appear there; a lone '-' may not end it. */
-void harw_comment_text(buf *b, const char *s)
-{
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		size_t len = utf8_sequence_len((const unsigned char *)s + i, n - i);
-		if (s[i] == '-' && (s[i + 1] == '-' || s[i + 1] == '\0'))
-			buf_puts(b, "- ");
-		else if (len > 1)
-			buf_put(b, s + i, len);
-		else if (len == 1 && ((unsigned char)s[i] >= 0x20 || s[i] == '\n'))
-			buf_putc(b, s[i]);
-		else
-			buf_putc(b, '?');
-		i += len ? len : 1;
-	}
-}
-
-void harw_comment(writer *w, const char *fmt, ...) BSIM_PRINTF(2, 3);
-
-void harw_comment(writer *w, const char *fmt, ...)
-{
-	char text[1200];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	buf_puts(&w->out, "  <!-- ");
-	harw_comment_text(&w->out, text);
-	buf_puts(&w->out, " -->\n");
-}
-
-/* A URL as the scenario writes it: with --redact, the query and fragment go (they carry tokens; cookies ignore them). */
-void harw_url(buf *b, const writer *w, const char *url, bool attribute)
+/* How much of a URL the scenario writes: with --redact, the query and fragment go (they carry tokens; cookies ignore them). */
+size_t har_url_len(const har_import *w, const char *url)
 {
 	/* HAR URLs have no fragment (ecosystem.md); a stray one would not be sent either. */
-	harw_escaped_n(b, url, strcspn(url, w->o->redact ? "?#" : "#"), attribute);
-}
-
-/* "2s", "1500ms": the shortest form the scenario language reads exactly. */
-void harw_duration(buf *b, int64_t ms)
-{
-	if (ms % 1000)
-		buf_printf(b, "%lldms", (long long)ms);
-	else
-		buf_printf(b, "%llds", (long long)(ms / 1000));
+	return strcspn(url, w->o->redact ? "?#" : "#");
 }
 
 /* ---- the clock ---- */
 
 /* Wait until the capture's instant `at` (never backwards; capped by max_gap). */
-void harw_wait_until(writer *w, int64_t at)
+void har_wait_until(har_import *w, int64_t at)
 {
 	int64_t gap = at - w->t0 - w->vt;
 	if (gap <= 0)
@@ -112,15 +37,16 @@ void harw_wait_until(writer *w, int64_t at)
 	int64_t waited = gap;
 	if (w->o->max_gap_ms >= 0 && gap > w->o->max_gap_ms)
 		waited = w->o->max_gap_ms;
-	buf_puts(&w->out, "  <wait for=\"");
-	harw_duration(&w->out, waited);
-	buf_puts(&w->out, "\"/>");
+	buf note = BUF_INIT;
 	if (waited != gap) {
-		buf_puts(&w->out, " <!-- captured: ");
-		harw_duration(&w->out, gap);
-		buf_puts(&w->out, ", cut by the max-gap option -->");
+		buf_puts(&note, "captured: ");
+		scenario_xml_duration(&note, gap);
+		buf_puts(&note, ", cut by the max-gap option");
 	}
-	buf_putc(&w->out, '\n');
+	if (buf_status(&note) < 0)
+		w->out.failed = true;
+	scenario_xml_wait(&w->out, waited, waited != gap ? buf_cstr(&note) : NULL);
+	buf_free(&note);
 	/* Later instants keep their captured spacing: the time cut off is cut from the whole rest. */
 	w->t0 += gap - waited;
 	w->vt += waited;
@@ -129,7 +55,7 @@ void harw_wait_until(writer *w, int64_t at)
 /* ---- Set-Cookie headers ---- */
 
 /* The capture's time the max-gap option has cut so far: the scenario's clock is that far behind the capture's. */
-static int64_t cut_so_far(const writer *w)
+static int64_t cut_so_far(const har_import *w)
 {
 	return w->t0 - w->start;
 }
@@ -158,14 +84,15 @@ static bool has_expires_date(const char *header, size_t len)
 }
 
 /*
- * A Set-Cookie value as the scenario replays it: as captured, except that
+ * A Set-Cookie value as the scenario replays it (raw text, escaped when
+ * written): as captured, except that
  * with --redact a value outside the widget's cookies becomes as many 'x' as
  * it had bytes (size limits still reproduce), and that after a gap the
  * max-gap option cut, an Expires date moves back by the time cut, so the
  * cookie keeps the lifetime it had in the capture (the server wrote it on
  * the capture's clock, which the scenario's now runs behind).
  */
-static void put_set_cookie(buf *b, const writer *w, const char *header)
+static void put_set_cookie(buf *b, const har_import *w, const char *header)
 {
 	size_t pair = strcspn(header, ";");
 	const char *eq = memchr(header, '=', pair);
@@ -176,14 +103,14 @@ static void put_set_cookie(buf *b, const writer *w, const char *header)
 		/* Surrounding white space is not part of the name (RFC 6265bis §5.6 step 5). */
 		char *nm = name + strspn(name, " \t");
 		if (!har_is_widget_cookie(nm)) {
-			harw_escaped_n(b, header, nlen + 1, false);
+			buf_put(b, header, nlen + 1);
 			for (size_t i = nlen + 1; i < pair; i++)
 				buf_putc(b, 'x');
 			header += pair;
 			goto attributes;
 		}
 	}
-	harw_escaped_n(b, header, pair, false);
+	buf_put(b, header, pair);
 	header += pair;
 attributes:
 	while (*header == ';') {
@@ -196,14 +123,14 @@ attributes:
 			time_format_imf(when - cut_so_far(w) / 1000, date, sizeof date);
 			buf_printf(b, "; Expires=%s", date);
 		} else {
-			harw_escaped_n(b, header - 1, alen + 1, false);
+			buf_put(b, header - 1, alen + 1);
 		}
 		header += alen;
 	}
 }
 
 /* A response cookies[] object as the Set-Cookie header it came from (for exporters that list no headers). */
-static void put_cookie_object(buf *b, const writer *w, const har_cookie *c)
+static void put_cookie_object(buf *b, const har_import *w, const har_cookie *c)
 {
 	buf h = BUF_INIT;
 	buf_printf(&h, "%s=%s", c->name, c->value);
@@ -233,64 +160,108 @@ static void put_cookie_object(buf *b, const writer *w, const har_cookie *c)
 	buf_free(&h);
 }
 
+size_t har_count_set_cookie_lines(const har_entry *e, bool (*counts)(const char *line, size_t len))
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->n_resp_headers; i++) {
+		if (strcasecmp(e->resp_headers[i].name, "set-cookie") != 0)
+			continue;
+		for (const char *v = e->resp_headers[i].value; *v;) {
+			size_t line = strcspn(v, "\n");
+			n += counts(v, line);
+			v += line + (v[line] == '\n');
+		}
+	}
+	return n;
+}
+
+static bool not_blank(const char *line, size_t len)
+{
+	return strspn(line, " \t\r") < len;
+}
+
+size_t har_set_cookie_lines(const har_entry *e)
+{
+	size_t n = har_count_set_cookie_lines(e, not_blank);
+	return n ? n : e->n_resp_cookies;
+}
+
 /* How many of the navigation's Set-Cookie lines carry an Expires date. */
 static size_t expires_lines(const har_entry *e)
 {
 	return har_count_set_cookie_lines(e, has_expires_date);
 }
 
-int harw_navigation(writer *w, const har_entry *e)
+/* One <set-cookie> child holding the header line as replayed. */
+static void put_set_cookie_child(har_import *w, const char *header)
+{
+	buf raw = BUF_INIT;
+	put_set_cookie(&raw, w, header);
+	if (buf_status(&raw) < 0)
+		w->out.failed = true;
+	scenario_xml_text_element(&w->out, 2, "set-cookie", buf_cstr(&raw));
+	buf_free(&raw);
+}
+
+/* The navigation's Set-Cookie headers, each line of a newline-joined one (some exporters join them) as its own. */
+static int put_set_cookie_children(har_import *w, const har_entry *e, size_t n_set)
+{
+	if (!n_set) {
+		for (size_t i = 0; i < e->n_resp_cookies; i++) {
+			buf raw = BUF_INIT;
+			put_cookie_object(&raw, w, &e->resp_cookies[i]);
+			if (buf_status(&raw) < 0)
+				w->out.failed = true;
+			scenario_xml_text_element(&w->out, 2, "set-cookie", buf_cstr(&raw));
+			buf_free(&raw);
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < e->n_resp_headers; i++) {
+		if (strcasecmp(e->resp_headers[i].name, "set-cookie") != 0)
+			continue;
+		const char *v = e->resp_headers[i].value;
+		while (*v) {
+			size_t line = strcspn(v, "\n");
+			char *one = strndup(v, line);
+			if (!one)
+				return error_oom();
+			if (one[strspn(one, " \t\r")])
+				put_set_cookie_child(w, one);
+			free(one);
+			v += line + (v[line] == '\n');
+		}
+	}
+	return 0;
+}
+
+int har_put_navigation(har_import *w, const har_entry *e)
 {
 	buf *b = &w->out;
 	const bool opens = !w->tab_open;
+	const char *element = opens ? "tab" : "navigate";
 	if (cut_so_far(w) > 0 && expires_lines(e)) {
-		buf_puts(b, "  <!-- Expires dates below are moved back ");
-		harw_duration(b, cut_so_far(w));
-		buf_puts(b, " from the captured ones: the max-gap option cut that much before this step -->\n");
+		char cut[32];
+		buf d = buf_on(cut, sizeof cut);
+		scenario_xml_duration(&d, cut_so_far(w));
+		scenario_xml_comment(b, "Expires dates below are moved back %s from the captured ones: the max-gap option cut "
+				     "that much before this step", buf_cstr(&d));
+		buf_free(&d);
 	}
-	if (opens)
-		buf_printf(b, "  <tab name=\"%s\" url=\"", w->tab);
-	else
-		buf_printf(b, "  <navigate tab=\"%s\" url=\"", w->tab);
-	harw_url(b, w, e->url, true);
-	buf_putc(b, '"');
-	/* Set-Cookie headers, each line of a newline-joined one (some exporters join them) as its own. */
+	scenario_xml_open(b, 1, element);
+	scenario_xml_attr(b, opens ? "name" : "tab", w->tab);
+	scenario_xml_attr_n(b, "url", e->url, har_url_len(w, e->url));
 	size_t n_set = 0;
 	for (size_t i = 0; i < e->n_resp_headers; i++)
 		if (strcasecmp(e->resp_headers[i].name, "set-cookie") == 0)
 			n_set++;
 	size_t n_children = n_set ? n_set : e->n_resp_cookies;
-	if (!n_children) {
-		buf_puts(b, "/>\n");
-	} else {
-		buf_puts(b, ">\n");
-		if (n_set) {
-			for (size_t i = 0; i < e->n_resp_headers; i++) {
-				if (strcasecmp(e->resp_headers[i].name, "set-cookie") != 0)
-					continue;
-				const char *v = e->resp_headers[i].value;
-				while (*v) {
-					size_t line = strcspn(v, "\n");
-					char *one = strndup(v, line);
-					if (!one)
-						return error_oom();
-					if (one[strspn(one, " \t\r")]) {
-						buf_puts(b, "    <set-cookie>");
-						put_set_cookie(b, w, one);
-						buf_puts(b, "</set-cookie>\n");
-					}
-					free(one);
-					v += line + (v[line] == '\n');
-				}
-			}
-		} else {
-			for (size_t i = 0; i < e->n_resp_cookies; i++) {
-				buf_puts(b, "    <set-cookie>");
-				put_cookie_object(b, w, &e->resp_cookies[i]);
-				buf_puts(b, "</set-cookie>\n");
-			}
-		}
-		buf_printf(b, "  </%s>\n", opens ? "tab" : "navigate");
+	scenario_xml_end(b, n_children > 0);
+	if (n_children) {
+		int rc = put_set_cookie_children(w, e, n_set);
+		if (rc < 0)
+			return rc;
+		scenario_xml_close(b, 1, element);
 	}
 	w->tab_open = true;
 	w->page_url = e->url;
@@ -298,16 +269,14 @@ int harw_navigation(writer *w, const har_entry *e)
 	return 0;
 }
 
-/* Server-set widget cookies become known too, so a later request carrying them is not taken for a script write. */
 /* ---- the whole scenario ---- */
 
-void harw_header(writer *w, const char *name)
+void har_put_header(har_import *w, const char *name)
 {
 	const har_log *h = w->h;
 	buf *b = &w->out;
 	char start[40];
 	time_format_iso8601(w->start, start, sizeof start);
-	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- ");
 	buf c = BUF_INIT;
 	buf_printf(&c, "Imported by bsim import-har from %s.\n", name);
 	buf_printf(&c, "     Captured with %s%s%s", h->creator_name, h->creator_version ? " " : "",
@@ -324,7 +293,7 @@ void harw_header(writer *w, const char *name)
 		   start);
 	if (w->o->max_gap_ms >= 0) {
 		buf_puts(&c, "\n     Gaps longer than ");
-		harw_duration(&c, w->o->max_gap_ms);
+		scenario_xml_duration(&c, w->o->max_gap_ms);
 		buf_puts(&c, " are cut to it (the max-gap option); an Expires date after a cut moves back by\n"
 			     "     the time cut before it, so the cookie keeps the lifetime it had in the capture.");
 	}
@@ -349,13 +318,13 @@ void harw_header(writer *w, const char *name)
 			       "     widget's own writes where a chat started, are replayed; ask for a capture with cookies.\n",
 			   how);
 	buf_puts(&c, "     Steps after a \"derived\" comment are bsim's inference, not the capture's record.");
-	if (buf_status(&c) == 0)
-		harw_comment_text(b, buf_cstr(&c));
+	if (buf_status(&c) < 0)
+		b->failed = true;
+	scenario_xml_prolog(b, buf_cstr(&c));
 	buf_free(&c);
-	buf_puts(b, " -->\n");
 }
 
-void harw_scenario_open(writer *w, const char *name)
+void har_put_scenario_open(har_import *w, const char *name)
 {
 	buf *b = &w->out;
 	const har_log *h = w->h;
@@ -365,30 +334,30 @@ void harw_scenario_open(writer *w, const char *name)
 			title = h->pages[i].title;
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
-	buf_puts(b, "<scenario name=\"");
 	buf n = BUF_INIT;
 	if (w->o->name)
 		buf_puts(&n, w->o->name);
 	else
 		buf_printf(&n, "imported from %s%s%.80s", base, title ? ": " : "", title ? title : "");
-	if (buf_status(&n) == 0)
-		harw_escaped(b, buf_cstr(&n), true);
-	buf_free(&n);
+	if (buf_status(&n) < 0)
+		b->failed = true;
 	char now[40];
 	time_format_iso8601(w->start, now, sizeof now);
-	buf_printf(b, "\" engine=\"%s\" now=\"%s\"", bsim_engine_name(w->sum->engine), now);
-	if (w->o->expect_failure) {
-		buf_puts(b, " expect-failure=\"");
-		harw_escaped(b, w->o->expect_failure, true);
-		buf_putc(b, '"');
-	}
+	scenario_xml_open(b, 0, "scenario");
+	scenario_xml_attr(b, "name", buf_cstr(&n));
+	buf_free(&n);
+	scenario_xml_attr(b, "engine", bsim_engine_name(w->sum->engine));
+	scenario_xml_attr(b, "now", now);
+	if (w->o->expect_failure)
+		scenario_xml_attr(b, "expect-failure", w->o->expect_failure);
 	if (w->o->session_restore)
-		buf_puts(b, " session-restore=\"true\"");
-	buf_puts(b, " tags=\"imported-har\">\n");
+		scenario_xml_attr(b, "session-restore", "true");
+	scenario_xml_attr(b, "tags", "imported-har");
+	scenario_xml_end(b, true);
 }
 
 /* Host names of the navigations, each once, in order of first appearance (IP literals and localhost resolve by themselves). */
-void harw_hosts(writer *w)
+void har_put_hosts(har_import *w)
 {
 	buf names = BUF_INIT;
 	for (size_t i = 0; i < w->h->n_entries; i++) {
@@ -428,9 +397,14 @@ void harw_hosts(writer *w)
 		if (!seen)
 			buf_printf(&names, "%s%s", names.len ? " " : "", host);
 	}
-	if (names.len)
-		buf_printf(&w->out, "  <hosts>127.0.0.1 %s</hosts>\n", buf_cstr(&names));
+	if (names.len) {
+		buf line = BUF_INIT;
+		buf_printf(&line, "127.0.0.1 %s", buf_cstr(&names));
+		if (buf_status(&line) < 0)
+			w->out.failed = true;
+		scenario_xml_text_element(&w->out, 1, "hosts", buf_cstr(&line));
+		buf_free(&line);
+	}
 	buf_free(&names);
 }
 
-/* Set-Cookie lines a navigation's response replays (blank ones are dropped). */
