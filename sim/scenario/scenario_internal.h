@@ -139,12 +139,12 @@ struct run_ctx {
 	const step *failed_step;
 	buf failure;           /* "expectation failed: ..." and cause lines */
 	char **causes;         /* trace codes that explain it (for expect-failure) */
-	size_t n_causes;
+	size_t n_causes, cap_causes;
 	run_ext ext;           /* zeroed when no extension runs */
 	/* Where each step's trace entries begin, so a cookie's story can name its steps (story.c). */
 	size_t *marks;
 	const step **mark_steps;
-	size_t n_marks, cap_marks;
+	size_t n_marks, cap_marks, cap_mark_steps;
 	size_t stop_after;     /* run at most this many steps (bsim explain --at); SIZE_MAX: all */
 	char *fail_subject;    /* the cookie or key a failure concerns, whose story goes under it */
 };

@@ -25,6 +25,7 @@
 #include "scenario/file_access.h"
 #include "util/strmap.h"
 #include "util/suggest.h"
+#include "util/grow.h"
 
 typedef struct fragment {
 	char *name;
@@ -94,20 +95,6 @@ static bool param_name_ok(const char *s)
 	return true;
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	while (ncap < need)
-		ncap *= 2;
-	void *p = realloc(*v, ncap * size);
-	if (!p)
-		return error_oom();
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
 
 /* ---- scopes ---- */
 
@@ -173,7 +160,7 @@ static int scope_put(loader *ld, scope *sc, const fragment *f)
 			   xml_node_col(had->node));
 		return 1;
 	}
-	if (grow((void **)&sc->entries, &sc->cap_entries, sc->n_entries + 1, sizeof *sc->entries) < 0 ||
+	if (ARRAY_GROW(&sc->entries, &sc->cap_entries, sc->n_entries + 1) < 0 ||
 	    strmap_put(&sc->names, f->name, strlen(f->name), (void *)f) < 0) {
 		load_error(ld->errs, BSIM_ENOMEM, f->file, 0, 0, "out of memory");
 		return 1;
@@ -188,7 +175,7 @@ static int fragment_define(loader *ld, scope *sc, const xmlNode *n, const char *
 	int errors = 0;
 	int line = xml_node_line(n), col = xml_node_col(n);
 	fragment *f = calloc(1, sizeof *f);
-	if (!f || grow((void **)&sc->owned, &sc->cap_owned, sc->n_owned + 1, sizeof *sc->owned) < 0) {
+	if (!f || ARRAY_GROW(&sc->owned, &sc->cap_owned, sc->n_owned + 1) < 0) {
 		free(f);
 		load_error(ld->errs, BSIM_ENOMEM, file, 0, 0, "out of memory");
 		return 1;
@@ -211,7 +198,7 @@ static int fragment_define(loader *ld, scope *sc, const xmlNode *n, const char *
 			break;
 		char *name = strndup(p, len);
 		p += len;
-		if (!name || grow((void **)&f->params, &f->cap_params, f->n_params + 1, sizeof *f->params) < 0) {
+		if (!name || ARRAY_GROW(&f->params, &f->cap_params, f->n_params + 1) < 0) {
 			free(name);
 			load_error(ld->errs, BSIM_ENOMEM, file, 0, 0, "out of memory");
 			return errors + 1;
@@ -262,7 +249,7 @@ static frag_lib *lib_find(const loader *ld, const char *real)
 static frag_lib *lib_add(loader *ld, char *real, const char *path)
 {
 	frag_lib *lib = calloc(1, sizeof *lib);
-	if (!lib || grow((void **)&ld->libs, &ld->cap_libs, ld->n_libs + 1, sizeof *ld->libs) < 0) {
+	if (!lib || ARRAY_GROW(&ld->libs, &ld->cap_libs, ld->n_libs + 1) < 0) {
 		free(lib);
 		free(real);
 		load_error(ld->errs, BSIM_ENOMEM, path, 0, 0, "out of memory");
@@ -352,7 +339,7 @@ static void note_reached(loader *ld, const frag_lib *lib)
 	if (!parent || parent == lib)
 		return;
 	size_t need = parent->n_reached + 1 + lib->n_reached;
-	if (grow((void **)&parent->reached, &parent->cap_reached, need, sizeof *parent->reached) < 0) {
+	if (ARRAY_GROW(&parent->reached, &parent->cap_reached, need) < 0) {
 		load_error(ld->errs, BSIM_ENOMEM, parent->path, 0, 0, "out of memory");
 		return;
 	}
@@ -836,7 +823,7 @@ static void expand(expander *ex, const xmlNode *parent, const char *file, const 
 			ex->full = true;
 			return;
 		}
-		if (grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v) < 0) {
+		if (ARRAY_GROW(&out->v, &out->cap, out->n + 1) < 0) {
 			ex_error(ex, BSIM_ENOMEM, ch, file, "out of memory");
 			ex->full = true;
 			return;

@@ -27,6 +27,7 @@
 
 #include "cookie/preset.h"
 #include "util/suggest.h"
+#include "util/grow.h"
 
 /* An element of the language takes at most this many distinct attributes (bsim.rng's <expect> has 21). */
 #define ATTR_NAMES_MAX 64
@@ -199,14 +200,8 @@ static int alts_push(alts *a, const alt *x)
 {
 	if (a->n == ALTS_MAX)
 		return -1;
-	if (a->n == a->cap) {
-		size_t ncap = a->cap ? a->cap * 2 : 4;
-		alt *p = realloc(a->v, ncap * sizeof *p);
-		if (!p)
-			return -1;
-		a->v = p;
-		a->cap = ncap;
-	}
+	if (ARRAY_GROW(&a->v, &a->cap, a->n + 1) < 0)
+		return -1;
 	a->v[a->n++] = *x;
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "util/timefmt.h"
+#include "util/grow.h"
 
 /*
  * Errors kept per load. A hostile or badly broken file could otherwise
@@ -124,16 +125,10 @@ int load_verror(load_errors *errs, int code, const char *file, int line, int col
 			return code;
 		}
 	}
-	if (errs->n == errs->cap) {
-		size_t ncap = errs->cap ? errs->cap * 2 : 16;
-		bsim_error *p = realloc(errs->items, ncap * sizeof *p);
-		if (!p) {
-			buf_free(&b);
-			errs->oom = true;
-			return code;
-		}
-		errs->items = p;
-		errs->cap = ncap;
+	if (ARRAY_GROW(&errs->items, &errs->cap, errs->n + 1) < 0) {
+		buf_free(&b);
+		errs->oom = true;
+		return code;
 	}
 	bsim_error *e = &errs->items[errs->n];
 	e->code = code;
@@ -193,14 +188,8 @@ static const char *suite_intern(void *suite, const char *path)
 	for (size_t i = s->n_files; i-- > 0;)
 		if (strcmp(s->files[i], path) == 0)
 			return s->files[i];
-	if (s->n_files == s->cap_files) {
-		size_t ncap = s->cap_files ? s->cap_files * 2 : 16;
-		char **p = realloc(s->files, ncap * sizeof *p);
-		if (!p)
-			return NULL;
-		s->files = p;
-		s->cap_files = ncap;
-	}
+	if (ARRAY_GROW(&s->files, &s->cap_files, s->n_files + 1) < 0)
+		return NULL;
 	char *copy = strdup(path);
 	if (!copy)
 		return NULL;
@@ -388,21 +377,18 @@ static void read_attributes(scenario_build *b, const suite_defaults *defaults)
 	}
 
 	char *tags = xml_attr_dup(b->node, "tags");
+	size_t cap_tags = 0;
 	for (const char *p = tags ? tags : ""; *p;) {
 		p += strspn(p, " \t\r\n");
 		size_t len = strcspn(p, " \t\r\n");
 		if (!len)
 			break;
-		char **nt = realloc(b->sc.tags, (b->sc.n_tags + 1) * sizeof *nt);
 		char *tag = strndup(p, len);
-		if (!nt || !tag) {
-			if (nt)
-				b->sc.tags = nt;
+		if (!tag || ARRAY_GROW(&b->sc.tags, &cap_tags, b->sc.n_tags + 1) < 0) {
 			free(tag);
 			sb_error(b, BSIM_ENOMEM, "out of memory");
 			break;
 		}
-		b->sc.tags = nt;
 		b->sc.tags[b->sc.n_tags++] = tag;
 		p += len;
 	}
@@ -515,14 +501,8 @@ static void add_copies(bsim_suite *suite, scenario_build *b)
 	step *steps = b->steps.v;
 	size_t n_steps = b->steps.n;
 	for (size_t e = 0; e < b->n_engines; e++) {
-		if (suite->n == suite->cap) {
-			size_t ncap = suite->cap ? suite->cap * 2 : 16;
-			bsim_scenario *p = realloc(suite->items, ncap * sizeof *p);
-			if (!p)
-				goto oom;
-			suite->items = p;
-			suite->cap = ncap;
-		}
+		if (ARRAY_GROW(&suite->items, &suite->cap, suite->n + 1) < 0)
+			goto oom;
 		bsim_scenario c = b->sc;
 		bool oom = false;
 		c.name = dup_or_null(b->sc.name, &oom);
@@ -592,16 +572,10 @@ static void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, cons
 				break;
 			}
 		}
-		name_seen *nv = seen->n == seen->cap ? realloc(seen->v, (seen->cap ? seen->cap * 2 : 8) * sizeof *nv) : seen->v;
-		if (nv) {
-			if (seen->n == seen->cap)
-				seen->cap = seen->cap ? seen->cap * 2 : 8;
-			seen->v = nv;
-			if ((nv[seen->n].name = strdup(b.sc.name))) {
-				nv[seen->n].line = b.line;
-				nv[seen->n].col = b.col;
-				seen->n++;
-			}
+		if (ARRAY_GROW(&seen->v, &seen->cap, seen->n + 1) == 0 && (seen->v[seen->n].name = strdup(b.sc.name))) {
+			seen->v[seen->n].line = b.line;
+			seen->v[seen->n].col = b.col;
+			seen->n++;
 		}
 	}
 	scope *sc = scope_new(parent);
@@ -729,14 +703,8 @@ static void walk(loader *ld, bsim_suite *suite, const char *dir, const dir_seen 
 	while ((ent = readdir(d))) {
 		if (ent->d_name[0] == '.')
 			continue; /* ., .., and hidden entries such as .git */
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			char **p = realloc(names, ncap * sizeof *p);
-			if (!p)
-				break;
-			names = p;
-			cap = ncap;
-		}
+		if (ARRAY_GROW(&names, &cap, n + 1) < 0)
+			break;
 		if (!(names[n] = strdup(ent->d_name)))
 			break;
 		n++;

@@ -19,6 +19,7 @@
 #include "scenario/scenario_internal.h"
 #include "scenario/run/story.h"
 #include "util/timefmt.h"
+#include "util/grow.h"
 
 /*
  * The longest first line of a failure (the expectation as written, then
@@ -81,11 +82,9 @@ void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen)
 
 static int add_cause(run_ctx *rc, const char *code)
 {
-	char **causes = realloc(rc->causes, (rc->n_causes + 1) * sizeof *causes);
-	if (!causes)
-		return error_oom();
-	rc->causes = causes;
-	if (!(causes[rc->n_causes] = strdup(code)))
+	if (ARRAY_GROW(&rc->causes, &rc->cap_causes, rc->n_causes + 1) < 0)
+		return BSIM_ENOMEM;
+	if (!(rc->causes[rc->n_causes] = strdup(code)))
 		return error_oom();
 	rc->n_causes++;
 	return 0;
@@ -583,18 +582,9 @@ static void run_ctx_free(run_ctx *rc)
 
 static int add_mark(run_ctx *rc, size_t mark, const step *s)
 {
-	if (rc->n_marks == rc->cap_marks) {
-		size_t cap = rc->cap_marks ? rc->cap_marks * 2 : 32;
-		size_t *marks = realloc(rc->marks, cap * sizeof *marks);
-		if (!marks)
-			return error_oom();
-		rc->marks = marks;
-		const step **steps = realloc(rc->mark_steps, cap * sizeof *steps);
-		if (!steps)
-			return error_oom();
-		rc->mark_steps = steps;
-		rc->cap_marks = cap;
-	}
+	if (ARRAY_GROW(&rc->marks, &rc->cap_marks, rc->n_marks + 1) < 0 ||
+	    ARRAY_GROW(&rc->mark_steps, &rc->cap_mark_steps, rc->n_marks + 1) < 0)
+		return BSIM_ENOMEM;
 	rc->marks[rc->n_marks] = mark;
 	rc->mark_steps[rc->n_marks++] = s;
 	return 0;
