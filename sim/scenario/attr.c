@@ -2,10 +2,11 @@
  * attr.c: reading a step's attributes, for the step and expect kinds.
  * Attribute values arrive with fragment parameters already substituted;
  * these helpers read them as text, booleans and durations, and raise
- * errors located at the step ("FILE:LINE:COL: what"), the form the loader
- * and the runner both report. Where the step came from a fragment, the
- * loader and the runner add the "from the fragment used at" line
- * themselves, so it is not part of these messages.
+ * errors located at the step: the location goes in the error's fields
+ * only, and the loader and the runner render it (error_render) where they
+ * report. Where the step came from a fragment, the loader and the runner
+ * add the "from the fragment used at" line themselves, so it is not part
+ * of these messages.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -14,9 +15,6 @@
 #include <string.h>
 
 #include "scenario/scenario_internal.h"
-
-/* Longest message a step error carries; error.c keeps at most this much anyway. */
-#define STEP_ERROR_MAX 1024
 
 const char *step_attr(const step *s, const char *name)
 {
@@ -97,15 +95,34 @@ int step_attr_duration(const step *s, const char *name, int64_t *out_ms)
 			  s->element, name, v);
 }
 
+/*
+ * A step's error, at its location: raised new, or wrapping the last error
+ * as its context. The text is cut where the error channel would cut it
+ * (error_state's message).
+ */
+static int step_raise(const step *s, int code, bool wrap, const char *fmt, va_list ap)
+{
+	char text[sizeof ((error_state *)0)->message];
+	vsnprintf(text, sizeof text, fmt, ap);
+	if (wrap)
+		return error_wrap_at(code, s->at.file, s->at.line, s->at.col, "%s", text);
+	return error_set_at(code, s->at.file, s->at.line, s->at.col, "%s", text);
+}
+
 int step_error(const step *s, int code, const char *fmt, ...)
 {
-	char text[STEP_ERROR_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	code = step_raise(s, code, false, fmt, ap);
 	va_end(ap);
-	if (!s->at.file)
-		return error_set(code, "%s", text);
-	return error_set_at(code, s->at.file, s->at.line, s->at.col, "%s:%d:%d: %s", s->at.file, s->at.line,
-			    s->at.col, text);
+	return code;
+}
+
+int step_wrap(const step *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	code = step_raise(s, code, true, fmt, ap);
+	va_end(ap);
+	return code;
 }

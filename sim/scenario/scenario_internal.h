@@ -72,8 +72,14 @@ int step_attr_duration(const step *s, const char *name, int64_t *out_ms);
 #define STEP_COUNT_MAX 1000000
 /* A count attribute: a decimal integer in 0..STEP_COUNT_MAX; BSIM_ENOTFOUND when absent. */
 int step_attr_count(const step *s, const char *name, int *out);
-/* A formatted error at the step's location. Returns code. */
+/* A formatted error at the step's location (in the error's fields, not its text). Returns code. */
 int step_error(const step *s, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
+/*
+ * The last error (from the browser, the widget model, a file reader),
+ * wrapped at the step: "CONTEXT: inner message" (error_wrap_at, which
+ * saves the inner message before formatting). Returns the code recorded.
+ */
+int step_wrap(const step *s, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
 
 /* Registries. Built-in kinds are registered on first use; widgets add theirs. */
 const step_kind *step_kind_find(const char *element);

@@ -6,6 +6,7 @@
  * than ERROR_MESSAGE_MAX is cut with "..." rather than lost.
  */
 #include "util/error.h"
+#include "util/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,6 +59,17 @@ int error_set_at(int code, const char *file, int line, int column, const char *f
 	last.line = line;
 	last.column = column;
 	return code;
+}
+
+void error_render(buf *out, const bsim_error *e)
+{
+	if (e->file && e->line > 0 && e->column > 0)
+		buf_printf(out, "%s:%d:%d: ", e->file, e->line, e->column);
+	else if (e->file && e->line > 0)
+		buf_printf(out, "%s:%d: ", e->file, e->line);
+	else if (e->file)
+		buf_printf(out, "%s: ", e->file);
+	buf_puts(out, e->message ? e->message : "");
 }
 
 int error_oom(void)

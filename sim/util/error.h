@@ -23,6 +23,16 @@ int error_set(int code, const char *fmt, ...) BSIM_PRINTF(2, 3);
 int error_set_at(int code, const char *file, int line, int column, const char *fmt, ...)
 	BSIM_PRINTF(5, 6);
 
+/*
+ * The one place a location is written in front of a message: an error
+ * keeps file, line and column in its fields only, and whoever shows it
+ * renders it here as "FILE:LINE:COL: message" ("FILE:LINE: message" when
+ * the column is 0, "FILE: message" when the line is 0 too, the message
+ * alone when there is no file). Appends to out (util/buf.h).
+ */
+typedef struct buf buf;
+void error_render(buf *out, const bsim_error *e);
+
 /* Record an allocation failure without allocating. Returns BSIM_ENOMEM. */
 int error_oom(void);
 

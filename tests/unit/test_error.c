@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/grow.h"
 
@@ -131,4 +132,31 @@ Test(error, wrap_at_names_the_outer_location)
 	cr_assert_str_eq(bsim_error_last()->message, "bad host name \"x y\": not a host name");
 	cr_assert_str_eq(bsim_error_last()->file, "hosts");
 	cr_assert_eq(bsim_error_last()->line, 7);
+}
+
+Test(error, render_puts_the_location_from_the_fields_before_the_message)
+{
+	static const struct {
+		bsim_error e;
+		const char *want;
+	} cases[] = {
+		{{BSIM_EINVAL, "bad URL", "t.xml", 3, 7}, "t.xml:3:7: bad URL"},
+		{{BSIM_EINVAL, "line too long", "hosts", 2, 0}, "hosts:2: line too long"},
+		{{BSIM_EIO, "cannot read: No such file or directory", "dir", 0, 0}, "dir: cannot read: No such file or directory"},
+		{{BSIM_EINVAL, "too many errors", NULL, 4, 5}, "too many errors"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		buf b = BUF_INIT;
+		buf_puts(&b, "> ");
+		error_render(&b, &cases[i].e);
+		cr_expect_eq(buf_status(&b), 0);
+		cr_expect_str_eq(buf_cstr(&b) + 2, cases[i].want, "case %zu", i);
+		buf_free(&b);
+	}
+	/* What the channel holds renders the same way. */
+	error_set_at(BSIM_EINVAL, "ops.txt", 3, 7, "expected %s", "URL");
+	buf b = BUF_INIT;
+	error_render(&b, bsim_error_last());
+	cr_expect_str_eq(buf_cstr(&b), "ops.txt:3:7: expected URL");
+	buf_free(&b);
 }

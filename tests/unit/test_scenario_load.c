@@ -108,7 +108,21 @@ static void dump_errors(const bsim_suite *s)
 		cr_log_info("error %zu: %s", i, bsim_suite_error_at(s, i)->message);
 }
 
-/* Error i is exactly message, at line:col of file. */
+/* e as a person reads it: "FILE:LINE:COL: message", rendered from its fields (error_render). Valid until the next call. */
+static const char *rendered(const bsim_error *e)
+{
+	static char text[8192];
+	buf b = BUF_INIT;
+	error_render(&b, e);
+	snprintf(text, sizeof text, "%s", buf_status(&b) == 0 ? buf_cstr(&b) : "(out of memory)");
+	buf_free(&b);
+	return text;
+}
+
+/*
+ * Error i reads exactly message, at line:col of file: the location lives in
+ * the error's fields, and its message is only what follows it.
+ */
 static void expect_error(const bsim_suite *s, size_t i, const char *file, int line, int col, const char *message,
 			 const char *what)
 {
@@ -116,7 +130,11 @@ static void expect_error(const bsim_suite *s, size_t i, const char *file, int li
 	cr_expect_not_null(e, "%s: no error %zu", what, i);
 	if (!e)
 		return;
-	cr_expect_str_eq(e->message, message, "%s:\n  got  %s\n  want %s", what, e->message, message);
+	const char *got = rendered(e);
+	cr_expect_str_eq(got, message, "%s:\n  got  %s\n  want %s", what, got, message);
+	size_t head = strlen(got) - strlen(e->message);
+	cr_expect(strcmp(got + head, e->message) == 0 && strstr(message, e->message) == message + head,
+		  "%s: the message repeats its location: %s", what, e->message);
 	cr_expect_eq(e->line, line, "%s: line %d, want %d", what, e->line, line);
 	cr_expect_eq(e->column, col, "%s: column %d, want %d", what, e->column, col);
 	if (file)
@@ -477,7 +495,7 @@ Test(scenario_load, a_step_kind_refusing_its_step_is_a_load_error, .init = enter
 	const bsim_error *e = bsim_suite_error_at(s, 0);
 	cr_assert_not_null(e);
 	const char *head = "t.xml:2:3: url=\"https://exa mple.com/\" is not a URL bsim can load";
-	cr_expect(strncmp(e->message, head, strlen(head)) == 0, "%s", e->message);
+	cr_expect(strncmp(rendered(e), head, strlen(head)) == 0, "%s", rendered(e));
 	cr_expect_eq(e->line, 2);
 	cr_expect_eq(e->column, 3);
 	cr_expect_eq(bsim_suite_count(s), 0);
@@ -752,10 +770,10 @@ Test(scenario_load, fragments_that_multiply_are_bounded, .init = enter_scratch, 
 	cr_expect_eq(bsim_suite_error_count(s), 1);
 	const bsim_error *e = bsim_suite_error_at(s, 0);
 	cr_assert_not_null(e);
-	cr_expect(strstr(e->message, ": fragments expand to more than 64 MiB of text; the limit for a scenario is 64 MiB "
-				     "(SCENARIO_MAX_EXPANDED_BYTES); split the scenario\n"
-				     "  from the fragment used at t.xml:18:20"),
-		  "%s", e->message);
+	cr_expect(strstr(rendered(e), ": fragments expand to more than 64 MiB of text; the limit for a scenario is 64 MiB "
+				      "(SCENARIO_MAX_EXPANDED_BYTES); split the scenario\n"
+				      "  from the fragment used at t.xml:18:20"),
+		  "%s", rendered(e));
 	cr_expect_eq(e->code, BSIM_ELIMIT);
 	bsim_suite_free(s);
 }
@@ -1421,7 +1439,7 @@ Test(scenario_load, durations)
 			cr_expect_eq(ms, cases[i].ms, "%s: %" PRId64, cases[i].text, ms);
 		} else {
 			cr_expect_eq(rc, BSIM_EINVAL, "%s", cases[i].text);
-			cr_expect_str_eq(bsim_error_last()->message, cases[i].message);
+			cr_expect_str_eq(rendered(bsim_error_last()), cases[i].message);
 			cr_expect_eq(bsim_error_last()->line, 3);
 			cr_expect_eq(bsim_error_last()->column, 5);
 		}
@@ -1430,7 +1448,7 @@ Test(scenario_load, durations)
 	step s = one_attr_step(none, none);
 	int64_t ms;
 	cr_expect_eq(step_attr_duration(&s, "for", &ms), BSIM_EINVAL);
-	cr_expect_str_eq(bsim_error_last()->message,
+	cr_expect_str_eq(rendered(bsim_error_last()),
 			 "x.xml:3:5: <wait> needs for=\"...\", a duration such as 500ms, 2s, 10m, 1h or 1d");
 }
 
@@ -1452,7 +1470,7 @@ Test(scenario_load, booleans_and_step_errors)
 			cr_expect_eq(rc, BSIM_EINVAL);
 			char want[128];
 			snprintf(want, sizeof want, "x.xml:3:5: <wait> noopener=\"%s\": expected true or false", cases[i].text);
-			cr_expect_str_eq(bsim_error_last()->message, want);
+			cr_expect_str_eq(rendered(bsim_error_last()), want);
 		}
 	}
 	char *none[] = {NULL};
@@ -1464,11 +1482,18 @@ Test(scenario_load, booleans_and_step_errors)
 
 	cr_expect_eq(step_error(&s, BSIM_ENOTFOUND, "no tab named \"%s\"", "z"), BSIM_ENOTFOUND);
 	const bsim_error *e = bsim_error_last();
-	cr_expect_str_eq(e->message, "x.xml:3:5: no tab named \"z\"");
+	/* The location is in the fields only; rendering puts it in front. */
+	cr_expect_str_eq(e->message, "no tab named \"z\"");
+	cr_expect_str_eq(rendered(e), "x.xml:3:5: no tab named \"z\"");
 	cr_expect_str_eq(e->file, "x.xml");
 	cr_expect_eq(e->line, 3);
 	cr_expect_eq(e->column, 5);
 	cr_expect_eq(e->code, BSIM_ENOTFOUND);
+	/* A wrapped inner error keeps its message whole, even when the context quotes it, and moves to the step. */
+	error_set_at(BSIM_EINVAL, "hosts", 2, 0, "not a host name");
+	cr_expect_eq(step_wrap(&s, BSIM_ERESOLVE, "cannot open (%s)", bsim_error_last()->message), BSIM_ERESOLVE);
+	cr_expect_str_eq(rendered(bsim_error_last()), "x.xml:3:5: cannot open (not a host name): not a host name");
+	cr_expect_eq(bsim_error_last()->code, BSIM_ERESOLVE);
 	s.at.file = NULL;
 	step_error(&s, BSIM_EINVAL, "bare");
 	cr_expect_str_eq(bsim_error_last()->message, "bare");
@@ -1556,7 +1581,7 @@ Test(scenario_load, a_scenario_touches_files_only_in_its_folder, .init = enter_f
 			snprintf(want, sizeof want, "s/t.xml:3:3: %s", msg);
 			cr_expect_eq(bsim_suite_error_count(s), 1, "case %zu", i);
 			if (bsim_suite_error_count(s))
-				cr_expect_str_eq(bsim_suite_error_at(s, 0)->message, want, "case %zu", i);
+				cr_expect_str_eq(rendered(bsim_suite_error_at(s, 0)), want, "case %zu", i);
 			cr_expect_eq(bsim_suite_count(s), 1, "case %zu: only top.xml loads", i);
 		}
 		bsim_suite_free(s);

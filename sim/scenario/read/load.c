@@ -87,46 +87,35 @@ static bool detail_is_word(const char *list, const char *word)
 
 /* ---- errors ---- */
 
-void loc_vformat(buf *b, const char *file, int line, int col, const char *fmt, va_list ap)
+/* Both errors concern the same file, line and column. */
+static bool same_place(const bsim_error *e, const char *file, int line, int col)
 {
-	if (file && line > 0)
-		buf_printf(b, "%s:%d:%d: ", file, line, col);
-	else if (file)
-		buf_printf(b, "%s: ", file);
-	char text[LOAD_MESSAGE_MAX];
-	vsnprintf(text, sizeof text, fmt, ap);
-	buf_puts(b, text);
+	if (!e->file != !file || (file && strcmp(e->file, file) != 0))
+		return false;
+	return e->line == line && e->column == col;
 }
 
 int load_verror(load_errors *errs, int code, const char *file, int line, int col, const char *fmt, va_list ap)
 {
 	if (errs->n >= LOAD_MAX_ERRORS)
 		return code;
-	buf b = BUF_INIT;
+	char text[LOAD_MESSAGE_MAX];
 	if (errs->n == LOAD_MAX_ERRORS - 1) {
 		/* the last slot says that the list stops here */
 		file = NULL;
 		line = col = 0;
-		buf_printf(&b, "too many errors: only the first %d are shown", LOAD_MAX_ERRORS - 1);
+		snprintf(text, sizeof text, "too many errors: only the first %d are shown", LOAD_MAX_ERRORS - 1);
 	} else {
-		loc_vformat(&b, file, line, col, fmt, ap);
+		vsnprintf(text, sizeof text, fmt, ap);
 	}
-	if (buf_status(&b) < 0) {
-		buf_free(&b);
-		errs->oom = true;
-		return code;
-	}
-	const char *msg = buf_cstr(&b);
-	size_t first = strcspn(msg, "\n");
+	size_t first = strcspn(text, "\n");
 	for (size_t i = 0; i < errs->n; i++) {
 		const char *m = errs->items[i].message;
-		if (strlen(m) >= first && strncmp(m, msg, first) == 0 && (m[first] == '\0' || m[first] == '\n')) {
-			buf_free(&b);
+		if (same_place(&errs->items[i], file, line, col) && strlen(m) >= first && strncmp(m, text, first) == 0 &&
+		    (m[first] == '\0' || m[first] == '\n'))
 			return code;
-		}
 	}
 	if (ARRAY_GROW(&errs->items, &errs->cap, errs->n + 1) < 0) {
-		buf_free(&b);
 		errs->oom = true;
 		return code;
 	}
@@ -135,7 +124,7 @@ int load_verror(load_errors *errs, int code, const char *file, int line, int col
 	e->file = file ? strdup(file) : NULL;
 	e->line = line;
 	e->column = col;
-	e->message = buf_detach(&b);
+	e->message = strdup(text);
 	if (!e->message || (file && !e->file)) {
 		free((char *)e->file);
 		free((char *)e->message);
@@ -165,14 +154,14 @@ void load_errors_free(load_errors *errs)
 	memset(errs, 0, sizeof *errs);
 }
 
-/* A step's prepare failed: its message (located by step_error, or located here), and where it was used. */
+/*
+ * A step's prepare failed: its message, at the step, and where it was used.
+ */
 static void step_failed(loader *ld, const step *s, int code)
 {
-	const char *msg = code == BSIM_ENOMEM ? "out of memory" : bsim_error_last()->message;
-	char head[1100];
-	snprintf(head, sizeof head, "%s:%d:%d: ", s->at.file, s->at.line, s->at.col);
-	if (strncmp(msg, head, strlen(head)) == 0)
-		msg += strlen(head);
+	error_state inner;
+	error_save(&inner);
+	const char *msg = code == BSIM_ENOMEM ? "out of memory" : inner.message;
 	if (s->at.used_at_file)
 		load_error(ld->errs, code, s->at.file, s->at.line, s->at.col, "%s\n  from the fragment used at %s:%d:%d", msg,
 			   s->at.used_at_file, s->at.used_at_line, s->at.used_at_col);
@@ -264,9 +253,9 @@ static void read_engines(scenario_build *b)
 		}
 		if (bsim_engine_from_name(&e, name) < 0) {
 			/* The preset table's message: it knows the names people mean ("chrome": chromium). */
-			char why[256];
-			snprintf(why, sizeof why, "%s", bsim_error_last()->message);
-			sb_error(b, BSIM_EINVAL, "%s", why);
+			error_state why;
+			error_save(&why);
+			sb_error(b, BSIM_EINVAL, "%s", why.message);
 			continue;
 		}
 		bool dup = false;

@@ -4,7 +4,8 @@
  * element starts; schema.c checks the tree against the embedded RELAX NG
  * schema and explains a failure in words; load.c builds scenarios from
  * valid trees (fragments, parameters, includes, engines). Load errors go to
- * one list, kept by the suite, each as "FILE:LINE:COL: what".
+ * one list, kept by the suite, each with its file, line and column in its
+ * fields and "what" as its message.
  */
 #ifndef BSIM_SCENARIO_LOAD_INTERNAL_H
 #define BSIM_SCENARIO_LOAD_INTERNAL_H
@@ -46,7 +47,8 @@ typedef struct load_errors {
 
 /*
  * Record an error at file:line:col (line 0: the whole file; file NULL: no
- * file). The message becomes "FILE:LINE:COL: what" (or "FILE: what").
+ * file). The location stays in the error's fields; whoever shows the error
+ * renders it (error_render: "FILE:LINE:COL: what", or "FILE: what").
  * An error already recorded at the same place with the same first line is
  * not recorded twice (a fragment used in fifty scenarios reports its own
  * mistake once). Returns code.
@@ -55,9 +57,6 @@ int load_error(load_errors *errs, int code, const char *file, int line, int col,
 	BSIM_PRINTF(6, 7);
 int load_verror(load_errors *errs, int code, const char *file, int line, int col, const char *fmt, va_list ap);
 void load_errors_free(load_errors *errs);
-
-/* "FILE:LINE:COL: " (or "FILE: ") and the formatted message into b. */
-void loc_vformat(buf *b, const char *file, int line, int col, const char *fmt, va_list ap);
 
 /* ---- xmlread.c ---- */
 

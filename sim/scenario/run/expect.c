@@ -387,8 +387,7 @@ static int document_cookie_check(step *s, run_ctx *rc)
 		return code;
 	char *got = NULL;
 	if ((code = bsim_script_cookie_get(&got, rc->browser, id)) < 0)
-		return code == BSIM_ENOMEM ? code : step_error(s, code, "document.cookie could not be read: %s",
-								  bsim_error_last()->message);
+		return code == BSIM_ENOMEM ? code : step_wrap(s, code, "document.cookie could not be read");
 	buf was = BUF_INIT;
 	buf_printf(&was, "\"%s\"", got);
 	char where[600];
@@ -463,8 +462,8 @@ static int cookie_header_prepare(step *s)
 		return rc;
 	url *u;
 	if ((rc = url_parse(&u, step_attr(s, "cookie-header"))) < 0)
-		return step_error(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "cookie-header=\"%s\" is not a URL: %s",
-				  step_attr(s, "cookie-header"), bsim_error_last()->message);
+		return step_wrap(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "cookie-header=\"%s\" is not a URL",
+				 step_attr(s, "cookie-header"));
 	url_free(u);
 	return 0;
 }
@@ -525,8 +524,7 @@ static int cookie_header_check(step *s, run_ctx *rc)
 	bsim_cookie_ctx ctx = BSIM_COOKIE_CTX_NAVIGATE;
 	int code = bsim_jar_cookie_header(&got, bsim_browser_jar(rc->browser), step_attr(s, "cookie-header"), &ctx);
 	if (code < 0)
-		return code == BSIM_ENOMEM ? code : step_error(s, code, "the Cookie header could not be computed: %s",
-								  bsim_error_last()->message);
+		return code == BSIM_ENOMEM ? code : step_wrap(s, code, "the Cookie header could not be computed");
 	if (step_attr(s, "max-size") && (code = cookie_header_size_check(s, rc, got)) != 0) {
 		free(got);
 		return code;
@@ -584,8 +582,7 @@ static int storage_check_kind(step *s, run_ctx *rc, const char *attr, bsim_stora
 		return step_error(s, code, "tab \"%s\" shows about:blank, whose opaque origin has no %s (SecurityError)",
 				  rc->last_tab, area);
 	if (code < 0)
-		return code == BSIM_ENOMEM ? code : step_error(s, code, "%s could not be read: %s", area,
-								  bsim_error_last()->message);
+		return code == BSIM_ENOMEM ? code : step_wrap(s, code, "%s could not be read", area);
 	buf was = BUF_INIT;
 	if (got)
 		buf_printf(&was, "\"%s\"", got);

@@ -282,9 +282,11 @@ int run_name_tab(run_ctx *rc, const char *name, int id)
 
 /* ---- the result ---- */
 
-static void put_location(buf *b, const char *file, int line, int col)
+/* "FILE:LINE:COL: ", which starts a result's message: rendered as every error's location is (error_render). */
+static void put_location(buf *b, const src_loc *at)
 {
-	buf_printf(b, "%s:%d:%d", file ? file : "(scenario)", line, col);
+	bsim_error e = {0, "", at->file ? at->file : "(scenario)", at->line, at->col};
+	error_render(b, &e);
 }
 
 /* The path as a shell word: quoted only when it needs to be, so the common case reads plainly. */
@@ -349,8 +351,7 @@ static void put_used_at(buf *b, const src_loc *at)
 {
 	if (!at->used_at_file)
 		return;
-	buf_puts(b, "\n  from the fragment used at ");
-	put_location(b, at->used_at_file, at->used_at_line, at->used_at_col);
+	buf_printf(b, "\n  from the fragment used at %s:%d:%d", at->used_at_file, at->used_at_line, at->used_at_col);
 }
 
 static int set_fail_location(bsim_result *r, const src_loc *at)
@@ -374,8 +375,7 @@ static int compose_failure(bsim_result *r, run_ctx *rc)
 	const char *nl = strchr(text, '\n');
 	size_t first = nl ? (size_t)(nl - text) : strlen(text);
 	buf m = BUF_INIT;
-	put_location(&m, s->at.file, s->at.line, s->at.col);
-	buf_puts(&m, ": ");
+	put_location(&m, &s->at);
 	buf_put(&m, text, first);
 	put_used_at(&m, &s->at);
 	if (nl)
@@ -390,37 +390,31 @@ static int compose_failure(bsim_result *r, run_ctx *rc)
 }
 
 /*
- * The error channel's message for a step that could not run, without the
- * step's own "FILE:LINE:COL: " (step_error may put it there; the result
- * adds it once) and with an inner "error: " of a file it read folded in,
- * so the line reads "scenario.xml:5:3: error: state.json:3:7: ...".
+ * "error: " and the error channel's message for a step that could not run,
+ * with an inner "error: " of a file it read folded in, so the line reads
+ * "scenario.xml:5:3: error: state.json:3:7: ...".
  */
-static const char *error_text(const src_loc *at, char *scratch, size_t len)
+static void error_text(char *out, size_t len)
 {
-	const char *msg = bsim_error_last()->message;
-	if (at->file) {
-		char head[RUN_LINE_MAX];
-		snprintf(head, sizeof head, "%s:%d:%d: ", at->file, at->line, at->col);
-		size_t n = strlen(head);
-		if (strncmp(msg, head, n) == 0)
-			msg += n;
-	}
+	error_state e;
+	error_save(&e);
+	const char *msg = e.message;
 	if (strncmp(msg, "error: ", 7) == 0)
 		msg += 7;
 	const char *inner = strstr(msg, ": error: ");
-	if (!inner)
-		return msg;
-	snprintf(scratch, len, "%.*s: %s", (int)(inner - msg), msg, inner + 9);
-	return scratch;
+	if (inner)
+		snprintf(out, len, "error: %.*s: %s", (int)(inner - msg), msg, inner + 9);
+	else
+		snprintf(out, len, "error: %s", msg);
 }
 
 static int compose_error(bsim_result *r, const src_loc *at)
 {
-	char scratch[RUN_LINE_MAX];
-	const char *text = error_text(at, scratch, sizeof scratch);
+	char text[RUN_LINE_MAX];
+	error_text(text, sizeof text);
 	buf m = BUF_INIT;
-	put_location(&m, at->file, at->line, at->col);
-	buf_printf(&m, ": error: %s", text);
+	put_location(&m, at);
+	buf_puts(&m, text);
 	put_used_at(&m, at);
 	put_replay(&m, r);
 	if (buf_status(&m) < 0 || set_fail_location(r, at) < 0) {
@@ -451,8 +445,8 @@ static int judge_expected_failure(bsim_result *r, run_ctx *rc)
 	buf m = BUF_INIT;
 	if (r->outcome == BSIM_PASSED) {
 		/* The bug this scenario reproduces no longer happens: that is news, so it fails. */
-		put_location(&m, sc->at.file, sc->at.line, sc->at.col);
-		buf_printf(&m, ": expectation failed: expect-failure=\"%s\" (was: passed)", declared);
+		put_location(&m, &sc->at);
+		buf_printf(&m, "expectation failed: expect-failure=\"%s\" (was: passed)", declared);
 		buf_puts(&m, "\n  the scenario declares that it fails this way, but every step passed");
 		put_replay(&m, r);
 		if (buf_status(&m) < 0 || set_fail_location(r, &sc->at) < 0) {
@@ -536,19 +530,22 @@ static int add_error_causes(run_ctx *rc, size_t from)
 }
 
 /*
- * Hosts text failed with "hosts:N: error: WHAT": say it at the element, as
+ * Hosts text failed at line N of the text (the error's fields; its message
+ * may repeat them as "hosts:N: error: WHAT"): say it at the element, as
  * "hosts line N: WHAT".
  */
 static int hosts_error(int code, const src_loc *at)
 {
-	const char *msg = bsim_error_last()->message;
-	char text[RUN_LINE_MAX];
-	const char *what = strstr(msg, ": error: ");
-	if (strncmp(msg, "hosts:", 6) == 0 && what)
-		snprintf(text, sizeof text, "hosts line %.*s: %s", (int)(what - msg - 6), msg + 6, what + 9);
-	else
-		snprintf(text, sizeof text, "%s", msg);
-	return error_set_at(code, at->file, at->line, at->col, "%s", text);
+	error_state e;
+	error_save(&e);
+	const char *what = e.message;
+	char head[64];
+	snprintf(head, sizeof head, "hosts:%d: error: ", e.line);
+	if (strncmp(what, head, strlen(head)) == 0)
+		what += strlen(head);
+	if (e.has_file && strcmp(e.file, "hosts") == 0 && e.line > 0)
+		return error_set_at(code, at->file, at->line, at->col, "hosts line %d: %s", e.line, what);
+	return error_set_at(code, at->file, at->line, at->col, "%s", what);
 }
 
 int run_add_hosts(run_ctx *rc, const char *text, const src_loc *at)

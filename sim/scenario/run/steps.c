@@ -62,8 +62,8 @@ static int check_url(const step *s, const char *name)
 	url *u;
 	int rc = url_parse(&u, text);
 	if (rc < 0)
-		return step_error(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "%s=\"%s\" is not a URL bsim can load: %s",
-				  name, text, bsim_error_last()->message);
+		return step_wrap(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "%s=\"%s\" is not a URL bsim can load", name,
+				 text);
 	url_free(u);
 	return 0;
 }
@@ -106,7 +106,7 @@ static int call_failed(const step *s, int code, const char *what)
 {
 	if (code == BSIM_ENOMEM)
 		return code;
-	return step_error(s, code, "%s: %s", what, bsim_error_last()->message);
+	return step_wrap(s, code, "%s", what);
 }
 
 /* ---- live fetching: fetch="live" and its options on <tab> and <navigate> ---- */
@@ -529,9 +529,10 @@ static int profile_failed(const step *s, int code, const char *what)
 {
 	if (code == BSIM_ENOMEM)
 		return code;
-	const char *msg = bsim_error_last()->message;
-	if (strncmp(msg, "cannot ", 7) == 0)
-		return step_error(s, code, "%s", msg);
+	error_state inner;
+	error_save(&inner);
+	if (strncmp(inner.message, "cannot ", 7) == 0)
+		return step_error(s, code, "%s", inner.message);
 	return call_failed(s, code, what);
 }
 

@@ -130,7 +130,7 @@ static int widget_failed(const step *s, int code, const char *what)
 {
 	if (code == BSIM_ENOMEM)
 		return code;
-	return step_error(s, code, "%s: %s", what, bsim_error_last()->message);
+	return step_wrap(s, code, "%s", what);
 }
 
 /* ---- <deploy site? version? ...> ---- */
