@@ -6,7 +6,8 @@
  * only, and the loader and the runner render it (error_render) where they
  * report. Where the step came from a fragment, the loader and the runner
  * add the "from the fragment used at" line themselves, so it is not part
- * of these messages.
+ * of these messages. step_prepare checks a step's attributes against the
+ * schema's list for its element (schema_attrs.h) before its kind sees it.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "scenario/scenario_internal.h"
+#include "scenario/schema_attrs.h"
 
 const char *step_attr(const step *s, const char *name)
 {
@@ -125,4 +127,50 @@ int step_wrap(const step *s, int code, const char *fmt, ...)
 	code = step_raise(s, code, true, fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+const schema_attr_row *schema_attrs_find(const char *element, const char *variant)
+{
+	for (size_t i = 0; i < schema_attr_row_count; i++) {
+		const schema_attr_row *r = &schema_attr_rows[i];
+		if (strcmp(r->element, element) == 0 && !r->variant == !variant &&
+		    (!variant || strcmp(r->variant, variant) == 0))
+			return r;
+	}
+	return NULL;
+}
+
+int step_check_attrs(const step *s, const char *variant)
+{
+	const schema_attr_row *row = schema_attrs_find(s->element, variant);
+	if (!row || row->open)
+		return 0; /* an element the schema does not list is its kind's to check */
+	for (size_t i = 0; i < s->n_attrs; i++) {
+		bool ok = false;
+		for (const char *const *a = row->attrs; *a && !ok; a++)
+			ok = strcmp(s->attr_names[i], *a) == 0;
+		if (ok)
+			continue;
+		/* What else it takes: a variant's own attribute is already there. */
+		const char *const *others = variant ? row->attrs + 1 : row->attrs;
+		buf list = BUF_INIT;
+		for (const char *const *a = others; *a; a++)
+			buf_printf(&list, "%s%s", a == others ? "" : ", ", *a);
+		const char *takes = *others ? buf_cstr(&list) : variant ? "no other" : "none";
+		int rc = variant ? step_error(s, BSIM_EINVAL, "<%s %s=...> does not take the attribute %s; it takes %s",
+					      s->element, variant, s->attr_names[i], takes)
+				 : step_error(s, BSIM_EINVAL, "<%s> does not take the attribute %s; it takes %s", s->element,
+					      s->attr_names[i], takes);
+		buf_free(&list);
+		return rc;
+	}
+	return 0;
+}
+
+int step_prepare(step *s)
+{
+	int rc = step_check_attrs(s, NULL);
+	if (rc == 0 && s->kind->prepare)
+		rc = s->kind->prepare(s);
+	return rc;
 }

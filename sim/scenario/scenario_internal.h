@@ -72,6 +72,16 @@ int step_attr_duration(const step *s, const char *name, int64_t *out_ms);
 #define STEP_COUNT_MAX 1000000
 /* A count attribute: a decimal integer in 0..STEP_COUNT_MAX; BSIM_ENOTFOUND when absent. */
 int step_attr_count(const step *s, const char *name, int *out);
+/*
+ * Every attribute of s is one the schema gives its element (for <expect>,
+ * the variant named by `variant`; NULL for other elements), else a located
+ * error naming those it takes. A file is checked against the schema itself
+ * when it loads; this check is for steps that come another way.
+ */
+int step_check_attrs(const step *s, const char *variant);
+/* Make s ready to run: step_check_attrs, then its kind's prepare (s->kind is set). 0 or negative. */
+int step_prepare(step *s);
+
 /* A formatted error at the step's location (in the error's fields, not its text). Returns code. */
 int step_error(const step *s, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
 /*

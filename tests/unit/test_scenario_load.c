@@ -26,6 +26,7 @@
 #include "bsim/scenario.h"
 #include "scenario/read/load_internal.h"
 #include "scenario/scenario_internal.h"
+#include "scenario/schema_attrs.h"
 #include "support.h"
 
 /* ---- helpers ---- */
@@ -1343,6 +1344,39 @@ Test(scenario_load, what_the_explanation_does_not_model_is_said_in_libxml2s_word
 	s = load_text(S "<tab name=\"a\"/><wait for=\"1s\"/>" E);
 	cr_expect_eq(bsim_suite_error_count(s), 0);
 	bsim_suite_free(s);
+}
+
+/*
+ * The attribute table is generated from the schema; the kinds are C. Every
+ * step element of the schema has a kind, and every <expect> variant of the
+ * schema reaches the kind registered for its attribute, so a language
+ * extended on one side only fails here.
+ */
+Test(scenario_load, every_element_and_variant_of_the_schema_has_a_kind)
+{
+	static const char *const structure[] = {"scenario", "suite", "fragments", "fragment", "include", "use",
+						"set-cookie"};
+	size_t variants = 0;
+	for (size_t i = 0; i < schema_attr_row_count; i++) {
+		const schema_attr_row *r = &schema_attr_rows[i];
+		bool structural = false;
+		for (size_t k = 0; k < sizeof structure / sizeof *structure; k++)
+			structural |= strcmp(r->element, structure[k]) == 0;
+		cr_expect(structural || step_kind_find(r->element), "<%s> has no step kind", r->element);
+		cr_expect_eq(schema_attrs_find(r->element, r->variant), r, "<%s> is listed twice", r->element);
+		if (!r->variant)
+			continue;
+		variants++;
+		cr_expect_str_eq(r->attrs[0], r->variant, "a variant's own attribute comes first");
+		char *name[] = {(char *)r->variant}, *value[] = {"x"};
+		step s = {.element = (char *)r->element, .n_attrs = 1, .attr_names = name, .attr_values = value};
+		const expect_kind *k = expect_kind_for(&s);
+		cr_expect(k && strcmp(k->attr, r->variant) == 0, "<expect %s=...> reaches no kind of its own", r->variant);
+	}
+	cr_expect_geq(variants, 20, "the <expect> variants are in the table (%zu)", variants);
+	cr_expect_not_null(schema_attrs_find("navigate", NULL));
+	cr_expect_null(schema_attrs_find("expect", NULL));
+	cr_expect_null(schema_attrs_find("gadget", NULL));
 }
 
 static int chat_check(step *s, run_ctx *rc)

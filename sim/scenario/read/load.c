@@ -430,7 +430,7 @@ static void prepare_steps(scenario_build *b)
 		}
 		s->kind = k;
 		bsim_error_clear();
-		int rc = k->prepare ? k->prepare(s) : 0;
+		int rc = step_prepare(s);
 		/* Every path is known now: a file outside the folder is refused before anything runs. */
 		if (rc == 0)
 			rc = file_access_step(s, b->file, b->ld->files);

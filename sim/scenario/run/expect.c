@@ -22,26 +22,6 @@
 
 /* ---- shared ---- */
 
-/* Every attribute of s is in `allowed` (NULL-terminated); otherwise name the ones the variant takes. */
-static int check_attrs(const step *s, const char *const *allowed)
-{
-	for (size_t i = 0; i < s->n_attrs; i++) {
-		bool ok = false;
-		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = strcmp(s->attr_names[i], *a) == 0;
-		if (ok)
-			continue;
-		buf list = BUF_INIT;
-		for (const char *const *a = allowed + 1; *a; a++)
-			buf_printf(&list, "%s%s", a == allowed + 1 ? "" : ", ", *a);
-		int rc = step_error(s, BSIM_EINVAL, "<expect %s=...> does not take the attribute %s; it takes %s",
-				    allowed[0], s->attr_names[i], allowed[1] ? buf_cstr(&list) : "no other");
-		buf_free(&list);
-		return rc;
-	}
-	return 0;
-}
-
 /* What the expectation asked, as written: every attribute in file order. */
 static void put_asked(buf *b, const step *s)
 {
@@ -211,16 +191,12 @@ static int visit_cookie(const bsim_cookie_view *v, void *ud)
 
 static int cookie_prepare(step *s)
 {
-	static const char *const allowed[] = {"cookie", "present", "value", "domain", "path", "secure",
-					      "http-only", "same-site", "session", "younger-than", "older-than",
-					      "request", "carried", NULL};
 	cookie_query q;
-	int rc = check_attrs(s, allowed);
-	if (rc >= 0 && (step_attr(s, "request") != NULL) != (step_attr(s, "carried") != NULL))
+	if ((step_attr(s, "request") != NULL) != (step_attr(s, "carried") != NULL))
 		return step_error(s, BSIM_EINVAL, "request=\"URL\" and carried=\"true|false\" go together: whether the latest request to URL carried the cookie");
-	if (rc >= 0 && step_attr(s, "request") && s->n_attrs != 3)
+	if (step_attr(s, "request") && s->n_attrs != 3)
 		return step_error(s, BSIM_EINVAL, "request= and carried= check the trace, not the jar: they take no other attribute than cookie=");
-	return rc < 0 ? rc : cookie_query_of(&q, s);
+	return cookie_query_of(&q, s);
 }
 
 /* request="URL" carried="BOOL": the latest verdict the trace recorded for the cookie on a request to URL (verdicts
@@ -366,17 +342,10 @@ static void note_hidden(run_ctx *rc, const char *name, const char *where)
 
 static int document_cookie_prepare(step *s)
 {
-	static const char *const exact[] = {"document-cookie", "tab", NULL};
-	static const char *const contains[] = {"document-cookie-contains", "tab", NULL};
-	static const char *const lacks[] = {"document-cookie-lacks", "tab", NULL};
-	if (step_attr(s, "document-cookie"))
-		return check_attrs(s, exact);
-	if (step_attr(s, "document-cookie-contains")) {
-		if (!*step_attr(s, "document-cookie-contains"))
-			return step_error(s, BSIM_EINVAL, "document-cookie-contains=\"\" names no pair; write name=value");
-		return check_attrs(s, contains);
-	}
-	return check_attrs(s, lacks);
+	const char *pair = step_attr(s, "document-cookie-contains");
+	if (!step_attr(s, "document-cookie") && pair && !*pair)
+		return step_error(s, BSIM_EINVAL, "document-cookie-contains=\"\" names no pair; write name=value");
+	return 0;
 }
 
 static int document_cookie_check(step *s, run_ctx *rc)
@@ -450,10 +419,7 @@ static int attr_header_size(const step *s, size_t *out)
 
 static int cookie_header_prepare(step *s)
 {
-	static const char *const allowed[] = {"cookie-header", "equals", "max-size", NULL};
-	int rc = check_attrs(s, allowed);
-	if (rc < 0)
-		return rc;
+	int rc;
 	if (!step_attr(s, "equals") && !step_attr(s, "max-size"))
 		return step_error(s, BSIM_EINVAL,
 				  "<expect cookie-header=...> needs equals=\"...\" (\"\" when no cookie is sent) or max-size=\"8k\"");
@@ -550,9 +516,8 @@ static int cookie_header_check(step *s, run_ctx *rc)
 
 static int storage_prepare_kind(step *s, const char *attr)
 {
-	const char *const allowed[] = {attr, "tab", "value", "present", NULL};
-	int present, rc = check_attrs(s, allowed);
-	if (rc < 0 || (rc = step_attr_bool(s, "present", 1, &present)) < 0)
+	int present, rc = step_attr_bool(s, "present", 1, &present);
+	if (rc < 0)
 		return rc;
 	if (!present && step_attr(s, "value"))
 		return step_error(s, BSIM_EINVAL, "<expect %s=...> takes value=\"...\" or present=\"false\", not both", attr);
@@ -611,21 +576,14 @@ static int session_check(step *s, run_ctx *rc)
 
 /* ---- refused="NAME", evicted="NAME": what the trace shows ---- */
 
-static int trace_prepare_kind(step *s, const char *attr)
-{
-	const char *const allowed[] = {attr, "reason", NULL};
-	int rc = check_attrs(s, allowed);
-	return rc < 0 ? rc : check_reason(s);
-}
-
 static int refused_prepare(step *s)
 {
-	return trace_prepare_kind(s, "refused");
+	return check_reason(s);
 }
 
 static int evicted_prepare(step *s)
 {
-	int rc = trace_prepare_kind(s, "evicted");
+	int rc = check_reason(s);
 	if (rc < 0)
 		return rc;
 	/* Only the limits evict: an expiry or a session end is its own trace entry. */
@@ -687,13 +645,10 @@ static int event_prepare(step *s)
 {
 	if (!event_is_storage(s) && event_ext)
 		return event_ext->prepare(s);
-	static const char *const allowed[] = {"event", "tab", "key", "count", NULL};
-	int count, rc = check_attrs(s, allowed);
-	if (rc < 0)
-		return rc;
 	if (!event_is_storage(s))
 		return step_error(s, BSIM_EINVAL, "event=\"%s\": the event bsim checks is event=\"storage\"", step_attr(s, "event"));
-	rc = step_attr_count(s, "count", &count);
+	int count;
+	int rc = step_attr_count(s, "count", &count);
 	return rc == BSIM_ENOTFOUND ? 0 : rc;
 }
 
@@ -725,9 +680,8 @@ static int event_check(step *s, run_ctx *rc)
 
 static int tabs_prepare(step *s)
 {
-	static const char *const allowed[] = {"tabs", NULL};
-	int n, rc = check_attrs(s, allowed);
-	return rc < 0 ? rc : step_attr_count(s, "tabs", &n);
+	int n;
+	return step_attr_count(s, "tabs", &n);
 }
 
 static int tabs_check(step *s, run_ctx *rc)
@@ -742,12 +696,6 @@ static int tabs_check(step *s, run_ctx *rc)
 	char was[32];
 	snprintf(was, sizeof was, "%zu", got);
 	return fail_was(rc, s, NULL, was);
-}
-
-static int focused_prepare(step *s)
-{
-	static const char *const allowed[] = {"focused", NULL};
-	return check_attrs(s, allowed);
 }
 
 typedef struct name_of {
@@ -802,7 +750,10 @@ static int expect_prepare(step *s)
 		return step_error(s, BSIM_EINVAL,
 				  "<expect> needs an attribute saying what to check: cookie, document-cookie, document-cookie-contains, document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs or focused");
 	s->data = NULL;
-	int rc = k->prepare ? k->prepare(s) : 0;
+	/* The attributes the schema gives this variant, then the variant's own checks. */
+	int rc = step_check_attrs(s, k->attr);
+	if (rc == 0 && k->prepare)
+		rc = k->prepare(s);
 	if (rc < 0 || !s->data)
 		return rc;
 	expect_box *box = malloc(sizeof *box);
@@ -859,7 +810,7 @@ static const expect_kind builtin[] = {
 	{"evicted", evicted_prepare, evicted_check, NULL},
 	{"event", event_prepare, event_check, NULL},
 	{"tabs", tabs_prepare, tabs_check, NULL},
-	{"focused", focused_prepare, focused_check, NULL},
+	{"focused", NULL, focused_check, NULL},
 };
 
 static const step_kind expect_step = {"expect", expect_prepare, expect_run, expect_release};

@@ -39,26 +39,13 @@ static size_t origin_len(const char *url)
 	return p ? strcspn(p + 3, "/?#") + (size_t)(p + 3 - url) : strlen(url);
 }
 
-static int check_allowed(const step *s, const char *const *allowed)
+/* Every value fits WIDGET_ARG_MAX (step_prepare has checked the attribute names against the schema). */
+static int check_lengths(const step *s)
 {
 	for (size_t i = 0; i < s->n_attrs; i++)
 		if (strlen(s->attr_values[i]) > WIDGET_ARG_MAX)
 			return step_error(s, BSIM_ELIMIT, "%s= is %zu bytes long; a widget step takes at most %d", s->attr_names[i],
 					  strlen(s->attr_values[i]), WIDGET_ARG_MAX);
-	for (size_t i = 0; i < s->n_attrs; i++) {
-		bool ok = false;
-		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = strcmp(s->attr_names[i], *a) == 0;
-		if (ok)
-			continue;
-		buf list = BUF_INIT;
-		for (const char *const *a = allowed; *a; a++)
-			buf_printf(&list, "%s%s", a == allowed ? "" : ", ", *a);
-		int rc = step_error(s, BSIM_EINVAL, "<%s> does not take the attribute %s; it takes %s", s->element,
-				    s->attr_names[i], buf_cstr(&list));
-		buf_free(&list);
-		return rc;
-	}
 	return 0;
 }
 
@@ -135,10 +122,6 @@ static int widget_failed(const step *s, int code, const char *what)
 
 /* ---- <deploy site? version? ...> ---- */
 
-static const char *const deploy_attrs[] = {
-	"site", "frame", "version", "transport", "restore-timeout", "plugin-load-delay", "request-timeout", "metadata",
-	"invite-on-restore-timeout", "sleep", "minimize-on-mobile-restore", "mobile", "lazy", "async", "auto-invite",
-	"deployment-id", "cookie-domain", "cookie-path", "cookie-samesite", "cookie-secure", "cookie-expires", NULL};
 static const char *const transports[] = {"gms", "pureengage-v3-rest", "purecloud-v2-sockets", NULL};
 static const char *const samesites[] = {"strict", "lax", "none", NULL};
 
@@ -239,7 +222,7 @@ static int deploy_config(const step *s, widget_config *c)
 static int deploy_prepare(step *s)
 {
 	widget_config c;
-	int code = check_allowed(s, deploy_attrs);
+	int code = check_lengths(s);
 	if (code >= 0)
 		code = deploy_config(s, &c);
 	widget_config_clear(&c);
@@ -274,9 +257,8 @@ static int after_ok(const step *s)
 
 static int webchat_prepare(step *s)
 {
-	static const char *const allowed[] = {"do", "tab", "after", "text", "pattern", "level", NULL};
 	int a, code;
-	if ((code = check_allowed(s, allowed)) < 0 || (code = attr_choice(s, "do", webchat_actions, true, &a)) < 0 ||
+	if ((code = check_lengths(s)) < 0 || (code = attr_choice(s, "do", webchat_actions, true, &a)) < 0 ||
 	    (code = after_ok(s)) < 0)
 		return code;
 	if (webchat_map[a] == WIDGET_PREFILTER && !step_attr(s, "pattern"))
@@ -321,10 +303,9 @@ static const char *const agent_actions[] = {"typing", "end", NULL};
 
 static int agent_prepare(step *s)
 {
-	static const char *const allowed[] = {"say", "do", "idle", "join", "leave", "after", NULL};
 	int code, a;
 	int64_t ms;
-	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
+	if ((code = check_lengths(s)) < 0 || (code = after_ok(s)) < 0 ||
 	    (code = attr_choice(s, "do", agent_actions, false, &a)) < 0)
 		return code;
 	int n = (step_attr(s, "say") != NULL) + (step_attr(s, "do") != NULL) + (step_attr(s, "idle") != NULL) +
@@ -387,10 +368,9 @@ static int backend_status(const step *s, int *out)
 
 static int backend_prepare(step *s)
 {
-	static const char *const allowed[] = {"do", "delay", "after", "status", "chat", "secure-key", NULL};
 	int code, a;
 	int64_t ms;
-	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0)
+	if ((code = check_lengths(s)) < 0 || (code = after_ok(s)) < 0)
 		return code;
 	int n = (step_attr(s, "do") != NULL) + (step_attr(s, "status") != NULL) + (step_attr(s, "chat") != NULL);
 	if (n != 1)
@@ -442,9 +422,8 @@ static const char *const invite_actions[] = {"offer", "accept", "decline", NULL}
 
 static int invite_prepare(step *s)
 {
-	static const char *const allowed[] = {"do", "tab", "after", NULL};
 	int code, a;
-	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0)
+	if ((code = check_lengths(s)) < 0 || (code = after_ok(s)) < 0)
 		return code;
 	return attr_choice(s, "do", invite_actions, true, &a);
 }
@@ -465,9 +444,8 @@ static const char *const console_actions[] = {"open", "close", "command", "event
 
 static int console_prepare(step *s)
 {
-	static const char *const allowed[] = {"do", "tab", "after", "plugin", "command", "event", "value", "x", "y", NULL};
 	int code, a;
-	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0 ||
+	if ((code = check_lengths(s)) < 0 || (code = after_ok(s)) < 0 ||
 	    (code = attr_choice(s, "do", console_actions, true, &a)) < 0)
 		return code;
 	static const char *const needs[][2] = {{NULL, NULL}, {NULL, NULL}, {"plugin", "command"}, {"plugin", "event"},
@@ -501,9 +479,8 @@ static const char *const user_actions[] = {"click", "key", "focus", NULL};
 
 static int user_prepare(step *s)
 {
-	static const char *const allowed[] = {"do", "tab", "after", NULL};
 	int code, a;
-	if ((code = check_allowed(s, allowed)) < 0 || (code = after_ok(s)) < 0)
+	if ((code = check_lengths(s)) < 0 || (code = after_ok(s)) < 0)
 		return code;
 	return attr_choice(s, "do", user_actions, true, &a);
 }
@@ -524,8 +501,6 @@ static int user_run(step *s, run_ctx *rc)
 
 /* ---- <expect chat= minimized= unread= transcript= owner= restore= invite= console= tab?> ---- */
 
-static const char *const expect_attrs[] = {"chat", "minimized", "unread", "transcript", "owner", "origin", "restore",
-					   "reason", "invite", "console", "tab", NULL};
 static const char *const chat_values[] = {"none", "open", "active", "restored", "ended", "restoreTimeout", "restoreFailed", NULL};
 static const char *const restore_values[] = {"none", "restored", "timeout", "failed", NULL};
 static const char *const restore_reasons[] = {"stale-ping", "ended", "unknown", "rejected", "network", "slow",
@@ -536,7 +511,7 @@ static const char *const open_values[] = {"open", "closed", NULL};
 static int widget_expect_prepare(step *s)
 {
 	int code, v, n;
-	if ((code = check_allowed(s, expect_attrs)) < 0 || (code = attr_choice(s, "chat", chat_values, false, &v)) < 0 ||
+	if ((code = check_lengths(s)) < 0 || (code = attr_choice(s, "chat", chat_values, false, &v)) < 0 ||
 	    (code = attr_choice(s, "restore", restore_values, false, &v)) < 0 ||
 	    (code = attr_choice(s, "reason", restore_reasons, false, &v)) < 0 ||
 	    (code = attr_choice(s, "invite", shown_values, false, &v)) < 0 ||
@@ -836,9 +811,8 @@ static int event_index(const step *s)
 
 static int log_prepare(step *s)
 {
-	static const char *const allowed[] = {"sent", "event", "count", "tab", NULL};
 	int code, v, n;
-	if ((code = check_allowed(s, allowed)) < 0)
+	if ((code = check_lengths(s)) < 0)
 		return code;
 	if (step_attr(s, "sent") && (code = attr_choice(s, "sent", request_values, true, &v)) < 0)
 		return code;
