@@ -552,3 +552,14 @@ int xml_node_col(const xmlNode *n)
 	const xml_pos *p = n ? n->_private : NULL;
 	return p ? p->col : 0;
 }
+
+/* An attribute with its entities decoded, in the caller's memory (load_internal.h). */
+char *xml_attr_dup(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	if (!v)
+		return NULL;
+	char *r = strdup((const char *)v);
+	xmlFree(v);
+	return r;
+}
