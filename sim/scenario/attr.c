@@ -2,10 +2,12 @@
  * attr.c: reading a step's attributes, for the step and expect kinds.
  * Attribute values arrive with fragment parameters already substituted;
  * these helpers read them as text, booleans and durations, and raise
- * errors located at the step ("FILE:LINE:COL: what"), the form the loader
- * and the runner both report. Where the step came from a fragment, the
- * loader and the runner add the "from the fragment used at" line
- * themselves, so it is not part of these messages.
+ * errors located at the step: the location goes in the error's fields
+ * only, and the loader and the runner render it (error_render) where they
+ * report. Where the step came from a fragment, the loader and the runner
+ * add the "from the fragment used at" line themselves, so it is not part
+ * of these messages. step_prepare checks a step's attributes against the
+ * schema's list for its element (schema_attrs.h) before its kind sees it.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -14,9 +16,7 @@
 #include <string.h>
 
 #include "scenario/scenario_internal.h"
-
-/* Longest message a step error carries; error.c keeps at most this much anyway. */
-#define STEP_ERROR_MAX 1024
+#include "scenario/schema_attrs.h"
 
 const char *step_attr(const step *s, const char *name)
 {
@@ -113,15 +113,80 @@ int step_attr_duration(const step *s, const char *name, int64_t *out_ms)
 	return 0;
 }
 
+/*
+ * A step's error, at its location: raised new, or wrapping the last error
+ * as its context. The text is cut where the error channel would cut it
+ * (error_state's message).
+ */
+static int step_raise(const step *s, int code, bool wrap, const char *fmt, va_list ap)
+{
+	char text[sizeof ((error_state *)0)->message];
+	vsnprintf(text, sizeof text, fmt, ap);
+	if (wrap)
+		return error_wrap_at(code, s->at.file, s->at.line, s->at.col, "%s", text);
+	return error_set_at(code, s->at.file, s->at.line, s->at.col, "%s", text);
+}
+
 int step_error(const step *s, int code, const char *fmt, ...)
 {
-	char text[STEP_ERROR_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	code = step_raise(s, code, false, fmt, ap);
 	va_end(ap);
-	if (!s->at.file)
-		return error_set(code, "%s", text);
-	return error_set_at(code, s->at.file, s->at.line, s->at.col, "%s:%d:%d: %s", s->at.file, s->at.line,
-			    s->at.col, text);
+	return code;
+}
+
+int step_wrap(const step *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	code = step_raise(s, code, true, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const schema_attr_row *schema_attrs_find(const char *element, const char *variant)
+{
+	for (size_t i = 0; i < schema_attr_row_count; i++) {
+		const schema_attr_row *r = &schema_attr_rows[i];
+		if (strcmp(r->element, element) == 0 && !r->variant == !variant &&
+		    (!variant || strcmp(r->variant, variant) == 0))
+			return r;
+	}
+	return NULL;
+}
+
+int step_check_attrs(const step *s, const char *variant)
+{
+	const schema_attr_row *row = schema_attrs_find(s->element, variant);
+	if (!row || row->open)
+		return 0; /* an element the schema does not list is its kind's to check */
+	for (size_t i = 0; i < s->n_attrs; i++) {
+		bool ok = false;
+		for (const char *const *a = row->attrs; *a && !ok; a++)
+			ok = strcmp(s->attr_names[i], *a) == 0;
+		if (ok)
+			continue;
+		/* What else it takes: a variant's own attribute is already there. */
+		const char *const *others = variant ? row->attrs + 1 : row->attrs;
+		buf list = BUF_INIT;
+		for (const char *const *a = others; *a; a++)
+			buf_printf(&list, "%s%s", a == others ? "" : ", ", *a);
+		const char *takes = *others ? buf_cstr(&list) : variant ? "no other" : "none";
+		int rc = variant ? step_error(s, BSIM_EINVAL, "<%s %s=...> does not take the attribute %s; it takes %s",
+					      s->element, variant, s->attr_names[i], takes)
+				 : step_error(s, BSIM_EINVAL, "<%s> does not take the attribute %s; it takes %s", s->element,
+					      s->attr_names[i], takes);
+		buf_free(&list);
+		return rc;
+	}
+	return 0;
+}
+
+int step_prepare(step *s)
+{
+	int rc = step_check_attrs(s, NULL);
+	if (rc == 0 && s->kind->prepare)
+		rc = s->kind->prepare(s);
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scenario/scenario_internal.h"
+#include "util/grow.h"
 
 typedef struct kind_list {
 	const void **v;
@@ -42,14 +43,8 @@ static void ensure_builtin(void)
 
 static int list_add(kind_list *l, const void *k)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 32;
-		const void **p = realloc(l->v, ncap * sizeof *p);
-		if (!p)
-			return error_oom();
-		l->v = p;
-		l->cap = ncap;
-	}
+	if (ARRAY_GROW(&l->v, &l->cap, l->n + 1) < 0)
+		return BSIM_ENOMEM;
 	l->v[l->n++] = k;
 	return 0;
 }

@@ -81,8 +81,24 @@ int scenario_duration_parse(const char *text, int64_t *out_ms, const char **unit
 #define STEP_MAX_SET_COOKIE 1000
 /* A count attribute: a decimal integer in 0..STEP_COUNT_MAX; BSIM_ENOTFOUND when absent. */
 int step_attr_count(const step *s, const char *name, int *out);
-/* A formatted error at the step's location. Returns code. */
+/*
+ * Every attribute of s is one the schema gives its element (for <expect>,
+ * the variant named by `variant`; NULL for other elements), else a located
+ * error naming those it takes. A file is checked against the schema itself
+ * when it loads; this check is for steps that come another way.
+ */
+int step_check_attrs(const step *s, const char *variant);
+/* Make s ready to run: step_check_attrs, then its kind's prepare (s->kind is set). 0 or negative. */
+int step_prepare(step *s);
+
+/* A formatted error at the step's location (in the error's fields, not its text). Returns code. */
 int step_error(const step *s, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
+/*
+ * The last error (from the browser, the widget model, a file reader),
+ * wrapped at the step: "CONTEXT: inner message" (error_wrap_at, which
+ * saves the inner message before formatting). Returns the code recorded.
+ */
+int step_wrap(const step *s, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
 
 /* Registries. Built-in kinds are registered on first use; widgets add theirs. */
 const step_kind *step_kind_find(const char *element);
@@ -148,12 +164,12 @@ struct run_ctx {
 	const step *failed_step;
 	buf failure;           /* "expectation failed: ..." and cause lines */
 	char **causes;         /* trace codes that explain it (for expect-failure) */
-	size_t n_causes;
+	size_t n_causes, cap_causes;
 	run_ext ext;           /* zeroed when no extension runs */
 	/* Where each step's trace entries begin, so a cookie's story can name its steps (story.c). */
 	size_t *marks;
 	const step **mark_steps;
-	size_t n_marks, cap_marks;
+	size_t n_marks, cap_marks, cap_mark_steps;
 	size_t stop_after;     /* run at most this many steps (bsim explain --at); SIZE_MAX: all */
 	char *fail_subject;    /* the cookie or key a failure concerns, whose story goes under it */
 };

@@ -6,6 +6,7 @@
  * than ERROR_MESSAGE_MAX is cut with "..." rather than lost.
  */
 #include "util/error.h"
+#include "util/buf.h"
 
 #include "util/buf.h"
 

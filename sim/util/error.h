@@ -16,25 +16,6 @@ struct buf;
 #define BSIM_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define BSIM_PRINTF(a, b)
-/*
- * Rendering: the one place a location becomes text. An error's file, line
- * and column live only in its fields; every diagnostic a person reads is
- * rendered from them here, in the compiler shape editors and CI logs link
- * (GCC's "file:line:col: error: message").
- */
-
-/* "FILE:LINE:COL: " onto out, leaving out what is unknown: "FILE:LINE: "
- * without a column (0), "FILE: " without a line (0), nothing without a file. */
-void error_render_where(struct buf *out, const char *file, int line, int column);
-
-/*
- * e as a diagnostic onto out: its location (error_render_where), then
- * "KIND: " when kind is not NULL (e.g. "error"), then the message; no
- * newline. A message that already leads with the same location text
- * (written before locations lived only in the fields) is not given it twice.
- */
-void error_render(struct buf *out, const bsim_error *e, const char *kind);
-
 #endif
 
 /* Record code and a printf-style message with no location. Returns code. */

@@ -174,3 +174,30 @@ Test(error, render_of_a_wrapped_error_names_the_inner_location)
 	cr_expect_str_eq(buf_cstr(&b), "hosts:2:5: error: loading the hosts file: bad host name \"x%y\"");
 	buf_free(&b);
 }
+
+Test(error, render_puts_the_location_from_the_fields_before_the_message)
+{
+	static const struct {
+		bsim_error e;
+		const char *want;
+	} cases[] = {
+		{{BSIM_EINVAL, "bad URL", "t.xml", 3, 7}, "t.xml:3:7: bad URL"},
+		{{BSIM_EINVAL, "line too long", "hosts", 2, 0}, "hosts:2: line too long"},
+		{{BSIM_EIO, "cannot read: No such file or directory", "dir", 0, 0}, "dir: cannot read: No such file or directory"},
+		{{BSIM_EINVAL, "too many errors", NULL, 4, 5}, "too many errors"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		buf b = BUF_INIT;
+		buf_puts(&b, "> ");
+		error_render(&b, &cases[i].e, NULL);
+		cr_expect_eq(buf_status(&b), 0);
+		cr_expect_str_eq(buf_cstr(&b) + 2, cases[i].want, "case %zu", i);
+		buf_free(&b);
+	}
+	/* What the channel holds renders the same way. */
+	error_set_at(BSIM_EINVAL, "ops.txt", 3, 7, "expected %s", "URL");
+	buf b = BUF_INIT;
+	error_render(&b, bsim_error_last(), NULL);
+	cr_expect_str_eq(buf_cstr(&b), "ops.txt:3:7: expected URL");
+	buf_free(&b);
+}

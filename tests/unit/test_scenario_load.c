@@ -26,6 +26,7 @@
 #include "bsim/scenario.h"
 #include "scenario/read/load_internal.h"
 #include "scenario/scenario_internal.h"
+#include "scenario/schema_attrs.h"
 #include "support.h"
 
 /* ---- helpers ---- */
@@ -108,7 +109,21 @@ static void dump_errors(const bsim_suite *s)
 		cr_log_info("error %zu: %s", i, bsim_suite_error_at(s, i)->message);
 }
 
-/* Error i is exactly message, at line:col of file. */
+/* e as a person reads it: "FILE:LINE:COL: message", rendered from its fields (error_render). Valid until the next call. */
+static const char *rendered(const bsim_error *e)
+{
+	static char text[8192];
+	buf b = BUF_INIT;
+	error_render(&b, e, NULL);
+	snprintf(text, sizeof text, "%s", buf_status(&b) == 0 ? buf_cstr(&b) : "(out of memory)");
+	buf_free(&b);
+	return text;
+}
+
+/*
+ * Error i reads exactly message, at line:col of file: the location lives in
+ * the error's fields, and its message is only what follows it.
+ */
 static void expect_error(const bsim_suite *s, size_t i, const char *file, int line, int col, const char *message,
 			 const char *what)
 {
@@ -116,7 +131,11 @@ static void expect_error(const bsim_suite *s, size_t i, const char *file, int li
 	cr_expect_not_null(e, "%s: no error %zu", what, i);
 	if (!e)
 		return;
-	cr_expect_str_eq(e->message, message, "%s:\n  got  %s\n  want %s", what, e->message, message);
+	const char *got = rendered(e);
+	cr_expect_str_eq(got, message, "%s:\n  got  %s\n  want %s", what, got, message);
+	size_t head = strlen(got) - strlen(e->message);
+	cr_expect(strcmp(got + head, e->message) == 0 && strstr(message, e->message) == message + head,
+		  "%s: the message repeats its location: %s", what, e->message);
 	cr_expect_eq(e->line, line, "%s: line %d, want %d", what, e->line, line);
 	cr_expect_eq(e->column, col, "%s: column %d, want %d", what, e->column, col);
 	if (file)
@@ -477,7 +496,7 @@ Test(scenario_load, a_step_kind_refusing_its_step_is_a_load_error, .init = enter
 	const bsim_error *e = bsim_suite_error_at(s, 0);
 	cr_assert_not_null(e);
 	const char *head = "t.xml:2:3: url=\"https://exa mple.com/\" is not a URL bsim can load";
-	cr_expect(strncmp(e->message, head, strlen(head)) == 0, "%s", e->message);
+	cr_expect(strncmp(rendered(e), head, strlen(head)) == 0, "%s", rendered(e));
 	cr_expect_eq(e->line, 2);
 	cr_expect_eq(e->column, 3);
 	cr_expect_eq(bsim_suite_count(s), 0);
@@ -752,10 +771,10 @@ Test(scenario_load, fragments_that_multiply_are_bounded, .init = enter_scratch, 
 	cr_expect_eq(bsim_suite_error_count(s), 1);
 	const bsim_error *e = bsim_suite_error_at(s, 0);
 	cr_assert_not_null(e);
-	cr_expect(strstr(e->message, ": fragments expand to more than 64 MiB of text; the limit for a scenario is 64 MiB "
-				     "(SCENARIO_MAX_EXPANDED_BYTES); split the scenario\n"
-				     "  from the fragment used at t.xml:18:20"),
-		  "%s", e->message);
+	cr_expect(strstr(rendered(e), ": fragments expand to more than 64 MiB of text; the limit for a scenario is 64 MiB "
+				      "(SCENARIO_MAX_EXPANDED_BYTES); split the scenario\n"
+				      "  from the fragment used at t.xml:18:20"),
+		  "%s", rendered(e));
 	cr_expect_eq(e->code, BSIM_ELIMIT);
 	bsim_suite_free(s);
 }
@@ -1327,6 +1346,39 @@ Test(scenario_load, what_the_explanation_does_not_model_is_said_in_libxml2s_word
 	bsim_suite_free(s);
 }
 
+/*
+ * The attribute table is generated from the schema; the kinds are C. Every
+ * step element of the schema has a kind, and every <expect> variant of the
+ * schema reaches the kind registered for its attribute, so a language
+ * extended on one side only fails here.
+ */
+Test(scenario_load, every_element_and_variant_of_the_schema_has_a_kind)
+{
+	static const char *const structure[] = {"scenario", "suite", "fragments", "fragment", "include", "use",
+						"set-cookie"};
+	size_t variants = 0;
+	for (size_t i = 0; i < schema_attr_row_count; i++) {
+		const schema_attr_row *r = &schema_attr_rows[i];
+		bool structural = false;
+		for (size_t k = 0; k < sizeof structure / sizeof *structure; k++)
+			structural |= strcmp(r->element, structure[k]) == 0;
+		cr_expect(structural || step_kind_find(r->element), "<%s> has no step kind", r->element);
+		cr_expect_eq(schema_attrs_find(r->element, r->variant), r, "<%s> is listed twice", r->element);
+		if (!r->variant)
+			continue;
+		variants++;
+		cr_expect_str_eq(r->attrs[0], r->variant, "a variant's own attribute comes first");
+		char *name[] = {(char *)r->variant}, *value[] = {"x"};
+		step s = {.element = (char *)r->element, .n_attrs = 1, .attr_names = name, .attr_values = value};
+		const expect_kind *k = expect_kind_for(&s);
+		cr_expect(k && strcmp(k->attr, r->variant) == 0, "<expect %s=...> reaches no kind of its own", r->variant);
+	}
+	cr_expect_geq(variants, 20, "the <expect> variants are in the table (%zu)", variants);
+	cr_expect_not_null(schema_attrs_find("navigate", NULL));
+	cr_expect_null(schema_attrs_find("expect", NULL));
+	cr_expect_null(schema_attrs_find("gadget", NULL));
+}
+
 static int chat_check(step *s, run_ctx *rc)
 {
 	(void)s;
@@ -1421,7 +1473,7 @@ Test(scenario_load, durations)
 			cr_expect_eq(ms, cases[i].ms, "%s: %" PRId64, cases[i].text, ms);
 		} else {
 			cr_expect_eq(rc, BSIM_EINVAL, "%s", cases[i].text);
-			cr_expect_str_eq(bsim_error_last()->message, cases[i].message);
+			cr_expect_str_eq(rendered(bsim_error_last()), cases[i].message);
 			cr_expect_eq(bsim_error_last()->line, 3);
 			cr_expect_eq(bsim_error_last()->column, 5);
 		}
@@ -1430,7 +1482,7 @@ Test(scenario_load, durations)
 	step s = one_attr_step(none, none);
 	int64_t ms;
 	cr_expect_eq(step_attr_duration(&s, "for", &ms), BSIM_EINVAL);
-	cr_expect_str_eq(bsim_error_last()->message,
+	cr_expect_str_eq(rendered(bsim_error_last()),
 			 "x.xml:3:5: <wait> needs for=\"...\", a duration such as 500ms, 2s, 10m, 1h or 1d");
 }
 
@@ -1452,7 +1504,7 @@ Test(scenario_load, booleans_and_step_errors)
 			cr_expect_eq(rc, BSIM_EINVAL);
 			char want[128];
 			snprintf(want, sizeof want, "x.xml:3:5: <wait> noopener=\"%s\": expected true or false", cases[i].text);
-			cr_expect_str_eq(bsim_error_last()->message, want);
+			cr_expect_str_eq(rendered(bsim_error_last()), want);
 		}
 	}
 	char *none[] = {NULL};
@@ -1464,11 +1516,18 @@ Test(scenario_load, booleans_and_step_errors)
 
 	cr_expect_eq(step_error(&s, BSIM_ENOTFOUND, "no tab named \"%s\"", "z"), BSIM_ENOTFOUND);
 	const bsim_error *e = bsim_error_last();
-	cr_expect_str_eq(e->message, "x.xml:3:5: no tab named \"z\"");
+	/* The location is in the fields only; rendering puts it in front. */
+	cr_expect_str_eq(e->message, "no tab named \"z\"");
+	cr_expect_str_eq(rendered(e), "x.xml:3:5: no tab named \"z\"");
 	cr_expect_str_eq(e->file, "x.xml");
 	cr_expect_eq(e->line, 3);
 	cr_expect_eq(e->column, 5);
 	cr_expect_eq(e->code, BSIM_ENOTFOUND);
+	/* A wrapped inner error keeps its message whole, even when the context quotes it, and moves to the step. */
+	error_set_at(BSIM_EINVAL, "hosts", 2, 0, "not a host name");
+	cr_expect_eq(step_wrap(&s, BSIM_ERESOLVE, "cannot open (%s)", bsim_error_last()->message), BSIM_ERESOLVE);
+	cr_expect_str_eq(rendered(bsim_error_last()), "x.xml:3:5: cannot open (not a host name): not a host name");
+	cr_expect_eq(bsim_error_last()->code, BSIM_ERESOLVE);
 	s.at.file = NULL;
 	step_error(&s, BSIM_EINVAL, "bare");
 	cr_expect_str_eq(bsim_error_last()->message, "bare");
@@ -1556,7 +1615,7 @@ Test(scenario_load, a_scenario_touches_files_only_in_its_folder, .init = enter_f
 			snprintf(want, sizeof want, "s/t.xml:3:3: %s", msg);
 			cr_expect_eq(bsim_suite_error_count(s), 1, "case %zu", i);
 			if (bsim_suite_error_count(s))
-				cr_expect_str_eq(bsim_suite_error_at(s, 0)->message, want, "case %zu", i);
+				cr_expect_str_eq(rendered(bsim_suite_error_at(s, 0)), want, "case %zu", i);
 			cr_expect_eq(bsim_suite_count(s), 1, "case %zu: only top.xml loads", i);
 		}
 		bsim_suite_free(s);

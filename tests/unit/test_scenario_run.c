@@ -127,11 +127,9 @@ static int sb_prepare(sb *b)
 		s->kind = step_kind_find(s->element);
 		if (!s->kind)
 			return error_set_at(BSIM_EINVAL, s->at.file, s->at.line, s->at.col, "unknown <%s>", s->element);
-		if (s->kind->prepare) {
-			int rc = s->kind->prepare(s);
-			if (rc < 0)
-				return rc;
-		}
+		int rc = step_prepare(s);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -1146,6 +1144,12 @@ static const prepare_case prepare_cases[] = {
 	{"expect", {"cookie-header", "https://x.com/", NULL},
 	 "<expect cookie-header=...> needs equals=\"...\" (\"\" when no cookie is sent)"},
 	{"expect", {"focused", "a", "tab", "a", NULL}, "<expect focused=...> does not take the attribute tab; it takes no other"},
+	/* the widget's elements and variants: the same table, generated from the schema */
+	{"backend", {"do", "up", "tab", "a", NULL},
+	 "<backend> does not take the attribute tab; it takes do, delay, status, chat, secure-key, after"},
+	{"expect", {"chat", "open", "owner", "a", NULL},
+	 "<expect chat=...> does not take the attribute owner; it takes tab, minimized, unread, transcript, invite, console"},
+	{"expect", {"owner", "a", "tab", "a", NULL}, "<expect owner=...> does not take the attribute tab; it takes origin"},
 };
 
 Test(scenario_run, kinds_check_their_attributes_at_load_time)

@@ -3,10 +3,11 @@
  * directories (searched recursively for *.xml, entries in byte order,
  * hidden ones skipped, so every machine loads the same files in the same
  * order); each file is read safely (xmlread.c), checked against the schema
- * (schema.c), and its scenarios built: attributes read, fragments expanded
- * (expand.c), each step handed to its kind's prepare, and one
- * bsim_scenario made per engine. A file whose root is <fragments> holds no
- * scenario; it is checked and kept for the <include>s that name it.
+ * (schema.c), and its scenarios built (build.c: attributes read, fragments
+ * expanded, each step prepared, one bsim_scenario per engine) into the
+ * suite. A file whose root is <fragments> holds no scenario; it is checked
+ * and kept for the <include>s that name it. The load's error list is kept
+ * here too.
  *
  * Errors never stop the load: each is recorded, located, and the load goes
  * on with the next scenario and the next file. A scenario with an error is
@@ -17,13 +18,12 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util/timefmt.h"
+#include "util/grow.h"
 
 /*
  * Errors kept per load. A hostile or badly broken file could otherwise
@@ -31,9 +31,6 @@
  * and CI logs have limits of their own.
  */
 #define LOAD_MAX_ERRORS 1000
-
-/* Longest load message: a sentence quoting a few values of at most 60 characters, and a path or two. */
-#define LOAD_MESSAGE_MAX 2048
 
 struct bsim_suite {
 	bsim_scenario *items;
@@ -44,103 +41,46 @@ struct bsim_suite {
 	file_policy access;    /* directories allowed besides each scenario's folder */
 };
 
-/*
- * The trace codes expect-failure may name (docs/scenario-language.md,
- * "Trace codes"): each alone, or, for those with a `detail`, followed by
- * ":DETAIL" — a cookie reason code (bsim_cookie_reason_from_code) where
- * detail is "REASON", else one of its space-separated words.
- */
-static const struct {
-	const char *code;
-	const char *detail;
-} trace_codes[] = {
-	{"cookie-stored", NULL}, {"cookie-replaced", NULL}, {"cookie-deleted", NULL},
-	{"cookie-refused", "REASON"}, {"cookie-evicted", "REASON"}, {"cookie-expired", NULL},
-	{"cookie-session-ended", NULL}, {"cookie-sent", NULL},
-	{"cookie-not-sent", "host-only domain path secure samesite partition expired"}, {"storage-set", NULL}, {"storage-removed", NULL},
-	{"storage-cleared", NULL}, {"storage-refused", "quota"}, {"event-storage", NULL},
-	{"event-focus", NULL}, {"event-blur", NULL}, {"tab-opened", NULL}, {"tab-closed", NULL},
-	{"tab-focused", NULL}, {"tab-restored", NULL}, {"navigated", NULL}, {"reloaded", NULL},
-	{"went-back", NULL}, {"navigation-failed", "unresolved live live-limit"}, {"live-request", NULL},
-	{"live-response", NULL}, {"live-redirect", NULL}, {"request-header-large", NULL}, {"browser-started", NULL},
-	{"browser-closed", NULL}, {"profile-saved", NULL}, {"profile-loaded", NULL},
-	/* Causes the widget's expectations give (docs/widget-model.md): no trace entry carries them. */
-	{"widget-restore-timeout", NULL}, {"widget-restore-failed", NULL}, {"widget-cookie-hidden", NULL},
-	{"widget-focus-split", NULL},
-};
-
-/* Whether word is one of the space-separated words of list. */
-static bool detail_is_word(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, " ");
-		if (len == n && n && strncmp(p, word, n) == 0)
-			return true;
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return false;
-}
-
 /* ---- errors ---- */
 
-void loc_vformat(buf *b, const char *file, int line, int col, const char *fmt, va_list ap)
+/* Both errors concern the same file, line and column. */
+static bool same_place(const bsim_error *e, const char *file, int line, int col)
 {
-	if (file && line > 0)
-		buf_printf(b, "%s:%d:%d: ", file, line, col);
-	else if (file)
-		buf_printf(b, "%s: ", file);
-	char text[LOAD_MESSAGE_MAX];
-	vsnprintf(text, sizeof text, fmt, ap);
-	buf_puts(b, text);
+	if (!e->file != !file || (file && strcmp(e->file, file) != 0))
+		return false;
+	return e->line == line && e->column == col;
 }
 
 int load_verror(load_errors *errs, int code, const char *file, int line, int col, const char *fmt, va_list ap)
 {
 	if (errs->n >= LOAD_MAX_ERRORS)
 		return code;
-	buf b = BUF_INIT;
+	char text[LOAD_MESSAGE_MAX];
 	if (errs->n == LOAD_MAX_ERRORS - 1) {
 		/* the last slot says that the list stops here */
 		file = NULL;
 		line = col = 0;
-		buf_printf(&b, "too many errors: only the first %d are shown", LOAD_MAX_ERRORS - 1);
+		snprintf(text, sizeof text, "too many errors: only the first %d are shown", LOAD_MAX_ERRORS - 1);
 	} else {
-		loc_vformat(&b, file, line, col, fmt, ap);
+		vsnprintf(text, sizeof text, fmt, ap);
 	}
-	if (buf_status(&b) < 0) {
-		buf_free(&b);
-		errs->oom = true;
-		return code;
-	}
-	const char *msg = buf_cstr(&b);
-	size_t first = strcspn(msg, "\n");
+	size_t first = strcspn(text, "\n");
 	for (size_t i = 0; i < errs->n; i++) {
 		const char *m = errs->items[i].message;
-		if (strlen(m) >= first && strncmp(m, msg, first) == 0 && (m[first] == '\0' || m[first] == '\n')) {
-			buf_free(&b);
+		if (same_place(&errs->items[i], file, line, col) && strlen(m) >= first && strncmp(m, text, first) == 0 &&
+		    (m[first] == '\0' || m[first] == '\n'))
 			return code;
-		}
 	}
-	if (errs->n == errs->cap) {
-		size_t ncap = errs->cap ? errs->cap * 2 : 16;
-		bsim_error *p = realloc(errs->items, ncap * sizeof *p);
-		if (!p) {
-			buf_free(&b);
-			errs->oom = true;
-			return code;
-		}
-		errs->items = p;
-		errs->cap = ncap;
+	if (ARRAY_GROW(&errs->items, &errs->cap, errs->n + 1) < 0) {
+		errs->oom = true;
+		return code;
 	}
 	bsim_error *e = &errs->items[errs->n];
 	e->code = code;
 	e->file = file ? strdup(file) : NULL;
 	e->line = line;
 	e->column = col;
-	e->message = buf_detach(&b);
+	e->message = strdup(text);
 	if (!e->message || (file && !e->file)) {
 		free((char *)e->file);
 		free((char *)e->message);
@@ -170,21 +110,6 @@ void load_errors_free(load_errors *errs)
 	memset(errs, 0, sizeof *errs);
 }
 
-/* A step's prepare failed: its message (located by step_error, or located here), and where it was used. */
-static void step_failed(loader *ld, const step *s, int code)
-{
-	const char *msg = code == BSIM_ENOMEM ? "out of memory" : bsim_error_last()->message;
-	char head[1100];
-	snprintf(head, sizeof head, "%s:%d:%d: ", s->at.file, s->at.line, s->at.col);
-	if (strncmp(msg, head, strlen(head)) == 0)
-		msg += strlen(head);
-	if (s->at.used_at_file)
-		load_error(ld->errs, code, s->at.file, s->at.line, s->at.col, "%s\n  from the fragment used at %s:%d:%d", msg,
-			   s->at.used_at_file, s->at.used_at_line, s->at.used_at_col);
-	else
-		load_error(ld->errs, code, s->at.file, s->at.line, s->at.col, "%s", msg);
-}
-
 /* ---- the suite's copies of paths ---- */
 
 static const char *suite_intern(void *suite, const char *path)
@@ -193,14 +118,8 @@ static const char *suite_intern(void *suite, const char *path)
 	for (size_t i = s->n_files; i-- > 0;)
 		if (strcmp(s->files[i], path) == 0)
 			return s->files[i];
-	if (s->n_files == s->cap_files) {
-		size_t ncap = s->cap_files ? s->cap_files * 2 : 16;
-		char **p = realloc(s->files, ncap * sizeof *p);
-		if (!p)
-			return NULL;
-		s->files = p;
-		s->cap_files = ncap;
-	}
+	if (ARRAY_GROW(&s->files, &s->cap_files, s->n_files + 1) < 0)
+		return NULL;
 	char *copy = strdup(path);
 	if (!copy)
 		return NULL;
@@ -208,417 +127,12 @@ static const char *suite_intern(void *suite, const char *path)
 	return copy;
 }
 
-/* ---- a scenario ---- */
-
-typedef struct name_seen {
-	char *name;
-	int line, col;
-} name_seen;
-
-typedef struct names_seen {
-	name_seen *v;
-	size_t n, cap;
-} names_seen;
-
-/* What a <suite> gives every scenario in it that does not say otherwise. */
-typedef struct suite_defaults {
-	bsim_time start_time;
-	bool start_given;      /* the suite has now= */
-	bool start_bad;        /* its now= is not an instant (reported at the suite) */
-} suite_defaults;
-
-typedef struct scenario_build {
-	loader *ld;
-	const xmlNode *node;
-	const char *file;
-	int line, col;
-	int errors;
-	bsim_scenario sc;      /* the fields every engine's copy shares */
-	bsim_engine engines[BSIM_ENGINE_COUNT];
-	size_t n_engines;
-	step_list steps;
-} scenario_build;
-
-static void sb_error(scenario_build *b, int code, const char *fmt, ...) BSIM_PRINTF(3, 4);
-static void sb_error(scenario_build *b, int code, const char *fmt, ...)
+int suite_add(bsim_suite *suite, const bsim_scenario *sc)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	load_verror(b->ld->errs, code, b->file, b->line, b->col, fmt, ap);
-	va_end(ap);
-	b->errors++;
-}
-
-static void read_engines(scenario_build *b)
-{
-	char *many = xml_attr_dup(b->node, "engines"), *one = xml_attr_dup(b->node, "engine");
-	const char *list = many ? many : one;
-	if (many && one)
-		sb_error(b, BSIM_EINVAL, "<scenario> takes engine= or engines=, not both");
-	if (!list) {
-		b->engines[b->n_engines++] = BSIM_ENGINE_CHROMIUM;
-		goto out;
-	}
-	for (const char *p = list; *p;) {
-		p += strspn(p, " \t\r\n");
-		size_t len = strcspn(p, " \t\r\n");
-		if (!len)
-			break;
-		char name[64];
-		snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
-		p += len;
-		bsim_engine e;
-		if (len >= sizeof name) {
-			sb_error(b, BSIM_EINVAL, "unknown engine \"%.*s\": expected chromium, firefox or safari",
-				 (int)(len < 200 ? len : 200), p - len);
-			continue;
-		}
-		if (bsim_engine_from_name(&e, name) < 0) {
-			/* The preset table's message: it knows the names people mean ("chrome": chromium). */
-			char why[256];
-			snprintf(why, sizeof why, "%s", bsim_error_last()->message);
-			sb_error(b, BSIM_EINVAL, "%s", why);
-			continue;
-		}
-		bool dup = false;
-		for (size_t i = 0; i < b->n_engines && !dup; i++)
-			dup = b->engines[i] == e;
-		if (dup) {
-			sb_error(b, BSIM_EINVAL, "engine \"%s\" is listed twice", name);
-			continue;
-		}
-		if (!many && b->n_engines) {
-			sb_error(b, BSIM_EINVAL, "<scenario> engine=\"%s\" names more than one engine; use engines=", one);
-			break;
-		}
-		b->engines[b->n_engines++] = e;
-	}
-	if (!b->n_engines && !b->errors)
-		sb_error(b, BSIM_EINVAL, "<scenario> %s=\"%s\": expected chromium, firefox or safari",
-			 many ? "engines" : "engine", list);
-out:
-	free(many);
-	free(one);
-}
-
-/* expect-failure names a trace code, or a code and its detail (docs/scenario-language.md, "Trace codes"). */
-static void read_expect_failure(scenario_build *b)
-{
-	char *v = xml_attr_dup(b->node, "expect-failure");
-	if (!v)
-		return;
-	const char *colon = strchr(v, ':');
-	size_t code_len = colon ? (size_t)(colon - v) : strlen(v);
-	for (size_t i = 0; i < sizeof trace_codes / sizeof *trace_codes; i++) {
-		if (strlen(trace_codes[i].code) != code_len || strncmp(trace_codes[i].code, v, code_len) != 0)
-			continue;
-		const char *detail = trace_codes[i].detail;
-		if (!colon) {
-			b->sc.expect_failure = v;
-			return;
-		}
-		if (!detail) {
-			sb_error(b, BSIM_EINVAL, "expect-failure=\"%s\": %s takes no \":...\" detail", v, trace_codes[i].code);
-		} else if (strcmp(detail, "REASON") == 0) {
-			bsim_cookie_reason r;
-			if (bsim_cookie_reason_from_code(&r, colon + 1) < 0 || r == BSIM_REASON_NONE)
-				sb_error(b, BSIM_EINVAL,
-					 "expect-failure=\"%s\": \"%s\" is not a cookie reason code (bsim cookie --explain lists them)",
-					 v, colon + 1);
-			else
-				b->sc.expect_failure = v;
-		} else if (!detail_is_word(detail, colon + 1)) {
-			if (strchr(detail, ' '))
-				sb_error(b, BSIM_EINVAL, "expect-failure=\"%s\": expected %s, or %s:DETAIL with DETAIL one of: %s",
-					 v, trace_codes[i].code, trace_codes[i].code, detail);
-			else
-				sb_error(b, BSIM_EINVAL, "expect-failure=\"%s\": expected %s or %s:%s", v, trace_codes[i].code,
-					 trace_codes[i].code, detail);
-		} else {
-			b->sc.expect_failure = v;
-		}
-		if (!b->sc.expect_failure)
-			free(v);
-		return;
-	}
-	sb_error(b, BSIM_EINVAL,
-		 "expect-failure=\"%s\": not a trace code (such as cookie-refused:public-suffix; "
-		 "docs/scenario-language.md lists them)", v);
-	free(v);
-}
-
-/*
- * now="2024-03-31T01:30:00Z": where the clock starts (bsim cookie --now
- * reads the same instants). `what` names the element in the message.
- * Returns false, with the message in msg, for a value that is not one.
- */
-static bool read_now(const char *v, const char *what, bsim_time *out, char *msg, size_t msglen)
-{
-	int64_t ms;
-	if (time_parse_instant(v, &ms)) {
-		*out = ms;
-		return true;
-	}
-	snprintf(msg, msglen,
-		 "%s now=\"%.60s\": expected an ISO 8601 instant with its zone, up to year 9999, such as "
-		 "2024-03-31T01:30:00Z or 2024-03-31T03:30:00+02:00; write the instant the virtual clock starts at",
-		 what, v);
-	return false;
-}
-
-static void read_attributes(scenario_build *b, const suite_defaults *defaults)
-{
-	b->sc.name = xml_attr_dup(b->node, "name");
-	if (!b->sc.name || !b->sc.name[strspn(b->sc.name, " \t\r\n")])
-		sb_error(b, BSIM_EINVAL, "<scenario> name=\"%s\": expected a name", b->sc.name ? b->sc.name : "");
-	read_engines(b);
-
-	char *seed = xml_attr_dup(b->node, "seed");
-	b->sc.seed = 1;
-	if (seed) {
-		char *end;
-		errno = 0;
-		unsigned long long v = strtoull(seed, &end, 10);
-		if (errno || end == seed || *end || seed[0] == '-' || seed[0] == '+' || seed[0] == ' ')
-			sb_error(b, BSIM_EINVAL, "<scenario> seed=\"%s\": expected a whole number from 0 to %" PRIu64, seed,
-				 UINT64_MAX);
-		else
-			b->sc.seed = (uint64_t)v;
-		free(seed);
-	}
-
-	char *tags = xml_attr_dup(b->node, "tags");
-	for (const char *p = tags ? tags : ""; *p;) {
-		p += strspn(p, " \t\r\n");
-		size_t len = strcspn(p, " \t\r\n");
-		if (!len)
-			break;
-		char **nt = realloc(b->sc.tags, (b->sc.n_tags + 1) * sizeof *nt);
-		char *tag = strndup(p, len);
-		if (!nt || !tag) {
-			if (nt)
-				b->sc.tags = nt;
-			free(tag);
-			sb_error(b, BSIM_ENOMEM, "out of memory");
-			break;
-		}
-		b->sc.tags = nt;
-		b->sc.tags[b->sc.n_tags++] = tag;
-		p += len;
-	}
-	free(tags);
-
-	/* A scenario's own now= wins over its suite's. */
-	b->sc.start_time = defaults && defaults->start_given ? defaults->start_time : BSIM_DEFAULT_START_TIME;
-	b->sc.start_given = defaults && defaults->start_given;
-	char *now = xml_attr_dup(b->node, "now");
-	if (now) {
-		char msg[LOAD_MESSAGE_MAX];
-		if (read_now(now, "<scenario>", &b->sc.start_time, msg, sizeof msg))
-			b->sc.start_given = true;
-		else
-			sb_error(b, BSIM_EINVAL, "%s", msg);
-		free(now);
-	} else if (defaults && defaults->start_bad) {
-		b->errors++; /* its start is the suite's, which is not an instant: left out, the error said once */
-	}
-
-	read_expect_failure(b);
-	char *restore = xml_attr_dup(b->node, "session-restore");
-	b->sc.session_restore = restore && strcmp(restore, "true") == 0;
-	free(restore);
-}
-
-/* Every step's element has a kind, every kind's prepare accepts its step. */
-static void prepare_steps(scenario_build *b)
-{
-	for (size_t i = 0; i < b->steps.n; i++) {
-		step *s = &b->steps.v[i];
-		if (!s->element)
-			continue; /* built partly before an error, already reported */
-		const char *tab = step_attr(s, "tab");
-		if (tab && !*tab) {
-			s->kind = NULL;
-			bsim_error_clear();
-			step_error(s, BSIM_EINVAL, "<%s> tab=\"\": expected the name of a tab", s->element);
-			step_failed(b->ld, s, BSIM_EINVAL);
-			b->errors++;
-			continue;
-		}
-		const step_kind *k = step_kind_find(s->element);
-		if (!k) {
-			step_error(s, BSIM_EINVAL, "<%s> is not a step this bsim can run: no step kind is registered for it",
-				   s->element);
-			step_failed(b->ld, s, BSIM_EINVAL);
-			b->errors++;
-			continue;
-		}
-		s->kind = k;
-		bsim_error_clear();
-		int rc = k->prepare ? k->prepare(s) : 0;
-		/* Every path is known now: a file outside the folder is refused before anything runs. */
-		if (rc == 0)
-			rc = file_access_step(s, b->file, b->ld->files);
-		if (rc < 0) {
-			step_failed(b->ld, s, rc);
-			b->errors++;
-		}
-	}
-}
-
-/* A <hosts> before every other step is the scenario's starting hosts file. */
-static void take_leading_hosts(scenario_build *b)
-{
-	bool any_hosts = false;
-	for (size_t i = 0; i < b->steps.n; i++)
-		any_hosts |= b->steps.v[i].element && strcmp(b->steps.v[i].element, "hosts") == 0;
-	char *resolve = xml_attr_dup(b->node, "resolve");
-	b->sc.open_resolution = resolve ? strcmp(resolve, "open") == 0 : !any_hosts;
-	free(resolve);
-	if (!b->steps.n || !any_hosts || !b->steps.v[0].element || strcmp(b->steps.v[0].element, "hosts") != 0 ||
-	    !b->steps.v[0].text)
-		return;
-	step *h = &b->steps.v[0];
-	b->sc.hosts = h->text;
-	h->text = NULL;
-	b->sc.hosts_at = h->at;
-	step_clear(h);
-	memmove(&b->steps.v[0], &b->steps.v[1], (b->steps.n - 1) * sizeof *b->steps.v);
-	b->steps.n--;
-}
-
-static void scenario_fields_free(bsim_scenario *sc)
-{
-	free(sc->name);
-	for (size_t i = 0; i < sc->n_tags; i++)
-		free(sc->tags[i]);
-	free(sc->tags);
-	free(sc->expect_failure);
-	free(sc->hosts);
-	if (sc->owns_steps)
-		steps_free(sc->steps, sc->n_steps);
-}
-
-static char *dup_or_null(const char *s, bool *oom)
-{
-	if (!s)
-		return NULL;
-	char *r = strdup(s);
-	if (!r)
-		*oom = true;
-	return r;
-}
-
-/* One copy per engine: the first owns the steps, the others share them. */
-static void add_copies(bsim_suite *suite, scenario_build *b)
-{
-	step *steps = b->steps.v;
-	size_t n_steps = b->steps.n;
-	for (size_t e = 0; e < b->n_engines; e++) {
-		if (suite->n == suite->cap) {
-			size_t ncap = suite->cap ? suite->cap * 2 : 16;
-			bsim_scenario *p = realloc(suite->items, ncap * sizeof *p);
-			if (!p)
-				goto oom;
-			suite->items = p;
-			suite->cap = ncap;
-		}
-		bsim_scenario c = b->sc;
-		bool oom = false;
-		c.name = dup_or_null(b->sc.name, &oom);
-		c.expect_failure = dup_or_null(b->sc.expect_failure, &oom);
-		c.hosts = dup_or_null(b->sc.hosts, &oom);
-		c.tags = b->sc.n_tags ? calloc(b->sc.n_tags, sizeof *c.tags) : NULL;
-		c.n_tags = 0;
-		oom |= b->sc.n_tags && !c.tags;
-		for (size_t i = 0; !oom && i < b->sc.n_tags; i++)
-			if ((c.tags[c.n_tags] = dup_or_null(b->sc.tags[i], &oom)))
-				c.n_tags++;
-		c.engine = b->engines[e];
-		c.steps = steps;
-		c.n_steps = n_steps;
-		c.owns_steps = e == 0;
-		if (oom) {
-			c.owns_steps = false;
-			scenario_fields_free(&c);
-			goto oom;
-		}
-		suite->items[suite->n++] = c;
-		if (e == 0) {
-			b->steps.v = NULL; /* the suite has them now */
-			b->steps.n = 0;
-		}
-	}
-	return;
-oom:
-	load_error(b->ld->errs, BSIM_ENOMEM, b->file, b->line, b->col, "out of memory");
-}
-
-/*
- * The last line an element spans: libxml2 gives each node the line its
- * parsing ended on, so the text before </scenario> carries that tag's line.
- */
-static int last_line_of(const xmlNode *n, int line)
-{
-	for (const xmlNode *c = n->children; c; c = c->next) {
-		long l = xmlGetLineNo(c);
-		if (l > line && l <= INT32_MAX)
-			line = (int)l;
-		line = last_line_of(c, line);
-	}
-	return line;
-}
-
-static void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, const char *file, scope *parent,
-			   names_seen *seen, const suite_defaults *defaults)
-{
-	scenario_build b = {0};
-	b.ld = ld;
-	b.node = n;
-	b.file = file;
-	b.line = xml_node_line(n);
-	b.col = xml_node_col(n);
-	b.sc.at.file = file;
-	b.sc.at.line = b.line;
-	b.sc.at.col = b.col;
-	b.sc.files = ld->files;
-	b.sc.end_line = last_line_of(n, b.line);
-	read_attributes(&b, defaults);
-	if (b.sc.name) {
-		for (size_t i = 0; i < seen->n; i++) {
-			if (strcmp(seen->v[i].name, b.sc.name) == 0) {
-				sb_error(&b, BSIM_EINVAL, "scenario name \"%s\" is already used at %s:%d:%d", b.sc.name, file,
-					 seen->v[i].line, seen->v[i].col);
-				break;
-			}
-		}
-		name_seen *nv = seen->n == seen->cap ? realloc(seen->v, (seen->cap ? seen->cap * 2 : 8) * sizeof *nv) : seen->v;
-		if (nv) {
-			if (seen->n == seen->cap)
-				seen->cap = seen->cap ? seen->cap * 2 : 8;
-			seen->v = nv;
-			if ((nv[seen->n].name = strdup(b.sc.name))) {
-				nv[seen->n].line = b.line;
-				nv[seen->n].col = b.col;
-				seen->n++;
-			}
-		}
-	}
-	scope *sc = scope_new(parent);
-	if (!sc) {
-		sb_error(&b, BSIM_ENOMEM, "out of memory");
-	} else {
-		b.errors += scope_add_from(ld, sc, n, file);
-		b.errors += expand_steps(ld, &b.steps, n, file, sc);
-		scope_free(sc);
-	}
-	prepare_steps(&b);
-	take_leading_hosts(&b);
-	if (!b.errors)
-		add_copies(suite, &b);
-	steps_free(b.steps.v, b.steps.n);
-	b.sc.owns_steps = false;
-	scenario_fields_free(&b.sc);
+	if (ARRAY_GROW(&suite->items, &suite->cap, suite->n + 1) < 0)
+		return BSIM_ENOMEM;
+	suite->items[suite->n++] = *sc;
+	return 0;
 }
 
 /* ---- files and directories ---- */
@@ -729,14 +243,8 @@ static void walk(loader *ld, bsim_suite *suite, const char *dir, const dir_seen 
 	while ((ent = readdir(d))) {
 		if (ent->d_name[0] == '.')
 			continue; /* ., .., and hidden entries such as .git */
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			char **p = realloc(names, ncap * sizeof *p);
-			if (!p)
-				break;
-			names = p;
-			cap = ncap;
-		}
+		if (ARRAY_GROW(&names, &cap, n + 1) < 0)
+			break;
 		if (!(names[n] = strdup(ent->d_name)))
 			break;
 		n++;

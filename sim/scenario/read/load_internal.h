@@ -1,10 +1,13 @@
 /*
- * load_internal.h: what the three parts of the scenario loader share.
+ * load_internal.h: what the parts of the scenario loader share.
  * xmlread.c turns one file into a libxml2 tree safely and knows where each
  * element starts; schema.c checks the tree against the embedded RELAX NG
- * schema and explains a failure in words; load.c builds scenarios from
- * valid trees (fragments, parameters, includes, engines). Load errors go to
- * one list, kept by the suite, each as "FILE:LINE:COL: what".
+ * schema and explain.c says in words why a file does not fit; expand.c and
+ * fragments.c handle fragments, parameters and includes; build.c builds
+ * scenarios from valid trees; load.c reads files and directories into the
+ * suite. Load errors go to
+ * one list, kept by the suite, each with its file, line and column in its
+ * fields and "what" as its message.
  */
 #ifndef BSIM_SCENARIO_LOAD_INTERNAL_H
 #define BSIM_SCENARIO_LOAD_INTERNAL_H
@@ -46,7 +49,8 @@ typedef struct load_errors {
 
 /*
  * Record an error at file:line:col (line 0: the whole file; file NULL: no
- * file). The message becomes "FILE:LINE:COL: what" (or "FILE: what").
+ * file). The location stays in the error's fields; whoever shows the error
+ * renders it (error_render: "FILE:LINE:COL: what", or "FILE: what").
  * An error already recorded at the same place with the same first line is
  * not recorded twice (a fragment used in fifty scenarios reports its own
  * mistake once). Returns code.
@@ -56,8 +60,8 @@ int load_error(load_errors *errs, int code, const char *file, int line, int col,
 int load_verror(load_errors *errs, int code, const char *file, int line, int col, const char *fmt, va_list ap);
 void load_errors_free(load_errors *errs);
 
-/* "FILE:LINE:COL: " (or "FILE: ") and the formatted message into b. */
-void loc_vformat(buf *b, const char *file, int line, int col, const char *fmt, va_list ap);
+/* Longest load message: a sentence quoting a few values of at most 60 characters, and a path or two. */
+#define LOAD_MESSAGE_MAX 2048
 
 /* ---- xmlread.c ---- */
 
@@ -151,6 +155,39 @@ void steps_free(step *v, size_t n);
 
 /* An attribute of a file's element (entities decoded), malloc'd for the caller to free; NULL when absent. */
 char *xml_attr_dup(const xmlNode *n, const char *name);
+
+/* ---- build.c: one <scenario> element into scenarios, one per engine ---- */
+
+typedef struct name_seen {
+	char *name;
+	int line, col;
+} name_seen;
+
+typedef struct names_seen {
+	name_seen *v;
+	size_t n, cap;
+} names_seen;
+
+/* What a <suite> gives every scenario in it that does not say otherwise. */
+typedef struct suite_defaults {
+	bsim_time start_time;
+	bool start_given;      /* the suite has now= */
+	bool start_bad;        /* its now= is not an instant (reported at the suite) */
+} suite_defaults;
+
+/*
+ * Build the <scenario> n of file (scope parent: its suite's fragments;
+ * seen: the names of the file's scenarios so far; defaults NULL outside a
+ * <suite>) and add a copy per engine to suite, or record its errors.
+ */
+void build_scenario(loader *ld, bsim_suite *suite, const xmlNode *n, const char *file, scope *parent,
+		    names_seen *seen, const suite_defaults *defaults);
+/* Add a scenario to the suite (its fields are moved in); 0 or BSIM_ENOMEM. */
+int suite_add(bsim_suite *suite, const bsim_scenario *sc);
+/* now= of a <scenario> or <suite> (`what`): 1 and *out, or 0 and why in msg. */
+bool read_now(const char *v, const char *what, bsim_time *out, char *msg, size_t msglen);
+/* Free what a scenario holds (its steps when it owns them), not the scenario itself. */
+void scenario_fields_free(bsim_scenario *sc);
 
 /* ---- schema.c and explain.c ---- */
 

@@ -21,6 +21,7 @@
  * pre-order walk, which stores it in the node's `_private`.
  */
 #include "scenario/read/load_internal.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -205,14 +206,8 @@ static int record_start_tag(scan *s)
 		return load_error(s->errs, BSIM_ELIMIT, s->path, s->line, s->col,
 				  "elements nested too deep: the limit for a scenario file is %d levels (SCENARIO_MAX_DEPTH)",
 				  SCENARIO_MAX_DEPTH);
-	if (s->n_pos == s->cap_pos) {
-		size_t ncap = s->cap_pos ? s->cap_pos * 2 : 64;
-		xml_pos *p = realloc(s->pos, ncap * sizeof *p);
-		if (!p)
-			return error_oom();
-		s->pos = p;
-		s->cap_pos = ncap;
-	}
+	if (ARRAY_GROW(&s->pos, &s->cap_pos, s->n_pos + 1) < 0)
+		return BSIM_ENOMEM;
 	s->pos[s->n_pos++] = (xml_pos){s->line, s->col};
 	return 0;
 }
@@ -556,4 +551,15 @@ int xml_node_col(const xmlNode *n)
 {
 	const xml_pos *p = n ? n->_private : NULL;
 	return p ? p->col : 0;
+}
+
+/* An attribute with its entities decoded, in the caller's memory (load_internal.h). */
+char *xml_attr_dup(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	if (!v)
+		return NULL;
+	char *r = strdup((const char *)v);
+	xmlFree(v);
+	return r;
 }

@@ -8,7 +8,10 @@
  * expectation says what was asked and what was found, in the words of the
  * scenario file (`cookie="sid" value="2" (was: value="1")`), and hands
  * run_fail the cookie or key concerned so the runner can add the cause the
- * trace gives.
+ * trace gives. Here: cookie= (the jar's own view), local= and session=
+ * (storage), refused= and evicted= (the trace), event=, tabs=, focused=;
+ * what a page and a server see of cookies (document-cookie=,
+ * cookie-header=) is in expect_cookie.c.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,31 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net/url.h"
-#include "scenario/scenario_internal.h"
-
+#include "scenario/run/expect_internal.h"
 
 /* ---- shared ---- */
-
-/* Every attribute of s is in `allowed` (NULL-terminated); otherwise name the ones the variant takes. */
-static int check_attrs(const step *s, const char *const *allowed)
-{
-	for (size_t i = 0; i < s->n_attrs; i++) {
-		bool ok = false;
-		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = strcmp(s->attr_names[i], *a) == 0;
-		if (ok)
-			continue;
-		buf list = BUF_INIT;
-		for (const char *const *a = allowed + 1; *a; a++)
-			buf_printf(&list, "%s%s", a == allowed + 1 ? "" : ", ", *a);
-		int rc = step_error(s, BSIM_EINVAL, "<expect %s=...> does not take the attribute %s; it takes %s",
-				    allowed[0], s->attr_names[i], allowed[1] ? buf_cstr(&list) : "no other");
-		buf_free(&list);
-		return rc;
-	}
-	return 0;
-}
 
 /* What the expectation asked, as written: every attribute in file order. */
 static void put_asked(buf *b, const step *s)
@@ -50,7 +31,7 @@ static void put_asked(buf *b, const step *s)
 }
 
 /* run_fail with the asked attributes first and "(was: ...)" after. */
-static int fail_was(run_ctx *rc, const step *s, const char *subject, const char *was)
+int expect_fail_was(run_ctx *rc, const step *s, const char *subject, const char *was)
 {
 	buf b = BUF_INIT;
 	put_asked(&b, s);
@@ -188,6 +169,12 @@ static void put_cookie(buf *b, const bsim_cookie_view *v, const cookie_query *q,
 #undef SEP
 }
 
+void expect_put_cookie(buf *b, const bsim_cookie_view *v)
+{
+	cookie_query all = {.younger_ms = -1, .older_ms = -1};
+	put_cookie(b, v, &all, true);
+}
+
 typedef struct cookie_search {
 	const cookie_query *q;
 	size_t named;        /* cookies with the name */
@@ -211,16 +198,12 @@ static int visit_cookie(const bsim_cookie_view *v, void *ud)
 
 static int cookie_prepare(step *s)
 {
-	static const char *const allowed[] = {"cookie", "present", "value", "domain", "path", "secure",
-					      "http-only", "same-site", "session", "younger-than", "older-than",
-					      "request", "carried", NULL};
 	cookie_query q;
-	int rc = check_attrs(s, allowed);
-	if (rc >= 0 && (step_attr(s, "request") != NULL) != (step_attr(s, "carried") != NULL))
+	if ((step_attr(s, "request") != NULL) != (step_attr(s, "carried") != NULL))
 		return step_error(s, BSIM_EINVAL, "request=\"URL\" and carried=\"true|false\" go together: whether the latest request to URL carried the cookie");
-	if (rc >= 0 && step_attr(s, "request") && s->n_attrs != 3)
+	if (step_attr(s, "request") && s->n_attrs != 3)
 		return step_error(s, BSIM_EINVAL, "request= and carried= check the trace, not the jar: they take no other attribute than cookie=");
-	return rc < 0 ? rc : cookie_query_of(&q, s);
+	return cookie_query_of(&q, s);
 }
 
 /* request="URL" carried="BOOL": the latest verdict the trace recorded for the cookie on a request to URL (verdicts
@@ -246,7 +229,7 @@ static int cookie_carried_check(step *s, run_ctx *rc)
 	}
 	if (last && (strcmp(last->code, "cookie-sent") == 0) == (want != 0))
 		return 0;
-	return fail_was(rc, s, NULL, last ? last->code : "no request to that URL in the trace considered the cookie");
+	return expect_fail_was(rc, s, NULL, last ? last->code : "no request to that URL in the trace considered the cookie");
 }
 
 static int cookie_check(step *s, run_ctx *rc)
@@ -266,11 +249,11 @@ static int cookie_check(step *s, run_ctx *rc)
 		if (q.present && !cs.matching) {
 			/* Attributes asked of a cookie that is there but differs: show what it has; it is not "absent". */
 			const char *was = cs.named && buf_cstr(&cs.named_desc)[0] ? buf_cstr(&cs.named_desc) : "absent";
-			code = fail_was(rc, s, q.name, was);
+			code = expect_fail_was(rc, s, q.name, was);
 		} else if (!q.present && cs.matching) {
 			buf was = BUF_INIT;
 			buf_printf(&was, "present: %s", buf_cstr(&cs.match_desc));
-			code = buf_status(&was) < 0 ? error_oom() : fail_was(rc, s, NULL, buf_cstr(&was));
+			code = buf_status(&was) < 0 ? error_oom() : expect_fail_was(rc, s, NULL, buf_cstr(&was));
 			buf_free(&was);
 		}
 	}
@@ -279,282 +262,12 @@ static int cookie_check(step *s, run_ctx *rc)
 	return code;
 }
 
-/* ---- document-cookie=, document-cookie-contains=, document-cookie-lacks= ---- */
-
-/* The next "; "-separated pair of a cookie string; its name is up to '=' (all of it for a nameless cookie). */
-static bool next_pair(const char **p, const char **pair, size_t *len, size_t *name_len)
-{
-	while (**p == ' ' || **p == ';')
-		(*p)++;
-	if (!**p)
-		return false;
-	const char *end = strstr(*p, "; ");
-	*pair = *p;
-	*len = end ? (size_t)(end - *p) : strlen(*p);
-	const char *eq = memchr(*p, '=', *len);
-	*name_len = eq ? (size_t)(eq - *p) : *len;
-	*p += *len;
-	return true;
-}
-
-static bool has_pair(const char *s, const char *pair, size_t len)
-{
-	const char *p = s, *q;
-	size_t l, nl;
-	while (next_pair(&p, &q, &l, &nl))
-		if (l == len && memcmp(q, pair, len) == 0)
-			return true;
-	return false;
-}
-
-static bool has_name(const char *s, const char *name, size_t len)
-{
-	const char *p = s, *q;
-	size_t l, nl;
-	while (next_pair(&p, &q, &l, &nl))
-		if (nl == len && memcmp(q, name, len) == 0)
-			return true;
-	return false;
-}
-
-/* The name of the first pair of `want` that `got` lacks, into out; false when none. */
-static bool first_missing(const char *want, const char *got, char *out, size_t outlen)
-{
-	const char *p = want, *q;
-	size_t l, nl;
-	while (next_pair(&p, &q, &l, &nl)) {
-		if (!has_pair(got, q, l)) {
-			snprintf(out, outlen, "%.*s", (int)nl, q);
-			return true;
-		}
-	}
-	return false;
-}
-
-typedef struct held {
-	const char *name;
-	size_t n;
-	buf desc;
-} held;
-
-static int visit_held(const bsim_cookie_view *v, void *ud)
-{
-	held *h = ud;
-	if (strcmp(v->name, h->name) != 0)
-		return 0;
-	cookie_query all = {.younger_ms = -1, .older_ms = -1};
-	if (h->n++)
-		buf_puts(&h->desc, "; ");
-	put_cookie(&h->desc, v, &all, true);
-	return 0;
-}
-
-/*
- * The page does not see a cookie the jar holds (HttpOnly, another path or
- * host, Secure on http): say so under the failure, with the cookie's
- * attributes, since the trace has no entry for a cookie that is merely hidden.
- */
-static void note_hidden(run_ctx *rc, const char *name, const char *where)
-{
-	held h = {name, 0, BUF_INIT};
-	if (bsim_jar_foreach(bsim_browser_jar(rc->browser), visit_held, &h) >= 0 && h.n &&
-	    buf_status(&h.desc) == 0)
-		buf_printf(&rc->failure, "\n  the jar holds %s (%s), but %s does not show it", name, buf_cstr(&h.desc),
-			   where);
-	buf_free(&h.desc);
-}
-
-static int document_cookie_prepare(step *s)
-{
-	static const char *const exact[] = {"document-cookie", "tab", NULL};
-	static const char *const contains[] = {"document-cookie-contains", "tab", NULL};
-	static const char *const lacks[] = {"document-cookie-lacks", "tab", NULL};
-	if (step_attr(s, "document-cookie"))
-		return check_attrs(s, exact);
-	if (step_attr(s, "document-cookie-contains")) {
-		if (!*step_attr(s, "document-cookie-contains"))
-			return step_error(s, BSIM_EINVAL, "document-cookie-contains=\"\" names no pair; write name=value");
-		return check_attrs(s, contains);
-	}
-	return check_attrs(s, lacks);
-}
-
-static int document_cookie_check(step *s, run_ctx *rc)
-{
-	int id;
-	int code = run_tab(&id, rc, s);
-	if (code < 0)
-		return code;
-	char *got = NULL;
-	if ((code = bsim_script_cookie_get(&got, rc->browser, id)) < 0)
-		return code == BSIM_ENOMEM ? code : step_error(s, code, "document.cookie could not be read: %s",
-								  bsim_error_last()->message);
-	buf was = BUF_INIT;
-	buf_printf(&was, "\"%s\"", got);
-	char where[600];
-	snprintf(where, sizeof where, "document.cookie on %.500s", bsim_tab_url(rc->browser, id));
-	const char *v;
-	char missing[256];
-	if ((v = step_attr(s, "document-cookie"))) {
-		if (strcmp(got, v) != 0) {
-			bool named = first_missing(v, got, missing, sizeof missing);
-			code = fail_was(rc, s, named ? missing : NULL, buf_cstr(&was));
-			if (named && !has_name(got, missing, strlen(missing)) && !strchr(buf_cstr(&rc->failure), '\n'))
-				note_hidden(rc, missing, where);
-		}
-	} else if ((v = step_attr(s, "document-cookie-contains"))) {
-		if (!has_pair(got, v, strlen(v))) {
-			const char *eq = strchr(v, '=');
-			snprintf(missing, sizeof missing, "%.*s", (int)(eq ? (size_t)(eq - v) : strlen(v)), v);
-			code = fail_was(rc, s, missing, buf_cstr(&was));
-			if (!has_name(got, missing, strlen(missing)) && !strchr(buf_cstr(&rc->failure), '\n'))
-				note_hidden(rc, missing, where);
-		}
-	} else {
-		v = step_attr(s, "document-cookie-lacks");
-		if (has_name(got, v, strlen(v)))
-			code = fail_was(rc, s, NULL, buf_cstr(&was));
-	}
-	if (code >= 0 && buf_status(&was) < 0)
-		code = error_oom();
-	buf_free(&was);
-	free(got);
-	return code;
-}
-
-/* ---- cookie-header="URL" equals="..." ---- */
-
-/*
- * Largest max-size= accepted: 1 MiB is far past every server's default
- * header limit (the largest common one, IIS's MaxRequestBytes, is 16 KiB),
- * so a bigger value is a typo.
- */
-#define EXPECT_HEADER_SIZE_MAX (1024 * 1024)
-
-/* max-size="8190" or "8k" (k = 1024 bytes, as nginx writes its sizes). */
-static int attr_header_size(const step *s, size_t *out)
-{
-	const char *v = step_attr(s, "max-size");
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (*end == 'k' || *end == 'K') {
-		/* Checked before multiplying, so a huge value cannot overflow. */
-		n = n > EXPECT_HEADER_SIZE_MAX / 1024 ? EXPECT_HEADER_SIZE_MAX + 1L : n * 1024;
-		end++;
-	}
-	if (!*v || *v < '0' || *v > '9' || *end || n < 1 || n > EXPECT_HEADER_SIZE_MAX)
-		return step_error(s, BSIM_EINVAL,
-				  "max-size=\"%s\" is not a header size: give bytes (8190) or KiB (8k), at most 1024k", v);
-	*out = (size_t)n;
-	return 0;
-}
-
-static int cookie_header_prepare(step *s)
-{
-	static const char *const allowed[] = {"cookie-header", "equals", "max-size", NULL};
-	int rc = check_attrs(s, allowed);
-	if (rc < 0)
-		return rc;
-	if (!step_attr(s, "equals") && !step_attr(s, "max-size"))
-		return step_error(s, BSIM_EINVAL,
-				  "<expect cookie-header=...> needs equals=\"...\" (\"\" when no cookie is sent) or max-size=\"8k\"");
-	size_t size;
-	if (step_attr(s, "max-size") && (rc = attr_header_size(s, &size)) < 0)
-		return rc;
-	url *u;
-	if ((rc = url_parse(&u, step_attr(s, "cookie-header"))) < 0)
-		return step_error(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "cookie-header=\"%s\" is not a URL: %s",
-				  step_attr(s, "cookie-header"), bsim_error_last()->message);
-	url_free(u);
-	return 0;
-}
-
-/* The largest pairs of a Cookie header, for a max-size= failure: what to shrink first. */
-static void put_largest_pairs(buf *b, const char *header)
-{
-	enum { SHOWN = 3 };
-	const char *q[SHOWN] = {0};
-	size_t len[SHOWN] = {0}, name_len[SHOWN] = {0};
-	const char *p = header, *pair;
-	size_t l, nl;
-	while (next_pair(&p, &pair, &l, &nl)) {
-		for (int i = 0; i < SHOWN; i++) {
-			if (l <= len[i])
-				continue;
-			memmove(&q[i + 1], &q[i], (SHOWN - 1 - (size_t)i) * sizeof *q);
-			memmove(&len[i + 1], &len[i], (SHOWN - 1 - (size_t)i) * sizeof *len);
-			memmove(&name_len[i + 1], &name_len[i], (SHOWN - 1 - (size_t)i) * sizeof *name_len);
-			q[i] = pair;
-			len[i] = l;
-			name_len[i] = nl;
-			break;
-		}
-	}
-	buf_puts(b, "; the largest:");
-	for (int i = 0; i < SHOWN && q[i]; i++)
-		buf_printf(b, "%s %.*s (%zu bytes)", i ? "," : "", (int)name_len[i], q[i], len[i]);
-}
-
-/*
- * max-size=: the header field "Cookie: VALUE" a request carries must fit
- * the size a server accepts (nginx's 8 KiB line, Apache's 8190-byte field;
- * live.c warns about those on every live request).
- */
-static int cookie_header_size_check(step *s, run_ctx *rc, const char *got)
-{
-	size_t max = 0;
-	int code = attr_header_size(s, &max);
-	if (code < 0)
-		return code;
-	size_t field = *got ? strlen("Cookie: ") + strlen(got) : 0;
-	if (field <= max)
-		return 0;
-	buf was = BUF_INIT;
-	buf_printf(&was, "%zu bytes", field);
-	put_largest_pairs(&was, got);
-	code = buf_status(&was) < 0 ? error_oom() : fail_was(rc, s, NULL, buf_cstr(&was));
-	buf_free(&was);
-	return code;
-}
-
-static int cookie_header_check(step *s, run_ctx *rc)
-{
-	const char *want = step_attr(s, "equals");
-	char *got = NULL;
-	/* A top-level GET typed by the user: a first-party navigation. */
-	bsim_cookie_ctx ctx = BSIM_COOKIE_CTX_NAVIGATE;
-	int code = bsim_jar_cookie_header(&got, bsim_browser_jar(rc->browser), step_attr(s, "cookie-header"), &ctx);
-	if (code < 0)
-		return code == BSIM_ENOMEM ? code : step_error(s, code, "the Cookie header could not be computed: %s",
-								  bsim_error_last()->message);
-	if (step_attr(s, "max-size") && (code = cookie_header_size_check(s, rc, got)) != 0) {
-		free(got);
-		return code;
-	}
-	if (want && strcmp(got, want) != 0) {
-		char missing[256];
-		bool named = first_missing(want, got, missing, sizeof missing);
-		buf was = BUF_INIT;
-		buf_printf(&was, "\"%s\"", got);
-		code = buf_status(&was) < 0 ? error_oom() : fail_was(rc, s, named ? missing : NULL, buf_cstr(&was));
-		buf_free(&was);
-		if (named && !has_name(got, missing, strlen(missing)) && !strchr(buf_cstr(&rc->failure), '\n')) {
-			char where[600];
-			snprintf(where, sizeof where, "the request to %.500s", step_attr(s, "cookie-header"));
-			note_hidden(rc, missing, where);
-		}
-	}
-	free(got);
-	return code;
-}
-
 /* ---- local="KEY", session="KEY" ---- */
 
 static int storage_prepare_kind(step *s, const char *attr)
 {
-	const char *const allowed[] = {attr, "tab", "value", "present", NULL};
-	int present, rc = check_attrs(s, allowed);
-	if (rc < 0 || (rc = step_attr_bool(s, "present", 1, &present)) < 0)
+	int present, rc = step_attr_bool(s, "present", 1, &present);
+	if (rc < 0)
 		return rc;
 	if (!present && step_attr(s, "value"))
 		return step_error(s, BSIM_EINVAL, "<expect %s=...> takes value=\"...\" or present=\"false\", not both", attr);
@@ -584,8 +297,7 @@ static int storage_check_kind(step *s, run_ctx *rc, const char *attr, bsim_stora
 		return step_error(s, code, "tab \"%s\" shows about:blank, whose opaque origin has no %s (SecurityError)",
 				  rc->last_tab, area);
 	if (code < 0)
-		return code == BSIM_ENOMEM ? code : step_error(s, code, "%s could not be read: %s", area,
-								  bsim_error_last()->message);
+		return code == BSIM_ENOMEM ? code : step_wrap(s, code, "%s could not be read", area);
 	buf was = BUF_INIT;
 	if (got)
 		buf_printf(&was, "\"%s\"", got);
@@ -594,9 +306,9 @@ static int storage_check_kind(step *s, run_ctx *rc, const char *attr, bsim_stora
 	if (buf_status(&was) < 0)
 		code = error_oom();
 	else if (!present && got)
-		code = fail_was(rc, s, NULL, buf_cstr(&was));
+		code = expect_fail_was(rc, s, NULL, buf_cstr(&was));
 	else if (present && (!got || (want && strcmp(got, want) != 0)))
-		code = fail_was(rc, s, key, buf_cstr(&was));
+		code = expect_fail_was(rc, s, key, buf_cstr(&was));
 	buf_free(&was);
 	free(got);
 	return code;
@@ -614,21 +326,14 @@ static int session_check(step *s, run_ctx *rc)
 
 /* ---- refused="NAME", evicted="NAME": what the trace shows ---- */
 
-static int trace_prepare_kind(step *s, const char *attr)
-{
-	const char *const allowed[] = {attr, "reason", NULL};
-	int rc = check_attrs(s, allowed);
-	return rc < 0 ? rc : check_reason(s);
-}
-
 static int refused_prepare(step *s)
 {
-	return trace_prepare_kind(s, "refused");
+	return check_reason(s);
 }
 
 static int evicted_prepare(step *s)
 {
-	int rc = trace_prepare_kind(s, "evicted");
+	int rc = check_reason(s);
 	if (rc < 0)
 		return rc;
 	/* Only the limits evict: an expiry or a session end is its own trace entry. */
@@ -659,7 +364,7 @@ static int trace_check_kind(step *s, run_ctx *rc, const char *attr, const char *
 		if (strncmp(e->code, "cookie-sent", 11) != 0 && strncmp(e->code, "cookie-not-sent", 15) != 0)
 			latest = e->code;
 	}
-	return fail_was(rc, s, name, latest ? latest : "no entry for this cookie in the trace");
+	return expect_fail_was(rc, s, name, latest ? latest : "no entry for this cookie in the trace");
 }
 
 static int refused_check(step *s, run_ctx *rc)
@@ -690,13 +395,10 @@ static int event_prepare(step *s)
 {
 	if (!event_is_storage(s) && event_ext)
 		return event_ext->prepare(s);
-	static const char *const allowed[] = {"event", "tab", "key", "count", NULL};
-	int count, rc = check_attrs(s, allowed);
-	if (rc < 0)
-		return rc;
 	if (!event_is_storage(s))
 		return step_error(s, BSIM_EINVAL, "event=\"%s\": the event bsim checks is event=\"storage\"", step_attr(s, "event"));
-	rc = step_attr_count(s, "count", &count);
+	int count;
+	int rc = step_attr_count(s, "count", &count);
 	return rc == BSIM_ENOTFOUND ? 0 : rc;
 }
 
@@ -721,16 +423,15 @@ static int event_check(step *s, run_ctx *rc)
 		return 0;
 	char was[32];
 	snprintf(was, sizeof was, "%d", got);
-	return fail_was(rc, s, key, was);
+	return expect_fail_was(rc, s, key, was);
 }
 
 /* ---- tabs="N", focused="NAME" ---- */
 
 static int tabs_prepare(step *s)
 {
-	static const char *const allowed[] = {"tabs", NULL};
-	int n, rc = check_attrs(s, allowed);
-	return rc < 0 ? rc : step_attr_count(s, "tabs", &n);
+	int n;
+	return step_attr_count(s, "tabs", &n);
 }
 
 static int tabs_check(step *s, run_ctx *rc)
@@ -744,13 +445,7 @@ static int tabs_check(step *s, run_ctx *rc)
 		return 0;
 	char was[32];
 	snprintf(was, sizeof was, "%zu", got);
-	return fail_was(rc, s, NULL, was);
-}
-
-static int focused_prepare(step *s)
-{
-	static const char *const allowed[] = {"focused", NULL};
-	return check_attrs(s, allowed);
+	return expect_fail_was(rc, s, NULL, was);
 }
 
 typedef struct name_of {
@@ -784,7 +479,7 @@ static int focused_check(step *s, run_ctx *rc)
 		snprintf(was, sizeof was, "\"%.256s\"", n.name);
 	else
 		snprintf(was, sizeof was, "an unnamed tab");
-	return fail_was(rc, s, NULL, was);
+	return expect_fail_was(rc, s, NULL, was);
 }
 
 /* ---- the <expect> step ---- */
@@ -805,7 +500,10 @@ static int expect_prepare(step *s)
 		return step_error(s, BSIM_EINVAL,
 				  "<expect> needs an attribute saying what to check: cookie, document-cookie, document-cookie-contains, document-cookie-lacks, cookie-header, local, session, refused, evicted, event, tabs or focused");
 	s->data = NULL;
-	int rc = k->prepare ? k->prepare(s) : 0;
+	/* The attributes the schema gives this variant, then the variant's own checks. */
+	int rc = step_check_attrs(s, k->attr);
+	if (rc == 0 && k->prepare)
+		rc = k->prepare(s);
 	if (rc < 0 || !s->data)
 		return rc;
 	expect_box *box = malloc(sizeof *box);
@@ -852,17 +550,17 @@ static void expect_release(void *data)
 /* In registration order: cookie= before session=, since <expect cookie="x" session="true"> asks about a cookie. */
 static const expect_kind builtin[] = {
 	{"cookie", cookie_prepare, cookie_check, NULL},
-	{"document-cookie", document_cookie_prepare, document_cookie_check, NULL},
-	{"document-cookie-contains", document_cookie_prepare, document_cookie_check, NULL},
-	{"document-cookie-lacks", document_cookie_prepare, document_cookie_check, NULL},
-	{"cookie-header", cookie_header_prepare, cookie_header_check, NULL},
+	{"document-cookie", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
+	{"document-cookie-contains", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
+	{"document-cookie-lacks", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
+	{"cookie-header", expect_cookie_header_prepare, expect_cookie_header_check, NULL},
 	{"local", local_prepare, local_check, NULL},
 	{"session", session_prepare, session_check, NULL},
 	{"refused", refused_prepare, refused_check, NULL},
 	{"evicted", evicted_prepare, evicted_check, NULL},
 	{"event", event_prepare, event_check, NULL},
 	{"tabs", tabs_prepare, tabs_check, NULL},
-	{"focused", focused_prepare, focused_check, NULL},
+	{"focused", NULL, focused_check, NULL},
 };
 
 static const step_kind expect_step = {"expect", expect_prepare, expect_run, expect_release};

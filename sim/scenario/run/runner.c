@@ -1,14 +1,11 @@
 /*
  * runner.c: running one scenario on a fresh simulated browser and keeping
  * what a reporter needs. The steps run in order on one virtual clock and
- * stop at the first one that fails or cannot run; the failure is written
- * for the QA engineer who reads it in CI: where (FILE:LINE:COL, and where a
- * fragment was used), what was expected and found, the cause the browser's
- * trace gives (the refusal, eviction, expiry or session end, with its rule
- * and engine), then the seed and the command that replays the run. A
- * scenario that declares expect-failure passes only when it fails with that
- * cause. The trace is copied into the result, so reporters never look at a
- * live browser.
+ * stop at the first one that fails or cannot run; failure.c writes the
+ * failure (where, what was expected and found, the cause the trace gives,
+ * the replay command) and judges expect-failure. The tabs a scenario names
+ * and the hosts lines it adds are kept here. The trace is copied into the
+ * result, so reporters never look at a live browser.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,61 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "scenario/scenario_internal.h"
+#include "scenario/run/runner_internal.h"
 #include "scenario/run/story.h"
 #include "util/timefmt.h"
-
-/*
- * The longest first line of a failure (the expectation as written, then
- * what was found) and the longest error text kept: twice error.c's 1024, so
- * a long cookie string or URL is cut only where the error channel would.
- */
-#define RUN_LINE_MAX 2048
-
-struct bsim_result {
-	const bsim_scenario *sc;
-	bsim_outcome outcome;
-	int expected_failure;
-	char *message;           /* NULL when passed (unless an expected failure) */
-	char *fail_file;
-	int fail_line;
-	int fail_col;
-	uint64_t seed;
-	bsim_time start_time;    /* the instant the clock started at */
-	bool start_from_run;     /* it came from the run options (bsim run --now), so the replay command repeats it */
-	bsim_run_options run;    /* how the run fetched, for the replay command (ca_file borrowed: read while composing) */
-	uint64_t elapsed_ns;
-	bsim_trace_entry *trace; /* deep copies */
-	size_t n_trace;
-	size_t *marks;           /* the run's step marks (run_ctx), for stories */
-	const step **mark_steps;
-	size_t n_marks;
-};
-
-/*
- * The trace codes that say why a cookie or a storage item is not there,
- * and how a failure phrases each one (docs/scenario-language.md, "A failed
- * expectation ... names the cause from the trace").
- */
-static const char *const cause_prefixes[] = {
-	"cookie-refused", "cookie-evicted", "cookie-expired", "cookie-session-ended", "cookie-deleted",
-	"storage-refused",
-};
-
-/* code is prefix, or prefix followed by ":REASON". */
-static bool code_has_prefix(const char *code, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return strncmp(code, prefix, n) == 0 && (code[n] == '\0' || code[n] == ':');
-}
-
-static bool is_cause_code(const char *code)
-{
-	for (size_t i = 0; i < sizeof cause_prefixes / sizeof *cause_prefixes; i++)
-		if (code_has_prefix(code, cause_prefixes[i]))
-			return true;
-	return false;
-}
+#include "util/grow.h"
 
 void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen)
 {
@@ -79,132 +25,11 @@ void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen)
 	time_format_span(ms < 0 ? 0 : ms, out, outlen);
 }
 
-static int add_cause(run_ctx *rc, const char *code)
-{
-	char **causes = realloc(rc->causes, (rc->n_causes + 1) * sizeof *causes);
-	if (!causes)
-		return error_oom();
-	rc->causes = causes;
-	if (!(causes[rc->n_causes] = strdup(code)))
-		return error_oom();
-	rc->n_causes++;
-	return 0;
-}
-
-/*
- * "cookie NAME refused on URL: DETAIL (RULE; ENGINE)" becomes
- * "refused on URL at 00:00:02: DETAIL (RULE; ENGINE)": the instant goes
- * beside the page it happened on.
- */
-static void put_refusal(buf *b, const char *message, const char *when)
-{
-	const char *on = strstr(message, " refused on ");
-	const char *colon = on ? strstr(on + 12, ": ") : NULL;
-	if (!colon) {
-		buf_printf(b, "refused at %s: %s", when, message);
-		return;
-	}
-	buf_put(b, on + 1, (size_t)(colon - on - 1));
-	buf_printf(b, " at %s%s", when, colon);
-}
-
-/* Whether the trace shows the cookie stored before entry `before`. */
-static bool stored_before(const bsim_browser *b, const char *subject, size_t before)
-{
-	for (size_t i = 0; i < before; i++) {
-		const bsim_trace_entry *e = bsim_browser_trace_at(b, i);
-		if (e->subject && strcmp(e->subject, subject) == 0 &&
-		    (strcmp(e->code, "cookie-stored") == 0 || strcmp(e->code, "cookie-replaced") == 0))
-			return true;
-	}
-	return false;
-}
-
-/* The latest trace entry that explains why `subject` is missing, as a cause line. */
-static int add_trace_cause(run_ctx *rc, const char *subject)
-{
-	size_t n = bsim_browser_trace_count(rc->browser);
-	for (size_t i = n; i-- > 0;) {
-		const bsim_trace_entry *e = bsim_browser_trace_at(rc->browser, i);
-		if (!e->subject || strcmp(e->subject, subject) != 0 || !is_cause_code(e->code))
-			continue;
-		char when[32];
-		run_elapsed(rc->start, e->at, when, sizeof when);
-		buf *f = &rc->failure;
-		buf_puts(f, "\n  ");
-		if (code_has_prefix(e->code, "cookie-refused")) {
-			buf_puts(f, stored_before(rc->browser, subject, i) ? "the browser did not store it: "
-									   : "the browser never stored it: ");
-			put_refusal(f, e->message, when);
-		} else if (code_has_prefix(e->code, "cookie-evicted")) {
-			buf_printf(f, "it was evicted at %s: %s", when, e->message);
-		} else if (code_has_prefix(e->code, "cookie-expired")) {
-			buf_printf(f, "it expired: %s", e->message);
-		} else if (code_has_prefix(e->code, "cookie-session-ended")) {
-			buf_printf(f, "it ended with the session when the browser closed at %s: %s", when, e->message);
-		} else if (code_has_prefix(e->code, "cookie-deleted")) {
-			buf_printf(f, "it was deleted at %s: %s", when, e->message);
-		} else {
-			buf_printf(f, "the browser refused to store it at %s: %s", when, e->message);
-		}
-		return add_cause(rc, e->code);
-	}
-	return 0;
-}
-
-int run_add_cause(run_ctx *rc, const char *code)
-{
-	return add_cause(rc, code);
-}
-
 int run_advance(run_ctx *rc, int64_t ms)
 {
 	if (rc->ext.advance)
 		return rc->ext.advance(rc, bsim_browser_now(rc->browser) + ms);
 	return bsim_browser_wait(rc->browser, ms);
-}
-
-static const bsim_trace_entry *browser_entry(const void *trace, size_t index)
-{
-	return bsim_browser_trace_at(trace, index);
-}
-
-/*
- * Under the cause: the tail of the cookie's story, when the trace says more
- * about it than the cause line alone (a store before the refusal, the
- * requests that carried it or left it out).
- */
-static void add_story(run_ctx *rc, const char *subject)
-{
-	story_src src = {browser_entry, rc->browser, bsim_browser_trace_count(rc->browser), rc->marks,
-			 rc->mark_steps, rc->n_marks, rc->start};
-	buf story = BUF_INIT;
-	int n = story_cookie_text(&story, &src, subject, "    ", STORY_FAILURE_LINES);
-	if (n >= 2 && buf_status(&story) == 0) {
-		buf_printf(&rc->failure, "\n  the story of %s:\n", subject);
-		/* The failure's lines are joined by "\n" without a final one. */
-		buf_put(&rc->failure, buf_cstr(&story), story.len - 1);
-	}
-	buf_free(&story);
-}
-
-int run_fail(run_ctx *rc, const step *s, const char *subject, const char *fmt, ...)
-{
-	rc->failed_step = s;
-	buf_clear(&rc->failure);
-	buf_puts(&rc->failure, "expectation failed: ");
-	char line[RUN_LINE_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	buf_puts(&rc->failure, line);
-	if (subject && add_trace_cause(rc, subject) < 0)
-		buf_puts(&rc->failure, "\n  (the cause could not be recorded: out of memory)");
-	/* The story goes under whatever the expectation adds after this call (composed in compose_failure). */
-	free(rc->fail_subject);
-	rc->fail_subject = subject ? strdup(subject) : NULL;
-	return STEP_FAILED;
 }
 
 /* Scenario tab names, sorted, for "no tab named" messages. */
@@ -283,218 +108,6 @@ int run_name_tab(run_ctx *rc, const char *name, int id)
 
 /* ---- the result ---- */
 
-static void put_location(buf *b, const char *file, int line, int col)
-{
-	buf_printf(b, "%s:%d:%d", file ? file : "(scenario)", line, col);
-}
-
-/* The path as a shell word: quoted only when it needs to be, so the common case reads plainly. */
-static void put_shell_word(buf *b, const char *s)
-{
-	bool plain = *s != '\0';
-	for (const char *p = s; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:=@%", *p))
-			plain = false;
-	if (plain) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_putc(b, *p);
-	}
-	buf_putc(b, '\'');
-}
-
-/*
- * The command that replays r exactly: the scenario itself (FILE:LINE, which
- * selects only it), its engine and seed, its start when the run chose it (a
- * scenario's own now= needs no option), and how navigations were fetched
- * (--live and its certificates), the run options that change an outcome.
- */
-static void put_replay(buf *b, const bsim_result *r)
-{
-	const bsim_scenario *sc = r->sc;
-	unsigned long long seed = (unsigned long long)r->seed;
-	buf_printf(b, "\n  seed %llu \xC2\xB7 replay: bsim run ", seed);
-	if (sc->at.file && sc->at.line > 0) {
-		char where[4200];
-		snprintf(where, sizeof where, "%s:%d", sc->at.file, sc->at.line);
-		put_shell_word(b, where);
-	} else {
-		put_shell_word(b, sc->at.file ? sc->at.file : "SCENARIO");
-	}
-	buf_printf(b, " --engine %s --seed %llu", bsim_engine_name(sc->engine), seed);
-	if (r->start_from_run) {
-		char now[32];
-		time_format_iso8601(r->start_time, now, sizeof now);
-		buf_printf(b, " --now %s", now);
-	}
-	if (r->run.live) {
-		buf_puts(b, " --live");
-		if (r->run.ca_file) {
-			buf_puts(b, " --ca-file ");
-			put_shell_word(b, r->run.ca_file);
-		}
-		if (r->run.insecure)
-			buf_puts(b, " --insecure");
-	}
-	buf_puts(b, " --trace");
-}
-
-/* Under the first line of a step from a fragment: where the <use> stood. */
-static void put_used_at(buf *b, const src_loc *at)
-{
-	if (!at->used_at_file)
-		return;
-	buf_puts(b, "\n  from the fragment used at ");
-	put_location(b, at->used_at_file, at->used_at_line, at->used_at_col);
-}
-
-static int set_fail_location(bsim_result *r, const src_loc *at)
-{
-	free(r->fail_file);
-	r->fail_file = NULL;
-	if (at->file && !(r->fail_file = strdup(at->file)))
-		return error_oom();
-	r->fail_line = at->line;
-	r->fail_col = at->col;
-	return 0;
-}
-
-/* A failed expectation: the head line, the used-at line, the cause lines, the replay line. */
-static int compose_failure(bsim_result *r, run_ctx *rc)
-{
-	const step *s = rc->failed_step;
-	if (rc->fail_subject)
-		add_story(rc, rc->fail_subject);
-	const char *text = buf_cstr(&rc->failure);
-	const char *nl = strchr(text, '\n');
-	size_t first = nl ? (size_t)(nl - text) : strlen(text);
-	buf m = BUF_INIT;
-	put_location(&m, s->at.file, s->at.line, s->at.col);
-	buf_puts(&m, ": ");
-	buf_put(&m, text, first);
-	put_used_at(&m, &s->at);
-	if (nl)
-		buf_puts(&m, nl);
-	put_replay(&m, r);
-	if (buf_status(&m) < 0 || set_fail_location(r, &s->at) < 0) {
-		buf_free(&m);
-		return error_oom();
-	}
-	r->message = buf_detach(&m);
-	return r->message ? 0 : error_oom();
-}
-
-/*
- * The error channel's message for a step that could not run, without the
- * step's own "FILE:LINE:COL: " (step_error may put it there; the result
- * adds it once) and with an inner "error: " of a file it read folded in,
- * so the line reads "scenario.xml:5:3: error: state.json:3:7: ...".
- */
-static const char *error_text(const src_loc *at, char *scratch, size_t len)
-{
-	const char *msg = bsim_error_last()->message;
-	if (at->file) {
-		char head[RUN_LINE_MAX];
-		snprintf(head, sizeof head, "%s:%d:%d: ", at->file, at->line, at->col);
-		size_t n = strlen(head);
-		if (strncmp(msg, head, n) == 0)
-			msg += n;
-	}
-	if (strncmp(msg, "error: ", 7) == 0)
-		msg += 7;
-	const char *inner = strstr(msg, ": error: ");
-	if (!inner)
-		return msg;
-	snprintf(scratch, len, "%.*s: %s", (int)(inner - msg), msg, inner + 9);
-	return scratch;
-}
-
-static int compose_error(bsim_result *r, const src_loc *at)
-{
-	char scratch[RUN_LINE_MAX];
-	const char *text = error_text(at, scratch, sizeof scratch);
-	buf m = BUF_INIT;
-	put_location(&m, at->file, at->line, at->col);
-	buf_printf(&m, ": error: %s", text);
-	put_used_at(&m, at);
-	put_replay(&m, r);
-	if (buf_status(&m) < 0 || set_fail_location(r, at) < 0) {
-		buf_free(&m);
-		return error_oom();
-	}
-	r->message = buf_detach(&m);
-	r->outcome = BSIM_ERRORED;
-	return r->message ? 0 : error_oom();
-}
-
-/* A declared reason matches a cause equal to it or one it is a prefix of ("cookie-refused" of "cookie-refused:public-suffix"). */
-static bool causes_match(const run_ctx *rc, const char *declared)
-{
-	for (size_t i = 0; i < rc->n_causes; i++)
-		if (code_has_prefix(rc->causes[i], declared))
-			return true;
-	return false;
-}
-
-/* Apply expect-failure to a finished run. */
-static int judge_expected_failure(bsim_result *r, run_ctx *rc)
-{
-	const bsim_scenario *sc = rc->sc;
-	const char *declared = sc->expect_failure;
-	if (!declared)
-		return 0;
-	buf m = BUF_INIT;
-	if (r->outcome == BSIM_PASSED) {
-		/* The bug this scenario reproduces no longer happens: that is news, so it fails. */
-		put_location(&m, sc->at.file, sc->at.line, sc->at.col);
-		buf_printf(&m, ": expectation failed: expect-failure=\"%s\" (was: passed)", declared);
-		buf_puts(&m, "\n  the scenario declares that it fails this way, but every step passed");
-		put_replay(&m, r);
-		if (buf_status(&m) < 0 || set_fail_location(r, &sc->at) < 0) {
-			buf_free(&m);
-			return error_oom();
-		}
-		r->message = buf_detach(&m);
-		r->outcome = BSIM_FAILED;
-		return r->message ? 0 : error_oom();
-	}
-	if (causes_match(rc, declared)) {
-		r->outcome = BSIM_PASSED;
-		r->expected_failure = 1;
-		return 0;
-	}
-	/* It failed, but not as declared: say so above the replay line. */
-	const char *msg = r->message;
-	const char *replay = strstr(msg, "\n  seed ");
-	size_t keep = replay ? (size_t)(replay - msg) : strlen(msg);
-	buf_put(&m, msg, keep);
-	buf_printf(&m, "\n  the scenario declares expect-failure=\"%s\", but ", declared);
-	if (!rc->n_causes) {
-		buf_puts(&m, "the trace gives no cause for this failure");
-	} else {
-		buf_puts(&m, "the cause was ");
-		for (size_t i = 0; i < rc->n_causes; i++)
-			buf_printf(&m, "%s%s", i ? ", " : "", rc->causes[i]);
-	}
-	if (replay)
-		buf_puts(&m, replay);
-	if (buf_status(&m) < 0) {
-		buf_free(&m);
-		return error_oom();
-	}
-	free(r->message);
-	r->message = buf_detach(&m);
-	if (r->outcome == BSIM_PASSED)
-		r->outcome = BSIM_FAILED;
-	return r->message ? 0 : error_oom();
-}
-
 /* Trace entries are borrowed from the browser, which the run frees: keep copies. */
 static int copy_trace(bsim_result *r, const bsim_browser *b)
 {
@@ -518,38 +131,22 @@ static int copy_trace(bsim_result *r, const bsim_browser *b)
 }
 
 /*
- * For a step that could not run, the trace codes it left that say why
- * (a navigation to a host the hosts file does not name), so expect-failure
- * can name them too.
- */
-static int add_error_causes(run_ctx *rc, size_t from)
-{
-	size_t n = bsim_browser_trace_count(rc->browser);
-	for (size_t i = from; i < n; i++) {
-		const bsim_trace_entry *e = bsim_browser_trace_at(rc->browser, i);
-		if (code_has_prefix(e->code, "navigation-failed")) {
-			int rc2 = add_cause(rc, e->code);
-			if (rc2 < 0)
-				return rc2;
-		}
-	}
-	return 0;
-}
-
-/*
- * Hosts text failed with "hosts:N: error: WHAT": say it at the element, as
+ * Hosts text failed at line N of the text (the error's fields; its message
+ * may repeat them as "hosts:N: error: WHAT"): say it at the element, as
  * "hosts line N: WHAT".
  */
 static int hosts_error(int code, const src_loc *at)
 {
-	const char *msg = bsim_error_last()->message;
-	char text[RUN_LINE_MAX];
-	const char *what = strstr(msg, ": error: ");
-	if (strncmp(msg, "hosts:", 6) == 0 && what)
-		snprintf(text, sizeof text, "hosts line %.*s: %s", (int)(what - msg - 6), msg + 6, what + 9);
-	else
-		snprintf(text, sizeof text, "%s", msg);
-	return error_set_at(code, at->file, at->line, at->col, "%s", text);
+	error_state e;
+	error_save(&e);
+	const char *what = e.message;
+	char head[64];
+	snprintf(head, sizeof head, "hosts:%d: error: ", e.line);
+	if (strncmp(what, head, strlen(head)) == 0)
+		what += strlen(head);
+	if (e.has_file && strcmp(e.file, "hosts") == 0 && e.line > 0)
+		return error_set_at(code, at->file, at->line, at->col, "hosts line %d: %s", e.line, what);
+	return error_set_at(code, at->file, at->line, at->col, "%s", what);
 }
 
 int run_add_hosts(run_ctx *rc, const char *text, const src_loc *at)
@@ -583,18 +180,9 @@ static void run_ctx_free(run_ctx *rc)
 
 static int add_mark(run_ctx *rc, size_t mark, const step *s)
 {
-	if (rc->n_marks == rc->cap_marks) {
-		size_t cap = rc->cap_marks ? rc->cap_marks * 2 : 32;
-		size_t *marks = realloc(rc->marks, cap * sizeof *marks);
-		if (!marks)
-			return error_oom();
-		rc->marks = marks;
-		const step **steps = realloc(rc->mark_steps, cap * sizeof *steps);
-		if (!steps)
-			return error_oom();
-		rc->mark_steps = steps;
-		rc->cap_marks = cap;
-	}
+	if (ARRAY_GROW(&rc->marks, &rc->cap_marks, rc->n_marks + 1) < 0 ||
+	    ARRAY_GROW(&rc->mark_steps, &rc->cap_mark_steps, rc->n_marks + 1) < 0)
+		return BSIM_ENOMEM;
 	rc->marks[rc->n_marks] = mark;
 	rc->mark_steps[rc->n_marks++] = s;
 	return 0;
@@ -610,7 +198,7 @@ static int run_steps(bsim_result *r, run_ctx *rc)
 		if (code == BSIM_ENOMEM)
 			return code;
 		if (code < 0)
-			return compose_error(r, at);
+			return result_compose_error(r, at);
 	}
 	for (size_t i = 0; i < sc->n_steps && i < rc->stop_after; i++) {
 		step *s = &sc->steps[i];
@@ -631,7 +219,7 @@ static int run_steps(bsim_result *r, run_ctx *rc)
 				buf_printf(&rc->failure, "expectation failed: <%s>", s->element ? s->element : "?");
 			}
 			r->outcome = BSIM_FAILED;
-			return compose_failure(r, rc);
+			return result_compose_failure(r, rc);
 		}
 		/*
 		 * Any error of a step, memory included, is this scenario's: it ends
@@ -639,10 +227,10 @@ static int run_steps(bsim_result *r, run_ctx *rc)
 		 * itself failing for memory stops the run).
 		 */
 		if (code < 0) {
-			int c2 = add_error_causes(rc, mark);
+			int c2 = run_add_error_causes(rc, mark);
 			if (c2 < 0)
 				return c2;
-			return compose_error(r, &s->at);
+			return result_compose_error(r, &s->at);
 		}
 	}
 	return 0;
@@ -691,7 +279,7 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 		goto out;
 	if (code < 0) {
 		rc.browser = NULL;
-		code = compose_error(r, &sc->at);
+		code = result_compose_error(r, &sc->at);
 		goto out;
 	}
 	if ((code = run_steps(r, &rc)) < 0)
@@ -704,7 +292,7 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 	r->n_marks = rc.n_marks;
 	rc.marks = NULL;
 	rc.mark_steps = NULL;
-	code = judge_expected_failure(r, &rc);
+	code = result_judge_expected_failure(r, &rc);
 out:
 	run_ctx_free(&rc);
 	if (code < 0) {

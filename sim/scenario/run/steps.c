@@ -19,27 +19,7 @@
 #include "scenario/file_access.h"
 #include "scenario/scenario_internal.h"
 
-/* ---- attribute checks shared by the kinds ---- */
-
-/* Every attribute of s is in `allowed` (NULL-terminated); otherwise name the ones it takes. */
-static int check_attrs(const step *s, const char *const *allowed)
-{
-	for (size_t i = 0; i < s->n_attrs; i++) {
-		bool ok = false;
-		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = strcmp(s->attr_names[i], *a) == 0;
-		if (ok)
-			continue;
-		buf list = BUF_INIT;
-		for (const char *const *a = allowed; *a; a++)
-			buf_printf(&list, "%s%s", a == allowed ? "" : ", ", *a);
-		int rc = step_error(s, BSIM_EINVAL, "<%s> does not take the attribute %s; it takes %s", s->element,
-				    s->attr_names[i], *allowed ? buf_cstr(&list) : "none");
-		buf_free(&list);
-		return rc;
-	}
-	return 0;
-}
+/* ---- checks shared by the kinds (step_prepare has checked the attribute names against the schema) ---- */
 
 static int require_attr(const step *s, const char *name, const char *example)
 {
@@ -59,8 +39,8 @@ static int check_url(const step *s, const char *name)
 	url *u;
 	int rc = url_parse(&u, text);
 	if (rc < 0)
-		return step_error(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "%s=\"%s\" is not a URL bsim can load: %s",
-				  name, text, bsim_error_last()->message);
+		return step_wrap(s, rc == BSIM_ERROR ? BSIM_ERROR : BSIM_EINVAL, "%s=\"%s\" is not a URL bsim can load", name,
+				 text);
 	url_free(u);
 	return 0;
 }
@@ -103,7 +83,7 @@ static int call_failed(const step *s, int code, const char *what)
 {
 	if (code == BSIM_ENOMEM)
 		return code;
-	return step_error(s, code, "%s: %s", what, bsim_error_last()->message);
+	return step_wrap(s, code, "%s", what);
 }
 
 /* ---- live fetching: fetch="live" and its options on <tab> and <navigate> ---- */
@@ -186,10 +166,6 @@ static int live_options_of(bsim_live_options *out, char *ca_path, size_t len, co
 
 static int hosts_prepare(step *s)
 {
-	static const char *const allowed[] = {NULL};
-	int rc = check_attrs(s, allowed);
-	if (rc < 0)
-		return rc;
 	if (!s->text)
 		return step_error(s, BSIM_EINVAL,
 				  "<hosts> needs /etc/hosts lines as its text, e.g. <hosts>127.0.0.1 www.shop.com</hosts>");
@@ -205,9 +181,8 @@ static int hosts_run(step *s, run_ctx *rc)
 
 static int tab_prepare(step *s)
 {
-	static const char *const allowed[] = {"name", "url", "fetch", "method", "ca-file", "insecure", "network", NULL};
 	int rc;
-	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "name", "a")) < 0 ||
+	if ((rc = require_attr(s, "name", "a")) < 0 ||
 	    (rc = check_url(s, "url")) < 0 || (rc = live_prepare(s)) < 0)
 		return rc;
 	return check_set_cookie_children(s);
@@ -243,10 +218,9 @@ static int tab_run(step *s, run_ctx *rc)
 
 static int navigate_prepare(step *s)
 {
-	static const char *const allowed[] = {"tab", "url", "fetch", "method", "ca-file", "insecure", "network", NULL};
 	int rc;
-	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "url", "https://www.shop.com/")) < 0 ||
-	    (rc = check_url(s, "url")) < 0 || (rc = live_prepare(s)) < 0)
+	if ((rc = require_attr(s, "url", "https://www.shop.com/")) < 0 || (rc = check_url(s, "url")) < 0 ||
+	    (rc = live_prepare(s)) < 0)
 		return rc;
 	return check_set_cookie_children(s);
 }
@@ -283,9 +257,8 @@ static int navigate_run(step *s, run_ctx *rc)
 
 static int window_open_prepare(step *s)
 {
-	static const char *const allowed[] = {"name", "from", "url", "noopener", NULL};
 	int rc, noopener;
-	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "name", "popup")) < 0 ||
+	if ((rc = require_attr(s, "name", "popup")) < 0 ||
 	    (rc = require_attr(s, "from", "a")) < 0 || (rc = require_attr(s, "url", "https://www.shop.com/")) < 0 ||
 	    (rc = check_url(s, "url")) < 0)
 		return rc;
@@ -315,12 +288,6 @@ static int window_open_run(step *s, run_ctx *rc)
 }
 
 /* ---- <reload/>, <back/>, <focus/>, <close-tab/>: one action on a tab ---- */
-
-static int tab_only_prepare(step *s)
-{
-	static const char *const allowed[] = {"tab", NULL};
-	return check_attrs(s, allowed);
-}
 
 static int tab_action(step *s, run_ctx *rc, int (*fn)(bsim_browser *, int), const char *verb)
 {
@@ -372,10 +339,6 @@ static int close_tab_run(step *s, run_ctx *rc)
 
 static int cookie_prepare(step *s)
 {
-	static const char *const allowed[] = {"tab", "write", NULL};
-	int rc = check_attrs(s, allowed);
-	if (rc < 0)
-		return rc;
 	if (!step_attr(s, "write"))
 		return step_error(s, BSIM_EINVAL, "<cookie> needs write=\"...\", what the page assigns to document.cookie (e.g. write=\"sid=1; Path=/\")");
 	return 0;
@@ -410,10 +373,9 @@ static int storage_area_of(const step *s, bsim_storage_kind *out)
 
 static int storage_prepare(step *s)
 {
-	static const char *const allowed[] = {"tab", "area", "set", "value", "remove", "clear", NULL};
 	bsim_storage_kind kind;
 	int rc, clear = 0;
-	if ((rc = check_attrs(s, allowed)) < 0 || (rc = storage_area_of(s, &kind)) < 0 ||
+	if ((rc = storage_area_of(s, &kind)) < 0 ||
 	    (rc = step_attr_bool(s, "clear", 0, &clear)) < 0)
 		return rc;
 	int actions = (step_attr(s, "set") != NULL) + (step_attr(s, "remove") != NULL) + (step_attr(s, "clear") != NULL);
@@ -461,10 +423,9 @@ static int storage_run(step *s, run_ctx *rc)
 
 static int wait_prepare(step *s)
 {
-	static const char *const allowed[] = {"for", NULL};
 	int64_t ms;
 	int rc;
-	if ((rc = check_attrs(s, allowed)) < 0 || (rc = require_attr(s, "for", "2s")) < 0)
+	if ((rc = require_attr(s, "for", "2s")) < 0)
 		return rc;
 	return step_attr_duration(s, "for", &ms);
 }
@@ -482,12 +443,6 @@ static int wait_run(step *s, run_ctx *rc)
 
 /* ---- <close-browser/>, <restart/> ---- */
 
-static int no_attrs_prepare(step *s)
-{
-	static const char *const allowed[] = {NULL};
-	return check_attrs(s, allowed);
-}
-
 static int close_browser_run(step *s, run_ctx *rc)
 {
 	int code = bsim_browser_close(rc->browser);
@@ -504,10 +459,6 @@ static int restart_run(step *s, run_ctx *rc)
 
 static int file_prepare(step *s)
 {
-	static const char *const allowed[] = {"file", NULL};
-	int rc = check_attrs(s, allowed);
-	if (rc < 0)
-		return rc;
 	return require_attr(s, "file", strstr(s->element, "profile") ? "profile.sqlite" : "state.json");
 }
 
@@ -526,9 +477,10 @@ static int profile_failed(const step *s, int code, const char *what)
 {
 	if (code == BSIM_ENOMEM)
 		return code;
-	const char *msg = bsim_error_last()->message;
-	if (strncmp(msg, "cannot ", 7) == 0)
-		return step_error(s, code, "%s", msg);
+	error_state inner;
+	error_save(&inner);
+	if (strncmp(inner.message, "cannot ", 7) == 0)
+		return step_error(s, code, "%s", inner.message);
 	return call_failed(s, code, what);
 }
 
@@ -578,15 +530,15 @@ static const step_kind builtin[] = {
 	{"tab", tab_prepare, tab_run, NULL},
 	{"navigate", navigate_prepare, navigate_run, NULL},
 	{"window-open", window_open_prepare, window_open_run, NULL},
-	{"reload", tab_only_prepare, reload_run, NULL},
-	{"back", tab_only_prepare, back_run, NULL},
-	{"focus", tab_only_prepare, focus_run, NULL},
-	{"close-tab", tab_only_prepare, close_tab_run, NULL},
+	{"reload", NULL, reload_run, NULL},
+	{"back", NULL, back_run, NULL},
+	{"focus", NULL, focus_run, NULL},
+	{"close-tab", NULL, close_tab_run, NULL},
 	{"cookie", cookie_prepare, cookie_run, NULL},
 	{"storage", storage_prepare, storage_run, NULL},
 	{"wait", wait_prepare, wait_run, NULL},
-	{"close-browser", no_attrs_prepare, close_browser_run, NULL},
-	{"restart", no_attrs_prepare, restart_run, NULL},
+	{"close-browser", NULL, close_browser_run, NULL},
+	{"restart", NULL, restart_run, NULL},
 	{"save-profile", file_prepare, file_run, NULL},
 	{"load-profile", file_prepare, file_run, NULL},
 	{"import", file_prepare, file_run, NULL},

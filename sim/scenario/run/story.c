@@ -17,6 +17,7 @@
 
 #include "scenario/run/story.h"
 #include "util/timefmt.h"
+#include "util/grow.h"
 
 bool story_name_matches(const char *pattern, const char *name)
 {
@@ -75,7 +76,7 @@ static void put_line(buf *out, const story_src *src, size_t i)
 static int story_lines(buf *lines, size_t **ends, size_t **repeats, size_t *n_out, const story_src *src,
 		       const char *name)
 {
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap_e = 0, cap_r = 0;
 	size_t *e = NULL, *r = NULL;
 	size_t prev_start = 0;
 	for (size_t i = 0; i < src->n; i++) {
@@ -91,17 +92,8 @@ static int story_lines(buf *lines, size_t **ends, size_t **repeats, size_t *n_ou
 			r[n - 1]++;
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			size_t *ne = realloc(e, cap * sizeof *ne);
-			if (!ne)
-				goto oom;
-			e = ne;
-			size_t *nr = realloc(r, cap * sizeof *nr);
-			if (!nr)
-				goto oom;
-			r = nr;
-		}
+		if (ARRAY_GROW(&e, &cap_e, n + 1) < 0 || ARRAY_GROW(&r, &cap_r, n + 1) < 0)
+			goto oom;
 		e[n] = lines->len;
 		r[n] = 1;
 		n++;
@@ -190,7 +182,7 @@ static int steps_until(size_t *out, const bsim_scenario *sc, const char *at)
 static int told_names(const char ***out, size_t *n_out, const story_src *src, const char *pattern)
 {
 	const char **names = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < src->n; i++) {
 		const bsim_trace_entry *e = src->entry(src->trace, i);
 		if (e->kind != BSIM_TRACE_COOKIE || !e->subject || !story_name_matches(pattern, e->subject))
@@ -200,12 +192,10 @@ static int told_names(const char ***out, size_t *n_out, const story_src *src, co
 			seen = strcmp(names[k], e->subject) == 0;
 		if (seen)
 			continue;
-		const char **grown = realloc(names, (n + 1) * sizeof *grown);
-		if (!grown) {
+		if (ARRAY_GROW(&names, &cap, n + 1) < 0) {
 			free(names);
-			return error_oom();
+			return BSIM_ENOMEM;
 		}
-		names = grown;
 		names[n++] = e->subject;
 	}
 	*out = names;

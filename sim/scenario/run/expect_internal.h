@@ -1,0 +1,25 @@
+/*
+ * expect_internal.h: what the <expect> variants of expect.c and
+ * expect_cookie.c share: the failure message in the words of the file, and
+ * the variants expect.c registers (in its order, which expect_kind_for
+ * follows).
+ */
+#ifndef BSIM_SCENARIO_EXPECT_INTERNAL_H
+#define BSIM_SCENARIO_EXPECT_INTERNAL_H
+
+#include "scenario/scenario_internal.h"
+
+/* run_fail with every attribute as written first and "(was: WAS)" after; subject as run_fail's. */
+int expect_fail_was(run_ctx *rc, const step *s, const char *subject, const char *was);
+
+/* A cookie of the jar with every attribute, as a failure describes it: value="1" domain=".x.com" path="/" ... */
+void expect_put_cookie(buf *b, const bsim_cookie_view *v);
+
+/* document-cookie=, document-cookie-contains=, document-cookie-lacks= (expect_cookie.c). */
+int expect_document_cookie_prepare(step *s);
+int expect_document_cookie_check(step *s, run_ctx *rc);
+/* cookie-header="URL" equals= | max-size= (expect_cookie.c). */
+int expect_cookie_header_prepare(step *s);
+int expect_cookie_header_check(step *s, run_ctx *rc);
+
+#endif
