@@ -125,7 +125,8 @@ static void on_cookie_event(const bsim_cookie_event *ev, void *ud)
 		snprintf(code, sizeof code, "%s:%s", kind, bsim_cookie_reason_code(ev->reason));
 	else
 		snprintf(code, sizeof code, "%s", kind);
-	/* The jar's sentence names Domain, Path and lifetime; a cookie's story also needs the attributes that decide where it is sent. */
+	/* The jar's sentence names Domain, Path and lifetime; a cookie's story also needs the
+	 * attributes that decide where it is sent. */
 	char attrs[128] = "";
 	const bsim_cookie_view *c = ev->cookie;
 	if (c && (ev->kind == BSIM_COOKIE_STORED || ev->kind == BSIM_COOKIE_REPLACED)) {

@@ -662,7 +662,7 @@ static int parse(url **out, const char *text, strmap *memo)
 	cu = curl_url_get(h, CURLUPART_PORT, &part, 0);
 	if (cu == CURLUE_OK) {
 		/* libcurl has checked it is 0..65535. */
-		parts.port = atoi(part);
+		parts.port = (int)strtol(part, NULL, 10);
 	} else if (cu != CURLUE_NO_PORT) {
 		rc = cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its port cannot be read");
 		goto out;
