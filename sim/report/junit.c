@@ -87,9 +87,9 @@ static void xml_put_n(buf *b, const char *s, size_t len, int attr)
 				break;
 		}
 		uint32_t cp;
-		size_t used = report_utf8_next(s + i, len - i, &cp);
+		size_t used = utf8_next(s + i, len - i, &cp);
 		if (!xml_char_allowed(cp))
-			cp = REPORT_REPLACEMENT;
+			cp = UTF8_REPLACEMENT;
 		switch (cp) {
 		case '&':
 			buf_puts(b, "&amp;");
@@ -113,8 +113,8 @@ static void xml_put_n(buf *b, const char *s, size_t len, int attr)
 			buf_puts(b, "&#13;");
 			break;
 		default:
-			if (cp == REPORT_REPLACEMENT || used > 1)
-				report_put_utf8(b, cp);
+			if (cp == UTF8_REPLACEMENT || used > 1)
+				utf8_put(b, cp);
 			else
 				buf_putc(b, (char)cp);
 		}

@@ -983,37 +983,6 @@ Test(report, a_failed_write_leaves_the_existing_report_unchanged)
 	run_set_free(&s);
 }
 
-/* ---- text decoding -------------------------------------------------- */
-
-Test(report, utf8_decoding_replaces_what_is_not_utf8_one_byte_at_a_time)
-{
-	static const struct {
-		const char *in;
-		size_t len;
-		uint32_t cp;
-		size_t used;
-	} cases[] = {
-		{"a", 1, 'a', 1},
-		{"\xC3\xA9", 2, 0xE9, 2},
-		{"\xE2\x82\xAC", 3, 0x20AC, 3},
-		{"\xF0\x9F\x8D\xAA", 4, 0x1F36A, 4},
-		{"\x80", 1, REPORT_REPLACEMENT, 1},           /* a lone continuation byte */
-		{"\xC0\xAF", 2, REPORT_REPLACEMENT, 1},       /* overlong '/' */
-		{"\xE0\x80\xAF", 3, REPORT_REPLACEMENT, 1},   /* overlong, 3 bytes */
-		{"\xED\xA0\x80", 3, REPORT_REPLACEMENT, 1},   /* a surrogate */
-		{"\xF4\x90\x80\x80", 4, REPORT_REPLACEMENT, 1}, /* above U+10FFFF */
-		{"\xE2\x82", 2, REPORT_REPLACEMENT, 1},       /* truncated */
-		{"\xC3(", 2, REPORT_REPLACEMENT, 1},          /* a broken sequence */
-		{"\xFF", 1, REPORT_REPLACEMENT, 1},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		uint32_t cp = 0;
-		size_t used = report_utf8_next(cases[i].in, cases[i].len, &cp);
-		cr_expect_eq(cp, cases[i].cp, "case %zu: U+%04X", i, cp);
-		cr_expect_eq(used, cases[i].used, "case %zu", i);
-	}
-}
-
 /* report_format_vtime writes its digits by hand: it must read as the printf form it replaced, everywhere. */
 static void vtime_by_printf(char *out, size_t outlen, int64_t ms)
 {
