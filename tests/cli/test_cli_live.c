@@ -31,6 +31,7 @@
 typedef struct server {
 	pid_t pid;
 	int port;
+	char port_text[16]; /* port in decimal, for a scenario template's @PORT@ */
 	char dir[64];       /* the test's temporary directory: log, certificate, scenario files */
 	char log[128];
 	bool tls;
@@ -110,8 +111,12 @@ static void server_start(server *s, const char *dir, bool tls)
 		line[n] = '\0';
 	}
 	s->out = out[0];
-	s->port = atoi(line);
-	cr_assert_gt(s->port, 0, "tests/live/server.py did not print its port (got \"%s\")", line);
+	char *end;
+	long port = strtol(line, &end, 10);
+	cr_assert(end != line && (*end == '\n' || *end == '\r') && port > 0 && port <= 65535,
+		  "tests/live/server.py did not print its port (got \"%s\")", line);
+	s->port = (int)port;
+	snprintf(s->port_text, sizeof s->port_text, "%d", s->port);
 }
 
 static void server_stop(server *s)
@@ -123,6 +128,19 @@ static void server_stop(server *s)
 		close(s->in);
 		s->pid = 0;
 	}
+}
+
+/*
+ * The setup every live test shares: a fresh temporary directory (s->dir)
+ * with a plain HTTP server on 127.0.0.1 logging into it. The test ends with
+ * server_stop and remove_dir(s->dir).
+ */
+static void live_start(server *s)
+{
+	char dir[sizeof s->dir];
+	make_dir(s);
+	snprintf(dir, sizeof dir, "%s", s->dir);
+	server_start(s, dir, false);
 }
 
 /* The server's log, one request a line, in order. Caller decrefs. */
@@ -190,7 +208,7 @@ static const char *instantiate(const char *dir, const char *name, ...)
 			cr_assert_not_null(next);
 			memcpy(next, text, before);
 			memcpy(next + before, value, vlen);
-			strcpy(next + before + vlen, hit + plen);
+			memcpy(next + before + vlen, hit + plen, strlen(hit + plen) + 1);
 			free(text);
 			text = next;
 		}
@@ -233,12 +251,8 @@ static void remove_dir(const char *dir)
 Test(live, domain_cookie_reaches_sibling_host_only_cookie_does_not)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "subdomains", "PORT", port, NULL);
 	support_run r = run_bsim("run", "--no-timing", file, NULL);
 	server_stop(&s);
@@ -284,12 +298,8 @@ Test(live, redirects_store_each_hops_cookie_and_keep_or_change_the_method)
 	};
 	for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
 		server s;
-		make_dir(&s);
-		char dir[64];
-		snprintf(dir, sizeof dir, "%s", s.dir);
-		server_start(&s, dir, false);
-		char port[16];
-		snprintf(port, sizeof port, "%d", s.port);
+		live_start(&s);
+		const char *dir = s.dir, *port = s.port_text;
 		const char *file = instantiate(dir, "redirect", "PORT", port, "STATUS", table[t].status, NULL);
 		support_run r = run_bsim("run", "--no-timing", file, NULL);
 		server_stop(&s);
@@ -318,12 +328,8 @@ Test(live, redirects_store_each_hops_cookie_and_keep_or_change_the_method)
 Test(live, a_redirect_loop_stops_after_twenty_with_a_located_error)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "loop", "PORT", port, NULL);
 	char located[300];
 	snprintf(located, sizeof located, "%s:4:3: error: cannot open tab", file);
@@ -376,15 +382,11 @@ Test(live, libcurl_messages_lose_their_elapsed_time)
 
 Test(live, connection_refused_names_the_url_and_libcurls_message)
 {
-	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
 	/* A port that was just free: the stopped server's. */
-	server_start(&s, dir, false);
+	server s;
+	live_start(&s);
 	server_stop(&s);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "refused", "DEAD_PORT", port, NULL);
 	char url[128];
 	snprintf(url, sizeof url, "http://www.testsite.com:%s/: ", port);
@@ -407,12 +409,8 @@ Test(live, connection_refused_names_the_url_and_libcurls_message)
 Test(live, a_host_outside_the_hosts_file_is_never_requested)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "unresolved", "PORT", port, NULL);
 	support_run r = run_bsim("run", "--no-timing", file, NULL);
 	server_stop(&s);
@@ -448,12 +446,9 @@ Test(live, a_redirect_outside_the_hosts_file_is_refused_naming_host_and_rule)
 	};
 	for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
 		server s;
-		make_dir(&s);
-		char dir[64];
-		snprintf(dir, sizeof dir, "%s", s.dir);
-		server_start(&s, dir, false);
-		char port[16], target[128], why[200], allow[100], want[800];
-		snprintf(port, sizeof port, "%d", s.port);
+		live_start(&s);
+		const char *dir = s.dir, *port = s.port_text;
+		char target[128], why[200], allow[100], want[800];
 		snprintf(target, sizeof target, table[t].target, s.port);
 		snprintf(why, sizeof why, table[t].why, s.port);
 		snprintf(allow, sizeof allow, table[t].allow, s.port);
@@ -480,12 +475,9 @@ Test(live, a_redirect_outside_the_hosts_file_is_refused_naming_host_and_rule)
 Test(live, allow_redirect_host_on_the_command_line_follows_the_redirect)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16], target[128], allow[64];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
+	char target[128], allow[64];
 	snprintf(target, sizeof target, "http://localhost:%d/landing", s.port);
 	snprintf(allow, sizeof allow, "localhost:%d", s.port);
 	const char *file = instantiate(dir, "redirect-elsewhere", "PORT", port, "TARGET", target, NULL);
@@ -517,12 +509,8 @@ Test(live, allow_redirect_host_on_the_command_line_follows_the_redirect)
 Test(live, a_response_header_line_over_libcurls_limit_names_the_limit)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "header-line", "PORT", port, NULL);
 	support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", file, NULL);
 	server_stop(&s);
@@ -542,12 +530,8 @@ Test(live, a_response_header_line_over_libcurls_limit_names_the_limit)
 Test(live, a_cookie_header_over_server_limits_warns_and_max_size_fails)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "header-size", "PORT", port, NULL);
 	support_run r = run_bsim("run", "--no-timing", file, NULL);
 	server_stop(&s);
@@ -582,9 +566,8 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 	}
 	server_start(&plain, dir, false);
 	server_start(&tls, dir, true);
-	char port[16], tls_port[16], ca[160];
-	snprintf(port, sizeof port, "%d", plain.port);
-	snprintf(tls_port, sizeof tls_port, "%d", tls.port);
+	const char *port = plain.port_text, *tls_port = tls.port_text;
+	char ca[160];
 	snprintf(ca, sizeof ca, "ca-file=\"%s/cert.pem\"", dir);
 	static const struct {
 		const char *name;
@@ -623,12 +606,8 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 Test(live, run_live_fetches_only_navigations_without_a_scripted_response)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "run-live", "PORT", port, NULL);
 	support_run scripted = run_bsim("run", "--no-timing", file, NULL);
 	json_t *before = server_requests(&s);
@@ -699,12 +678,8 @@ Test(live, bad_live_attributes_are_located_load_errors)
 Test(live, explain_tells_which_live_requests_carried_a_cookie)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "subdomains", "PORT", port, NULL);
 	support_run r = run_bsim("explain", "--engine", "chromium", "--cookie", "host", file, NULL);
 	server_stop(&s);
