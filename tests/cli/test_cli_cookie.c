@@ -30,13 +30,6 @@
 
 #define OPS(name) "tests/cli/ops/" name
 
-static void to_source_root(void)
-{
-	const char *root = getenv("BSIM_SOURCE_ROOT");
-	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
-	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
-}
-
 /* Run bsim with the given arguments (NULL-terminated) and `input` on stdin. */
 static support_run run_input(const char *input, ...)
 {
@@ -49,7 +42,7 @@ static support_run run_input(const char *input, ...)
 		argv[n++] = a;
 	va_end(ap);
 	argv[n] = NULL;
-	to_source_root();
+	support_to_source_root();
 	support_run r = {0};
 	cr_assert_eq(support_run_bsim(&r, input, argv), 0, "could not run bsim (BSIM_EXE)");
 	return r;
@@ -715,7 +708,7 @@ static int compare_names(const void *a, const void *b)
  */
 Test(cookie, bundled_scenarios_run_on_every_engine)
 {
-	to_source_root();
+	support_to_source_root();
 	DIR *dir = opendir("scenarios/cookies");
 	cr_assert(dir, "no scenarios/cookies directory");
 	char *names[256];

@@ -161,12 +161,6 @@ static json_t *server_requests(const server *s)
 	return all;
 }
 
-static const char *field(json_t *req, const char *name)
-{
-	json_t *v = json_object_get(req, name);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The first logged request whose path starts with `path` (and whose Host starts with host, when given). */
 static json_t *find_request(json_t *all, const char *host, const char *path)
 {
@@ -174,9 +168,9 @@ static json_t *find_request(json_t *all, const char *host, const char *path)
 	json_t *req;
 	json_array_foreach(all, i, req)
 	{
-		if (strncmp(field(req, "path"), path, strlen(path)) != 0)
+		if (strncmp(support_json_str(req, "path"), path, strlen(path)) != 0)
 			continue;
-		if (host && strncmp(field(req, "host"), host, strlen(host)) != 0)
+		if (host && strncmp(support_json_str(req, "host"), host, strlen(host)) != 0)
 			continue;
 		return req;
 	}
@@ -267,7 +261,7 @@ Test(live, domain_cookie_reaches_sibling_host_only_cookie_does_not)
 	size_t store = 0, www = 0;
 	json_array_foreach(all, i, req)
 	{
-		const char *host = field(req, "host"), *path = field(req, "path"), *cookie = field(req, "cookie");
+		const char *host = support_json_str(req, "host"), *path = support_json_str(req, "path"), *cookie = support_json_str(req, "cookie");
 		if (strcmp(path, "/echo") != 0)
 			continue;
 		if (strncmp(host, "store.", 6) == 0) {
@@ -311,11 +305,11 @@ Test(live, redirects_store_each_hops_cookie_and_keep_or_change_the_method)
 		cr_expect_not_null(first, "%s: the redirecting request never reached the server", table[t].status);
 		cr_expect_not_null(landing, "%s: the redirect was not followed", table[t].status);
 		if (first && landing) {
-			cr_expect_str_eq(field(first, "method"), "POST");
-			cr_expect_str_eq(field(landing, "method"), table[t].method_after, "%s", table[t].status);
+			cr_expect_str_eq(support_json_str(first, "method"), "POST");
+			cr_expect_str_eq(support_json_str(landing, "method"), table[t].method_after, "%s", table[t].status);
 			char want[32];
 			snprintf(want, sizeof want, "hop=%s", table[t].status);
-			const char *cookie = field(landing, "cookie");
+			const char *cookie = support_json_str(landing, "cookie");
 			cr_expect(cookie && strcmp(cookie, want) == 0, "%s: the redirected request carried Cookie: %s",
 				  table[t].status, cookie ? cookie : "(none)");
 		}
@@ -546,7 +540,7 @@ Test(live, a_cookie_header_over_server_limits_warns_and_max_size_fails)
 	cr_expect(strstr(r.out, ":13:3: expectation failed") != NULL, "%s", r.out);
 	json_t *all = server_requests(&s);
 	json_t *echo = find_request(all, NULL, "/echo");
-	cr_expect(echo && strlen(field(echo, "cookie")) == 9021 - strlen("Cookie: "));
+	cr_expect(echo && strlen(support_json_str(echo, "cookie")) == 9021 - strlen("Cookie: "));
 	json_decref(all);
 	support_run_free(&r);
 	remove_dir(dir);
@@ -584,7 +578,7 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 		support_run r = run_bsim("run", "--no-timing", file, NULL);
 		cr_expect_eq(r.status, table[t].status, "%s: %s", table[t].name, r.out);
 		if (table[t].status)
-			cr_expect(strstr(r.out, "SSL certificate problem") != NULL || strstr(r.out, "certificate") != NULL,
+			cr_expect(strstr(r.out, "certificate") != NULL,
 				  "%s: no TLS message in %s", table[t].name, r.out);
 		support_run_free(&r);
 	}
@@ -593,9 +587,9 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 	/* The Secure cookie went to https only. */
 	json_t *secure = server_requests(&tls), *clear = server_requests(&plain);
 	json_t *echo = find_request(secure, NULL, "/echo");
-	cr_expect(echo && field(echo, "cookie") && strcmp(field(echo, "cookie"), "sec=1; plain=2") == 0);
+	cr_expect(echo && support_json_str(echo, "cookie") && strcmp(support_json_str(echo, "cookie"), "sec=1; plain=2") == 0);
 	echo = find_request(clear, NULL, "/echo");
-	cr_expect(echo && field(echo, "cookie") && strcmp(field(echo, "cookie"), "plain=2") == 0);
+	cr_expect(echo && support_json_str(echo, "cookie") && strcmp(support_json_str(echo, "cookie"), "plain=2") == 0);
 	json_decref(secure);
 	json_decref(clear);
 	remove_dir(dir);

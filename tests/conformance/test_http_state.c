@@ -39,34 +39,13 @@
 
 /* ---- running a case ------------------------------------------------------- */
 
-/*
- * An HTTP stack hands the cookie code a field value without its leading and
- * trailing spaces and tabs (RFC 9110 §5.5); cases.json keeps them as the
- * test files have them.
- */
-static void trim_ows(const char **s, size_t *len)
-{
-	while (*len && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-		(*len)--;
-}
-
-static const char *field(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* One case on one engine: the Cookie header sent to result_url. *got is allocated. */
 static void run_case(char **got, bsim_engine engine, json_t *c, buf *what)
 {
-	const char *request_url = field(c, "request_url");
-	const char *result_url = field(c, "result_url");
+	const char *request_url = support_json_str(c, "request_url");
+	const char *result_url = support_json_str(c, "result_url");
 	json_t *headers = json_object_get(c, "set_cookie");
-	cr_assert(request_url && result_url && json_is_array(headers), "malformed case %s", field(c, "id"));
+	cr_assert(request_url && result_url && json_is_array(headers), "malformed case %s", support_json_str(c, "id"));
 	bsim_jar *jar = NULL;
 	cr_assert_eq(bsim_jar_new(&jar, engine), 0);
 	bsim_jar_set_time(jar, CONFORMANCE_NOW_MS);
@@ -80,39 +59,30 @@ static void run_case(char **got, bsim_engine engine, json_t *c, buf *what)
 		if (i)
 			buf_puts(what, ", ");
 		put_quoted(what, v, len);
-		trim_ows(&v, &len);
+		support_trim_ows(&v, &len);
 		int rc = bsim_jar_set_cookie(jar, request_url, v, len, &navigate);
-		cr_assert_eq(rc, 0, "%s: set_cookie on %s failed: %s", field(c, "id"), request_url,
+		cr_assert_eq(rc, 0, "%s: set_cookie on %s failed: %s", support_json_str(c, "id"), request_url,
 			     bsim_error_last()->message);
 	}
 	buf_printf(what, " on %s, Cookie header at %s", request_url, result_url);
 	int rc = bsim_jar_cookie_header(got, jar, result_url, &navigate);
-	cr_assert_eq(rc, 0, "%s: cookie_header on %s failed: %s", field(c, "id"), result_url,
+	cr_assert_eq(rc, 0, "%s: cookie_header on %s failed: %s", support_json_str(c, "id"), result_url,
 		     bsim_error_last()->message);
 	bsim_jar_free(jar);
 }
 
 static void run_suite(bsim_engine engine)
 {
-	const char *path = support_shared_path(CASES_PATH);
-	if (!path)
-		cr_skip_test("%s not found under BSIM_SHARED (../shared beside the checkout); "
-			     "the public cookie suites are read from there, never copied",
-			     CASES_PATH);
-	json_error_t err;
-	/* JSON_ALLOW_NUL: one case sends a NUL inside a Set-Cookie value. */
-	json_t *root = json_load_file(path, JSON_ALLOW_NUL, &err);
-	cr_assert(root, "%s:%d: %s", path, err.line, err.text);
-	json_t *cases = json_object_get(root, "cases");
-	cr_assert(json_is_array(cases), "%s: no \"cases\" array", path);
+	json_t *root;
+	json_t *cases = support_shared_cases(CASES_PATH, &root);
 
 	tally t;
 	tally_begin(&t, SUITE, bsim_engine_name(engine));
 	size_t i;
 	json_t *c;
 	json_array_foreach(cases, i, c) {
-		const char *id = field(c, "id");
-		const char *expected = field(c, "expected_cookie");
+		const char *id = support_json_str(c, "id");
+		const char *expected = support_json_str(c, "expected_cookie");
 		cr_assert(id, "case %zu has no id", i);
 		buf what = BUF_INIT;
 		char *got = NULL;

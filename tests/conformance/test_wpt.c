@@ -41,42 +41,6 @@
 
 /* ---- running a case ------------------------------------------------------- */
 
-/*
- * An HTTP stack hands the cookie code a field value without its leading and
- * trailing spaces and tabs (RFC 9110 §5.5); cases.json keeps them as the
- * test files have them.
- */
-static void trim_ows(const char **s, size_t *len)
-{
-	while (*len && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-		(*len)--;
-}
-
-static const char *field(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static json_t *load_cases(const char *relative, json_t **root)
-{
-	const char *path = support_shared_path(relative);
-	if (!path)
-		cr_skip_test("%s not found under BSIM_SHARED (../shared beside the checkout); "
-			     "the public cookie suites are read from there, never copied",
-			     relative);
-	json_error_t err;
-	*root = json_load_file(path, JSON_ALLOW_NUL, &err);
-	cr_assert(*root, "%s:%d: %s", path, err.line, err.text);
-	json_t *cases = json_object_get(*root, "cases");
-	cr_assert(json_is_array(cases), "%s: no \"cases\" array", path);
-	return cases;
-}
-
 /* Set-Cookie headers of one response to `url`, each trimmed as an HTTP stack trims it. */
 static void set_headers(bsim_jar *jar, const char *id, const char *url, json_t *headers,
 			const bsim_cookie_ctx *ctx, buf *what)
@@ -90,7 +54,7 @@ static void set_headers(bsim_jar *jar, const char *id, const char *url, json_t *
 		if (i)
 			buf_puts(what, ", ");
 		put_quoted(what, v, len);
-		trim_ows(&v, &len);
+		support_trim_ows(&v, &len);
 		int rc = bsim_jar_set_cookie(jar, url, v, len, ctx);
 		cr_assert_eq(rc, 0, "%s: set_cookie on %s failed: %s", id, url, bsim_error_last()->message);
 	}
@@ -118,7 +82,7 @@ typedef char *run_case_fn(bsim_engine engine, json_t *c, size_t index, const cha
 static void run_suite(bsim_engine engine, const char *suite, const char *cases_path, run_case_fn *run_case)
 {
 	json_t *root;
-	json_t *cases = load_cases(cases_path, &root);
+	json_t *cases = support_shared_cases(cases_path, &root);
 	tally t;
 	tally_begin(&t, suite, bsim_engine_name(engine));
 	size_t i;
@@ -142,10 +106,10 @@ static void run_suite(bsim_engine engine, const char *suite, const char *cases_p
 static char *run_http_state_case(bsim_engine engine, json_t *c, size_t index, const char **id,
 				 const char **expected, buf *what)
 {
-	*id = field(c, "id");
-	const char *request_url = field(c, "request_url");
-	const char *result_url = field(c, "result_url");
-	*expected = field(c, "expected_cookie");
+	*id = support_json_str(c, "id");
+	const char *request_url = support_json_str(c, "request_url");
+	const char *result_url = support_json_str(c, "result_url");
+	*expected = support_json_str(c, "expected_cookie");
 	json_t *headers = json_object_get(c, "set_cookie");
 	cr_assert(*id && request_url && result_url && json_is_array(headers), "malformed case %zu", index);
 	bsim_jar *jar = fresh_jar(engine);
@@ -179,13 +143,13 @@ static bsim_cookie_ctx context_in_page(const char *url, const char *page_url)
 static char *run_table_case(bsim_engine engine, json_t *c, size_t index, const char **id, const char **expected,
 			    buf *what)
 {
-	*id = field(c, "id");
-	const char *api = field(c, "api");
-	const char *page_url = field(c, "page_url");
-	const char *set_url = field(c, "set_url");
-	const char *redirect = field(c, "redirect_location");
-	const char *read_url = field(c, "read_url");
-	*expected = field(c, "expected");
+	*id = support_json_str(c, "id");
+	const char *api = support_json_str(c, "api");
+	const char *page_url = support_json_str(c, "page_url");
+	const char *set_url = support_json_str(c, "set_url");
+	const char *redirect = support_json_str(c, "redirect_location");
+	const char *read_url = support_json_str(c, "read_url");
+	*expected = support_json_str(c, "expected");
 	json_t *strings = json_object_get(c, "set_cookie");
 	cr_assert(*id && api && page_url && set_url && read_url && *expected && json_is_array(strings),
 		  "malformed case %zu", index);

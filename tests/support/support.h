@@ -6,6 +6,7 @@
 #ifndef BSIM_TEST_SUPPORT_H
 #define BSIM_TEST_SUPPORT_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 /*
@@ -79,5 +80,37 @@ char *support_dir_listing(const char *dir);
 
 /* How many entries dir holds, dot files included ("." and ".." not), or -1. */
 int support_count_entries(const char *dir);
+
+/* ---- helpers that fail the calling test (Criterion) ---------------------- */
+
+/* Enter the source root (BSIM_SOURCE_ROOT), as bsim's messages name files from there. */
+void support_to_source_root(void);
+
+/* The whole file at path, NUL-terminated; the test fails when it cannot be read. Caller frees. */
+char *support_slurp(const char *path);
+
+/* The run exited with code; otherwise the test fails, showing its stdout and stderr. */
+void support_assert_exit(const support_run *r, int code);
+
+/* support_count_entries, failing the test when dir cannot be read. */
+int support_entries(const char *dir);
+
+/* The string member key of obj, or NULL when it is missing or not a string. */
+const char *support_json_str(json_t *obj, const char *key);
+
+/*
+ * The "cases" array of the JSON file ../shared/RELATIVE (BSIM_SHARED), read
+ * with JSON_ALLOW_NUL (the public suites send NUL bytes in headers). Skips
+ * the test when the file is absent (the public suites are read from there,
+ * never copied); fails it when the file does not parse or has no case.
+ * *root receives the document: json_decref it.
+ */
+json_t *support_shared_cases(const char *relative, json_t **root);
+
+/*
+ * Trim the leading and trailing spaces and tabs of s[0..*len), as an HTTP
+ * stack hands a field value to the cookie code (RFC 9110 §5.5).
+ */
+void support_trim_ows(const char **s, size_t *len);
 
 #endif
