@@ -218,21 +218,6 @@ static const char *instantiate(const char *dir, const char *name, ...)
 	return path;
 }
 
-static support_run run_bsim(const char *first, ...)
-{
-	const char *argv[16];
-	size_t n = 0;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *a = first; a && n < 15; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	support_run r = {0};
-	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
-	return r;
-}
-
 static void remove_dir(const char *dir)
 {
 	char cmd[256];
@@ -248,7 +233,7 @@ Test(live, domain_cookie_reaches_sibling_host_only_cookie_does_not)
 	live_start(&s);
 	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "subdomains", "PORT", port, NULL);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 0, "stdout:\n%s\nstderr:\n%s", r.out, r.err);
 	cr_expect(strstr(r.out, "3 passed, 0 failed") != NULL, "%s", r.out);
@@ -295,7 +280,7 @@ Test(live, redirects_store_each_hops_cookie_and_keep_or_change_the_method)
 		live_start(&s);
 		const char *dir = s.dir, *port = s.port_text;
 		const char *file = instantiate(dir, "redirect", "PORT", port, "STATUS", table[t].status, NULL);
-		support_run r = run_bsim("run", "--no-timing", file, NULL);
+		support_run r = support_run_args("run", "--no-timing", file, NULL);
 		server_stop(&s);
 		cr_expect_eq(r.status, 0, "%s: stdout:\n%s\nstderr:\n%s", table[t].status, r.out, r.err);
 
@@ -327,7 +312,7 @@ Test(live, a_redirect_loop_stops_after_twenty_with_a_located_error)
 	const char *file = instantiate(dir, "loop", "PORT", port, NULL);
 	char located[300];
 	snprintf(located, sizeof located, "%s:4:3: error: cannot open tab", file);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.out, located) != NULL, "%s", r.out);
@@ -384,7 +369,7 @@ Test(live, connection_refused_names_the_url_and_libcurls_message)
 	const char *file = instantiate(dir, "refused", "DEAD_PORT", port, NULL);
 	char url[128];
 	snprintf(url, sizeof url, "http://www.testsite.com:%s/: ", port);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.out, ":4:3: error: cannot open tab") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, url) != NULL, "%s", r.out);
@@ -392,7 +377,7 @@ Test(live, connection_refused_names_the_url_and_libcurls_message)
 	/* Determinism: libcurl's "after N ms" is cut, so every run reads the same. */
 	cr_expect(strstr(r.out, " after ") == NULL, "the elapsed time is in the message: %s", r.out);
 	for (int i = 0; i < 5; i++) {
-		support_run again = run_bsim("run", "--no-timing", file, NULL);
+		support_run again = support_run_args("run", "--no-timing", file, NULL);
 		cr_expect_str_eq(again.out, r.out);
 		support_run_free(&again);
 	}
@@ -406,7 +391,7 @@ Test(live, a_host_outside_the_hosts_file_is_never_requested)
 	live_start(&s);
 	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "unresolved", "PORT", port, NULL);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.out, ":5:3: error: cannot navigate tab \"a\"") != NULL, "%s", r.out);
@@ -452,7 +437,7 @@ Test(live, a_redirect_outside_the_hosts_file_is_refused_naming_host_and_rule)
 			 "hosts file maps, at the port the navigation started on); to follow it, run bsim with "
 			 "--allow-redirect-host %s\n",
 			 why, allow);
-		support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", file, NULL);
+		support_run r = support_run_args("run", "--no-timing", "--engine", "chromium", file, NULL);
 		server_stop(&s);
 		cr_expect_eq(r.status, 1, "%s: exit %d", target, r.status);
 		cr_expect(strstr(r.out, ":9:3: error: cannot open tab \"a\"") != NULL, "%s:\n%s", target, r.out);
@@ -475,15 +460,15 @@ Test(live, allow_redirect_host_on_the_command_line_follows_the_redirect)
 	snprintf(target, sizeof target, "http://localhost:%d/landing", s.port);
 	snprintf(allow, sizeof allow, "localhost:%d", s.port);
 	const char *file = instantiate(dir, "redirect-elsewhere", "PORT", port, "TARGET", target, NULL);
-	support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", allow, file, NULL);
+	support_run r = support_run_args("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", allow, file, NULL);
 	cr_expect_eq(r.status, 0, "stdout:\n%s\nstderr:\n%s", r.out, r.err);
-	support_run any = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", "LOCALHOST",
+	support_run any = support_run_args("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", "LOCALHOST",
 				   file, NULL);
 	cr_expect_eq(any.status, 0, "a host without a port allows every port:\n%s%s", any.out, any.err);
-	support_run other = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host",
+	support_run other = support_run_args("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host",
 				     "localhost:1", file, NULL);
 	cr_expect_eq(other.status, 1, "another port stays refused:\n%s", other.out);
-	support_run bad = run_bsim("run", "--allow-redirect-host", "http://x/", file, NULL);
+	support_run bad = support_run_args("run", "--allow-redirect-host", "http://x/", file, NULL);
 	cr_expect_eq(bad.status, 2);
 	cr_expect(strstr(bad.err, "bsim run: error: --allow-redirect-host: \"http://x/\" is not HOST or HOST:PORT") !=
 			  NULL,
@@ -506,7 +491,7 @@ Test(live, a_response_header_line_over_libcurls_limit_names_the_limit)
 	live_start(&s);
 	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "header-line", "PORT", port, NULL);
-	support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", "--engine", "chromium", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
 	char want[400];
@@ -527,7 +512,7 @@ Test(live, a_cookie_header_over_server_limits_warns_and_max_size_fails)
 	live_start(&s);
 	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "header-size", "PORT", port, NULL);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 1);
 	/* The request to /echo carries c1, c2 and c3: 3 x 3003 bytes + "; " x 2 + "Cookie: ". */
@@ -575,7 +560,7 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 	for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
 		const char *file = instantiate(dir, "https", "PORT", port, "TLS_PORT", tls_port, "TLS",
 					       table[t].attrs ? table[t].attrs : ca, NULL);
-		support_run r = run_bsim("run", "--no-timing", file, NULL);
+		support_run r = support_run_args("run", "--no-timing", file, NULL);
 		cr_expect_eq(r.status, table[t].status, "%s: %s", table[t].name, r.out);
 		if (table[t].status)
 			cr_expect(strstr(r.out, "certificate") != NULL,
@@ -603,11 +588,11 @@ Test(live, run_live_fetches_only_navigations_without_a_scripted_response)
 	live_start(&s);
 	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "run-live", "PORT", port, NULL);
-	support_run scripted = run_bsim("run", "--no-timing", file, NULL);
+	support_run scripted = support_run_args("run", "--no-timing", file, NULL);
 	json_t *before = server_requests(&s);
 	cr_expect_eq(scripted.status, 0, "%s", scripted.out);
 	cr_expect_eq(json_array_size(before), 0, "a scripted run reached the server");
-	support_run live = run_bsim("run", "--no-timing", "--live", "--trace=all", file, NULL);
+	support_run live = support_run_args("run", "--no-timing", "--live", "--trace=all", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(live.status, 0, "%s", live.out);
 	/* The trace keeps the status and the headers, but not the server's clock (Date). */
@@ -658,7 +643,7 @@ Test(live, bad_live_attributes_are_located_load_errors)
 		fclose(f);
 		char located[160];
 		snprintf(located, sizeof located, "%s:3:3: error: ", path);
-		support_run r = run_bsim("check", path, NULL);
+		support_run r = support_run_args("check", path, NULL);
 		cr_expect_eq(r.status, 2, "case %zu: %s", i, r.err);
 		cr_expect(strstr(r.err, located) != NULL, "case %zu: not located at line 3: %s", i, r.err);
 		cr_expect(strstr(r.err, table[i].error) != NULL, "case %zu: lacks \"%s\": %s", i, table[i].error, r.err);
@@ -675,7 +660,7 @@ Test(live, explain_tells_which_live_requests_carried_a_cookie)
 	live_start(&s);
 	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "subdomains", "PORT", port, NULL);
-	support_run r = run_bsim("explain", "--engine", "chromium", "--cookie", "host", file, NULL);
+	support_run r = support_run_args("explain", "--engine", "chromium", "--cookie", "host", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	char stored[200], not_sent[200], sent[200];

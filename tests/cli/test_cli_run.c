@@ -44,25 +44,10 @@
 static support_run run_argv(const char *const *argv)
 {
 	support_to_source_root();
-	support_run r = {0};
-	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
-	return r;
+	return support_run_argv(argv);
 }
 
-static support_run run_va(const char *first, ...)
-{
-	const char *argv[48];
-	size_t n = 0;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *a = first; a && n < 47; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	return run_argv(argv);
-}
-
-#define RUN(...) run_va(__VA_ARGS__, (const char *)NULL)
+#define RUN(...) (support_to_source_root(), SUPPORT_RUN(__VA_ARGS__))
 
 /* A usage or input error: exit 2, nothing on stdout (nothing ran), stderr containing `err`. */
 static void assert_usage(const support_run *r, const char *err)

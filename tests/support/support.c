@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,28 @@ void support_to_source_root(void)
 	const char *root = getenv("BSIM_SOURCE_ROOT");
 	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
 	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
+}
+
+support_run support_run_argv(const char *const *argv)
+{
+	support_run r = {0};
+	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+	return r;
+}
+
+support_run support_run_args(const char *first, ...)
+{
+	const char *argv[SUPPORT_MAX_ARGS + 1];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *)) {
+		cr_assert_lt(n, SUPPORT_MAX_ARGS, "more than %d arguments for bsim", SUPPORT_MAX_ARGS);
+		argv[n++] = a;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	return support_run_argv(argv);
 }
 
 char *support_slurp(const char *path)

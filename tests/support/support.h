@@ -86,6 +86,17 @@ int support_count_entries(const char *dir);
 /* Enter the source root (BSIM_SOURCE_ROOT), as bsim's messages name files from there. */
 void support_to_source_root(void);
 
+/*
+ * Run bsim (support_run_bsim, nothing on stdin) with the arguments, in the
+ * current directory; the test fails when bsim cannot be started. Caller
+ * frees with support_run_free. support_run_args takes them NULL-terminated,
+ * at most SUPPORT_MAX_ARGS; SUPPORT_RUN adds the NULL.
+ */
+#define SUPPORT_MAX_ARGS 48
+support_run support_run_argv(const char *const *argv);
+support_run support_run_args(const char *first, ...);
+#define SUPPORT_RUN(...) support_run_args(__VA_ARGS__, (const char *)NULL)
+
 /* The whole file at path, NUL-terminated; the test fails when it cannot be read. Caller frees. */
 char *support_slurp(const char *path);
 
