@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """checksrc: the house style of bsim's C sources, checked the way curl's
 scripts/checksrc.pl checks curl's: a few rules a reviewer should never have
-to repeat, over every .c and .h file under sim/, include/ and tests/
-(BANNEDFUNC: sim/ and include/ only, see LIBRARY).
+to repeat, over every .c and .h file under sim/, include/ and tests/.
 
 The rules (each problem prints `file:line:col: RULE: what`, exit 1):
   LONGLINE    a line wider than LINE_LIMIT columns, tabs counted as 8;
@@ -60,11 +59,9 @@ BANNED = {
 }
 CALL = re.compile(r"\b(%s)\s*\(" % "|".join(sorted(BANNED, key=len, reverse=True)))
 
-# Where each rule applies. The library (sim/, include/) keeps them all; the
-# tests keep the layout rules, and may still copy into buffers they sized
-# for their own fixed inputs (the sanitized build watches those).
+# Where the rules apply: the library and its tests alike (a test's
+# strcpy is copied into the next test).
 FOLDERS = ("sim", "include", "tests")
-LIBRARY = ("sim/", "include/")
 
 
 def blank_comments_and_strings(text):
@@ -134,8 +131,6 @@ def check_file(root, rel):
         if width > LINE_LIMIT and '"' not in line:
             report(n, LINE_LIMIT + 1, "LONGLINE", "%d columns (tabs as %d); the limit is %d"
                    % (width, TAB_WIDTH, LINE_LIMIT))
-    if not rel.startswith(LIBRARY):
-        return problems
     for n, line in enumerate(blank_comments_and_strings(text).split("\n"), 1):
         for m in CALL.finditer(line):
             # a member or a declaration of our own (x.rand(, my_atoi() is not the libc call

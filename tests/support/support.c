@@ -329,6 +329,19 @@ support_run support_run_args(const char *first, ...)
 	return support_run_argv(argv);
 }
 
+void support_append_n(char *dst, size_t size, const char *src, size_t n)
+{
+	size_t have = strnlen(dst, size);
+	cr_assert(have < size && n < size - have, "%zu bytes do not fit after %zu in a buffer of %zu", n, have, size);
+	memcpy(dst + have, src, n);
+	dst[have + n] = '\0';
+}
+
+void support_append(char *dst, size_t size, const char *src)
+{
+	support_append_n(dst, size, src, strlen(src));
+}
+
 char *support_slurp(const char *path)
 {
 	char *text = NULL;

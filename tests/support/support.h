@@ -97,6 +97,14 @@ support_run support_run_argv(const char *const *argv);
 support_run support_run_args(const char *first, ...);
 #define SUPPORT_RUN(...) support_run_args(__VA_ARGS__, (const char *)NULL)
 
+/*
+ * Append src[0..n) to the string in dst, a buffer of size bytes, where the
+ * tests once used strcat and strncat: the test fails when it would not fit.
+ * support_append appends all of src.
+ */
+void support_append_n(char *dst, size_t size, const char *src, size_t n);
+void support_append(char *dst, size_t size, const char *src);
+
 /* The whole file at path, NUL-terminated; the test fails when it cannot be read. Caller frees. */
 char *support_slurp(const char *path);
 
