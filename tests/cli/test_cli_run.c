@@ -67,14 +67,6 @@ static const char *temp_dir(void)
 
 TestSuite(cli_run, .fini = support_temp_dirs_remove);
 
-static int count_lines(const char *text)
-{
-	int n = 0;
-	for (const char *p = text; *p; p++)
-		n += *p == '\n';
-	return n;
-}
-
 static const char *last_line(const char *text)
 {
 	size_t len = strlen(text);
@@ -406,7 +398,7 @@ Test(cli_run, filter_matches_a_name_fragment_or_a_tag_and_repeats_as_or)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		support_run r = run_argv(cases[i].argv);
 		support_assert_exit(&r, 0);
-		cr_expect_eq(count_lines(r.out) - 1, cases[i].lines, "case %zu:\n%s", i, r.out);
+		cr_expect_eq(support_count_lines(r.out) - 1, cases[i].lines, "case %zu:\n%s", i, r.out);
 		support_run_free(&r);
 	}
 	support_run r = RUN("run", "--no-timing", "--filter", "tag:psl", RUN_DIR);
@@ -616,7 +608,7 @@ static char *listing(const char *shard, const char *path)
 Test(cli_run, every_scenario_lands_in_exactly_one_shard_with_its_whole_file)
 {
 	char *all = listing(NULL, SHARD_DIR);
-	cr_assert_eq(count_lines(all), SHARD_SCENARIOS);
+	cr_assert_eq(support_count_lines(all), SHARD_SCENARIOS);
 	static const unsigned totals[] = {1, 2, 3, 4, 5, 8, 13};
 	for (size_t t = 0; t < sizeof totals / sizeof totals[0]; t++) {
 		unsigned n = totals[t];
@@ -669,7 +661,7 @@ Test(cli_run, the_shard_split_is_stable_and_ignores_a_leading_dot_slash)
 	assert_golden(GOLDEN("list-shard-2-3.out"), r.out);
 	support_run d = RUN("list", "--shard", "2/3", "./" SHARD_DIR);
 	support_assert_exit(&d, 0);
-	cr_expect_eq(count_lines(d.out), count_lines(r.out));
+	cr_expect_eq(support_count_lines(d.out), support_count_lines(r.out));
 	cr_expect(strstr(d.out, "of 24 scenarios in shard 2/3\n"), "%s", d.out);
 	/* Same files in the same shard, whatever the spelling of the path. */
 	for (int f = 1; f <= 8; f++) {
@@ -690,7 +682,7 @@ Test(cli_run, shards_run_what_they_list_and_add_up_to_the_whole_run)
 		support_run l = RUN("list", "--shard", shard, SHARD_DIR);
 		support_run r = RUN("run", "--no-timing", "--shard", shard, SHARD_DIR);
 		support_assert_exit(&r, 0);
-		int listed = count_lines(l.out) - 1;
+		int listed = support_count_lines(l.out) - 1;
 		int ran = 0;
 		cr_assert_eq(sscanf(last_line(r.out), "%d passed", &ran), 1);
 		cr_expect_eq(ran, listed, "shard %s ran %d, listed %d", shard, ran, listed);
@@ -938,7 +930,7 @@ Test(cli_run, file_line_chooses_the_scenario_at_or_around_that_line)
 		support_run r = run_argv(cases[i].argv);
 		support_assert_exit(&r, 0);
 		cr_expect_eq(strncmp(r.out, cases[i].want, strlen(cases[i].want)), 0, "case %zu:\n%s", i, r.out);
-		cr_expect_eq(count_lines(r.out) - 1, counts[i], "case %zu:\n%s", i, r.out);
+		cr_expect_eq(support_count_lines(r.out) - 1, counts[i], "case %zu:\n%s", i, r.out);
 		support_run_free(&r);
 	}
 	/* bsim run takes the same argument: the location every report prints is a command. */

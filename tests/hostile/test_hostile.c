@@ -539,22 +539,12 @@ static void gen_link_and_scenario(void)
 }
 
 /* A pid that was a process and is none now: a child that has exited and been reaped. */
-static long dead_pid(void)
-{
-	pid_t pid = fork();
-	cr_assert_neq(pid, -1);
-	if (pid == 0)
-		_exit(0);
-	cr_assert_eq(waitpid(pid, NULL, 0), pid);
-	return (long)pid;
-}
-
 /* What kill -9 during a write left: the dead writer's temporary file goes, a live writer's (this test's) stays. */
 static void gen_stale_temporary_files(void)
 {
 	gen_scenario_and_report();
 	char name[64];
-	snprintf(name, sizeof name, ".report.xml.tmp-%ld-0", dead_pid());
+	snprintf(name, sizeof name, ".report.xml.tmp-%ld-0", (long)support_dead_pid());
 	padded(name, "<testsuites>", 1024 * 1024, "");
 	snprintf(name, sizeof name, ".report.xml.tmp-%ld-0", (long)getpid());
 	write_text(name, "<testsuites> being written");
@@ -875,14 +865,6 @@ static node_kind node_kind_of(const char *path)
 	return k;
 }
 
-static int count_lines(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static void open_trap(void)
 {
 	trap_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -957,8 +939,8 @@ static void run_row(const hostile_row *row)
 	else if (row->out)
 		cr_expect(strstr(r.out, row->out), "[%s] stdout lacks \"%s\":\n%.600s", row->name, row->out, r.out);
 	if (row->out_lines >= 0)
-		cr_expect_eq(count_lines(r.out), row->out_lines, "[%s] %d lines of output, expected %ld", row->name,
-			     count_lines(r.out), row->out_lines);
+		cr_expect_eq(support_count_lines(r.out), row->out_lines, "[%s] %d lines of output, expected %ld", row->name,
+			     support_count_lines(r.out), row->out_lines);
 	cr_expect_leq((unsigned long long)r.max_rss_kb * 1024, HOSTILE_MEMORY, "[%s] peak memory %ld KiB", row->name,
 		      r.max_rss_kb);
 	if (row->rss_mb)

@@ -342,6 +342,34 @@ void support_append(char *dst, size_t size, const char *src)
 	support_append_n(dst, size, src, strlen(src));
 }
 
+int support_count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+uint64_t support_random(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
+pid_t support_dead_pid(void)
+{
+	pid_t pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0)
+		_exit(0);
+	cr_assert_eq(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
 char *support_slurp(const char *path)
 {
 	char *text = NULL;

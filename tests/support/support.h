@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 /*
  * Path of a file under ../shared (BSIM_SHARED), e.g. "conformance/http-state/cases.json",
@@ -104,6 +106,15 @@ support_run support_run_args(const char *first, ...);
  */
 void support_append_n(char *dst, size_t size, const char *src, size_t n);
 void support_append(char *dst, size_t size, const char *src);
+
+/* How many '\n' s holds. */
+int support_count_lines(const char *s);
+
+/* xorshift64 (Marsaglia 2003): the next of a fixed sequence from *state (not 0), so a failure replays. */
+uint64_t support_random(uint64_t *state);
+
+/* The id of a process that has just exited and been reaped: a pid no process holds (until reused). */
+pid_t support_dead_pid(void);
 
 /* The whole file at path, NUL-terminated; the test fails when it cannot be read. Caller frees. */
 char *support_slurp(const char *path);
