@@ -5,8 +5,9 @@ to repeat, over every .c and .h file under sim/, include/ and tests/.
 
 The rules (each problem prints `file:line:col: RULE: what`, exit 1):
   LONGLINE    a line wider than LINE_LIMIT columns, tabs counted as 8;
-              a line holding a string literal is exempt, so that a
-              message stays whole and grep finds it (Linux coding style, 2)
+              a message is exempt (a string literal crosses the limit, or
+              ends at most MESSAGE_TAIL columns before the line does), so
+              that it stays whole and grep finds it (Linux coding style, 2)
   BANNEDFUNC  a call of a function in BANNED (why: beside each)
   PURPOSE     the file does not start with its purpose paragraph: a
               comment of at least PURPOSE_WORDS words before any code
@@ -27,6 +28,8 @@ import srctree  # noqa: E402
 # at 132, the width of a wide terminal).
 LINE_LIMIT = 132
 TAB_WIDTH = 8
+# What may follow a long message on its line: its arguments and the call's end.
+MESSAGE_TAIL = 40
 
 # A purpose paragraph says what the file is for (DESIGN.md, house
 # conventions): a title alone ("foo.c: buffers") is not one; the shortest
@@ -94,6 +97,17 @@ def blank_comments_and_strings(text):
     return "".join(out)
 
 
+def message_line(line):
+    """Whether a long line is long because of a message: a string literal
+    (outside comments) crosses the limit, or ends less than MESSAGE_TAIL
+    columns before the line does (the message's arguments). Line text has
+    its tabs expanded."""
+    code = blank_comments_and_strings(line)
+    literals = [m.span() for m in re.finditer(r'"[^"]*"', code)]
+    return any(a < LINE_LIMIT < b for a, b in literals) or \
+        any(a < LINE_LIMIT and len(line) - b <= MESSAGE_TAIL for a, b in literals)
+
+
 def purpose_words(text):
     """Words of the comment the file starts with, or 0 when it starts with code."""
     t = text.lstrip()
@@ -128,7 +142,7 @@ def check_file(root, rel):
         if stripped != line:
             report(n, len(stripped) + 1, "TRAILING", "white space at the end of the line")
         width = len(line.expandtabs(TAB_WIDTH))
-        if width > LINE_LIMIT and '"' not in line:
+        if width > LINE_LIMIT and not message_line(line.expandtabs(TAB_WIDTH)):
             report(n, LINE_LIMIT + 1, "LONGLINE", "%d columns (tabs as %d); the limit is %d"
                    % (width, TAB_WIDTH, LINE_LIMIT))
     for n, line in enumerate(blank_comments_and_strings(text).split("\n"), 1):

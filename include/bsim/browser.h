@@ -32,7 +32,8 @@ typedef struct bsim_browser_options {
 	bsim_engine engine;
 	uint64_t seed;           /* seeds GUIDs and ids; printed with every failure */
 	bsim_time start_time;    /* the virtual clock's start */
-	int session_restore;     /* 1: "continue where you left off" (C3): session cookies, tabs and their sessionStorage survive a restart */
+	/* 1: "continue where you left off" (C3): session cookies, tabs and their sessionStorage survive a restart */
+	int session_restore;
 	int open_resolution;     /* 1: every host name resolves (no hosts file needed) */
 	const char *profile_path;/* when set, close saves the persistent state there and start loads it (SQLite) */
 } bsim_browser_options;

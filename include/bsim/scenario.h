@@ -157,7 +157,8 @@ const bsim_trace_entry *bsim_result_trace_at(const bsim_result *r, size_t index)
 
 typedef struct bsim_story_options {
 	unsigned version;            /* BSIM_STORY_OPTIONS_VERSION */
-	const char *cookie_pattern;  /* glob (fnmatch) of the cookie names told, also after a "DEPLOYMENTID." prefix; NULL: "_genesys.widgets.*" */
+	/* glob (fnmatch) of the cookie names told, also after a "DEPLOYMENTID." prefix; NULL: "_genesys.widgets.*" */
+	const char *cookie_pattern;
 	const char *at;              /* end after this step: "N" (1-based step number) or "FILE:LINE"; NULL: the whole scenario */
 	int json;                    /* 1: one JSON object on one line instead of text */
 	const bsim_run_options *run; /* seed and live fetching; NULL: the defaults */

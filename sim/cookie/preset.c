@@ -105,7 +105,8 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		/* L2: Firefox has no Priority attribute; every cookie is medium (ESR 153 run, oracle
 		 * trace l02-domain-cap-priority). */
 		.priority_attribute = false,
-		/* P3: "=baz" is refused (ESR 153 run, oracle trace p04-nameless): CookieParser rejects an empty name set with '='. */
+		/* P3: "=baz" is refused (ESR 153 run, oracle trace p04-nameless): CookieParser rejects
+		 * an empty name set with '='. */
 		.empty_name_refused = true,
 		/* R2/R3: document.cookie reads the content process's copy of the site's cookies, which
 		 * CookieServiceChild::GetCookieStringFromDocument sorts by CompareCookiesForSending (path

@@ -246,7 +246,8 @@ Test(live, domain_cookie_reaches_sibling_host_only_cookie_does_not)
 	size_t store = 0, www = 0;
 	json_array_foreach(all, i, req)
 	{
-		const char *host = support_json_str(req, "host"), *path = support_json_str(req, "path"), *cookie = support_json_str(req, "cookie");
+		const char *host = support_json_str(req, "host"), *path = support_json_str(req, "path");
+		const char *cookie = support_json_str(req, "cookie");
 		if (strcmp(path, "/echo") != 0)
 			continue;
 		if (strncmp(host, "store.", 6) == 0) {

@@ -34,6 +34,10 @@ BROKEN = [
      GOOD + "\n/*" + " x" * 70 + " */\n", "LONGLINE", 15),
     ("a line over the limit through its tabs", "sim/util",
      GOOD + "\n" + "\t" * 16 + "int x;\n", "LONGLINE", 15),
+    ("a long line of code with a short string in it", "sim/util",
+     GOOD + '\nint x = f("a", ' + "b + " * 40 + 'c);\n', "LONGLINE", 15),
+    ("a long comment with a quote in it", "sim/util",
+     GOOD + '\n/* "quoted"' + " x" * 70 + " */\n", "LONGLINE", 15),
     ("trailing spaces", "sim/util", GOOD.replace("#include <stdio.h>", "#include <stdio.h>  "), "TRAILING", 5),
     ("a trailing tab", "tests/unit", GOOD.replace("int good(", "int good(\t\n").replace("\n\t\n", "\n"),
      "TRAILING", 10),
@@ -67,6 +71,12 @@ class Checksrc(unittest.TestCase):
                 want = "%s/good.c:%d:" % (folder, line)
                 self.assertTrue(any(p.startswith(want) and (": %s: " % rule) in p for p in problems),
                                 "%s: expected %s %s in %s" % (name, want, rule, problems))
+
+    def test_a_message_may_run_past_the_limit(self):
+        crossing = GOOD + '\nvoid m(void) { warn("' + "w " * 70 + '"); }\n'
+        tail = GOOD + '\nvoid m(int a) { warn(' + "x" * 80 + ' "%d %d: message", a,' + " a," * 10 + ' a); }\n'
+        self.assertEqual(self.run_file("sim/util", crossing), [])
+        self.assertEqual(self.run_file("sim/util", tail), [])
 
     def test_members_and_longer_names_are_not_banned_calls(self):
         text = GOOD + "\nvoid g(struct s *x) { x->rand(); x->gets(1); my_atoi(\"1\"); strtok_r(0, 0, 0); gmtime_r(0, 0); }\n"
