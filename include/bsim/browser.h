@@ -19,20 +19,20 @@
 #include "bsim/cookie.h"
 #include "bsim/error.h"
 #include "bsim/script.h"
+#include "bsim/trace.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* 2015-01-01T00:00:00Z: the default start of the virtual clock (inside the window the public cookie suites assume). */
-#define BSIM_DEFAULT_START_TIME ((bsim_time)1420070400000)
 
 typedef struct bsim_browser_options {
 	unsigned version;        /* BSIM_BROWSER_OPTIONS_VERSION */
 	bsim_engine engine;
 	uint64_t seed;           /* seeds GUIDs and ids; printed with every failure */
 	bsim_time start_time;    /* the virtual clock's start */
-	int session_restore;     /* 1: "continue where you left off" (C3): session cookies, tabs and their sessionStorage survive a restart */
+	/* 1: "continue where you left off" (C3): session cookies, tabs and their sessionStorage survive a restart */
+	int session_restore;
 	int open_resolution;     /* 1: every host name resolves (no hosts file needed) */
 	const char *profile_path;/* when set, close saves the persistent state there and start loads it (SQLite) */
 } bsim_browser_options;
@@ -174,23 +174,7 @@ int bsim_browser_local_foreach(bsim_browser *b, bsim_local_visit fn, void *userd
 
 /* ---- the trace ---- */
 
-typedef enum bsim_trace_kind {
-	BSIM_TRACE_COOKIE = 0,   /* stored, replaced, refused, evicted, expired, session-ended, deleted */
-	BSIM_TRACE_STORAGE,      /* set, removed, cleared, refused (quota) */
-	BSIM_TRACE_EVENT,        /* a storage/focus event delivered to a tab */
-	BSIM_TRACE_TAB,          /* opened, closed, focused */
-	BSIM_TRACE_NAVIGATION,   /* navigated, reloaded, back, failed to resolve; live requests and responses */
-	BSIM_TRACE_SESSION       /* browser closed, started, restarted, profile saved/loaded */
-} bsim_trace_kind;
-
-typedef struct bsim_trace_entry {
-	bsim_time at;
-	bsim_trace_kind kind;
-	int tab;                 /* -1 when no tab is concerned */
-	const char *code;        /* stable, e.g. "cookie-refused:public-suffix", "storage-set", "tab-opened" */
-	const char *message;     /* one sentence for people */
-	const char *subject;     /* the cookie name or storage key concerned, or NULL */
-} bsim_trace_entry;
+/* The entry types are in bsim/trace.h (a result carries them too). */
 
 size_t bsim_browser_trace_count(const bsim_browser *b);
 /* Borrowed; valid for the browser's lifetime. */

@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bsim/browser.h"
+#include "bsim/cookie.h"
+#include "bsim/trace.h"
 #include "bsim/error.h"
 
 #ifdef __cplusplus
@@ -212,7 +213,8 @@ unsigned bsim_shard_of(const char *path, unsigned count);
 typedef struct bsim_batch_options {
 	unsigned version;             /* BSIM_BATCH_OPTIONS_VERSION */
 	const bsim_run_options *run;  /* for every scenario; NULL: the defaults */
-	unsigned jobs;                /* scenarios run at a time, each on a thread (0 or 1: on the caller's thread; at most BSIM_JOBS_MAX) */
+	/* scenarios run at a time, each on a thread (0 or 1: on the caller's thread; at most BSIM_JOBS_MAX) */
+	unsigned jobs;
 	int fail_fast;                /* 1: stop after the first scenario, in the order given, that did not pass */
 	/*
 	 * Called on the caller's thread with each result (index among total) as
@@ -242,7 +244,8 @@ int bsim_scenarios_run(bsim_result ***out, const bsim_scenario *const *scenarios
 
 typedef struct bsim_story_options {
 	unsigned version;            /* BSIM_STORY_OPTIONS_VERSION */
-	const char *cookie_pattern;  /* glob (fnmatch) of the cookie names told, also after a "DEPLOYMENTID." prefix; NULL: "_genesys.widgets.*" */
+	/* glob (fnmatch) of the cookie names told, also after a "DEPLOYMENTID." prefix; NULL: "_genesys.widgets.*" */
+	const char *cookie_pattern;
 	const char *at;              /* end after this step: "N" (1-based step number) or "FILE:LINE"; NULL: the whole scenario */
 	int json;                    /* 1: one JSON object on one line instead of text */
 	const bsim_run_options *run; /* seed and live fetching; NULL: the defaults */

@@ -1,5 +1,5 @@
 /*
- * units.h: the two units every floor of bsim shares, defined once: an
+ * units.h: the units every floor of bsim shares, defined once: an
  * instant on the virtual clock, and the longest URL a browser loads. The
  * jar (cookie.h) and the script view (script.h) both speak them, and
  * neither may include the other, so they live here.
@@ -15,6 +15,9 @@ extern "C" {
 
 /* Milliseconds since 1970-01-01T00:00:00Z on the virtual clock. */
 typedef int64_t bsim_time;
+
+/* 2015-01-01T00:00:00Z: the default start of the virtual clock (inside the window the public cookie suites assume). */
+#define BSIM_DEFAULT_START_TIME ((bsim_time)1420070400000)
 
 /* Browsers cap URLs near 2 MB (Chromium's url::kMaxURLChars); bsim refuses longer input. */
 #define BSIM_URL_MAX_LEN (2 * 1024 * 1024)

@@ -111,7 +111,8 @@ static const char *cookie_event_code(bsim_cookie_event_kind kind)
 
 static void forget_verdict(bsim_browser *b, const bsim_cookie_view *c);
 
-/* Every jar event becomes a trace entry of the tab that acted (the call's actor); refusals and evictions carry their reason code. */
+/* Every jar event becomes a trace entry of the tab that acted (the call's actor);
+ * refusals and evictions carry their reason code. */
 static void on_cookie_event(const bsim_cookie_event *ev, int tab, void *ud)
 {
 	bsim_browser *b = ud;
@@ -121,7 +122,8 @@ static void on_cookie_event(const bsim_cookie_event *ev, int tab, void *ud)
 		snprintf(code, sizeof code, "%s:%s", kind, bsim_cookie_reason_code(ev->reason));
 	else
 		snprintf(code, sizeof code, "%s", kind);
-	/* The jar's sentence names Domain, Path and lifetime; a cookie's story also needs the attributes that decide where it is sent. */
+	/* The jar's sentence names Domain, Path and lifetime; a cookie's story also needs the
+	 * attributes that decide where it is sent. */
 	char attrs[128] = "";
 	const bsim_cookie_view *c = ev->cookie;
 	if (c && (ev->kind == BSIM_COOKIE_STORED || ev->kind == BSIM_COOKIE_REPLACED)) {

@@ -99,7 +99,8 @@ static int parse_options(explain_options *o, int argc, char **argv)
 			o->so.cookie_pattern = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--engine", &missing))) {
 			if (bsim_engine_from_name(&o->engine, v) < 0)
-				return cli_usage_error("explain", "%s", bsim_error_last()->message); /* the preset table says what was meant */
+				/* the preset table says what was meant */
+				return cli_usage_error("explain", "%s", bsim_error_last()->message);
 			o->engine_set = true;
 		} else if ((v = cli_option_value(argc, argv, &i, "--seed", &missing))) {
 			rc = cli_parse_seed("explain", v, &o->ro.seed);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "bsim/browser.h"
 #include "cli/run_options.h"
 
 #define STR_(x) #x

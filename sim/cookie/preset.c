@@ -102,9 +102,11 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 	[BSIM_ENGINE_FIREFOX] = {
 		.engine = BSIM_ENGINE_FIREFOX,
 		.name = "firefox",
-		/* L2: Firefox has no Priority attribute; every cookie is medium (ESR 153 run, oracle trace l02-domain-cap-priority). */
+		/* L2: Firefox has no Priority attribute; every cookie is medium (ESR 153 run, oracle
+		 * trace l02-domain-cap-priority). */
 		.priority_attribute = false,
-		/* P3: "=baz" is refused (ESR 153 run, oracle trace p04-nameless): CookieParser rejects an empty name set with '='. */
+		/* P3: "=baz" is refused (ESR 153 run, oracle trace p04-nameless): CookieParser rejects
+		 * an empty name set with '='. */
 		.empty_name_refused = true,
 		/* R2/R3: document.cookie reads the content process's copy of the site's cookies, which
 		 * CookieServiceChild::GetCookieStringFromDocument sorts by CompareCookiesForSending (path
@@ -184,7 +186,8 @@ static const cookie_preset presets[BSIM_ENGINE_COUNT] = {
 		 * gen-20261124-00104: http://example.co.uk may set "a" beside a Secure host-only
 		 * "a" of www.example.co.uk; Chromium 156 refuses it). */
 		.secure_shadow_host_exact = true,
-		/* S13: CookieParser refuses Partitioned without Secure even with CHIPS off (ESR 153 run, oracle trace s13-partitioned). */
+		/* S13: CookieParser refuses Partitioned without Secure even with CHIPS off (ESR 153
+		 * run, oracle trace s13-partitioned). */
 		.partitioned_needs_secure = true,
 		/* S13: network.cookie.CHIPS.enabled is Nightly-only. */
 		.chips = false,

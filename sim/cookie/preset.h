@@ -86,9 +86,11 @@ typedef struct cookie_preset {
 	int64_t access_update_ms;        /* L4: last-access is refreshed at most this often */
 	bool import_unaccessed;          /* L3: an imported cookie counts as never used until read (bsim_jar_import) */
 	bool keep_creation_if_value_changed; /* R3: overwrite keeps creation time even when the value changes */
-	bool script_order_resets_on_change;  /* R2/R3: document.cookie orders a cookie its own write changed (value, expiry, flags) last */
+	/* R2/R3: document.cookie orders a cookie its own write changed (value, expiry, flags) last */
+	bool script_order_resets_on_change;
 	bool script_order_header_resets;     /* R2/R3: a changing Set-Cookie overwrite moves it last in that order too */
-	bool process_cookie_copy;            /* R2, S3, S4: document.cookie reads a per-site content-process copy (cookie/process.c) */
+	/* R2, S3, S4: document.cookie reads a per-site content-process copy (cookie/process.c) */
+	bool process_cookie_copy;
 
 	/* Third-party contexts (§9) */
 	third_party_policy third_party;  /* X1 */

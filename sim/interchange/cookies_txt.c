@@ -206,7 +206,8 @@ static int write_cookie(const bsim_cookie_view *c, void *ud)
 	/* Whole seconds inside the range every reader takes (never 0, which would read back as a session cookie). */
 	if (c->persistent)
 		secs = ic_expires_clamp(c->expires) / 1000;
-	/* The format separates fields with TABs; a cookie with one in it (Firefox keeps an HTAB inside a value, P1) would read back as another cookie or a bad line. */
+	/* The format separates fields with TABs; a cookie with one in it (Firefox keeps an HTAB inside
+	 * a value, P1) would read back as another cookie or a bad line. */
 	if (strchr(c->name, '\t') || strchr(c->value, '\t') || strchr(c->path, '\t')) {
 		w->rc = error_set(BSIM_EINVAL,
 				  "cookie %.80s on %.80s holds a TAB, which cookies.txt uses between fields; "

@@ -560,7 +560,8 @@ void har_mark_navigations(har_log *h)
 		if (dest)
 			e->navigation = strcasecmp(dest, "document") == 0;
 		else if (e->resource_type)
-			/* A document the HTML parser requested is an iframe's: Chrome's top-level loads show "other" or "script". */
+			/* A document the HTML parser requested is an iframe's: Chrome's top-level
+			 * loads show "other" or "script". */
 			e->navigation = strcmp(e->resource_type, "document") == 0 &&
 					!(e->initiator_type && strcmp(e->initiator_type, "parser") == 0);
 		else if (*target && strcmp(e->url, target) == 0)

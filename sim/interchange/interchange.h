@@ -191,7 +191,8 @@ int ic_path_verror(int code, const char *name, const char *path, const char *mem
 
 struct json_t;
 
-/* Step *data past a leading UTF-8 byte order mark, if there is one (editors add it; scenarios and every interchange format allow it). */
+/* Step *data past a leading UTF-8 byte order mark, if there is one (editors add it; scenarios and
+ * every interchange format allow it). */
 void ic_skip_bom(const char **data, size_t *len);
 
 /*

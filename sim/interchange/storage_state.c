@@ -154,7 +154,8 @@ static int get_expires(const parser *p, json_t *obj, ic_cookie *c)
 	return 0;
 }
 
-/* Whether a cookie on `domain` is cross-site to the top-level site `key` ("https://shop.com", or "shop.com" in a schemeless engine). */
+/* Whether a cookie on `domain` is cross-site to the top-level site `key` ("https://shop.com", or
+ * "shop.com" in a schemeless engine). */
 static bool cross_site_to(const char *domain, const char *key)
 {
 	const char *sep = strstr(key, "://");

@@ -53,7 +53,8 @@ size_t fetch_message_without_time(char *dst, size_t size, const char *msg)
 			for (size_t i = 0; i < sizeof units / sizeof *units && !skip; i++) {
 				size_t len = strlen(units[i]);
 				/* The unit ends the word: "ms:" or "ms " or the end, not "msec". */
-				if (strncmp(q, units[i], len) == 0 && !((q[len] >= 'a' && q[len] <= 'z') || (q[len] >= 'A' && q[len] <= 'Z')))
+				if (strncmp(q, units[i], len) == 0 &&
+				    !((q[len] >= 'a' && q[len] <= 'z') || (q[len] >= 'A' && q[len] <= 'Z')))
 					skip = (size_t)(q - p) + len;
 			}
 			if (skip) {

@@ -14,11 +14,13 @@
 
 /* How long a connection may take to open (TCP and TLS handshake): a loopback test server answers in milliseconds. */
 #define FETCH_CONNECT_TIMEOUT_MS 5000
-/* How long a whole request may take, body included: long enough for a slow CI machine, short enough that a hung server fails the step. */
+/* How long a whole request may take, body included: long enough for a slow CI machine, short enough
+ * that a hung server fails the step. */
 #define FETCH_TIMEOUT_MS 30000
 /* Response header lines kept: browsers cap a site at 180 cookies; a response with more lines than this is not a page. */
 #define FETCH_HEADER_LINES_MAX 1000
-/* Bytes of response headers read: libcurl refuses a single line over 100 KiB (CURL_MAX_HTTP_HEADER); the whole block gets twice that. */
+/* Bytes of response headers read: libcurl refuses a single line over 100 KiB (CURL_MAX_HTTP_HEADER);
+ * the whole block gets twice that. */
 #define FETCH_HEADER_BYTES_MAX (200 * 1024)
 /* One response header line: libcurl's own limit (CURL_MAX_HTTP_HEADER in curl.h, 100 KiB), which it reports as "Out of memory". */
 #define FETCH_HEADER_LINE_MAX (100 * 1024)
@@ -29,7 +31,9 @@ typedef struct fetch_request {
 	const char *url;          /* absolute http: or https: URL */
 	const char *method;       /* "GET", "POST", ... */
 	const char *cookie;       /* the Cookie header's value, or NULL / "" for none */
-	const char *address;      /* the address the URL's host resolves to (an IPv4 literal, or an IPv6 one with or without brackets), or NULL to let libcurl resolve */
+	/* the address the URL's host resolves to (an IPv4 literal, or an IPv6 one with or without brackets),
+	 * or NULL to let libcurl resolve */
+	const char *address;
 	const char *ca_file;      /* PEM certificates to trust instead of the system's, or NULL */
 	int insecure;             /* 1: accept any certificate (self-signed test servers) */
 } fetch_request;

@@ -478,7 +478,7 @@ static int fill_port_path_query(url *parts, CURLU *h, const scheme_info *si, con
 	CURLUcode cu = curl_url_get(h, CURLUPART_PORT, &part, 0);
 	if (cu == CURLUE_OK) {
 		/* libcurl has checked it is 0..65535. */
-		parts->port = atoi(part);
+		parts->port = (int)strtol(part, NULL, 10);
 		curl_free(part);
 	} else if (cu != CURLUE_NO_PORT) {
 		return cu == CURLUE_OUT_OF_MEMORY ? error_oom() : url_error(text, len, "its port cannot be read");

@@ -8,7 +8,7 @@
  * that its layout is fixed (one field a line, one trace entry a line, for
  * readable diffs), times keep three decimals, and text that is not UTF-8
  * (a cookie value from a Set-Cookie header) becomes U+FFFD instead of
- * making the whole report unwritable.
+ * making the whole report unwritable (util/jsonw.h writes every string).
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -17,50 +17,11 @@
 #include "bsim/report.h"
 #include "report/report_util.h"
 #include "util/buf.h"
+#include "util/jsonw.h"
 #include "util/timefmt.h"
 
 /* The format's version: raised only when a field changes meaning or goes away. */
 #define REPORT_JSON_VERSION 1
-
-/* RFC 8259 §7: quote, backslash and control characters escaped; the rest as UTF-8. */
-static void json_string(buf *b, const char *s)
-{
-	if (!s) {
-		buf_puts(b, "null");
-		return;
-	}
-	size_t len = strlen(s);
-	buf_putc(b, '"');
-	size_t i = 0;
-	while (i < len) {
-		uint32_t cp;
-		size_t used = report_utf8_next(s + i, len - i, &cp);
-		switch (cp) {
-		case '"':
-			buf_puts(b, "\\\"");
-			break;
-		case '\\':
-			buf_puts(b, "\\\\");
-			break;
-		case '\n':
-			buf_puts(b, "\\n");
-			break;
-		case '\r':
-			buf_puts(b, "\\r");
-			break;
-		case '\t':
-			buf_puts(b, "\\t");
-			break;
-		default:
-			if (cp < 0x20)
-				buf_printf(b, "\\u%04x", (unsigned)cp);
-			else
-				report_put_utf8(b, cp);
-		}
-		i += used;
-	}
-	buf_putc(b, '"');
-}
 
 static void json_ms(buf *b, uint64_t ns)
 {
@@ -76,11 +37,11 @@ static void put_trace_entry(buf *b, const bsim_trace_entry *e, bsim_time start)
 	else
 		buf_puts(b, "null");
 	buf_puts(b, ", \"code\": ");
-	json_string(b, e->code);
+	jsonw_cstr(b, e->code);
 	buf_puts(b, ", \"subject\": ");
-	json_string(b, e->subject);
+	jsonw_cstr(b, e->subject);
 	buf_puts(b, ", \"message\": ");
-	json_string(b, e->message);
+	jsonw_cstr(b, e->message);
 	buf_putc(b, '}');
 }
 
@@ -88,27 +49,27 @@ static void put_result(buf *b, const bsim_result *r, const bsim_report_options *
 {
 	const bsim_scenario *sc = bsim_result_scenario(r);
 	buf_puts(b, "    {\n      \"scenario\": ");
-	json_string(b, bsim_scenario_name(sc));
+	jsonw_cstr(b, bsim_scenario_name(sc));
 	buf_puts(b, ",\n      \"file\": ");
-	json_string(b, bsim_scenario_file(sc));
+	jsonw_cstr(b, bsim_scenario_file(sc));
 	buf_printf(b, ",\n      \"line\": %d,\n      \"column\": %d,\n      \"engine\": \"%s\",\n      \"tags\": [",
 		   bsim_scenario_line(sc), bsim_scenario_column(sc), bsim_engine_name(bsim_scenario_engine(sc)));
 	size_t n_tags = bsim_scenario_tag_count(sc);
 	for (size_t i = 0; i < n_tags; i++) {
 		if (i)
 			buf_puts(b, ", ");
-		json_string(b, bsim_scenario_tag(sc, i));
+		jsonw_cstr(b, bsim_scenario_tag(sc, i));
 	}
 	buf_printf(b, "],\n      \"outcome\": \"%s\",\n      \"expected_failure\": %s,\n      \"declared_failure\": ",
 		   report_outcome_name(bsim_result_outcome(r)), bsim_result_expected_failure(r) ? "true" : "false");
-	json_string(b, bsim_scenario_expect_failure(sc));
+	jsonw_cstr(b, bsim_scenario_expect_failure(sc));
 	buf_puts(b, ",\n      \"message\": ");
-	json_string(b, bsim_result_message(r));
+	jsonw_cstr(b, bsim_result_message(r));
 	buf_puts(b, ",\n      \"fail\": ");
 	const char *fail_file = bsim_result_fail_file(r);
 	if (fail_file) {
 		buf_puts(b, "{\"file\": ");
-		json_string(b, fail_file);
+		jsonw_cstr(b, fail_file);
 		buf_printf(b, ", \"line\": %d, \"column\": %d}", bsim_result_fail_line(r),
 			   bsim_result_fail_column(r));
 	} else {
@@ -141,7 +102,7 @@ int bsim_report_json(const char *path, const bsim_result *const *results, size_t
 	report_counts c;
 	report_count(&c, results, n);
 	buf_printf(&b, "{\n  \"format\": \"bsim-report\",\n  \"version\": %d,\n  \"name\": ", REPORT_JSON_VERSION);
-	json_string(&b, opts->suite_name ? opts->suite_name : "bsim");
+	jsonw_cstr(&b, opts->suite_name ? opts->suite_name : "bsim");
 	buf_printf(&b, ",\n  \"summary\": {\"total\": %zu, \"passed\": %zu, \"failed\": %zu, \"errored\": %zu, \"skipped\": %zu",
 		   n, c.passed, c.failed, c.errored, c.skipped);
 	if (opts->timing) {

@@ -1,6 +1,6 @@
 /*
- * report_util.c: the helpers of report_util.h: UTF-8 decoding with
- * replacement, and the names and time formats all reports share.
+ * report_util.c: the helpers of report_util.h: terminal-safe text, and the
+ * names and time formats all reports share.
  */
 #include "report/report_util.h"
 
@@ -11,78 +11,6 @@
 
 #include "util/atomic_file.h"
 #include "util/timefmt.h"
-
-/* RFC 3629 §3-4: the shortest form only, nothing above U+10FFFF, no surrogates. */
-size_t report_utf8_next(const char *s, size_t n, uint32_t *cp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned char c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t len;
-	uint32_t v, min;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		v = c & 0x1F;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		v = c & 0x0F;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		v = c & 0x07;
-		min = 0x10000;
-	} else {
-		*cp = REPORT_REPLACEMENT;
-		return 1;
-	}
-	if (n < len) {
-		*cp = REPORT_REPLACEMENT;
-		return 1;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*cp = REPORT_REPLACEMENT;
-			return 1;
-		}
-		v = (v << 6) | (p[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-		*cp = REPORT_REPLACEMENT;
-		return 1;
-	}
-	*cp = v;
-	return len;
-}
-
-void report_put_utf8(buf *b, uint32_t cp)
-{
-	char out[4];
-	size_t len;
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		len = 1;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		len = 2;
-	} else if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		len = 3;
-	} else {
-		out[0] = (char)(0xF0 | (cp >> 18));
-		out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[3] = (char)(0x80 | (cp & 0x3F));
-		len = 4;
-	}
-	buf_put(b, out, len);
-}
 
 bool report_cp_unsafe(uint32_t cp)
 {
@@ -100,11 +28,11 @@ void report_put_terminal_text(buf *b, const char *s, size_t len, int multiline)
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t used = report_utf8_next(s + i, len - i, &cp);
+		size_t used = utf8_next(s + i, len - i, &cp);
 		if (report_cp_unsafe(cp) && cp != '\t' && !(multiline && cp == '\n'))
 			report_put_cp_escape(b, cp);
 		else
-			report_put_utf8(b, cp);
+			utf8_put(b, cp);
 		i += used;
 	}
 }

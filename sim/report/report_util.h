@@ -16,18 +16,7 @@
 #include "bsim/report.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
-
-/* U+FFFD REPLACEMENT CHARACTER: what an invalid byte or a forbidden character becomes. */
-#define REPORT_REPLACEMENT 0xFFFDu
-
-/*
- * Decode the code point at s[0..n), n >= 1. An invalid, overlong, truncated
- * or surrogate sequence yields REPORT_REPLACEMENT and consumes one byte, so
- * the rest of the text survives. Returns the bytes consumed (>= 1).
- */
-size_t report_utf8_next(const char *s, size_t n, uint32_t *cp);
-/* Append cp as UTF-8. */
-void report_put_utf8(buf *b, uint32_t cp);
+#include "util/utf8.h"
 
 /*
  * Whether cp must not reach a terminal as it is: a C0 or C1 control or DEL

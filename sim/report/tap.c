@@ -44,7 +44,7 @@ static void put_description(buf *b, const char *s)
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t used = report_utf8_next(s + i, len - i, &cp);
+		size_t used = utf8_next(s + i, len - i, &cp);
 		if (cp == '#' || cp == '\\') {
 			buf_putc(b, '\\');
 			buf_putc(b, (char)cp);
@@ -53,7 +53,7 @@ static void put_description(buf *b, const char *s)
 		} else if (report_cp_unsafe(cp)) {
 			report_put_cp_escape(b, cp); /* as the terminal shows it: a name cannot reorder or recolour the line */
 		} else {
-			report_put_utf8(b, cp);
+			utf8_put(b, cp);
 		}
 		i += used;
 	}
@@ -64,7 +64,7 @@ static uint32_t yaml_printable(uint32_t cp)
 {
 	if ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE ||
 	    cp == 0xFFFF)
-		return REPORT_REPLACEMENT;
+		return UTF8_REPLACEMENT;
 	return cp;
 }
 
@@ -75,7 +75,7 @@ static void put_quoted(buf *b, const char *s, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t used = report_utf8_next(s + i, len - i, &cp);
+		size_t used = utf8_next(s + i, len - i, &cp);
 		if (cp == '"' || cp == '\\') {
 			buf_putc(b, '\\');
 			buf_putc(b, (char)cp);
@@ -87,7 +87,7 @@ static void put_quoted(buf *b, const char *s, size_t len)
 			/* YAML 1.2 §5.7 escapes: the harness reads the character back, a terminal shows the escape. */
 			buf_printf(b, "\\u%04X", (unsigned)cp);
 		} else {
-			report_put_utf8(b, yaml_printable(cp));
+			utf8_put(b, yaml_printable(cp));
 		}
 		i += used;
 	}
@@ -121,14 +121,14 @@ static void put_block(buf *b, const char *key, const char *s)
 		size_t i = start;
 		while (i < end) {
 			uint32_t cp;
-			size_t used = report_utf8_next(s + i, end - i, &cp);
+			size_t used = utf8_next(s + i, end - i, &cp);
 			/* A carriage return would be read as a line break. */
 			if (cp == '\r')
-				report_put_utf8(b, REPORT_REPLACEMENT);
+				utf8_put(b, UTF8_REPLACEMENT);
 			else if (cp != '\t' && report_cp_unsafe(cp))
 				report_put_cp_escape(b, cp);
 			else
-				report_put_utf8(b, yaml_printable(cp));
+				utf8_put(b, yaml_printable(cp));
 			i += used;
 		}
 		buf_putc(b, '\n');

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bsim/browser.h"
 #include "bsim/scenario.h"
 #include "util/buf.h"
 #include "util/error.h"

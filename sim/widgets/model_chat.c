@@ -9,6 +9,7 @@
  * sections C, E, F.31, I and J). Every cookie goes through model.c's
  * document.cookie helpers.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,9 @@ static int cookie_int(widget_world *w, widget_page *p, const char *name, int *ou
 	char *v = NULL;
 	int rc = page_cookie_get(w, p, name, &v);
 	*present = v != NULL;
-	*out = v ? atoi(v) : 0;
+	/* The page's number, as the widget's parseInt reads it; past an int it saturates (atoi's overflow was undefined). */
+	long n = v ? strtol(v, NULL, 10) : 0;
+	*out = n > INT_MAX ? INT_MAX : n < INT_MIN ? INT_MIN : (int)n;
 	free(v);
 	return rc;
 }
@@ -599,7 +602,8 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 		snprintf(v, sizeof v, "%s.%s", arg1 ? arg1 : "", arg2 ? arg2 : "");
 		return list_append(w, p, "console.activeSubscriptions", v);
 	case WIDGET_CONSOLE_MOVE:
-		snprintf(v, sizeof v, "{\"x\":%d,\"y\":%d}", arg1 ? atoi(arg1) : 0, arg2 ? atoi(arg2) : 0);
+		snprintf(v, sizeof v, "{\"x\":%d,\"y\":%d}", arg1 ? (int)strtol(arg1, NULL, 10) : 0,
+		         arg2 ? (int)strtol(arg2, NULL, 10) : 0);
 		return page_cookie_set(w, p, "console.windowPosition", v);
 	}
 	return 0;

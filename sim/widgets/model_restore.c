@@ -149,7 +149,12 @@ static int restore_v2(widget_world *w, widget_page *p)
 	} else {
 		page_note(p, NULL, false, "restoreFailed: %s; the v2 cookies stay, so every page fails again until the browser closes",
 			  backend_answer_name(a));
-		p->restore_code = a == BACKEND_NETWORK ? "network" : a == BACKEND_TIMEOUT ? "slow" : a == BACKEND_ENDED ? "ended" : a == BACKEND_UNKNOWN ? "unknown" : a == BACKEND_STATUS ? "status" : "rejected";
+		p->restore_code = a == BACKEND_NETWORK   ? "network"
+				: a == BACKEND_TIMEOUT ? "slow"
+				: a == BACKEND_ENDED   ? "ended"
+				: a == BACKEND_UNKNOWN ? "unknown"
+				: a == BACKEND_STATUS  ? "status"
+						       : "rejected";
 		restore_failed_mark(w, p);
 	}
 out:

@@ -104,7 +104,9 @@ typedef enum widget_agent_action { WIDGET_AGENT_SAY, WIDGET_AGENT_TYPING, WIDGET
 /* On the most recent live chat (BSIM_ENOTFOUND when there is none). idle_ms: WIDGET_AGENT_IDLE's inactivity limit. */
 int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64_t idle_ms);
 
-typedef enum widget_backend_fault { WIDGET_BACKEND_DOWN, WIDGET_BACKEND_UP, WIDGET_BACKEND_SLOW, WIDGET_BACKEND_FORGET, WIDGET_BACKEND_WRONG_KEYS } widget_backend_fault;
+typedef enum widget_backend_fault {
+	WIDGET_BACKEND_DOWN, WIDGET_BACKEND_UP, WIDGET_BACKEND_SLOW, WIDGET_BACKEND_FORGET, WIDGET_BACKEND_WRONG_KEYS
+} widget_backend_fault;
 int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms);
 /* Every request is answered with this HTTP status from now on (404, 500 ...; WIDGET_STATUS_RESET: the
  * connection is reset); 0 answers normally again. */

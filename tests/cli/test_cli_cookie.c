@@ -30,13 +30,6 @@
 
 #define OPS(name) "tests/cli/ops/" name
 
-static void to_source_root(void)
-{
-	const char *root = getenv("BSIM_SOURCE_ROOT");
-	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
-	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
-}
-
 /* Run bsim with the given arguments (NULL-terminated) and `input` on stdin. */
 static support_run run_input(const char *input, ...)
 {
@@ -49,7 +42,7 @@ static support_run run_input(const char *input, ...)
 		argv[n++] = a;
 	va_end(ap);
 	argv[n] = NULL;
-	to_source_root();
+	support_to_source_root();
 	support_run r = {0};
 	cr_assert_eq(support_run_bsim(&r, input, argv), 0, "could not run bsim (BSIM_EXE)");
 	return r;
@@ -334,7 +327,7 @@ Test(cookie, explain_without_the_flag_prints_only_results)
 		const char *end = strchr(line, '\n');
 		size_t len = (size_t)(end - line) + 1;
 		if (strncmp(line, OPS("explain.ops:"), strlen(OPS("explain.ops:"))) != 0)
-			strncat(kept, line, len);
+			support_append_n(kept, strlen(expl.out) + 1, line, len);
 		line += len;
 	}
 	cr_assert_str_eq(kept, plain.out);
@@ -365,11 +358,11 @@ Test(cookie, explain_reports_each_kind_with_its_code)
 Test(cookie, explain_reports_evictions_at_the_domain_limit)
 {
 	/* browser-rules.md L2 and §14: the 181st cookie under one site purges 31 (150 remain). */
-	char *ops = malloc(181 * 64 + 64);
-	size_t n = 0;
+	size_t size = 181 * 64 + 64, n = 0;
+	char *ops = malloc(size);
 	for (int i = 0; i < 181; i++)
-		n += (size_t)sprintf(ops + n, "set https://www.shop.com/ c%03d=%d\n", i, i);
-	sprintf(ops + n, "dump\n");
+		n += (size_t)snprintf(ops + n, size - n, "set https://www.shop.com/ c%03d=%d\n", i, i);
+	snprintf(ops + n, size - n, "dump\n");
 	support_run r = RUN_STDIN(ops, "cookie", "--explain", "-");
 	assert_success(&r);
 	cr_assert_eq(count_lines_with(r.out, "<stdin>:181: evicted [domain-limit] "), 31, "%s", r.out);
@@ -641,10 +634,10 @@ Test(cookie, nul_byte_in_a_url)
 
 Test(cookie, too_many_bad_lines_stop_the_report)
 {
-	size_t n = 0;
-	char *input = malloc(64 * (OPS_MAX_ERRORS + 5));
+	size_t n = 0, size = 64 * (OPS_MAX_ERRORS + 5);
+	char *input = malloc(size);
 	for (int i = 0; i < OPS_MAX_ERRORS + 5; i++)
-		n += (size_t)sprintf(input + n, "bogus %d\n", i);
+		n += (size_t)snprintf(input + n, size - n, "bogus %d\n", i);
 	support_run r = RUN_STDIN(input, "cookie", "-");
 	cr_assert_eq(r.status, 2);
 	cr_assert_str_eq(r.out, "");
@@ -666,7 +659,7 @@ Test(cookie, line_length_limit)
 		size_t len = strlen(head);
 		memcpy(input, head, len);
 		memset(input + len, 'x', OPS_MAX_LINE + (size_t)extra - len);
-		strcpy(input + OPS_MAX_LINE + extra, "\n");
+		memcpy(input + OPS_MAX_LINE + extra, "\n", 2);
 		support_run r = RUN_STDIN(input, "cookie", "-");
 		if (extra == 0) {
 			assert_success(&r);
@@ -715,7 +708,7 @@ static int compare_names(const void *a, const void *b)
  */
 Test(cookie, bundled_scenarios_run_on_every_engine)
 {
-	to_source_root();
+	support_to_source_root();
 	DIR *dir = opendir("scenarios/cookies");
 	cr_assert(dir, "no scenarios/cookies directory");
 	char *names[256];
@@ -1125,16 +1118,16 @@ Test(browser_ops, dom_events_in_json)
 /* Six values of a million characters: over Chromium's 10 MiB of UTF-16 (W2) at the sixth. */
 static char *quota_ops(const char *after)
 {
-	size_t value = 1000000, n = 0;
-	char *ops = malloc(6 * (value + 64) + 256 + strlen(after));
-	n += (size_t)sprintf(ops, "tab a https://www.shop.com/\n");
+	size_t value = 1000000, n = 0, size = 6 * (value + 64) + 256 + strlen(after);
+	char *ops = malloc(size);
+	n += (size_t)snprintf(ops, size, "tab a https://www.shop.com/\n");
 	for (int i = 0; i < 6; i++) {
-		n += (size_t)sprintf(ops + n, "local a set k%d ", i);
+		n += (size_t)snprintf(ops + n, size - n, "local a set k%d ", i);
 		memset(ops + n, 'x', value);
 		n += value;
 		ops[n++] = '\n';
 	}
-	strcpy(ops + n, after);
+	memcpy(ops + n, after, strlen(after) + 1);
 	return ops;
 }
 
@@ -1522,7 +1515,7 @@ Test(browser_ops, a_failed_save_or_export_leaves_the_existing_file_unchanged)
 	char *dir = make_dir();
 	char name[256];
 	memset(name, 'p', 246);
-	strcpy(name + 246, ".txt");
+	memcpy(name + 246, ".txt", sizeof ".txt");
 	char path[1024];
 	path_in(path, sizeof path, dir, name);
 	const char *original = "# Netscape HTTP Cookie File\nwww.shop.com\tFALSE\t/\tFALSE\t0\told\t1\n";

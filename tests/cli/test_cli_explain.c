@@ -24,25 +24,8 @@
 #define DIR "tests/cli/explain/"
 #define GOLDEN(name) "tests/cli/golden/explain/" name
 
-static support_run run_va(const char *first, ...)
-{
-	const char *root = getenv("BSIM_SOURCE_ROOT");
-	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
-	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
-	const char *argv[24];
-	size_t n = 0;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *a = first; a && n < 23; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	support_run r = {0};
-	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
-	return r;
-}
-
-#define RUN(...) run_va(__VA_ARGS__, (const char *)NULL)
+/* bsim from the source root, so file names read as a person types them. */
+#define RUN(...) (support_to_source_root(), SUPPORT_RUN(__VA_ARGS__))
 
 static void assert_ok(const support_run *r)
 {

@@ -60,39 +60,12 @@ static const char *in_dir(const char *name)
 	return out;
 }
 
-static support_run run_va(const char *first, ...)
-{
-	const char *argv[32];
-	size_t n = 0;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	support_run r = {0};
-	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
-	return r;
-}
-
-#define RUN(...) run_va(__VA_ARGS__, (const char *)NULL)
-
-static void assert_exit(const support_run *r, int code)
-{
-	cr_assert_eq(r->status, code, "exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", r->status, code, r->out, r->err);
-}
+#define RUN(...) SUPPORT_RUN(__VA_ARGS__)
 
 static bool exists(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	cr_assert_eq(support_read_file(path, &text, NULL), 0, "cannot read %s", path);
-	return text;
 }
 
 /*
@@ -126,18 +99,18 @@ Test(import_har, a_bug_capture_fails_for_the_browsers_reason_and_its_twin_passes
 		const char *out = in_dir("imported.xml");
 		unlink(out);
 		support_run r = RUN("import-har", bug_cases[i].capture, "-o", out, "--widget-version", bug_cases[i].version);
-		assert_exit(&r, 0);
+		support_assert_exit(&r, 0);
 		cr_expect_str_eq(r.out, "", "%s: stdout", bug_cases[i].capture);
 		cr_expect(strstr(r.err, "; widget model "), "%s: %s", bug_cases[i].capture, r.err);
 		support_run_free(&r);
-		char *xml = slurp(out);
+		char *xml = support_slurp(out);
 		cr_expect(strstr(xml, "<webchat tab=\"a\" do=\"start\"/>"), "%s:\n%s", bug_cases[i].capture, xml);
 		cr_expect_null(strstr(xml, "<cookie tab="), "%s: the widget model writes its own cookies:\n%s",
 			       bug_cases[i].capture, xml);
 		free(xml);
 		r = RUN("run", "--no-timing", out);
 		if (bug_cases[i].reason) {
-			assert_exit(&r, 1);
+			support_assert_exit(&r, 1);
 			cr_expect(strstr(r.out, bug_cases[i].reason), "%s: the failure lacks \"%s\":\n%s", bug_cases[i].capture,
 				  bug_cases[i].reason, r.out);
 			if (bug_cases[i].restore_fails)
@@ -145,7 +118,7 @@ Test(import_har, a_bug_capture_fails_for_the_browsers_reason_and_its_twin_passes
 							"  restore needs cookie _genesys.widgets.webchat.state.session\n"),
 					  "%s:\n%s", bug_cases[i].capture, r.out);
 		} else {
-			assert_exit(&r, 0);
+			support_assert_exit(&r, 0);
 		}
 		support_run_free(&r);
 	}
@@ -158,18 +131,18 @@ Test(import_har, without_the_widget_model_the_cookie_writes_fail_for_the_same_re
 		unlink(out);
 		support_run r = RUN("import-har", bug_cases[i].capture, "-o", out, "--no-widget", "--widget-version",
 				    bug_cases[i].version);
-		assert_exit(&r, 0);
+		support_assert_exit(&r, 0);
 		cr_expect_null(strstr(r.err, "widget model"), "%s: %s", bug_cases[i].capture, r.err);
 		support_run_free(&r);
 		r = RUN("run", "--no-timing", out);
 		if (bug_cases[i].reason) {
-			assert_exit(&r, 1);
+			support_assert_exit(&r, 1);
 			cr_expect(strstr(r.out, bug_cases[i].reason), "%s: the failure lacks \"%s\":\n%s", bug_cases[i].capture,
 				  bug_cases[i].reason, r.out);
 			cr_expect(strstr(r.out, "document-cookie-contains=\"_genesys.widgets.webchat.state."), "%s:\n%s",
 				  bug_cases[i].capture, r.out);
 		} else {
-			assert_exit(&r, 0);
+			support_assert_exit(&r, 0);
 		}
 		support_run_free(&r);
 	}
@@ -199,10 +172,10 @@ Test(import_har, widget_patterns_fail_with_the_widgets_cause)
 		unlink(out);
 		support_run r = cases[i].cause ? RUN("import-har", cases[i].capture, "-o", out, "--expect-failure", cases[i].cause)
 					       : RUN("import-har", cases[i].capture, "-o", out);
-		assert_exit(&r, 0);
+		support_assert_exit(&r, 0);
 		support_run_free(&r);
 		r = RUN("run", "--no-timing", out);
-		assert_exit(&r, 0);
+		support_assert_exit(&r, 0);
 		if (cases[i].cause) {
 			char want[120];
 			snprintf(want, sizeof want, "(failed as expected: %s)", cases[i].cause);
@@ -212,10 +185,10 @@ Test(import_har, widget_patterns_fail_with_the_widgets_cause)
 		if (cases[i].message) {
 			/* Without expect-failure the run fails and prints the widget's reason. */
 			r = RUN("import-har", cases[i].capture, "-o", out);
-			assert_exit(&r, 0);
+			support_assert_exit(&r, 0);
 			support_run_free(&r);
 			r = RUN("run", "--no-timing", out);
-			assert_exit(&r, 1);
+			support_assert_exit(&r, 1);
 			cr_expect(strstr(r.out, "expectation failed: tab=\"a\" chat=\"restored\""), "%s:\n%s", cases[i].capture,
 				  r.out);
 			cr_expect(strstr(r.out, cases[i].message), "%s:\n%s", cases[i].capture, r.out);
@@ -228,13 +201,13 @@ Test(import_har, a_sanitized_http1_capture_names_chromes_trace)
 {
 	const char *out = in_dir("san1.xml");
 	support_run r = RUN("import-har", "tests/fixtures/har/sanitized-chrome-http1.har", "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect(strstr(r.err, "holds no cookie data at all: it was exported sanitized: log.entries[0].response.headersSize "
 				"counts 91 bytes of header lines the file no longer lists."),
 		  "%s", r.err);
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 }
 
@@ -246,18 +219,18 @@ Test(import_har, captures_recorded_in_real_chromium)
 {
 	const char *out = in_dir("rec.xml");
 	support_run r = RUN("import-har", "tests/fixtures/har/recorded-kept.har", "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect(strstr(r.err, "engine chromium (log.browser.name \"chromium\")"), "%s", r.err);
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 
 	r = RUN("import-har", "tests/fixtures/har/recorded-refused.har", "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", out);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect(strstr(r.out, "the browser never stored it: refused on http://shop.github.io/ at 00:00:00."), "%s", r.out);
 	cr_expect(strstr(r.out, "Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)"), "%s", r.out);
 	support_run_free(&r);
@@ -272,7 +245,7 @@ Test(import_har, a_minimal_playwright_capture_reads_the_cookie_headers)
 {
 	const char *out = in_dir("min.xml");
 	support_run r = RUN("import-har", "tests/fixtures/har/recordhar-minimal.har", "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	char want[600];
 	snprintf(want, sizeof want,
 		 "%s: 3 navigations, 0 widget cookie writes, 2 derived expectations; engine chromium (log.browser.name "
@@ -281,7 +254,7 @@ Test(import_har, a_minimal_playwright_capture_reads_the_cookie_headers)
 		 out);
 	cr_expect_str_eq(r.err, want);
 	support_run_free(&r);
-	char *xml = slurp(out);
+	char *xml = support_slurp(out);
 	cr_expect(strstr(xml, "<expect cookie=\"_genesys.widgets.webchat.state.session\"/>"), "%s", xml);
 	free(xml);
 }
@@ -290,7 +263,7 @@ Test(import_har, the_summary_names_what_was_made)
 {
 	const char *out = in_dir("gh.xml");
 	support_run r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	char want[600];
 	snprintf(want, sizeof want,
 		 "%s: 2 navigations, 0 widget cookie writes, 3 derived expectations; engine chromium (the User-Agent of "
@@ -298,7 +271,7 @@ Test(import_har, the_summary_names_what_was_made)
 		 out);
 	cr_expect_str_eq(r.err, want);
 	support_run_free(&r);
-	char *xml = slurp(out);
+	char *xml = support_slurp(out);
 	cr_expect(strstr(xml, "<hosts>127.0.0.1 shop.github.io</hosts>\n  <!-- derived: the capture shows the Genesys "
 			      "widget (log.entries[2] loads the widget's script)"),
 		  "%s", xml);
@@ -314,14 +287,14 @@ Test(import_har, the_summary_names_what_was_made)
 	free(xml);
 
 	r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out, "--no-widget");
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	snprintf(want, sizeof want,
 		 "%s: 2 navigations, 2 widget cookie writes, 2 derived expectations; engine chromium (the User-Agent of "
 		 "log.entries[0]); request cookies from cookies[]\n",
 		 out);
 	cr_expect_str_eq(r.err, want);
 	support_run_free(&r);
-	xml = slurp(out);
+	xml = support_slurp(out);
 	cr_expect_null(strstr(xml, "<deploy"), "%s", xml);
 	cr_expect(strstr(xml, "(the widget model is off: the no-widget option)"), "%s", xml);
 	cr_expect(strstr(xml, "<!-- derived: a chat ran on this page (log.entries[1])"), "%s", xml);
@@ -338,9 +311,9 @@ Test(import_har, engine_override_and_max_gap)
 	const char *out = in_dir("restart.xml");
 	support_run r = RUN("import-har", "--engine", "firefox", "--max-gap=30s", "scenarios/bugs/har/browser-restart.har",
 			    "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
-	char *xml = slurp(out);
+	char *xml = support_slurp(out);
 	cr_expect(strstr(xml, " engine=\"firefox\""), "%s", xml);
 	cr_expect(strstr(xml, "Engine: firefox, chosen with the engine option; the capture's guess came from the "
 			      "User-Agent of log.entries[0]."),
@@ -356,9 +329,9 @@ Test(import_har, the_scenario_runs_on_the_captures_clock_with_its_headers_as_cap
 {
 	const char *out = in_dir("clock.xml");
 	support_run r = RUN("import-har", "--no-redact", "tests/fixtures/har/redirect-chrome.har", "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
-	char *xml = slurp(out), *har = slurp("tests/fixtures/har/redirect-chrome.har");
+	char *xml = support_slurp(out), *har = support_slurp("tests/fixtures/har/redirect-chrome.har");
 	cr_expect(strstr(xml, " now=\"2026-03-02T09:15:00.120Z\""), "%s", xml);
 	/* The server's Set-Cookie, byte for byte as the capture holds it. */
 	const char *header = "auth=eyJhbGciOiJIUzI1NiJ9.c2VjcmV0; Domain=.testsite.com; Path=/; Secure; HttpOnly; "
@@ -372,14 +345,14 @@ Test(import_har, the_scenario_runs_on_the_captures_clock_with_its_headers_as_cap
 
 	/* Its story is on the customer's clock: stored until the day after the capture, as the server said. */
 	r = RUN("explain", "--cookie", "auth", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect(strstr(r.out, "\n  clock: 00:00:00 is 2026-03-02T09:15:00.120Z\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "00:00:00  ") && strstr(r.out, "cookie auth stored (domain .testsite.com, path /) until "
 								    "2026-03-03T09:15:00Z from https://www.testsite.com/login"),
 		  "%s", r.out);
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 }
 
@@ -387,19 +360,19 @@ Test(import_har, closing_the_browser_loses_session_cookies_unless_restored)
 {
 	const char *out = in_dir("restart.xml");
 	support_run r = RUN("import-har", "scenarios/bugs/har/browser-restart.har", "--closed-before", "page_2", "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", out);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect(strstr(r.out, "it ended with the session when the browser closed at 01:00:00"), "%s", r.out);
 	support_run_free(&r);
 
 	r = RUN("import-har", "scenarios/bugs/har/browser-restart.har", "--closed-before", "page_2", "--session-restore",
 		"-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 }
 
@@ -426,7 +399,7 @@ Test(import_har, bad_captures_exit_2_with_the_json_path_and_write_nothing)
 		fclose(f);
 		const char *out = in_dir("never.xml");
 		support_run r = RUN("import-har", in, "-o", out);
-		assert_exit(&r, 2);
+		support_assert_exit(&r, 2);
 		cr_expect(strstr(r.err, cases[i].err), "case %zu: stderr:\n%s", i, r.err);
 		cr_expect(strncmp(r.err, in, strlen(in)) == 0, "case %zu: the message starts with the file: %s", i, r.err);
 		cr_expect_not(exists(out), "case %zu: a file was written", i);
@@ -438,9 +411,9 @@ Test(import_har, bad_captures_exit_2_with_the_json_path_and_write_nothing)
 	fputs("before\n", f);
 	fclose(f);
 	support_run r = RUN("import-har", in_dir("bad.har"), "-o", out);
-	assert_exit(&r, 2);
+	support_assert_exit(&r, 2);
 	support_run_free(&r);
-	char *text = slurp(out);
+	char *text = support_slurp(out);
 	cr_expect_str_eq(text, "before\n");
 	free(text);
 }
@@ -460,20 +433,20 @@ Test(import_har, usage_errors)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		support_run r = RUN("import-har", cases[i].a, cases[i].b, cases[i].c);
-		assert_exit(&r, 2);
+		support_assert_exit(&r, 2);
 		cr_expect(strncmp(r.err, cases[i].err, strlen(cases[i].err)) == 0, "case %zu: %s", i, r.err);
 		cr_expect(strstr(r.err, "Run 'bsim import-har --help' for usage."), "case %zu", i);
 		support_run_free(&r);
 	}
 	support_run r = RUN("import-har", "scenarios/bugs/har/browser-restart.har", "--closed-before", "page_9", "-o",
 			    in_dir("x.xml"));
-	assert_exit(&r, 2);
+	support_assert_exit(&r, 2);
 	cr_expect_str_eq(r.err, "scenarios/bugs/har/browser-restart.har: error: closed before \"page_9\": no navigation "
 				"of the capture has that pageref (its pages: page_1, page_2)\n");
 	cr_expect_not(exists(in_dir("x.xml")));
 	support_run_free(&r);
 	r = RUN("import-har", "scenarios/bugs/har/missing.har", "-o", in_dir("x.xml"));
-	assert_exit(&r, 2);
+	support_assert_exit(&r, 2);
 	cr_expect(strstr(r.err, "cannot read scenarios/bugs/har/missing.har: No such file or directory"), "%s", r.err);
 	support_run_free(&r);
 }
@@ -482,20 +455,20 @@ Test(import_har, a_sanitized_capture_warns_and_keeps_the_navigations)
 {
 	const char *out = in_dir("san.xml");
 	support_run r = RUN("import-har", "tests/fixtures/har/sanitized-chrome.har", "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect(strstr(r.err, "bsim import-har: warning: tests/fixtures/har/sanitized-chrome.har holds no cookie data at "
 				"all: it was most likely exported sanitized (Chrome DevTools' default, which leaves no other "
 				"mark)."),
 		  "%s", r.err);
 	cr_expect(strstr(r.err, "\"Allow to generate HAR with\n  sensitive data\""), "%s", r.err);
 	support_run_free(&r);
-	char *xml = slurp(out);
+	char *xml = support_slurp(out);
 	cr_expect(strstr(xml, "<tab name=\"a\" url=\"https://www.testsite.com/login\"/>"), "%s", xml);
 	cr_expect(strstr(xml, "<navigate tab=\"a\" url=\"https://www.testsite.com/account\"/>"), "%s", xml);
 	cr_expect(strstr(xml, "<navigate tab=\"a\" url=\"https://store.testsite.com/\"/>"), "%s", xml);
 	free(xml);
 	r = RUN("run", "--no-timing", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 }
 
@@ -507,16 +480,16 @@ Test(import_har, every_exporters_redirect_capture_runs_green)
 	for (size_t i = 0; i < 3; i++) {
 		const char *out = in_dir("redirect.xml");
 		support_run r = RUN("import-har", files[i], "-o", out);
-		assert_exit(&r, 0);
+		support_assert_exit(&r, 0);
 		support_run_free(&r);
-		char *xml = slurp(out);
+		char *xml = support_slurp(out);
 		char want[64];
 		snprintf(want, sizeof want, " engine=\"%s\"", engines[i]);
 		cr_expect(strstr(xml, want), "%s: %s", files[i], xml);
 		cr_expect(strstr(xml, "<!-- log.entries[0]: 302 redirect -->"), "%s: %s", files[i], xml);
 		free(xml);
 		r = RUN("run", "--no-timing", out);
-		assert_exit(&r, 0);
+		support_assert_exit(&r, 0);
 		support_run_free(&r);
 	}
 }
@@ -537,7 +510,7 @@ Test(import_har, bundled_imports_are_what_the_importer_makes_today)
 		char fresh[600], bundled[600];
 		snprintf(fresh, sizeof fresh, "%s/%s", dir, e->d_name);
 		snprintf(bundled, sizeof bundled, "scenarios/bugs/%s", e->d_name);
-		char *a = slurp(fresh), *b = slurp(bundled);
+		char *a = support_slurp(fresh), *b = support_slurp(bundled);
 		cr_expect_str_eq(a, b, "%s differs from a fresh import (rerun scenarios/bugs/har/import.sh)", bundled);
 		free(a);
 		free(b);
@@ -576,13 +549,13 @@ Test(import_har, widget_version_names_a_release)
 		unlink(out);
 		support_run r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out, "--widget-version",
 				    cases[i].version);
-		assert_exit(&r, cases[i].deploy ? 0 : 2);
+		support_assert_exit(&r, cases[i].deploy ? 0 : 2);
 		support_run_free(&r);
 		if (!cases[i].deploy) {
 			cr_expect(access(out, F_OK) != 0, "%s: no file may be written", cases[i].version);
 			continue;
 		}
-		char *xml = slurp(out);
+		char *xml = support_slurp(out);
 		cr_expect(strstr(xml, cases[i].deploy), "%s: expected %s in\n%s", cases[i].version, cases[i].deploy, xml);
 		free(xml);
 	}
@@ -601,9 +574,9 @@ Test(import_har, max_gap_reads_scenario_durations)
 	const char *out = in_dir("gap.xml");
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		support_run r = RUN("import-har", "scenarios/bugs/har/github-io.har", "-o", out, "--max-gap", cases[i].gap);
-		assert_exit(&r, 0);
+		support_assert_exit(&r, 0);
 		support_run_free(&r);
-		char *xml = slurp(out);
+		char *xml = support_slurp(out);
 		cr_expect(strstr(xml, cases[i].header), "%s: expected \"%s\" in\n%s", cases[i].gap, cases[i].header, xml);
 		free(xml);
 	}
@@ -628,12 +601,12 @@ Test(import_har, characters_xml_cannot_hold_become_question_marks)
 	fclose(f);
 	const char *out = in_dir("nonchar.xml");
 	support_run r = RUN("import-har", "--no-redact", in, "-o", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
-	char *xml = slurp(out);
+	char *xml = support_slurp(out);
 	cr_expect(strstr(xml, "<set-cookie>sid=a?b??; Path=/</set-cookie>"), "%s", xml);
 	free(xml);
 	r = RUN("run", "--no-timing", out);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 }

@@ -31,6 +31,7 @@
 typedef struct server {
 	pid_t pid;
 	int port;
+	char port_text[16]; /* port in decimal, for a scenario template's @PORT@ */
 	char dir[64];       /* the test's temporary directory: log, certificate, scenario files */
 	char log[128];
 	bool tls;
@@ -110,8 +111,12 @@ static void server_start(server *s, const char *dir, bool tls)
 		line[n] = '\0';
 	}
 	s->out = out[0];
-	s->port = atoi(line);
-	cr_assert_gt(s->port, 0, "tests/live/server.py did not print its port (got \"%s\")", line);
+	char *end;
+	long port = strtol(line, &end, 10);
+	cr_assert(end != line && (*end == '\n' || *end == '\r') && port > 0 && port <= 65535,
+		  "tests/live/server.py did not print its port (got \"%s\")", line);
+	s->port = (int)port;
+	snprintf(s->port_text, sizeof s->port_text, "%d", s->port);
 }
 
 static void server_stop(server *s)
@@ -123,6 +128,19 @@ static void server_stop(server *s)
 		close(s->in);
 		s->pid = 0;
 	}
+}
+
+/*
+ * The setup every live test shares: a fresh temporary directory (s->dir)
+ * with a plain HTTP server on 127.0.0.1 logging into it. The test ends with
+ * server_stop and remove_dir(s->dir).
+ */
+static void live_start(server *s)
+{
+	char dir[sizeof s->dir];
+	make_dir(s);
+	snprintf(dir, sizeof dir, "%s", s->dir);
+	server_start(s, dir, false);
 }
 
 /* The server's log, one request a line, in order. Caller decrefs. */
@@ -143,12 +161,6 @@ static json_t *server_requests(const server *s)
 	return all;
 }
 
-static const char *field(json_t *req, const char *name)
-{
-	json_t *v = json_object_get(req, name);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The first logged request whose path starts with `path` (and whose Host starts with host, when given). */
 static json_t *find_request(json_t *all, const char *host, const char *path)
 {
@@ -156,9 +168,9 @@ static json_t *find_request(json_t *all, const char *host, const char *path)
 	json_t *req;
 	json_array_foreach(all, i, req)
 	{
-		if (strncmp(field(req, "path"), path, strlen(path)) != 0)
+		if (strncmp(support_json_str(req, "path"), path, strlen(path)) != 0)
 			continue;
-		if (host && strncmp(field(req, "host"), host, strlen(host)) != 0)
+		if (host && strncmp(support_json_str(req, "host"), host, strlen(host)) != 0)
 			continue;
 		return req;
 	}
@@ -190,7 +202,7 @@ static const char *instantiate(const char *dir, const char *name, ...)
 			cr_assert_not_null(next);
 			memcpy(next, text, before);
 			memcpy(next + before, value, vlen);
-			strcpy(next + before + vlen, hit + plen);
+			memcpy(next + before + vlen, hit + plen, strlen(hit + plen) + 1);
 			free(text);
 			text = next;
 		}
@@ -206,21 +218,6 @@ static const char *instantiate(const char *dir, const char *name, ...)
 	return path;
 }
 
-static support_run run_bsim(const char *first, ...)
-{
-	const char *argv[16];
-	size_t n = 0;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *a = first; a && n < 15; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	support_run r = {0};
-	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
-	return r;
-}
-
 static void remove_dir(const char *dir)
 {
 	char cmd[256];
@@ -233,14 +230,10 @@ static void remove_dir(const char *dir)
 Test(live, domain_cookie_reaches_sibling_host_only_cookie_does_not)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "subdomains", "PORT", port, NULL);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 0, "stdout:\n%s\nstderr:\n%s", r.out, r.err);
 	cr_expect(strstr(r.out, "3 passed, 0 failed") != NULL, "%s", r.out);
@@ -253,7 +246,8 @@ Test(live, domain_cookie_reaches_sibling_host_only_cookie_does_not)
 	size_t store = 0, www = 0;
 	json_array_foreach(all, i, req)
 	{
-		const char *host = field(req, "host"), *path = field(req, "path"), *cookie = field(req, "cookie");
+		const char *host = support_json_str(req, "host"), *path = support_json_str(req, "path");
+		const char *cookie = support_json_str(req, "cookie");
 		if (strcmp(path, "/echo") != 0)
 			continue;
 		if (strncmp(host, "store.", 6) == 0) {
@@ -284,14 +278,10 @@ Test(live, redirects_store_each_hops_cookie_and_keep_or_change_the_method)
 	};
 	for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
 		server s;
-		make_dir(&s);
-		char dir[64];
-		snprintf(dir, sizeof dir, "%s", s.dir);
-		server_start(&s, dir, false);
-		char port[16];
-		snprintf(port, sizeof port, "%d", s.port);
+		live_start(&s);
+		const char *dir = s.dir, *port = s.port_text;
 		const char *file = instantiate(dir, "redirect", "PORT", port, "STATUS", table[t].status, NULL);
-		support_run r = run_bsim("run", "--no-timing", file, NULL);
+		support_run r = support_run_args("run", "--no-timing", file, NULL);
 		server_stop(&s);
 		cr_expect_eq(r.status, 0, "%s: stdout:\n%s\nstderr:\n%s", table[t].status, r.out, r.err);
 
@@ -301,11 +291,11 @@ Test(live, redirects_store_each_hops_cookie_and_keep_or_change_the_method)
 		cr_expect_not_null(first, "%s: the redirecting request never reached the server", table[t].status);
 		cr_expect_not_null(landing, "%s: the redirect was not followed", table[t].status);
 		if (first && landing) {
-			cr_expect_str_eq(field(first, "method"), "POST");
-			cr_expect_str_eq(field(landing, "method"), table[t].method_after, "%s", table[t].status);
+			cr_expect_str_eq(support_json_str(first, "method"), "POST");
+			cr_expect_str_eq(support_json_str(landing, "method"), table[t].method_after, "%s", table[t].status);
 			char want[32];
 			snprintf(want, sizeof want, "hop=%s", table[t].status);
-			const char *cookie = field(landing, "cookie");
+			const char *cookie = support_json_str(landing, "cookie");
 			cr_expect(cookie && strcmp(cookie, want) == 0, "%s: the redirected request carried Cookie: %s",
 				  table[t].status, cookie ? cookie : "(none)");
 		}
@@ -318,16 +308,12 @@ Test(live, redirects_store_each_hops_cookie_and_keep_or_change_the_method)
 Test(live, a_redirect_loop_stops_after_twenty_with_a_located_error)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "loop", "PORT", port, NULL);
 	char located[300];
 	snprintf(located, sizeof located, "%s:4:3: error: cannot open tab", file);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.out, located) != NULL, "%s", r.out);
@@ -376,19 +362,15 @@ Test(live, libcurl_messages_lose_their_elapsed_time)
 
 Test(live, connection_refused_names_the_url_and_libcurls_message)
 {
-	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
 	/* A port that was just free: the stopped server's. */
-	server_start(&s, dir, false);
+	server s;
+	live_start(&s);
 	server_stop(&s);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "refused", "DEAD_PORT", port, NULL);
 	char url[128];
 	snprintf(url, sizeof url, "http://www.testsite.com:%s/: ", port);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.out, ":4:3: error: cannot open tab") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, url) != NULL, "%s", r.out);
@@ -396,7 +378,7 @@ Test(live, connection_refused_names_the_url_and_libcurls_message)
 	/* Determinism: libcurl's "after N ms" is cut, so every run reads the same. */
 	cr_expect(strstr(r.out, " after ") == NULL, "the elapsed time is in the message: %s", r.out);
 	for (int i = 0; i < 5; i++) {
-		support_run again = run_bsim("run", "--no-timing", file, NULL);
+		support_run again = support_run_args("run", "--no-timing", file, NULL);
 		cr_expect_str_eq(again.out, r.out);
 		support_run_free(&again);
 	}
@@ -407,14 +389,10 @@ Test(live, connection_refused_names_the_url_and_libcurls_message)
 Test(live, a_host_outside_the_hosts_file_is_never_requested)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "unresolved", "PORT", port, NULL);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.out, ":5:3: error: cannot navigate tab \"a\"") != NULL, "%s", r.out);
@@ -448,12 +426,9 @@ Test(live, a_redirect_outside_the_hosts_file_is_refused_naming_host_and_rule)
 	};
 	for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
 		server s;
-		make_dir(&s);
-		char dir[64];
-		snprintf(dir, sizeof dir, "%s", s.dir);
-		server_start(&s, dir, false);
-		char port[16], target[128], why[200], allow[100], want[800];
-		snprintf(port, sizeof port, "%d", s.port);
+		live_start(&s);
+		const char *dir = s.dir, *port = s.port_text;
+		char target[128], why[200], allow[100], want[800];
 		snprintf(target, sizeof target, table[t].target, s.port);
 		snprintf(why, sizeof why, table[t].why, s.port);
 		snprintf(allow, sizeof allow, table[t].allow, s.port);
@@ -463,7 +438,7 @@ Test(live, a_redirect_outside_the_hosts_file_is_refused_naming_host_and_rule)
 			 "hosts file maps, at the port the navigation started on); to follow it, run bsim with "
 			 "--allow-redirect-host %s\n",
 			 why, allow);
-		support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", file, NULL);
+		support_run r = support_run_args("run", "--no-timing", "--engine", "chromium", file, NULL);
 		server_stop(&s);
 		cr_expect_eq(r.status, 1, "%s: exit %d", target, r.status);
 		cr_expect(strstr(r.out, ":9:3: error: cannot open tab \"a\"") != NULL, "%s:\n%s", target, r.out);
@@ -480,24 +455,21 @@ Test(live, a_redirect_outside_the_hosts_file_is_refused_naming_host_and_rule)
 Test(live, allow_redirect_host_on_the_command_line_follows_the_redirect)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16], target[128], allow[64];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
+	char target[128], allow[64];
 	snprintf(target, sizeof target, "http://localhost:%d/landing", s.port);
 	snprintf(allow, sizeof allow, "localhost:%d", s.port);
 	const char *file = instantiate(dir, "redirect-elsewhere", "PORT", port, "TARGET", target, NULL);
-	support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", allow, file, NULL);
+	support_run r = support_run_args("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", allow, file, NULL);
 	cr_expect_eq(r.status, 0, "stdout:\n%s\nstderr:\n%s", r.out, r.err);
-	support_run any = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", "LOCALHOST",
+	support_run any = support_run_args("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host", "LOCALHOST",
 				   file, NULL);
 	cr_expect_eq(any.status, 0, "a host without a port allows every port:\n%s%s", any.out, any.err);
-	support_run other = run_bsim("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host",
+	support_run other = support_run_args("run", "--no-timing", "--engine", "chromium", "--allow-redirect-host",
 				     "localhost:1", file, NULL);
 	cr_expect_eq(other.status, 1, "another port stays refused:\n%s", other.out);
-	support_run bad = run_bsim("run", "--allow-redirect-host", "http://x/", file, NULL);
+	support_run bad = support_run_args("run", "--allow-redirect-host", "http://x/", file, NULL);
 	cr_expect_eq(bad.status, 2);
 	cr_expect(strstr(bad.err, "bsim run: error: --allow-redirect-host: \"http://x/\" is not HOST or HOST:PORT") !=
 			  NULL,
@@ -517,14 +489,10 @@ Test(live, allow_redirect_host_on_the_command_line_follows_the_redirect)
 Test(live, a_response_header_line_over_libcurls_limit_names_the_limit)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "header-line", "PORT", port, NULL);
-	support_run r = run_bsim("run", "--no-timing", "--engine", "chromium", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", "--engine", "chromium", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
 	char want[400];
@@ -542,14 +510,10 @@ Test(live, a_response_header_line_over_libcurls_limit_names_the_limit)
 Test(live, a_cookie_header_over_server_limits_warns_and_max_size_fails)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "header-size", "PORT", port, NULL);
-	support_run r = run_bsim("run", "--no-timing", file, NULL);
+	support_run r = support_run_args("run", "--no-timing", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 1);
 	/* The request to /echo carries c1, c2 and c3: 3 x 3003 bytes + "; " x 2 + "Cookie: ". */
@@ -562,7 +526,7 @@ Test(live, a_cookie_header_over_server_limits_warns_and_max_size_fails)
 	cr_expect(strstr(r.out, ":13:3: expectation failed") != NULL, "%s", r.out);
 	json_t *all = server_requests(&s);
 	json_t *echo = find_request(all, NULL, "/echo");
-	cr_expect(echo && strlen(field(echo, "cookie")) == 9021 - strlen("Cookie: "));
+	cr_expect(echo && strlen(support_json_str(echo, "cookie")) == 9021 - strlen("Cookie: "));
 	json_decref(all);
 	support_run_free(&r);
 	remove_dir(dir);
@@ -582,9 +546,8 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 	}
 	server_start(&plain, dir, false);
 	server_start(&tls, dir, true);
-	char port[16], tls_port[16], ca[160];
-	snprintf(port, sizeof port, "%d", plain.port);
-	snprintf(tls_port, sizeof tls_port, "%d", tls.port);
+	const char *port = plain.port_text, *tls_port = tls.port_text;
+	char ca[160];
 	snprintf(ca, sizeof ca, "ca-file=\"%s/cert.pem\"", dir);
 	static const struct {
 		const char *name;
@@ -598,10 +561,10 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 	for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
 		const char *file = instantiate(dir, "https", "PORT", port, "TLS_PORT", tls_port, "TLS",
 					       table[t].attrs ? table[t].attrs : ca, NULL);
-		support_run r = run_bsim("run", "--no-timing", file, NULL);
+		support_run r = support_run_args("run", "--no-timing", file, NULL);
 		cr_expect_eq(r.status, table[t].status, "%s: %s", table[t].name, r.out);
 		if (table[t].status)
-			cr_expect(strstr(r.out, "SSL certificate problem") != NULL || strstr(r.out, "certificate") != NULL,
+			cr_expect(strstr(r.out, "certificate") != NULL,
 				  "%s: no TLS message in %s", table[t].name, r.out);
 		support_run_free(&r);
 	}
@@ -610,9 +573,9 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 	/* The Secure cookie went to https only. */
 	json_t *secure = server_requests(&tls), *clear = server_requests(&plain);
 	json_t *echo = find_request(secure, NULL, "/echo");
-	cr_expect(echo && field(echo, "cookie") && strcmp(field(echo, "cookie"), "sec=1; plain=2") == 0);
+	cr_expect(echo && support_json_str(echo, "cookie") && strcmp(support_json_str(echo, "cookie"), "sec=1; plain=2") == 0);
 	echo = find_request(clear, NULL, "/echo");
-	cr_expect(echo && field(echo, "cookie") && strcmp(field(echo, "cookie"), "plain=2") == 0);
+	cr_expect(echo && support_json_str(echo, "cookie") && strcmp(support_json_str(echo, "cookie"), "plain=2") == 0);
 	json_decref(secure);
 	json_decref(clear);
 	remove_dir(dir);
@@ -623,18 +586,14 @@ Test(live, https_with_ca_file_or_insecure_and_untrusted_fails_with_tls_error)
 Test(live, run_live_fetches_only_navigations_without_a_scripted_response)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "run-live", "PORT", port, NULL);
-	support_run scripted = run_bsim("run", "--no-timing", file, NULL);
+	support_run scripted = support_run_args("run", "--no-timing", file, NULL);
 	json_t *before = server_requests(&s);
 	cr_expect_eq(scripted.status, 0, "%s", scripted.out);
 	cr_expect_eq(json_array_size(before), 0, "a scripted run reached the server");
-	support_run live = run_bsim("run", "--no-timing", "--live", "--trace=all", file, NULL);
+	support_run live = support_run_args("run", "--no-timing", "--live", "--trace=all", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(live.status, 0, "%s", live.out);
 	/* The trace keeps the status and the headers, but not the server's clock (Date). */
@@ -685,7 +644,7 @@ Test(live, bad_live_attributes_are_located_load_errors)
 		fclose(f);
 		char located[160];
 		snprintf(located, sizeof located, "%s:3:3: error: ", path);
-		support_run r = run_bsim("check", path, NULL);
+		support_run r = support_run_args("check", path, NULL);
 		cr_expect_eq(r.status, 2, "case %zu: %s", i, r.err);
 		cr_expect(strstr(r.err, located) != NULL, "case %zu: not located at line 3: %s", i, r.err);
 		cr_expect(strstr(r.err, table[i].error) != NULL, "case %zu: lacks \"%s\": %s", i, table[i].error, r.err);
@@ -699,14 +658,10 @@ Test(live, bad_live_attributes_are_located_load_errors)
 Test(live, explain_tells_which_live_requests_carried_a_cookie)
 {
 	server s;
-	make_dir(&s);
-	char dir[64];
-	snprintf(dir, sizeof dir, "%s", s.dir);
-	server_start(&s, dir, false);
-	char port[16];
-	snprintf(port, sizeof port, "%d", s.port);
+	live_start(&s);
+	const char *dir = s.dir, *port = s.port_text;
 	const char *file = instantiate(dir, "subdomains", "PORT", port, NULL);
-	support_run r = run_bsim("explain", "--engine", "chromium", "--cookie", "host", file, NULL);
+	support_run r = support_run_args("explain", "--engine", "chromium", "--cookie", "host", file, NULL);
 	server_stop(&s);
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	char stored[200], not_sent[200], sent[200];

@@ -41,52 +41,18 @@
 /* Scenarios (one per engine copy) under SHARD_DIR: 8 files of 3. */
 #define SHARD_SCENARIOS 24
 
-static void to_source_root(void)
-{
-	const char *root = getenv("BSIM_SOURCE_ROOT");
-	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
-	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
-}
-
 static support_run run_argv(const char *const *argv)
 {
-	to_source_root();
-	support_run r = {0};
-	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
-	return r;
+	support_to_source_root();
+	return support_run_argv(argv);
 }
 
-static support_run run_va(const char *first, ...)
-{
-	const char *argv[48];
-	size_t n = 0;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *a = first; a && n < 47; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	return run_argv(argv);
-}
-
-#define RUN(...) run_va(__VA_ARGS__, (const char *)NULL)
-
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	cr_assert_eq(support_read_file(path, &text, NULL), 0, "cannot read %s", path);
-	return text;
-}
-
-static void assert_exit(const support_run *r, int code)
-{
-	cr_assert_eq(r->status, code, "exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", r->status, code, r->out, r->err);
-}
+#define RUN(...) (support_to_source_root(), SUPPORT_RUN(__VA_ARGS__))
 
 /* A usage or input error: exit 2, nothing on stdout (nothing ran), stderr containing `err`. */
 static void assert_usage(const support_run *r, const char *err)
 {
-	assert_exit(r, 2);
+	support_assert_exit(r, 2);
 	cr_expect_str_eq(r->out, "", "something was printed on stdout:\n%s", r->out);
 	cr_expect(strstr(r->err, err), "stderr lacks \"%s\":\n%s", err, r->err);
 }
@@ -100,21 +66,6 @@ static const char *temp_dir(void)
 }
 
 TestSuite(cli_run, .fini = support_temp_dirs_remove);
-
-static int count_entries(const char *dir)
-{
-	int n = support_count_entries(dir);
-	cr_assert_geq(n, 0, "cannot open %s", dir);
-	return n;
-}
-
-static int count_lines(const char *text)
-{
-	int n = 0;
-	for (const char *p = text; *p; p++)
-		n += *p == '\n';
-	return n;
-}
 
 static const char *last_line(const char *text)
 {
@@ -131,7 +82,7 @@ static const char *last_line(const char *text)
 Test(cli_run, bsim_help_lists_the_scenario_commands)
 {
 	support_run r = RUN("help");
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect(strstr(r.out, "\n  run "), "%s", r.out);
 	cr_expect(strstr(r.out, "\n  check "), "%s", r.out);
 	cr_expect(strstr(r.out, "\n  list "), "%s", r.out);
@@ -157,9 +108,9 @@ Test(cli_run, help_is_the_same_both_ways_and_names_every_option)
 		support_run a = RUN("help", cases[i].command);
 		support_run b = RUN(cases[i].command, "--help");
 		support_run c = RUN(cases[i].command, "-h");
-		assert_exit(&a, 0);
-		assert_exit(&b, 0);
-		assert_exit(&c, 0);
+		support_assert_exit(&a, 0);
+		support_assert_exit(&b, 0);
+		support_assert_exit(&c, 0);
 		cr_expect_str_eq(a.out, b.out);
 		cr_expect_str_eq(a.out, c.out);
 		for (size_t k = 0; k < 20 && cases[i].needles[k]; k++)
@@ -176,7 +127,7 @@ Test(cli_run, help_is_the_same_both_ways_and_names_every_option)
 Test(cli_run, run_prints_progress_failures_in_full_and_the_counts)
 {
 	support_run r = RUN("run", "--no-timing", RUN_DIR);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect_str_eq(r.err, "");
 	assert_golden(GOLDEN("run.out"), r.out);
 	cr_expect_str_eq(last_line(r.out), "4 passed, 2 failed, 1 errored\n");
@@ -186,7 +137,7 @@ Test(cli_run, run_prints_progress_failures_in_full_and_the_counts)
 Test(cli_run, run_with_trace_adds_the_trace_of_failures)
 {
 	support_run r = RUN("run", "--no-timing", "--trace", RUN_DIR "/fail.xml");
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	assert_golden(GOLDEN("trace.out"), r.out);
 	support_run_free(&r);
 }
@@ -194,7 +145,7 @@ Test(cli_run, run_with_trace_adds_the_trace_of_failures)
 Test(cli_run, run_with_trace_all_prints_every_trace)
 {
 	support_run r = RUN("run", "--no-timing", "--trace=all", ALL_PASS);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	assert_golden(GOLDEN("trace-all.out"), r.out);
 	cr_expect_str_eq(last_line(r.out), "3 passed, 0 failed\n");
 	support_run_free(&r);
@@ -203,7 +154,7 @@ Test(cli_run, run_with_trace_all_prints_every_trace)
 Test(cli_run, run_tap_prints_tap_14_instead_of_the_terminal_lines)
 {
 	support_run r = RUN("run", "--tap", RUN_DIR);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect_str_eq(r.err, "");
 	assert_golden(GOLDEN("run.tap"), r.out);
 	cr_expect(strncmp(r.out, "TAP version 14\n1..7\n", 20) == 0);
@@ -218,12 +169,12 @@ Test(cli_run, run_writes_junit_and_json_reports)
 	snprintf(junit, sizeof junit, "%s/junit.xml", dir);
 	snprintf(json, sizeof json, "%s/report.json", dir);
 	support_run r = RUN("run", "--no-timing", "--junit", junit, "--json", json, RUN_DIR);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect_str_eq(r.err, "");
-	char *x = slurp(junit), *j = slurp(json);
+	char *x = support_slurp(junit), *j = support_slurp(json);
 	assert_golden(GOLDEN("run.junit.xml"), x);
 	assert_golden(GOLDEN("run.json"), j);
-	cr_expect_eq(count_entries(dir), 2, "no temporary file is left");
+	cr_expect_eq(support_entries(dir), 2, "no temporary file is left");
 	free(x);
 	free(j);
 	support_run_free(&r);
@@ -239,8 +190,8 @@ Test(cli_run, a_report_to_stdout_keeps_stdout_to_itself)
 		snprintf(file, sizeof file, "%s/report-%zu", dir, i);
 		support_run f = RUN("run", "--no-timing", options[i], file, RUN_DIR);
 		support_run s = RUN("run", "--no-timing", options[i], "-", RUN_DIR);
-		assert_exit(&s, 1);
-		char *want = slurp(file);
+		support_assert_exit(&s, 1);
+		char *want = support_slurp(file);
 		cr_expect_str_eq(s.out, want, "%s -", options[i]);
 		cr_expect_str_eq(s.err, f.out, "%s -: the lines and summary go to stderr", options[i]);
 		free(want);
@@ -288,8 +239,8 @@ Test(cli_run, a_scenario_writes_outside_its_folder_only_with_allow_write)
 	}
 	cr_expect_eq(access(victim, F_OK), -1, "the file was written");
 	support_run ok = RUN("run", "--no-timing", "--allow-write", dir, file);
-	assert_exit(&ok, 0);
-	char *text = slurp(victim);
+	support_assert_exit(&ok, 0);
+	char *text = support_slurp(victim);
 	cr_expect(strstr(text, "\"name\": \"chat\""), "%s", text);
 	free(text);
 	support_run bad = RUN("check", "--allow-write", "no/such/dir", file);
@@ -301,7 +252,7 @@ Test(cli_run, a_scenario_writes_outside_its_folder_only_with_allow_write)
 Test(cli_run, timing_is_shown_unless_no_timing)
 {
 	support_run r = RUN("run", ALL_PASS);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	const char *last = last_line(r.out);
 	cr_expect(strncmp(last, "3 passed, 0 failed in ", 22) == 0, "%s", last);
 	cr_expect(strstr(r.out, "[1/3] PASS  " ALL_PASS ":3  storage survives a wait [chromium]  "), "%s", r.out);
@@ -338,7 +289,7 @@ Test(cli_run, exit_codes_say_passed_failed_input_error)
 Test(cli_run, load_errors_are_listed_with_their_location_and_nothing_runs)
 {
 	support_run r = RUN("run", ALL_PASS, BAD_DIR);
-	assert_exit(&r, 2);
+	support_assert_exit(&r, 2);
 	cr_expect_str_eq(r.out, "", "nothing runs when a file does not load:\n%s", r.out);
 	assert_golden(GOLDEN("load-errors.err"), r.err);
 	cr_expect(strstr(r.err, BAD_DIR "/broken.xml:"), "%s", r.err);
@@ -358,7 +309,7 @@ Test(cli_run, load_errors_are_listed_with_their_location_and_nothing_runs)
 	static const char *const commands[] = {"check", "list"};
 	for (size_t i = 0; i < 2; i++) {
 		support_run c = RUN(commands[i], ALL_PASS, BAD_DIR);
-		assert_exit(&c, 2);
+		support_assert_exit(&c, 2);
 		cr_expect_str_eq(c.out, "");
 		assert_golden(GOLDEN("load-errors.err"), c.err);
 		support_run_free(&c);
@@ -368,7 +319,7 @@ Test(cli_run, load_errors_are_listed_with_their_location_and_nothing_runs)
 Test(cli_run, check_validates_without_running)
 {
 	support_run r = RUN("check", RUN_DIR, SHARD_DIR);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect_str_eq(r.out, "31 scenarios in 13 files: no errors\n");
 	cr_expect_str_eq(r.err, "");
 	support_run_free(&r);
@@ -446,12 +397,12 @@ Test(cli_run, filter_matches_a_name_fragment_or_a_tag_and_repeats_as_or)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		support_run r = run_argv(cases[i].argv);
-		assert_exit(&r, 0);
-		cr_expect_eq(count_lines(r.out) - 1, cases[i].lines, "case %zu:\n%s", i, r.out);
+		support_assert_exit(&r, 0);
+		cr_expect_eq(support_count_lines(r.out) - 1, cases[i].lines, "case %zu:\n%s", i, r.out);
 		support_run_free(&r);
 	}
 	support_run r = RUN("run", "--no-timing", "--filter", "tag:psl", RUN_DIR);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect_str_eq(last_line(r.out), "1 passed, 1 failed\n");
 	support_run_free(&r);
 }
@@ -479,14 +430,14 @@ Test(cli_run, a_selection_that_leaves_nothing_fails_in_one_line_unless_allowed)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		support_run r = run_argv(cases[i].argv);
-		assert_exit(&r, 1);
+		support_assert_exit(&r, 1);
 		cr_expect_str_eq(r.err, cases[i].err, "case %zu", i);
 		if (strcmp(cases[i].argv[0], "run") == 0)
 			cr_expect_str_eq(r.out, "", "case %zu: nothing ran", i);
 		support_run_free(&r);
 	}
 	support_run r = RUN("run", "--no-timing", "--filter", "nomatch", "--pass-with-no-scenarios", SHARD_DIR);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
 	cr_expect_str_eq(r.err, "bsim run: note: none of the 24 scenarios loaded matches the selection\n");
 	support_run_free(&r);
@@ -496,12 +447,12 @@ Test(cli_run, a_selection_that_leaves_nothing_fails_in_one_line_unless_allowed)
 Test(cli_run, an_empty_shard_of_a_non_empty_choice_passes_with_a_note)
 {
 	support_run r = RUN("run", "--no-timing", "--shard", "13/13", SHARD_DIR);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
 	cr_expect_str_eq(r.err, "bsim run: note: shard 13/13 is empty; the other shards run the 24 scenarios chosen\n");
 	support_run_free(&r);
 	r = RUN("list", "--shard", "13/13", SHARD_DIR);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect_str_eq(r.out, "0 of 24 scenarios in shard 13/13\n");
 	support_run_free(&r);
 }
@@ -509,7 +460,7 @@ Test(cli_run, an_empty_shard_of_a_non_empty_choice_passes_with_a_note)
 Test(cli_run, list_shows_location_name_engine_and_tags)
 {
 	support_run r = RUN("list", RUN_DIR, ALL_PASS);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect_str_eq(r.err, "");
 	assert_golden(GOLDEN("list.out"), r.out);
 	support_run_free(&r);
@@ -518,7 +469,7 @@ Test(cli_run, list_shows_location_name_engine_and_tags)
 Test(cli_run, seed_overrides_every_scenarios_seed_and_is_printed_for_replay)
 {
 	support_run r = RUN("run", "--no-timing", "--seed", "42", RUN_DIR "/fail.xml");
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect(strstr(r.out, "seed 42 \xC2\xB7 replay: bsim run " RUN_DIR "/fail.xml:3 --engine chromium --seed 42 --trace\n"),
 		  "%s", r.out);
 	support_run_free(&r);
@@ -533,13 +484,13 @@ Test(cli_run, now_starts_the_scenarios_that_give_no_start_and_the_replay_repeats
 {
 	/* Without --now every scenario passes: none.xml's cookie has years to live from 2015. */
 	support_run r = RUN("run", "--no-timing", NOW_DIR);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect_str_eq(last_line(r.out), "4 passed, 0 failed\n");
 	support_run_free(&r);
 
 	/* With it, none.xml starts at noon and its cookie expires during the wait; the others keep their now=. */
 	r = RUN("run", "--no-timing", "--now", "2024-06-01T12:00:00Z", NOW_DIR);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect_str_eq(r.err, "");
 	assert_golden(GOLDEN("now.out"), r.out);
 	static const char replay[] =
@@ -549,14 +500,14 @@ Test(cli_run, now_starts_the_scenarios_that_give_no_start_and_the_replay_repeats
 
 	/* The same instant written with an offset is the same run. */
 	support_run o = RUN("run", "--no-timing", "--now=2024-06-01T14:00:00+02:00", NOW_DIR);
-	assert_exit(&o, 1);
+	support_assert_exit(&o, 1);
 	assert_golden(GOLDEN("now.out"), o.out);
 	support_run_free(&o);
 
 	/* The replay command, as printed, fails the same way. */
 	support_run p = RUN("run", "--no-timing", NOW_DIR "/none.xml:5", "--engine", "chromium", "--seed", "1", "--now",
 			    "2024-06-01T12:00:00Z", "--trace");
-	assert_exit(&p, 1);
+	support_assert_exit(&p, 1);
 	cr_expect(strstr(p.out, "expired at 2024-06-01T13:00:00Z"), "%s", p.out);
 	cr_expect(strstr(p.out, replay), "%s", p.out);
 	support_run_free(&p);
@@ -568,9 +519,9 @@ Test(cli_run, the_json_report_gives_each_runs_start)
 	char path[512];
 	snprintf(path, sizeof path, "%s/now.json", dir);
 	support_run r = RUN("run", "--no-timing", "--now", "2024-06-01T12:00:00Z", "--json", path, NOW_DIR);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	support_run_free(&r);
-	char *text = slurp(path);
+	char *text = support_slurp(path);
 	static const char *const starts[] = {
 		"\"start\": \"2024-06-01T12:00:00Z\"", /* none.xml: --now */
 		"\"start\": \"2024-06-01T12:00:00Z\"", /* own.xml: its now=, the same instant */
@@ -604,11 +555,11 @@ Test(cli_run, fail_fast_stops_at_the_first_failure_in_suite_order)
 	char junit[128];
 	snprintf(junit, sizeof junit, "%s/junit.xml", dir);
 	support_run a = RUN("run", "--no-timing", "--fail-fast", "--junit", junit, RUN_DIR);
-	assert_exit(&a, 1);
+	support_assert_exit(&a, 1);
 	assert_golden(GOLDEN("fail-fast.out"), a.out);
 	cr_expect(strstr(a.out, "stopped at the first failure (--fail-fast): 6 of 7 scenarios not run\n"), "%s", a.out);
 	/* The report lists the whole selection: the scenarios not run are skipped, with the reason. */
-	char *x = slurp(junit);
+	char *x = support_slurp(junit);
 	cr_expect(strstr(x, "<testsuites name=\"bsim\" tests=\"7\" failures=\"0\" errors=\"1\" skipped=\"6\""), "%s", x);
 	int skipped = 0;
 	for (const char *p = x; (p = strstr(p, "<skipped message=\"not run: the run stopped at the first failure (--fail-fast)\"/>")); p++)
@@ -620,13 +571,13 @@ Test(cli_run, fail_fast_stops_at_the_first_failure_in_suite_order)
 	char json[128];
 	snprintf(json, sizeof json, "%s/report.json", dir);
 	support_run t = RUN("run", "--no-timing", "--fail-fast", "--tap", "--json", json, RUN_DIR);
-	assert_exit(&t, 1);
+	support_assert_exit(&t, 1);
 	cr_expect(strstr(t.out, "1..7\n"), "%s", t.out);
 	cr_expect(strstr(t.out, "ok 7 - bug still reproduced [chromium] # SKIP not run: the run stopped at the first failure "
 				"(--fail-fast)\n"), "%s", t.out);
 	cr_expect_str_eq(last_line(t.out), "# 0 passed, 0 failed, 1 errored, 6 skipped\n");
 	support_run_free(&t);
-	char *j = slurp(json);
+	char *j = support_slurp(json);
 	cr_expect(strstr(j, "\"summary\": {\"total\": 7, \"passed\": 0, \"failed\": 0, \"errored\": 1, \"skipped\": 6}"), "%s", j);
 	free(j);
 	/* The same prefix whatever ran in parallel meanwhile. */
@@ -636,7 +587,7 @@ Test(cli_run, fail_fast_stops_at_the_first_failure_in_suite_order)
 	support_run_free(&b);
 	/* A run that passes is not cut short. */
 	support_run c = RUN("run", "--no-timing", "--fail-fast", SHARD_DIR);
-	assert_exit(&c, 0);
+	support_assert_exit(&c, 0);
 	cr_expect_str_eq(last_line(c.out), "24 passed, 0 failed\n");
 	support_run_free(&c);
 }
@@ -647,7 +598,7 @@ Test(cli_run, fail_fast_stops_at_the_first_failure_in_suite_order)
 static char *listing(const char *shard, const char *path)
 {
 	support_run r = shard ? RUN("list", "--shard", shard, path) : RUN("list", path);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	char *lines = strdup(r.out);
 	*(char *)last_line(lines) = '\0';
 	support_run_free(&r);
@@ -657,7 +608,7 @@ static char *listing(const char *shard, const char *path)
 Test(cli_run, every_scenario_lands_in_exactly_one_shard_with_its_whole_file)
 {
 	char *all = listing(NULL, SHARD_DIR);
-	cr_assert_eq(count_lines(all), SHARD_SCENARIOS);
+	cr_assert_eq(support_count_lines(all), SHARD_SCENARIOS);
 	static const unsigned totals[] = {1, 2, 3, 4, 5, 8, 13};
 	for (size_t t = 0; t < sizeof totals / sizeof totals[0]; t++) {
 		unsigned n = totals[t];
@@ -705,12 +656,12 @@ Test(cli_run, every_scenario_lands_in_exactly_one_shard_with_its_whole_file)
 Test(cli_run, the_shard_split_is_stable_and_ignores_a_leading_dot_slash)
 {
 	support_run r = RUN("list", "--shard", "2/3", SHARD_DIR);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	/* The golden file pins the split: it must not move between releases or machines. */
 	assert_golden(GOLDEN("list-shard-2-3.out"), r.out);
 	support_run d = RUN("list", "--shard", "2/3", "./" SHARD_DIR);
-	assert_exit(&d, 0);
-	cr_expect_eq(count_lines(d.out), count_lines(r.out));
+	support_assert_exit(&d, 0);
+	cr_expect_eq(support_count_lines(d.out), support_count_lines(r.out));
 	cr_expect(strstr(d.out, "of 24 scenarios in shard 2/3\n"), "%s", d.out);
 	/* Same files in the same shard, whatever the spelling of the path. */
 	for (int f = 1; f <= 8; f++) {
@@ -730,8 +681,8 @@ Test(cli_run, shards_run_what_they_list_and_add_up_to_the_whole_run)
 		snprintf(shard, sizeof shard, "%u/3", i);
 		support_run l = RUN("list", "--shard", shard, SHARD_DIR);
 		support_run r = RUN("run", "--no-timing", "--shard", shard, SHARD_DIR);
-		assert_exit(&r, 0);
-		int listed = count_lines(l.out) - 1;
+		support_assert_exit(&r, 0);
+		int listed = support_count_lines(l.out) - 1;
 		int ran = 0;
 		cr_assert_eq(sscanf(last_line(r.out), "%d passed", &ran), 1);
 		cr_expect_eq(ran, listed, "shard %s ran %d, listed %d", shard, ran, listed);
@@ -758,8 +709,8 @@ static outputs run_with_reports(const char *jobs, const char *path)
 	snprintf(json, sizeof json, "%s/report.json", dir);
 	outputs o;
 	o.r = RUN("run", "--no-timing", "-j", jobs, "--junit", junit, "--json", json, path);
-	o.junit = slurp(junit);
-	o.json = slurp(json);
+	o.junit = support_slurp(junit);
+	o.json = support_slurp(json);
 	return o;
 }
 
@@ -804,7 +755,7 @@ Test(cli_run, parallel_runs_print_and_report_in_suite_order)
 		outputs_free(&one);
 	}
 	support_run r = RUN("run", "--no-timing", "-j2", SHARD_DIR);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	support_run_free(&r);
 }
 
@@ -826,7 +777,7 @@ Test(cli_run, colour_only_when_asked_or_on_a_terminal_without_no_color)
 /* bsim run on a pseudo-terminal, with NO_COLOR as given (NULL: unset); its output. */
 static char *run_on_terminal(const char *no_color, const char *color_option)
 {
-	to_source_root();
+	support_to_source_root();
 	const char *exe = getenv("BSIM_EXE");
 	cr_assert(exe && *exe);
 	int master;
@@ -915,11 +866,11 @@ Test(cli_run, a_failed_report_write_exits_3_and_leaves_the_existing_report)
 		int status;
 		cr_assert_eq(waitpid(pid, &status, 0), pid);
 		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: not exit 3 with the reason", options[k]);
-		char *text = slurp(path);
+		char *text = support_slurp(path);
 		cr_expect_str_eq(text, "the old report\n");
 		free(text);
 	}
-	cr_expect_eq(count_entries(dir), 2, "a temporary file was left in %s", dir);
+	cr_expect_eq(support_entries(dir), 2, "a temporary file was left in %s", dir);
 }
 
 Test(cli_run, a_report_into_a_missing_directory_is_refused_before_running)
@@ -942,13 +893,13 @@ Test(cli_run, a_path_without_scenario_files_fails_unless_allowed)
 	fputs("not a scenario\n", f);
 	fclose(f);
 	support_run r = RUN("run", "--no-timing", dir);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect_str_eq(r.out, "");
 	cr_expect_str_eq(r.err, "bsim run: error: no scenario found in the given paths (files must end in .xml); "
 				"--pass-with-no-scenarios accepts an empty run\n");
 	support_run_free(&r);
 	r = RUN("run", "--no-timing", "--pass-with-no-scenarios", dir);
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect_str_eq(r.out, "\n0 passed, 0 failed\n");
 	cr_expect_str_eq(r.err, "bsim run: note: no scenario found in the given paths (files must end in .xml)\n");
 	support_run_free(&r);
@@ -977,14 +928,14 @@ Test(cli_run, file_line_chooses_the_scenario_at_or_around_that_line)
 	static const int counts[] = {1, 1, 1, 1, 3, 2};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		support_run r = run_argv(cases[i].argv);
-		assert_exit(&r, 0);
+		support_assert_exit(&r, 0);
 		cr_expect_eq(strncmp(r.out, cases[i].want, strlen(cases[i].want)), 0, "case %zu:\n%s", i, r.out);
-		cr_expect_eq(count_lines(r.out) - 1, counts[i], "case %zu:\n%s", i, r.out);
+		cr_expect_eq(support_count_lines(r.out) - 1, counts[i], "case %zu:\n%s", i, r.out);
 		support_run_free(&r);
 	}
 	/* bsim run takes the same argument: the location every report prints is a command. */
 	support_run r = RUN("run", "--no-timing", RUN_DIR "/fail.xml:6");
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect(strstr(r.out, "[1/1] FAIL  " RUN_DIR "/fail.xml:3  public suffix refused [chromium]\n"), "%s", r.out);
 	support_run_free(&r);
 }
@@ -1004,11 +955,11 @@ Test(cli_run, a_file_line_in_no_scenario_names_the_scenarios_lines)
 Test(cli_run, the_replay_command_reproduces_the_failure_alone_on_its_engine)
 {
 	support_run a = RUN("run", "--no-timing", "tests/scenario/run/engines.xml");
-	assert_exit(&a, 1);
+	support_assert_exit(&a, 1);
 	static const char replay[] = "replay: bsim run tests/scenario/run/engines.xml:2 --engine safari --seed 1 --trace\n";
 	cr_assert(strstr(a.out, replay), "%s", a.out);
 	support_run b = RUN("run", "--no-timing", "tests/scenario/run/engines.xml:2", "--engine", "safari", "--seed", "1");
-	assert_exit(&b, 1);
+	support_assert_exit(&b, 1);
 	cr_expect(strstr(b.out, "[1/1] FAIL "), "%s", b.out);
 	cr_expect(strstr(b.out, replay), "%s", b.out);
 	cr_expect_str_eq(last_line(b.out), "0 passed, 1 failed\n");
@@ -1048,7 +999,7 @@ Test(cli_run, unknown_options_exit_2_pointing_to_bsims_spelling)
 		char want[256];
 		snprintf(want, sizeof want, "bsim %s: error: unknown option \"%s\"%s\nRun 'bsim %s --help' for usage.\n",
 			 cases[i].command, cases[i].option, cases[i].hint, cases[i].command);
-		assert_exit(&r, 2);
+		support_assert_exit(&r, 2);
 		cr_expect_str_eq(r.err, want, "case %zu", i);
 		cr_expect_str_eq(r.out, "", "case %zu", i);
 		support_run_free(&r);
@@ -1100,7 +1051,7 @@ Test(cli_run, bidi_and_c1_characters_in_names_are_escaped)
 Test(cli_run, a_failures_story_prints_no_line_twice)
 {
 	support_run r = RUN("run", "--no-timing", "tests/scenario/story/refused-twice.xml");
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	const char *prev = NULL;
 	size_t prev_len = 0;
 	for (const char *line = r.out; *line;) {
@@ -1123,7 +1074,7 @@ Test(cli_run, a_failures_story_prints_no_line_twice)
 Test(cli_run, every_bundled_scenario_passes)
 {
 	support_run r = RUN("run", "--no-timing", "scenarios/");
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	cr_expect_str_eq(r.err, "");
 	cr_expect(!strstr(r.out, "] FAIL ") && !strstr(r.out, "] ERROR "), "%s", r.out);
 	cr_expect(strstr(last_line(r.out), " passed, 0 failed\n") && strncmp(last_line(r.out), "0 ", 2) != 0, "%s",
@@ -1135,7 +1086,7 @@ Test(cli_run, every_bundled_scenario_passes)
 Test(cli_run, each_bundled_bug_fails_as_expected_and_its_fix_passes)
 {
 	support_run r = RUN("run", "--no-timing", "scenarios/bugs/");
-	assert_exit(&r, 0);
+	support_assert_exit(&r, 0);
 	int bugs = 0, fixes = 0;
 	for (const char *line = r.out; *line; line = strchr(line, '\n') + 1) {
 		const char *end = strchr(line, '\n');
@@ -1184,14 +1135,14 @@ Test(cli_run, a_scenario_whose_export_fails_does_not_stop_the_suite)
 	char junit[256];
 	snprintf(junit, sizeof junit, "%s/junit.xml", dir);
 	support_run r = RUN("run", "--no-timing", "--junit", junit, dir);
-	assert_exit(&r, 1);
+	support_assert_exit(&r, 1);
 	cr_expect(strstr(r.out, "1-export.xml:3:3: error: cannot export"), "%s", r.out);
 	cr_expect(strstr(r.out, "cookie \"bin\" on www.shop.com: its value holds byte 0xFF (at byte 3), which is not UTF-8"),
 		  "%s", r.out);
 	cr_expect_null(strstr(r.out, "out of memory"), "%s", r.out);
 	cr_expect_null(strstr(r.err, "out of memory"), "%s", r.err);
 	cr_expect(strstr(r.out, "1 passed"), "%s", r.out);
-	char *x = slurp(junit);
+	char *x = support_slurp(junit);
 	cr_expect(strstr(x, "tests=\"2\""), "%s", x);
 	free(x);
 	support_run_free(&r);

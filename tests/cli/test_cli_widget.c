@@ -14,22 +14,7 @@
 
 #include "support.h"
 
-static support_run run_args(const char *first, ...)
-{
-	const char *argv[32];
-	size_t n = 0;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	support_run r = {0};
-	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
-	return r;
-}
-
-#define RUN(...) run_args(__VA_ARGS__, (const char *)NULL)
+#define RUN(...) SUPPORT_RUN(__VA_ARGS__)
 
 typedef struct domain_row {
 	const char *version;

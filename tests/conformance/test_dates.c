@@ -32,25 +32,6 @@
 /* IMF-fixdate is 29 bytes; timefmt asks for 32. */
 #define IMF_LEN 32
 
-/* The cases array, or a skip when the shared data is not there. Caller frees the root with json_decref. */
-static json_t *load_cases(json_t **root)
-{
-	const char *path = support_shared_path(CASES_PATH);
-	if (!path) {
-		const char *shared = getenv("BSIM_SHARED");
-		cr_skip_test("cookie-date data not found: expected %s/" CASES_PATH
-			     " (BSIM_SHARED names the shared folder; meson test sets it, the default is ../shared)",
-			     shared && *shared ? shared : "../shared");
-	}
-	json_error_t err;
-	/* The suite writes control characters as JSON escapes, \u0000 included. */
-	*root = json_load_file(path, JSON_ALLOW_NUL, &err);
-	cr_assert_not_null(*root, "%s:%d:%d: %s", path, err.line, err.column, err.text);
-	json_t *cases = json_object_get(*root, "cases");
-	cr_assert(json_is_array(cases) && json_array_size(cases) > 0, "%s: no \"cases\" array", path);
-	return cases;
-}
-
 /*
  * s[0..len) in quotes, bytes outside printable ASCII escaped. Unlike
  * put_quoted (expectations.h) it escapes bytes above 0x7E too (\xHH): the
@@ -112,7 +93,7 @@ static void describe(buf *b, const date_case *c, const char *got)
 Test(conformance_dates, rfc6265bis_gives_every_expected_date)
 {
 	json_t *root = NULL;
-	json_t *cases = load_cases(&root);
+	json_t *cases = support_shared_cases(CASES_PATH, &root);
 	buf problems = BUF_INIT;
 	size_t total = json_array_size(cases), passed = 0;
 	for (size_t i = 0; i < total; i++) {
@@ -134,7 +115,7 @@ Test(conformance_dates, rfc6265bis_gives_every_expected_date)
 Test(conformance_dates, chromium_differs_only_where_listed)
 {
 	json_t *root = NULL;
-	json_t *cases = load_cases(&root);
+	json_t *cases = support_shared_cases(CASES_PATH, &root);
 	tally t;
 	tally_begin(&t, "dates", "chromium");
 	size_t total = json_array_size(cases);

@@ -24,109 +24,17 @@
 
 #include "bsim/cookie.h"
 #include "expectations.h"
+#include "suite.h"
 #include "support.h"
 #include "util/buf.h"
-
-/*
- * The virtual clock for every case: 2015-01-01T00:00:00Z. The suites'
- * Expires dates assume a "now" between 2007-08-07 and 2019-08-07
- * (conformance/README.md, Time); the wall clock would fail some cases.
- */
-#define CONFORMANCE_NOW_MS INT64_C(1420070400000)
 
 #define SUITE "http-state"
 #define CASES_PATH "conformance/http-state/cases.json"
 
-/* ---- running a case ------------------------------------------------------- */
-
-/*
- * An HTTP stack hands the cookie code a field value without its leading and
- * trailing spaces and tabs (RFC 9110 §5.5); cases.json keeps them as the
- * test files have them.
- */
-static void trim_ows(const char **s, size_t *len)
-{
-	while (*len && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-		(*len)--;
-}
-
-static const char *field(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* One case on one engine: the Cookie header sent to result_url. *got is allocated. */
-static void run_case(char **got, bsim_engine engine, json_t *c, buf *what)
-{
-	const char *request_url = field(c, "request_url");
-	const char *result_url = field(c, "result_url");
-	json_t *headers = json_object_get(c, "set_cookie");
-	cr_assert(request_url && result_url && json_is_array(headers), "malformed case %s", field(c, "id"));
-	bsim_jar *jar = NULL;
-	cr_assert_eq(bsim_jar_new(&jar, engine), 0);
-	bsim_jar_set_time(jar, CONFORMANCE_NOW_MS);
-	bsim_cookie_ctx navigate = BSIM_COOKIE_CTX_NAVIGATE;
-	buf_puts(what, "Set-Cookie ");
-	size_t i;
-	json_t *h;
-	json_array_foreach(headers, i, h) {
-		const char *v = json_string_value(h);
-		size_t len = json_string_length(h);
-		if (i)
-			buf_puts(what, ", ");
-		put_quoted(what, v, len);
-		trim_ows(&v, &len);
-		int rc = bsim_jar_set_cookie(jar, request_url, v, len, &navigate);
-		cr_assert_eq(rc, 0, "%s: set_cookie on %s failed: %s", field(c, "id"), request_url,
-			     bsim_error_last()->message);
-	}
-	buf_printf(what, " on %s, Cookie header at %s", request_url, result_url);
-	int rc = bsim_jar_cookie_header(got, jar, result_url, &navigate);
-	cr_assert_eq(rc, 0, "%s: cookie_header on %s failed: %s", field(c, "id"), result_url,
-		     bsim_error_last()->message);
-	bsim_jar_free(jar);
-}
-
+/* The cases are in the http-state format that suite.c runs (WPT's copy uses it too). */
 static void run_suite(bsim_engine engine)
 {
-	const char *path = support_shared_path(CASES_PATH);
-	if (!path)
-		cr_skip_test("%s not found under BSIM_SHARED (../shared beside the checkout); "
-			     "the public cookie suites are read from there, never copied",
-			     CASES_PATH);
-	json_error_t err;
-	/* JSON_ALLOW_NUL: one case sends a NUL inside a Set-Cookie value. */
-	json_t *root = json_load_file(path, JSON_ALLOW_NUL, &err);
-	cr_assert(root, "%s:%d: %s", path, err.line, err.text);
-	json_t *cases = json_object_get(root, "cases");
-	cr_assert(json_is_array(cases), "%s: no \"cases\" array", path);
-
-	tally t;
-	tally_begin(&t, SUITE, bsim_engine_name(engine));
-	size_t i;
-	json_t *c;
-	json_array_foreach(cases, i, c) {
-		const char *id = field(c, "id");
-		const char *expected = field(c, "expected_cookie");
-		cr_assert(id, "case %zu has no id", i);
-		buf what = BUF_INIT;
-		char *got = NULL;
-		run_case(&got, engine, c, &what);
-		if (!expected)
-			expected = ""; /* null: no Cookie header */
-		tally_judge(&t, id, strcmp(got, expected) == 0, buf_cstr(&what), expected, got);
-		free(got);
-		buf_free(&what);
-	}
-	char summary[256];
-	int unexpected = tally_finish(&t, summary, sizeof summary);
-	json_decref(root);
-	ASSERT_VERDICT(t, unexpected, summary);
+	conformance_run_suite(engine, SUITE, CASES_PATH, conformance_http_state_case);
 }
 
 Test(http_state, chromium)

@@ -29,137 +29,9 @@
 
 #include "bsim/cookie.h"
 #include "expectations.h"
+#include "suite.h"
 #include "support.h"
 #include "util/buf.h"
-
-/*
- * The virtual clock for every case: 2015-01-01T00:00:00Z. The suites'
- * Expires dates assume a "now" between 2007-08-07 and 2027-04-18
- * (conformance/README.md, Time); the wall clock would fail some cases.
- */
-#define CONFORMANCE_NOW_MS INT64_C(1420070400000)
-
-/* ---- running a case ------------------------------------------------------- */
-
-/*
- * An HTTP stack hands the cookie code a field value without its leading and
- * trailing spaces and tabs (RFC 9110 §5.5); cases.json keeps them as the
- * test files have them.
- */
-static void trim_ows(const char **s, size_t *len)
-{
-	while (*len && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-		(*len)--;
-}
-
-static const char *field(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static json_t *load_cases(const char *relative, json_t **root)
-{
-	const char *path = support_shared_path(relative);
-	if (!path)
-		cr_skip_test("%s not found under BSIM_SHARED (../shared beside the checkout); "
-			     "the public cookie suites are read from there, never copied",
-			     relative);
-	json_error_t err;
-	*root = json_load_file(path, JSON_ALLOW_NUL, &err);
-	cr_assert(*root, "%s:%d: %s", path, err.line, err.text);
-	json_t *cases = json_object_get(*root, "cases");
-	cr_assert(json_is_array(cases), "%s: no \"cases\" array", path);
-	return cases;
-}
-
-/* Set-Cookie headers of one response to `url`, each trimmed as an HTTP stack trims it. */
-static void set_headers(bsim_jar *jar, const char *id, const char *url, json_t *headers,
-			const bsim_cookie_ctx *ctx, buf *what)
-{
-	size_t i;
-	json_t *h;
-	buf_puts(what, "Set-Cookie ");
-	json_array_foreach(headers, i, h) {
-		const char *v = json_string_value(h);
-		size_t len = json_string_length(h);
-		if (i)
-			buf_puts(what, ", ");
-		put_quoted(what, v, len);
-		trim_ows(&v, &len);
-		int rc = bsim_jar_set_cookie(jar, url, v, len, ctx);
-		cr_assert_eq(rc, 0, "%s: set_cookie on %s failed: %s", id, url, bsim_error_last()->message);
-	}
-	buf_printf(what, " on %s", url);
-}
-
-/* The jar a case starts from: empty, its clock at the suites' "now". */
-static bsim_jar *fresh_jar(bsim_engine engine)
-{
-	bsim_jar *jar = NULL;
-	cr_assert_eq(bsim_jar_new(&jar, engine), 0);
-	bsim_jar_set_time(jar, CONFORMANCE_NOW_MS);
-	return jar;
-}
-
-/*
- * One case (the index-th) on one engine, in a jar of its own: returns the
- * cookies read back (allocated; the caller frees), sets *id and *expected
- * (borrowed from the case) and describes the input in `what`.
- */
-typedef char *run_case_fn(bsim_engine engine, json_t *c, size_t index, const char **id, const char **expected,
-			  buf *what);
-
-/* Every case of a cases.json on one engine, judged against <suite>-<engine>.txt. */
-static void run_suite(bsim_engine engine, const char *suite, const char *cases_path, run_case_fn *run_case)
-{
-	json_t *root;
-	json_t *cases = load_cases(cases_path, &root);
-	tally t;
-	tally_begin(&t, suite, bsim_engine_name(engine));
-	size_t i;
-	json_t *c;
-	json_array_foreach(cases, i, c) {
-		const char *id, *expected;
-		buf what = BUF_INIT;
-		char *got = run_case(engine, c, i, &id, &expected, &what);
-		tally_judge(&t, id, strcmp(got, expected) == 0, buf_cstr(&what), expected, got);
-		free(got);
-		buf_free(&what);
-	}
-	char summary[256];
-	int unexpected = tally_finish(&t, summary, sizeof summary);
-	json_decref(root);
-	ASSERT_VERDICT(t, unexpected, summary);
-}
-
-/* ---- WPT's copy of http-state ---------------------------------------------- */
-
-static char *run_http_state_case(bsim_engine engine, json_t *c, size_t index, const char **id,
-				 const char **expected, buf *what)
-{
-	*id = field(c, "id");
-	const char *request_url = field(c, "request_url");
-	const char *result_url = field(c, "result_url");
-	*expected = field(c, "expected_cookie");
-	json_t *headers = json_object_get(c, "set_cookie");
-	cr_assert(*id && request_url && result_url && json_is_array(headers), "malformed case %zu", index);
-	bsim_jar *jar = fresh_jar(engine);
-	bsim_cookie_ctx navigate = BSIM_COOKIE_CTX_NAVIGATE;
-	set_headers(jar, *id, request_url, headers, &navigate, what);
-	buf_printf(what, ", Cookie header at %s", result_url);
-	char *got = NULL;
-	cr_assert_eq(bsim_jar_cookie_header(&got, jar, result_url, &navigate), 0, "%s: %s", *id,
-		     bsim_error_last()->message);
-	if (!*expected)
-		*expected = ""; /* null: no cookie */
-	bsim_jar_free(jar);
-	return got;
-}
 
 /* ---- WPT's cookie tables ------------------------------------------------------ */
 
@@ -179,20 +51,20 @@ static bsim_cookie_ctx context_in_page(const char *url, const char *page_url)
 static char *run_table_case(bsim_engine engine, json_t *c, size_t index, const char **id, const char **expected,
 			    buf *what)
 {
-	*id = field(c, "id");
-	const char *api = field(c, "api");
-	const char *page_url = field(c, "page_url");
-	const char *set_url = field(c, "set_url");
-	const char *redirect = field(c, "redirect_location");
-	const char *read_url = field(c, "read_url");
-	*expected = field(c, "expected");
+	*id = support_json_str(c, "id");
+	const char *api = support_json_str(c, "api");
+	const char *page_url = support_json_str(c, "page_url");
+	const char *set_url = support_json_str(c, "set_url");
+	const char *redirect = support_json_str(c, "redirect_location");
+	const char *read_url = support_json_str(c, "read_url");
+	*expected = support_json_str(c, "expected");
 	json_t *strings = json_object_get(c, "set_cookie");
 	cr_assert(*id && api && page_url && set_url && read_url && *expected && json_is_array(strings),
 		  "malformed case %zu", index);
-	bsim_jar *jar = fresh_jar(engine);
+	bsim_jar *jar = conformance_jar(engine);
 	if (strcmp(api, "set-cookie-header") == 0) {
 		bsim_cookie_ctx ctx = context_in_page(set_url, page_url);
-		set_headers(jar, *id, set_url, strings, &ctx, what);
+		conformance_set_headers(jar, *id, set_url, strings, &ctx, what);
 		if (redirect) {
 			/* The fetch follows the 302; the request it makes carries cookies, nothing more. */
 			char *sent = NULL;
@@ -228,12 +100,12 @@ static char *run_table_case(bsim_engine engine, json_t *c, size_t index, const c
 
 static void run_http_state_copy(bsim_engine engine)
 {
-	run_suite(engine, "wpt-http-state", "conformance/wpt/http-state/cases.json", run_http_state_case);
+	conformance_run_suite(engine, "wpt-http-state", "conformance/wpt/http-state/cases.json", conformance_http_state_case);
 }
 
 static void run_tables(bsim_engine engine)
 {
-	run_suite(engine, "wpt", "conformance/wpt/cases.json", run_table_case);
+	conformance_run_suite(engine, "wpt", "conformance/wpt/cases.json", run_table_case);
 }
 
 Test(wpt_http_state, chromium)

@@ -158,7 +158,8 @@ static int snap_cookie(const bsim_cookie_view *c, void *userdata)
 	buf_printf(&s->out, "cookie %s=%s domain=%s host_only=%d path=%s secure=%d http_only=%d persistent=%d "
 			    "same_site=%d priority=%d partition=%s",
 		   c->name, c->value, c->domain, c->host_only, c->path, c->secure, c->http_only, c->persistent,
-		   (int)(c->same_site == BSIM_SAMESITE_UNSPECIFIED ? s->unspecified_as : c->same_site), (int)c->priority, c->partition_key ? c->partition_key : "(none)");
+		   (int)(c->same_site == BSIM_SAMESITE_UNSPECIFIED ? s->unspecified_as : c->same_site), (int)c->priority,
+		   c->partition_key ? c->partition_key : "(none)");
 	if (c->persistent)
 		buf_printf(&s->out, " expires=%lld", (long long)c->expires);
 	if (s->exact)

@@ -115,7 +115,8 @@ static void check_url(const char *text)
 	const url *c = NULL;
 	FUZZ_CHECK(url_cache_get(&c, cache, text) == 0 && same_url(c, u), "the URL cache disagrees with url_parse");
 	size_t n = strlen(text);
-	if ((unsigned char)text[n - 1] > 0x20) { /* trailing controls and spaces are trimmed: a '#' after them would not end the URL */
+	/* trailing controls and spaces are trimmed: a '#' after them would not end the URL */
+	if ((unsigned char)text[n - 1] > 0x20) {
 		buf other = BUF_INIT;
 		buf_printf(&other, "%s#bsim-fuzz", text);
 		FUZZ_CHECK(buf_status(&other) == 0, "out of memory");

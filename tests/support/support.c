@@ -1,17 +1,20 @@
 /*
  * support.c: test helpers of support.h. Running the binary uses fork/exec
  * with pipes so that stdout and stderr are checked separately, as a CI log
- * would show them.
+ * would show them. The helpers at the end fail the calling Criterion test
+ * themselves, so that each suite stops copying them.
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "support.h"
 
+#include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,4 +296,126 @@ int support_count_entries(const char *dir)
 		free(list[i]);
 	free(list);
 	return n;
+}
+
+/* ---- helpers that fail the calling test (Criterion) ---------------------- */
+
+void support_to_source_root(void)
+{
+	const char *root = getenv("BSIM_SOURCE_ROOT");
+	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
+	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
+}
+
+support_run support_run_argv(const char *const *argv)
+{
+	support_run r = {0};
+	cr_assert_eq(support_run_bsim(&r, NULL, argv), 0, "could not run bsim (BSIM_EXE)");
+	return r;
+}
+
+support_run support_run_args(const char *first, ...)
+{
+	const char *argv[SUPPORT_MAX_ARGS + 1];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *)) {
+		cr_assert_lt(n, SUPPORT_MAX_ARGS, "more than %d arguments for bsim", SUPPORT_MAX_ARGS);
+		argv[n++] = a;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	return support_run_argv(argv);
+}
+
+void support_append_n(char *dst, size_t size, const char *src, size_t n)
+{
+	size_t have = strnlen(dst, size);
+	cr_assert(have < size && n < size - have, "%zu bytes do not fit after %zu in a buffer of %zu", n, have, size);
+	memcpy(dst + have, src, n);
+	dst[have + n] = '\0';
+}
+
+void support_append(char *dst, size_t size, const char *src)
+{
+	support_append_n(dst, size, src, strlen(src));
+}
+
+int support_count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+uint64_t support_random(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
+pid_t support_dead_pid(void)
+{
+	pid_t pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0)
+		_exit(0);
+	cr_assert_eq(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
+char *support_slurp(const char *path)
+{
+	char *text = NULL;
+	cr_assert_eq(support_read_file(path, &text, NULL), 0, "cannot read %s", path);
+	return text;
+}
+
+void support_assert_exit(const support_run *r, int code)
+{
+	cr_assert_eq(r->status, code, "exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", r->status, code, r->out, r->err);
+}
+
+int support_entries(const char *dir)
+{
+	int n = support_count_entries(dir);
+	cr_assert_geq(n, 0, "cannot open %s", dir);
+	return n;
+}
+
+const char *support_json_str(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+json_t *support_shared_cases(const char *relative, json_t **root)
+{
+	const char *path = support_shared_path(relative);
+	if (!path)
+		cr_skip_test("%s not found under BSIM_SHARED (../shared beside the checkout); "
+			     "the public cookie suites are read from there, never copied",
+			     relative);
+	json_error_t err;
+	*root = json_load_file(path, JSON_ALLOW_NUL, &err);
+	cr_assert_not_null(*root, "%s:%d:%d: %s", path, err.line, err.column, err.text);
+	json_t *cases = json_object_get(*root, "cases");
+	cr_assert(json_is_array(cases) && json_array_size(cases) > 0, "%s: no \"cases\" array, or an empty one", path);
+	return cases;
+}
+
+void support_trim_ows(const char **s, size_t *len)
+{
+	while (*len && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+		(*len)--;
 }

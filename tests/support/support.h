@@ -6,7 +6,10 @@
 #ifndef BSIM_TEST_SUPPORT_H
 #define BSIM_TEST_SUPPORT_H
 
+#include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 /*
  * Path of a file under ../shared (BSIM_SHARED), e.g. "conformance/http-state/cases.json",
@@ -79,5 +82,65 @@ char *support_dir_listing(const char *dir);
 
 /* How many entries dir holds, dot files included ("." and ".." not), or -1. */
 int support_count_entries(const char *dir);
+
+/* ---- helpers that fail the calling test (Criterion) ---------------------- */
+
+/* Enter the source root (BSIM_SOURCE_ROOT), as bsim's messages name files from there. */
+void support_to_source_root(void);
+
+/*
+ * Run bsim (support_run_bsim, nothing on stdin) with the arguments, in the
+ * current directory; the test fails when bsim cannot be started. Caller
+ * frees with support_run_free. support_run_args takes them NULL-terminated,
+ * at most SUPPORT_MAX_ARGS; SUPPORT_RUN adds the NULL.
+ */
+#define SUPPORT_MAX_ARGS 48
+support_run support_run_argv(const char *const *argv);
+support_run support_run_args(const char *first, ...);
+#define SUPPORT_RUN(...) support_run_args(__VA_ARGS__, (const char *)NULL)
+
+/*
+ * Append src[0..n) to the string in dst, a buffer of size bytes, where the
+ * tests once used strcat and strncat: the test fails when it would not fit.
+ * support_append appends all of src.
+ */
+void support_append_n(char *dst, size_t size, const char *src, size_t n);
+void support_append(char *dst, size_t size, const char *src);
+
+/* How many '\n' s holds. */
+int support_count_lines(const char *s);
+
+/* xorshift64 (Marsaglia 2003): the next of a fixed sequence from *state (not 0), so a failure replays. */
+uint64_t support_random(uint64_t *state);
+
+/* The id of a process that has just exited and been reaped: a pid no process holds (until reused). */
+pid_t support_dead_pid(void);
+
+/* The whole file at path, NUL-terminated; the test fails when it cannot be read. Caller frees. */
+char *support_slurp(const char *path);
+
+/* The run exited with code; otherwise the test fails, showing its stdout and stderr. */
+void support_assert_exit(const support_run *r, int code);
+
+/* support_count_entries, failing the test when dir cannot be read. */
+int support_entries(const char *dir);
+
+/* The string member key of obj, or NULL when it is missing or not a string. */
+const char *support_json_str(json_t *obj, const char *key);
+
+/*
+ * The "cases" array of the JSON file ../shared/RELATIVE (BSIM_SHARED), read
+ * with JSON_ALLOW_NUL (the public suites send NUL bytes in headers). Skips
+ * the test when the file is absent (the public suites are read from there,
+ * never copied); fails it when the file does not parse or has no case.
+ * *root receives the document: json_decref it.
+ */
+json_t *support_shared_cases(const char *relative, json_t **root);
+
+/*
+ * Trim the leading and trailing spaces and tabs of s[0..*len), as an HTTP
+ * stack hands a field value to the cookie code (RFC 9110 §5.5).
+ */
+void support_trim_ows(const char **s, size_t *len);
 
 #endif

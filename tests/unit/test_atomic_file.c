@@ -292,16 +292,6 @@ Test(atomic_file, a_socket_is_refused)
 /* ---- temporary files a killed bsim leaves ---- */
 
 /* A pid that was a process and is none now: a child that has exited and been reaped. */
-static pid_t dead_pid(void)
-{
-	pid_t pid = fork();
-	cr_assert_neq(pid, -1);
-	if (pid == 0)
-		_exit(0);
-	cr_assert_eq(waitpid(pid, NULL, 0), pid);
-	return pid;
-}
-
 Test(atomic_file, a_dead_writers_temporary_file_is_removed_by_the_next_write_and_a_live_ones_kept)
 {
 	const char *dir = scratch();
@@ -312,10 +302,10 @@ Test(atomic_file, a_dead_writers_temporary_file_is_removed_by_the_next_write_and
 		_exit(0);
 	}
 	char dead_tmp[160], live_tmp[160], other[160], not_ours[160], path[128];
-	snprintf(dead_tmp, sizeof dead_tmp, "%s/.profile.db.tmp-%ld-3", dir, (long)dead_pid());
+	snprintf(dead_tmp, sizeof dead_tmp, "%s/.profile.db.tmp-%ld-3", dir, (long)support_dead_pid());
 	snprintf(live_tmp, sizeof live_tmp, "%s/.state.json.tmp-%ld-0", dir, (long)live);
 	snprintf(other, sizeof other, "%s/.notes.tmp-x-1", dir);       /* not our pattern */
-	snprintf(not_ours, sizeof not_ours, "%s/.tmp-%ld-1", dir, (long)dead_pid()); /* no BASE */
+	snprintf(not_ours, sizeof not_ours, "%s/.tmp-%ld-1", dir, (long)support_dead_pid()); /* no BASE */
 	write_text(dead_tmp, "61 MB of a killed save");
 	write_text(live_tmp, "being written");
 	write_text(other, "keep");

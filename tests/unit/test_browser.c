@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bsim/browser.h"
+#include "support.h"
 
 static bsim_browser *browser_with(bsim_engine engine, int session_restore)
 {
@@ -73,7 +74,7 @@ static void on_focus(bsim_browser *b, int tab, int focused, void *ud)
 	focus_log *l = ud;
 	char one[32];
 	snprintf(one, sizeof one, "%s%d ", focused ? "+" : "-", tab);
-	strncat(l->text, one, sizeof l->text - strlen(l->text) - 1);
+	support_append(l->text, sizeof l->text, one);
 }
 
 Test(browser, exactly_one_tab_is_focused_blur_before_focus)
@@ -101,7 +102,7 @@ static void on_visibility(bsim_browser *b, int tab, int visible, void *ud)
 	focus_log *l = ud;
 	char one[32];
 	snprintf(one, sizeof one, "%s%d ", visible ? "v" : "h", tab);
-	strncat(l->text, one, sizeof l->text - strlen(l->text) - 1);
+	support_append(l->text, sizeof l->text, one);
 }
 
 Test(browser, tab_switch_hides_the_old_page_before_the_new_one_shows)

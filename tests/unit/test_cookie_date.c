@@ -14,6 +14,7 @@
 
 #include "cookie/date.h"
 #include "util/timefmt.h"
+#include "support.h"
 
 typedef struct date_row {
 	const char *input;
@@ -498,17 +499,6 @@ Test(cookie_date, work_stays_linear_on_huge_inputs, .timeout = 60)
 	check_huge_pattern("123456,", " 15 Apr 21:01:22", false, false);
 }
 
-/* xorshift64: a fixed sequence, so a failure replays. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
-}
-
 Test(cookie_date, random_inputs_parse_safely_and_results_read_back)
 {
 	/* Date-shaped pieces, edge values and odd bytes, glued with and without delimiters. */
@@ -522,11 +512,11 @@ Test(cookie_date, random_inputs_parse_safely_and_results_read_back)
 	for (int round = 0; round < 200000; round++) {
 		char in[128];
 		size_t len = 0;
-		int n = (int)(next_random(&state) % 8);
+		int n = (int)(support_random(&state) % 8);
 		for (int k = 0; k < n; k++) {
-			const char *piece = pieces[next_random(&state) % (sizeof pieces / sizeof pieces[0])];
+			const char *piece = pieces[support_random(&state) % (sizeof pieces / sizeof pieces[0])];
 			size_t plen = strlen(piece);
-			uint64_t g = next_random(&state) % (sizeof glue + 2);
+			uint64_t g = support_random(&state) % (sizeof glue + 2);
 			if (k > 0 && g < sizeof glue - 1)
 				in[len++] = glue[g]; /* otherwise the pieces run together */
 			else if (k > 0 && g == sizeof glue - 1)
@@ -572,7 +562,7 @@ Test(cookie_date, imf_fixdates_read_back_across_the_range)
 	uint64_t state = UINT64_C(0x2545F4914F6CDD1D);
 	int64_t lo = time_from_civil(1601, 1, 1, 0, 0, 0), hi = time_from_civil(9999, 12, 31, 23, 59, 59);
 	for (int i = 0; i < 100000; i++) {
-		int64_t t = lo + (int64_t)(next_random(&state) % (uint64_t)(hi - lo + 1));
+		int64_t t = lo + (int64_t)(support_random(&state) % (uint64_t)(hi - lo + 1));
 		char imf[32];
 		time_format_imf(t, imf, sizeof imf);
 		int64_t back_rfc = 0, back_cr = 0;

@@ -154,10 +154,10 @@ Test(har, limits_are_named)
 	free(deep);
 
 	/* Headers of one request: one past HAR_MAX_HEADERS. */
-	char *headers = malloc((size_t)(HAR_MAX_HEADERS + 1) * 32);
-	size_t n = 0;
+	size_t size = (size_t)(HAR_MAX_HEADERS + 1) * 32, n = 0;
+	char *headers = malloc(size);
 	for (int i = 0; i <= HAR_MAX_HEADERS; i++)
-		n += (size_t)sprintf(headers + n, "%s{\"name\":\"h\",\"value\":\"v\"}", i ? "," : "");
+		n += (size_t)snprintf(headers + n, size - n, "%s{\"name\":\"h\",\"value\":\"v\"}", i ? "," : "");
 	char *e = entry("2024-05-01T10:00:00Z", "https://a.com/", headers, "document", 200, "text/html", "");
 	char *text = capture(CHROME, e);
 	cr_expect_eq(har_parse(&h, "t.har", text, strlen(text)), BSIM_ELIMIT);
@@ -172,9 +172,9 @@ Test(har, limits_are_named)
 	size_t big = HAR_MAX_HEADER_BYTES + 1;
 	char *value = malloc(big + 64);
 	cr_assert_not_null(value);
-	n = (size_t)sprintf(value, "{\"name\":\"cookie\",\"value\":\"");
+	n = (size_t)snprintf(value, big + 64, "{\"name\":\"cookie\",\"value\":\"");
 	memset(value + n, 'a', big);
-	strcpy(value + n + big, "\"}");
+	memcpy(value + n + big, "\"}", sizeof "\"}");
 	e = entry("2024-05-01T10:00:00Z", "https://a.com/", value, "document", 200, "text/html", "");
 	text = capture(CHROME, e);
 	cr_expect_eq(har_parse(&h, "t.har", text, strlen(text)), BSIM_ELIMIT);
@@ -573,7 +573,7 @@ Test(har, navigations_bsim_cannot_load_or_replay_are_refused_with_their_path)
 	char *cookies = malloc(n * 48);
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++)
-		at += (size_t)sprintf(cookies + at, "%s{\"name\":\"set-cookie\",\"value\":\"c%zu=1\"}", i ? "," : "", i);
+		at += (size_t)snprintf(cookies + at, n * 48 - at, "%s{\"name\":\"set-cookie\",\"value\":\"c%zu=1\"}", i ? "," : "", i);
 	text = fmt("{\"log\": {\"creator\": " CHROME ", \"entries\": [{\"_resourceType\": \"document\", \"startedDateTime\": "
 		   "\"2024-05-01T10:00:00Z\", \"request\": {\"method\": \"GET\", \"url\": \"https://a.com/\", \"headers\": []}, "
 		   "\"response\": {\"status\": 200, \"headers\": [%s]}}]}}",
@@ -591,9 +591,9 @@ Test(har, the_written_scenario_is_well_formed_xml_whatever_the_capture_holds)
 	/* A title whose 80-byte cut falls inside a UTF-8 sequence; XML specials, CR, a tab and a control in headers. */
 	char title[400] = "";
 	for (int i = 0; i < 39; i++)
-		strcat(title, "a");
+		support_append(title, sizeof title, "a");
 	for (int i = 0; i < 30; i++)
-		strcat(title, "\\u00e9"); /* two bytes each: byte 80 is the middle of one */
+		support_append(title, sizeof title, "\\u00e9"); /* two bytes each: byte 80 is the middle of one */
 	char *text = fmt(
 		"{\"log\": {\"creator\": " CHROME ", \"pages\": [{\"id\": \"page_1\", \"title\": \"%s <&> \\\"q\\\"\", "
 		"\"startedDateTime\": \"2024-05-01T10:00:00Z\"}], \"entries\": [{\"pageref\": \"page_1\", "

@@ -10,6 +10,7 @@
 
 #include "bsim/error.h"
 #include "net/host.h"
+#include "support.h"
 
 typedef struct canon_case {
 	const char *rule;
@@ -291,8 +292,8 @@ Test(host, d12_idna_name_too_long_after_conversion_is_refused)
 	/* 60 "ü" labels grow past 253 bytes only once written as A-labels. */
 	char raw[1024] = "";
 	for (int i = 0; i < 60; i++)
-		strcat(raw, "ü.");
-	strcat(raw, "de");
+		support_append(raw, sizeof raw, "ü.");
+	support_append(raw, sizeof raw, "de");
 	char *out = NULL;
 	cr_assert_eq(host_canonicalize(&out, raw, strlen(raw)), BSIM_EINVAL);
 	cr_expect(strstr(bsim_error_last()->message, "at most 253") != NULL, "%s", bsim_error_last()->message);
@@ -405,7 +406,7 @@ Test(host, quote_cuts_long_text_with_an_ellipsis)
 	/* A multi-byte character is never cut in half. */
 	char umlauts[200] = "";
 	for (int i = 0; i < 50; i++)
-		strcat(umlauts, "ü");
+		support_append(umlauts, sizeof umlauts, "ü");
 	host_quote(q, sizeof q, umlauts, strlen(umlauts));
 	n = strlen(q);
 	cr_expect_str_eq(q + n - 3, "...");

@@ -55,7 +55,7 @@ static const char *fixture(const char *name)
 {
 	static char p[1024];
 	snprintf(p, sizeof p, "%s", support_source_path("tests/fixtures/interchange/"));
-	strncat(p, name, sizeof p - strlen(p) - 1);
+	support_append(p, sizeof p, name);
 	return p;
 }
 
@@ -81,6 +81,9 @@ static bsim_browser *browser(bsim_engine e)
 
 /* ---- a printable picture of a browser's state ---- */
 
+/* Room for a picture: the largest state a test here builds takes a few KiB. */
+#define PICTURE_SIZE 32768
+
 static int print_cookie(const bsim_cookie_view *c, void *ud)
 {
 	static const char *const ss[] = {"unspecified", "none", "lax", "strict"};
@@ -90,7 +93,7 @@ static int print_cookie(const bsim_cookie_view *c, void *ud)
 		 c->http_only ? " httponly" : "", c->persistent ? "expires=" : "session",
 		 c->persistent ? (long long)c->expires : 0LL, ss[c->same_site & 3], (int)c->priority,
 		 c->partition_key ? c->partition_key : "-", (long long)c->creation);
-	strncat(ud, line, 32768 - strlen(ud) - 1);
+	support_append(ud, PICTURE_SIZE, line);
 	return 0;
 }
 
@@ -98,16 +101,16 @@ static int print_item(const char *origin, const char *key, const char *value, vo
 {
 	char line[1024];
 	snprintf(line, sizeof line, "%s %s=%s\n", origin, key, value);
-	strncat(ud, line, 32768 - strlen(ud) - 1);
+	support_append(ud, PICTURE_SIZE, line);
 	return 0;
 }
 
 /* Cookies in creation order, then localStorage; allocated. */
 static char *picture(bsim_browser *b)
 {
-	char *s = calloc(1, 32768);
+	char *s = calloc(1, PICTURE_SIZE);
 	cr_assert_eq(bsim_jar_foreach(bsim_browser_jar(b), print_cookie, s), 0);
-	strncat(s, "--\n", 32768 - strlen(s) - 1);
+	support_append(s, PICTURE_SIZE, "--\n");
 	cr_assert_eq(bsim_browser_local_foreach(b, print_item, s), 0);
 	return s;
 }
@@ -209,14 +212,15 @@ static bsim_browser *busy_browser(bsim_engine e)
  */
 static void normalize(char *s, const char *unspecified, int txt)
 {
-	char *out = calloc(1, strlen(s) + 64 * 64), *o = out;
+	size_t size = strlen(s) + 64 * 64;
+	char *out = calloc(1, size), *o = out;
 	for (const char *p = s; *p;) {
 		if (strncmp(p, " created=", 9) == 0) {
 			p += 9;
 			while (*p >= '0' && *p <= '9')
 				p++;
 		} else if (strncmp(p, "samesite=", 9) == 0 && (txt || (unspecified && strncmp(p + 9, "unspecified", 11) == 0))) {
-			o += sprintf(o, "samesite=%s", txt ? "-" : unspecified);
+			o += snprintf(o, size - (size_t)(o - out), "samesite=%s", txt ? "-" : unspecified);
 			p += 9;
 			while (*p && *p != ' ')
 				p++;
@@ -227,7 +231,7 @@ static void normalize(char *s, const char *unspecified, int txt)
 	*o = '\0';
 	if (txt && strstr(out, "--\n"))
 		strstr(out, "--\n")[3] = '\0';
-	strcpy(s, out);
+	memcpy(s, out, strlen(out) + 1); /* never longer than s: only deletions and shorter samesite words */
 	free(out);
 }
 
@@ -326,7 +330,7 @@ Test(interchange, cookies_txt_export_is_curls_format_oldest_first)
 		char *start = end - 1;
 		while (start > lines && start[-1] != '\n')
 			start--;
-		strncat(expected, start, (size_t)(end - start));
+		support_append_n(expected, sizeof expected, start, (size_t)(end - start));
 		end = start;
 	}
 	cr_expect_str_eq(text, expected);
@@ -607,7 +611,7 @@ Test(interchange, an_import_runs_the_engines_per_site_cap_as_playwright_addcooki
 	for (int i = 0; i < 200; i++) {
 		char line[64];
 		snprintf(line, sizeof line, "www.shop.com\tFALSE\t/\tFALSE\t0\tc%d\tv\n", i);
-		strcat(txt, line);
+		support_append(txt, 200 * 64, line);
 	}
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		bsim_browser *b = browser(rows[r].engine);
@@ -841,13 +845,14 @@ static const bad_case bad_cases[] = {
 /* %G in a case stands for a good cookie, so that a bad one is not the first. */
 static char *expand(const char *t)
 {
-	char *out = calloc(1, strlen(t) * 40 + 1);
+	size_t size = strlen(t) * 40 + 1;
+	char *out = calloc(1, size);
 	for (const char *p = t; *p; p++) {
 		if (p[0] == '%' && p[1] == 'G') {
-			strcat(out, good_cookie);
+			support_append(out, size, good_cookie);
 			p++;
 		} else {
-			strncat(out, p, 1);
+			support_append_n(out, size, p, 1);
 		}
 	}
 	return out;
@@ -1142,7 +1147,8 @@ static void *serve_cookies(void *arg)
 		char names[256] = "", resp[2048];
 		sscanf(req, "GET /%255[^ ]", names);
 		int len = snprintf(resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n");
-		for (char *name = strtok(names, ","); name; name = strtok(NULL, ","))
+		char *save = NULL;
+		for (char *name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save))
 			len += snprintf(resp + len, sizeof resp - (size_t)len, "Set-Cookie: %s=1; Path=/; Max-Age=3600\r\n", name);
 		len += snprintf(resp + len, sizeof resp - (size_t)len, "\r\n");
 		cr_assert_eq(write(c, resp, (size_t)len), len);

@@ -45,17 +45,10 @@ typedef struct run_set {
 	size_t n;
 } run_set;
 
-static void to_source_root(void)
-{
-	const char *root = getenv("BSIM_SOURCE_ROOT");
-	cr_assert(root && *root, "BSIM_SOURCE_ROOT is not set; run the tests with meson test");
-	cr_assert_eq(chdir(root), 0, "cannot enter the source root %s", root);
-}
-
 /* Load path (relative to the source root, so file names read as a person types them) and run every scenario. */
 static run_set run_path(const char *path)
 {
-	to_source_root();
+	support_to_source_root();
 	run_set s = {0};
 	const char *paths[] = {path};
 	int rc = bsim_suite_load(&s.suite, paths, 1);
@@ -97,27 +90,12 @@ static const char *temp_dir(void)
 
 TestSuite(report, .fini = support_temp_dirs_remove);
 
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	cr_assert_eq(support_read_file(path, &text, NULL), 0, "cannot read %s", path);
-	return text;
-}
-
 static void write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "wb");
 	cr_assert(f, "cannot create %s", path);
 	fputs(text, f);
 	cr_assert_eq(fclose(f), 0);
-}
-
-/* Files in dir, "." and ".." excluded. */
-static int count_entries(const char *dir)
-{
-	int n = support_count_entries(dir);
-	cr_assert_geq(n, 0, "cannot open %s", dir);
-	return n;
 }
 
 /* Output of a reporter that writes to a FILE *, as a string. */
@@ -186,7 +164,7 @@ static xmlDoc *write_and_parse_junit(const run_set *s, const bsim_report_options
 	char path[128];
 	snprintf(path, sizeof path, "%s/junit.xml", temp_dir());
 	cr_assert_eq(bsim_report_junit(path, results_of(s), s->n, opts), 0, "%s", bsim_error_last()->message);
-	char *text = slurp(path);
+	char *text = support_slurp(path);
 	xmlDoc *doc = xmlReadMemory(text, (int)strlen(text), path, NULL, XML_PARSE_NONET);
 	cr_assert(doc, "the JUnit report is not well-formed XML:\n%s", text);
 	if (text_out)
@@ -872,8 +850,8 @@ Test(report, summary_trace_modes_and_colour)
  */
 Test(report, control_characters_and_stray_bytes_in_a_path_break_no_report)
 {
-	to_source_root();
-	char *scenario = slurp(RUN_DIR "/fail.xml");
+	support_to_source_root();
+	char *scenario = support_slurp(RUN_DIR "/fail.xml");
 	const char *dir = temp_dir();
 	char path[160];
 	snprintf(path, sizeof path, "%s/f\001a\033[31mil\377.xml", dir);
@@ -923,9 +901,9 @@ Test(report, a_report_replaces_the_old_file_whole_and_leaves_no_temporary_file)
 	snprintf(path, sizeof path, "%s/junit.xml", dir);
 	write_text(path, "old report\n");
 	cr_assert_eq(bsim_report_junit(path, results_of(&s), s.n, NULL), 0);
-	char *text = slurp(path);
+	char *text = support_slurp(path);
 	cr_expect(strncmp(text, "<?xml", 5) == 0);
-	cr_expect_eq(count_entries(dir), 1, "only the report is left in %s", dir);
+	cr_expect_eq(support_entries(dir), 1, "only the report is left in %s", dir);
 	struct stat st;
 	cr_assert_eq(stat(path, &st), 0);
 	cr_expect_eq(st.st_mode & 0777, 0666 & ~(unsigned)umask(022), "mode %o", st.st_mode & 0777);
@@ -942,7 +920,7 @@ Test(report, a_report_into_a_missing_directory_fails_with_the_path)
 	cr_expect_eq(bsim_report_junit(path, results_of(&s), s.n, NULL), BSIM_EIO);
 	cr_expect(strstr(bsim_error_last()->message, path), "%s", bsim_error_last()->message);
 	cr_expect_eq(bsim_report_json(path, results_of(&s), s.n, NULL), BSIM_EIO);
-	cr_expect_eq(count_entries(dir), 0);
+	cr_expect_eq(support_entries(dir), 0);
 	run_set_free(&s);
 }
 
@@ -975,43 +953,12 @@ Test(report, a_failed_write_leaves_the_existing_report_unchanged)
 		cr_assert_eq(waitpid(pid, &status, 0), pid);
 		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: the write did not fail with BSIM_EIO",
 			  names[k]);
-		char *text = slurp(path);
+		char *text = support_slurp(path);
 		cr_expect_str_eq(text, "the old report, which must survive\n");
 		free(text);
-		cr_expect_eq(count_entries(dir), (int)k + 1, "a temporary file was left in %s", dir);
+		cr_expect_eq(support_entries(dir), (int)k + 1, "a temporary file was left in %s", dir);
 	}
 	run_set_free(&s);
-}
-
-/* ---- text decoding -------------------------------------------------- */
-
-Test(report, utf8_decoding_replaces_what_is_not_utf8_one_byte_at_a_time)
-{
-	static const struct {
-		const char *in;
-		size_t len;
-		uint32_t cp;
-		size_t used;
-	} cases[] = {
-		{"a", 1, 'a', 1},
-		{"\xC3\xA9", 2, 0xE9, 2},
-		{"\xE2\x82\xAC", 3, 0x20AC, 3},
-		{"\xF0\x9F\x8D\xAA", 4, 0x1F36A, 4},
-		{"\x80", 1, REPORT_REPLACEMENT, 1},           /* a lone continuation byte */
-		{"\xC0\xAF", 2, REPORT_REPLACEMENT, 1},       /* overlong '/' */
-		{"\xE0\x80\xAF", 3, REPORT_REPLACEMENT, 1},   /* overlong, 3 bytes */
-		{"\xED\xA0\x80", 3, REPORT_REPLACEMENT, 1},   /* a surrogate */
-		{"\xF4\x90\x80\x80", 4, REPORT_REPLACEMENT, 1}, /* above U+10FFFF */
-		{"\xE2\x82", 2, REPORT_REPLACEMENT, 1},       /* truncated */
-		{"\xC3(", 2, REPORT_REPLACEMENT, 1},          /* a broken sequence */
-		{"\xFF", 1, REPORT_REPLACEMENT, 1},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		uint32_t cp = 0;
-		size_t used = report_utf8_next(cases[i].in, cases[i].len, &cp);
-		cr_expect_eq(cp, cases[i].cp, "case %zu: U+%04X", i, cp);
-		cr_expect_eq(used, cases[i].used, "case %zu", i);
-	}
 }
 
 /* report_format_vtime writes its digits by hand: it must read as the printf form it replaced, everywhere. */

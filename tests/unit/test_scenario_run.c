@@ -1286,14 +1286,14 @@ Test(scenario_file, expect_failure_matched_not_matched_and_passed)
 		cr_expect_eq(bsim_result_expected_failure(r), 1);
 		char want[2048];
 		snprintf(want, sizeof want, failure, i == 0 ? 9 : 12);
-		strcat(want, i == 0 ? FILE_REPLAY_AT(8, "chromium") : FILE_REPLAY_AT(11, "chromium"));
+		support_append(want, sizeof want, i == 0 ? FILE_REPLAY_AT(8, "chromium") : FILE_REPLAY_AT(11, "chromium"));
 		expect_file_message(r, BSIM_PASSED, want, path);
 		bsim_result_free(r);
 	}
 	bsim_result *r = run_at(suite, 2);
 	char want[2048];
 	snprintf(want, sizeof want, failure, 15);
-	strcat(want, "\n  the scenario declares expect-failure=\"cookie-refused:domain-mismatch\", but the cause was cookie-refused:public-suffix" FILE_REPLAY_AT(14, "chromium"));
+	support_append(want, sizeof want, "\n  the scenario declares expect-failure=\"cookie-refused:domain-mismatch\", but the cause was cookie-refused:public-suffix" FILE_REPLAY_AT(14, "chromium"));
 	expect_file_message(r, BSIM_FAILED, want, path);
 	cr_expect_eq(bsim_result_expected_failure(r), 0);
 	bsim_result_free(r);
@@ -1480,7 +1480,7 @@ Test(scenario_run, every_step_that_cannot_run_is_a_located_error)
 static int glow_prepare(step *s)
 {
 	int *want = malloc(sizeof *want);
-	*want = atoi(step_attr(s, "glow"));
+	*want = (int)strtol(step_attr(s, "glow"), NULL, 10);
 	s->data = want;
 	return 0;
 }

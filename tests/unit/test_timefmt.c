@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/timefmt.h"
+#include "support.h"
 
 static void expect_civil(int64_t seconds, int64_t year, int month, int day, int hour, int minute, int second)
 {
@@ -288,17 +289,6 @@ Test(timefmt, iso8601_formats_utc_with_milliseconds_only_when_needed)
 	expect_iso_text(INT64_C(910670515199) * 1000, "+030827-12-31T23:59:59Z");
 }
 
-/* xorshift64: a fixed sequence, so a failure replays. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
-}
-
 Test(timefmt, iso8601_round_trips)
 {
 	/* Every instant with a six-digit year at most reads back exactly. */
@@ -308,14 +298,14 @@ Test(timefmt, iso8601_round_trips)
 		int64_t ms;
 		switch (i % 3) {
 		case 0: /* anywhere in the parseable range */
-			ms = lo + (int64_t)(next_random(&state) % (uint64_t)(hi - lo + 1));
+			ms = lo + (int64_t)(support_random(&state) % (uint64_t)(hi - lo + 1));
 			break;
 		case 1: /* near 1970, where the sign of the fraction matters */
-			ms = (int64_t)(next_random(&state) % 200000000) - 100000000;
+			ms = (int64_t)(support_random(&state) % 200000000) - 100000000;
 			break;
 		default: /* whole seconds between 1601 and 30827, the cookie range */
 			ms = (INT64_C(-11644473600) +
-			      (int64_t)(next_random(&state) % UINT64_C(922314988800))) * 1000; /* 1601 .. 30827 */
+			      (int64_t)(support_random(&state) % UINT64_C(922314988800))) * 1000; /* 1601 .. 30827 */
 			break;
 		}
 		char text[32];

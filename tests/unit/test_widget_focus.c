@@ -13,6 +13,7 @@
 
 #include "bsim/browser.h"
 #include "widgets/focus.h"
+#include "support.h"
 
 #define WWW "https://www.testsite.com/"
 #define STORE "https://store.testsite.com/"
@@ -45,7 +46,7 @@ static void on_change(widget_focus *f, bool focused, void *ud)
 {
 	(void)f;
 	page *p = ud;
-	strncat(p->log, focused ? "+" : "-", sizeof p->log - strlen(p->log) - 1);
+	support_append(p->log, sizeof p->log, focused ? "+" : "-");
 }
 
 static void load(page *p, bsim_browser *b, int tab)
@@ -118,7 +119,7 @@ Test(widget_focus, guid_has_the_widgets_format_and_follows_the_seed)
 			}
 		}
 		if (s == 0)
-			strcpy(first, g);
+			snprintf(first, sizeof first, "%s", g);
 		else
 			cr_expect_str_neq(g, first, "seed %llu gives seed 1's GUID", (unsigned long long)seeds[s]);
 	}
@@ -136,7 +137,7 @@ Test(widget_focus, a_tab_opened_claims_the_key_with_two_writes)
 	cr_assert_eq(count_sets(b, a), 2, "F.30: \"\" then the GUID");
 	/* A second page load on the same tab has a fresh GUID. */
 	char old[WIDGET_FOCUS_GUID_LEN + 1];
-	strcpy(old, widget_focus_guid(pa.f));
+	snprintf(old, sizeof old, "%s", widget_focus_guid(pa.f));
 	unload(&pa);
 	cr_assert_eq(bsim_tab_reload(b, a), 0);
 	load(&pa, b, a);
@@ -238,7 +239,7 @@ Test(widget_focus, f30_a_closed_owner_leaves_its_guid_when_no_tab_of_the_origin_
 	page pa;
 	load(&pa, b, a);
 	char guid[WIDGET_FOCUS_GUID_LEN + 1];
-	strcpy(guid, widget_focus_guid(pa.f));
+	snprintf(guid, sizeof guid, "%s", widget_focus_guid(pa.f));
 	size_t sets = count_sets(b, a);
 	unload(&pa);
 	cr_assert_eq(bsim_tab_close(b, a), 0);
@@ -262,7 +263,7 @@ Test(widget_focus, the_owner_navigates_away_and_leaves_its_guid_behind)
 	load(&pb, b, t);
 	load(&pa, b, a);
 	char old[WIDGET_FOCUS_GUID_LEN + 1];
-	strcpy(old, widget_focus_guid(pa.f));
+	snprintf(old, sizeof old, "%s", widget_focus_guid(pa.f));
 	unload(&pa);
 	cr_assert_eq(bsim_tab_navigate(b, a, STORE, NULL), 0);
 	load(&pa, b, a);
@@ -312,7 +313,7 @@ Test(widget_focus, i16_after_session_restore_the_reopened_tab_writes_nothing)
 	page pa;
 	load(&pa, b, a);
 	char old[WIDGET_FOCUS_GUID_LEN + 1];
-	strcpy(old, widget_focus_guid(pa.f));
+	snprintf(old, sizeof old, "%s", widget_focus_guid(pa.f));
 	cr_assert_eq(bsim_browser_close(b), 0);
 	unload(&pa); /* the model frees pages after the close; the tab waits for restore */
 	cr_assert_eq(bsim_browser_restart(b), 0);
@@ -338,7 +339,7 @@ Test(widget_focus, a_restart_without_session_restore_keeps_the_key_in_local_stor
 	page pa;
 	load(&pa, b, a);
 	char old[WIDGET_FOCUS_GUID_LEN + 1];
-	strcpy(old, widget_focus_guid(pa.f));
+	snprintf(old, sizeof old, "%s", widget_focus_guid(pa.f));
 	unload(&pa);
 	cr_assert_eq(bsim_browser_restart(b), 0);
 	int n = open_tab(b, WWW);

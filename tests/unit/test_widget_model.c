@@ -104,8 +104,10 @@ Test(widget_model, state_machine_table)
 		{"open shows the form", {WIDGET_OPEN}, 1, WIDGET_CHAT_OPEN, false},
 		{"start runs a chat", {WIDGET_START}, 1, WIDGET_CHAT_ACTIVE, true},
 		{"end leaves the ended chat on screen", {WIDGET_START, WIDGET_END}, 2, WIDGET_CHAT_ENDED, false},
-		{"close on a running chat: the page restores it at once (c-close-chat)", {WIDGET_START, WIDGET_CLOSE}, 2, WIDGET_CHAT_ACTIVE, true},
-		{"close after an end goes back to the button", {WIDGET_START, WIDGET_END, WIDGET_CLOSE}, 3, WIDGET_CHAT_NONE, false},
+		{"close on a running chat: the page restores it at once (c-close-chat)", {WIDGET_START, WIDGET_CLOSE}, 2,
+		 WIDGET_CHAT_ACTIVE, true},
+		{"close after an end goes back to the button", {WIDGET_START, WIDGET_END, WIDGET_CLOSE}, 3, WIDGET_CHAT_NONE,
+		 false},
 		{"a chat can start again after an end", {WIDGET_START, WIDGET_END, WIDGET_START}, 3, WIDGET_CHAT_ACTIVE, true},
 		{"minimize does not end the chat", {WIDGET_START, WIDGET_MINIMIZE}, 2, WIDGET_CHAT_ACTIVE, true},
 	};

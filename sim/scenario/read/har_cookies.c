@@ -170,7 +170,8 @@ static const char *widget_same_site(const har_import *w)
 	return same_site;
 }
 
-/* Where a request's widget cookie lives: the Domain the capture lists (Chrome's cookies[] have it), else the one the widget derives. */
+/* Where a request's widget cookie lives: the Domain the capture lists (Chrome's cookies[] have it),
+ * else the one the widget derives. */
 static int carried_domain(const har_import *w, const har_cookie *c, char **domain)
 {
 	*domain = NULL;

@@ -482,7 +482,8 @@ int xml_file_read(xml_file *f, const char *path, load_errors *errs)
 	if ((ctxt = xmlNewParserCtxt())) {
 		ctxt->_private = &cap;
 		ctxt->sax->internalSubset = refuse_doctype;
-		/* No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_XINCLUDE or XML_PARSE_HUGE: see the top of the file. */
+		/* No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_XINCLUDE or
+		 * XML_PARSE_HUGE: see the top of the file. */
 		doc = xmlCtxtReadMemory(ctxt, data, (int)len, path, NULL,
 					XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
 	}

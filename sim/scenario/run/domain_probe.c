@@ -15,7 +15,9 @@
 #include "scenario/run/domain_probe.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "bsim/browser.h"
 #include "widgets/domain.h"
+#include "widgets/widgets.h"
 
 int domain_probe_derive(domain_probe *p, const char *url, const widget_config *cfg)
 {

@@ -10,8 +10,11 @@
 
 #include <stdbool.h>
 
-#include "bsim/browser.h"
-#include "widgets/widgets.h"
+#include "bsim/cookie.h"
+
+/* widgets/widgets.h defines it; declared here so that the report of the probe
+ * (report/widget_domain.c) does not reach the script view through this header. */
+struct widget_config;
 
 /* The cookie the probe writes: the one a restore needs first (widget-behaviour.md D). */
 #define DOMAIN_PROBE_NAME "_genesys.widgets.webchat.state.session"
@@ -42,7 +45,7 @@ typedef struct domain_probe {
  * href, Domain, and the Domain written once main.cookieOptions is merged
  * (B.6). BSIM_EINVAL for a URL a browser would not load as a page.
  */
-int domain_probe_derive(domain_probe *p, const char *url, const widget_config *cfg);
+int domain_probe_derive(domain_probe *p, const char *url, const struct widget_config *cfg);
 
 /*
  * Load the page in a fresh browser of engine e and let it write the
@@ -50,7 +53,7 @@ int domain_probe_derive(domain_probe *p, const char *url, const widget_config *c
  * says what the jar did. BSIM_EINVAL or BSIM_ERESOLVE for a page that does
  * not load; otherwise only memory errors.
  */
-int domain_probe_engine(domain_probe *p, bsim_engine e, const widget_config *cfg);
+int domain_probe_engine(domain_probe *p, bsim_engine e, const struct widget_config *cfg);
 
 /* Free what p holds (not p). */
 void domain_probe_clear(domain_probe *p);

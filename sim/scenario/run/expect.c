@@ -527,7 +527,8 @@ static int expect_run(step *s, run_ctx *rc)
 			return step_error(s, BSIM_EINVAL, "<expect> names nothing bsim can check");
 		return k->check(s, rc);
 	}
-	/* The variant sees its own data, on a copy of the step, so the shared step is never written while runs go on in parallel. */
+	/* The variant sees its own data, on a copy of the step, so the shared step is never written
+	 * while runs go on in parallel. */
 	expect_box *box = s->data;
 	step view = *s;
 	view.data = box->data;

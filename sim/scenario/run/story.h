@@ -36,7 +36,8 @@ typedef struct story_src {
  */
 int story_cookie_text(buf *out, const story_src *src, const char *name, const char *indent, size_t max_lines);
 
-/* Whether a cookie name is told by `bsim explain`: pattern (fnmatch), also after a "DEPLOYMENTID." prefix (widget-behaviour.md item 7). */
+/* Whether a cookie name is told by `bsim explain`: pattern (fnmatch), also after a "DEPLOYMENTID."
+ * prefix (widget-behaviour.md item 7). */
 bool story_name_matches(const char *pattern, const char *name);
 
 /* Run sc's first stop_after steps (SIZE_MAX: all), keeping the step marks in the result. */

@@ -344,7 +344,7 @@ static int backend_status(const step *s, int *out)
 		return 0;
 	}
 	if (strlen(v) == 3 && v[0] >= '4' && v[0] <= '5' && v[1] >= '0' && v[1] <= '9' && v[2] >= '0' && v[2] <= '9') {
-		*out = atoi(v);
+		*out = (int)strtol(v, NULL, 10);
 		return 0;
 	}
 	return step_error(s, BSIM_EINVAL,
