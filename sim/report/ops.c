@@ -407,29 +407,36 @@ static void worsen(run *r, ops_report_status s)
 		r->status = s;
 }
 
-/* An op that could not run: an input error for files, else bsim's own. */
+/*
+ * An op that could not run: an input error for files, else bsim's own.
+ * The error channel holds "OP: INNER" (or, for the op's own sentence, the
+ * sentence alone).
+ */
 static void on_op_failed(void *data, const ops_where *w, int code, bool own_sentence)
 {
 	run *r = data;
-	const bsim_error *e = bsim_error_last();
-	const char *msg = *e->message ? e->message : "out of memory";
+	const char *msg = bsim_error_last()->message;
+	size_t op_len = strlen(w->op);
+	const char *inner = strncmp(msg, w->op, op_len) == 0 && strncmp(msg + op_len, ": ", 2) == 0 ? msg + op_len + 2 : msg;
+	if (!*inner)
+		inner = "out of memory";
 	if (own_sentence) {
 		buf_printf(&r->err, "%s:%d: error: %s\n", r->o.file, w->line, msg);
 		worsen(r, OPS_REPORT_INPUT_ERROR);
 	} else if (code == BSIM_ECORRUPT || code == BSIM_EIO || code == BSIM_EINVAL || code == BSIM_ELIMIT) {
 		/* A message already placed in its file ("x.json:3:5: error: ...") keeps its place, not a second "error:". */
-		const char *inner = strstr(msg, "error: ");
+		const char *placed = strstr(inner, "error: ");
 		buf_printf(&r->err, "%s:%d: error: %s: ", r->o.file, w->line, w->op);
-		if (inner) {
-			buf_put(&r->err, msg, (size_t)(inner - msg));
-			buf_puts(&r->err, inner + strlen("error: "));
+		if (placed) {
+			buf_put(&r->err, inner, (size_t)(placed - inner));
+			buf_puts(&r->err, placed + strlen("error: "));
 		} else {
-			buf_puts(&r->err, msg);
+			buf_puts(&r->err, inner);
 		}
 		buf_putc(&r->err, '\n');
 		worsen(r, OPS_REPORT_INPUT_ERROR);
 	} else {
-		buf_printf(&r->err, "bsim cookie: internal error: line %d (%s): %s\n", w->line, w->op, msg);
+		buf_printf(&r->err, "bsim cookie: internal error: line %d (%s): %s\n", w->line, w->op, inner);
 		worsen(r, OPS_REPORT_INTERNAL_ERROR);
 	}
 }

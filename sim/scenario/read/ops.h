@@ -205,7 +205,7 @@ typedef struct ops_where {
  * happen; results (values, dumped cookies, storage results, exceptions,
  * failed loads, the trace) belong to the op and are followed by op_done.
  * Strings are borrowed for the call. A failed op calls op_failed with
- * the error in the error channel.
+ * the error in the error channel. Every callback is required.
  */
 typedef struct ops_listener {
 	void *data;

@@ -514,7 +514,6 @@ static int parse_hosts(parser *p, cookie_op *op, char *rest, size_t len)
 		const char *cause = strstr(msg, "error: ");
 		buf *d = ops_error_at(p, op->line);
 		buf_printf(d, "%s\n", cause ? cause + strlen("error: ") : msg);
-		bsim_error_clear();
 		return ops_bad(p);
 	}
 	if (rc < 0)

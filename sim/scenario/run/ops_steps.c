@@ -85,12 +85,18 @@ static int name_tab(ops_state *st, int id)
 	return 0;
 }
 
-/* An op that could not run: the listener hears it while the error is in the channel. */
+/*
+ * An op that could not run. A call's error is wrapped in the op's name and
+ * place (error_wrap_at keeps the inner message whole); an op's own
+ * sentence is raised at its place already. The listener hears it while
+ * it is in the error channel.
+ */
 static int op_failed(ops_state *st, int code, bool own_sentence)
 {
 	ops_where w = where(st);
-	if (st->l->op_failed)
-		st->l->op_failed(st->l->data, &w, code, own_sentence);
+	if (!own_sentence)
+		code = error_wrap_at(code, st->cfg->file, w.line, 0, "%s", w.op);
+	st->l->op_failed(st->l->data, &w, code, own_sentence);
 	return code;
 }
 
@@ -369,9 +375,9 @@ static int tab_op(ops_state *st, int id)
 		rc = bsim_tab_back(b, id);
 		if (rc == BSIM_ENOTFOUND) {
 			/* The check counts pages; a load that failed to resolve is one fewer. */
-			return op_failed(st, error_set(BSIM_EINVAL,
-						       "tab \"%s\" has no earlier page to go back to (a load before failed)",
-						       tab_name(st, op->tab)),
+			return op_failed(st, error_set_at(BSIM_EINVAL, st->cfg->file, op->line, 0,
+							  "tab \"%s\" has no earlier page to go back to (a load before failed)",
+							  tab_name(st, op->tab)),
 					 true);
 		}
 		return renavigate(st, id, rc);
@@ -501,7 +507,7 @@ static void state_free(void *data)
 static int check_input_files(ops_state *st, const bsim_browser_options *o)
 {
 	bsim_browser *scratch = NULL;
-	int worst = 0;
+	int failed = 0;
 	for (size_t i = 0; i < st->ops->count; i++) {
 		const cookie_op *op = &st->ops->ops[i];
 		if ((op->kind != COOKIE_OP_LOAD && op->kind != COOKIE_OP_IMPORT) || op->path_from_run)
@@ -512,14 +518,13 @@ static int check_input_files(ops_state *st, const bsim_browser_options *o)
 			return op_failed(st, rc, false);
 		rc = op->kind == COOKIE_OP_LOAD ? bsim_browser_load_profile(scratch, op->path)
 						: interchange_import(scratch, op->path);
-		if (rc < 0 && (worst == 0 || rc == BSIM_ENOMEM || rc == BSIM_ERROR))
-			worst = op_failed(st, rc, false);
-		else if (rc < 0)
-			op_failed(st, rc, false);
+		/* Every bad file is told, not only the first. */
+		if (rc < 0)
+			failed = op_failed(st, rc, false);
 	}
 	st->op = NULL;
 	bsim_browser_free(scratch);
-	return worst;
+	return failed;
 }
 
 static int start_run(step *s, run_ctx *rc)
