@@ -28,22 +28,21 @@ struct ops_program {
 	size_t *lens;               /* each set value's length, by op index */
 };
 
-static int fill_response(ops_program *p, size_t i, const cookie_op *op, step *s)
+static void fill_response(ops_program *p, const step_kind *k, size_t i, const cookie_op *op, step *s)
 {
-	const step_kind *k = step_kind_find("response");
-	if (!k)
-		return error_set(BSIM_ERROR, "no step kind for <response> is registered");
 	p->lens[i] = op->value_len;
 	p->digests[i] = (response_digest){op->url, &op->value, &p->lens[i], 1};
 	/* No file: a failure is told at the op's line, by the op step around it. */
 	p->responses[i] = (step){.kind = k, .element = "response", .data = &p->digests[i]};
 	s->children = &p->responses[i];
 	s->n_children = 1;
-	return 0;
 }
 
 int ops_program_new(ops_program **out, const cookie_op_list *ops, const ops_run_config *config)
 {
+	const step_kind *response = step_kind_find("response");
+	if (!response)
+		return error_set(BSIM_ERROR, "no step kind for <response> is registered");
 	ops_program *p = calloc(1, sizeof *p);
 	size_t n = ops->count + 1;
 	if (!p || !(p->steps = calloc(n, sizeof *p->steps)) || !(p->data = calloc(n, sizeof *p->data)) ||
@@ -60,13 +59,8 @@ int ops_program_new(ops_program **out, const cookie_op_list *ops, const ops_run_
 			    .at = {.file = config->file, .line = op ? op->line : 0},
 			    .element = (char *)(op ? cookie_op_name(op->kind) : "ops-start"),
 			    .data = &p->data[i]};
-		if (op && op->kind == COOKIE_OP_SET) {
-			int rc = fill_response(p, i, op, s);
-			if (rc < 0) {
-				ops_program_free(p);
-				return rc;
-			}
-		}
+		if (op && op->kind == COOKIE_OP_SET)
+			fill_response(p, response, i, op, s);
 	}
 	bsim_scenario *sc = &p->sc;
 	sc->name = (char *)config->file;
