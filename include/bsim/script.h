@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "bsim/error.h"
+#include "bsim/trace.h"
 #include "bsim/units.h"
 
 #ifdef __cplusplus
@@ -67,10 +68,7 @@ int bsim_script_cookie_set(bsim_browser *b, int tab, const char *s);
 int bsim_script_cookie_get_framed(char **out, bsim_browser *b, int tab, const char *frame_url);
 int bsim_script_cookie_set_framed(bsim_browser *b, int tab, const char *frame_url, const char *s);
 
-typedef enum bsim_storage_kind {
-	BSIM_STORAGE_LOCAL = 0,
-	BSIM_STORAGE_SESSION = 1
-} bsim_storage_kind;
+/* bsim_storage_kind (local or session) is in bsim/trace.h, beside the events that name it. */
 
 /* getItem: *out allocated, or NULL when the key is absent. */
 int bsim_storage_get(char **out, bsim_browser *b, int tab, bsim_storage_kind kind, const char *key);
@@ -89,15 +87,7 @@ int bsim_tab_focus(bsim_browser *b, int tab);
 
 /* ---- events a page may listen to ---- */
 
-typedef struct bsim_storage_event {
-	int tab;                 /* the tab receiving it */
-	bsim_storage_kind kind;
-	const char *key;         /* NULL for clear() */
-	const char *old_value;   /* NULL when absent */
-	const char *new_value;   /* NULL for removeItem and clear() */
-	const char *url;         /* the writer's page */
-	bsim_time at;
-} bsim_storage_event;
+/* bsim_storage_event, the record a listener receives, is in bsim/trace.h. */
 
 typedef void (*bsim_storage_listener)(const bsim_storage_event *ev, void *userdata);
 /* Register a `storage` listener on a tab (called in registration order). */

@@ -1,8 +1,9 @@
 /*
- * trace.h: one entry of a browser's trace (what happened, when, to which
- * tab, and why, in a sentence). Its own header because the trace outlives
+ * trace.h: the records of what happened in a browser: an entry of its
+ * trace (what, when, to which tab, and why, in a sentence) and a storage
+ * event as a page hears it. Their own header because the records outlive
  * the browser: a scenario's result carries a copy and the reporters read
- * it, without any access to live state (docs/architecture.md).
+ * them, without any access to live state (docs/architecture.md).
  */
 #ifndef BSIM_TRACE_H
 #define BSIM_TRACE_H
@@ -12,6 +13,21 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+typedef enum bsim_storage_kind {
+	BSIM_STORAGE_LOCAL = 0,
+	BSIM_STORAGE_SESSION = 1
+} bsim_storage_kind;
+
+typedef struct bsim_storage_event {
+	int tab;                 /* the tab receiving it */
+	bsim_storage_kind kind;
+	const char *key;         /* NULL for clear() */
+	const char *old_value;   /* NULL when absent */
+	const char *new_value;   /* NULL for removeItem and clear() */
+	const char *url;         /* the writer's page */
+	bsim_time at;
+} bsim_storage_event;
 
 typedef enum bsim_trace_kind {
 	BSIM_TRACE_COOKIE = 0,   /* stored, replaced, refused, evicted, expired, session-ended, deleted */

@@ -1,10 +1,11 @@
 /*
  * cmd_cookie.c: `bsim cookie`, the simulated browser on the command line.
  *
- * Reads an op file (cookie_ops.h), checks all of it, then replays it on
- * one simulated browser (cookie_run.h) with a virtual clock: cookies by
- * URL through the browser's jar, and tabs, their pages' storage and
- * events, the hosts file, the session and profiles by name. This file is
+ * Reads an op file (scenario/read/ops.h), checks all of it, then replays
+ * it as a scenario of the one runner on one simulated browser with a
+ * virtual clock: cookies by URL through the browser's jar, and tabs, their
+ * pages' storage and events, the hosts file, the session and profiles by
+ * name; the ops reporter (report/ops.h) writes what happens. This file is
  * options and wiring only. All output is built in memory and written only
  * once the whole run succeeded, so a failure never leaves half a result on
  * stdout. The formats are documented in docs/cookie-command.md; the
@@ -19,8 +20,8 @@
 
 #include "bsim/cookie.h"
 #include "cli/cli.h"
-#include "cli/cookie_ops.h"
-#include "cli/cookie_run.h"
+#include "report/ops.h"
+#include "scenario/read/ops.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
 
@@ -175,40 +176,82 @@ static int parse_options(options *opt, int argc, char **argv)
 	return 0;
 }
 
+/* Read and check the op file; a bad file is told on stderr. Returns a CLI exit code. */
+static int read_ops(cookie_op_list *ops, const options *opt, const char *file)
+{
+	bool from_stdin = strcmp(opt->path, "-") == 0;
+	FILE *f = from_stdin ? stdin : fopen(opt->path, "rb");
+	if (!f) {
+		fprintf(stderr, "bsim cookie: error: cannot open \"%s\": %s\n", opt->path, strerror(errno));
+		return CLI_EXIT_USAGE;
+	}
+	int rc = cookie_ops_read(ops, f, file);
+	if (!from_stdin)
+		fclose(f);
+	cookie_ops_config check = {opt->engine, opt->now, opt->session_restore};
+	if (rc == 0)
+		rc = cookie_ops_parse(ops, file, &check);
+	if (rc == 0)
+		return CLI_EXIT_OK;
+	if (!ops->n_diags)
+		return internal_error("reading the op file");
+	buf diag = BUF_INIT;
+	ops_diag_render(&diag, ops, file);
+	fputs(buf_cstr(&diag), stderr);
+	buf_free(&diag);
+	return CLI_EXIT_USAGE;
+}
+
+/* Run the checked ops with the reporter listening. Returns a CLI exit code. */
+static int run_ops(const cookie_op_list *ops, const options *opt, const char *file)
+{
+	ops_report_options ro = {file, opt->json, opt->explain};
+	ops_reporter *rep = NULL;
+	ops_program *prog = NULL;
+	bsim_result *result = NULL;
+	int exit_code = CLI_EXIT_OK;
+	if (ops_reporter_new(&rep, &ro) < 0)
+		return internal_error("starting the run");
+	ops_run_config config = {file, opt->engine, opt->now, opt->session_restore, opt->hosts,
+				 ops_reporter_listener(rep)};
+	if (ops_program_new(&prog, ops, &config) < 0 ||
+	    bsim_scenario_run(&result, ops_program_scenario(prog), NULL) < 0) {
+		exit_code = internal_error("running the op file");
+		goto out;
+	}
+	ops_report_status status = ops_reporter_status(rep);
+	if (status == OPS_REPORT_OK && bsim_result_outcome(result) != BSIM_PASSED) {
+		/* A step stopped the run without telling the reporter: bsim's own failure. */
+		fprintf(stderr, "bsim cookie: internal error: %s\n", bsim_result_message(result));
+		exit_code = CLI_EXIT_INTERNAL;
+	} else if (status != OPS_REPORT_OK) {
+		fputs(buf_cstr(ops_reporter_errors(rep)), stderr);
+		exit_code = status == OPS_REPORT_INPUT_ERROR ? CLI_EXIT_USAGE : CLI_EXIT_INTERNAL;
+	} else {
+		const buf *out = ops_reporter_output(rep);
+		if (out->len && fwrite(out->ptr, 1, out->len, stdout) != out->len) {
+			fprintf(stderr, "bsim cookie: error: could not write the output: %s\n", strerror(errno));
+			exit_code = CLI_EXIT_INTERNAL;
+		}
+	}
+out:
+	bsim_result_free(result);
+	ops_program_free(prog);
+	ops_reporter_free(rep);
+	return exit_code;
+}
+
 int cmd_cookie(int argc, char **argv)
 {
 	options opt;
 	int rc = parse_options(&opt, argc, argv);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
-
-	bool from_stdin = strcmp(opt.path, "-") == 0;
-	const char *file = from_stdin ? "<stdin>" : opt.path;
+	const char *file = strcmp(opt.path, "-") == 0 ? "<stdin>" : opt.path;
 	cookie_op_list ops = COOKIE_OP_LIST_INIT;
-	buf diag = BUF_INIT;
-	buf out = BUF_INIT;
-	int exit_code = CLI_EXIT_OK;
-
-	FILE *f = from_stdin ? stdin : fopen(opt.path, "rb");
-	if (!f) {
-		fprintf(stderr, "bsim cookie: error: cannot open \"%s\": %s\n", opt.path, strerror(errno));
-		return CLI_EXIT_USAGE;
-	}
-	rc = cookie_ops_read(&ops, f, file, &diag);
-	if (!from_stdin)
-		fclose(f);
-	cookie_ops_config check = {opt.engine, opt.now, opt.session_restore};
-	if (rc == 0)
-		rc = cookie_ops_parse(&ops, file, &check, &diag);
-	if (rc != 0) {
-		if (diag.len) {
-			fputs(buf_cstr(&diag), stderr);
-			exit_code = CLI_EXIT_USAGE;
-		} else {
-			exit_code = internal_error("reading the op file");
-		}
+	int exit_code = read_ops(&ops, &opt, file);
+	if (exit_code != CLI_EXIT_OK)
 		goto out;
-	}
 	/* The same words as for the op file: which file, and the system's reason. */
 	if (opt.hosts) {
 		FILE *h = fopen(opt.hosts, "rb");
@@ -220,28 +263,8 @@ int cmd_cookie(int argc, char **argv)
 		}
 		fclose(h);
 	}
-
-	cookie_run_config config = {
-		.file = file,
-		.engine = opt.engine,
-		.now = opt.now,
-		.explain = opt.explain,
-		.json = opt.json,
-		.session_restore = opt.session_restore,
-		.hosts_path = opt.hosts,
-	};
-	exit_code = cookie_run(&ops, &config, &out, &diag);
-	if (exit_code != CLI_EXIT_OK) {
-		fputs(buf_cstr(&diag), stderr);
-		goto out;
-	}
-	if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len) {
-		fprintf(stderr, "bsim cookie: error: could not write the output: %s\n", strerror(errno));
-		exit_code = CLI_EXIT_INTERNAL;
-	}
+	exit_code = run_ops(&ops, &opt, file);
 out:
-	buf_free(&out);
-	buf_free(&diag);
 	cookie_op_list_free(&ops);
 	return exit_code;
 }

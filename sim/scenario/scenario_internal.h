@@ -208,6 +208,19 @@ int run_add_hosts(run_ctx *rc, const char *text, const src_loc *at);
 /* "00:00:02": `at` since the run's start (its clock's first instant), for messages. out needs 32 bytes. */
 void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen);
 
+/*
+ * The digest of a <response> step (steps.c): the Set-Cookie headers of a
+ * response to a top-level navigation to url that no tab receives, so they
+ * go straight into the jar. Readers other than the XML loader (op files)
+ * build it themselves, each value byte for byte with its length.
+ */
+typedef struct response_digest {
+	const char *url;
+	const char *const *values;
+	const size_t *lens;
+	size_t n;
+} response_digest;
+
 /* Built-in kinds (steps.c, expect.c, widget_steps.c); called by the registries. */
 void steps_register_builtin(void);
 void expect_register_builtin(void);

@@ -23,7 +23,7 @@
 #include "golden.h"
 #include "support.h"
 
-/* Mirrors of the CLI's limits (sim/cli/cookie_ops.h); the tests cross them by one byte. */
+/* Mirrors of the op reader's limits (sim/scenario/read/ops.h); the tests cross them by one byte. */
 #define OPS_MAX_INPUT (16 * 1024 * 1024)
 #define OPS_MAX_LINE (1024 * 1024)
 #define OPS_MAX_ERRORS 20

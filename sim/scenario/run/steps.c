@@ -523,6 +523,63 @@ static int file_run(step *s, run_ctx *rc)
 	return step_error(s, BSIM_ERROR, "<%s> is not a file step", s->element);
 }
 
+/* ---- <response url><set-cookie>...</set-cookie></response>: Set-Cookie straight into the jar ---- */
+
+static void response_release(void *data)
+{
+	response_digest *d = data;
+	if (!d)
+		return;
+	free((void *)d->values);
+	free((void *)d->lens);
+	free(d);
+}
+
+static int response_prepare(step *s)
+{
+	int rc;
+	if ((rc = require_attr(s, "url", "https://www.shop.com/")) < 0 ||
+	    (rc = check_url(s, "url")) < 0 || (rc = check_set_cookie_children(s)) < 0)
+		return rc;
+	if (!s->n_children)
+		return step_error(s, BSIM_EINVAL,
+				  "<response> needs the headers it carries, e.g. <set-cookie>sid=1; Path=/</set-cookie>");
+	response_digest *d = calloc(1, sizeof *d);
+	const char **values = calloc(s->n_children, sizeof *values);
+	size_t *lens = calloc(s->n_children, sizeof *lens);
+	if (!d || !values || !lens) {
+		free(d);
+		free(values);
+		free(lens);
+		return error_oom();
+	}
+	for (size_t i = 0; i < s->n_children; i++) {
+		values[i] = s->children[i].text;
+		lens[i] = strlen(s->children[i].text);
+	}
+	*d = (response_digest){step_attr(s, "url"), values, lens, s->n_children};
+	s->data = d;
+	return 0;
+}
+
+/*
+ * Each header as the response to a top-level navigation to url carries it
+ * (bsim_jar_set_cookie with the navigation context), with no tab: a refusal
+ * is not an error, and the trace keeps why.
+ */
+static int response_run(step *s, run_ctx *rc)
+{
+	const response_digest *d = s->data;
+	bsim_cookie_ctx ctx = BSIM_COOKIE_CTX_NAVIGATE;
+	bsim_jar *jar = bsim_browser_jar(rc->browser);
+	for (size_t i = 0; i < d->n; i++) {
+		int code = bsim_jar_set_cookie(jar, d->url, d->values[i], d->lens[i], &ctx);
+		if (code < 0)
+			return call_failed(s, code, "the response could not be received");
+	}
+	return 0;
+}
+
 /* ---- registration ---- */
 
 static const step_kind builtin[] = {
@@ -543,6 +600,7 @@ static const step_kind builtin[] = {
 	{"load-profile", file_prepare, file_run, NULL},
 	{"import", file_prepare, file_run, NULL},
 	{"export", file_prepare, file_run, NULL},
+	{"response", response_prepare, response_run, response_release},
 };
 
 void steps_register_builtin(void)

@@ -1,5 +1,5 @@
 /*
- * cookie_ops_browser.c: checking the browser ops of an op file (tabs,
+ * ops_check.c: checking the browser ops of an op file (tabs,
  * window.open, navigation, localStorage and sessionStorage, listeners, the
  * hosts file, restart, profiles and interchange files).
  *
@@ -15,8 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli/cookie_ops_internal.h"
+#include "scenario/read/ops_internal.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 /* Largest index `key` accepts: far past any real storage area's length, and safe to print. */
 #define STORAGE_INDEX_MAX 1000000000u
@@ -50,18 +51,9 @@ static int intern_name(parser *p, char *word, size_t len)
 	if (k >= 0)
 		return k;
 	cookie_op_list *l = p->list;
-	if (l->name_count == l->name_cap) {
-		size_t cap = l->name_cap ? l->name_cap * 2 : 8;
-		const char **names = realloc(l->names, cap * sizeof *names);
-		if (!names)
-			return error_oom();
-		l->names = names;
-		tab_state *tabs = realloc(p->tabs, cap * sizeof *tabs);
-		if (!tabs)
-			return error_oom();
-		p->tabs = tabs;
-		l->name_cap = cap;
-	}
+	if (ARRAY_GROW(&l->names, &l->name_cap, l->name_count + 1) < 0 ||
+	    ARRAY_GROW(&p->tabs, &p->tabs_cap, l->name_count + 1) < 0)
+		return BSIM_ENOMEM;
 	if (strmap_put(&p->name_index, word, len, (void *)(uintptr_t)(l->name_count + 1)) < 0)
 		return error_oom();
 	word[len] = '\0';
@@ -133,10 +125,10 @@ static int new_tab(parser *p, int line, const char *op, char *word, size_t len)
 	return k;
 }
 
-/* A failure of bsim from the helpers above (< -1) as the library code it stands for. */
-static int failure(int k)
+/* What the helpers above returned, as a code: -1 is the bad line they reported, < -1 a failure of bsim. */
+static int failure(parser *p, int k)
 {
-	return k < -1 ? k + 1 : 1;
+	return k < -1 ? k + 1 : ops_bad(p);
 }
 
 void ops_session_ends(parser *p, int line, const char *by)
@@ -159,7 +151,7 @@ static int end_of_line(parser *p, int line, const char *after, const char *takes
 	if (ops_only_blanks(rest, len))
 		return 0;
 	ops_unexpected(p, line, after, rest, len, takes);
-	return 1;
+	return ops_bad(p);
 }
 
 /* A URL a tab can show: absolute, and http, https or file (ws and wss are not pages). */
@@ -175,7 +167,7 @@ static int check_page_url(parser *p, cookie_op *op, char *url, size_t len)
 		buf_printf(d, "\"%s\" loads a page, and a page has an http, https or file URL (was ", cookie_op_name(op->kind));
 		ops_quote(d, url, len);
 		buf_puts(d, ")\n");
-		return 1;
+		return ops_bad(p);
 	}
 	op->url = url;
 	/* Every respond waiting for this URL goes with this load. */
@@ -192,7 +184,7 @@ static int parse_tab(parser *p, cookie_op *op, char *rest, size_t len)
 	if (!ops_word(rest, len, &i, &w, &wl)) {
 		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "\"tab\" needs a tab name and, if it loads a page, the URL, e.g. tab a https://www.shop.com/\n");
-		return 1;
+		return ops_bad(p);
 	}
 	char *u;
 	size_t ul;
@@ -204,7 +196,7 @@ static int parse_tab(parser *p, cookie_op *op, char *rest, size_t len)
 	}
 	int k = new_tab(p, op->line, "tab", w, wl);
 	if (k < 0)
-		return failure(k);
+		return failure(p, k);
 	op->tab = k;
 	if (!has_url)
 		return 0;
@@ -224,15 +216,15 @@ static int parse_open(parser *p, cookie_op *op, char *rest, size_t len)
 		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "\"open\" needs the new tab's name, the name of the tab that calls window.open and "
 			    "the URL, e.g. open b a https://www.shop.com/help\n");
-		return 1;
+		return ops_bad(p);
 	}
 	/* The opener first: it is open before the new tab is. */
 	int from = open_tab(p, op->line, "open", f, fl);
 	if (from < 0)
-		return failure(from);
+		return failure(p, from);
 	int k = new_tab(p, op->line, "open", w, wl);
 	if (k < 0)
-		return failure(k);
+		return failure(p, k);
 	op->tab = k;
 	op->opener = from;
 	char *o;
@@ -243,7 +235,7 @@ static int parse_open(parser *p, cookie_op *op, char *rest, size_t len)
 		} else {
 			ops_unexpected(p, op->line, "the URL", o, len - (size_t)(o - rest),
 				       "\"open\" takes only \"noopener\" after the URL");
-			return 1;
+			return ops_bad(p);
 		}
 		int rc = end_of_line(p, op->line, "\"noopener\"", "nothing follows \"noopener\"", rest + i, len - i);
 		if (rc)
@@ -263,14 +255,14 @@ static int parse_navigate(parser *p, cookie_op *op, char *rest, size_t len)
 	if (!ops_word(rest, len, &i, &w, &wl) || !ops_word(rest, len, &i, &u, &ul)) {
 		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "\"navigate\" needs a tab name and a URL, e.g. navigate a https://www.shop.com/cart\n");
-		return 1;
+		return ops_bad(p);
 	}
 	int rc = end_of_line(p, op->line, "the URL", "\"navigate\" takes a tab name and a URL", rest + i, len - i);
 	if (rc)
 		return rc;
 	int k = open_tab(p, op->line, "navigate", w, wl);
 	if (k < 0)
-		return failure(k);
+		return failure(p, k);
 	op->tab = k;
 	if ((rc = check_page_url(p, op, u, ul)) != 0)
 		return rc;
@@ -290,7 +282,7 @@ static int parse_name_only(parser *p, cookie_op *op, char *rest, size_t len)
 	if (!ops_word(rest, len, &i, &w, &wl)) {
 		buf *d = ops_error_at(p, op->line);
 		buf_printf(d, "\"%s\" needs a tab name, e.g. %s a\n", name, name);
-		return 1;
+		return ops_bad(p);
 	}
 	char takes[64];
 	snprintf(takes, sizeof takes, "\"%s\" takes only a tab name", name);
@@ -299,7 +291,7 @@ static int parse_name_only(parser *p, cookie_op *op, char *rest, size_t len)
 		return rc;
 	int k = open_tab(p, op->line, name, w, wl);
 	if (k < 0)
-		return failure(k);
+		return failure(p, k);
 	op->tab = k;
 	tab_state *t = &p->tabs[k];
 	switch (op->kind) {
@@ -307,7 +299,7 @@ static int parse_name_only(parser *p, cookie_op *op, char *rest, size_t len)
 		if (!t->history) {
 			buf *d = ops_error_at(p, op->line);
 			buf_printf(d, "tab \"%s\" has no earlier page to go back to; navigate it first\n", w);
-			return 1;
+			return ops_bad(p);
 		}
 		t->history--;
 		break;
@@ -320,7 +312,7 @@ static int parse_name_only(parser *p, cookie_op *op, char *rest, size_t len)
 		if (t->listening) {
 			buf *d = ops_error_at(p, op->line);
 			buf_printf(d, "tab \"%s\" already listens; its events are printed once\n", w);
-			return 1;
+			return ops_bad(p);
 		}
 		t->listening = true;
 		break;
@@ -350,7 +342,7 @@ static int parse_storage(parser *p, cookie_op *op, char *rest, size_t len)
 		buf_printf(d, "\"%s\" needs a tab name and a method (set, get, remove, clear, length or key), "
 			      "e.g. %s a set theme dark\n",
 			   name, name);
-		return 1;
+		return ops_bad(p);
 	}
 	size_t k;
 	for (k = 0; k < sizeof methods / sizeof methods[0]; k++)
@@ -361,7 +353,7 @@ static int parse_storage(parser *p, cookie_op *op, char *rest, size_t len)
 		buf_printf(d, "unknown %s method ", area);
 		ops_quote(d, m, ml);
 		buf_puts(d, "; expected set, get, remove, clear, length or key\n");
-		return 1;
+		return ops_bad(p);
 	}
 	op->method = methods[k].method;
 	const char *mw = methods[k].word;
@@ -374,21 +366,21 @@ static int parse_storage(parser *p, cookie_op *op, char *rest, size_t len)
 			buf *d = ops_error_at(p, op->line);
 			buf_printf(d, "\"%s %s\" needs a key and a value, e.g. %s %.*s set theme dark\n", name, mw, name,
 				   (int)wl, w);
-			return 1;
+			return ops_bad(p);
 		}
 		if (i == len) {
 			buf *d = ops_error_at(p, op->line);
 			buf_printf(d, "\"%s %s\" needs a value after the key, separated by one space "
 				      "(for an empty value, end the line with that one space)\n",
 				   name, mw);
-			return 1;
+			return ops_bad(p);
 		}
 		op->value = rest + i + 1;
 		op->value_len = len - i - 1;
 		if (memchr(op->value, '\0', op->value_len)) {
 			buf *d = ops_error_at(p, op->line);
 			buf_puts(d, "the value contains a NUL byte, which bsim cannot store in Web Storage; remove it\n");
-			return 1;
+			return ops_bad(p);
 		}
 		break;
 	case COOKIE_STORAGE_GET:
@@ -396,7 +388,7 @@ static int parse_storage(parser *p, cookie_op *op, char *rest, size_t len)
 		if (!ops_word(rest, len, &i, &key, &kl)) {
 			buf *d = ops_error_at(p, op->line);
 			buf_printf(d, "\"%s %s\" needs a key, e.g. %s %.*s %s theme\n", name, mw, name, (int)wl, w, mw);
-			return 1;
+			return ops_bad(p);
 		}
 		rc = end_of_line(p, op->line, "the key", "a key is one word", rest + i, len - i);
 		break;
@@ -415,7 +407,7 @@ static int parse_storage(parser *p, cookie_op *op, char *rest, size_t len)
 			buf *d = ops_error_at(p, op->line);
 			buf_printf(d, "\"%s key\" needs an index, a whole number from 0 to %u, e.g. %s %.*s key 0\n", name,
 				   STORAGE_INDEX_MAX, name, (int)wl, w);
-			return 1;
+			return ops_bad(p);
 		}
 		op->index = (size_t)v;
 		rc = end_of_line(p, op->line, "the index", "\"key\" takes one index", rest + i, len - i);
@@ -438,7 +430,7 @@ static int parse_storage(parser *p, cookie_op *op, char *rest, size_t len)
 	}
 	int t = open_tab(p, op->line, name, w, wl);
 	if (t < 0)
-		return failure(t);
+		return failure(p, t);
 	op->tab = t;
 	return 0;
 }
@@ -458,7 +450,7 @@ int ops_parse_tab_cookie(parser *p, cookie_op *op, char *name, size_t name_len, 
 			buf_printf(d, "\"%s\" needs a cookie string after the tab name, separated by one space "
 				      "(for an empty value, end the line with that one space)\n",
 				   opname);
-			return 1;
+			return ops_bad(p);
 		}
 		op->value = rest + 1;
 		op->value_len = len - 1;
@@ -466,12 +458,12 @@ int ops_parse_tab_cookie(parser *p, cookie_op *op, char *name, size_t name_len, 
 			buf *d = ops_error_at(p, op->line);
 			buf_puts(d, "the cookie string contains a NUL byte, which a page's document.cookie cannot be given "
 				    "here; use script URL STRING, or remove it\n");
-			return 1;
+			return ops_bad(p);
 		}
 	}
 	int k = open_tab(p, op->line, opname, name, name_len);
 	if (k < 0)
-		return failure(k);
+		return failure(p, k);
 	op->tab = k;
 	return 0;
 }
@@ -482,16 +474,10 @@ int ops_note_response(parser *p, cookie_op *op)
 		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "the Set-Cookie value contains a NUL byte, which a tab's response cannot carry here; "
 			    "use set URL VALUE, or remove it\n");
-		return 1;
+		return ops_bad(p);
 	}
-	if (p->n_responses == p->cap_responses) {
-		size_t cap = p->cap_responses ? p->cap_responses * 2 : 8;
-		pending_response *r = realloc(p->responses, cap * sizeof *r);
-		if (!r)
-			return error_oom();
-		p->responses = r;
-		p->cap_responses = cap;
-	}
+	if (ARRAY_GROW(&p->responses, &p->cap_responses, p->n_responses + 1) < 0)
+		return BSIM_ENOMEM;
 	p->responses[p->n_responses++] = (pending_response){op->url, op->line, false};
 	return 0;
 }
@@ -504,14 +490,14 @@ static int parse_hosts(parser *p, cookie_op *op, char *rest, size_t len)
 	if (i == len) {
 		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "\"hosts\" needs an IP address and host names, e.g. hosts 127.0.0.1 www.shop.com store.shop.com\n");
-		return 1;
+		return ops_bad(p);
 	}
 	op->value = rest + i;
 	op->value_len = len - i;
 	if (memchr(op->value, '\0', op->value_len)) {
 		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "the hosts line contains a NUL byte; remove it\n");
-		return 1;
+		return ops_bad(p);
 	}
 	int rc;
 	if (!p->hosts_check) {
@@ -528,8 +514,7 @@ static int parse_hosts(parser *p, cookie_op *op, char *rest, size_t len)
 		const char *cause = strstr(msg, "error: ");
 		buf *d = ops_error_at(p, op->line);
 		buf_printf(d, "%s\n", cause ? cause + strlen("error: ") : msg);
-		bsim_error_clear();
-		return 1;
+		return ops_bad(p);
 	}
 	if (rc < 0)
 		return rc;
@@ -551,14 +536,14 @@ static int parse_file(parser *p, cookie_op *op, char *rest, size_t len)
 											 : "state.json";
 		buf *d = ops_error_at(p, op->line);
 		buf_printf(d, "\"%s\" needs a file name, e.g. %s %s\n", name, name, example);
-		return 1;
+		return ops_bad(p);
 	}
 	char *path = rest + i;
 	size_t pl = end - i;
 	if (memchr(path, '\0', pl)) {
 		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "the file name contains a NUL byte; remove it\n");
-		return 1;
+		return ops_bad(p);
 	}
 	path[pl] = '\0';
 	op->path = path;
@@ -575,18 +560,12 @@ static int parse_file(parser *p, cookie_op *op, char *rest, size_t len)
 				    "to a .txt file; name the file so (was ");
 			ops_quote(d, path, pl);
 			buf_puts(d, ")\n");
-			return 1;
+			return ops_bad(p);
 		}
 	}
 	if (op->kind == COOKIE_OP_SAVE || op->kind == COOKIE_OP_EXPORT) {
-		if (p->n_written == p->cap_written) {
-			size_t cap = p->cap_written ? p->cap_written * 2 : 8;
-			written_file *w = realloc(p->written, cap * sizeof *w);
-			if (!w)
-				return error_oom();
-			p->written = w;
-			p->cap_written = cap;
-		}
+		if (ARRAY_GROW(&p->written, &p->cap_written, p->n_written + 1) < 0)
+			return BSIM_ENOMEM;
 		p->written[p->n_written++] = (written_file){path, op->line};
 	} else {
 		for (size_t k = 0; k < p->n_written; k++)
@@ -637,63 +616,17 @@ int ops_parse_browser(parser *p, cookie_op *op, char *rest, size_t len)
 	}
 }
 
-/* The line number of a diag line "FILE:LINE: error: ...", or 0. */
-static long diag_line_number(const parser *p, const char *s, const char *end)
-{
-	size_t fl = strlen(p->file);
-	if ((size_t)(end - s) <= fl + 1 || memcmp(s, p->file, fl) != 0 || s[fl] != ':')
-		return 0;
-	return strtol(s + fl + 1, NULL, 10);
-}
-
-/*
- * Put a finished error line into diag among the others in line order: an
- * unused respond is only known at the end, but a person reads the report
- * top to bottom with the file.
- */
-static int insert_in_line_order(parser *p, int line, const buf *text)
-{
-	buf *d = p->diag;
-	const char *s = d->ptr ? d->ptr : "", *end = s + d->len;
-	const char *at = end;
-	for (const char *q = s; q < end;) {
-		const char *nl = memchr(q, '\n', (size_t)(end - q));
-		const char *next = nl ? nl + 1 : end;
-		if (diag_line_number(p, q, next) > line) {
-			at = q;
-			break;
-		}
-		q = next;
-	}
-	buf merged = BUF_INIT;
-	buf_put(&merged, s, (size_t)(at - s));
-	buf_put(&merged, text->ptr ? text->ptr : "", text->len);
-	buf_put(&merged, at, (size_t)(end - at));
-	int rc = buf_status(&merged);
-	if (rc < 0) {
-		buf_free(&merged);
-		return rc;
-	}
-	buf_free(d);
-	*d = merged;
-	p->errors++;
-	return 0;
-}
-
 int ops_finish(parser *p)
 {
 	for (size_t i = 0; i < p->n_responses; i++) {
 		if (p->responses[i].used)
 			continue;
-		buf text = BUF_INIT;
-		buf_printf(&text, "%s:%d: error: no tab loads %s after this line, so this response is never received; "
-				  "add a tab, open or navigate to exactly that URL, or remove the line\n",
-			   p->file, p->responses[i].line, p->responses[i].url);
-		int rc = buf_status(&text);
-		if (rc == 0)
-			rc = insert_in_line_order(p, p->responses[i].line, &text);
-		buf_free(&text);
-		if (rc < 0)
+		buf *d = ops_error_at(p, p->responses[i].line);
+		buf_printf(d, "no tab loads %s after this line, so this response is never received; "
+			      "add a tab, open or navigate to exactly that URL, or remove the line\n",
+			   p->responses[i].url);
+		int rc = ops_bad(p);
+		if (rc != BSIM_EINVAL)
 			return rc;
 	}
 	return 0;
@@ -701,7 +634,7 @@ int ops_finish(parser *p)
 
 void ops_parser_free(parser *p)
 {
-	bsim_jar_free(p->scratch);
+	buf_free(&p->msg);
 	bsim_browser_free(p->hosts_check);
 	free(p->tabs);
 	strmap_free(&p->name_index);

@@ -1,8 +1,7 @@
 /*
- * cookie_ops.c: reading and checking the op files of cookie_ops.h: the
- * input, its lines, the op words, and the cookie jar ops (set, script, get,
- * read, wait, close, dump). The browser ops are checked in
- * cookie_ops_browser.c.
+ * ops.c: reading and checking the op files of ops.h: the input, its lines,
+ * the op words, and the cookie jar ops (set, script, get, read, wait,
+ * close, dump). The browser ops are checked in ops_check.c.
  *
  * The text is split in place: the end of each URL, name and line is
  * overwritten with a NUL so that ops point into the one buffer and a large
@@ -11,7 +10,7 @@
  * value's leading spaces, tabs and even NUL bytes are what some conformance
  * cases are about.
  */
-#include "cli/cookie_ops.h"
+#include "scenario/read/ops.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -19,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cookie_ops_internal.h"
+#include "net/url.h"
+#include "scenario/read/ops_internal.h"
 #include "util/error.h"
+#include "util/grow.h"
 #include "util/suggest.h"
 
 /* Quoted user text in a message is cut to this many bytes: enough to recognise it. */
@@ -77,7 +78,15 @@ const char *cookie_storage_method_name(cookie_storage_method method)
 	return (unsigned)method < sizeof method_names / sizeof method_names[0] ? method_names[method] : "?";
 }
 
-int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file, buf *diag)
+/* A fault of the whole file: raised, and kept as its one diagnostic. */
+static int file_error(cookie_op_list *list, int code, const char *file, const char *text)
+{
+	if (ops_diag_add(list, 0, text) < 0)
+		return BSIM_ENOMEM;
+	return error_set_at(code, file, 0, 0, "%s", text);
+}
+
+int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file)
 {
 	buf text = BUF_INIT;
 	char chunk[65536];
@@ -85,11 +94,11 @@ int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file, buf *diag)
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (text.len + n > COOKIE_OPS_MAX_INPUT) {
 			buf_free(&text);
-			buf_printf(diag,
-				   "%s: error: input is larger than %d bytes (COOKIE_OPS_MAX_INPUT, 16 MiB); "
-				   "split it into several op files\n",
-				   file, COOKIE_OPS_MAX_INPUT);
-			return BSIM_ELIMIT;
+			char msg[160];
+			snprintf(msg, sizeof msg,
+				 "input is larger than %d bytes (COOKIE_OPS_MAX_INPUT, 16 MiB); split it into several op files",
+				 COOKIE_OPS_MAX_INPUT);
+			return file_error(list, BSIM_ELIMIT, file, msg);
 		}
 		if (buf_put(&text, chunk, n) < 0) {
 			buf_free(&text);
@@ -99,8 +108,9 @@ int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file, buf *diag)
 	if (ferror(f)) {
 		int e = errno;
 		buf_free(&text);
-		buf_printf(diag, "%s: error: could not read: %s\n", file, strerror(e));
-		return BSIM_EIO;
+		char msg[160];
+		snprintf(msg, sizeof msg, "could not read: %s", strerror(e));
+		return file_error(list, BSIM_EIO, file, msg);
 	}
 	list->text_len = text.len;
 	/* Always allocated and NUL-terminated, even when empty: the last URL may end at the end. */
@@ -141,9 +151,52 @@ bool ops_only_blanks(const char *s, size_t len)
 
 buf *ops_error_at(parser *p, int line)
 {
+	buf_clear(&p->msg);
+	p->msg_line = line;
+	return &p->msg;
+}
+
+int ops_diag_add(cookie_op_list *list, int line, const char *text)
+{
+	if (ARRAY_GROW(&list->diags, &list->cap_diags, list->n_diags + 1) < 0)
+		return BSIM_ENOMEM;
+	char *copy = strdup(text);
+	if (!copy)
+		return error_oom();
+	/* In line order: an unused respond is only known at the end, but a person reads the report top to bottom. */
+	size_t at = list->n_diags;
+	if (line > 0)
+		for (size_t i = 0; i < list->n_diags; i++)
+			if (list->diags[i].line > line) {
+				at = i;
+				break;
+			}
+	memmove(list->diags + at + 1, list->diags + at, (list->n_diags - at) * sizeof *list->diags);
+	list->diags[at] = (ops_diag){line, copy};
+	list->n_diags++;
+	return 0;
+}
+
+int ops_bad(parser *p)
+{
+	buf *m = &p->msg;
+	if (m->len && m->ptr[m->len - 1] == '\n')
+		m->ptr[--m->len] = '\0';
+	if (buf_status(m) < 0 || ops_diag_add(p->list, p->msg_line, buf_cstr(m)) < 0)
+		return error_oom();
 	p->errors++;
-	buf_printf(p->diag, "%s:%d: error: ", p->file, line);
-	return p->diag;
+	return error_set_at(BSIM_EINVAL, p->file, p->msg_line, 0, "%s", buf_cstr(m));
+}
+
+void ops_diag_render(buf *out, const cookie_op_list *list, const char *file)
+{
+	for (size_t i = 0; i < list->n_diags; i++) {
+		const ops_diag *d = &list->diags[i];
+		if (d->line > 0)
+			buf_printf(out, "%s:%d: error: %s\n", file, d->line, d->text);
+		else
+			buf_printf(out, "%s: error: %s\n", file, d->text);
+	}
 }
 
 void ops_unexpected(parser *p, int line, const char *after, const char *junk, size_t len, const char *takes)
@@ -177,28 +230,21 @@ bool ops_word(char *rest, size_t len, size_t *i, char **word, size_t *word_len)
 static int push(parser *p, const cookie_op *op)
 {
 	cookie_op_list *l = p->list;
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		cookie_op *ops = realloc(l->ops, cap * sizeof *ops);
-		if (!ops)
-			return error_oom();
-		l->ops = ops;
-		l->cap = cap;
-	}
+	if (ARRAY_GROW(&l->ops, &l->cap, l->count + 1) < 0)
+		return BSIM_ENOMEM;
 	l->ops[l->count++] = *op;
 	return 0;
 }
 
 /*
- * Check a URL by asking a scratch jar for its Cookie header: the jar parses
- * it exactly as the run will, and says BSIM_EINVAL for a URL it cannot use.
+ * Check a URL with the URL parser the jar uses (net/url.h): what it
+ * accepts is what the run accepts, and BSIM_EINVAL is a URL it cannot use.
  */
-int ops_check_url(parser *p, int line, cookie_op_kind kind, const char *url)
+int ops_check_url(parser *p, int line, cookie_op_kind kind, const char *text)
 {
-	char *header = NULL;
-	bsim_cookie_ctx ctx = BSIM_COOKIE_CTX_NAVIGATE;
-	int rc = bsim_jar_cookie_header(&header, p->scratch, url, &ctx);
-	free(header);
+	url *u = NULL;
+	int rc = url_parse(&u, text);
+	url_free(u);
 	if (rc == 0)
 		return 0;
 	if (rc != BSIM_EINVAL)
@@ -207,8 +253,7 @@ int ops_check_url(parser *p, int line, cookie_op_kind kind, const char *url)
 	buf *d = ops_error_at(p, line);
 	buf_printf(d, "\"%s\" needs an absolute http, https, ws, wss or file URL: %s\n", cookie_op_name(kind),
 		   bsim_error_last()->message);
-	bsim_error_clear();
-	return 1;
+	return ops_bad(p);
 }
 
 /* The op after its name: rest[0..len) starts just after the op word. */
@@ -227,7 +272,7 @@ static int parse_url_op(parser *p, cookie_op *op, char *rest, size_t len)
 				   name, value_name, name);
 		else
 			buf_printf(d, "\"%s\" needs a URL, e.g. %s https://www.shop.com/\n", name, name);
-		return 1;
+		return ops_bad(p);
 	}
 	char *url = rest + i;
 	size_t url_len = 0;
@@ -236,7 +281,7 @@ static int parse_url_op(parser *p, cookie_op *op, char *rest, size_t len)
 	if (memchr(url, '\0', url_len)) {
 		buf *d = ops_error_at(p, op->line);
 		buf_puts(d, "the URL contains a NUL byte; remove it\n");
-		return 1;
+		return ops_bad(p);
 	}
 	/* read NAME and script NAME STRING: document.cookie as the page in a named tab sees it. */
 	if ((op->kind == COOKIE_OP_READ || op->kind == COOKIE_OP_SCRIPT) && ops_looks_like_tab_name(url, url_len))
@@ -248,7 +293,7 @@ static int parse_url_op(parser *p, cookie_op *op, char *rest, size_t len)
 			buf_printf(d, "\"%s\" needs a %s after the URL, separated by one space "
 				      "(for an empty value, end the line with that one space)\n",
 				   name, value_name);
-			return 1;
+			return ops_bad(p);
 		}
 		op->value = rest + after + 1;
 		op->value_len = len - after - 1;
@@ -256,7 +301,7 @@ static int parse_url_op(parser *p, cookie_op *op, char *rest, size_t len)
 		char takes[64];
 		snprintf(takes, sizeof takes, "\"%s\" takes only a URL", name);
 		ops_unexpected(p, op->line, "the URL", rest + after, len - after, takes);
-		return 1;
+		return ops_bad(p);
 	}
 	url[url_len] = '\0'; /* the separator, the line's end, or the text's final NUL */
 	op->url = url;
@@ -288,7 +333,7 @@ static int parse_wait(parser *p, cookie_op *op, const char *rest, size_t len)
 			buf_putc(d, ')');
 		}
 		buf_putc(d, '\n');
-		return 1;
+		return ops_bad(p);
 	}
 	if (overflow || seconds * 1000 > COOKIE_OPS_CLOCK_MAX_MS - p->clock_ms) {
 		buf *d = ops_error_at(p, op->line);
@@ -296,7 +341,7 @@ static int parse_wait(parser *p, cookie_op *op, const char *rest, size_t len)
 		ops_quote(d, rest + start, i - start);
 		buf_puts(d, " takes the virtual clock past 9999-12-31T23:59:59Z, the latest instant "
 			    "bsim can print; wait less\n");
-		return 1;
+		return ops_bad(p);
 	}
 	op->wait_ms = seconds * 1000;
 	p->clock_ms += op->wait_ms;
@@ -358,7 +403,7 @@ static int parse_line(parser *p, int line, char *s, size_t len)
 	size_t k = op_kind_of(s + word, word_len);
 	if (k == OP_COUNT) {
 		unknown_op(p, line, s + word, word_len);
-		return 1;
+		return ops_bad(p);
 	}
 	op.kind = (cookie_op_kind)k;
 	int rc;
@@ -385,7 +430,7 @@ static int parse_line(parser *p, int line, char *s, size_t len)
 			snprintf(after, sizeof after, "\"%s\"", op_names[k]);
 			snprintf(takes, sizeof takes, "\"%s\" takes no argument", op_names[k]);
 			ops_unexpected(p, line, after, s + i, len - i, takes);
-			rc = 1;
+			rc = ops_bad(p);
 		} else if (op.kind == COOKIE_OP_CLOSE) {
 			ops_session_ends(p, line, "close");
 		}
@@ -420,12 +465,10 @@ static bool uses_browser_ops(const char *text, size_t text_len)
 	return false;
 }
 
-int cookie_ops_parse(cookie_op_list *list, const char *file, const cookie_ops_config *config, buf *diag)
+int cookie_ops_parse(cookie_op_list *list, const char *file, const cookie_ops_config *config)
 {
-	parser p = {.list = list, .file = file, .config = config, .diag = diag, .clock_ms = config->start};
-	int rc = bsim_jar_new(&p.scratch, config->engine);
-	if (rc < 0)
-		return rc;
+	parser p = {.list = list, .file = file, .config = config, .msg = BUF_INIT, .clock_ms = config->start};
+	int rc = 0;
 	p.browser_vocabulary = uses_browser_ops(list->text, list->text_len);
 	char *text = list->text;
 	size_t pos = 0;
@@ -439,23 +482,27 @@ int cookie_ops_parse(cookie_op_list *list, const char *file, const cookie_ops_co
 		/* CRLF files: the CR belongs to the line ending, not to the value. */
 		if (len && text[pos + len - 1] == '\r')
 			len--;
+		int errors = p.errors;
 		if (len > COOKIE_OPS_MAX_LINE) {
 			buf *d = ops_error_at(&p, line);
 			buf_printf(d, "line is %zu bytes, longer than the %d bytes a line may hold "
 				      "(COOKIE_OPS_MAX_LINE, 1 MiB); shorten the value\n",
 				   len, COOKIE_OPS_MAX_LINE);
-			rc = 1;
+			rc = ops_bad(&p);
 		} else {
 			/* The line ending (CR, LF or the final NUL) ends the last value and name as a C string. */
 			text[pos + len] = '\0';
 			rc = parse_line(&p, line, text + pos, len);
 		}
-		if (rc < 0)
+		/* A bad line is reported and the next one read; any other error is bsim's own. */
+		if (rc < 0 && !(rc == BSIM_EINVAL && p.errors > errors))
 			goto out;
 		if (p.errors >= COOKIE_OPS_MAX_ERRORS && (nl && end + 1 < list->text_len)) {
-			buf_printf(diag, "%s: error: stopped after %d bad lines (COOKIE_OPS_MAX_ERRORS); "
-					 "fix these and run again\n",
-				   file, p.errors);
+			char msg[128];
+			snprintf(msg, sizeof msg, "stopped after %d bad lines (COOKIE_OPS_MAX_ERRORS); fix these and run again",
+				 p.errors);
+			if ((rc = ops_diag_add(list, 0, msg)) < 0)
+				goto out;
 			stopped = true;
 			break;
 		}
@@ -463,7 +510,12 @@ int cookie_ops_parse(cookie_op_list *list, const char *file, const cookie_ops_co
 	}
 	if (!stopped && (rc = ops_finish(&p)) < 0)
 		goto out;
-	rc = p.errors ? BSIM_EINVAL : 0;
+	rc = 0;
+	if (p.errors) {
+		/* The error channel names the first bad line; the diagnostics list all. */
+		const ops_diag *d = &list->diags[0];
+		rc = error_set_at(BSIM_EINVAL, file, d->line, 0, "%s", d->text);
+	}
 out:
 	ops_parser_free(&p);
 	return rc;
@@ -474,5 +526,8 @@ void cookie_op_list_free(cookie_op_list *list)
 	free(list->text);
 	free(list->ops);
 	free(list->names);
+	for (size_t i = 0; i < list->n_diags; i++)
+		free(list->diags[i].text);
+	free(list->diags);
 	*list = (cookie_op_list)COOKIE_OP_LIST_INIT;
 }

@@ -1,17 +1,21 @@
 /*
- * cookie_ops_internal.h: the op-file checker's state, shared by its two
- * files: cookie_ops.c (reading, lines, the cookie jar ops) and
- * cookie_ops_browser.c (tabs, storage, hosts, session and files). Not used
- * outside the checker.
+ * ops_internal.h: the op-file checker's state, shared by its two files:
+ * ops.c (reading, lines, the cookie jar ops) and ops_check.c (tabs,
+ * storage, hosts, session and files). Not used outside the checker.
+ *
+ * A bad line is an error like any other: its message is built with
+ * ops_error_at, then ops_bad raises it in the error channel at the line
+ * and keeps it among the file's diagnostics, and returns BSIM_EINVAL; the
+ * line loop goes on to the next line, so one pass reports every bad line.
  */
-#ifndef BSIM_CLI_COOKIE_OPS_INTERNAL_H
-#define BSIM_CLI_COOKIE_OPS_INTERNAL_H
+#ifndef BSIM_SCENARIO_READ_OPS_INTERNAL_H
+#define BSIM_SCENARIO_READ_OPS_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "bsim/browser.h"
-#include "cli/cookie_ops.h"
+#include "scenario/read/ops.h"
 #include "util/strmap.h"
 
 /* What the check knows of one tab name at the current line. */
@@ -42,13 +46,14 @@ typedef struct parser {
 	cookie_op_list *list;
 	const char *file;
 	const cookie_ops_config *config;
-	buf *diag;
+	buf msg;                 /* the bad line's message being built (ops_error_at) */
+	int msg_line;
 	int errors;
-	bsim_jar *scratch;       /* URLs are checked by asking it for a Cookie header */
 	bsim_browser *hosts_check; /* hosts lines are checked by adding them to it */
 	int64_t clock_ms;        /* where the virtual clock will be after the ops so far */
 	bool browser_vocabulary; /* the file uses browser ops: messages list all ops */
 	tab_state *tabs;         /* parallel to list->names */
+	size_t tabs_cap;
 	strmap name_index;       /* name -> its index + 1 (a generated file may name thousands of tabs) */
 	pending_response *responses;
 	size_t n_responses, cap_responses;
@@ -56,8 +61,16 @@ typedef struct parser {
 	size_t n_written, cap_written;
 } parser;
 
-/* Start a FILE:LINE: error: line in diag; the caller finishes it with a newline. */
+/* Start the message of a bad line; the caller writes it (a final newline is dropped) and returns ops_bad(p). */
 buf *ops_error_at(parser *p, int line);
+/*
+ * Raise the message begun by ops_error_at in the error channel at its line
+ * and keep it among the diagnostics. Returns BSIM_EINVAL, or BSIM_ENOMEM
+ * when it could not be kept.
+ */
+int ops_bad(parser *p);
+/* Keep a diagnostic for line (0: the whole file) at its place in line order. 0 or BSIM_ENOMEM. */
+int ops_diag_add(cookie_op_list *list, int line, const char *text);
 /* s[0..len) for a message: quoted, cut, anything unprintable as \xNN. */
 void ops_quote(buf *b, const char *s, size_t len);
 bool ops_is_blank(char c);
@@ -72,16 +85,14 @@ void ops_unexpected(parser *p, int line, const char *after, const char *junk, si
  */
 bool ops_word(char *rest, size_t len, size_t *i, char **word, size_t *word_len);
 
-/*
- * Check a URL as the run will use it. Returns 0 when it is good, 1 when it
- * is bad (reported), < 0 on failure.
- */
+/* Check a URL as the run will use it. Returns 0, or BSIM_EINVAL from ops_bad, or < 0 on failure. */
 int ops_check_url(parser *p, int line, cookie_op_kind kind, const char *url);
 
 /*
- * The browser ops (cookie_ops_browser.c). rest[0..len) is the line after
+ * The browser ops (ops_check.c). rest[0..len) is the line after
  * the op word; the line's text is NUL-terminated at rest[len]. Returns 0
- * (op filled in), 1 (bad line, reported) or < 0 (failure of bsim).
+ * (op filled in), BSIM_EINVAL (bad line, from ops_bad) or another negative
+ * code (failure of bsim).
  */
 int ops_parse_browser(parser *p, cookie_op *op, char *rest, size_t len);
 /* `read NAME` and `script NAME STRING` on a tab: name[0..name_len), value after it. */

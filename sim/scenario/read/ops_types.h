@@ -1,5 +1,10 @@
 /*
- * cookie_ops.h: the op files `bsim cookie` reads (docs/cookie-command.md).
+ * ops_types.h: the op files `bsim cookie` reads (docs/cookie-command.md), a
+ * reader of the scenario layer: an op file becomes a scenario whose steps
+ * the one runner runs (run/ops_steps.c), and what they do goes to a
+ * listener (report/ops.c writes it as text or JSON lines). This header
+ * holds the ops, the checked file and the listener, which the reporter
+ * includes without the runner's internals; ops.h adds the program.
  *
  * One operation a line. The cookie jar ops (set, script, get, read, wait,
  * close, dump) are the original vocabulary; the browser ops drive tabs,
@@ -10,8 +15,8 @@
  * write. Tabs are named in the file; the check follows which names are open
  * at each line, so an op on a tab that is not open is a bad line too.
  */
-#ifndef BSIM_CLI_COOKIE_OPS_H
-#define BSIM_CLI_COOKIE_OPS_H
+#ifndef BSIM_SCENARIO_READ_OPS_TYPES_H
+#define BSIM_SCENARIO_READ_OPS_TYPES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +24,7 @@
 #include <stdio.h>
 
 #include "bsim/cookie.h"
+#include "bsim/trace.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
 
@@ -126,6 +132,16 @@ typedef struct cookie_op {
 	bool path_from_run;
 } cookie_op;
 
+/*
+ * A bad line (or, with line 0, a fault of the whole file): the reader's
+ * diagnostics, in line order, rendered as FILE:LINE: error: TEXT by
+ * ops_diag_render. Each was raised in the error channel first.
+ */
+typedef struct ops_diag {
+	int line;
+	char *text;
+} ops_diag;
+
 typedef struct cookie_op_list {
 	char *text;        /* the whole input, owned; ops and names point into it */
 	size_t text_len;
@@ -136,9 +152,11 @@ typedef struct cookie_op_list {
 	size_t name_count;
 	size_t name_cap;
 	bool uses_hosts;   /* a hosts line: the browser resolves through its hosts file */
+	ops_diag *diags;   /* what was wrong with the file, when reading or checking failed */
+	size_t n_diags, cap_diags;
 } cookie_op_list;
 
-#define COOKIE_OP_LIST_INIT {NULL, 0, NULL, 0, 0, NULL, 0, 0, false}
+#define COOKIE_OP_LIST_INIT {0}
 
 /* What the check must know of the run to come. */
 typedef struct cookie_ops_config {
@@ -155,20 +173,72 @@ const char *cookie_storage_method_name(cookie_storage_method method);
 /*
  * Read all of f into list->text. Returns 0; BSIM_ELIMIT when the input is
  * larger than COOKIE_OPS_MAX_INPUT; BSIM_EIO when reading failed. On an
- * error a message naming `file` is appended to diag.
+ * input error the message is in the error channel and in list->diags.
  */
-int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file, buf *diag);
+int cookie_ops_read(cookie_op_list *list, FILE *f, const char *file);
 
 /*
- * Parse and check list->text. URLs are checked with the jar's own URL
- * parser on a scratch jar of the engine, and hosts lines with a scratch
- * browser, so what is accepted here is what the run accepts. Returns 0;
- * BSIM_EINVAL when some line is bad, with one FILE:LINE: error: ... line per
- * bad line in diag; BSIM_ENOMEM, or another library error, for a failure of
- * bsim itself (message in bsim_error_last()).
+ * Parse and check list->text. URLs are checked with the URL parser the
+ * jar uses (net/url.h), and hosts lines with a scratch browser, so what is
+ * accepted here is what the run accepts. Returns 0; BSIM_EINVAL when some
+ * line is bad, with one diagnostic per bad line in list->diags (the last
+ * one also in the error channel); BSIM_ENOMEM, or another library error,
+ * for a failure of bsim itself (message in bsim_error_last()).
  */
-int cookie_ops_parse(cookie_op_list *list, const char *file, const cookie_ops_config *config, buf *diag);
+int cookie_ops_parse(cookie_op_list *list, const char *file, const cookie_ops_config *config);
+
+/* "FILE:LINE: error: TEXT\n" (or "FILE: error: TEXT\n" for line 0) for each diagnostic, into out. */
+void ops_diag_render(buf *out, const cookie_op_list *list, const char *file);
 
 void cookie_op_list_free(cookie_op_list *list);
+
+/* ---- the run: the op file as a scenario (run/ops_steps.c) ---- */
+
+/* Where a result or an event belongs: the op being run. */
+typedef struct ops_where {
+	const char *op;  /* the op's name ("set", "tab", ...) */
+	int line;        /* its line in the op file */
+} ops_where;
+
+/*
+ * Who hears what a run of an op file does, as it happens (report/ops.c).
+ * Events (jar events, refused storage, DOM events) are heard where they
+ * happen; results (values, dumped cookies, storage results, exceptions,
+ * failed loads, the trace) belong to the op and are followed by op_done.
+ * Strings are borrowed for the call. A failed op calls op_failed with
+ * the error in the error channel. Every callback is required.
+ */
+typedef struct ops_listener {
+	void *data;
+	void (*cookie_event)(void *data, const ops_where *w, const bsim_cookie_event *ev);
+	void (*storage_refused)(void *data, const ops_where *w, const bsim_trace_entry *e, const char *url);
+	void (*dump_cookie)(void *data, const ops_where *w, const bsim_cookie_view *c);
+	void (*value)(void *data, const ops_where *w, const char *url, const char *value);
+	void (*exception)(void *data, const ops_where *w, const char *tab, const char *url, const char *name,
+			  const char *text);
+	void (*navigation_error)(void *data, const ops_where *w, const char *tab, const char *url, const char *message);
+	/* A storage call's result: getItem and key() a string or NULL, length a number. */
+	void (*storage)(void *data, const ops_where *w, const cookie_op *op, const char *tab, const char *url,
+			const char *value, bool is_length, size_t length);
+	void (*storage_event)(void *data, const ops_where *w, const char *tab, const bsim_storage_event *ev);
+	void (*focus_event)(void *data, const ops_where *w, const char *tab, int focused, bsim_time at);
+	/* One trace entry; tab is the name the file gave its tab, or NULL. */
+	void (*trace_entry)(void *data, const ops_where *w, const bsim_trace_entry *e, const char *tab);
+	void (*op_done)(void *data, const ops_where *w);
+	/* own_sentence: the message is the op's own sentence, not a call's failure to name the op before. */
+	void (*op_failed)(void *data, const ops_where *w, int code, bool own_sentence);
+	/* --hosts FILE could not be loaded. */
+	void (*hosts_file_failed)(void *data, int code);
+} ops_listener;
+
+/* What the run needs beside the ops. */
+typedef struct ops_run_config {
+	const char *file;       /* the op file's name in messages ("<stdin>" for standard input) */
+	bsim_engine engine;
+	bsim_time now;          /* the virtual clock's start */
+	bool session_restore;   /* "continue where you left off": close keeps tabs and session cookies */
+	const char *hosts_path; /* --hosts FILE, or NULL */
+	const ops_listener *listener;
+} ops_run_config;
 
 #endif
