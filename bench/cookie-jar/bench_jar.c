@@ -92,7 +92,7 @@ static int read_file(op_list *l, const char *path)
 /*
  * Split the text into ops, in place: each URL's end becomes a NUL. The
  * value of a set or script is the rest of its line after the one space
- * that follows the URL, as in sim/cli/cookie_ops.c. gen.py writes only
+ * that follows the URL, as in sim/scenario/read/ops.c. gen.py writes only
  * well-formed lines, so a line this cannot read is reported and fatal.
  */
 static int parse_ops(op_list *l, const char *path)
