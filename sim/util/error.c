@@ -33,6 +33,21 @@ static void set_message(const char *fmt, va_list ap)
 	last.message = message_buf;
 }
 
+/* The location of the last error; file is copied (it may be the caller's
+ * temporary), unless it already is the copy (a caller re-raising a location
+ * it read from bsim_error_last()). */
+static void set_location(const char *file, int line, int column)
+{
+	if (file && file != file_buf) {
+		snprintf(file_buf, sizeof file_buf, "%s", file);
+		last.file = file_buf;
+	} else {
+		last.file = file;
+	}
+	last.line = line;
+	last.column = column;
+}
+
 int error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -40,8 +55,7 @@ int error_set(int code, const char *fmt, ...)
 	set_message(fmt, ap);
 	va_end(ap);
 	last.code = code;
-	last.file = NULL;
-	last.line = last.column = 0;
+	set_location(NULL, 0, 0);
 	return code;
 }
 
@@ -52,14 +66,7 @@ int error_set_at(int code, const char *file, int line, int column, const char *f
 	set_message(fmt, ap);
 	va_end(ap);
 	last.code = code;
-	if (file) {
-		snprintf(file_buf, sizeof file_buf, "%s", file);
-		last.file = file_buf;
-	} else {
-		last.file = NULL;
-	}
-	last.line = line;
-	last.column = column;
+	set_location(file, line, column);
 	return code;
 }
 
@@ -86,15 +93,8 @@ int error_restore(const error_state *st)
 {
 	snprintf(message_buf, sizeof message_buf, "%s", st->message);
 	last.message = message_buf;
-	if (st->has_file) {
-		snprintf(file_buf, sizeof file_buf, "%s", st->file);
-		last.file = file_buf;
-	} else {
-		last.file = NULL;
-	}
+	set_location(st->has_file ? st->file : NULL, st->line, st->column);
 	last.code = st->code;
-	last.line = st->line;
-	last.column = st->column;
 	return st->code;
 }
 
@@ -115,14 +115,7 @@ static int wrap(int code, bool here, const char *file, int line, int column, con
 		line = inner.line;
 		column = inner.column;
 	}
-	if (file) {
-		snprintf(file_buf, sizeof file_buf, "%s", file);
-		last.file = file_buf;
-	} else {
-		last.file = NULL;
-	}
-	last.line = line;
-	last.column = column;
+	set_location(file, line, column);
 	last.code = code;
 	return code;
 }

@@ -201,3 +201,15 @@ Test(error, render_puts_the_location_from_the_fields_before_the_message)
 	cr_expect_str_eq(buf_cstr(&b), "ops.txt:3:7: expected URL");
 	buf_free(&b);
 }
+
+/* Re-raising the location the channel already holds (a caller that read it
+ * from bsim_error_last()) keeps it, rather than copying a buffer onto itself. */
+Test(error, set_at_may_reuse_the_last_location)
+{
+	error_set_at(BSIM_EINVAL, "scenario.xml", 12, 4, "first");
+	const bsim_error *e = bsim_error_last();
+	error_set_at(BSIM_EIO, e->file, e->line, e->column, "second");
+	cr_assert_str_eq(bsim_error_last()->file, "scenario.xml");
+	cr_assert_eq(bsim_error_last()->line, 12);
+	cr_assert_str_eq(bsim_error_last()->message, "second");
+}
