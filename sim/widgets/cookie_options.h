@@ -19,4 +19,14 @@
  */
 int widget_cookie_options_from_json(widget_config *c, json_t *root);
 
+/*
+ * One member (its main.cookieOptions name: "domain", "path", "sameSite",
+ * "secure", "expires") given as text, as a scenario's <deploy cookie-*>
+ * attribute gives it: "true"/"false" for secure, decimal digits for expires.
+ * Checked and stored by the same rules as widget_cookie_options_from_json;
+ * BSIM_EINVAL says only what was expected (e.g. "expected true or false"),
+ * for the caller to wrap with where the text came from; BSIM_ENOMEM.
+ */
+int widget_cookie_option_from_text(widget_config *c, const char *member, const char *text);
+
 #endif

@@ -448,142 +448,151 @@ static int need_live(widget_page *p, const char *what)
 	return 0;
 }
 
-int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, const char *arg2)
+/* WIDGET_OPEN. */
+static int act_open(widget_world *w, widget_page *p)
 {
-	int rc = widget_sync(w);
-	if (rc < 0)
+	int rc;
+	/* D.25: WebChat.open tries WebChatService.restore first, else shows the form. */
+	if (!p->live && p->restore == RESTORE_FAILED && (rc = page_restore(w, p)) < 0)
 		return rc;
-	widget_page *p = page_of_tab(w, tab);
-	if (!p)
-		return error_set(BSIM_ENOTFOUND, "this tab's page has no widget: %s",
-				 !w->deployed ? "no <deploy> step came before it" : "its host is not on the deployed site");
+	if (p->live)
+		return page_cookie_set(w, p, tp_open(w), "true");
+	p->open = true;
+	p->ended = false;
+	/* C.16: a fresh open deletes unreadMessages, which nothing ever writes; C.17: the window opening
+	 * writes metaData (seen running the widget). */
+	if ((rc = page_cookie_set(w, p, tp_open(w), "true")) >= 0 &&
+	    (rc = page_cookie_delete(w, p, "webchat.state.unreadMessages")) >= 0)
+		rc = chat_write_metadata(w, p);
+	return rc;
+}
+
+/* WIDGET_SEND. */
+static int act_send(widget_world *w, widget_page *p)
+{
+	int rc;
+	if ((rc = need_live(p, "send")) < 0)
+		return rc;
+	chat_session *s = backend_find(&w->be, p->session_id);
+	page_sent(w, p, WIDGET_REQ_SEND);
+	/* I.13: polling speeds back up to pollRateMin after a send, whatever its answer (tt() in always()). */
+	p->poll_rate = WIDGET_POLL_RATE_MIN_MS;
+	if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS)
+		chat_schedule_poll(w, p);
+	if (!s || w->be.down || w->be.status)
+		return 0; /* the message is lost with the request; the page keeps polling */
+	if ((rc = backend_add_line(s, LINE_CUSTOMER)) < 0)
+		return rc;
+	s->last_customer_at = bsim_browser_now(w->b);
+	/* The customer's line shows in every page of the chat at once (bsim's delivery at once). */
+	widget_page *pages[WIDGET_PAGES_MAX];
+	size_t n = pages_of_chat(w, s->id, pages);
+	for (size_t i = 0; i < n && rc >= 0; i++)
+		while (rc >= 0 && pages[i]->position < s->n_lines)
+			rc = chat_deliver(w, pages[i], (line_kind)s->lines[pages[i]->position++]);
+	return rc;
+}
+
+/* WIDGET_MINIMIZE. */
+static int act_minimize(widget_world *w, widget_page *p)
+{
+	int rc;
+	p->minimized = true;
+	if (!p->live)
+		return 0; /* C.15: the cookie is written only while a chat is active */
+	int last;
+	bool has;
+	if ((rc = cookie_int(w, p, "webchat.state.lastMessageCountRead", &last, &has)) < 0)
+		return rc;
+	if (!has && (rc = set_int(w, p, "webchat.state.lastMessageCountRead", p->n_rendered)) < 0)
+		return rc;
+	if ((rc = page_cookie_set(w, p, "webchat.state.minimized", "true")) < 0)
+		return rc;
+	return chat_badge(w, p);
+}
+
+/* WIDGET_MAXIMIZE. */
+static int act_maximize(widget_world *w, widget_page *p)
+{
+	int rc;
+	p->minimized = false;
+	p->badge = 0;
+	if (!p->live)
+		return 0;
+	/* I.4: maximize deletes both counters and writes minimized=false. */
+	if ((rc = page_cookie_delete(w, p, "webchat.state.lastMessageCountRead")) < 0 ||
+	    (rc = page_cookie_delete(w, p, "webchat.state.asyncUnreadMessageCount")) < 0)
+		return rc;
+	return page_cookie_set(w, p, "webchat.state.minimized", "false");
+}
+
+/* WIDGET_CLOSE on a running chat. */
+static int act_close_live(widget_world *w, widget_page *p)
+{
+	int rc;
+	/* WebChat.close on a running chat does not end it (seen running the widget: c-close-chat): the
+	 * window closes (open=false), then the same page restores the chat at once (WebChatService.restored,
+	 * WebChat.opened, open=true); no disconnect, every cookie stays, and the reopened window shows only
+	 * what later polls bring, since the restore asks from the stored index on. */
+	if ((rc = page_cookie_set(w, p, tp_open(w), "false")) < 0)
+		return rc;
+	page_sent(w, p, WIDGET_REQ_RESTORE);
+	page_event(w, p, WIDGET_EV_RESTORED);
+	p->open = true; /* the view says active: the load's restore was not this */
+	p->transcript = p->n_rendered = 0;
+	page_note(p, NULL, false, "WebChat.close: chat %s goes on; the page restored it at once", p->session_id);
+	return page_cookie_set(w, p, tp_open(w), "true");
+}
+
+/* WIDGET_END, and WIDGET_CLOSE of a window with no running chat (close = end, then close the window). */
+static int act_end_or_close(widget_world *w, widget_page *p, bool close)
+{
+	int rc;
+	if (p->live) {
+		chat_session *s = backend_find(&w->be, p->session_id);
+		page_sent(w, p, WIDGET_REQ_DISCONNECT);
+		if (s && !w->be.down && !w->be.status)
+			s->ended = true;
+		if ((rc = chat_end_local(w, p, false)) < 0)
+			return rc;
+	}
+	if (!close)
+		return 0;
+	/* The product page: the counters are cleared when WebChat is closed; C.14: open=false. */
+	p->open = p->ended = p->minimized = false;
+	p->badge = 0;
+	if ((rc = page_cookie_delete(w, p, "webchat.state.lastMessageCountRead")) < 0 ||
+	    (rc = page_cookie_delete(w, p, "webchat.state.asyncUnreadMessageCount")) < 0)
+		return rc;
+	return page_cookie_set(w, p, tp_open(w), "false");
+}
+
+/* WIDGET_INVITE_ACCEPT and WIDGET_INVITE_DECLINE. */
+static int act_invite_answer(widget_world *w, widget_page *p, bool accept)
+{
+	int rc;
+	if (!p->invite_shown)
+		return error_set(BSIM_EINVAL, "no invite is shown in this tab's page to %s", accept ? "accept" : "decline");
+	p->invite_shown = false;
+	p->next_invite = WIDGET_NEVER;
+	/* C.18, J.2: both answers write autoInvite.disabled=true (session cookie); accept opens the form. */
+	if ((rc = page_cookie_set(w, p, "webchat.autoInvite.disabled", "true")) < 0)
+		return rc;
+	if (accept) {
+		/* J.2: accept opens the form; the window opening writes metaData (seen running the widget). */
+		p->open = true;
+		if ((rc = page_cookie_set(w, p, tp_open(w), "true")) >= 0)
+			rc = chat_write_metadata(w, p);
+	}
+	return rc;
+}
+
+/* The Console actions: each writes its console.* cookies. */
+static int act_console(widget_world *w, widget_page *p, widget_action a, const char *arg1, const char *arg2)
+{
+	int rc;
 	char v[256];
 	switch (a) {
-	case WIDGET_OPEN:
-		/* D.25: WebChat.open tries WebChatService.restore first, else shows the form. */
-		if (!p->live && p->restore == RESTORE_FAILED && (rc = page_restore(w, p)) < 0)
-			return rc;
-		if (p->live)
-			return page_cookie_set(w, p, tp_open(w), "true");
-		p->open = true;
-		p->ended = false;
-		/* C.16: a fresh open deletes unreadMessages, which nothing ever writes; C.17: the window opening
-		 * writes metaData (seen running the widget). */
-		if ((rc = page_cookie_set(w, p, tp_open(w), "true")) >= 0 &&
-		    (rc = page_cookie_delete(w, p, "webchat.state.unreadMessages")) >= 0)
-			rc = chat_write_metadata(w, p);
-		return rc;
-	case WIDGET_START:
-		if (p->live)
-			return error_set(BSIM_EINVAL, "cannot start: a chat is already running in this tab's page");
-		return chat_start(w, p);
-	case WIDGET_SEND: {
-		if ((rc = need_live(p, "send")) < 0)
-			return rc;
-		chat_session *s = backend_find(&w->be, p->session_id);
-		page_sent(w, p, WIDGET_REQ_SEND);
-		/* I.13: polling speeds back up to pollRateMin after a send, whatever its answer (tt() in always()). */
-		p->poll_rate = WIDGET_POLL_RATE_MIN_MS;
-		if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS)
-			chat_schedule_poll(w, p);
-		if (!s || w->be.down || w->be.status)
-			return 0; /* the message is lost with the request; the page keeps polling */
-		if ((rc = backend_add_line(s, LINE_CUSTOMER)) < 0)
-			return rc;
-		s->last_customer_at = bsim_browser_now(w->b);
-		/* The customer's line shows in every page of the chat at once (bsim's delivery at once). */
-		widget_page *pages[WIDGET_PAGES_MAX];
-		size_t n = pages_of_chat(w, s->id, pages);
-		for (size_t i = 0; i < n && rc >= 0; i++)
-			while (rc >= 0 && pages[i]->position < s->n_lines)
-				rc = chat_deliver(w, pages[i], (line_kind)s->lines[pages[i]->position++]);
-		return rc;
-	}
-	case WIDGET_MINIMIZE: {
-		p->minimized = true;
-		if (!p->live)
-			return 0; /* C.15: the cookie is written only while a chat is active */
-		int last;
-		bool has;
-		if ((rc = cookie_int(w, p, "webchat.state.lastMessageCountRead", &last, &has)) < 0)
-			return rc;
-		if (!has && (rc = set_int(w, p, "webchat.state.lastMessageCountRead", p->n_rendered)) < 0)
-			return rc;
-		if ((rc = page_cookie_set(w, p, "webchat.state.minimized", "true")) < 0)
-			return rc;
-		return chat_badge(w, p);
-	}
-	case WIDGET_MAXIMIZE:
-		p->minimized = false;
-		p->badge = 0;
-		if (!p->live)
-			return 0;
-		/* I.4: maximize deletes both counters and writes minimized=false. */
-		if ((rc = page_cookie_delete(w, p, "webchat.state.lastMessageCountRead")) < 0 ||
-		    (rc = page_cookie_delete(w, p, "webchat.state.asyncUnreadMessageCount")) < 0)
-			return rc;
-		return page_cookie_set(w, p, "webchat.state.minimized", "false");
-	case WIDGET_CLOSE:
-		if (p->live) {
-			/* WebChat.close on a running chat does not end it (seen running the widget: c-close-chat): the
-			 * window closes (open=false), then the same page restores the chat at once (WebChatService.restored,
-			 * WebChat.opened, open=true); no disconnect, every cookie stays, and the reopened window shows only
-			 * what later polls bring, since the restore asks from the stored index on. */
-			if ((rc = page_cookie_set(w, p, tp_open(w), "false")) < 0)
-				return rc;
-			page_sent(w, p, WIDGET_REQ_RESTORE);
-			page_event(w, p, WIDGET_EV_RESTORED);
-			p->open = true; /* the view says active: the load's restore was not this */
-			p->transcript = p->n_rendered = 0;
-			page_note(p, NULL, false, "WebChat.close: chat %s goes on; the page restored it at once", p->session_id);
-			return page_cookie_set(w, p, tp_open(w), "true");
-		}
-		/* A window with no running chat closes as below. */
-		/* fall through */
-	case WIDGET_END:
-		if (p->live) {
-			chat_session *s = backend_find(&w->be, p->session_id);
-			page_sent(w, p, WIDGET_REQ_DISCONNECT);
-			if (s && !w->be.down && !w->be.status)
-				s->ended = true;
-			if ((rc = chat_end_local(w, p, false)) < 0)
-				return rc;
-		}
-		if (a == WIDGET_END)
-			return 0;
-		/* The product page: the counters are cleared when WebChat is closed; C.14: open=false. */
-		p->open = p->ended = p->minimized = false;
-		p->badge = 0;
-		if ((rc = page_cookie_delete(w, p, "webchat.state.lastMessageCountRead")) < 0 ||
-		    (rc = page_cookie_delete(w, p, "webchat.state.asyncUnreadMessageCount")) < 0)
-			return rc;
-		return page_cookie_set(w, p, tp_open(w), "false");
-	case WIDGET_PREFILTER:
-		/* C.13: prefilter regexes as a JSON list. */
-		return list_append(w, p, "webchat.state.filters", arg1 ? arg1 : "");
-	case WIDGET_ZOOM:
-		return page_cookie_set(w, p, "app.zoomLevel", arg1 ? arg1 : "1");
-	case WIDGET_INVITE_OFFER:
-		if (!p->live)
-			p->invite_shown = true;
-		return 0;
-	case WIDGET_INVITE_ACCEPT:
-	case WIDGET_INVITE_DECLINE:
-		if (!p->invite_shown)
-			return error_set(BSIM_EINVAL, "no invite is shown in this tab's page to %s",
-					 a == WIDGET_INVITE_ACCEPT ? "accept" : "decline");
-		p->invite_shown = false;
-		p->next_invite = WIDGET_NEVER;
-		/* C.18, J.2: both answers write autoInvite.disabled=true (session cookie); accept opens the form. */
-		if ((rc = page_cookie_set(w, p, "webchat.autoInvite.disabled", "true")) < 0)
-			return rc;
-		if (a == WIDGET_INVITE_ACCEPT) {
-			/* J.2: accept opens the form; the window opening writes metaData (seen running the widget). */
-			p->open = true;
-			if ((rc = page_cookie_set(w, p, tp_open(w), "true")) >= 0)
-				rc = chat_write_metadata(w, p);
-		}
-		return rc;
 	case WIDGET_CONSOLE_OPEN:
 	case WIDGET_CONSOLE_CLOSE:
 		p->console_open = a == WIDGET_CONSOLE_OPEN;
@@ -605,6 +614,58 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 		snprintf(v, sizeof v, "{\"x\":%d,\"y\":%d}", arg1 ? (int)strtol(arg1, NULL, 10) : 0,
 		         arg2 ? (int)strtol(arg2, NULL, 10) : 0);
 		return page_cookie_set(w, p, "console.windowPosition", v);
+	default:
+		return 0;
+	}
+}
+
+int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, const char *arg2)
+{
+	int rc = widget_sync(w);
+	if (rc < 0)
+		return rc;
+	widget_page *p = page_of_tab(w, tab);
+	if (!p)
+		return error_set(BSIM_ENOTFOUND, "this tab's page has no widget: %s",
+				 !w->deployed ? "no <deploy> step came before it" : "its host is not on the deployed site");
+	switch (a) {
+	case WIDGET_OPEN:
+		return act_open(w, p);
+	case WIDGET_START:
+		if (p->live)
+			return error_set(BSIM_EINVAL, "cannot start: a chat is already running in this tab's page");
+		return chat_start(w, p);
+	case WIDGET_SEND:
+		return act_send(w, p);
+	case WIDGET_MINIMIZE:
+		return act_minimize(w, p);
+	case WIDGET_MAXIMIZE:
+		return act_maximize(w, p);
+	case WIDGET_CLOSE:
+		if (p->live)
+			return act_close_live(w, p);
+		/* A window with no running chat closes as below. */
+		return act_end_or_close(w, p, true);
+	case WIDGET_END:
+		return act_end_or_close(w, p, false);
+	case WIDGET_PREFILTER:
+		/* C.13: prefilter regexes as a JSON list. */
+		return list_append(w, p, "webchat.state.filters", arg1 ? arg1 : "");
+	case WIDGET_ZOOM:
+		return page_cookie_set(w, p, "app.zoomLevel", arg1 ? arg1 : "1");
+	case WIDGET_INVITE_OFFER:
+		return chat_invite_fire(w, p);
+	case WIDGET_INVITE_ACCEPT:
+	case WIDGET_INVITE_DECLINE:
+		return act_invite_answer(w, p, a == WIDGET_INVITE_ACCEPT);
+	case WIDGET_CONSOLE_OPEN:
+	case WIDGET_CONSOLE_CLOSE:
+	case WIDGET_CONSOLE_COMMAND:
+	case WIDGET_CONSOLE_EVENT:
+	case WIDGET_CONSOLE_OPTIONS:
+	case WIDGET_CONSOLE_SUBSCRIBE:
+	case WIDGET_CONSOLE_MOVE:
+		return act_console(w, p, a, arg1, arg2);
 	}
 	return 0;
 }

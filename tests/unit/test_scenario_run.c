@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "scenario/scenario_internal.h"
+#include "widgets/cookie_options.h"
 #include "support.h"
 
 /* ---- building scenarios in memory ---- */
@@ -584,6 +585,58 @@ Test(scenario_run, storage_on_a_blank_page_is_an_error)
 	add(b, 3, "expect", "session", "k", NULL);
 	fails(b, BSIM_ERRORED,
 	      "t.xml:3:3: error: tab \"a\" shows about:blank, whose opaque origin has no sessionStorage (SecurityError)" REPLAY);
+}
+
+/* ---- <deploy cookie-*>: main.cookieOptions by the widget's own rules ---- */
+
+/* The deploy step takes and refuses what `bsim widget domain --cookie-options` does (sim/widgets/cookie_options.c),
+ * with the same words after its own place. */
+Test(scenario_run, deploy_cookie_attributes_follow_the_cookie_options_rules)
+{
+	static const struct {
+		const char *attr, *text, *json; /* the attribute, its text, the main.cookieOptions object */
+		bool ok;
+	} rows[] = {
+		{"cookie-domain", ".x.com; secure", "{\"domain\":\".x.com; secure\"}", false},
+		{"cookie-path", "/a\nb", "{\"path\":\"/a\\nb\"}", false},
+		{"cookie-samesite", "loose", "{\"sameSite\":\"loose\"}", false},
+		{"cookie-secure", "yes", "{\"secure\":\"yes\"}", false},
+		{"cookie-expires", "-1", "{\"expires\":-1}", false},
+		{"cookie-expires", "3651", "{\"expires\":3651}", false},
+		{"cookie-expires", "99999999999999999999", "{\"expires\":99999999999999999}", false},
+		/* and what both take */
+		{"cookie-domain", "", "{\"domain\":\"\"}", true},
+		{"cookie-samesite", "none", "{\"sameSite\":\"none\"}", true},
+		{"cookie-secure", "false", "{\"secure\":false}", true},
+		{"cookie-expires", "3650", "{\"expires\":3650}", true},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		widget_config c;
+		widget_config_init(&c);
+		json_t *root = json_loads(rows[i].json, 0, NULL);
+		cr_assert_not_null(root, "row %zu", i);
+		int json_rc = widget_cookie_options_from_json(&c, root);
+		char json_msg[1024];
+		snprintf(json_msg, sizeof json_msg, "%s", bsim_error_last()->message);
+		json_decref(root);
+		widget_config_clear(&c);
+
+		sb *b = sb_new(BSIM_ENGINE_CHROMIUM);
+		add(b, 2, "deploy", rows[i].attr, rows[i].text, NULL);
+		int step_rc = sb_prepare(b);
+		cr_expect_eq(json_rc, rows[i].ok ? 0 : BSIM_EINVAL, "row %zu: cookie_options gave %d", i, json_rc);
+		cr_expect_eq(step_rc, json_rc, "row %zu: <deploy %s> gave %d, cookie_options %d", i, rows[i].attr, step_rc, json_rc);
+		if (!rows[i].ok) {
+			/* "$.member: what was expected" there, "<deploy> attr="text": what was expected" here. */
+			const char *expected = strstr(json_msg, ": ");
+			cr_assert_not_null(expected, "row %zu: %s", i, json_msg);
+			char want[1024];
+			snprintf(want, sizeof want, "<deploy> %s=\"%s\"%s", rows[i].attr, rows[i].text, expected);
+			cr_expect_str_eq(bsim_error_last()->message, want, "row %zu", i);
+			cr_expect_eq(bsim_error_last()->line, 2, "row %zu", i);
+		}
+		sb_free(b);
+	}
 }
 
 /* ---- expectations: every variant, passing and failing ---- */

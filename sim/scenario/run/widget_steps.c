@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "scenario/run/widget_steps.h"
+#include "widgets/cookie_options.h"
 #include "widgets/widgets.h"
 
 /* Longest value a widget step passes to the page (a message, a prefilter, Console options): sixteen times
@@ -108,7 +109,13 @@ static int widget_failed(const step *s, int code, const char *what)
 /* ---- <deploy site? version? ...> ---- */
 
 static const char *const transports[] = {"gms", "pureengage-v3-rest", "purecloud-v2-sockets", NULL};
-static const char *const samesites[] = {"strict", "lax", "none", NULL};
+/* The <deploy> attributes that give main.cookieOptions, and the member each gives (widget-model.md "Options"). */
+static const struct {
+	const char *attr, *member;
+} cookie_attrs[] = {
+	{"cookie-domain", "domain"}, {"cookie-path", "path"}, {"cookie-samesite", "sameSite"},
+	{"cookie-secure", "secure"}, {"cookie-expires", "expires"},
+};
 
 static char *dup_attr(const step *s, const char *name)
 {
@@ -120,7 +127,7 @@ static char *dup_attr(const step *s, const char *name)
 static int deploy_config(const step *s, widget_config *c)
 {
 	widget_config_init(c);
-	int code, b, t = 0, ss = -1;
+	int code, b, t = 0;
 	int64_t ms;
 	const char *v = step_attr(s, "version");
 	if (v && !(c->version = widget_version_find(v))) {
@@ -168,21 +175,13 @@ static int deploy_config(const step *s, widget_config *c)
 			return code;
 		c->auto_invite_seconds = (int)(ms / 1000 > 86400 ? 86400 : ms / 1000);
 	}
-	if ((code = widget_attr_choice(s, "cookie-samesite", samesites, false, &ss)) < 0)
-		return code;
-	if (step_attr(s, "cookie-secure")) {
-		if ((code = step_attr_bool(s, "cookie-secure", 0, &b)) < 0)
-			return code;
-		c->opt_secure = b;
-	}
-	if (step_attr(s, "cookie-expires")) {
-		int days = 0;
-		if ((code = step_attr_count(s, "cookie-expires", &days)) < 0)
-			return code;
-		if (days > WIDGET_EXPIRES_DAYS_MAX)
-			return step_error(s, BSIM_EINVAL, "cookie-expires=\"%d\": give a number of days up to %d", days,
-					  WIDGET_EXPIRES_DAYS_MAX);
-		c->opt_expires_days = days;
+	/* main.cookieOptions: checked by the widget's own rules (sim/widgets/cookie_options.c), as
+	 * `bsim widget domain --cookie-options` checks them. */
+	for (size_t i = 0; i < sizeof cookie_attrs / sizeof *cookie_attrs; i++) {
+		v = step_attr(s, cookie_attrs[i].attr);
+		if (v && (code = widget_cookie_option_from_text(c, cookie_attrs[i].member, v)) < 0)
+			return code == BSIM_ENOMEM ? code
+						   : step_wrap(s, code, "<%s> %s=\"%s\"", s->element, cookie_attrs[i].attr, v);
 	}
 	const char *site = step_attr(s, "site");
 	if (site && (!*site || strchr(site, '/') || strchr(site, ':')))
@@ -194,12 +193,7 @@ static int deploy_config(const step *s, widget_config *c)
 	if (frame && !(c->frame_url = strdup(frame)))
 		return error_oom();
 	c->deployment_id = dup_attr(s, "deployment-id");
-	c->opt_domain = dup_attr(s, "cookie-domain");
-	c->opt_path = dup_attr(s, "cookie-path");
-	c->opt_samesite = ss >= 0 ? strdup(samesites[ss]) : NULL;
-	if ((site && !c->site) || (step_attr(s, "deployment-id") && !c->deployment_id) ||
-	    (step_attr(s, "cookie-domain") && !c->opt_domain) || (step_attr(s, "cookie-path") && !c->opt_path) ||
-	    (ss >= 0 && !c->opt_samesite))
+	if ((site && !c->site) || (step_attr(s, "deployment-id") && !c->deployment_id))
 		return error_oom();
 	return 0;
 }
