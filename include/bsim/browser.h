@@ -61,7 +61,8 @@ void bsim_browser_set_cookie_observer(bsim_browser *b, bsim_cookie_observer fn, 
 /*
  * Add /etc/hosts-style lines ("127.0.0.1 www.shop.com store.shop.com",
  * '#' comments). `source` names the text in errors (a file name, or
- * "scenario"). BSIM_EINVAL with SOURCE:LINE in the message for a bad line.
+ * "scenario"). BSIM_EINVAL for a bad line: the error's file and line are
+ * SOURCE and the line, and its message says only what failed.
  */
 int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source);
 int bsim_browser_load_hosts_file(bsim_browser *b, const char *path);

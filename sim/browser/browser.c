@@ -496,8 +496,7 @@ int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 		if (len > HOSTS_LINE_MAX)
-			return error_set_at(BSIM_ELIMIT, source, lineno, 0,
-					    "%s:%d: error: hosts line longer than %d bytes", source, lineno, HOSTS_LINE_MAX);
+			return error_set_at(BSIM_ELIMIT, source, lineno, 0, "hosts line longer than %d bytes", HOSTS_LINE_MAX);
 		char line[HOSTS_LINE_MAX + 1];
 		memcpy(line, p, len);
 		line[len] = '\0';
@@ -520,17 +519,17 @@ int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source
 					ip = NULL;
 				}
 				if (!ip)
-					return error_set_at(BSIM_EINVAL, source, lineno, 1,
-							    "%s:%d: error: \"%s\" is not an IP address; a hosts line is an address then names, e.g. \"127.0.0.1 www.shop.com\"",
-							    source, lineno, tok);
+					return error_set_at(BSIM_EINVAL, source, lineno, 0,
+							    "\"%s\" is not an IP address; a hosts line is an address then names, e.g. \"127.0.0.1 www.shop.com\"",
+							    tok);
 			}
 			int names = 0;
 			const char *address = tok;
 			while ((tok = strtok_r(NULL, " \t\r", &save))) {
 				char *name = NULL;
 				if (host_canonicalize(&name, tok, strlen(tok)) < 0) {
-					/* the location is rendered from the fields; error_wrap keeps the inner reason whole */
-					error_wrap_at(BSIM_EINVAL, source, lineno, 0, "%s:%d: error: bad host name \"%s\"", source, lineno, tok);
+					/* the location lives in the fields (error_render); the wrap keeps the inner reason whole */
+					error_wrap_at(BSIM_EINVAL, source, lineno, 0, "bad host name \"%s\"", tok);
 					free(ip);
 					return BSIM_EINVAL;
 				}
@@ -550,8 +549,7 @@ int bsim_browser_add_hosts(bsim_browser *b, const char *text, const char *source
 			if (!names) {
 				free(ip);
 				return error_set_at(BSIM_EINVAL, source, lineno, 0,
-						    "%s:%d: error: address %s names no host; add the names after it", source,
-						    lineno, address);
+						    "address %s names no host; add the names after it", address);
 			}
 			free(ip);
 		}

@@ -421,12 +421,14 @@ static void on_op_failed(void *data, const ops_where *w, int code, bool own_sent
 	if (!*inner)
 		inner = "out of memory";
 	if (own_sentence) {
-		buf_printf(&r->err, "%s:%d: error: %s\n", r->o.file, w->line, msg);
+		error_render_where(&r->err, r->o.file, w->line, 0);
+		buf_printf(&r->err, "error: %s\n", msg);
 		worsen(r, OPS_REPORT_INPUT_ERROR);
 	} else if (code == BSIM_ECORRUPT || code == BSIM_EIO || code == BSIM_EINVAL || code == BSIM_ELIMIT) {
 		/* A message already placed in its file ("x.json:3:5: error: ...") keeps its place, not a second "error:". */
 		const char *placed = strstr(inner, "error: ");
-		buf_printf(&r->err, "%s:%d: error: %s: ", r->o.file, w->line, w->op);
+		error_render_where(&r->err, r->o.file, w->line, 0);
+		buf_printf(&r->err, "error: %s: ", w->op);
 		if (placed) {
 			buf_put(&r->err, inner, (size_t)(placed - inner));
 			buf_puts(&r->err, placed + strlen("error: "));
@@ -444,12 +446,14 @@ static void on_op_failed(void *data, const ops_where *w, int code, bool own_sent
 static void on_hosts_file_failed(void *data, int code)
 {
 	run *r = data;
-	const char *msg = bsim_error_last()->message;
-	/* A bad line is reported in its place (FILE:LINE: error: ...); anything else is about the file. */
-	if (strstr(msg, ": error: "))
-		buf_printf(&r->err, "%s\n", msg);
-	else
-		buf_printf(&r->err, "bsim cookie: error: --hosts: %s\n", msg);
+	const bsim_error *e = bsim_error_last();
+	/* A bad line is reported in its place (the error's fields: FILE:LINE: error: ...); anything else is about the file. */
+	if (e->file) {
+		error_render(&r->err, e, "error");
+		buf_putc(&r->err, '\n');
+	} else {
+		buf_printf(&r->err, "bsim cookie: error: --hosts: %s\n", e->message);
+	}
 	worsen(r, code == BSIM_ENOMEM ? OPS_REPORT_INTERNAL_ERROR : OPS_REPORT_INPUT_ERROR);
 }
 

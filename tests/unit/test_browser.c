@@ -309,24 +309,51 @@ Test(browser, a_trailing_dot_in_hosts_or_url_names_the_same_host)
 	bsim_browser_free(b);
 }
 
+/*
+ * A bad hosts line: the error's fields hold the source and the line, and
+ * its message says only what failed (the location is rendered from the
+ * fields, error_render, never written into the text as well).
+ */
 Test(browser, bad_hosts_line_names_source_and_line)
 {
+	static const struct {
+		const char *text, *source;
+		int code, line;
+		const char *message; /* how the message starts */
+	} rows[] = {
+		{"127.0.0.1 ok.test\nwww.shop.com 127.0.0.1\n", "my-hosts", BSIM_EINVAL, 2,
+		 "\"www.shop.com\" is not an IP address; "},
+		{"1.2.3.4\n", "h", BSIM_EINVAL, 1, "address 1.2.3.4 names no host; add the names after it"},
+		{"127.0.0.1 bad%host\n", "h2", BSIM_EINVAL, 1, "bad host name \"bad%host\": "},
+	};
 	bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;
 	bsim_browser *b = NULL;
 	cr_assert_eq(bsim_browser_new(&b, &o), 0);
-	cr_assert_eq(bsim_browser_add_hosts(b, "127.0.0.1 ok.test\nwww.shop.com 127.0.0.1\n", "my-hosts"), BSIM_EINVAL);
-	cr_assert(strstr(bsim_error_last()->message, "my-hosts:2:"), "%s", bsim_error_last()->message);
-	cr_assert_eq(bsim_browser_add_hosts(b, "1.2.3.4\n", "h"), BSIM_EINVAL);
-	cr_assert(strstr(bsim_error_last()->message, "h:1: error: address 1.2.3.4 names no host"), "%s",
-		  bsim_error_last()->message);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		cr_assert_eq(bsim_browser_add_hosts(b, rows[i].text, rows[i].source), rows[i].code, "row %zu", i);
+		const bsim_error *e = bsim_error_last();
+		cr_expect(strncmp(e->message, rows[i].message, strlen(rows[i].message)) == 0, "row %zu: %s", i, e->message);
+		char where[64];
+		snprintf(where, sizeof where, "%s:%d", rows[i].source, rows[i].line);
+		cr_expect(!strstr(e->message, where) && !strstr(e->message, "error:"),
+			  "row %zu: the message repeats the location: %s", i, e->message);
+		cr_expect_str_eq(e->file, rows[i].source, "row %zu", i);
+		cr_expect_eq(e->line, rows[i].line, "row %zu", i);
+		cr_expect_eq(e->column, 0, "row %zu", i);
+	}
 	/* the host name's own reason survives the wrap whole */
-	cr_assert_eq(bsim_browser_add_hosts(b, "127.0.0.1 bad%host\n", "h2"), BSIM_EINVAL);
-	const char *m = bsim_error_last()->message;
-	const char *head = "h2:1: error: bad host name \"bad%host\": ";
-	cr_assert(strncmp(m, head, strlen(head)) == 0, "%s", m);
+	const char *m = bsim_error_last()->message, *head = rows[2].message;
 	cr_assert(strlen(m) > strlen(head) + 5 && !strstr(m + strlen(head), "bad host name"), "%s", m);
-	cr_assert_str_eq(bsim_error_last()->file, "h2");
-	cr_assert_eq(bsim_error_last()->line, 1);
+	/* a line past the limit */
+	char *longline = malloc(8192);
+	cr_assert_not_null(longline);
+	memset(longline, 'a', 8191);
+	longline[8191] = '\0';
+	cr_assert_eq(bsim_browser_add_hosts(b, longline, "h3"), BSIM_ELIMIT);
+	free(longline);
+	cr_expect(strncmp(bsim_error_last()->message, "hosts line longer than ", 23) == 0, "%s", bsim_error_last()->message);
+	cr_expect_str_eq(bsim_error_last()->file, "h3");
+	cr_expect_eq(bsim_error_last()->line, 1);
 	bsim_browser_free(b);
 }
 

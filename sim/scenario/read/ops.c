@@ -192,10 +192,8 @@ void ops_diag_render(buf *out, const cookie_op_list *list, const char *file)
 {
 	for (size_t i = 0; i < list->n_diags; i++) {
 		const ops_diag *d = &list->diags[i];
-		if (d->line > 0)
-			buf_printf(out, "%s:%d: error: %s\n", file, d->line, d->text);
-		else
-			buf_printf(out, "%s: error: %s\n", file, d->text);
+		error_render_where(out, file, d->line, 0); /* "FILE: " for a diagnostic about the whole file (line 0) */
+		buf_printf(out, "error: %s\n", d->text);
 	}
 }
 

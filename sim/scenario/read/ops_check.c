@@ -509,11 +509,9 @@ static int parse_hosts(parser *p, cookie_op *op, char *rest, size_t len)
 	/* The browser checks the line as it will read it in the run. */
 	rc = bsim_browser_add_hosts(p->hosts_check, op->value, "hosts");
 	if (rc == BSIM_EINVAL || rc == BSIM_ELIMIT) {
-		/* Its message starts "hosts:1: error: "; the place is this op file's. */
-		const char *msg = bsim_error_last()->message;
-		const char *cause = strstr(msg, "error: ");
+		/* Its message says only what failed (its place, "hosts:1", is in its fields); the place is this op file's. */
 		buf *d = ops_error_at(p, op->line);
-		buf_printf(d, "%s\n", cause ? cause + strlen("error: ") : msg);
+		buf_printf(d, "%s\n", bsim_error_last()->message);
 		return ops_bad(p);
 	}
 	if (rc < 0)

@@ -132,21 +132,15 @@ static int copy_trace(bsim_result *r, const bsim_browser *b)
 
 /*
  * Hosts text failed at line N of the text (the error's fields; its message
- * may repeat them as "hosts:N: error: WHAT"): say it at the element, as
- * "hosts line N: WHAT".
+ * says only what failed): say it at the element, as "hosts line N: WHAT".
  */
 static int hosts_error(int code, const src_loc *at)
 {
 	error_state e;
 	error_save(&e);
-	const char *what = e.message;
-	char head[64];
-	snprintf(head, sizeof head, "hosts:%d: error: ", e.line);
-	if (strncmp(what, head, strlen(head)) == 0)
-		what += strlen(head);
 	if (e.has_file && strcmp(e.file, "hosts") == 0 && e.line > 0)
-		return error_set_at(code, at->file, at->line, at->col, "hosts line %d: %s", e.line, what);
-	return error_set_at(code, at->file, at->line, at->col, "%s", what);
+		return error_set_at(code, at->file, at->line, at->col, "hosts line %d: %s", e.line, e.message);
+	return error_set_at(code, at->file, at->line, at->col, "%s", e.message);
 }
 
 int run_add_hosts(run_ctx *rc, const char *text, const src_loc *at)
