@@ -137,6 +137,13 @@ struct bsim_scenario {
 	size_t n_steps;
 	bool owns_steps;       /* the one copy that frees them */
 	const file_policy *files; /* the directories its steps may touch besides its folder (the suite's) */
+	/*
+	 * Its caller hears the run as it happens and reads only the result's
+	 * outcome and message (bsim cookie's op program): the runner keeps no
+	 * copy of the trace in the result and no step marks (stories are not
+	 * told), which on a large op file added a third to the run's memory.
+	 */
+	bool events_only;
 };
 
 /*

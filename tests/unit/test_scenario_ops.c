@@ -179,6 +179,7 @@ typedef struct run_out {
 	bsim_outcome outcome;
 	char *out;
 	char *err;
+	size_t n_trace; /* trace entries the result kept */
 } run_out;
 
 static run_out run_ops(const char *text, bool json)
@@ -195,7 +196,7 @@ static run_out run_ops(const char *text, bool json)
 	bsim_result *r = NULL;
 	cr_assert_eq(bsim_scenario_run(&r, ops_program_scenario(prog), NULL), 0);
 	run_out o = {ops_reporter_status(rep), bsim_result_outcome(r), strdup(buf_cstr(ops_reporter_output(rep))),
-		     strdup(buf_cstr(ops_reporter_errors(rep)))};
+		     strdup(buf_cstr(ops_reporter_errors(rep))), bsim_result_trace_count(r)};
 	bsim_result_free(r);
 	ops_program_free(prog);
 	ops_reporter_free(rep);
@@ -238,6 +239,17 @@ Test(scenario_ops, an_op_that_cannot_run_stops_the_run_with_a_located_error)
 	cr_assert_eq(o.outcome, BSIM_ERRORED);
 	cr_assert(strncmp(o.err, "t.ops:2: error: save: ", 22) == 0, "%s", o.err);
 	cr_assert_str_eq(o.out, "", "get ran after the failed op: %s", o.out);
+	free(o.out);
+	free(o.err);
+}
+
+/* The reporter heard the trace as it happened: the result keeps no copy of it (a large op file doubled in memory). */
+Test(scenario_ops, the_result_keeps_no_copy_of_the_trace_the_reporter_heard)
+{
+	run_out o = run_ops("set https://shop.github.io/ a=1; Domain=github.io\n", false);
+	cr_assert_eq(o.status, OPS_REPORT_OK, "%s", o.err);
+	cr_assert(strstr(o.out, "refused [public-suffix]"), "the refusal was not heard: %s", o.out);
+	cr_assert_eq(o.n_trace, 0, "the result copied %zu trace entries", o.n_trace);
 	free(o.out);
 	free(o.err);
 }

@@ -74,6 +74,8 @@ int ops_program_new(ops_program **out, const cookie_op_list *ops, const ops_run_
 	sc->open_resolution = !config->hosts_path && !ops->uses_hosts;
 	sc->steps = p->steps;
 	sc->n_steps = n;
+	/* The reporter hears every trace entry as it is made (report/ops.c): no copy in the result. */
+	sc->events_only = true;
 	*out = p;
 	return 0;
 }

@@ -5,7 +5,8 @@
  * failure (where, what was expected and found, the cause the trace gives,
  * the replay command) and judges expect-failure. The tabs a scenario names
  * and the hosts lines it adds are kept here. The trace is copied into the
- * result, so reporters never look at a live browser.
+ * result, so reporters never look at a live browser (unless the scenario
+ * is events_only: its caller heard the trace as it happened).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -198,7 +199,8 @@ static int run_steps(bsim_result *r, run_ctx *rc)
 		step *s = &sc->steps[i];
 		size_t mark = bsim_browser_trace_count(rc->browser);
 		int code;
-		if ((code = add_mark(rc, mark, s)) < 0)
+		/* Marks serve stories, which an events_only caller never reads (its steps never run_fail). */
+		if (!sc->events_only && (code = add_mark(rc, mark, s)) < 0)
 			return code;
 		if (!s->kind || !s->kind->run)
 			code = step_error(s, BSIM_EINVAL, "<%s> is not a step bsim knows", s->element ? s->element : "?");
@@ -278,7 +280,7 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 	}
 	if ((code = run_steps(r, &rc)) < 0)
 		goto out;
-	if ((code = copy_trace(r, rc.browser)) < 0)
+	if (!sc->events_only && (code = copy_trace(r, rc.browser)) < 0)
 		goto out;
 	/* The marks move to the result, for stories told after the run. */
 	r->marks = rc.marks;
