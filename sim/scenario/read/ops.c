@@ -235,14 +235,18 @@ static int push(parser *p, const cookie_op *op)
 }
 
 /*
- * Check a URL with the URL parser the jar uses (net/url.h): what it
- * accepts is what the run accepts, and BSIM_EINVAL is a URL it cannot use.
+ * Check a URL with the URL cache the jar uses (net/url.h): what it accepts
+ * is what the run accepts, and BSIM_EINVAL is a URL it cannot use. The
+ * cache parses each distinct URL once (a generated file repeats a few
+ * hundred URLs over thousands of lines) and does not keep errors, so a
+ * bad URL's message is set on every call.
  */
 int ops_check_url(parser *p, int line, cookie_op_kind kind, const char *text)
 {
-	url *u = NULL;
-	int rc = url_parse(&u, text);
-	url_free(u);
+	if (!p->urls && url_cache_new(&p->urls) < 0)
+		return BSIM_ENOMEM;
+	const url *u;
+	int rc = url_cache_get(&u, p->urls, text);
 	if (rc == 0)
 		return 0;
 	if (rc != BSIM_EINVAL)

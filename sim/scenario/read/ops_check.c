@@ -634,6 +634,7 @@ void ops_parser_free(parser *p)
 {
 	buf_free(&p->msg);
 	bsim_browser_free(p->hosts_check);
+	url_cache_free(p->urls);
 	free(p->tabs);
 	strmap_free(&p->name_index);
 	free(p->responses);

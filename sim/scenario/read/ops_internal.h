@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "bsim/browser.h"
+#include "net/url.h"
 #include "scenario/read/ops.h"
 #include "util/strmap.h"
 
@@ -50,6 +51,7 @@ typedef struct parser {
 	int msg_line;
 	int errors;
 	bsim_browser *hosts_check; /* hosts lines are checked by adding them to it */
+	url_cache *urls;         /* URL checks: a file names few distinct URLs many times */
 	int64_t clock_ms;        /* where the virtual clock will be after the ops so far */
 	bool browser_vocabulary; /* the file uses browser ops: messages list all ops */
 	tab_state *tabs;         /* parallel to list->names */
