@@ -257,7 +257,7 @@ static void drop_tab(bsim_browser *b, tab *t)
 static int open_tab(int *out, bsim_browser *b, const char *url, const bsim_response *resp,
 		    const bsim_live_options *live)
 {
-	tab *t;
+	tab *t = NULL;
 	int rc = add_tab(&t, b);
 	if (rc < 0)
 		return rc;
@@ -292,7 +292,7 @@ int bsim_tab_open_from(int *out, bsim_browser *b, int opener_id, const char *url
 	tab *opener = browser_tab(b, opener_id);
 	if (!opener)
 		return no_tab(opener_id);
-	tab *t;
+	tab *t = NULL;
 	int rc = add_tab(&t, b);
 	if (rc < 0)
 		return rc;
