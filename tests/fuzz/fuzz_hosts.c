@@ -3,7 +3,8 @@
  * sim/browser/browser.c), on the whole input as the text of a <hosts>
  * element or a hosts file.
  *
- * Invariants: a refusal names the file and line ("hosts:N:") and is an
+ * Invariants: a refusal carries the file and line in the error's fields
+ * (rendered "hosts:N:" by error_render) and not in its message, and is an
  * input error, never a crash; an accepted file makes every plain name it
  * lists resolve, written with or without one trailing dot (an absolute DNS
  * name is the same host: the hosts file and a URL's lookup must agree, or
@@ -70,8 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0) {
 		FUZZ_CHECK(rc == BSIM_EINVAL || rc == BSIM_ELIMIT, "a hosts file refused with %d: %s", rc,
 			   bsim_error_last()->message);
-		FUZZ_CHECK(strncmp(bsim_error_last()->message, "hosts:", 6) == 0,
-			   "a refusal that does not name the file and line: \"%.300s\"", bsim_error_last()->message);
+		const bsim_error *e = bsim_error_last();
+		FUZZ_CHECK(e->file && strcmp(e->file, "hosts") == 0 && e->line > 0,
+			   "a refusal that does not carry the file and line: \"%.300s\"", e->message);
+		FUZZ_CHECK(strncmp(e->message, "hosts:", 6) != 0,
+			   "a refusal that writes its location into the message: \"%.300s\"", e->message);
 	} else {
 		/* Every line: an address, then names, up to a '#'. */
 		for (char *line = text; line && *line;) {
