@@ -16,6 +16,9 @@ extern "C" {
 /* Milliseconds since 1970-01-01T00:00:00Z on the virtual clock. */
 typedef int64_t bsim_time;
 
+/* No instant: nothing is due (a time far past any scenario's clock). */
+#define BSIM_TIME_NEVER INT64_MAX
+
 /* 2015-01-01T00:00:00Z: the default start of the virtual clock (inside the window the public cookie suites assume). */
 #define BSIM_DEFAULT_START_TIME ((bsim_time)1420070400000)
 

@@ -158,6 +158,15 @@ typedef struct run_ext {
 	int (*advance)(run_ctx *rc, bsim_time to);
 	/* After each step that ran without error: follow what the step did to the browser; 0 or negative. */
 	int (*after_step)(run_ctx *rc);
+	/* The instant of the extension's next due event (a timer, a response, a page's load), or BSIM_TIME_NEVER. */
+	bsim_time (*next_due)(run_ctx *rc);
+	/*
+	 * Whether the pages have settled: nothing they wait for is pending (no
+	 * load, no request in flight, no news the server holds for a page that
+	 * polls). Expectations of an absence are judged there
+	 * (docs/scenario-language.md, "Waiting").
+	 */
+	bool (*settled)(run_ctx *rc);
 } run_ext;
 
 /* While a scenario runs. */
@@ -196,6 +205,12 @@ int run_add_cause(run_ctx *rc, const char *code);
 
 /* Advance the virtual clock by ms, through the extension's timers when one runs (<wait>, after=). */
 int run_advance(run_ctx *rc, int64_t ms);
+/* Advance the clock to the instant `to` (not before now), running everything due on the way. */
+int run_advance_to(run_ctx *rc, bsim_time to);
+/* The instant of the next event due in the run (BSIM_TIME_NEVER: none). */
+bsim_time run_next_due(run_ctx *rc);
+/* Whether the run's pages have settled (run_ext.settled; true when no extension runs). */
+bool run_settled(run_ctx *rc);
 
 /*
  * The tab a step acts on: its `tab` attribute (a name from an earlier <tab>),

@@ -575,6 +575,20 @@ static int chat_ended_by_server(widget_world *w, chat_session *s)
 	return rc < 0 ? rc : chat_tell_pages(w, s);
 }
 
+bsim_time widget_next_due(widget_world *w)
+{
+	bsim_time at;
+	size_t which = 0;
+	if (w->n_tasks)
+		return bsim_browser_now(w->b);
+	return next_timer(w, BSIM_TIME_NEVER, &at, &which) == TIMER_NONE ? BSIM_TIME_NEVER : at;
+}
+
+bool widget_settled(widget_world *w)
+{
+	return w->n_tasks == 0;
+}
+
 int widget_advance(widget_world *w, bsim_time to)
 {
 	int rc = widget_sync(w);

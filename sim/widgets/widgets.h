@@ -80,6 +80,10 @@ bool widget_deployed(const widget_world *w);
 int widget_sync(widget_world *w);
 /* Advance the virtual clock to `to`, firing the widget's and the backend's timers in time order. */
 int widget_advance(widget_world *w, bsim_time to);
+/* The instant of the model's next due event, or BSIM_TIME_NEVER. */
+bsim_time widget_next_due(widget_world *w);
+/* Nothing the pages wait for is pending: no page event unhandled, no request in flight, no news unfetched. */
+bool widget_settled(widget_world *w);
 
 /* ---- what a user does (webchat, invite, console) on a tab ---- */
 

@@ -534,7 +534,7 @@ static int start_run(step *s, run_ctx *rc)
 	if (!st)
 		return error_oom();
 	*st = (ops_state){.rc = rc, .ops = d->ops, .cfg = d->config, .l = d->config->listener};
-	rc->ext = (run_ext){st, state_free, NULL, NULL};
+	rc->ext = (run_ext){.data = st, .free = state_free};
 	if (!(st->ids = malloc((st->ops->name_count ? st->ops->name_count : 1) * sizeof *st->ids)))
 		return error_oom();
 	for (size_t i = 0; i < st->ops->name_count; i++)

@@ -28,9 +28,27 @@ void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen)
 
 int run_advance(run_ctx *rc, int64_t ms)
 {
+	return run_advance_to(rc, bsim_browser_now(rc->browser) + ms);
+}
+
+int run_advance_to(run_ctx *rc, bsim_time to)
+{
+	bsim_time now = bsim_browser_now(rc->browser);
+	if (to < now)
+		to = now;
 	if (rc->ext.advance)
-		return rc->ext.advance(rc, bsim_browser_now(rc->browser) + ms);
-	return bsim_browser_wait(rc->browser, ms);
+		return rc->ext.advance(rc, to);
+	return bsim_browser_wait(rc->browser, to - now);
+}
+
+bsim_time run_next_due(run_ctx *rc)
+{
+	return rc->ext.next_due ? rc->ext.next_due(rc) : BSIM_TIME_NEVER;
+}
+
+bool run_settled(run_ctx *rc)
+{
+	return rc->ext.settled ? rc->ext.settled(rc) : true;
 }
 
 /* Scenario tab names, sorted, for "no tab named" messages. */

@@ -74,6 +74,16 @@ static int ext_after_step(run_ctx *rc)
 	return widget_sync(rc->ext.data);
 }
 
+static bsim_time ext_next_due(run_ctx *rc)
+{
+	return widget_next_due(rc->ext.data);
+}
+
+static bool ext_settled(run_ctx *rc)
+{
+	return widget_settled(rc->ext.data);
+}
+
 /* The run's widget world, made at the first widget step. */
 int widget_world_of(widget_world **out, run_ctx *rc)
 {
@@ -82,7 +92,7 @@ int widget_world_of(widget_world **out, run_ctx *rc)
 		int code = widget_world_new(&w, rc->browser);
 		if (code < 0)
 			return code;
-		rc->ext = (run_ext){w, ext_free, ext_advance, ext_after_step};
+		rc->ext = (run_ext){w, ext_free, ext_advance, ext_after_step, ext_next_due, ext_settled};
 	}
 	*out = rc->ext.data;
 	return 0;
