@@ -35,11 +35,24 @@ typedef struct bsim_browser_options {
 	int session_restore;
 	int open_resolution;     /* 1: every host name resolves (no hosts file needed) */
 	const char *profile_path;/* when set, close saves the persistent state there and start loads it (SQLite) */
+	/*
+	 * How long a document takes from its navigation to its load event: the
+	 * page's scripts run then (bsim_page_event.load_at). 0: at once.
+	 */
+	bsim_time page_load_ms;
 } bsim_browser_options;
+
+/*
+ * The default page load time: 200 ms from the navigation's start to the
+ * load event, the median the recorded real-widget runs measured on a
+ * loopback server (tests/widget-oracle/TIMING.md); a scenario sets its own
+ * with load-time=.
+ */
+#define BSIM_PAGE_LOAD_DEFAULT_MS 200
 
 #define BSIM_BROWSER_OPTIONS_VERSION 1
 #define BSIM_BROWSER_OPTIONS_INIT                                                                   \
-	{BSIM_BROWSER_OPTIONS_VERSION, BSIM_ENGINE_CHROMIUM, 1, BSIM_DEFAULT_START_TIME, 0, 0, NULL}
+	{BSIM_BROWSER_OPTIONS_VERSION, BSIM_ENGINE_CHROMIUM, 1, BSIM_DEFAULT_START_TIME, 0, 0, NULL, 0}
 
 /* A new running browser with no tab. Free with bsim_browser_free. */
 int bsim_browser_new(bsim_browser **out, const bsim_browser_options *opts);

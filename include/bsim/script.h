@@ -147,7 +147,28 @@ typedef struct bsim_page_event {
 	const char *url;   /* the document's URL as the tab holds it, NULL for about:blank; borrowed for the call */
 	int restored;      /* LOAD: the tab came back by session restore (C3) */
 	int persisted;     /* UNLOAD: the browser closed with session restore on and keeps the tab for its next start */
+	bsim_time load_at; /* LOAD: when the document's load event fires and its scripts run (at + the page load time) */
 } bsim_page_event;
+
+/* How long a document takes from its navigation to its load event (bsim_browser_options.page_load_ms). */
+bsim_time bsim_browser_page_load_ms(const bsim_browser *b);
+
+/* ---- a page script's requests to its servers ---- */
+
+typedef enum bsim_request_phase {
+	BSIM_REQUEST_SENT = 0, /* the page sent it (XHR send()) */
+	BSIM_REQUEST_ANSWERED, /* its answer reached the page */
+	BSIM_REQUEST_DROPPED   /* the page went while it was in flight: a browser drops the answer (the XHR aborts) */
+} bsim_request_phase;
+
+/*
+ * Put a page script's request in the trace, as a browser's network log
+ * shows it: codes request-sent, response-received and request-dropped,
+ * the subject the request's name (e.g. "poll"), detail a sentence for
+ * people (the answer, or what was pending when the page went).
+ */
+void bsim_script_request_trace(bsim_browser *b, int tab, bsim_request_phase phase, const char *name,
+			       const char *detail);
 
 /*
  * A page-lifecycle listener. It runs while the browser is in the middle of

@@ -35,7 +35,8 @@ typedef enum bsim_trace_kind {
 	BSIM_TRACE_EVENT,        /* a storage/focus event delivered to a tab */
 	BSIM_TRACE_TAB,          /* opened, closed, focused */
 	BSIM_TRACE_NAVIGATION,   /* navigated, reloaded, back, failed to resolve; live requests and responses */
-	BSIM_TRACE_SESSION       /* browser closed, started, restarted, profile saved/loaded */
+	BSIM_TRACE_SESSION,      /* browser closed, started, restarted, profile saved/loaded */
+	BSIM_TRACE_REQUEST       /* a page script's request to a server (XHR): sent, answered, dropped with its page */
 } bsim_trace_kind;
 
 typedef struct bsim_trace_entry {

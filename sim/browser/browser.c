@@ -249,6 +249,10 @@ int bsim_browser_new(bsim_browser **out, const bsim_browser_options *opts)
 	bsim_browser *b = calloc(1, sizeof *b);
 	if (!b)
 		return error_oom();
+	if (opts->page_load_ms < 0) {
+		free(b);
+		return error_set(BSIM_EINVAL, "a page load time is 0 ms or more, not %lld", (long long)opts->page_load_ms);
+	}
 	b->opts = *opts;
 	b->focused = -1;
 	b->next_tab_id = 1;

@@ -40,9 +40,26 @@ int bsim_browser_off_page(bsim_browser *b, bsim_page_listener fn, void *userdata
 
 void page_emit(bsim_browser *b, bsim_page_event_kind kind, const tab *t, int restored, int persisted)
 {
-	bsim_page_event ev = {kind, t->id, bsim_browser_now(b), t->url, restored, persisted};
+	bsim_time now = bsim_browser_now(b);
+	bsim_page_event ev = {kind, t->id, now, t->url, restored, persisted, now + b->opts.page_load_ms};
 	for (size_t i = 0; i < b->n_page_listeners; i++)
 		b->page_listeners[i].fn(&ev, b->page_listeners[i].userdata);
+}
+
+bsim_time bsim_browser_page_load_ms(const bsim_browser *b)
+{
+	return b->opts.page_load_ms;
+}
+
+void bsim_script_request_trace(bsim_browser *b, int tab, bsim_request_phase phase, const char *name,
+			       const char *detail)
+{
+	static const char *const codes[] = {"request-sent", "response-received", "request-dropped"};
+	static const char *const verbs[] = {"sent", "answered", "dropped"};
+	if ((unsigned)phase > BSIM_REQUEST_DROPPED || !name)
+		return;
+	trace_add(b, BSIM_TRACE_REQUEST, tab, codes[phase], name, "%s request %s%s%s", name, verbs[phase],
+		  detail && *detail ? ": " : "", detail ? detail : "");
 }
 
 int bsim_script_location_href(char **out, const char *text)

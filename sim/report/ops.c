@@ -11,6 +11,7 @@
  * the live browser.
  */
 #include "report/ops.h"
+#include "report/report_util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -295,19 +296,6 @@ static void on_storage(void *data, const ops_where *w, const cookie_op *op, cons
 	buf_puts(b, "}\n");
 }
 
-static const char *trace_kind_name(bsim_trace_kind kind)
-{
-	switch (kind) {
-	case BSIM_TRACE_COOKIE: return "cookie";
-	case BSIM_TRACE_STORAGE: return "storage";
-	case BSIM_TRACE_EVENT: return "event";
-	case BSIM_TRACE_TAB: return "tab";
-	case BSIM_TRACE_NAVIGATION: return "navigation";
-	case BSIM_TRACE_SESSION: return "session";
-	}
-	return "?";
-}
-
 /* A JSON string, or null, after a space and key= (text form of events). */
 static void text_field(buf *b, const char *key, const char *value)
 {
@@ -370,7 +358,7 @@ static void on_trace_entry(void *data, const ops_where *w, const bsim_trace_entr
 	if (r->o.json) {
 		line_start(w, b, "trace");
 		member_time(b, "at", e->at);
-		jsonw_member_str(b, "kind", trace_kind_name(e->kind), false);
+		jsonw_member_str(b, "kind", report_trace_kind_name(e->kind), false);
 		jsonw_member_str(b, "tab", name, false);
 		if (e->tab >= 0)
 			jsonw_member_int(b, "tab_id", e->tab, false);

@@ -67,6 +67,8 @@ const char *report_trace_kind_name(bsim_trace_kind k)
 		return "navigation";
 	case BSIM_TRACE_SESSION:
 		return "session";
+	case BSIM_TRACE_REQUEST:
+		return "request";
 	}
 	return "unknown";
 }

@@ -133,6 +133,7 @@ struct bsim_scenario {
 	src_loc hosts_at;
 	int session_restore;
 	int open_resolution;   /* 1 unless the scenario gives hosts */
+	bsim_time page_load_ms;/* load-time=: a navigation's start to its load event (BSIM_PAGE_LOAD_DEFAULT_MS) */
 	step *steps;           /* shared by the per-engine copies of one scenario element */
 	size_t n_steps;
 	bool owns_steps;       /* the one copy that frees them */
@@ -207,6 +208,12 @@ int run_add_cause(run_ctx *rc, const char *code);
 int run_advance(run_ctx *rc, int64_t ms);
 /* Advance the clock to the instant `to` (not before now), running everything due on the way. */
 int run_advance_to(run_ctx *rc, bsim_time to);
+/*
+ * A navigation step ends at the page's load event, as a browser automation's
+ * goto does: the clock moves on by the page load time, everything due on the
+ * way running (load-time=, BSIM_PAGE_LOAD_DEFAULT_MS).
+ */
+int run_page_loaded(run_ctx *rc);
 /* The instant of the next event due in the run (BSIM_TIME_NEVER: none). */
 bsim_time run_next_due(run_ctx *rc);
 /* Whether the run's pages have settled (run_ext.settled; true when no extension runs). */

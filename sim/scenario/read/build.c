@@ -274,6 +274,13 @@ static void read_attributes(scenario_build *b, const suite_defaults *defaults)
 	char *restore = xml_attr_dup(b->node, "session-restore");
 	b->sc.session_restore = restore && strcmp(restore, "true") == 0;
 	free(restore);
+	/* load-time=: how long each page takes from its navigation to its load event. */
+	b->sc.page_load_ms = BSIM_PAGE_LOAD_DEFAULT_MS;
+	char *load = xml_attr_dup(b->node, "load-time");
+	const char *unit = NULL;
+	if (load && scenario_duration_parse(load, &b->sc.page_load_ms, &unit) < 0)
+		sb_error(b, BSIM_EINVAL, "<scenario> load-time=\"%s\": expected a duration such as \"200ms\" or \"0\"", load);
+	free(load);
 }
 
 /* Every step's element has a kind, every kind's prepare accepts its step. */

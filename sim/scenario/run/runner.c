@@ -41,6 +41,12 @@ int run_advance_to(run_ctx *rc, bsim_time to)
 	return bsim_browser_wait(rc->browser, to - now);
 }
 
+int run_page_loaded(run_ctx *rc)
+{
+	bsim_time ms = bsim_browser_page_load_ms(rc->browser);
+	return ms > 0 ? run_advance(rc, ms) : 0;
+}
+
 bsim_time run_next_due(run_ctx *rc)
 {
 	return rc->ext.next_due ? rc->ext.next_due(rc) : BSIM_TIME_NEVER;
@@ -279,6 +285,7 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 	bo.start_time = r->start_time;
 	bo.session_restore = sc->session_restore;
 	bo.open_resolution = sc->open_resolution;
+	bo.page_load_ms = sc->page_load_ms;
 
 	run_ctx rc = {0};
 	rc.sc = sc;

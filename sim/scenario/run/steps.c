@@ -211,7 +211,9 @@ static int tab_run(step *s, run_ctx *rc)
 		snprintf(what, sizeof what, "cannot open tab \"%.100s\" on %.120s", name, u ? u : "about:blank");
 		return call_failed(s, code, what);
 	}
-	return run_name_tab(rc, name, id);
+	if ((code = run_name_tab(rc, name, id)) < 0)
+		return code;
+	return u ? run_page_loaded(rc) : 0;
 }
 
 /* ---- <navigate tab? url> ---- */
@@ -250,7 +252,7 @@ static int navigate_run(step *s, run_ctx *rc)
 		snprintf(what, sizeof what, "cannot navigate tab \"%.100s\" to %.120s", rc->last_tab, step_attr(s, "url"));
 		return call_failed(s, code, what);
 	}
-	return 0;
+	return run_page_loaded(rc);
 }
 
 /* ---- <window-open name from url noopener?> ---- */
@@ -284,7 +286,9 @@ static int window_open_run(step *s, run_ctx *rc)
 		snprintf(what, sizeof what, "window.open from tab \"%.100s\" failed", from);
 		return call_failed(s, code, what);
 	}
-	return run_name_tab(rc, step_attr(s, "name"), id);
+	if ((code = run_name_tab(rc, step_attr(s, "name"), id)) < 0)
+		return code;
+	return run_page_loaded(rc);
 }
 
 /* ---- <reload/>, <back/>, <focus/>, <close-tab/>: one action on a tab ---- */
@@ -305,7 +309,8 @@ static int tab_action(step *s, run_ctx *rc, int (*fn)(bsim_browser *, int), cons
 
 static int reload_run(step *s, run_ctx *rc)
 {
-	return tab_action(s, rc, bsim_tab_reload, "reload");
+	int code = tab_action(s, rc, bsim_tab_reload, "reload");
+	return code < 0 ? code : run_page_loaded(rc);
 }
 
 static int back_run(step *s, run_ctx *rc)
@@ -322,7 +327,7 @@ static int back_run(step *s, run_ctx *rc)
 		snprintf(what, sizeof what, "cannot go back in tab \"%.100s\"", rc->last_tab);
 		return call_failed(s, code, what);
 	}
-	return 0;
+	return run_page_loaded(rc);
 }
 
 static int focus_run(step *s, run_ctx *rc)
@@ -452,7 +457,10 @@ static int close_browser_run(step *s, run_ctx *rc)
 static int restart_run(step *s, run_ctx *rc)
 {
 	int code = bsim_browser_restart(rc->browser);
-	return code < 0 ? call_failed(s, code, "the browser could not restart") : 0;
+	/* A session restore reloads the kept tabs: the step ends at their load, as a navigation does. */
+	if (code < 0)
+		return call_failed(s, code, "the browser could not restart");
+	return rc->sc->session_restore ? run_page_loaded(rc) : 0;
 }
 
 /* ---- <save-profile file/>, <load-profile file/>, <import file/>, <export file/> ---- */
