@@ -54,22 +54,6 @@ void widget_config_clear(widget_config *c)
 
 /* ---- the world ---- */
 
-/*
- * The browser tells a page event in the middle of its change, so the
- * widget's handler waits as a task until the run turns to the widget
- * (widget_sync), as a browser runs a page's event handlers from its event
- * loop.
- */
-static void page_heard(const bsim_page_event *ev, void *userdata)
-{
-	widget_world *w = userdata;
-	if (ARRAY_GROW(&w->tasks, &w->cap_tasks, w->n_tasks + 1) < 0) {
-		w->tasks_lost = true;
-		return;
-	}
-	w->tasks[w->n_tasks++] = (page_task){ev->kind, ev->tab, ev->restored != 0, ev->persisted != 0};
-}
-
 int widget_world_new(widget_world **out, bsim_browser *b)
 {
 	widget_world *w = calloc(1, sizeof *w);
@@ -78,9 +62,10 @@ int widget_world_new(widget_world **out, bsim_browser *b)
 	w->b = b;
 	widget_config_init(&w->cfg);
 	w->be.last_live = SIZE_MAX;
+	w->be.latency_ms = WIDGET_LATENCY_DEFAULT_MS;
 	w->scratch = (buf)BUF_INIT;
 	/* Pages loaded before the world have no widget: it hears the pages loaded from now on. */
-	int rc = bsim_browser_on_page(b, page_heard, w);
+	int rc = bsim_browser_on_page(b, widget_page_heard, w);
 	if (rc < 0) {
 		free(w);
 		return rc;
@@ -104,7 +89,7 @@ void widget_world_free(widget_world *w)
 	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++)
 		if (w->pages[i].used)
 			page_clear(&w->pages[i]);
-	bsim_browser_off_page(w->b, page_heard, w);
+	bsim_browser_off_page(w->b, widget_page_heard, w);
 	free(w->tasks);
 	widget_config_clear(&w->cfg);
 	backend_free(&w->be);
@@ -397,13 +382,13 @@ static bool on_site(const widget_world *w, const char *href)
 	return ok;
 }
 
-static int page_load(widget_world *w, int tab, bool by_session_restore);
-
-static void page_unload(widget_world *w, int tab)
+void page_unload(widget_world *w, int tab)
 {
 	widget_page *p = page_of_tab(w, tab);
-	if (p)
+	if (p) {
+		page_drop_flights(w, p);
 		page_clear(p);
+	}
 }
 
 /* F.31: a sleeping page wakes on App.focus and polls at once. */
@@ -430,7 +415,7 @@ static void page_focus_changed(widget_focus *f, bool focused, void *userdata)
 		p->next_poll = now;
 }
 
-static int page_load(widget_world *w, int tab, bool by_session_restore)
+int page_load(widget_world *w, int tab, bool by_session_restore)
 {
 	/* A restored tab's page was kept through the close (no unload ran): the new load replaces it. */
 	page_unload(w, tab);
@@ -482,151 +467,6 @@ static int page_load(widget_world *w, int tab, bool by_session_restore)
 	return 0;
 }
 
-/* ---- following the browser ---- */
-
-int widget_sync(widget_world *w)
-{
-	if (w->tasks_lost)
-		return error_oom();
-	int rc = 0;
-	size_t i = 0;
-	/* A handler may hear more events: n_tasks is read at every turn. */
-	while (i < w->n_tasks && rc >= 0) {
-		page_task t = w->tasks[i++];
-		if (t.kind == BSIM_PAGE_LOAD)
-			rc = page_load(w, t.tab, t.restored);
-		else if (!t.persisted)
-			page_unload(w, t.tab);
-		/* A tab the browser keeps for session restore keeps its page until the restored load replaces it. */
-	}
-	/* After a failure the tasks not yet run wait for the next call. */
-	if (i) {
-		memmove(w->tasks, w->tasks + i, (w->n_tasks - i) * sizeof *w->tasks);
-		w->n_tasks -= i;
-	}
-	return rc;
-}
-
-/* ---- the virtual clock ---- */
-
-typedef enum timer_kind { TIMER_NONE, TIMER_POLL, TIMER_INVITE, TIMER_IDLE_END } timer_kind;
-
-/* The earliest due timer at or before `to`. */
-static timer_kind next_timer(widget_world *w, bsim_time to, bsim_time *at, size_t *which)
-{
-	timer_kind k = TIMER_NONE;
-	bsim_time best = to;
-	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++) {
-		widget_page *p = &w->pages[i];
-		if (!p->used)
-			continue;
-		if (p->next_poll <= best && p->next_poll != WIDGET_NEVER && (k == TIMER_NONE || p->next_poll < best)) {
-			best = p->next_poll;
-			k = TIMER_POLL;
-			*which = i;
-		}
-		if (p->next_invite <= best && p->next_invite != WIDGET_NEVER && (k == TIMER_NONE || p->next_invite < best)) {
-			best = p->next_invite;
-			k = TIMER_INVITE;
-			*which = i;
-		}
-	}
-	for (size_t i = 0; i < w->be.n; i++) {
-		chat_session *s = &w->be.sessions[i];
-		if (s->ended || !s->idle_limit_ms)
-			continue;
-		bsim_time due = s->last_customer_at + s->idle_limit_ms;
-		if (due <= best && (k == TIMER_NONE || due < best)) {
-			best = due;
-			k = TIMER_IDLE_END;
-			*which = i;
-		}
-	}
-	*at = best;
-	return k;
-}
-
-/* Every live page of chat s hears what the server has now: at its next poll, which bsim runs at once so the next
- * step sees it, the front page first (its polls come first, I.5); v2 pushes over its socket. */
-static int chat_tell_pages(widget_world *w, chat_session *s)
-{
-	widget_page *pages[WIDGET_PAGES_MAX];
-	size_t n = pages_of_chat(w, s->id, pages);
-	int rc = 0;
-	for (size_t i = 0; i < n && rc >= 0; i++) {
-		widget_page *p = pages[i];
-		if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS) {
-			rc = chat_poll(w, p);
-			continue;
-		}
-		while (rc >= 0 && p->position < s->n_lines)
-			rc = chat_deliver(w, p, (line_kind)s->lines[p->position++]);
-		if (rc >= 0 && s->ended)
-			rc = chat_end_local(w, p, true);
-	}
-	return rc;
-}
-
-/* The server ended chat s (the agent, the idle limit): the agent's ParticipantLeft, then chatEnded. */
-static int chat_ended_by_server(widget_world *w, chat_session *s)
-{
-	int rc = s->agent_present ? backend_agent_leave(s) : 0;
-	s->ended = true;
-	return rc < 0 ? rc : chat_tell_pages(w, s);
-}
-
-bsim_time widget_next_due(widget_world *w)
-{
-	bsim_time at;
-	size_t which = 0;
-	if (w->n_tasks)
-		return bsim_browser_now(w->b);
-	return next_timer(w, BSIM_TIME_NEVER, &at, &which) == TIMER_NONE ? BSIM_TIME_NEVER : at;
-}
-
-bool widget_settled(widget_world *w)
-{
-	return w->n_tasks == 0;
-}
-
-int widget_advance(widget_world *w, bsim_time to)
-{
-	int rc = widget_sync(w);
-	/* Each timer fires once and re-arms later, so this ends; the bound guards against a timer that does not move. */
-	for (size_t guard = 0; rc >= 0 && guard < 10000000; guard++) {
-		bsim_time at;
-		size_t which = 0;
-		timer_kind k = next_timer(w, to, &at, &which);
-		if (k == TIMER_NONE)
-			break;
-		bsim_time now = bsim_browser_now(w->b);
-		if (at > now && (rc = bsim_browser_wait(w->b, at - now)) < 0)
-			return rc;
-		widget_page *p = &w->pages[which];
-		switch (k) {
-		case TIMER_POLL:
-			p->next_poll = WIDGET_NEVER;
-			rc = chat_poll(w, p);
-			break;
-		case TIMER_INVITE:
-			p->next_invite = WIDGET_NEVER;
-			rc = chat_invite_fire(w, p);
-			break;
-		case TIMER_IDLE_END:
-			rc = chat_ended_by_server(w, &w->be.sessions[which]);
-			break;
-		case TIMER_NONE:
-			break;
-		}
-		if (rc >= 0)
-			rc = widget_sync(w);
-	}
-	bsim_time now = bsim_browser_now(w->b);
-	if (rc >= 0 && to > now)
-		rc = bsim_browser_wait(w->b, to - now);
-	return rc;
-}
-
 /* ---- the agent and the backend ---- */
 
 static int agent_chat(widget_world *w, chat_session **out);
@@ -656,13 +496,28 @@ int widget_agent(widget_world *w, widget_agent_action a, const char *text, int64
 		s->last_customer_at = bsim_browser_now(w->b);
 		return 0;
 	}
-	return chat_tell_pages(w, s);
+	return widget_push(w, s);
 }
 
 /* The chat the agent acts on: the most recent live one. */
+/*
+ * The server has a chat once a start reached it: an agent (or a fault) that
+ * acts while the only start is still in flight waits for its answer, as a
+ * real agent can only pick up a chat the server has.
+ */
+static int await_start(widget_world *w)
+{
+	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++)
+		if (w->pages[i].used && w->pages[i].starting)
+			return widget_run_until_answered(w, &w->pages[i], WIDGET_REQ_START);
+	return 0;
+}
+
 static int agent_chat(widget_world *w, chat_session **out)
 {
 	int rc = widget_sync(w);
+	if (rc >= 0 && (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n || w->be.sessions[w->be.last_live].ended))
+		rc = await_start(w);
 	if (rc < 0)
 		return rc;
 	if (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n)
@@ -681,7 +536,7 @@ int widget_agent_join(widget_world *w, const char *name)
 		rc = error_set(BSIM_EINVAL, "agent %s is already in chat %s: <agent leave=\"true\"/> first", s->agent, s->id);
 	if (rc >= 0)
 		rc = backend_agent_join(s, name);
-	return rc < 0 ? rc : chat_tell_pages(w, s);
+	return rc < 0 ? rc : widget_push(w, s);
 }
 
 int widget_agent_leave(widget_world *w)
@@ -692,7 +547,7 @@ int widget_agent_leave(widget_world *w)
 		rc = error_set(BSIM_EINVAL, "no agent is in chat %s to leave it", s->id);
 	if (rc >= 0)
 		rc = backend_agent_leave(s);
-	return rc < 0 ? rc : chat_tell_pages(w, s);
+	return rc < 0 ? rc : widget_push(w, s);
 }
 
 int widget_backend_chat(widget_world *w, const char *id, const char *secure_key)
@@ -721,6 +576,8 @@ int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms)
 	case WIDGET_BACKEND_SLOW: w->be.delay_ms = delay_ms; break;
 	case WIDGET_BACKEND_FORGET:
 	case WIDGET_BACKEND_WRONG_KEYS:
+		if ((w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n) && (sync = await_start(w)) < 0)
+			return sync;
 		if (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n)
 			return error_set(BSIM_ENOTFOUND, "no chat has started yet: the backend has nothing to forget");
 		if (f == WIDGET_BACKEND_WRONG_KEYS) {
@@ -729,7 +586,7 @@ int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms)
 		}
 		/* A chat the server forgot ends in every page at its next poll (error 102), before the next load. */
 		w->be.sessions[w->be.last_live].forgotten = true;
-		return chat_tell_pages(w, &w->be.sessions[w->be.last_live]);
+		return widget_push(w, &w->be.sessions[w->be.last_live]);
 	}
 	return 0;
 }

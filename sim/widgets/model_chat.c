@@ -211,6 +211,21 @@ int chat_deliver(widget_world *w, widget_page *p, line_kind k)
 	return rc;
 }
 
+int chat_fetch_lines(widget_world *w, widget_page *p, const chat_session *s)
+{
+	int rc = 0;
+	while (rc >= 0 && p->position < s->n_lines) {
+		line_kind k = (line_kind)s->lines[p->position++];
+		/* The customer's own line, shown at its send, comes back in the reply: counted, not shown again. */
+		if (k == LINE_CUSTOMER && p->own_unseen > 0) {
+			p->own_unseen--;
+			continue;
+		}
+		rc = chat_deliver(w, p, k);
+	}
+	return rc;
+}
+
 /* ---- start, poll, end ---- */
 
 int chat_start(widget_world *w, widget_page *p)
@@ -242,8 +257,17 @@ int chat_start(widget_world *w, widget_page *p)
 	snprintf(v, sizeof v, "%lld", (long long)now);
 	if (rest && (rc = page_cookie_set(w, p, "webchat.state.chatStartLock", v)) < 0)
 		return rc;
+	p->starting = true;
+	return page_request(w, p, WIDGET_REQ_START);
+}
+
+/* The server created the chat when the start reached it; its answer (the chat's id and keys) reaches the page now. */
+int chat_start_answer(widget_world *w, widget_page *p)
+{
+	int rc;
+	bool rest = w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS;
 	size_t idx;
-	page_sent(w, p, WIDGET_REQ_START);
+	p->starting = false;
 	if ((rc = backend_start(&w->be, w->b, &idx)) < 0)
 		return rc;
 	chat_session *s = &w->be.sessions[idx];
@@ -260,6 +284,7 @@ int chat_start(widget_world *w, widget_page *p)
 	p->invite_shown = false;
 	p->next_invite = WIDGET_NEVER;
 	p->metadata_restores = 0;
+	p->own_unseen = 0;
 	if ((rc = page_cookie_set(w, p, tp_open(w), "true")) < 0 || (rc = chat_write_autoload(w, p, true)) < 0 ||
 	    (rc = chat_write_metadata(w, p)) < 0)
 		return rc;
@@ -292,6 +317,20 @@ int chat_end_local(widget_world *w, widget_page *p, bool by_agent)
 	p->live = false;
 	p->ended = true;
 	p->next_poll = WIDGET_NEVER;
+	return rc;
+}
+
+/* A poll is over (answered, or the chat ended before its send): v3 lifts its poll mutex. */
+static int chat_poll_done(widget_world *w, widget_page *p, int rc, char *session, char *keys)
+{
+	if (w->cfg.transport == WIDGET_TRANSPORT_V3_REST && rc >= 0 &&
+	    !widget_mutated("chatPollPending", WIDGET_MUT_NODELETE)) {
+		int r2 = bsim_storage_remove(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending");
+		if (r2 < 0)
+			rc = r2;
+	}
+	free(session);
+	free(keys);
 	return rc;
 }
 
@@ -331,8 +370,25 @@ int chat_poll(widget_world *w, widget_page *p)
 		p->next_poll = WIDGET_NEVER;
 		goto out;
 	}
+	/* The loop waits for the answer before its next poll (its pending flag): no tick is armed until then. */
+	p->last_poll = bsim_browser_now(w->b);
+	p->next_poll = WIDGET_NEVER;
+	rc = page_request(w, p, WIDGET_REQ_POLL);
+	free(session);
+	free(keys);
+	return rc;
+out:
+	return chat_poll_done(w, p, rc, session, keys);
+}
+
+/* The poll's answer: the server's state now, when it reaches the page. */
+int chat_poll_answer(widget_world *w, widget_page *p)
+{
+	if (!p->live)
+		return chat_poll_done(w, p, 0, NULL, NULL);
+	int rc = 0;
+	char v[24];
 	chat_session *s;
-	page_sent(w, p, WIDGET_REQ_POLL);
 	backend_answer a = backend_refresh(&w->be, p->session_id, NULL, w->cfg.request_timeout_ms, &s);
 	/* The poll carries the keys the page started with; backend_refresh checks them only on restore. */
 	if (a == BACKEND_REJECTED) {
@@ -341,8 +397,7 @@ int chat_poll(widget_world *w, widget_page *p)
 	}
 	if ((a == BACKEND_OK || a == BACKEND_ENDED) && s) {
 		/* New messages since the page's position, then the session rewritten from the reply (I.13). */
-		while (rc >= 0 && p->position < s->n_lines)
-			rc = chat_deliver(w, p, (line_kind)s->lines[p->position++]);
+		rc = chat_fetch_lines(w, p, s);
 		/* I.13, J.5: each poll reply rewrites keys and session twice, as a trace of the real widget shows. */
 		for (int i = 0; i < 2 && rc >= 0 && a == BACKEND_OK; i++)
 			rc = chat_set_session_cookies(w, p, s);
@@ -362,26 +417,18 @@ int chat_poll(widget_world *w, widget_page *p)
 		if (a == BACKEND_UNKNOWN)
 			page_event(w, p, WIDGET_EV_ERROR);
 		rc = chat_end_local(w, p, true);
-		goto out;
+		return chat_poll_done(w, p, rc, NULL, NULL);
 	}
 	if (a != BACKEND_OK)
 		page_event(w, p, WIDGET_EV_ERROR); /* I.14: an error per poll, the chat stays */
-	/* The loop's rate grows x1.2 (truncated) after each poll, up to pollRateMax. */
-	p->last_poll = bsim_browser_now(w->b);
+	/* The loop's rate grows x1.2 (truncated) after each poll, up to pollRateMax; the time since the last poll
+	 * counts from its send. */
 	if (p->poll_rate < WIDGET_POLL_RATE_MAX_MS)
 		p->poll_rate = p->poll_rate * WIDGET_POLL_RATE_MULT_NUM / WIDGET_POLL_RATE_MULT_DEN;
 	if (p->poll_rate > WIDGET_POLL_RATE_MAX_MS)
 		p->poll_rate = WIDGET_POLL_RATE_MAX_MS;
 	chat_schedule_poll(w, p);
-out:
-	if (v3 && rc >= 0 && !widget_mutated("chatPollPending", WIDGET_MUT_NODELETE)) {
-		int r2 = bsim_storage_remove(w->b, p->tab, BSIM_STORAGE_LOCAL, "_genesys.widgets.chatPollPending");
-		if (r2 < 0)
-			rc = r2;
-	}
-	free(session);
-	free(keys);
-	return rc;
+	return chat_poll_done(w, p, rc, NULL, NULL);
 }
 
 int chat_invite_fire(widget_world *w, widget_page *p)
@@ -473,24 +520,30 @@ static int act_send(widget_world *w, widget_page *p)
 	int rc;
 	if ((rc = need_live(p, "send")) < 0)
 		return rc;
+	return page_request(w, p, WIDGET_REQ_SEND);
+}
+
+/* The send's answer: the server took the line when the request reached it. */
+int chat_send_answer(widget_world *w, widget_page *p)
+{
+	int rc;
 	chat_session *s = backend_find(&w->be, p->session_id);
-	page_sent(w, p, WIDGET_REQ_SEND);
 	/* I.13: polling speeds back up to pollRateMin after a send, whatever its answer (tt() in always()). */
 	p->poll_rate = WIDGET_POLL_RATE_MIN_MS;
-	if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS)
+	if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS && p->live && !page_awaits(p, WIDGET_REQ_POLL))
 		chat_schedule_poll(w, p);
-	if (!s || w->be.down || w->be.status)
+	if (!s || w->be.down || w->be.status || s->ended)
 		return 0; /* the message is lost with the request; the page keeps polling */
 	if ((rc = backend_add_line(s, LINE_CUSTOMER)) < 0)
 		return rc;
 	s->last_customer_at = bsim_browser_now(w->b);
-	/* The customer's line shows in every page of the chat at once (bsim's delivery at once). */
-	widget_page *pages[WIDGET_PAGES_MAX];
-	size_t n = pages_of_chat(w, s->id, pages);
-	for (size_t i = 0; i < n && rc >= 0; i++)
-		while (rc >= 0 && pages[i]->position < s->n_lines)
-			rc = chat_deliver(w, pages[i], (line_kind)s->lines[pages[i]->position++]);
-	return rc;
+	/* The sending page shows its line; the chat's other pages get it at their next poll (v2: pushed). */
+	if (p->live && w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS) {
+		p->own_unseen++;
+		if ((rc = chat_deliver(w, p, LINE_CUSTOMER)) < 0)
+			return rc;
+	}
+	return widget_push(w, s);
 }
 
 /* WIDGET_MINIMIZE. */
@@ -632,8 +685,9 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 	case WIDGET_OPEN:
 		return act_open(w, p);
 	case WIDGET_START:
-		if (p->live)
-			return error_set(BSIM_EINVAL, "cannot start: a chat is already running in this tab's page");
+		if (p->live || p->starting)
+			return error_set(BSIM_EINVAL, "cannot start: a chat is already %s in this tab's page",
+					 p->live ? "running" : "starting (its start request is in flight)");
 		return chat_start(w, p);
 	case WIDGET_SEND:
 		return act_send(w, p);

@@ -5,7 +5,10 @@
  * what each answer of the server leads to, and what each outcome deletes
  * and keeps. The default and v3 transports restore by session and keys;
  * purecloud-v2-sockets by ConversationID, keeping its cookies on any
- * failure.
+ * failure. The restore is a request: page_restore sends it at the load
+ * (or decides without the server: cookies missing, a stale ping), and
+ * page_restore_answer acts on the server's answer when it reaches the page
+ * (clock.c), if the page is still there.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +93,7 @@ static int restore_ok(widget_world *w, widget_page *p, chat_session *s)
 	/* I.2: the whole transcript replays from position 1, system lines included. */
 	p->transcript = (int)s->n_lines;
 	p->position = s->n_lines;
+	p->own_unseen = 0;
 	p->n_rendered = 0;
 	for (size_t i = 0; i < s->n_lines; i++)
 		if (s->lines[i] != LINE_CUSTOMER)
@@ -136,32 +140,39 @@ static int restore_v2(widget_world *w, widget_page *p)
 		restore_failed_mark(w, p);
 		goto out;
 	}
-	chat_session *s;
-	page_sent(w, p, WIDGET_REQ_RESTORE);
 	/* The JWT carries the chat's secret after its header (chat_set_session_cookies writes "eyJ.KEY"). */
 	const char *secret = strncmp(jwt, "eyJ.", 4) == 0 ? jwt + 4 : jwt;
-	backend_answer a = backend_refresh(&w->be, conv, secret, w->cfg.request_timeout_ms, &s);
-	/* D.24: the member-state call names the member; another conversation's (or a garbled) MemberID is a 404. */
-	if (a == BACKEND_OK && strcmp(member, s->user_id) != 0)
-		a = BACKEND_REJECTED;
-	if (a == BACKEND_OK) {
-		rc = restore_ok(w, p, s);
-	} else {
-		page_note(p, NULL, false, "restoreFailed: %s; the v2 cookies stay, so every page fails again until the browser closes",
-			  backend_answer_name(a));
-		p->restore_code = a == BACKEND_NETWORK   ? "network"
-				: a == BACKEND_TIMEOUT ? "slow"
-				: a == BACKEND_ENDED   ? "ended"
-				: a == BACKEND_UNKNOWN ? "unknown"
-				: a == BACKEND_STATUS  ? "status"
-						       : "rejected";
-		restore_failed_mark(w, p);
-	}
+	snprintf(p->req_session, sizeof p->req_session, "%s", conv);
+	snprintf(p->req_key, sizeof p->req_key, "%s", secret);
+	snprintf(p->req_member, sizeof p->req_member, "%s", member);
+	rc = page_request(w, p, WIDGET_REQ_RESTORE);
 out:
 	free(conv);
 	free(jwt);
 	free(member);
 	return rc;
+}
+
+/* The answer to a v2 restore: the server's state now, when the answer reaches the page. */
+static int restore_v2_answer(widget_world *w, widget_page *p)
+{
+	chat_session *s;
+	backend_answer a = backend_refresh(&w->be, p->req_session, p->req_key, w->cfg.request_timeout_ms, &s);
+	/* D.24: the member-state call names the member; another conversation's (or a garbled) MemberID is a 404. */
+	if (a == BACKEND_OK && strcmp(p->req_member, s->user_id) != 0)
+		a = BACKEND_REJECTED;
+	if (a == BACKEND_OK)
+		return restore_ok(w, p, s);
+	page_note(p, NULL, false, "restoreFailed: %s; the v2 cookies stay, so every page fails again until the browser closes",
+		  backend_answer_name(a));
+	p->restore_code = a == BACKEND_NETWORK   ? "network"
+			: a == BACKEND_TIMEOUT ? "slow"
+			: a == BACKEND_ENDED   ? "ended"
+			: a == BACKEND_UNKNOWN ? "unknown"
+			: a == BACKEND_STATUS  ? "status"
+					       : "rejected";
+	restore_failed_mark(w, p);
+	return 0;
 }
 
 /* The secureKey inside the keys cookie's JSON ({"secureKey":"...",...}); "" when absent. */
@@ -218,9 +229,24 @@ int page_restore(widget_world *w, widget_page *p)
 			goto out;
 		}
 	}
+	/* The request carries the session and the secureKey as the page read them now; the server answers later. */
+	snprintf(p->req_session, sizeof p->req_session, "%s", session);
+	snprintf(p->req_key, sizeof p->req_key, "%s", key);
+	rc = page_request(w, p, WIDGET_REQ_RESTORE);
+out:
+	free(session);
+	free(keys);
+	free(ping);
+	return rc;
+}
+
+int page_restore_answer(widget_world *w, widget_page *p)
+{
+	if (w->cfg.transport == WIDGET_TRANSPORT_V2_SOCKETS)
+		return restore_v2_answer(w, p);
 	chat_session *s;
-	page_sent(w, p, WIDGET_REQ_RESTORE);
-	backend_answer a = backend_refresh(&w->be, session, key, w->cfg.request_timeout_ms, &s);
+	int rc = 0;
+	backend_answer a = backend_refresh(&w->be, p->req_session, p->req_key, w->cfg.request_timeout_ms, &s);
 	switch (a) {
 	case BACKEND_OK:
 		rc = restore_ok(w, p, s);
@@ -251,9 +277,5 @@ int page_restore(widget_world *w, widget_page *p)
 		rc = restore_failed_cleanup(w, p);
 		break;
 	}
-out:
-	free(session);
-	free(keys);
-	free(ping);
 	return rc;
 }

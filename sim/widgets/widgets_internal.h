@@ -38,6 +38,20 @@
 #define WIDGET_POLL_RATE_MULT_NUM 6   /* pollRateMult 1.2 = 6 / 5 */
 #define WIDGET_POLL_RATE_MULT_DEN 5
 #define WIDGET_POLL_SLEEP_MS 30000
+/*
+ * A hidden tab's timers wake at most once a second, on whole seconds:
+ * Chromium's background timer throttling (third_party/blink/renderer/
+ * platform/scheduler: kDefaultThrottledWakeUpInterval, 1 s, aligned) and
+ * Firefox's dom.min_background_timeout_value (1000 ms). So a hidden page's
+ * poll loop, ticking every 250 ms in front, runs on whole seconds: its polls
+ * come up to a second later (I.6: ~3 s apart against the front tab's).
+ */
+#define WIDGET_HIDDEN_TIMER_ALIGN_MS 1000
+/* The chat server's answer time when the scenario gives none: the fake server of the recorded runs answered a
+ * loopback request in about 100 ms with the widget's own work (tests/widget-oracle/TIMING.md). */
+#define WIDGET_LATENCY_DEFAULT_MS 100
+/* Requests one page may have in flight at once (a restore or start, a poll, a send, a disconnect). */
+#define WIDGET_FLIGHTS_MAX 6
 /* No timer: a time far past any scenario. */
 #define WIDGET_NEVER INT64_MAX
 
@@ -77,6 +91,8 @@ typedef struct chat_backend {
 	bool down;
 	int status;          /* every request is answered with this HTTP status (404, 500 ...); 0: none */
 	int64_t delay_ms;    /* every answer takes this long ("slow") */
+	int64_t latency_ms;  /* the server's answer time (<backend latency=>), WIDGET_LATENCY_DEFAULT_MS */
+	int64_t jitter_ms;   /* plus up to this much, drawn from the seeded generator (<backend jitter=>) */
 	size_t last_live;    /* index of the chat the agent acts on; SIZE_MAX none */
 } chat_backend;
 
@@ -100,6 +116,15 @@ const char *backend_answer_name(backend_answer a);
 
 typedef enum restore_outcome { RESTORE_NONE = 0, RESTORE_OK, RESTORE_TIMEOUT, RESTORE_FAILED } restore_outcome;
 
+/* A request the page sent and whose answer has not reached it yet (clock.c). */
+typedef struct page_flight {
+	bool used;
+	widget_request kind;
+	bsim_time sent_at;
+	bsim_time due;       /* when the answer reaches the page */
+	uint64_t seq;        /* send order: answers due at one instant come in it */
+} page_flight;
+
 typedef struct widget_page {
 	int tab;
 	bool used;
@@ -120,6 +145,11 @@ typedef struct widget_page {
 	int64_t poll_rate;      /* r: the least time between polls */
 	int badge;
 	char session_id[40];
+	page_flight flights[WIDGET_FLIGHTS_MAX];
+	/* What a restore in flight asks the server about (read from the cookies when it was sent). */
+	char req_session[40], req_key[64], req_member[24];
+	bool starting;          /* a start request is in flight */
+	int own_unseen;         /* the customer's own lines shown at their send, not yet brought back by a poll */
 	int64_t next_poll;
 	int64_t next_invite;
 	bool invite_shown;
@@ -137,10 +167,11 @@ typedef struct widget_tab_log {
 	int events[WIDGET_EVENT_COUNT];
 } widget_tab_log;
 
-/* A page event the browser told, waiting for the widget's handler (model.c). */
+/* A page event the browser told, waiting for the widget's handler (clock.c). */
 typedef struct page_task {
 	bsim_page_event_kind kind;
 	int tab;
+	bsim_time due;   /* LOAD: the document's load event; UNLOAD: at once */
 	bool restored;   /* LOAD by session restore */
 	bool persisted;  /* UNLOAD of a tab the browser keeps for session restore */
 } page_task;
@@ -156,6 +187,7 @@ struct widget_world {
 	page_task *tasks;       /* page events heard, in order, not yet handled (widget_sync) */
 	size_t n_tasks, cap_tasks;
 	bool tasks_lost;        /* a page event could not be queued (out of memory) */
+	uint64_t flight_seq;    /* requests sent so far, for the order of answers due at one instant */
 	buf scratch;
 };
 
@@ -176,6 +208,26 @@ void page_event(widget_world *w, const widget_page *p, widget_event e);
 /* The live pages of chat id, the front one first: it polls fastest, so it reads shared counters first (I.5, I.6). */
 size_t pages_of_chat(widget_world *w, const char *id, widget_page **out);
 
+/* model.c: a document's life */
+int page_load(widget_world *w, int tab, bool by_session_restore);
+void page_unload(widget_world *w, int tab);
+
+/* clock.c: the page's event loop */
+/* The browser's page events, queued until their instant (a load at its load event). */
+void widget_page_heard(const bsim_page_event *ev, void *userdata);
+/* The server has news for chat s: v2's socket pushes it to the chat's pages at once; REST pages poll for it. */
+int widget_push(widget_world *w, chat_session *s);
+/* The page sends request r: counted (<expect sent=>), traced, answered after the server's latency. */
+int page_request(widget_world *w, widget_page *p, widget_request r);
+/* A request of kind r is in flight from p. */
+bool page_awaits(const widget_page *p, widget_request r);
+/* The page goes: every request in flight is dropped, each traced with what was pending. */
+void page_drop_flights(widget_world *w, widget_page *p);
+/* The server ended chat s (the agent, the idle limit): its pages learn it at their next poll. */
+int chat_ended_by_server(widget_world *w, chat_session *s);
+/* Advance the clock to when nothing of kind r is in flight from p any more, or `limit` (the agent waits for a start). */
+int widget_run_until_answered(widget_world *w, widget_page *p, widget_request r);
+
 /* model_chat.c */
 /* Transport-specific names: the session, keys, index and open cookies. */
 const char *tp_session(const widget_world *w);
@@ -184,7 +236,13 @@ const char *tp_index(const widget_world *w);
 const char *tp_open(const widget_world *w);
 int chat_start(widget_world *w, widget_page *p);
 int chat_poll(widget_world *w, widget_page *p);
+/* The answers: a poll's, a start's, a send's. */
+int chat_poll_answer(widget_world *w, widget_page *p);
+int chat_start_answer(widget_world *w, widget_page *p);
+int chat_send_answer(widget_world *w, widget_page *p);
 int chat_end_local(widget_world *w, widget_page *p, bool by_agent);
+/* Render the lines the server has past the page's position (a poll's reply). */
+int chat_fetch_lines(widget_world *w, widget_page *p, const chat_session *s);
 /* Render one line in the page (a system line, the agent's or the customer's): transcript, N, the badge. */
 int chat_deliver(widget_world *w, widget_page *p, line_kind k);
 /* Polling starts (at a start or a restore): ticks from now, the first poll at the first tick. */
@@ -200,5 +258,6 @@ int chat_console_load(widget_world *w, widget_page *p);
 
 /* model_restore.c */
 int page_restore(widget_world *w, widget_page *p);
+int page_restore_answer(widget_world *w, widget_page *p);
 
 #endif
