@@ -565,6 +565,16 @@ int widget_backend_status(widget_world *w, int status)
 	return rc;
 }
 
+int widget_backend_latency(widget_world *w, int64_t latency_ms, int64_t jitter_ms)
+{
+	int rc = widget_sync(w);
+	if (rc >= 0) {
+		w->be.latency_ms = latency_ms;
+		w->be.jitter_ms = jitter_ms;
+	}
+	return rc;
+}
+
 int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms)
 {
 	int sync = widget_sync(w);

@@ -116,6 +116,8 @@ int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms);
  * connection is reset); 0 answers normally again. */
 #define WIDGET_STATUS_RESET (-1)
 int widget_backend_status(widget_world *w, int status);
+/* The server answers each request after latency_ms, plus up to jitter_ms drawn from the seeded generator. */
+int widget_backend_latency(widget_world *w, int64_t latency_ms, int64_t jitter_ms);
 /* An agent joins the most recent live chat under a nickname, or leaves it: server messages the pages render
  * as "<name> Connected" / "<name> Disconnected" at their next poll (bsim: at once). */
 int widget_agent_join(widget_world *w, const char *name);

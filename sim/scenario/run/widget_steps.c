@@ -355,15 +355,31 @@ static int backend_status(const step *s, int *out)
 			  "<backend status=\"%s\">: give an HTTP error status (400 to 599), \"reset\" (the connection is reset) or \"ok\"", v);
 }
 
+/* latency="120ms" jitter="40ms": the server's answer time, and the most drawn on top of it per request. */
+static int backend_latency_of(const step *s, int64_t *latency, int64_t *jitter)
+{
+	int code = step_attr_duration(s, "latency", latency);
+	*jitter = 0;
+	if (code >= 0 && step_attr(s, "jitter"))
+		code = step_attr_duration(s, "jitter", jitter);
+	return code;
+}
+
 static int backend_prepare(step *s)
 {
 	int code, a;
 	int64_t ms;
 	if ((code = widget_check_lengths(s)) < 0 || (code = after_ok(s)) < 0)
 		return code;
-	int n = (step_attr(s, "do") != NULL) + (step_attr(s, "status") != NULL) + (step_attr(s, "chat") != NULL);
+	int n = (step_attr(s, "do") != NULL) + (step_attr(s, "status") != NULL) + (step_attr(s, "chat") != NULL) +
+		(step_attr(s, "latency") != NULL);
 	if (n != 1)
-		return step_error(s, BSIM_EINVAL, "<backend> does one thing: do=\"...\", status=\"...\" or chat=\"ID\" (it has %d of them)", n);
+		return step_error(s, BSIM_EINVAL,
+				  "<backend> does one thing: do=\"...\", status=\"...\", latency=\"...\" or chat=\"ID\" (it has %d of them)", n);
+	if (step_attr(s, "jitter") && !step_attr(s, "latency"))
+		return step_error(s, BSIM_EINVAL, "jitter=\"...\" goes with latency=\"DURATION\"");
+	if (step_attr(s, "latency"))
+		return backend_latency_of(s, &ms, &ms);
 	if (step_attr(s, "status"))
 		return backend_status(s, &a);
 	if (step_attr(s, "chat")) {
@@ -389,6 +405,12 @@ static int backend_run(step *s, run_ctx *rc)
 	int64_t ms = 0;
 	if ((code = run_after(s, rc)) < 0 || (code = widget_world_of(&w, rc)) < 0)
 		return code;
+	if (step_attr(s, "latency")) {
+		int64_t jitter;
+		if ((code = backend_latency_of(s, &ms, &jitter)) < 0)
+			return code;
+		return widget_backend_latency(w, ms, jitter);
+	}
 	if (step_attr(s, "status") || step_attr(s, "chat")) {
 		if (step_attr(s, "status"))
 			code = backend_status(s, &a) < 0 ? BSIM_EINVAL : widget_backend_status(w, a);
