@@ -194,7 +194,8 @@ static next_event next_event_until(widget_world *w, bsim_time to)
 		const widget_page *p = &w->pages[i];
 		for (size_t j = 0; p->used && j < WIDGET_FLIGHTS_MAX; j++) {
 			const page_flight *f = &p->flights[j];
-			if (f->used && f->due <= to && (!best || f->due < best->due || (f->due == best->due && f->seq < best->seq))) {
+			if (f->used && f->due <= to &&
+			    (!best || f->due < best->due || (f->due == best->due && f->seq < best->seq))) {
 				best = f;
 				bp = i;
 				bs = j;
@@ -290,6 +291,11 @@ int widget_advance(widget_world *w, bsim_time to)
 	if (rc >= 0 && to > now)
 		rc = bsim_browser_wait(w->b, to - now);
 	return rc;
+}
+
+int widget_catch_up(widget_world *w)
+{
+	return widget_advance(w, bsim_browser_now(w->b));
 }
 
 bsim_time widget_next_due(widget_world *w)

@@ -515,7 +515,7 @@ static int await_start(widget_world *w)
 
 static int agent_chat(widget_world *w, chat_session **out)
 {
-	int rc = widget_sync(w);
+	int rc = widget_catch_up(w);
 	if (rc >= 0 && (w->be.last_live == SIZE_MAX || w->be.last_live >= w->be.n || w->be.sessions[w->be.last_live].ended))
 		rc = await_start(w);
 	if (rc < 0)
@@ -552,14 +552,14 @@ int widget_agent_leave(widget_world *w)
 
 int widget_backend_chat(widget_world *w, const char *id, const char *secure_key)
 {
-	int rc = widget_sync(w);
+	int rc = widget_catch_up(w);
 	size_t idx;
 	return rc < 0 ? rc : backend_plant(&w->be, w->b, id, secure_key, &idx);
 }
 
 int widget_backend_status(widget_world *w, int status)
 {
-	int rc = widget_sync(w);
+	int rc = widget_catch_up(w);
 	if (rc >= 0)
 		w->be.status = status;
 	return rc;
@@ -567,7 +567,7 @@ int widget_backend_status(widget_world *w, int status)
 
 int widget_backend_latency(widget_world *w, int64_t latency_ms, int64_t jitter_ms)
 {
-	int rc = widget_sync(w);
+	int rc = widget_catch_up(w);
 	if (rc >= 0) {
 		w->be.latency_ms = latency_ms;
 		w->be.jitter_ms = jitter_ms;
@@ -577,7 +577,7 @@ int widget_backend_latency(widget_world *w, int64_t latency_ms, int64_t jitter_m
 
 int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms)
 {
-	int sync = widget_sync(w);
+	int sync = widget_catch_up(w);
 	if (sync < 0)
 		return sync;
 	switch (f) {
@@ -622,7 +622,7 @@ int widget_view_of(widget_world *w, int tab, widget_view *out)
 {
 	memset(out, 0, sizeof *out);
 	out->reason = "";
-	int rc = widget_sync(w);
+	int rc = widget_catch_up(w);
 	if (rc < 0)
 		return rc;
 	widget_page *p = page_of_tab(w, tab);
@@ -664,7 +664,7 @@ int widget_view_of(widget_world *w, int tab, widget_view *out)
 
 int widget_user_input(widget_world *w, int tab, bool key)
 {
-	int rc = widget_sync(w);
+	int rc = widget_catch_up(w);
 	if (rc < 0)
 		return rc;
 	widget_page *p = page_of_tab(w, tab);

@@ -674,7 +674,7 @@ static int act_console(widget_world *w, widget_page *p, widget_action a, const c
 
 int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, const char *arg2)
 {
-	int rc = widget_sync(w);
+	int rc = widget_catch_up(w);
 	if (rc < 0)
 		return rc;
 	widget_page *p = page_of_tab(w, tab);

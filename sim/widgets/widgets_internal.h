@@ -213,6 +213,8 @@ int page_load(widget_world *w, int tab, bool by_session_restore);
 void page_unload(widget_world *w, int tab);
 
 /* clock.c: the page's event loop */
+/* Before the model is acted on or looked at: everything due by now runs (widget_advance to now). */
+int widget_catch_up(widget_world *w);
 /* The browser's page events, queued until their instant (a load at its load event). */
 void widget_page_heard(const bsim_page_event *ev, void *userdata);
 /* The server has news for chat s: v2's socket pushes it to the chat's pages at once; REST pages poll for it. */
