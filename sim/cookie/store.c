@@ -366,6 +366,14 @@ static void delete_by_expired(bsim_jar *jar, int actor, const url *u, const admi
 }
 
 /* §5.7 step 23.3: c replaces old, b->items[old_i]. told: the live process's generation (process_told). */
+/* c, equivalent to old (§5.7 step 23), is old again: same value, lifetime, flags, SameSite and priority. */
+static bool cookie_same_state(const cookie *old, const cookie *c)
+{
+	return old->value_len == c->value_len && memcmp(cookie_value(old), cookie_value(c), c->value_len) == 0 &&
+	       old->persistent == c->persistent && old->expires == c->expires && old->secure == c->secure &&
+	       old->http_only == c->http_only && old->same_site == c->same_site && old->priority == c->priority;
+}
+
 static void replace_at(bsim_jar *jar, bucket *b, uint32_t old_i, cookie *c, uint32_t told, bool from_script)
 {
 	const cookie_preset *p = jar->preset;
@@ -478,6 +486,19 @@ static int place(bsim_jar *jar, const url *u, const admitted *a, cookie *c, cons
 		return 0;
 	}
 
+	/*
+	 * A write of exactly the cookie already stored changes nothing a page or
+	 * a request can see: §5.7 step 23 keeps its creation time, and every
+	 * attribute is the same. Only its last-access time moves (the eviction
+	 * order, §5.8.3). It is no state change, so no event: a widget's poll
+	 * rewrites its session and keys this way twice a second, and re-telling
+	 * each would cost the run more than the poll.
+	 */
+	if (old && cookie_same_state(old, c)) {
+		old->last_access = c->last_access;
+		cookie_free(c);
+		return 0;
+	}
 	bsim_cookie_event_kind kind = BSIM_COOKIE_STORED;
 	bucket_index_drop(b);
 	if (old) {

@@ -190,7 +190,7 @@ static next_event next_event_until(widget_world *w, bsim_time to)
 	/* Answers: the earliest, and at one instant the first sent. */
 	const page_flight *best = NULL;
 	size_t bp = 0, bs = 0;
-	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++) {
+	for (size_t i = 0; i < w->pages_end; i++) {
 		const widget_page *p = &w->pages[i];
 		for (size_t j = 0; p->used && j < WIDGET_FLIGHTS_MAX; j++) {
 			const page_flight *f = &p->flights[j];
@@ -204,7 +204,7 @@ static next_event next_event_until(widget_world *w, bsim_time to)
 	}
 	if (best)
 		consider(&e, EV_ANSWER, best->due, bp, bs);
-	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++) {
+	for (size_t i = 0; i < w->pages_end; i++) {
 		widget_page *p = &w->pages[i];
 		if (!p->used)
 			continue;
@@ -329,7 +329,7 @@ bool widget_settled(widget_world *w)
 {
 	if (w->n_tasks)
 		return false;
-	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++) {
+	for (size_t i = 0; i < w->pages_end; i++) {
 		const widget_page *p = &w->pages[i];
 		if (!p->used)
 			continue;

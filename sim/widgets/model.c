@@ -431,6 +431,8 @@ int page_load(widget_world *w, int tab, bool by_session_restore)
 	memset(p, 0, sizeof *p);
 	p->used = true;
 	p->tab = tab;
+	if ((size_t)(p - w->pages) >= w->pages_end)
+		w->pages_end = (size_t)(p - w->pages) + 1;
 	p->next_poll = p->next_invite = WIDGET_NEVER;
 	p->by_session_restore = by_session_restore;
 	if (!(p->href = strdup(href)))

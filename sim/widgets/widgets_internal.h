@@ -184,6 +184,7 @@ struct widget_world {
 	bool deployed;
 	chat_backend be;
 	widget_page pages[WIDGET_PAGES_MAX];
+	size_t pages_end;       /* pages past this slot have never been used: the clock's scans stop here */
 	page_task *tasks;       /* page events heard, in order, not yet handled (widget_sync) */
 	size_t n_tasks, cap_tasks;
 	bool tasks_lost;        /* a page event could not be queued (out of memory) */
