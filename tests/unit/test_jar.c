@@ -1566,3 +1566,35 @@ Test(jar, call_on_a_parsed_url_answers_as_the_call_on_its_text)
 	}
 	bsim_jar_free(j);
 }
+
+/*
+ * A write of exactly the stored cookie is no state change (store.c,
+ * cookie_same_state): no event, the creation order kept; any difference in
+ * value, lifetime, Secure, HttpOnly or SameSite is a replacement.
+ */
+Test(jar, a_rewrite_of_the_same_cookie_tells_no_event_and_a_change_does)
+{
+	static const struct {
+		const char *second;
+		int replaced;
+	} rows[] = {
+		{"a=1; Path=/", 0},
+		{"a=2; Path=/", 1},
+		{"a=1; Path=/; Secure", 1},
+		{"a=1; Path=/; HttpOnly", 1},
+		{"a=1; Path=/; SameSite=Strict", 1},
+		{"a=1; Path=/; Max-Age=600", 1},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		bsim_jar *j = jar_for(BSIM_ENGINE_CHROMIUM);
+		set(j, "https://www.shop.com/", "a=1; Path=/");
+		set(j, "https://www.shop.com/", "b=1; Path=/");
+		set(j, "https://www.shop.com/", rows[i].second);
+		cr_expect_eq(rec.stored, 2, "%s: stored %d", rows[i].second, rec.stored);
+		cr_expect_eq(rec.replaced, rows[i].replaced, "%s: replaced %d, want %d", rows[i].second, rec.replaced,
+			     rows[i].replaced);
+		/* a keeps its place before b while its value stays (Chromium keeps the creation time then, R3). */
+		expect_header(j, "https://www.shop.com/", strncmp(rows[i].second, "a=2", 3) == 0 ? "b=1; a=2" : "a=1; b=1");
+		bsim_jar_free(j);
+	}
+}
