@@ -387,8 +387,9 @@ function traceFiles() {
 // first poll; and browserTiming's where the trace has them.
 // In traces with the browser's instants (nav records, a request's sent and
 // end; timing.js): per page its load time and restore latency from the
-// navigation start and from the load event, and each request's round trip
-// ("tab/pageN:kind:ms", or its failure).
+// navigation start and from the load event, each request's round trip
+// ("tab/pageN:kind:ms", or its failure) and when it was sent after its
+// page's navigation start.
 function browserTiming(t) {
   const pages = T.pages(t).filter((p) => p.nav);
   if (!pages.length) return {};
@@ -398,6 +399,7 @@ function browserTiming(t) {
     restoreFromNavMs: pages.filter((p) => p.restore).map((p) => `${p.tab}/page${p.page}:${p.restore.outcome}:${p.restore.at - p.nav.start}`),
     restoreFromLoadMs: pages.filter((p) => p.restore).map((p) => `${p.tab}/page${p.page}:${p.restore.outcome}:${p.restore.at - p.nav.load}`),
     roundTripMs: reqs.map((r) => `${r.tab}/page${r.page}:${r.kind}:${r.end === undefined ? 'pending' : typeof r.outcome === 'number' ? r.end - r.sent : `${r.outcome}@${r.end - r.sent}`}`),
+    sentSinceNavMs: reqs.filter((r) => r.sinceNav !== undefined).map((r) => `${r.tab}/page${r.page}:${r.kind}:${r.sinceNav}`),
   };
 }
 

@@ -30,7 +30,7 @@ function isRestore(trace, r) {
 }
 
 // Every API request the widget sent: {tab, page, op, kind, sent, end?,
-// outcome}, sent from the browser's clock where the trace has it (else when
+// sinceNav?, outcome}, sent from the browser's clock where the trace has it (else when
 // the recorder saw it), outcome an HTTP status, Chromium's error text
 // (net::ERR_ABORTED: the page left; net::ERR_CONNECTION_RESET: the server
 // went down), "pending" (no end: the browser quit first) or "unknown" (an
@@ -45,11 +45,14 @@ function leftRestore(trace, r) {
 }
 function requests(trace) {
   const newer = trace.log.some((e) => e.k === 'request' && e.end !== undefined);
+  const navs = new Map(trace.log.filter((e) => e.k === 'nav').map((e) => [`${e.tab}/${e.page}`, e.start]));
   return trace.log.filter((e) => e.k === 'request').map((e) => {
     const restore = e.op === 'refresh' && (isRestore(trace, e) || leftRestore(trace, e));
     const r = { tab: e.tab, page: e.page, op: e.op, kind: restore ? 'restore' : (KIND[e.op] || e.op),
       sent: e.sent !== undefined ? e.sent : e.t };
     if (e.end !== undefined) r.end = e.end;
+    // Since its page's navigation start, where the trace has it.
+    if (navs.has(`${e.tab}/${e.page}`)) r.sinceNav = r.sent - navs.get(`${e.tab}/${e.page}`);
     r.outcome = e.failed || (e.status !== undefined ? e.status : newer ? 'pending' : 'unknown');
     return r;
   });
