@@ -40,6 +40,7 @@ class ChatServer {
     this.log = [];               // API calls
     this.pages = [];             // page loads (navigation requests)
     this.sockets = new Set();
+    this.pending = new Set();    // API calls waiting out delayMs
   }
 
   newChat(nickname) {
@@ -99,11 +100,13 @@ class ChatServer {
         break;
       case 'down':
         this.fault = { kind: 'reset' };
+        for (const p of [...this.pending]) { clearTimeout(p.timer); p.reset(); }
         break;
       case 'status':
         this.fault = { kind: 'status', status: Number(arg) || 500 };
         break;
       case 'up':
+        // A call already waiting keeps its delay (a poll in flight stays slow).
         this.fault = null; this.delayMs = 0;
         break;
       case 'slow':
@@ -150,13 +153,18 @@ class ChatServer {
     this.log.push(entry);
     const answer = (status, obj) => {
       entry.status = status;
+      entry.end = this.clock();
+      this.pending.delete(pend);
       if (obj && obj.messages) { entry.lines = obj.messages.length; entry.ended = obj.chatEnded; }
       if (obj && obj.errors) entry.error = obj.errors[0].code;
       res.writeHead(status, headers);
       res.end(JSON.stringify(obj));
     };
+    // A call waiting out the delay ("slow") is reset at once by "down": an
+    // outage while a request is in flight.
+    const pend = { reset: () => { entry.status = 'reset'; entry.end = this.clock(); this.pending.delete(pend); req.socket.destroy(); } };
     const go = () => {
-      if (this.fault && this.fault.kind === 'reset') { entry.status = 'reset'; req.socket.destroy(); return; }
+      if (this.fault && this.fault.kind === 'reset') { pend.reset(); return; }
       if (this.fault) { answer(this.fault.status, { statusCode: 2, errors: [{ code: this.fault.status, advice: 'fault' }] }); return; }
       if (op === 'requestChat') {
         const chat = this.newChat([form.firstName, form.lastName].filter(Boolean).join(' ') || form.nickname);
@@ -177,7 +185,12 @@ class ChatServer {
       if (['startTyping', 'stopTyping', 'customNotice', 'updateData'].includes(op)) { answer(200, this.reply(chat, 0)); return; }
       answer(404, { statusCode: 2, errors: [{ code: 404, advice: 'unknown operation' }] });
     };
-    if (this.delayMs) setTimeout(go, this.delayMs); else go();
+    // A server that is down resets at once, slow or not.
+    if (this.delayMs && !(this.fault && this.fault.kind === 'reset')) {
+      entry.delay = this.delayMs;
+      pend.timer = setTimeout(go, this.delayMs);
+      this.pending.add(pend);
+    } else go();
   }
 
   route(req, res, body) {

@@ -28,6 +28,9 @@
 
 const fs = require('fs');
 const path = require('path');
+// The trace's request ops as the language names them (sent=), and which refresh was a restore.
+const T = require('./timing');
+const { KIND, isRestore, stepAt } = T;
 
 const HERE = __dirname;
 const TRACES = path.join(HERE, 'traces');
@@ -166,8 +169,6 @@ function expectations(trace, snap, out, gaps, seenPages, names, refusedSeen) {
   else ownerPerOrigin(snap, out);
 }
 
-// The trace's request ops as the language names them (sent=).
-const SENT = { requestChat: 'start', refresh: 'poll', send: 'send', disconnect: 'disconnect', customNotice: 'customNotice' };
 // How many of each the steps decide (a start, a line, an end, a wake):
 // exact counts. Polls follow the widget's timers on real time, so only
 // whether any was sent (count="0" when none) is asserted; a restore only
@@ -231,20 +232,6 @@ function ownerPerOrigin(snap, out) {
   }
 }
 
-// The trace logs a restore as a refresh: the one whose page's next chat
-// event is the restore's outcome (at a load, or WebChat.close reopening a
-// running chat), where a poll's page goes on polling.
-const OUTCOMES = ['WebChatService.restored', 'WebChatService.restoreFailed', 'WebChatService.restoreTimeout'];
-function isRestore(trace, r) {
-  for (const e of trace.log.slice(trace.log.indexOf(r) + 1)) {
-    if (e.tab !== r.tab || e.page !== r.page) continue;
-    if (e.k === 'request') return false;
-    if (e.k === 'event' && OUTCOMES.includes(e.ev)) return true;
-    if (e.k === 'event' && /^WebChatService\.(pollingStarted|started|messageReceived|ended)$/.test(e.ev)) return false;
-  }
-  return false;
-}
-
 // Per tab at a snapshot: what the widget in it sent and published so far
 // (over every page the tab loaded). A kind is asserted in a run that sent or
 // published it, or whose steps could have caused it (a local end or close
@@ -254,7 +241,7 @@ function widgetLog(trace, snap, out) {
   const ops = new Set(trace.steps.filter((x) => x.do === 'chat').map((x) => x.op));
   const chat = ((trace.config && trace.config.widgets) || {}).webchat || {};
   const wantSent = new Set(['start', 'poll']);
-  for (const e of trace.log) if (e.k === 'request' && SENT[e.op]) wantSent.add(SENT[e.op]);
+  for (const e of trace.log) if (e.k === 'request' && KIND[e.op]) wantSent.add(KIND[e.op]);
   if (ops.has('end') || ops.has('close')) wantSent.add('disconnect');
   if (ops.has('send')) wantSent.add('send');
   if (chat.sleepEnabled) wantSent.add('customNotice');
@@ -262,7 +249,7 @@ function widgetLog(trace, snap, out) {
   // (With session restore the tabs come back, and bsim counts on over their pages.)
   const since = trace.restore ? -1 : Math.max(-1, ...trace.steps.filter((x) => x.do === 'restart' && x.t <= snap.t).map((x) => x.t));
   const log = trace.log.filter((e) => e.t > since && e.t <= snap.t);
-  const kindOf = (e) => (e.op === 'refresh' && isRestore(trace, e) ? 'restore' : SENT[e.op]);
+  const kindOf = (e) => (e.op === 'refresh' && isRestore(trace, e) ? 'restore' : KIND[e.op]);
   if (log.some((e) => e.k === 'request' && kindOf(e) === 'restore')) wantSent.add('restore');
   const wantEv = new Set(trace.log.filter((e) => e.k === 'event').map((e) => e.ev.replace(/^WebChatService\./, '')).filter((e) => EVENTS.includes(e)));
   for (const [tab, st] of Object.entries(snap.tabs)) {
@@ -301,8 +288,11 @@ function convert(trace, name = trace.name) {
   let prev = null;
   for (const s of steps) {
     if (s.result && s.result.error) gaps.add(`step ${s.do} failed in the recording: ${s.result.error}`);
-    if (prev !== null && s.do !== 'wait' && s.t - prev > 0) out.push(`  ${el('wait', { for: (s.t - prev) + 'ms' })}`);
-    if (s.do !== 'wait') prev = s.t;
+    // wait and until only let real time pass: the next step's <wait> says how much.
+    const passes = s.do === 'wait' || s.do === 'until';
+    const at = stepAt(trace, s);
+    if (prev !== null && !passes && at - prev > 0) out.push(`  ${el('wait', { for: (at - prev) + 'ms' })}`);
+    if (!passes) prev = at;
     if (!deployed && s.do !== 'plant') { out.push('  ' + deploy(trace, gaps)); deployed = true; }
     const tab = s.tab;
     switch (s.do) {
@@ -361,7 +351,7 @@ function convert(trace, name = trace.name) {
         else out.push('  ' + el('backend', { do: s.op }));
         break;
       case 'restart': out.push('  <restart/>'); break;
-      case 'wait': break;
+      case 'wait': case 'until': break;
       case 'snap': expectations(trace, trace.snaps.find((x) => x.step === steps.indexOf(s)), out, gaps, seenPages, sorted, refusedSeen); break;
       default: throw new Error(`${trace.name}: unknown step ${s.do}`);
     }
@@ -391,8 +381,28 @@ function traceFiles() {
 }
 
 // The timings of every trace in one place, for the virtual clock's model:
-// per trace, tab and page the intervals between polls (ms), the restore latency
-// of each page load, and the delay from a chat request to its first poll.
+// per trace, tab and page the intervals between refreshes (ms, as the
+// recorder saw them, restores included), the restore latency of each page
+// load from its script's start, and the delay from a chat request to its
+// first poll; and browserTiming's where the trace has them.
+// In traces with the browser's instants (nav records, a request's sent and
+// end; timing.js): per page its load time and restore latency from the
+// navigation start and from the load event, each request's round trip
+// ("tab/pageN:kind:ms", or its failure) and when it was sent after its
+// page's navigation start.
+function browserTiming(t) {
+  const pages = T.pages(t).filter((p) => p.nav);
+  if (!pages.length) return {};
+  const reqs = T.requests(t).filter((r) => r.end !== undefined || r.outcome === 'pending');
+  return {
+    loadMs: pages.map((p) => `${p.tab}/page${p.page}:${p.nav.load - p.nav.start}`),
+    restoreFromNavMs: pages.filter((p) => p.restore).map((p) => `${p.tab}/page${p.page}:${p.restore.outcome}:${p.restore.at - p.nav.start}`),
+    restoreFromLoadMs: pages.filter((p) => p.restore).map((p) => `${p.tab}/page${p.page}:${p.restore.outcome}:${p.restore.at - p.nav.load}`),
+    roundTripMs: reqs.map((r) => `${r.tab}/page${r.page}:${r.kind}:${r.end === undefined ? 'pending' : typeof r.outcome === 'number' ? r.end - r.sent : `${r.outcome}@${r.end - r.sent}`}`),
+    sentSinceNavMs: reqs.filter((r) => r.sinceNav !== undefined).map((r) => `${r.tab}/page${r.page}:${r.kind}:${r.sinceNav}`),
+  };
+}
+
 function timing(files) {
   const lines = [];
   for (const f of files) {
@@ -402,7 +412,9 @@ function timing(files) {
     for (const e of t.log) if (e.k === 'request' && e.op === 'refresh') (at[`${e.tab}/page${e.page}`] = at[`${e.tab}/page${e.page}`] || []).push(e.t);
     const gaps = {};
     for (const [k, v] of Object.entries(at)) gaps[k] = v.slice(1).map((x, i) => x - v[i]);
-    lines.push(`  ${JSON.stringify(path.basename(f, '.json'))}: ${JSON.stringify({ pollGaps: gaps, restoreMs: tm.restores.map((r) => `${r.tab}:${r.outcome}:${r.ms}`), firstPollMs: tm.starts.map((s) => s.firstPollMs) })}`);
+    const row = { pollGaps: gaps, restoreMs: tm.restores.map((r) => `${r.tab}:${r.outcome}:${r.ms}`), firstPollMs: tm.starts.map((s) => s.firstPollMs) };
+    Object.assign(row, browserTiming(t));
+    lines.push(`  ${JSON.stringify(path.basename(f, '.json'))}: ${JSON.stringify(row)}`);
   }
   return '{\n' + lines.join(',\n') + '\n}\n';
 }

@@ -10,7 +10,8 @@
 //     page receives;
 //   - each event the widget publishes on its bus (WebChatService, WebChat,
 //     App, Toaster);
-//   - its own inFocus GUID (the last non-empty value this page wrote).
+//   - its own inFocus GUID (the last non-empty value this page wrote);
+//   - its load's instants (k "nav") and each visibility change.
 // window.__oracle.cmd(name, data) runs a bus command; window.__oracle.state()
 // reads the page (storage, the chat window, transcript lines, badge, toast).
 // Times are ms since the recording began (the server embeds its start).
@@ -95,6 +96,18 @@ function recorder(T0) {
     R.log.push({ t: now(), k: 'heard', key: e.key, old: e.oldValue, value: e.newValue });
   });
   window.addEventListener('error', function (e) { R.log.push({ t: now(), k: 'error', msg: String(e.message) }); });
+  // The load's instants on the recording's clock: navigation start (the
+  // time origin), the response's end, DOMContentLoaded and the load event
+  // (Navigation Timing; loadEventStart is set before load's listeners run).
+  window.addEventListener('load', function () {
+    var n = performance.getEntriesByType('navigation')[0];
+    var o = performance.timeOrigin - T0;
+    var at = function (x) { return Math.round(o + x); };
+    R.log.push({ t: now(), k: 'nav', start: Math.round(o), response: n ? at(n.responseEnd) : null,
+      dcl: n ? at(n.domContentLoadedEventStart) : null, load: n ? at(n.loadEventStart) : now() });
+  });
+  // Front or hidden: Chromium throttles a hidden page's timers.
+  document.addEventListener('visibilitychange', function () { R.log.push({ t: now(), k: 'visible', state: document.visibilityState }); });
   R.now = now;
   R.log.push({ t: now(), k: 'init', url: location.href });
 }

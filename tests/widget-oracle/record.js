@@ -11,7 +11,8 @@
 // off after a restart), "steps": [...]}. Each step is an object whose "do"
 // names it:
 //   tab {tab, url}          open a tab named TAB (it comes to the front) at url
-//   go {tab, url}           navigate the tab
+//   go {tab, url, until?}   navigate the tab (until "load": on at the load
+//                           event, not waiting for WebChatService.ready)
 //   follow {tab}            click the page's link #go (a plain page's ?link=URL)
 //   reload {tab} | closeTab {tab} | front {tab} (bring to front) | click {tab}
 //   chat {tab, op}          the customer: op start (the widget's own form,
@@ -28,6 +29,10 @@
 //                           {keys} (of a chat the server creates now, with
 //                           chat: true) and {now-MS} (epoch ms MS ago)
 //   wait {ms}               real time
+//   until {tab, op, event?, ms?}  until the tab's next API request of op
+//                           (refresh, send, ...) is sent (event "sent") or
+//                           has ended (answered or failed); at most ms
+//                           (10 s)
 //   restart {}              quit Chromium and start it on the same profile
 //   snap {label}            the jar (CDP Network.getAllCookies) and each
 //                           open tab's page state
@@ -72,12 +77,18 @@ class Recorder {
 
   watch(name, page) {
     const tab = { page, serial: ++this.serial, name };
+    // Each API request's entry, until the browser says how it ended.
+    const open = new Map();
     page.on('request', (req) => {
       const u = req.url();
       if (!u.includes(API) || req.method() === 'OPTIONS') return;
       const parts = new URL(u).pathname.slice(API.length).split('/').filter(Boolean);
-      this.log.push({ t: this.now(), tab: name, page: tab.serial, k: 'request', op: parts[1] ? (parts[2] || '') : 'requestChat' });
+      const e = { t: this.now(), tab: name, page: tab.serial, k: 'request', op: parts[1] ? (parts[2] || '') : 'requestChat' };
+      open.set(req, e);
+      this.log.push(e);
     });
+    page.on('requestfinished', (req) => this.ended(open, req, null));
+    page.on('requestfailed', (req) => this.ended(open, req, (req.failure() || {}).errorText || 'failed'));
     page.on('framenavigated', (f) => {
       if (f !== page.mainFrame()) return;
       tab.serial = ++this.serial;
@@ -86,6 +97,25 @@ class Recorder {
     this.tabs.set(name, tab);
     if (!this.order.includes(name)) this.order.push(name);
     return tab;
+  }
+
+  // A request's instants from the browser's own clock (CDP wallTime, via
+  // Playwright's request.timing(); the recorder's t is when the event
+  // reached it, a few ms later on a loaded machine): sent, and end (the
+  // response's last byte, or when it failed: net::ERR_ABORTED for a page
+  // that left, net::ERR_CONNECTION_RESET for a server that went down).
+  // A request with no end was still pending when its browser quit.
+  async ended(open, req, failed) {
+    const e = open.get(req);
+    if (!e) return;
+    open.delete(req);
+    const now = this.now();
+    const tm = req.timing();
+    if (tm && tm.startTime > 0) e.sent = Math.round(tm.startTime - this.t0);
+    if (failed) { e.end = now; e.failed = failed; return; }
+    e.end = tm && tm.startTime > 0 && tm.responseEnd >= 0 ? Math.round(tm.startTime + tm.responseEnd - this.t0) : now;
+    const res = await req.response().catch(() => null);
+    if (res) e.status = res.status();
   }
 
   tab(name) {
@@ -182,7 +212,7 @@ class Recorder {
       case 'go':
         await this.harvest(name);
         await this.tab(name).page.goto(s.url, { waitUntil: 'load', timeout: 20000 });
-        return this.loaded(name);
+        return s.until === 'load' ? { ok: true } : this.loaded(name);
       case 'follow': {
         await this.harvest(name);
         const page = this.tab(name).page;
@@ -240,6 +270,18 @@ class Recorder {
       case 'wait':
         await sleep(s.ms);
         return { ok: true };
+      case 'until': {
+        // The tab's next request of this op (one begun after this step):
+        // until it is sent, or until it ended (answered or failed).
+        const from = this.log.length;
+        const until = Date.now() + (s.ms || 10000);
+        while (Date.now() < until) {
+          const e = this.log.slice(from).find((x) => x.k === 'request' && x.tab === name && x.op === s.op);
+          if (e && (s.event === 'sent' || e.end !== undefined)) return { ok: true };
+          await sleep(10);
+        }
+        return { ok: false, error: `no ${s.op} ${s.event === 'sent' ? 'sent' : 'answered'} in ${s.ms || 10000} ms` };
+      }
       case 'restart': {
         await this.harvestAll();
         const open = this.order.filter((n) => !this.tabs.get(n).page.isClosed());
