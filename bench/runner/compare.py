@@ -6,7 +6,7 @@
 Reads the RUN lines (measure.py, labels SET.new and SET.base), the SET lines
 (files per set) and the CALLGRIND lines of FILE and prints, per set, the
 median wall and CPU (user+sys) time of each binary and the ratio new/base
-(under 1.00: the new binary is faster), then the instructions per scenario
+(under 1.00: the new binary is faster) and that of the minima, then the instructions per scenario
 from callgrind: (instructions on N files - instructions on the first alone)
 / (N - 1), the process's fixed start taken out. Python standard library only.
 """
@@ -54,16 +54,21 @@ def main():
     for h in head:
         print("  " + h)
     print()
+    print("Medians; new/base is the ratio of the medians, and in brackets that of the minima (load on the machine only")
+    print("ever adds time, so the minima are the steadier figure when it is busy).")
+    print()
     print("| set | files | runs | wall new | wall base | wall new/base | CPU new | CPU base | CPU new/base |")
     print("|---|---|---|---|---|---|---|---|---|")
     for s in SETS:
         n, b = runs.get(s + ".new"), runs.get(s + ".base")
         if not n or not b:
             continue
-        wn, wb = statistics.median(r[0] for r in n), statistics.median(r[0] for r in b)
-        cn, cb = statistics.median(r[1] for r in n), statistics.median(r[1] for r in b)
-        print("| %s (%s) | %d | %d | %s | %s | **%.2f** | %s | %s | **%.2f** |"
-              % (s, WHAT[s], files.get(s, 0), len(n), ms(wn), ms(wb), wn / wb, ms(cn), ms(cb), cn / cb))
+        row = []
+        for col in (0, 1):  # wall, CPU
+            mn, mb = statistics.median(r[col] for r in n), statistics.median(r[col] for r in b)
+            row.append("%s | %s | **%.2f** (%.2f)" % (ms(mn), ms(mb), mn / mb,
+                                                    min(r[col] for r in n) / min(r[col] for r in b)))
+        print("| %s (%s) | %d | %d | %s |" % (s, WHAT[s], files.get(s, 0), len(n), " | ".join(row)))
     if not cg:
         return
     print()
