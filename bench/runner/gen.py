@@ -12,7 +12,7 @@ the Genesys Widgets model deployed on the site, a chat started, agent
 lines, minimize, restores across the sub-domains and in a second tab, the
 end (widget_scenario below). With --idle SHARE, that share of the widget
 files (spread evenly over them) are idle-poll ones instead: a chat in two
-tabs left open for some twenty minutes of virtual time with an agent line
+tabs left open for 13 to 22 minutes of virtual time with an agent line
 now and then, so that nearly every poll changes nothing (idle_scenario
 below; what "an idle poll costs next to nothing" is measured on).
 
@@ -165,7 +165,7 @@ IDLE_AFTERS = ["30s", "1m", "2m"]
 
 def idle_scenario(i, rng):
     """An idle-poll scenario of 30 elements: a chat restored in a second tab, then three waits of minutes with an
-    agent line between them, one tab minimized and the front moved, so two pages poll for about twenty minutes of
+    agent line between them, one tab minimized and the front moved, so two pages poll for 13 to 22 minutes of
     virtual time and almost every poll brings nothing new."""
     site, (h1, h2, h3), _ = site_hosts(i, rng)
     say = [rng.choice(MESSAGES) for _ in range(3)]
