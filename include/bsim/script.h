@@ -152,6 +152,8 @@ typedef struct bsim_page_event {
 
 /* How long a document takes from its navigation to its load event (bsim_browser_options.page_load_ms). */
 bsim_time bsim_browser_page_load_ms(const bsim_browser *b);
+/* The same for the navigations from now on (a step's own load-time=); BSIM_EINVAL below 0. */
+int bsim_browser_set_page_load_ms(bsim_browser *b, bsim_time ms);
 
 /* ---- a page script's requests to its servers ---- */
 

@@ -51,6 +51,14 @@ bsim_time bsim_browser_page_load_ms(const bsim_browser *b)
 	return b->opts.page_load_ms;
 }
 
+int bsim_browser_set_page_load_ms(bsim_browser *b, bsim_time ms)
+{
+	if (ms < 0)
+		return error_set(BSIM_EINVAL, "a page load time is 0 ms or more, not %lld", (long long)ms);
+	b->opts.page_load_ms = ms;
+	return 0;
+}
+
 void bsim_script_request_trace(bsim_browser *b, int tab, bsim_request_phase phase, const char *name,
 			       const char *detail)
 {

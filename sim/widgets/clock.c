@@ -10,7 +10,8 @@
  * At one instant the order is fixed, so a run is reproducible: page events
  * in the order the browser told them, then answers in the order their
  * requests were sent, then the pages' timers (page by page, in the order
- * the pages loaded; a poll before an invite), then the server's timers.
+ * the pages loaded; the restore of the App's init, then a poll, then an
+ * invite), then the server's timers.
  *
  * A page that goes (navigation, reload, tab or browser closed) takes its
  * timers with it, and every request in flight is dropped, as a browser
@@ -132,6 +133,15 @@ void page_drop_flights(widget_world *w, widget_page *p)
 	}
 }
 
+void widget_fail_flights(widget_world *w)
+{
+	bsim_time now = bsim_browser_now(w->b);
+	for (size_t i = 0; i < w->pages_end; i++)
+		for (size_t j = 0; w->pages[i].used && j < WIDGET_FLIGHTS_MAX; j++)
+			if (w->pages[i].flights[j].used && w->pages[i].flights[j].due > now)
+				w->pages[i].flights[j].due = now;
+}
+
 /* The answer to f reaches p: traced, then handled by what sent it. */
 static int flight_answer(widget_world *w, widget_page *p, page_flight *f)
 {
@@ -154,7 +164,7 @@ static int flight_answer(widget_world *w, widget_page *p, page_flight *f)
 
 /* ---- the clock ---- */
 
-typedef enum event_kind { EV_NONE, EV_TASK, EV_ANSWER, EV_POLL, EV_INVITE, EV_IDLE_END } event_kind;
+typedef enum event_kind { EV_NONE, EV_TASK, EV_ANSWER, EV_RESTORE, EV_POLL, EV_INVITE, EV_IDLE_END } event_kind;
 
 typedef struct next_event {
 	event_kind kind;
@@ -208,6 +218,9 @@ static next_event next_event_until(widget_world *w, bsim_time to)
 		widget_page *p = &w->pages[i];
 		if (!p->used)
 			continue;
+		/* The App's init is part of the load, not a timer the browser throttles. */
+		if (p->next_restore <= to)
+			consider(&e, EV_RESTORE, p->next_restore, i, 0);
 		bsim_time poll = timer_due(w, p, p->next_poll), invite = timer_due(w, p, p->next_invite);
 		if (poll <= to)
 			consider(&e, EV_POLL, poll, i, 0);
@@ -259,6 +272,9 @@ static int run_event(widget_world *w, const next_event *e)
 		return widget_sync(w);
 	case EV_ANSWER:
 		return flight_answer(w, p, &p->flights[e->slot]);
+	case EV_RESTORE:
+		p->next_restore = WIDGET_NEVER;
+		return page_restore(w, p);
 	case EV_POLL:
 		p->next_poll = WIDGET_NEVER;
 		return chat_poll(w, p);
@@ -336,7 +352,7 @@ bool widget_settled(widget_world *w)
 		for (size_t j = 0; j < WIDGET_FLIGHTS_MAX; j++)
 			if (p->flights[j].used)
 				return false;
-		if (page_has_news(w, p))
+		if (p->next_restore != WIDGET_NEVER || page_has_news(w, p))
 			return false;
 	}
 	return true;

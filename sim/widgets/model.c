@@ -433,7 +433,7 @@ int page_load(widget_world *w, int tab, bool by_session_restore)
 	p->tab = tab;
 	if ((size_t)(p - w->pages) >= w->pages_end)
 		w->pages_end = (size_t)(p - w->pages) + 1;
-	p->next_poll = p->next_invite = WIDGET_NEVER;
+	p->next_poll = p->next_invite = p->next_restore = WIDGET_NEVER;
 	p->by_session_restore = by_session_restore;
 	if (!(p->href = strdup(href)))
 		return error_oom();
@@ -455,8 +455,9 @@ int page_load(widget_world *w, int tab, bool by_session_restore)
 					widget_mutated("Widgets.ready", WIDGET_MUT_WRONG) ? WIDGET_MUTANT_VALUE : "true");
 	if (rc < 0 && rc != BSIM_EQUOTA && rc != BSIM_ESECURITY)
 		return rc;
-	if ((rc = chat_console_load(w, p)) < 0 || (rc = page_restore(w, p)) < 0)
+	if ((rc = chat_console_load(w, p)) < 0)
 		return rc;
+	p->next_restore = bsim_browser_now(w->b) + WIDGET_RESTORE_AFTER_LOAD_MS;
 	/* C.18, J.1: the idle timer is armed only while autoInvite.disabled is absent, and only for 5 s or more. */
 	if (!p->live && w->cfg.auto_invite_seconds >= WIDGET_INVITE_MIN_SECONDS) {
 		char *disabled = NULL;
@@ -564,6 +565,9 @@ int widget_backend_status(widget_world *w, int status)
 	int rc = widget_catch_up(w);
 	if (rc >= 0)
 		w->be.status = status;
+	/* A reset connection fails the requests it holds at once, as a server going down does. */
+	if (rc >= 0 && status == WIDGET_STATUS_RESET)
+		widget_fail_flights(w);
 	return rc;
 }
 
@@ -583,7 +587,12 @@ int widget_backend(widget_world *w, widget_backend_fault f, int64_t delay_ms)
 	if (sync < 0)
 		return sync;
 	switch (f) {
-	case WIDGET_BACKEND_DOWN: w->be.down = true; break;
+	case WIDGET_BACKEND_DOWN:
+		w->be.down = true;
+		/* The connections it held are reset: every request in flight fails now (t-server-down-mid-poll:
+		 * the poll in flight ended with net::ERR_EMPTY_RESPONSE when the server went down). */
+		widget_fail_flights(w);
+		break;
 	case WIDGET_BACKEND_UP: w->be.down = false; w->be.delay_ms = 0; w->be.status = 0; break;
 	case WIDGET_BACKEND_SLOW: w->be.delay_ms = delay_ms; break;
 	case WIDGET_BACKEND_FORGET:

@@ -50,6 +50,9 @@
 /* The chat server's answer time when the scenario gives none: the fake server of the recorded runs answered a
  * loopback request in about 100 ms with the widget's own work (tests/widget-oracle/TIMING.md). */
 #define WIDGET_LATENCY_DEFAULT_MS 100
+/* The widget's App starts its restore this long after the load event: the recorded runs' median, 33 ms
+ * (tests/widget-oracle/TIMING.md, "Restore"). */
+#define WIDGET_RESTORE_AFTER_LOAD_MS 33
 /* Requests one page may have in flight at once (a restore or start, a poll, a send, a disconnect). */
 #define WIDGET_FLIGHTS_MAX 6
 /* No timer: a time far past any scenario. */
@@ -150,6 +153,7 @@ typedef struct widget_page {
 	char req_session[40], req_key[64], req_member[24];
 	bool starting;          /* a start request is in flight */
 	int own_unseen;         /* the customer's own lines shown at their send, not yet brought back by a poll */
+	int64_t next_restore;   /* when the App's init asks the server to restore (WIDGET_RESTORE_AFTER_LOAD_MS after the load) */
 	int64_t next_poll;
 	int64_t next_invite;
 	bool invite_shown;
@@ -222,6 +226,8 @@ void widget_page_heard(const bsim_page_event *ev, void *userdata);
 int widget_push(widget_world *w, chat_session *s);
 /* The page sends request r: counted (<expect sent=>), traced, answered after the server's latency. */
 int page_request(widget_world *w, widget_page *p, widget_request r);
+/* The server's connections are reset: every request in flight is answered now (with the server's state: an error). */
+void widget_fail_flights(widget_world *w);
 /* A request of kind r is in flight from p. */
 bool page_awaits(const widget_page *p, widget_request r);
 /* The page goes: every request in flight is dropped, each traced with what was pending. */

@@ -207,6 +207,20 @@ static int add_mark(run_ctx *rc, size_t mark, const step *s)
 	return 0;
 }
 
+/* A navigation step's own load-time= holds for the documents it loads; the scenario's comes back after it. */
+static int run_with_load_time(step *s, run_ctx *rc)
+{
+	int64_t ms;
+	if (!step_attr(s, "load-time"))
+		return s->kind->run(s, rc);
+	int code = step_attr_duration(s, "load-time", &ms);
+	if (code < 0 || (code = bsim_browser_set_page_load_ms(rc->browser, ms)) < 0)
+		return code;
+	code = s->kind->run(s, rc);
+	int back = bsim_browser_set_page_load_ms(rc->browser, rc->sc->page_load_ms);
+	return code < 0 ? code : back;
+}
+
 /* The steps, in order, until one fails or cannot run. */
 static int run_steps(bsim_result *r, run_ctx *rc)
 {
@@ -229,7 +243,7 @@ static int run_steps(bsim_result *r, run_ctx *rc)
 		if (!s->kind || !s->kind->run)
 			code = step_error(s, BSIM_EINVAL, "<%s> is not a step bsim knows", s->element ? s->element : "?");
 		else
-			code = s->kind->run(s, rc);
+			code = run_with_load_time(s, rc);
 		if (code == 0 && rc->ext.after_step)
 			code = rc->ext.after_step(rc);
 		if (code == STEP_FAILED) {
