@@ -160,12 +160,13 @@ int bsim_browser_set_page_load_ms(bsim_browser *b, bsim_time ms);
 typedef enum bsim_request_phase {
 	BSIM_REQUEST_SENT = 0, /* the page sent it (XHR send()) */
 	BSIM_REQUEST_ANSWERED, /* its answer reached the page */
-	BSIM_REQUEST_DROPPED   /* the page went while it was in flight: a browser drops the answer (the XHR aborts) */
+	BSIM_REQUEST_DROPPED,  /* the page went while it was in flight: a browser drops the answer (the XHR aborts) */
+	BSIM_REQUEST_FAILED    /* no answer came: the connection failed or was reset (the XHR's error event) */
 } bsim_request_phase;
 
 /*
  * Put a page script's request in the trace, as a browser's network log
- * shows it: codes request-sent, response-received and request-dropped,
+ * shows it: codes request-sent, response-received, request-dropped and request-failed,
  * the subject the request's name (e.g. "poll"), detail a sentence for
  * people (the answer, or what was pending when the page went).
  */

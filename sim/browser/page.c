@@ -62,9 +62,9 @@ int bsim_browser_set_page_load_ms(bsim_browser *b, bsim_time ms)
 void bsim_script_request_trace(bsim_browser *b, int tab, bsim_request_phase phase, const char *name,
 			       const char *detail)
 {
-	static const char *const codes[] = {"request-sent", "response-received", "request-dropped"};
-	static const char *const verbs[] = {"sent", "answered", "dropped"};
-	if ((unsigned)phase > BSIM_REQUEST_DROPPED || !name)
+	static const char *const codes[] = {"request-sent", "response-received", "request-dropped", "request-failed"};
+	static const char *const verbs[] = {"sent", "answered", "dropped", "failed"};
+	if ((unsigned)phase > BSIM_REQUEST_FAILED || !name)
 		return;
 	trace_add(b, BSIM_TRACE_REQUEST, tab, codes[phase], name, "%s request %s%s%s", name, verbs[phase],
 		  detail && *detail ? ": " : "", detail ? detail : "");

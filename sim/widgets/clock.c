@@ -10,8 +10,8 @@
  * At one instant the order is fixed, so a run is reproducible: page events
  * in the order the browser told them, then answers in the order their
  * requests were sent, then the pages' timers (page by page, in the order
- * the pages loaded; the restore of the App's init, then a poll, then an
- * invite), then the server's timers.
+ * the pages loaded; the restore of the App's init, a submitted start, a
+ * poll, then an invite), then the server's timers.
  *
  * A page that goes (navigation, reload, tab or browser closed) takes its
  * timers with it, and every request in flight is dropped, as a browser
@@ -102,7 +102,9 @@ int page_request(widget_world *w, widget_page *p, widget_request r)
 	if (!f)
 		return error_set(BSIM_ELIMIT, "the page has %d requests in flight, the model's limit", WIDGET_FLIGHTS_MAX);
 	bsim_time now = bsim_browser_now(w->b);
-	*f = (page_flight){true, r, now, now + answer_delay(w), w->flight_seq++};
+	/* The page's own work on the answer (parsing, rendering) before what the model does with it shows. */
+	bsim_time work = r == WIDGET_REQ_START ? WIDGET_START_WORK_MS : r == WIDGET_REQ_RESTORE ? WIDGET_RESTORE_WORK_MS : 0;
+	*f = (page_flight){true, r, now, now + answer_delay(w) + work, w->flight_seq++};
 	char detail[96];
 	snprintf(detail, sizeof detail, "to the chat server, answer due in %lld ms", (long long)(f->due - now));
 	bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_SENT, widget_request_name(r), detail);
@@ -147,7 +149,12 @@ static int flight_answer(widget_world *w, widget_page *p, page_flight *f)
 {
 	widget_request r = f->kind;
 	f->used = false;
-	bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_ANSWERED, widget_request_name(r), NULL);
+	/* A server that is down (or resets connections) gives no answer: the request fails. */
+	if (w->be.down || w->be.status == WIDGET_STATUS_RESET)
+		bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_FAILED, widget_request_name(r),
+					  "the connection to the chat server failed (it is down or reset the connection)");
+	else
+		bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_ANSWERED, widget_request_name(r), NULL);
 	switch (r) {
 	case WIDGET_REQ_RESTORE:
 		return page_restore_answer(w, p);
@@ -164,7 +171,7 @@ static int flight_answer(widget_world *w, widget_page *p, page_flight *f)
 
 /* ---- the clock ---- */
 
-typedef enum event_kind { EV_NONE, EV_TASK, EV_ANSWER, EV_RESTORE, EV_POLL, EV_INVITE, EV_IDLE_END } event_kind;
+typedef enum event_kind { EV_NONE, EV_TASK, EV_ANSWER, EV_RESTORE, EV_START, EV_POLL, EV_INVITE, EV_IDLE_END } event_kind;
 
 typedef struct next_event {
 	event_kind kind;
@@ -221,6 +228,8 @@ static next_event next_event_until(widget_world *w, bsim_time to)
 		/* The App's init is part of the load, not a timer the browser throttles. */
 		if (p->next_restore <= to)
 			consider(&e, EV_RESTORE, p->next_restore, i, 0);
+		if (p->next_start <= to)
+			consider(&e, EV_START, p->next_start, i, 0);
 		bsim_time poll = timer_due(w, p, p->next_poll), invite = timer_due(w, p, p->next_invite);
 		if (poll <= to)
 			consider(&e, EV_POLL, poll, i, 0);
@@ -275,6 +284,9 @@ static int run_event(widget_world *w, const next_event *e)
 	case EV_RESTORE:
 		p->next_restore = WIDGET_NEVER;
 		return page_restore(w, p);
+	case EV_START:
+		p->next_start = WIDGET_NEVER;
+		return chat_start(w, p);
 	case EV_POLL:
 		p->next_poll = WIDGET_NEVER;
 		return chat_poll(w, p);
@@ -320,10 +332,10 @@ bsim_time widget_next_due(widget_world *w)
 	return e.kind == EV_NONE ? BSIM_TIME_NEVER : e.at;
 }
 
-int widget_run_until_answered(widget_world *w, widget_page *p, widget_request r)
+int widget_run_until_started(widget_world *w, widget_page *p)
 {
 	int rc = 0;
-	for (size_t guard = 0; rc >= 0 && p->used && page_awaits(p, r) && guard < 1000000; guard++) {
+	for (size_t guard = 0; rc >= 0 && p->used && p->starting && guard < 1000000; guard++) {
 		bsim_time due = widget_next_due(w);
 		if (due == BSIM_TIME_NEVER)
 			break;
@@ -352,7 +364,7 @@ bool widget_settled(widget_world *w)
 		for (size_t j = 0; j < WIDGET_FLIGHTS_MAX; j++)
 			if (p->flights[j].used)
 				return false;
-		if (p->next_restore != WIDGET_NEVER || page_has_news(w, p))
+		if (p->next_restore != WIDGET_NEVER || p->starting || page_has_news(w, p))
 			return false;
 	}
 	return true;

@@ -433,7 +433,7 @@ int page_load(widget_world *w, int tab, bool by_session_restore)
 	p->tab = tab;
 	if ((size_t)(p - w->pages) >= w->pages_end)
 		w->pages_end = (size_t)(p - w->pages) + 1;
-	p->next_poll = p->next_invite = p->next_restore = WIDGET_NEVER;
+	p->next_poll = p->next_invite = p->next_restore = p->next_start = WIDGET_NEVER;
 	p->by_session_restore = by_session_restore;
 	if (!(p->href = strdup(href)))
 		return error_oom();
@@ -512,7 +512,7 @@ static int await_start(widget_world *w)
 {
 	for (size_t i = 0; i < WIDGET_PAGES_MAX; i++)
 		if (w->pages[i].used && w->pages[i].starting)
-			return widget_run_until_answered(w, &w->pages[i], WIDGET_REQ_START);
+			return widget_run_until_started(w, &w->pages[i]);
 	return 0;
 }
 

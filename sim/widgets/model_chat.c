@@ -245,6 +245,7 @@ int chat_start(widget_world *w, widget_page *p)
 			widget_cookie_name(w, "webchat.state.chatStartLock", name, sizeof name);
 			page_note(p, NULL, false, "startChat refused (statusCode 1): %s is %lld ms old, under %d ms", name,
 				  (long long)(now - at), WIDGET_START_LOCK_MS);
+			p->starting = false;
 			return 0;
 		}
 		if ((rc = page_cookie_delete(w, p, "webchat.state.chatStartLock")) < 0)
@@ -688,7 +689,11 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 		if (p->live || p->starting)
 			return error_set(BSIM_EINVAL, "cannot start: a chat is already %s in this tab's page",
 					 p->live ? "running" : "starting (its start request is in flight)");
-		return chat_start(w, p);
+		/* The form is shown and submitted; its start request goes when the submit's work is done. */
+		p->open = true;
+		p->starting = true;
+		p->next_start = bsim_browser_now(w->b) + WIDGET_START_SUBMIT_MS;
+		return 0;
 	case WIDGET_SEND:
 		return act_send(w, p);
 	case WIDGET_MINIMIZE:

@@ -50,6 +50,12 @@ const PING_BOUND = '5s';
 // chat-server.js: the agent's nickname, and the ids of the first chat it
 // creates (a planted chat is the first of its run).
 const AGENT = 'Kate';
+// bsim's default page load time (BSIM_PAGE_LOAD_DEFAULT_MS): a navigation step
+// ends at the load, so the next step's wait is counted from there.
+const DEFAULT_LOAD_MS = 200;
+// The fake server on loopback: a poll's round trip as the browser saw it,
+// the median of the recordings that time requests (TIMING.md).
+const LOOPBACK_RTT_MS = 8;
 const PLANTED = { chatId: 'C000000000000001', secureKey: 'k000000000000001' };
 
 function esc(s) {
@@ -268,6 +274,28 @@ function widgetLog(trace, snap, out) {
   }
 }
 
+// The load time of the page a navigating step s loaded, where the trace has
+// its navigation timing (newer recordings); null otherwise.
+const NAVIGATES = ['tab', 'go', 'reload', 'follow'];
+function measuredLoad(trace, s) {
+  if (!NAVIGATES.includes(s.do)) return null;
+  const next = trace.steps[trace.steps.indexOf(s) + 1];
+  const nav = trace.log.find((e) => e.k === 'nav' && e.tab === s.tab && e.start >= s.t &&
+    (!next || e.start < next.t) && e.load !== undefined);
+  return nav ? Math.max(0, Math.round(nav.load - nav.start)) : null;
+}
+
+// The server's answer time: the median round trip of the trace's answered
+// polls sent before any server fault (a slow server's are its delay), else
+// the loopback figure.
+function latency(trace) {
+  const fault = trace.steps.find((s) => s.do === 'server');
+  const rtts = T.requests(trace).filter((r) => r.kind === 'poll' && r.end !== undefined && r.outcome === 200 &&
+    (!fault || r.sent < fault.t))
+    .map((r) => r.end - r.sent).sort((a, b) => a - b);
+  return rtts.length ? Math.round(rtts[Math.floor(rtts.length / 2)]) : LOOPBACK_RTT_MS;
+}
+
 function convert(trace, name = trace.name) {
   const gaps = new Set();
   const out = [];
@@ -286,14 +314,28 @@ function convert(trace, name = trace.name) {
   let deployed = false;
   let planted = null;
   let prev = null;
+  let prevLoad = 0;
   for (const s of steps) {
     if (s.result && s.result.error) gaps.add(`step ${s.do} failed in the recording: ${s.result.error}`);
     // wait and until only let real time pass: the next step's <wait> says how much.
     const passes = s.do === 'wait' || s.do === 'until';
     const at = stepAt(trace, s);
-    if (prev !== null && !passes && at - prev > 0) out.push(`  ${el('wait', { for: (at - prev) + 'ms' })}`);
-    if (!passes) prev = at;
-    if (!deployed && s.do !== 'plant') { out.push('  ' + deploy(trace, gaps)); deployed = true; }
+    // A navigation step ends at its page's load: the wait after it counts from there.
+    if (prev !== null && !passes && at - prev - prevLoad > 0) out.push(`  ${el('wait', { for: (at - prev - prevLoad) + 'ms' })}`);
+    const load = measuredLoad(trace, s);
+    if (!passes) {
+      prev = at;
+      // A session restore's <restart/> ends at the restored pages' load too.
+      prevLoad = NAVIGATES.includes(s.do) ? (load !== null ? load : DEFAULT_LOAD_MS) :
+        s.do === 'restart' && trace.restore ? DEFAULT_LOAD_MS : 0;
+      if (s.do === 'tab' && planted) prevLoad = 2 * DEFAULT_LOAD_MS; // the tab, then its reload
+    }
+    const loadTime = load !== null ? load + 'ms' : undefined;
+    if (!deployed && s.do !== 'plant') {
+      out.push('  ' + deploy(trace, gaps));
+      out.push('  ' + el('backend', { latency: latency(trace) + 'ms' }));
+      deployed = true;
+    }
     const tab = s.tab;
     switch (s.do) {
       case 'plant':
@@ -316,21 +358,22 @@ function convert(trace, name = trace.name) {
             out.push('  ' + el('cookie', { tab, write: `${PREFIX}${n}=${value}; Domain=${planted.domain}; Path=/; SameSite=Strict` }));
           }
           out.push('  ' + deploy(trace, gaps));
+          out.push('  ' + el('backend', { latency: latency(trace) + 'ms' }));
           deployed = true;
           out.push('  ' + el('reload', { tab }));
           planted = null;
         } else {
-          out.push('  ' + el('tab', { name: tab, url: s.url }));
+          out.push('  ' + el('tab', { name: tab, url: s.url, 'load-time': loadTime }));
         }
         break;
-      case 'go': out.push('  ' + el('navigate', { tab, url: s.url })); break;
+      case 'go': out.push('  ' + el('navigate', { tab, url: s.url, 'load-time': loadTime })); break;
       case 'follow': {
         const from = trace.steps.filter((x) => x.tab === tab && (x.do === 'go' || x.do === 'tab') && x.t < s.t).pop();
         const link = new URL(from.url).searchParams.get('link');
-        out.push('  ' + el('navigate', { tab, url: link }));
+        out.push('  ' + el('navigate', { tab, url: link, 'load-time': loadTime }));
         break;
       }
-      case 'reload': out.push('  ' + el('reload', { tab })); break;
+      case 'reload': out.push('  ' + el('reload', { tab, 'load-time': loadTime })); break;
       case 'closeTab': out.push('  ' + el('close-tab', { tab })); break;
       case 'front': out.push('  ' + el('focus', { tab })); break;
       case 'click': out.push('  ' + el('user', { tab, do: 'click' })); break;
