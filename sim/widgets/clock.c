@@ -103,7 +103,7 @@ int page_request(widget_world *w, widget_page *p, widget_request r)
 		return error_set(BSIM_ELIMIT, "the page has %d requests in flight, the model's limit", WIDGET_FLIGHTS_MAX);
 	bsim_time now = bsim_browser_now(w->b);
 	/* The page's own work on the answer (parsing, rendering) before what the model does with it shows. */
-	bsim_time work = r == WIDGET_REQ_START ? WIDGET_START_WORK_MS : r == WIDGET_REQ_RESTORE ? WIDGET_RESTORE_WORK_MS : 0;
+	bsim_time work = r == WIDGET_REQ_START ? w->work.start_answer : r == WIDGET_REQ_RESTORE ? w->work.restore_answer : 0;
 	*f = (page_flight){true, r, now, now + answer_delay(w) + work, w->flight_seq++};
 	char detail[96];
 	snprintf(detail, sizeof detail, "to the chat server, answer due in %lld ms", (long long)(f->due - now));

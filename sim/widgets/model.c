@@ -63,6 +63,7 @@ int widget_world_new(widget_world **out, bsim_browser *b)
 	widget_config_init(&w->cfg);
 	w->be.last_live = SIZE_MAX;
 	w->be.latency_ms = WIDGET_LATENCY_DEFAULT_MS;
+	w->work = WIDGET_WORK_RECORDED;
 	w->scratch = (buf)BUF_INIT;
 	/* Pages loaded before the world have no widget: it hears the pages loaded from now on. */
 	int rc = bsim_browser_on_page(b, widget_page_heard, w);
@@ -457,7 +458,7 @@ int page_load(widget_world *w, int tab, bool by_session_restore)
 		return rc;
 	if ((rc = chat_console_load(w, p)) < 0)
 		return rc;
-	p->next_restore = bsim_browser_now(w->b) + WIDGET_RESTORE_AFTER_LOAD_MS;
+	p->next_restore = bsim_browser_now(w->b) + w->work.restore_after_load;
 	/* C.18, J.1: the idle timer is armed only while autoInvite.disabled is absent, and only for 5 s or more. */
 	if (!p->live && w->cfg.auto_invite_seconds >= WIDGET_INVITE_MIN_SECONDS) {
 		char *disabled = NULL;

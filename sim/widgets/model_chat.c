@@ -692,7 +692,7 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 		/* The form is shown and submitted; its start request goes when the submit's work is done. */
 		p->open = true;
 		p->starting = true;
-		p->next_start = bsim_browser_now(w->b) + WIDGET_START_SUBMIT_MS;
+		p->next_start = bsim_browser_now(w->b) + w->work.start_submit;
 		return 0;
 	case WIDGET_SEND:
 		return act_send(w, p);

@@ -64,6 +64,13 @@
 #define WIDGET_START_SUBMIT_MS 172
 #define WIDGET_START_WORK_MS 65
 #define WIDGET_RESTORE_WORK_MS 39
+/* The widget's own work times, set from the figures above; a unit test of what (not when) zeroes them. */
+typedef struct widget_work {
+	bsim_time start_submit, start_answer, restore_after_load, restore_answer;
+} widget_work;
+#define WIDGET_WORK_RECORDED                                                                             \
+	((widget_work){WIDGET_START_SUBMIT_MS, WIDGET_START_WORK_MS, WIDGET_RESTORE_AFTER_LOAD_MS, WIDGET_RESTORE_WORK_MS})
+
 /* Requests one page may have in flight at once (a restore or start, a poll, a send, a disconnect). */
 #define WIDGET_FLIGHTS_MAX 6
 /* No timer: a time far past any scenario. */
@@ -205,6 +212,7 @@ struct widget_world {
 	size_t n_tasks, cap_tasks;
 	bool tasks_lost;        /* a page event could not be queued (out of memory) */
 	uint64_t flight_seq;    /* requests sent so far, for the order of answers due at one instant */
+	widget_work work;       /* the widget's own work times (WIDGET_WORK_RECORDED) */
 	buf scratch;
 };
 

@@ -39,6 +39,7 @@ static void setup(fixture *f, const char *url, const char *site)
 	/* The rules here are about what a page does, not when: the server answers at once (the clock's own
 	 * tests, below, give it a latency). */
 	cr_assert_eq(widget_backend_latency(f->w, 0, 0), 0);
+	f->w->work = (widget_work){0, 0, 0, 0};
 	cr_assert_eq(bsim_tab_open(&f->tab, f->b, url, NULL), 0, "%s", bsim_error_last()->message);
 	cr_assert_eq(widget_sync(f->w), 0);
 }
