@@ -40,6 +40,7 @@ static const struct {
 	{"went-back", NULL}, {"navigation-failed", "unresolved live live-limit"}, {"live-request", NULL},
 	{"live-response", NULL}, {"live-redirect", NULL}, {"request-header-large", NULL}, {"browser-started", NULL},
 	{"browser-closed", NULL}, {"profile-saved", NULL}, {"profile-loaded", NULL},
+	{"request-sent", NULL}, {"response-received", NULL}, {"request-dropped", NULL}, {"request-failed", NULL},
 	/* Causes the widget's expectations give (docs/widget-model.md): no trace entry carries them. */
 	{"widget-restore-timeout", NULL}, {"widget-restore-failed", NULL}, {"widget-cookie-hidden", NULL},
 	{"widget-focus-split", NULL},
