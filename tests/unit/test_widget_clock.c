@@ -502,6 +502,12 @@ Test(widget_clock, a_server_slower_than_the_request_timeout_answers_with_a_timeo
 	static const slow_row rows[] = {
 		{"slow within the timeout: restored late", 1000, "restored", "", LATENCY_MS + 1000},
 		{"slow past the timeout: restoreFailed at the timeout", TIMEOUT_MS + 1000, "failed", "slow", TIMEOUT_MS},
+		/* The delay alone is under the timeout, the delay and the latency are not: the widget still waited the
+		 * whole timeout, so the answer is a timeout. FAILS on the model as it stands: clock.c answer_delay clips
+		 * the answer to the timeout instant, but backend.c backend_refresh calls it a timeout only when the
+		 * `slow` delay alone reaches it (be->delay_ms >= timeout_ms), so the page is restored at 5000 ms. */
+		{"latency and delay past the timeout: restoreFailed at the timeout", TIMEOUT_MS - LATENCY_MS / 2, "failed", "slow",
+		 TIMEOUT_MS},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		const slow_row *r = &rows[i];

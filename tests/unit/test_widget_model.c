@@ -693,8 +693,10 @@ Test(widget_model, bundled_bug_scenarios_fail_naming_the_cookie_and_the_reason)
 		{"bugs/widget-github-io.xml", "chromium",
 		 {":13:3: expectation failed: chat=\"restored\" (was: none)",
 		  "  restore needs cookie _genesys.widgets.webchat.state.session",
-		  /* The start's answer writes the session: the page's load (200 ms) and the server's latency (100 ms) after the step. */
-		  "  the browser never stored it: refused on https://shop.example.github.io/ at 00:00:00.300: Domain \".github.io\" is a public suffix",
+		  /* The start's answer writes the session: the page's load (200 ms) and the server's latency (100 ms)
+		   * after the step. */
+		  "  the browser never stored it: refused on https://shop.example.github.io/ at 00:00:00.300: "
+		  "Domain \".github.io\" is a public suffix",
 		  NULL}},
 		{"bugs/widget-cookie-count.xml", "chromium",
 		 {"expectation failed: chat=\"restored\" (was: none)", "  restore needs cookie _genesys.widgets.webchat.state.session",
