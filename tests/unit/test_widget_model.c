@@ -150,7 +150,8 @@ typedef struct badge_row {
 	const char *rule;
 	int before;       /* agent lines before minimize */
 	int after;        /* agent lines while minimized */
-	bool second_tab;  /* a second minimized tab on the same origin */
+	bool second_tab;  /* a second minimized tab on the same origin, opened 500 ms after the start */
+	int64_t gap_ms;   /* between the minimize and each line while minimized */
 	int want_a, want_b;
 	const char *want_count;
 } badge_row;
@@ -158,12 +159,16 @@ typedef struct badge_row {
 Test(widget_model, badge_table)
 {
 	static const badge_row rows[] = {
-		{"E.27: nothing new, no badge, no count stored", 3, 0, false, 0, 0, NULL},
-		{"I.4: each line while minimized counts once", 3, 2, false, 2, 0, "2"},
+		{"E.27: nothing new, no badge, no count stored", 3, 0, false, 1000, 0, 0, NULL},
+		{"I.4: each line while minimized counts once", 3, 2, false, 1000, 2, 0, "2"},
 		/* Minimized before the first poll: "Chat Started", then the agent's "Connected" and line, all unread. */
-		{"I.4: minimized before the first poll", 0, 1, false, 3, 0, "3"},
-		/* The second tab is the front one: it reads the shared count first, so the hidden tab shows more. */
-		{"I.5: two minimized tabs inflate the shared count: 4 on the hidden tab, 3 on the front one", 3, 2, true, 4, 3, "4"},
+		{"I.4: minimized before the first poll", 0, 1, false, 1000, 3, 0, "3"},
+		/* Each page counts a line into the shared count at its own poll: the one that polls second shows more.
+		 * As in the recorded run (e-two-tabs-minimized) the front tab b polls first after each line: lines at
+		 * 2000 and 3500 ms, b (front, 250 ms ticks from its restore at 500) polls at 2250 and 4500, a (hidden,
+		 * whole seconds) at 3000 and 5000. */
+		{"I.5: two minimized tabs inflate the shared count: 4 on the hidden tab, 3 on the front one", 3, 2, true, 1500, 4,
+		 3, "4"},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		const badge_row *r = &rows[i];
@@ -172,17 +177,23 @@ Test(widget_model, badge_table)
 		cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
 		for (int k = 0; k < r->before; k++)
 			cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+		/* The page reads them at its first poll, 250 ms after the start, before the customer minimizes. */
+		if (r->before)
+			advance(&f, 250);
 		int b = -1;
 		if (r->second_tab) {
+			advance(&f, 250);
 			cr_assert_eq(bsim_tab_open(&b, f.b, "https://www.testsite.com/help", NULL), 0);
 			cr_assert_eq(widget_sync(f.w), 0);
 			cr_assert_eq(widget_act(f.w, b, WIDGET_MINIMIZE, NULL, NULL), 0);
 		}
 		cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
 		for (int k = 0; k < r->after; k++) {
-			advance(&f, 1000);
+			advance(&f, r->gap_ms);
 			cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
 		}
+		/* Every page reads the last line at its next poll: within 2 s here (I.6: a hidden tab polls on whole seconds). */
+		advance(&f, 2000);
 		cr_expect_eq(view(&f, f.tab).unread, r->want_a, "%s: tab a badge %d, want %d", r->rule, view(&f, f.tab).unread,
 			     r->want_a);
 		if (r->second_tab)
@@ -206,15 +217,21 @@ Test(widget_model, badge_survives_navigation_and_maximize_clears_it)
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
 	for (int k = 0; k < 3; k++)
 		cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	/* The page reads the lines at its first poll, 250 ms after the start: the customer has seen them. */
+	advance(&f, 250);
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
 	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
 	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	advance(&f, 750); /* the poll at 1000 ms brings both */
+	cr_expect_eq(view(&f, f.tab).unread, 2);
 	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://store.testsite.com/", NULL), 0);
 	widget_view v = view(&f, f.tab);
 	/* I.4: restored minimized with the same badge; the replay is not unread. */
 	cr_expect(v.restored && v.minimized);
 	cr_expect_eq(v.unread, 2);
 	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	cr_expect_eq(view(&f, f.tab).unread, 2, "the new page has not polled yet");
+	advance(&f, 250); /* its first poll, 250 ms after the restore */
 	cr_expect_eq(view(&f, f.tab).unread, 3);
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MAXIMIZE, NULL, NULL), 0);
 	cr_expect_eq(view(&f, f.tab).unread, 0);
@@ -272,10 +289,14 @@ Test(widget_model, restore_decisions_of_partial_cookie_states)
 
 Test(widget_model, restore_without_ping_lets_the_server_decide)
 {
-	/* J.3c: session + keys and no ping: no timeout check however long away. */
+	/* J.3c: session + keys and no ping: no timeout check however long away. The start's answer writes the
+	 * session and keys; the page goes before its first poll (250 ms later) writes a ping. */
 	fixture f;
 	setup(&f, "https://www.testsite.com/", "testsite.com");
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	flush(&f);
+	cr_assert(has_cookie(&f, f.tab, S "session"));
+	cr_assert_not(has_cookie(&f, f.tab, S "ping"));
 	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
 	advance(&f, 600000);
 	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://www.testsite.com/", NULL), 0);
@@ -292,6 +313,8 @@ Test(widget_model, restore_timeout_keeps_open_and_the_badge_counters)
 	advance(&f, 1000);
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_MINIMIZE, NULL, NULL), 0);
 	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "x", 0), 0);
+	advance(&f, 750); /* the poll at 1750 ms brings the agent's join and line: the badge counters are written */
+	cr_assert(has_cookie(&f, f.tab, S "asyncUnreadMessageCount"));
 	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
 	advance(&f, 20000);
 	cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://store.testsite.com/", NULL), 0);
@@ -329,6 +352,8 @@ Test(widget_model, restore_by_what_the_server_says)
 		fixture f;
 		setup(&f, "https://www.testsite.com/", "testsite.com");
 		cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+		/* The start's answer makes the chat; a page that went before it dropped it, and had no chat. */
+		cr_assert_eq(view(&f, f.tab).chat, WIDGET_CHAT_ACTIVE, "%s", r->rule);
 		/* Away from the site, so no page of it hears the end before the restore asks. */
 		cr_assert_eq(bsim_tab_navigate(f.b, f.tab, "https://elsewhere.example/", NULL), 0);
 		if (r->end_chat)
@@ -483,8 +508,11 @@ Test(widget_model, a_poll_writes_ping_once_and_keys_and_session_twice)
 	fixture f;
 	setup(&f, "https://www.testsite.com/", "testsite.com");
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
+	/* The start's answer writes keys and session once (C.9, C.10): counted before the window opens. */
+	flush(&f);
 	size_t from = bsim_browser_trace_count(f.b);
 	advance(&f, 250);
+	cr_assert_eq(widget_sent_count(f.w, f.tab, WIDGET_REQ_POLL), 1, "one poll in the window");
 	static const struct { const char *cookie; size_t writes; } rows[] = {
 		{S "ping", 1}, {S "keys", 2}, {S "session", 2}, {S "index", 1},
 	};
@@ -536,6 +564,8 @@ Test(widget_model, system_lines_count_in_the_transcript_and_index_is_the_next_po
 	cr_assert_eq(widget_agent_join(f.w, "Anna"), 0);
 	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "Hello", 0), 0);
 	cr_assert_eq(widget_agent(f.w, WIDGET_AGENT_SAY, "How can I help?", 0), 0);
+	cr_expect_eq(view(&f, f.tab).transcript, 1, "the page has the agent's lines at its next poll, not before");
+	advance(&f, 750); /* the poll at 1750 ms */
 	cr_expect_eq(view(&f, f.tab).transcript, 4);
 	v = page_cookie(&f, f.tab, S "index");
 	cr_expect_str_eq(v, "5");
@@ -563,6 +593,8 @@ Test(widget_model, a_chat_the_server_forgets_ends_in_the_open_page_and_the_next_
 	cr_assert_eq(widget_act(f.w, f.tab, WIDGET_START, NULL, NULL), 0);
 	advance(&f, 1000);
 	cr_assert_eq(widget_backend(f.w, WIDGET_BACKEND_FORGET, 0), 0);
+	cr_expect_eq(view(&f, f.tab).chat, WIDGET_CHAT_ACTIVE, "the page learns it at its next poll");
+	advance(&f, 750); /* the poll at 1750 ms gets error 102 */
 	widget_view v = view(&f, f.tab);
 	cr_expect_eq(v.chat, WIDGET_CHAT_ENDED);
 	cr_expect_eq(v.transcript, 2, "Chat Started, Chat Ended");
@@ -662,14 +694,19 @@ Test(widget_model, bundled_bug_scenarios_fail_naming_the_cookie_and_the_reason)
 		{"bugs/widget-github-io.xml", "chromium",
 		 {":13:3: expectation failed: chat=\"restored\" (was: none)",
 		  "  restore needs cookie _genesys.widgets.webchat.state.session",
-		  "  the browser never stored it: refused on https://shop.example.github.io/ at 00:00:00: Domain \".github.io\" is a public suffix",
+		  /* The start's answer writes the session: the page's load (200 ms) and the server's latency (100 ms)
+		   * after the step. */
+		  "  the browser never stored it: refused on https://shop.example.github.io/ at 00:00:00.300: "
+		  "Domain \".github.io\" is a public suffix",
 		  NULL}},
 		{"bugs/widget-cookie-count.xml", "chromium",
 		 {"expectation failed: chat=\"restored\" (was: none)", "  restore needs cookie _genesys.widgets.webchat.state.session",
 		  "  it was evicted at 00:00:01", NULL}},
 		{"bugs/widget-ping-timeout.xml", "chromium",
 		 {"expectation failed: chat=\"restored\" (was: restoreTimeout)",
-		  "  restoreTimeout: cookie _genesys.widgets.webchat.state.ping is 120 s old", NULL}},
+		  /* The last poll before leaving was at 4.3 s (the start answered at 0.3 s, polls 250, 750, 750, 1000, 1250 ms
+		   * apart), the restore runs at the new page's load 200 ms after the navigation at 2 min 5.2 s: 121 s. */
+		  "  restoreTimeout: cookie _genesys.widgets.webchat.state.ping is 121 s old", NULL}},
 	};
 	char dir[] = "/tmp/bsim-widget-XXXXXX";
 	cr_assert(mkdtemp(dir), "mkdtemp failed");
@@ -745,7 +782,9 @@ Test(widget_model, widget_steps_that_cannot_run_or_load_say_where_and_why)
 		 "x.xml:2:3: error: <backend status=\"200\">: give an HTTP error status (400 to 599)"},
 		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
 		 "  <webchat do=\"start\"/>\n  <wait for=\"1s\"/>\n  <expect sent=\"poll\" count=\"3\"/>\n</scenario>\n",
-		 1, "x.xml:6:3: expectation failed: sent=\"poll\" count=\"3\" (was: 2)"},
+		 /* The start answers 100 ms after its send (the default latency), the first poll 250 ms later, the next 750 ms
+		  * after it (firstPollMs and pollGaps in tests/widget-oracle/timing.json): one poll within the second. */
+		 1, "x.xml:6:3: expectation failed: sent=\"poll\" count=\"3\" (was: 1)"},
 		{"<scenario name=\"s\">\n  <deploy/>\n  <tab name=\"a\" url=\"https://www.testsite.com/\"/>\n"
 		 "  <expect owner=\"gone\"/>\n</scenario>\n",
 		 2, "x.xml:4:3: error: owner=\"gone\" asks about one origin's key"},
