@@ -85,7 +85,7 @@ chat_session *backend_find(chat_backend *be, const char *id)
 	return NULL;
 }
 
-backend_answer backend_refresh(chat_backend *be, const char *id, const char *secure_key, int64_t timeout_ms,
+backend_answer backend_refresh(chat_backend *be, const char *id, const char *secure_key, bool timed_out,
 			       chat_session **out)
 {
 	*out = NULL;
@@ -93,7 +93,7 @@ backend_answer backend_refresh(chat_backend *be, const char *id, const char *sec
 		return BACKEND_NETWORK;
 	if (be->status)
 		return BACKEND_STATUS;
-	if (be->delay_ms >= timeout_ms)
+	if (timed_out)
 		return BACKEND_TIMEOUT;
 	chat_session *s = backend_find(be, id);
 	if (!s || s->forgotten)

@@ -79,7 +79,7 @@ int widget_sync(widget_world *w)
 
 /* ---- requests in flight ---- */
 
-/* How long the server takes to answer a request sent now. */
+/* How long the server takes to answer a request sent now (uncut: the caller applies the request timeout). */
 static bsim_time answer_delay(widget_world *w)
 {
 	const chat_backend *be = &w->be;
@@ -87,9 +87,7 @@ static bsim_time answer_delay(widget_world *w)
 	/* Jitter only when asked for: a draw moves the seeded generator, and with it every later id. */
 	if (be->jitter_ms > 0)
 		d += (bsim_time)(bsim_browser_random(w->b) % (uint64_t)(be->jitter_ms + 1));
-	d += be->delay_ms;
-	/* The widget gives up at its request timeout: the answer is then a timeout, at that instant. */
-	return d > w->cfg.request_timeout_ms ? w->cfg.request_timeout_ms : d;
+	return d + be->delay_ms;
 }
 
 int page_request(widget_world *w, widget_page *p, widget_request r)
@@ -104,7 +102,10 @@ int page_request(widget_world *w, widget_page *p, widget_request r)
 	bsim_time now = bsim_browser_now(w->b);
 	/* The page's own work on the answer (parsing, rendering) before what the model does with it shows. */
 	bsim_time work = r == WIDGET_REQ_START ? w->work.start_answer : r == WIDGET_REQ_RESTORE ? w->work.restore_answer : 0;
-	*f = (page_flight){true, r, now, now + answer_delay(w) + work, w->flight_seq++};
+	/* The widget gives up at its request timeout: an answer that would come later is a timeout, at that instant. */
+	bsim_time d = answer_delay(w);
+	bool timed_out = d >= w->cfg.request_timeout_ms;
+	*f = (page_flight){true, r, now, now + (timed_out ? w->cfg.request_timeout_ms : d + work), w->flight_seq++, timed_out};
 	char detail[96];
 	snprintf(detail, sizeof detail, "to the chat server, answer due in %lld ms", (long long)(f->due - now));
 	bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_SENT, widget_request_name(r), detail);
@@ -148,25 +149,37 @@ void widget_fail_flights(widget_world *w)
 static int flight_answer(widget_world *w, widget_page *p, page_flight *f)
 {
 	widget_request r = f->kind;
+	bool timed_out = f->timed_out;
 	f->used = false;
-	/* A server that is down (or resets connections) gives no answer: the request fails. */
-	if (w->be.down || w->be.status == WIDGET_STATUS_RESET)
+	/* A server that is down (or resets connections) gives no answer, nor one slower than the widget waits. */
+	if (timed_out)
+		bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_FAILED, widget_request_name(r),
+					  "no answer within the widget's request timeout");
+	else if (w->be.down || w->be.status == WIDGET_STATUS_RESET)
 		bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_FAILED, widget_request_name(r),
 					  "the connection to the chat server failed (it is down or reset the connection)");
 	else
 		bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_ANSWERED, widget_request_name(r), NULL);
+	w->answer_timed_out = timed_out;
+	int rc = 0;
 	switch (r) {
 	case WIDGET_REQ_RESTORE:
-		return page_restore_answer(w, p);
+		rc = page_restore_answer(w, p);
+		break;
 	case WIDGET_REQ_POLL:
-		return chat_poll_answer(w, p);
+		rc = chat_poll_answer(w, p);
+		break;
 	case WIDGET_REQ_START:
-		return chat_start_answer(w, p);
+		rc = chat_start_answer(w, p);
+		break;
 	case WIDGET_REQ_SEND:
-		return chat_send_answer(w, p);
+		rc = chat_send_answer(w, p);
+		break;
 	default:
-		return 0; /* a disconnect or a customNotice: nothing in the page waits for it */
+		break; /* a disconnect or a customNotice: nothing in the page waits for it */
 	}
+	w->answer_timed_out = false;
+	return rc;
 }
 
 /* ---- the clock ---- */

@@ -269,6 +269,11 @@ int chat_start_answer(widget_world *w, widget_page *p)
 	bool rest = w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS;
 	size_t idx;
 	p->starting = false;
+	if (w->answer_timed_out) {
+		/* No chat: the form stays, and so does the lock until it is stale (F.31). */
+		page_note(p, NULL, false, "the start got no answer within the widget's request timeout");
+		return 0;
+	}
 	if ((rc = backend_start(&w->be, w->b, &idx)) < 0)
 		return rc;
 	chat_session *s = &w->be.sessions[idx];
@@ -390,7 +395,7 @@ int chat_poll_answer(widget_world *w, widget_page *p)
 	int rc = 0;
 	char v[24];
 	chat_session *s;
-	backend_answer a = backend_refresh(&w->be, p->session_id, NULL, w->cfg.request_timeout_ms, &s);
+	backend_answer a = backend_refresh(&w->be, p->session_id, NULL, w->answer_timed_out, &s);
 	/* The poll carries the keys the page started with; backend_refresh checks them only on restore. */
 	if (a == BACKEND_REJECTED) {
 		s = backend_find(&w->be, p->session_id);
@@ -533,7 +538,7 @@ int chat_send_answer(widget_world *w, widget_page *p)
 	p->poll_rate = WIDGET_POLL_RATE_MIN_MS;
 	if (w->cfg.transport != WIDGET_TRANSPORT_V2_SOCKETS && p->live && !page_awaits(p, WIDGET_REQ_POLL))
 		chat_schedule_poll(w, p);
-	if (!s || w->be.down || w->be.status || s->ended)
+	if (!s || w->be.down || w->be.status || s->ended || w->answer_timed_out)
 		return 0; /* the message is lost with the request; the page keeps polling */
 	if ((rc = backend_add_line(s, LINE_CUSTOMER)) < 0)
 		return rc;
@@ -692,6 +697,8 @@ int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, cons
 		/* The form is shown and submitted; its start request goes when the submit's work is done. */
 		p->open = true;
 		p->starting = true;
+		if (!w->work.start_submit)
+			return chat_start(w, p);
 		p->next_start = bsim_browser_now(w->b) + w->work.start_submit;
 		return 0;
 	case WIDGET_SEND:

@@ -157,7 +157,7 @@ out:
 static int restore_v2_answer(widget_world *w, widget_page *p)
 {
 	chat_session *s;
-	backend_answer a = backend_refresh(&w->be, p->req_session, p->req_key, w->cfg.request_timeout_ms, &s);
+	backend_answer a = backend_refresh(&w->be, p->req_session, p->req_key, w->answer_timed_out, &s);
 	/* D.24: the member-state call names the member; another conversation's (or a garbled) MemberID is a 404. */
 	if (a == BACKEND_OK && strcmp(p->req_member, s->user_id) != 0)
 		a = BACKEND_REJECTED;
@@ -246,7 +246,7 @@ int page_restore_answer(widget_world *w, widget_page *p)
 		return restore_v2_answer(w, p);
 	chat_session *s;
 	int rc = 0;
-	backend_answer a = backend_refresh(&w->be, p->req_session, p->req_key, w->cfg.request_timeout_ms, &s);
+	backend_answer a = backend_refresh(&w->be, p->req_session, p->req_key, w->answer_timed_out, &s);
 	switch (a) {
 	case BACKEND_OK:
 		rc = restore_ok(w, p, s);

@@ -121,8 +121,8 @@ void backend_free(chat_backend *be);
 /* A new chat; *out is its index. */
 int backend_start(chat_backend *be, bsim_browser *b, size_t *out);
 chat_session *backend_find(chat_backend *be, const char *id);
-/* What a refresh (restore) or poll of chat id with keys gets. */
-backend_answer backend_refresh(chat_backend *be, const char *id, const char *secure_key, int64_t timeout_ms,
+/* What a refresh (restore) or poll of chat id with keys gets; timed_out: the widget gave up waiting first. */
+backend_answer backend_refresh(chat_backend *be, const char *id, const char *secure_key, bool timed_out,
 			       chat_session **out);
 int backend_add_line(chat_session *s, line_kind k);
 /* A chat the server holds without any page (a support engineer's planted cookies name it): id and secure key as
@@ -144,6 +144,7 @@ typedef struct page_flight {
 	bsim_time sent_at;
 	bsim_time due;       /* when the answer reaches the page */
 	uint64_t seq;        /* send order: answers due at one instant come in it */
+	bool timed_out;      /* the server's answer would come later than the request timeout: the widget gives up then */
 } page_flight;
 
 typedef struct widget_page {
@@ -213,6 +214,7 @@ struct widget_world {
 	bool tasks_lost;        /* a page event could not be queued (out of memory) */
 	uint64_t flight_seq;    /* requests sent so far, for the order of answers due at one instant */
 	widget_work work;       /* the widget's own work times (WIDGET_WORK_RECORDED) */
+	bool answer_timed_out;  /* while an answer is handled: its request timed out (page_flight.timed_out) */
 	buf scratch;
 };
 
