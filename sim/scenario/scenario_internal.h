@@ -47,6 +47,16 @@ typedef struct step_kind {
 	void (*release)(void *data);
 } step_kind;
 
+typedef enum step_place { STEP_PLACE_NONE = 0, STEP_PLACE_AFTER, STEP_PLACE_AT } step_place;
+
+/*
+ * How long an expectation waits for its condition, and a <wait for="EVENT">
+ * for its event, unless the scenario (<scenario within=>) or the step says:
+ * 5 s, Playwright's expect timeout (expect.timeout, default 5000 ms,
+ * playwright.dev/docs/test-timeouts), whose web-first assertions these follow.
+ */
+#define EXPECT_WITHIN_DEFAULT_MS 5000
+
 struct step {
 	const step_kind *kind;
 	src_loc at;
@@ -58,6 +68,12 @@ struct step {
 	step *children;      /* child elements, e.g. <set-cookie> under <navigate> */
 	size_t n_children;
 	void *data;          /* the kind's digest, from prepare */
+	/* Where it stands on the clock (docs/scenario-language.md, "Time"), read by step_prepare: the runner
+	 * advances the clock there before the step runs. Zero (a step built in memory): where the last one left it. */
+	step_place place;
+	int64_t place_ms;    /* after=: since the previous step; at=: since the scenario's start */
+	bool within_given;   /* <expect within=>: its own timeout, in within_ms (0: right now) */
+	int64_t within_ms;
 };
 
 /* The result of a step that found an expectation false. */
@@ -89,7 +105,7 @@ int step_attr_count(const step *s, const char *name, int *out);
  * when it loads; this check is for steps that come another way.
  */
 int step_check_attrs(const step *s, const char *variant);
-/* Make s ready to run: step_check_attrs, then its kind's prepare (s->kind is set). 0 or negative. */
+/* Make s ready to run: step_check_attrs, its after=/at=/within=, then its kind's prepare (s->kind is set). 0 or negative. */
 int step_prepare(step *s);
 
 /* A formatted error at the step's location (in the error's fields, not its text). Returns code. */
@@ -144,6 +160,9 @@ struct bsim_scenario {
 	 * told), which on a large op file added a third to the run's memory.
 	 */
 	bool events_only;
+	/* <scenario within=>: how long its expectations wait (EXPECT_WITHIN_DEFAULT_MS when not given). */
+	bool within_given;
+	int64_t within_ms;
 };
 
 /*
@@ -202,6 +221,9 @@ int run_fail(run_ctx *rc, const step *s, const char *subject, const char *fmt, .
 
 /* Add a cause code to the failure (for expect-failure) beside those the trace gave run_fail. */
 int run_add_cause(run_ctx *rc, const char *code);
+
+/* How long an expectation waits when its step does not say: the scenario's within=, else EXPECT_WITHIN_DEFAULT_MS. */
+int64_t run_within_ms(const run_ctx *rc);
 
 /* Advance the virtual clock by ms, through the extension's timers when one runs (<wait>, after=). */
 int run_advance(run_ctx *rc, int64_t ms);

@@ -1182,7 +1182,7 @@ static const prepare_case prepare_cases[] = {
 	{"storage", {"area", "local", "set", "k", "value", "v", "remove", "k", NULL},
 	 "<storage> does one thing: set=\"KEY\" value=\"V\", remove=\"KEY\" or clear=\"true\" (it has 2 of them)"},
 	{"wait", {NULL}, "<wait> needs for=\"...\" (e.g. for=\"2s\")"},
-	{"close-browser", {"now", "true", NULL}, "<close-browser> does not take the attribute now; it takes none"},
+	{"close-browser", {"now", "true", NULL}, "<close-browser> does not take the attribute now; it takes after, at"},
 	{"load-profile", {NULL}, "<load-profile> needs file=\"...\" (e.g. file=\"profile.sqlite\")"},
 	{"expect", {"tab", "a", NULL}, NULL},
 	{"expect", {"cookie", "x", "same-site", "loose", NULL}, "same-site=\"loose\": write none, lax, strict or unspecified"},
@@ -1196,7 +1196,13 @@ static const prepare_case prepare_cases[] = {
 	 "<expect local=...> takes value=\"...\" or present=\"false\", not both"},
 	{"expect", {"cookie-header", "https://x.com/", NULL},
 	 "<expect cookie-header=...> needs equals=\"...\" (\"\" when no cookie is sent)"},
-	{"expect", {"focused", "a", "tab", "a", NULL}, "<expect focused=...> does not take the attribute tab; it takes no other"},
+	{"expect", {"focused", "a", "tab", "a", NULL}, "<expect focused=...> does not take the attribute tab; it takes within, after, at"},
+	/* a step's place on the clock: one of after= and at=, each a duration */
+	{"tab", {"name", "a", "after", "1s", "at", "2s", NULL},
+	 "<tab> takes after=\"...\" (since the previous step) or at=\"...\" (since the scenario's start), not both"},
+	{"expect", {"tabs", "1", "after", "1s", "at", "2s", NULL}, "<expect> takes after=\"...\""},
+	{"reload", {"at", "soon", NULL}, "<reload> at=\"soon\": expected a duration such as 500ms"},
+	{"expect", {"tabs", "1", "within", "a while", NULL}, "<expect> within=\"a while\": expected a duration"},
 	/* the widget's elements and variants: the same table, generated from the schema */
 	{"backend", {"do", "up", "tab", "a", NULL},
 	 "<backend> does not take the attribute tab; it takes do, delay, status, chat, secure-key, after"},
