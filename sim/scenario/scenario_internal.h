@@ -126,6 +126,14 @@ typedef struct expect_kind {
 	int (*prepare)(step *s);
 	int (*check)(step *s, run_ctx *rc);  /* 0, STEP_FAILED after run_fail(), or negative */
 	void (*release)(void *data);
+	/*
+	 * Whether the expectation asks for an absence (a cookie not present or
+	 * not sent, no chat, no badge, a count of 0, ...): it is then judged
+	 * only where the pages have settled (docs/scenario-language.md,
+	 * "Waiting"), so it cannot pass merely because what it denies has not
+	 * happened yet. NULL: never.
+	 */
+	bool (*denies)(const step *s);
 } expect_kind;
 
 /* The first registered expect kind whose attribute the step carries, or NULL. */

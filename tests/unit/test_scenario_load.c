@@ -1386,8 +1386,8 @@ static int chat_check(step *s, run_ctx *rc)
 	return 0;
 }
 
-static const expect_kind sparkle_kind = {"sparkle", NULL, chat_check, NULL};
-static const expect_kind cookie_again = {"cookie", NULL, chat_check, NULL};
+static const expect_kind sparkle_kind = {"sparkle", NULL, chat_check, NULL, NULL};
+static const expect_kind cookie_again = {"cookie", NULL, chat_check, NULL, NULL};
 static const step_kind wait_again = {"wait", NULL, NULL, NULL};
 
 Test(scenario_load, registries)

@@ -152,10 +152,33 @@ static void expect_passed(bsim_result *r)
 	cr_expect_null(bsim_result_fail_file(r));
 }
 
+/*
+ * The message without the line a failed expectation adds after waiting its
+ * timeout ("  waited 5s until ...": test_scenario_time.c checks it), so
+ * these tables say what each failure found and why. out holds 16 KiB.
+ */
+static const char *without_waited(const char *got, char *out, size_t len)
+{
+	const char *w = strstr(got, "\n  waited ");
+	if (!w)
+		return got;
+	const char *end = strchr(w + 1, '\n');
+	snprintf(out, len, "%.*s%s", (int)(w - got), got, end ? end : "");
+	return out;
+}
+
+/* r's message without the waited line (NULL when it has none); valid until the next call. */
+static const char *shown(const bsim_result *r)
+{
+	static char text[16384];
+	const char *got = bsim_result_message(r);
+	return got ? without_waited(got, text, sizeof text) : NULL;
+}
+
 static void expect_message(bsim_result *r, bsim_outcome outcome, const char *want)
 {
 	cr_expect_eq(bsim_result_outcome(r), outcome, "outcome %d, want %d", bsim_result_outcome(r), outcome);
-	const char *got = bsim_result_message(r);
+	const char *got = shown(r);
 	cr_expect_not_null(got);
 	if (got)
 		cr_expect_str_eq(got, want, "message:\n%s\n--- want:\n%s", got, want);
@@ -798,7 +821,9 @@ static const expect_case expect_cases[] = {
 	/* younger-than= and older-than=: the value as epoch milliseconds against the virtual clock */
 	{{"cookie", "ts", "younger-than", "2s", NULL}, NULL},
 	{{"cookie", "ts", "older-than", "1s", NULL}, NULL},
-	{{"cookie", "ts", "younger-than", "1s", NULL}, FAIL "cookie=\"ts\" younger-than=\"1s\" (was: value=\"1420070401000\" age=\"1000ms\")"},
+	/* It only ages while it waits: the failure shows the age at the end of the 5 s wait. */
+	{{"cookie", "ts", "younger-than", "1s", NULL}, FAIL "cookie=\"ts\" younger-than=\"1s\" (was: value=\"1420070401000\" age=\"6000ms\")"},
+	{{"cookie", "ts", "younger-than", "1s", "within", "0", NULL}, FAIL "cookie=\"ts\" younger-than=\"1s\" within=\"0\" (was: value=\"1420070401000\" age=\"1000ms\")"},
 	{{"cookie", "wide", "older-than", "1s", NULL}, FAIL "cookie=\"wide\" older-than=\"1s\" (was: value=\"w\")"
 	 "\n  the story of wide:\n"
 	 "    00:00:00  t.xml:4:3  tab 1  cookie wide stored (domain .testsite.com, path /) until 2015-01-01T00:10:00Z from https://www.testsite.com/\n"
@@ -834,7 +859,7 @@ Test(scenario_run, every_expectation_passing_and_failing)
 			snprintf(want, sizeof want, "%s" REPLAY, c->message);
 			cr_expect_eq(bsim_result_outcome(r), BSIM_FAILED, "case %zu (%s=\"%s\") passed", i, c->attrs[0],
 				     c->attrs[1]);
-			const char *got = bsim_result_message(r);
+			const char *got = shown(r);
 			cr_expect_str_eq(got ? got : "(null)", want, "case %zu:\n%s\n--- want:\n%s", i, got, want);
 			cr_expect_str_eq(bsim_result_fail_file(r) ? bsim_result_fail_file(r) : "", "t.xml");
 			cr_expect_eq(bsim_result_fail_line(r), 20);
@@ -930,7 +955,7 @@ Test(scenario_run, cause_storage_refused_over_quota)
 	cr_expect_eq(bsim_result_outcome(r), BSIM_FAILED);
 	const char *want = "t.xml:4:3: expectation failed: local=\"big\" (was: absent)\n"
 			   "  the browser refused to store it at 00:00:00: localStorage.setItem(\"big\") refused on https://www.testsite.com/: ";
-	cr_expect(strncmp(bsim_result_message(r), want, strlen(want)) == 0, "%s", bsim_result_message(r));
+	cr_expect(strncmp(shown(r), want, strlen(want)) == 0, "%s", bsim_result_message(r));
 	bsim_result_free(r);
 	sb_free(b);
 }
@@ -965,7 +990,7 @@ Test(scenario_run, expect_failure_matched)
 		bsim_result *r = run(b);
 		cr_expect_eq(bsim_result_outcome(r), BSIM_PASSED, "%s", declared[i]);
 		cr_expect_eq(bsim_result_expected_failure(r), 1);
-		cr_expect_str_eq(bsim_result_message(r), GITHUB_IO_FAILURE REPLAY);
+		cr_expect_str_eq(shown(r), GITHUB_IO_FAILURE REPLAY);
 		cr_expect_eq(bsim_result_fail_line(r), 5);
 		bsim_result_free(r);
 		sb_free(b);
@@ -1558,7 +1583,7 @@ static void glow_release(void *data)
 
 Test(scenario_run, a_plug_in_expectation_keeps_its_prepared_data)
 {
-	static const expect_kind glow = {"glow", glow_prepare, glow_check, glow_release};
+	static const expect_kind glow = {"glow", glow_prepare, glow_check, glow_release, NULL};
 	cr_assert_eq(expect_kind_register(&glow), 0, "%s", bsim_error_last()->message);
 	sb *b = sb_new(BSIM_ENGINE_CHROMIUM);
 	add(b, 2, "tab", "name", "a", "url", "https://www.testsite.com/", NULL);

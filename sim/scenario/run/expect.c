@@ -525,14 +525,14 @@ static int expect_run(step *s, run_ctx *rc)
 		const expect_kind *k = expect_kind_for(s);
 		if (!k || !k->check)
 			return step_error(s, BSIM_EINVAL, "<expect> names nothing bsim can check");
-		return k->check(s, rc);
+		return expect_wait(k, s, rc);
 	}
 	/* The variant sees its own data, on a copy of the step, so the shared step is never written
 	 * while runs go on in parallel. */
 	expect_box *box = s->data;
 	step view = *s;
 	view.data = box->data;
-	int code = box->kind->check(&view, rc);
+	int code = expect_wait(box->kind, &view, rc);
 	if (rc->failed_step == &view)
 		rc->failed_step = s;
 	return code;
@@ -548,20 +548,57 @@ static void expect_release(void *data)
 	free(box);
 }
 
+/* ---- which expectations ask for an absence (expect_kind.denies; docs/scenario-language.md, "Waiting") ---- */
+
+bool expect_attr_is(const step *s, const char *name, const char *value)
+{
+	const char *v = step_attr(s, name);
+	return v && strcmp(v, value) == 0;
+}
+
+/* A cookie not in the jar, or not carried by a request. */
+static bool cookie_denies(const step *s)
+{
+	return expect_attr_is(s, "present", "false") || expect_attr_is(s, "carried", "false");
+}
+
+/* document.cookie empty, or without a pair. */
+static bool document_cookie_denies(const step *s)
+{
+	return expect_attr_is(s, "document-cookie", "") || step_attr(s, "document-cookie-lacks") != NULL;
+}
+
+/* No Cookie header, or one no longer than a bound (which an empty jar meets too). */
+static bool cookie_header_denies(const step *s)
+{
+	return expect_attr_is(s, "equals", "") || step_attr(s, "max-size") != NULL;
+}
+
+static bool storage_denies(const step *s)
+{
+	return expect_attr_is(s, "present", "false");
+}
+
+/* No event (storage or the widget's), or no tab. */
+static bool count_denies(const step *s)
+{
+	return expect_attr_is(s, "count", "0") || expect_attr_is(s, "tabs", "0");
+}
+
 /* In registration order: cookie= before session=, since <expect cookie="x" session="true"> asks about a cookie. */
 static const expect_kind builtin[] = {
-	{"cookie", cookie_prepare, cookie_check, NULL},
-	{"document-cookie", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
-	{"document-cookie-contains", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
-	{"document-cookie-lacks", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
-	{"cookie-header", expect_cookie_header_prepare, expect_cookie_header_check, NULL},
-	{"local", local_prepare, local_check, NULL},
-	{"session", session_prepare, session_check, NULL},
-	{"refused", refused_prepare, refused_check, NULL},
-	{"evicted", evicted_prepare, evicted_check, NULL},
-	{"event", event_prepare, event_check, NULL},
-	{"tabs", tabs_prepare, tabs_check, NULL},
-	{"focused", NULL, focused_check, NULL},
+	{"cookie", cookie_prepare, cookie_check, NULL, cookie_denies},
+	{"document-cookie", expect_document_cookie_prepare, expect_document_cookie_check, NULL, document_cookie_denies},
+	{"document-cookie-contains", expect_document_cookie_prepare, expect_document_cookie_check, NULL, NULL},
+	{"document-cookie-lacks", expect_document_cookie_prepare, expect_document_cookie_check, NULL, document_cookie_denies},
+	{"cookie-header", expect_cookie_header_prepare, expect_cookie_header_check, NULL, cookie_header_denies},
+	{"local", local_prepare, local_check, NULL, storage_denies},
+	{"session", session_prepare, session_check, NULL, storage_denies},
+	{"refused", refused_prepare, refused_check, NULL, NULL},
+	{"evicted", evicted_prepare, evicted_check, NULL, NULL},
+	{"event", event_prepare, event_check, NULL, count_denies},
+	{"tabs", tabs_prepare, tabs_check, NULL, count_denies},
+	{"focused", NULL, focused_check, NULL, NULL},
 };
 
 static const step_kind expect_step = {"expect", expect_prepare, expect_run, expect_release};

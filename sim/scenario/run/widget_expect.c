@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/run/expect_internal.h"
 #include "scenario/run/widget_steps.h"
 #include "widgets/focus.h"
 
@@ -431,21 +432,37 @@ static int log_check(step *s, run_ctx *rc)
 	return code;
 }
 
+/* ---- which ask for an absence (expect_kind.denies) ---- */
+
+/* No chat, no restore, no invite, no badge, no line, no owner: any of them makes the expectation one of an absence. */
+static bool view_denies(const step *s)
+{
+	return expect_attr_is(s, "chat", "none") || expect_attr_is(s, "restore", "none") ||
+	       expect_attr_is(s, "invite", "none") || expect_attr_is(s, "unread", "0") ||
+	       expect_attr_is(s, "transcript", "0") || expect_attr_is(s, "owner", "none");
+}
+
+/* A request not sent, an event not published. */
+static bool log_denies(const step *s)
+{
+	return expect_attr_is(s, "count", "0");
+}
+
 /* ---- registration ---- */
 
 static const expect_kind widget_expects[] = {
-	{"chat", widget_expect_prepare, widget_expect_check, NULL},
-	{"minimized", widget_expect_prepare, widget_expect_check, NULL},
-	{"unread", widget_expect_prepare, widget_expect_check, NULL},
-	{"transcript", widget_expect_prepare, widget_expect_check, NULL},
-	{"owner", widget_expect_prepare, widget_expect_check, NULL},
-	{"restore", widget_expect_prepare, widget_expect_check, NULL},
-	{"invite", widget_expect_prepare, widget_expect_check, NULL},
-	{"console", widget_expect_prepare, widget_expect_check, NULL},
-	{"sent", log_prepare, log_check, NULL},
+	{"chat", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"minimized", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"unread", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"transcript", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"owner", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"restore", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"invite", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"console", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"sent", log_prepare, log_check, NULL, log_denies},
 };
 
-static const expect_kind widget_events = {"event", log_prepare, log_check, NULL};
+static const expect_kind widget_events = {"event", log_prepare, log_check, NULL, log_denies};
 
 void widget_expect_register(void)
 {
