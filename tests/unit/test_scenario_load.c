@@ -181,6 +181,11 @@ static void run_cases(const error_case *cases, size_t n, const char *table)
 #define E "</scenario>"
 
 /* What the schema rejects, said in words, at the element. */
+/* The events <wait for> knows, as its error lists them (wait_event.c). */
+#define WAIT_EVENTS "load, restore, request, storage, start, poll, send, disconnect, customNotice, " \
+	"WebChatService.restored, WebChatService.restoreFailed, WebChatService.restoreTimeout, WebChatService.ended, " \
+	"WebChatService.error, WebChatService.sleeping, WebChatService.waking"
+
 static const error_case schema_cases[] = {
 	{S "\n  <tab url=\"https://x.com/\"/>\n" E, "t.xml:2:3: <tab> needs name=\"...\"", 2, 3, 0, 0},
 	{"<scenario><wait for=\"1s\"/></scenario>", "t.xml:1:1: <scenario> needs name=\"...\"", 1, 1, 0, 0},
@@ -217,9 +222,13 @@ static const error_case schema_cases[] = {
 	{"<tab name=\"a\"/>", "t.xml:1:1: <tab> cannot be the root element; expected <scenario>, <suite> or <fragments>",
 	 1, 1, 0, 0},
 	{S "<wait for=\"2 weeks\"/>" E,
-	 "t.xml:1:20: <wait> for=\"2 weeks\": expected a duration such as 500ms, 2s, 10m, 1h or 1d", 1, 20, 0, 0},
+	 "t.xml:1:20: <wait> for=\"2 weeks\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or an event: " WAIT_EVENTS, 1, 20, 0, 0},
 	{S "<wait for=\"1.5s\"/>" E,
-	 "t.xml:1:20: <wait> for=\"1.5s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d", 1, 20, 0, 0},
+	 "t.xml:1:20: <wait> for=\"1.5s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or an event: " WAIT_EVENTS, 1, 20, 0, 0},
+	{S "<wait for=\"pol\"/>" E,
+	 "t.xml:1:20: <wait> for=\"pol\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or an event: " WAIT_EVENTS "; did you mean poll?", 1, 20, 0, 0},
+	{S "<wait for=\"2s\" timeout=\"1s\"/>" E,
+	 "t.xml:1:20: <wait for=\"2s\"> waits that long; tab= and timeout= go with for=\"EVENT\" (e.g. for=\"poll\")", 1, 20, 0, 0},
 	{S "<storage area=\"global\" set=\"k\" value=\"v\"/>" E,
 	 "t.xml:1:20: <storage> area=\"global\": did you mean local? (expected local or session)", 1, 20, 0, 0},
 	{S "<window-open name=\"p\" from=\"a\" url=\"https://x.com/\" noopener=\"yes\"/>" E,

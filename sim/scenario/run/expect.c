@@ -23,18 +23,33 @@
 
 /* ---- shared ---- */
 
-/* What the expectation asked, as written: every attribute in file order. */
-static void put_asked(buf *b, const step *s)
+/* after=, at= and within= say when to look (docs/scenario-language.md, "Time", "Waiting"), not what is asked. */
+static bool is_timing(const char *name)
 {
+	return strcmp(name, "after") == 0 || strcmp(name, "at") == 0 || strcmp(name, "within") == 0;
+}
+
+size_t expect_asked_count(const step *s)
+{
+	size_t n = 0;
 	for (size_t i = 0; i < s->n_attrs; i++)
-		buf_printf(b, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+		n += !is_timing(s->attr_names[i]);
+	return n;
+}
+
+void expect_put_asked(buf *b, const step *s)
+{
+	size_t start = b->len;
+	for (size_t i = 0; i < s->n_attrs; i++)
+		if (!is_timing(s->attr_names[i]))
+			buf_printf(b, "%s%s=\"%s\"", b->len > start ? " " : "", s->attr_names[i], s->attr_values[i]);
 }
 
 /* run_fail with the asked attributes first and "(was: ...)" after. */
 int expect_fail_was(run_ctx *rc, const step *s, const char *subject, const char *was)
 {
 	buf b = BUF_INIT;
-	put_asked(&b, s);
+	expect_put_asked(&b, s);
 	int r = buf_status(&b) < 0 ? error_oom()
 				    : run_fail(rc, s, subject, "%s (was: %s)", buf_cstr(&b), was);
 	buf_free(&b);
@@ -201,7 +216,7 @@ static int cookie_prepare(step *s)
 	cookie_query q;
 	if ((step_attr(s, "request") != NULL) != (step_attr(s, "carried") != NULL))
 		return step_error(s, BSIM_EINVAL, "request=\"URL\" and carried=\"true|false\" go together: whether the latest request to URL carried the cookie");
-	if (step_attr(s, "request") && s->n_attrs != 3)
+	if (step_attr(s, "request") && expect_asked_count(s) != 3)
 		return step_error(s, BSIM_EINVAL, "request= and carried= check the trace, not the jar: they take no other attribute than cookie=");
 	return cookie_query_of(&q, s);
 }

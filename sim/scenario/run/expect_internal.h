@@ -16,6 +16,11 @@
  */
 int expect_wait(const expect_kind *k, step *s, run_ctx *rc);
 
+/* What the expectation asked, as written: its attributes in file order, but for after=, at= and within=. */
+void expect_put_asked(buf *b, const step *s);
+/* How many attributes it asks with (after=, at= and within= left out). */
+size_t expect_asked_count(const step *s);
+
 /* Whether s carries attribute name with exactly value (for expect_kind.denies). */
 bool expect_attr_is(const step *s, const char *name, const char *value);
 

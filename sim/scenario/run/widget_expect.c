@@ -318,8 +318,7 @@ static void note_hidden_cookie(run_ctx *rc, const widget_view *v, verdict *vd)
 static int report_verdict(step *s, run_ctx *rc, verdict *vd)
 {
 	buf asked = BUF_INIT;
-	for (size_t i = 0; i < s->n_attrs; i++)
-		buf_printf(&asked, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+	expect_put_asked(&asked, s);
 	int code;
 	if (buf_status(&asked) < 0 || buf_status(&vd->was) < 0 || buf_status(&vd->why) < 0) {
 		code = error_oom();
@@ -327,7 +326,7 @@ static int report_verdict(step *s, run_ctx *rc, verdict *vd)
 		/* One mismatch reads as its bare value, like the other expectations: chat="restored" (was: none). */
 		const char *w0 = buf_cstr(&vd->was);
 		const char *eq = strchr(w0, '=');
-		bool single = s->n_attrs - (step_attr(s, "tab") != NULL) == 1 && eq && eq[1] == '"' && !strchr(eq + 2, ' ');
+		bool single = expect_asked_count(s) - (step_attr(s, "tab") != NULL) == 1 && eq && eq[1] == '"' && !strchr(eq + 2, ' ');
 		char bare[256];
 		if (single) {
 			snprintf(bare, sizeof bare, "%s", eq + 2);
@@ -423,8 +422,7 @@ static int log_check(step *s, run_ctx *rc)
 	if (want >= 0 ? got == want : got > 0)
 		return 0;
 	buf asked = BUF_INIT;
-	for (size_t i = 0; i < s->n_attrs; i++)
-		buf_printf(&asked, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+	expect_put_asked(&asked, s);
 	code = buf_status(&asked) < 0 ? error_oom()
 				      : run_fail(rc, s, NULL, "%s (was: %d)\n  counted over every page tab \"%s\" loaded", buf_cstr(&asked), got,
 						 rc->last_tab);
