@@ -216,6 +216,8 @@ struct run_ctx {
 	size_t n_marks, cap_marks, cap_mark_steps;
 	size_t stop_after;     /* run at most this many steps (bsim explain --at); SIZE_MAX: all */
 	char *fail_subject;    /* the cookie or key a failure concerns, whose story goes under it */
+	bsim_time stuck_at;    /* run_advance_next: the instant it last ran events at, and how many in a row */
+	size_t stuck_events;
 };
 
 /*
@@ -239,6 +241,11 @@ int run_advance(run_ctx *rc, int64_t ms);
 int run_advance_to(run_ctx *rc, bsim_time to);
 /* The instant of the next event due in the run (BSIM_TIME_NEVER: none). */
 bsim_time run_next_due(run_ctx *rc);
+/*
+ * Advance to the next event due in the run, or to `limit` when none is due
+ * sooner, never past it (<wait for="EVENT">, expectations that wait).
+ */
+int run_advance_next(run_ctx *rc, bsim_time limit);
 /* Whether the run's pages have settled (run_ext.settled; true when no extension runs). */
 bool run_settled(run_ctx *rc);
 

@@ -26,12 +26,6 @@
  * its server retries after [100, 250, 500, 1000] ms).
  */
 static const int64_t retry_gaps_ms[] = {100, 250, 500, 1000};
-/*
- * Trials at one instant before the clock is moved on regardless: an event
- * the run says is due now but that running it leaves due now (a model
- * that does not move) must not hang the run.
- */
-#define EXPECT_TRIALS_AT_ONE_INSTANT_MAX 1000
 
 /* What the trials found: the latest failure text, and the instant it was first found. */
 typedef struct trials {
@@ -89,16 +83,12 @@ static int add_waited(run_ctx *rc, const trials *t, int64_t within_ms)
 	return code;
 }
 
-/* The instant of the next trial: the next event due, or the next retry, whichever comes first; never past the deadline. */
-static bsim_time next_trial(run_ctx *rc, bsim_time now, bsim_time deadline, size_t retry)
+/* The instant of the next retry, never past the deadline (an event due sooner comes first: run_advance_next). */
+static bsim_time next_retry(bsim_time now, bsim_time deadline, size_t retry)
 {
 	size_t n_gaps = sizeof retry_gaps_ms / sizeof *retry_gaps_ms;
 	int64_t gap = retry_gaps_ms[retry < n_gaps ? retry : n_gaps - 1];
-	bsim_time at = gap > deadline - now ? deadline : now + gap;
-	bsim_time due = run_next_due(rc);
-	if (due != BSIM_TIME_NEVER && due < at)
-		at = due < now ? now : due;
-	return at;
+	return gap > deadline - now ? deadline : now + gap;
 }
 
 /* The check failed (or could not be judged yet): try again on the clock until it holds or the deadline passes. */
@@ -111,17 +101,11 @@ static int wait_for_it(const expect_kind *k, step *s, run_ctx *rc, int64_t withi
 	discard_failure(rc, causes_before);
 	bsim_time now = bsim_browser_now(rc->browser);
 	bsim_time deadline = within_ms > INT64_MAX - now ? INT64_MAX : now + within_ms;
-	size_t retry = 0, same_instant = 0;
+	size_t retry = 0;
 	for (;;) {
-		bsim_time at = next_trial(rc, now, deadline, retry);
-		if (at == now && ++same_instant > EXPECT_TRIALS_AT_ONE_INSTANT_MAX)
-			at = deadline;
-		if ((code = run_advance_to(rc, at)) < 0)
+		if ((code = run_advance_next(rc, next_retry(now, deadline, retry))) < 0)
 			goto out;
-		bsim_time after = bsim_browser_now(rc->browser);
-		if (after != now)
-			same_instant = 0;
-		now = after;
+		now = bsim_browser_now(rc->browser);
 		bool last = now >= deadline;
 		if (!last && denies && !run_settled(rc))
 			continue;

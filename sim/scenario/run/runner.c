@@ -81,6 +81,26 @@ bsim_time run_next_due(run_ctx *rc)
 	return rc->ext.next_due ? rc->ext.next_due(rc) : BSIM_TIME_NEVER;
 }
 
+/*
+ * Events run at one instant before a wait moves on to its limit regardless:
+ * a model that leaves an event due now however often it runs must not hang
+ * the run. Far more than one instant holds in practice (a poll, its
+ * response, a page's handlers).
+ */
+#define RUN_EVENTS_AT_ONE_INSTANT_MAX 1000
+
+int run_advance_next(run_ctx *rc, bsim_time limit)
+{
+	bsim_time now = bsim_browser_now(rc->browser), due = run_next_due(rc);
+	bsim_time to = due == BSIM_TIME_NEVER || due > limit ? limit : due < now ? now : due;
+	if (to > now || now != rc->stuck_at)
+		rc->stuck_events = 0;
+	rc->stuck_at = now;
+	if (to == now && ++rc->stuck_events > RUN_EVENTS_AT_ONE_INSTANT_MAX)
+		to = limit;
+	return run_advance_to(rc, to);
+}
+
 bool run_settled(run_ctx *rc)
 {
 	return rc->ext.settled ? rc->ext.settled(rc) : true;

@@ -186,9 +186,6 @@ static int fail_waited(run_ctx *rc, const step *s, int k, int64_t timeout_ms, co
 	return code;
 }
 
-/* An event the run says is due now but that running leaves due now must not hang the wait (see expect_wait.c). */
-#define WAIT_EVENTS_AT_ONE_INSTANT_MAX 1000
-
 int wait_event_run(step *s, run_ctx *rc)
 {
 	int k = (int)(intptr_t)s->data - 1, id, code;
@@ -201,14 +198,9 @@ int wait_event_run(step *s, run_ctx *rc)
 	seen before = sn;
 	bsim_time now = bsim_browser_now(rc->browser);
 	bsim_time deadline = timeout_ms > INT64_MAX - now ? INT64_MAX : now + timeout_ms;
-	for (size_t same_instant = 0; now < deadline;) {
-		bsim_time due = run_next_due(rc), at = due == BSIM_TIME_NEVER || due > deadline ? deadline : due < now ? now : due;
-		if (at == now && ++same_instant > WAIT_EVENTS_AT_ONE_INSTANT_MAX)
-			at = deadline;
-		if ((code = run_advance_to(rc, at)) < 0)
+	while (now < deadline) {
+		if ((code = run_advance_next(rc, deadline)) < 0)
 			return code;
-		if (bsim_browser_now(rc->browser) != now)
-			same_instant = 0;
 		now = bsim_browser_now(rc->browser);
 		look(&sn, rc, k, id);
 		if (sn.count > before.count)
