@@ -9,7 +9,8 @@ An element's attributes are those its pattern names, following <ref>s but
 not entering child <element>s, in schema order. An element given with
 --variants is a choice of variants, each named by its leading attribute
 (<expect cookie="..."> and <expect local="...">): it gets one row per
-variant instead of one row. An element that takes attributes of any name
+variant instead of one row, each with the element's attributes outside
+the choice (after=, at=, within=) after the variant's own. An element that takes attributes of any name
 (<use>, whose attributes are parameters) is marked open.
 
 usage: gen_attr_tables.py INPUT.rng OUTPUT.c [--variants ELEMENT]...
@@ -75,6 +76,10 @@ def main():
             choice = next((c for c in el if local(c) == "choice"), None)
             if choice is None:
                 sys.exit("gen_attr_tables: <%s> has no choice of variants" % name)
+            common = []
+            outside = ET.Element(RNG + "group")
+            outside.extend(c for c in el if c is not choice)
+            common_open = schema.attributes(outside, common, frozenset())
             for branch in choice:
                 attrs = []
                 wrapper = ET.Element(RNG + "group")
@@ -82,7 +87,8 @@ def main():
                 is_open = schema.attributes(wrapper, attrs, frozenset())
                 if not attrs:
                     sys.exit("gen_attr_tables: a variant of <%s> has no leading attribute" % name)
-                rows.append((name, attrs[0], attrs, is_open))
+                attrs += [a for a in common if a not in attrs]
+                rows.append((name, attrs[0], attrs, is_open or common_open))
         else:
             attrs = []
             is_open = schema.attributes(el, attrs, frozenset())

@@ -183,9 +183,31 @@ int step_check_attrs(const step *s, const char *variant)
 	return 0;
 }
 
+/* after=, at= (one of them) and within=, digested into the step for the runner. */
+static int prepare_timing(step *s)
+{
+	const char *after = step_attr(s, "after"), *at = step_attr(s, "at");
+	if (after && at)
+		return step_error(s, BSIM_EINVAL,
+				  "<%s> takes after=\"...\" (since the previous step) or at=\"...\" (since the scenario's start), not both",
+				  s->element);
+	int rc = 0;
+	if (after || at) {
+		s->place = after ? STEP_PLACE_AFTER : STEP_PLACE_AT;
+		rc = step_attr_duration(s, after ? "after" : "at", &s->place_ms);
+	}
+	if (rc == 0 && step_attr(s, "within")) {
+		s->within_given = true;
+		rc = step_attr_duration(s, "within", &s->within_ms);
+	}
+	return rc;
+}
+
 int step_prepare(step *s)
 {
 	int rc = step_check_attrs(s, NULL);
+	if (rc == 0)
+		rc = prepare_timing(s);
 	if (rc == 0 && s->kind->prepare)
 		rc = s->kind->prepare(s);
 	return rc;

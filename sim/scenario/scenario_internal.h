@@ -47,6 +47,16 @@ typedef struct step_kind {
 	void (*release)(void *data);
 } step_kind;
 
+typedef enum step_place { STEP_PLACE_NONE = 0, STEP_PLACE_AFTER, STEP_PLACE_AT } step_place;
+
+/*
+ * How long an expectation waits for its condition, and a <wait for="EVENT">
+ * for its event, unless the scenario (<scenario within=>) or the step says:
+ * 5 s, Playwright's expect timeout (expect.timeout, default 5000 ms,
+ * playwright.dev/docs/test-timeouts), whose web-first assertions these follow.
+ */
+#define EXPECT_WITHIN_DEFAULT_MS 5000
+
 struct step {
 	const step_kind *kind;
 	src_loc at;
@@ -58,6 +68,12 @@ struct step {
 	step *children;      /* child elements, e.g. <set-cookie> under <navigate> */
 	size_t n_children;
 	void *data;          /* the kind's digest, from prepare */
+	/* Where it stands on the clock (docs/scenario-language.md, "Time"), read by step_prepare: the runner
+	 * advances the clock there before the step runs. Zero (a step built in memory): where the last one left it. */
+	step_place place;
+	int64_t place_ms;    /* after=: since the previous step; at=: since the scenario's start */
+	bool within_given;   /* <expect within=>: its own timeout, in within_ms (0: right now) */
+	int64_t within_ms;
 };
 
 /* The result of a step that found an expectation false. */
@@ -89,7 +105,7 @@ int step_attr_count(const step *s, const char *name, int *out);
  * when it loads; this check is for steps that come another way.
  */
 int step_check_attrs(const step *s, const char *variant);
-/* Make s ready to run: step_check_attrs, then its kind's prepare (s->kind is set). 0 or negative. */
+/* Make s ready to run: step_check_attrs, its after=/at=/within=, then its kind's prepare (s->kind is set). 0 or negative. */
 int step_prepare(step *s);
 
 /* A formatted error at the step's location (in the error's fields, not its text). Returns code. */
@@ -110,6 +126,14 @@ typedef struct expect_kind {
 	int (*prepare)(step *s);
 	int (*check)(step *s, run_ctx *rc);  /* 0, STEP_FAILED after run_fail(), or negative */
 	void (*release)(void *data);
+	/*
+	 * Whether the expectation asks for an absence (a cookie not present or
+	 * not sent, no chat, no badge, a count of 0, ...): it is then judged
+	 * only where the pages have settled (docs/scenario-language.md,
+	 * "Waiting"), so it cannot pass merely because what it denies has not
+	 * happened yet. NULL: never.
+	 */
+	bool (*denies)(const step *s);
 } expect_kind;
 
 /* The first registered expect kind whose attribute the step carries, or NULL. */
@@ -145,6 +169,9 @@ struct bsim_scenario {
 	 * told), which on a large op file added a third to the run's memory.
 	 */
 	bool events_only;
+	/* <scenario within=>: how long its expectations wait (EXPECT_WITHIN_DEFAULT_MS when not given). */
+	bool within_given;
+	int64_t within_ms;
 };
 
 /*
@@ -190,6 +217,8 @@ struct run_ctx {
 	size_t n_marks, cap_marks, cap_mark_steps;
 	size_t stop_after;     /* run at most this many steps (bsim explain --at); SIZE_MAX: all */
 	char *fail_subject;    /* the cookie or key a failure concerns, whose story goes under it */
+	bsim_time stuck_at;    /* run_advance_next: the instant it last ran events at, and how many in a row */
+	size_t stuck_events;
 };
 
 /*
@@ -204,6 +233,9 @@ int run_fail(run_ctx *rc, const step *s, const char *subject, const char *fmt, .
 /* Add a cause code to the failure (for expect-failure) beside those the trace gave run_fail. */
 int run_add_cause(run_ctx *rc, const char *code);
 
+/* How long an expectation waits when its step does not say: the scenario's within=, else EXPECT_WITHIN_DEFAULT_MS. */
+int64_t run_within_ms(const run_ctx *rc);
+
 /* Advance the virtual clock by ms, through the extension's timers when one runs (<wait>, after=). */
 int run_advance(run_ctx *rc, int64_t ms);
 /* Advance the clock to the instant `to` (not before now), running everything due on the way. */
@@ -216,6 +248,11 @@ int run_advance_to(run_ctx *rc, bsim_time to);
 int run_page_loaded(run_ctx *rc);
 /* The instant of the next event due in the run (BSIM_TIME_NEVER: none). */
 bsim_time run_next_due(run_ctx *rc);
+/*
+ * Advance to the next event due in the run, or to `limit` when none is due
+ * sooner, never past it (<wait for="EVENT">, expectations that wait).
+ */
+int run_advance_next(run_ctx *rc, bsim_time limit);
 /* Whether the run's pages have settled (run_ext.settled; true when no extension runs). */
 bool run_settled(run_ctx *rc);
 

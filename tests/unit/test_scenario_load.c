@@ -181,10 +181,15 @@ static void run_cases(const error_case *cases, size_t n, const char *table)
 #define E "</scenario>"
 
 /* What the schema rejects, said in words, at the element. */
+/* The events <wait for> knows, as its error lists them (wait_event.c). */
+#define WAIT_EVENTS "load, restore, request, storage, start, poll, send, disconnect, customNotice, " \
+	"WebChatService.restored, WebChatService.restoreFailed, WebChatService.restoreTimeout, WebChatService.ended, " \
+	"WebChatService.error, WebChatService.sleeping, WebChatService.waking"
+
 static const error_case schema_cases[] = {
 	{S "\n  <tab url=\"https://x.com/\"/>\n" E, "t.xml:2:3: <tab> needs name=\"...\"", 2, 3, 0, 0},
 	{"<scenario><wait for=\"1s\"/></scenario>", "t.xml:1:1: <scenario> needs name=\"...\"", 1, 1, 0, 0},
-	{S "<tab name=\"a\" colour=\"red\"/>" E, "t.xml:1:20: <tab> does not take the attribute colour; it takes name, url, fetch, method, ca-file, insecure, network",
+	{S "<tab name=\"a\" colour=\"red\"/>" E, "t.xml:1:20: <tab> does not take the attribute colour; it takes name, url, fetch, method, ca-file, insecure, network, after, at",
 	 1, 20, 0, 0},
 	/* a mistyped attribute: the one meant, as for elements (util/suggest.h) */
 	{S "<cookie tab=\"a\" wrtie=\"x=1\"/>" E,
@@ -194,7 +199,7 @@ static const error_case schema_cases[] = {
 	{S "<expect cookei=\"x\"/>" E, "t.xml:1:20: <expect> does not take the attribute cookei; did you mean cookie?",
 	 1, 20, 0, 0},
 	{S "<close-browser tab=\"a\"/>" E,
-	 "t.xml:1:20: <close-browser> does not take the attribute tab; it takes none", 1, 20, 0, 0},
+	 "t.xml:1:20: <close-browser> does not take the attribute tab; it takes after, at", 1, 20, 0, 0},
 	{S "<wat for=\"2s\"/>" E, "t.xml:1:20: unknown element <wat> in <scenario>; did you mean <wait>?", 1, 20, 0, 0},
 	{S "<gadget site=\"x.com\"/>" E,
 	 "t.xml:1:20: unknown element <gadget> in <scenario>; expected <include> or a step", 1, 20, 0, 0},
@@ -217,9 +222,13 @@ static const error_case schema_cases[] = {
 	{"<tab name=\"a\"/>", "t.xml:1:1: <tab> cannot be the root element; expected <scenario>, <suite> or <fragments>",
 	 1, 1, 0, 0},
 	{S "<wait for=\"2 weeks\"/>" E,
-	 "t.xml:1:20: <wait> for=\"2 weeks\": expected a duration such as 500ms, 2s, 10m, 1h or 1d", 1, 20, 0, 0},
+	 "t.xml:1:20: <wait> for=\"2 weeks\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or an event: " WAIT_EVENTS, 1, 20, 0, 0},
 	{S "<wait for=\"1.5s\"/>" E,
-	 "t.xml:1:20: <wait> for=\"1.5s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d", 1, 20, 0, 0},
+	 "t.xml:1:20: <wait> for=\"1.5s\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or an event: " WAIT_EVENTS, 1, 20, 0, 0},
+	{S "<wait for=\"pol\"/>" E,
+	 "t.xml:1:20: <wait> for=\"pol\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or an event: " WAIT_EVENTS "; did you mean poll?", 1, 20, 0, 0},
+	{S "<wait for=\"2s\" timeout=\"1s\"/>" E,
+	 "t.xml:1:20: <wait for=\"2s\"> waits that long; tab= and timeout= go with for=\"EVENT\" (e.g. for=\"poll\")", 1, 20, 0, 0},
 	{S "<storage area=\"global\" set=\"k\" value=\"v\"/>" E,
 	 "t.xml:1:20: <storage> area=\"global\": did you mean local? (expected local or session)", 1, 20, 0, 0},
 	{S "<window-open name=\"p\" from=\"a\" url=\"https://x.com/\" noopener=\"yes\"/>" E,
@@ -259,7 +268,7 @@ static const error_case schema_cases[] = {
 	{S "<expect event=\"focus\"/>" E, "t.xml:1:20: <expect> event=\"focus\": expected storage, WebChatService.restored, WebChatService.restoreFailed, WebChatService.restoreTimeout, WebChatService.ended, WebChatService.error, WebChatService.sleeping or WebChatService.waking", 1, 20, 0, 0},
 	{S "<use host=\"x\"/>" E, "t.xml:1:20: <use> needs fragment=\"...\"", 1, 20, 0, 0},
 	/* every problem in a file is reported, in document order */
-	{S "\n  <wat/>\n  <tab/>\n  <wait for=\"soon\"/>\n" E,
+	{S "\n  <wat/>\n  <tab/>\n  <wait for=\"poll\" timeout=\"soon\"/>\n" E,
 	 "t.xml:2:3: unknown element <wat> in <scenario>; did you mean <wait>?", 2, 3, 3, 0},
 };
 
@@ -271,7 +280,7 @@ Test(scenario_load, schema_errors_name_the_element_and_what_was_expected, .init 
 	bsim_suite *s = load_text(schema_cases[sizeof schema_cases / sizeof *schema_cases - 1].xml);
 	expect_error(s, 1, "t.xml", 3, 3, "t.xml:3:3: <tab> needs name=\"...\"", "second");
 	expect_error(s, 2, "t.xml", 4, 3,
-		     "t.xml:4:3: <wait> for=\"soon\": expected a duration such as 500ms, 2s, 10m, 1h or 1d", "third");
+		     "t.xml:4:3: <wait> timeout=\"soon\": expected a duration such as 500ms, 2s, 10m, 1h or 1d", "third");
 	bsim_suite_free(s);
 }
 
@@ -1386,8 +1395,8 @@ static int chat_check(step *s, run_ctx *rc)
 	return 0;
 }
 
-static const expect_kind sparkle_kind = {"sparkle", NULL, chat_check, NULL};
-static const expect_kind cookie_again = {"cookie", NULL, chat_check, NULL};
+static const expect_kind sparkle_kind = {"sparkle", NULL, chat_check, NULL, NULL};
+static const expect_kind cookie_again = {"cookie", NULL, chat_check, NULL, NULL};
 static const step_kind wait_again = {"wait", NULL, NULL, NULL};
 
 Test(scenario_load, registries)

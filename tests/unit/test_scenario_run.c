@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bsim/script.h"
 #include "scenario/scenario_internal.h"
 #include "widgets/cookie_options.h"
 #include "support.h"
@@ -152,10 +153,33 @@ static void expect_passed(bsim_result *r)
 	cr_expect_null(bsim_result_fail_file(r));
 }
 
+/*
+ * The message without the line a failed expectation adds after waiting its
+ * timeout ("  waited 5s until ...": test_scenario_time.c checks it), so
+ * these tables say what each failure found and why. out holds 16 KiB.
+ */
+static const char *without_waited(const char *got, char *out, size_t len)
+{
+	const char *w = strstr(got, "\n  waited ");
+	if (!w)
+		return got;
+	const char *end = strchr(w + 1, '\n');
+	snprintf(out, len, "%.*s%s", (int)(w - got), got, end ? end : "");
+	return out;
+}
+
+/* r's message without the waited line (NULL when it has none); valid until the next call. */
+static const char *shown(const bsim_result *r)
+{
+	static char text[16384];
+	const char *got = bsim_result_message(r);
+	return got ? without_waited(got, text, sizeof text) : NULL;
+}
+
 static void expect_message(bsim_result *r, bsim_outcome outcome, const char *want)
 {
 	cr_expect_eq(bsim_result_outcome(r), outcome, "outcome %d, want %d", bsim_result_outcome(r), outcome);
-	const char *got = bsim_result_message(r);
+	const char *got = shown(r);
 	cr_expect_not_null(got);
 	if (got)
 		cr_expect_str_eq(got, want, "message:\n%s\n--- want:\n%s", got, want);
@@ -798,7 +822,9 @@ static const expect_case expect_cases[] = {
 	/* younger-than= and older-than=: the value as epoch milliseconds against the virtual clock */
 	{{"cookie", "ts", "younger-than", "2s", NULL}, NULL},
 	{{"cookie", "ts", "older-than", "1s", NULL}, NULL},
-	{{"cookie", "ts", "younger-than", "1s", NULL}, FAIL "cookie=\"ts\" younger-than=\"1s\" (was: value=\"1420070401000\" age=\"1000ms\")"},
+	/* It only ages while it waits: the failure shows the age at the end of the 5 s wait. */
+	{{"cookie", "ts", "younger-than", "1s", NULL}, FAIL "cookie=\"ts\" younger-than=\"1s\" (was: value=\"1420070401000\" age=\"6000ms\")"},
+	{{"cookie", "ts", "younger-than", "1s", "within", "0", NULL}, FAIL "cookie=\"ts\" younger-than=\"1s\" (was: value=\"1420070401000\" age=\"1000ms\")"},
 	{{"cookie", "wide", "older-than", "1s", NULL}, FAIL "cookie=\"wide\" older-than=\"1s\" (was: value=\"w\")"
 	 "\n  the story of wide:\n"
 	 "    00:00:00  t.xml:4:3  tab 1  cookie wide stored (domain .testsite.com, path /) until 2015-01-01T00:10:00Z from https://www.testsite.com/\n"
@@ -834,7 +860,7 @@ Test(scenario_run, every_expectation_passing_and_failing)
 			snprintf(want, sizeof want, "%s" REPLAY, c->message);
 			cr_expect_eq(bsim_result_outcome(r), BSIM_FAILED, "case %zu (%s=\"%s\") passed", i, c->attrs[0],
 				     c->attrs[1]);
-			const char *got = bsim_result_message(r);
+			const char *got = shown(r);
 			cr_expect_str_eq(got ? got : "(null)", want, "case %zu:\n%s\n--- want:\n%s", i, got, want);
 			cr_expect_str_eq(bsim_result_fail_file(r) ? bsim_result_fail_file(r) : "", "t.xml");
 			cr_expect_eq(bsim_result_fail_line(r), 20);
@@ -930,7 +956,7 @@ Test(scenario_run, cause_storage_refused_over_quota)
 	cr_expect_eq(bsim_result_outcome(r), BSIM_FAILED);
 	const char *want = "t.xml:4:3: expectation failed: local=\"big\" (was: absent)\n"
 			   "  the browser refused to store it at 00:00:00: localStorage.setItem(\"big\") refused on https://www.testsite.com/: ";
-	cr_expect(strncmp(bsim_result_message(r), want, strlen(want)) == 0, "%s", bsim_result_message(r));
+	cr_expect(strncmp(shown(r), want, strlen(want)) == 0, "%s", bsim_result_message(r));
 	bsim_result_free(r);
 	sb_free(b);
 }
@@ -965,7 +991,7 @@ Test(scenario_run, expect_failure_matched)
 		bsim_result *r = run(b);
 		cr_expect_eq(bsim_result_outcome(r), BSIM_PASSED, "%s", declared[i]);
 		cr_expect_eq(bsim_result_expected_failure(r), 1);
-		cr_expect_str_eq(bsim_result_message(r), GITHUB_IO_FAILURE REPLAY);
+		cr_expect_str_eq(shown(r), GITHUB_IO_FAILURE REPLAY);
 		cr_expect_eq(bsim_result_fail_line(r), 5);
 		bsim_result_free(r);
 		sb_free(b);
@@ -1182,7 +1208,7 @@ static const prepare_case prepare_cases[] = {
 	{"storage", {"area", "local", "set", "k", "value", "v", "remove", "k", NULL},
 	 "<storage> does one thing: set=\"KEY\" value=\"V\", remove=\"KEY\" or clear=\"true\" (it has 2 of them)"},
 	{"wait", {NULL}, "<wait> needs for=\"...\" (e.g. for=\"2s\")"},
-	{"close-browser", {"now", "true", NULL}, "<close-browser> does not take the attribute now; it takes none"},
+	{"close-browser", {"now", "true", NULL}, "<close-browser> does not take the attribute now; it takes after, at"},
 	{"load-profile", {NULL}, "<load-profile> needs file=\"...\" (e.g. file=\"profile.sqlite\")"},
 	{"expect", {"tab", "a", NULL}, NULL},
 	{"expect", {"cookie", "x", "same-site", "loose", NULL}, "same-site=\"loose\": write none, lax, strict or unspecified"},
@@ -1196,7 +1222,13 @@ static const prepare_case prepare_cases[] = {
 	 "<expect local=...> takes value=\"...\" or present=\"false\", not both"},
 	{"expect", {"cookie-header", "https://x.com/", NULL},
 	 "<expect cookie-header=...> needs equals=\"...\" (\"\" when no cookie is sent)"},
-	{"expect", {"focused", "a", "tab", "a", NULL}, "<expect focused=...> does not take the attribute tab; it takes no other"},
+	{"expect", {"focused", "a", "tab", "a", NULL}, "<expect focused=...> does not take the attribute tab; it takes within, after, at"},
+	/* a step's place on the clock: one of after= and at=, each a duration */
+	{"tab", {"name", "a", "after", "1s", "at", "2s", NULL},
+	 "<tab> takes after=\"...\" (since the previous step) or at=\"...\" (since the scenario's start), not both"},
+	{"expect", {"tabs", "1", "after", "1s", "at", "2s", NULL}, "<expect> takes after=\"...\""},
+	{"reload", {"at", "soon", NULL}, "<reload> at=\"soon\": expected a duration such as 500ms"},
+	{"expect", {"tabs", "1", "within", "a while", NULL}, "<expect> within=\"a while\": expected a duration"},
 	/* the widget's elements and variants: the same table, generated from the schema */
 	{"backend", {"do", "up", "tab", "a", NULL},
 	 "<backend> does not take the attribute tab; it takes do, delay, status, chat, secure-key, after"},
@@ -1552,13 +1584,157 @@ static void glow_release(void *data)
 
 Test(scenario_run, a_plug_in_expectation_keeps_its_prepared_data)
 {
-	static const expect_kind glow = {"glow", glow_prepare, glow_check, glow_release};
+	static const expect_kind glow = {"glow", glow_prepare, glow_check, glow_release, NULL};
 	cr_assert_eq(expect_kind_register(&glow), 0, "%s", bsim_error_last()->message);
 	sb *b = sb_new(BSIM_ENGINE_CHROMIUM);
 	add(b, 2, "tab", "name", "a", "url", "https://www.testsite.com/", NULL);
 	add(b, 3, "expect", "glow", "1", NULL);
 	add(b, 4, "expect", "glow", "2", NULL);
 	fails(b, BSIM_FAILED, "t.xml:4:3: expectation failed: glow=\"2\" (was: 1)" REPLAY);
+}
+
+/*
+ * ---- expectations that wait (expect_wait.c), against an extension with
+ * one pending piece of work: 300 ms after the <pending> step, the page
+ * writes cookie "late" (as a response that takes time would). Until then
+ * the pages have not settled. ----
+ */
+
+#define PENDING_MS 300
+
+typedef struct pending {
+	bsim_time due;
+	int tab;
+	bool done;
+} pending;
+
+static int pending_advance(run_ctx *rc, bsim_time to)
+{
+	pending *p = rc->ext.data;
+	bsim_time now = bsim_browser_now(rc->browser);
+	if (!p->done && to >= p->due) {
+		cr_assert_eq(bsim_browser_wait(rc->browser, p->due - now), 0);
+		cr_assert_eq(bsim_script_cookie_set(rc->browser, p->tab, "late=1; Path=/"), 0);
+		p->done = true;
+		now = p->due;
+	}
+	return bsim_browser_wait(rc->browser, to - now);
+}
+
+static bsim_time pending_next_due(run_ctx *rc)
+{
+	pending *p = rc->ext.data;
+	return p->done ? BSIM_TIME_NEVER : p->due;
+}
+
+static bool pending_settled(run_ctx *rc)
+{
+	return ((pending *)rc->ext.data)->done;
+}
+
+static int pending_run(step *s, run_ctx *rc)
+{
+	pending *p = calloc(1, sizeof *p);
+	cr_assert_eq(run_tab(&p->tab, rc, s), 0);
+	p->due = bsim_browser_now(rc->browser) + PENDING_MS;
+	rc->ext = (run_ext){p, free, pending_advance, NULL, pending_next_due, pending_settled};
+	return 0;
+}
+
+/* A scenario: tab a, then work pending for 300 ms, then the expectation on line 4 (attribute pairs). */
+static sb *pending_then(const char *const *expect_attrs)
+{
+	static const step_kind pending_kind = {"pending", NULL, pending_run, NULL};
+	if (!step_kind_find("pending"))
+		cr_assert_eq(step_kind_register(&pending_kind), 0);
+	sb *b = sb_new(BSIM_ENGINE_CHROMIUM);
+	add(b, 2, "tab", "name", "a", "url", "https://www.testsite.com/", NULL);
+	add(b, 3, "pending", NULL);
+	add_list(b, 4, "expect", expect_attrs);
+	return b;
+}
+
+typedef struct waiting_case {
+	const char *attrs[8];
+	int64_t scenario_within_ms;  /* 0: the default */
+	const char *message;         /* NULL: passes */
+} waiting_case;
+
+static const waiting_case waiting_cases[] = {
+	/* it holds 300 ms later: the expectation waits for it */
+	{{"cookie", "late", NULL}, 0, NULL},
+	/* an absence is judged only once the page settled, where the cookie is there */
+	{{"cookie", "late", "present", "false", NULL}, 0,
+	 "t.xml:4:3: expectation failed: cookie=\"late\" present=\"false\" (was: present: value=\"1\" domain=\"www.testsite.com\" path=\"/\" secure=\"false\" http-only=\"false\" same-site=\"unspecified\" session=\"true\")\n"
+	 "  waited 5s until 00:00:05; the value was the same since 00:00:00.300"},
+	{{"document-cookie-lacks", "late", NULL}, 0,
+	 "t.xml:4:3: expectation failed: document-cookie-lacks=\"late\" (was: \"late=1\")\n"
+	 "  waited 5s until 00:00:05; the value was the same since 00:00:00.300"},
+	/* within="0": right now, no waiting and no settling */
+	{{"cookie", "late", "within", "0", NULL}, 0, "t.xml:4:3: expectation failed: cookie=\"late\" (was: absent)"},
+	{{"cookie", "late", "present", "false", "within", "0", NULL}, 0, NULL},
+	/* a timeout shorter than the work: it waits that long and no longer, the scenario's or its own */
+	{{"cookie", "late", NULL}, 200,
+	 "t.xml:4:3: expectation failed: cookie=\"late\" (was: absent)\n  waited 200ms until 00:00:00.200; the value was the same since 00:00:00"},
+	{{"cookie", "late", "within", "250ms", NULL}, 200,
+	 "t.xml:4:3: expectation failed: cookie=\"late\" (was: absent)\n  waited 250ms until 00:00:00.250; the value was the same since 00:00:00"},
+	{{"cookie", "late", "within", "1s", NULL}, 200, NULL},
+};
+
+Test(scenario_run, expectations_wait_for_their_condition_and_absences_for_the_pages_to_settle)
+{
+	for (size_t i = 0; i < sizeof waiting_cases / sizeof *waiting_cases; i++) {
+		const waiting_case *c = &waiting_cases[i];
+		sb *b = pending_then(c->attrs);
+		b->sc.within_given = c->scenario_within_ms > 0;
+		b->sc.within_ms = c->scenario_within_ms;
+		bsim_result *r = run(b);
+		if (!c->message) {
+			cr_expect_eq(bsim_result_outcome(r), BSIM_PASSED, "case %zu: %s", i, bsim_result_message(r));
+		} else {
+			char want[2048];
+			snprintf(want, sizeof want, "%s" REPLAY, c->message);
+			const char *got = bsim_result_message(r);
+			cr_expect_str_eq(got ? got : "(null)", want, "case %zu:\n%s\n--- want:\n%s", i, got, want);
+			cr_expect_eq(bsim_result_fail_line(r), 4, "case %zu", i);
+		}
+		bsim_result_free(r);
+		sb_free(b);
+	}
+}
+
+/* A waiting expectation that passed moved the clock to where it held: a later at= before that is in the past. */
+Test(scenario_run, a_waiting_expectation_leaves_the_clock_where_it_held)
+{
+	static const char *const attrs[] = {"cookie", "late", NULL};
+	sb *b = pending_then(attrs);
+	add(b, 5, "expect", "tabs", "1", "at", "299ms", NULL);
+	fails(b, BSIM_ERRORED,
+	      "t.xml:5:3: error: at=\"299ms\" is 00:00:00.299, but the clock is already at 00:00:00.300: steps run in file order; place this one after the previous step with after=\"...\"" REPLAY);
+	b = pending_then(attrs);
+	add(b, 5, "expect", "tabs", "1", "at", "300ms", NULL);
+	passes(b);
+}
+
+/* A failed trial leaves nothing behind: the kept failure has its cause once, and names its own step. */
+Test(scenario_run, a_waited_failure_counts_its_cause_once)
+{
+	sb *b = sb_new(BSIM_ENGINE_CHROMIUM);
+	add(b, 2, "tab", "name", "a", "url", "https://shop.example.github.io/", NULL);
+	add(b, 3, "cookie", "write", "sid=1; Domain=github.io", NULL);
+	add(b, 4, "expect", "cookie", "sid", NULL);
+	/* A declared failure that does not match lists the causes found: each trial's would show up there. */
+	b->sc.expect_failure = strdup("cookie-evicted");
+	bsim_result *r = run(b);
+	const char *got = bsim_result_message(r);
+	cr_assert_not_null(got);
+	cr_expect_eq(bsim_result_fail_line(r), 4);
+	cr_expect(strstr(got, "but the cause was cookie-refused:public-suffix\n"), "%s", got);
+	const char *first = strstr(got, "the browser never stored it");
+	cr_expect(first && !strstr(first + 1, "the browser never stored it"), "%s", got);
+	cr_expect(strstr(got, "\n  waited 5s until 00:00:05; the value was the same since 00:00:00\n"), "%s", got);
+	bsim_result_free(r);
+	sb_free(b);
 }
 
 Test(scenario_run, evicted_only_takes_the_reasons_that_evict)

@@ -272,6 +272,20 @@ static void read_attributes(scenario_build *b, const suite_defaults *defaults)
 	}
 
 	read_expect_failure(b);
+	char *within = xml_attr_dup(b->node, "within");
+	if (within) {
+		int64_t ms;
+		const char *unit = NULL;
+		int rc = scenario_duration_parse(within, &ms, &unit);
+		if (rc == 0) {
+			b->sc.within_given = true;
+			b->sc.within_ms = ms;
+		} else {
+			sb_error(b, BSIM_EINVAL, "<scenario> within=\"%s\": %s", within,
+				 rc == BSIM_ELIMIT ? "too long for the virtual clock" : "expected a duration such as 500ms, 2s or 1m");
+		}
+		free(within);
+	}
 	char *restore = xml_attr_dup(b->node, "session-restore");
 	b->sc.session_restore = restore && strcmp(restore, "true") == 0;
 	free(restore);
@@ -330,8 +344,9 @@ static void take_leading_hosts(scenario_build *b)
 	char *resolve = xml_attr_dup(b->node, "resolve");
 	b->sc.open_resolution = resolve ? strcmp(resolve, "open") == 0 : !any_hosts;
 	free(resolve);
+	/* A <hosts> placed on the clock (after=, at=) is a step even when it comes first. */
 	if (!b->steps.n || !any_hosts || !b->steps.v[0].element || strcmp(b->steps.v[0].element, "hosts") != 0 ||
-	    !b->steps.v[0].text)
+	    !b->steps.v[0].text || b->steps.v[0].place != STEP_PLACE_NONE)
 		return;
 	step *h = &b->steps.v[0];
 	b->sc.hosts = h->text;

@@ -23,18 +23,33 @@
 
 /* ---- shared ---- */
 
-/* What the expectation asked, as written: every attribute in file order. */
-static void put_asked(buf *b, const step *s)
+/* after=, at= and within= say when to look (docs/scenario-language.md, "Time", "Waiting"), not what is asked. */
+static bool is_timing(const char *name)
 {
+	return strcmp(name, "after") == 0 || strcmp(name, "at") == 0 || strcmp(name, "within") == 0;
+}
+
+size_t expect_asked_count(const step *s)
+{
+	size_t n = 0;
 	for (size_t i = 0; i < s->n_attrs; i++)
-		buf_printf(b, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+		n += !is_timing(s->attr_names[i]);
+	return n;
+}
+
+void expect_put_asked(buf *b, const step *s)
+{
+	size_t start = b->len;
+	for (size_t i = 0; i < s->n_attrs; i++)
+		if (!is_timing(s->attr_names[i]))
+			buf_printf(b, "%s%s=\"%s\"", b->len > start ? " " : "", s->attr_names[i], s->attr_values[i]);
 }
 
 /* run_fail with the asked attributes first and "(was: ...)" after. */
 int expect_fail_was(run_ctx *rc, const step *s, const char *subject, const char *was)
 {
 	buf b = BUF_INIT;
-	put_asked(&b, s);
+	expect_put_asked(&b, s);
 	int r = buf_status(&b) < 0 ? error_oom()
 				    : run_fail(rc, s, subject, "%s (was: %s)", buf_cstr(&b), was);
 	buf_free(&b);
@@ -201,7 +216,7 @@ static int cookie_prepare(step *s)
 	cookie_query q;
 	if ((step_attr(s, "request") != NULL) != (step_attr(s, "carried") != NULL))
 		return step_error(s, BSIM_EINVAL, "request=\"URL\" and carried=\"true|false\" go together: whether the latest request to URL carried the cookie");
-	if (step_attr(s, "request") && s->n_attrs != 3)
+	if (step_attr(s, "request") && expect_asked_count(s) != 3)
 		return step_error(s, BSIM_EINVAL, "request= and carried= check the trace, not the jar: they take no other attribute than cookie=");
 	return cookie_query_of(&q, s);
 }
@@ -525,14 +540,14 @@ static int expect_run(step *s, run_ctx *rc)
 		const expect_kind *k = expect_kind_for(s);
 		if (!k || !k->check)
 			return step_error(s, BSIM_EINVAL, "<expect> names nothing bsim can check");
-		return k->check(s, rc);
+		return expect_wait(k, s, rc);
 	}
 	/* The variant sees its own data, on a copy of the step, so the shared step is never written
 	 * while runs go on in parallel. */
 	expect_box *box = s->data;
 	step view = *s;
 	view.data = box->data;
-	int code = box->kind->check(&view, rc);
+	int code = expect_wait(box->kind, &view, rc);
 	if (rc->failed_step == &view)
 		rc->failed_step = s;
 	return code;
@@ -548,20 +563,57 @@ static void expect_release(void *data)
 	free(box);
 }
 
+/* ---- which expectations ask for an absence (expect_kind.denies; docs/scenario-language.md, "Waiting") ---- */
+
+bool expect_attr_is(const step *s, const char *name, const char *value)
+{
+	const char *v = step_attr(s, name);
+	return v && strcmp(v, value) == 0;
+}
+
+/* A cookie not in the jar, or not carried by a request. */
+static bool cookie_denies(const step *s)
+{
+	return expect_attr_is(s, "present", "false") || expect_attr_is(s, "carried", "false");
+}
+
+/* document.cookie empty, or without a pair. */
+static bool document_cookie_denies(const step *s)
+{
+	return expect_attr_is(s, "document-cookie", "") || step_attr(s, "document-cookie-lacks") != NULL;
+}
+
+/* No Cookie header, or one no longer than a bound (which an empty jar meets too). */
+static bool cookie_header_denies(const step *s)
+{
+	return expect_attr_is(s, "equals", "") || step_attr(s, "max-size") != NULL;
+}
+
+static bool storage_denies(const step *s)
+{
+	return expect_attr_is(s, "present", "false");
+}
+
+/* No event (storage or the widget's), or no tab. */
+static bool count_denies(const step *s)
+{
+	return expect_attr_is(s, "count", "0") || expect_attr_is(s, "tabs", "0");
+}
+
 /* In registration order: cookie= before session=, since <expect cookie="x" session="true"> asks about a cookie. */
 static const expect_kind builtin[] = {
-	{"cookie", cookie_prepare, cookie_check, NULL},
-	{"document-cookie", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
-	{"document-cookie-contains", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
-	{"document-cookie-lacks", expect_document_cookie_prepare, expect_document_cookie_check, NULL},
-	{"cookie-header", expect_cookie_header_prepare, expect_cookie_header_check, NULL},
-	{"local", local_prepare, local_check, NULL},
-	{"session", session_prepare, session_check, NULL},
-	{"refused", refused_prepare, refused_check, NULL},
-	{"evicted", evicted_prepare, evicted_check, NULL},
-	{"event", event_prepare, event_check, NULL},
-	{"tabs", tabs_prepare, tabs_check, NULL},
-	{"focused", NULL, focused_check, NULL},
+	{"cookie", cookie_prepare, cookie_check, NULL, cookie_denies},
+	{"document-cookie", expect_document_cookie_prepare, expect_document_cookie_check, NULL, document_cookie_denies},
+	{"document-cookie-contains", expect_document_cookie_prepare, expect_document_cookie_check, NULL, NULL},
+	{"document-cookie-lacks", expect_document_cookie_prepare, expect_document_cookie_check, NULL, document_cookie_denies},
+	{"cookie-header", expect_cookie_header_prepare, expect_cookie_header_check, NULL, cookie_header_denies},
+	{"local", local_prepare, local_check, NULL, storage_denies},
+	{"session", session_prepare, session_check, NULL, storage_denies},
+	{"refused", refused_prepare, refused_check, NULL, NULL},
+	{"evicted", evicted_prepare, evicted_check, NULL, NULL},
+	{"event", event_prepare, event_check, NULL, count_denies},
+	{"tabs", tabs_prepare, tabs_check, NULL, count_denies},
+	{"focused", NULL, focused_check, NULL, NULL},
 };
 
 static const step_kind expect_step = {"expect", expect_prepare, expect_run, expect_release};

@@ -9,6 +9,7 @@
  * is events_only: its caller heard the trace as it happened).
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,41 @@ void run_elapsed(bsim_time start, bsim_time at, char *out, size_t outlen)
 
 int run_advance(run_ctx *rc, int64_t ms)
 {
-	return run_advance_to(rc, bsim_browser_now(rc->browser) + ms);
+	bsim_time now = bsim_browser_now(rc->browser);
+	if (ms > INT64_MAX - now)
+		return error_set(BSIM_ELIMIT, "the virtual clock would overflow");
+	return run_advance_to(rc, now + ms);
+}
+
+int64_t run_within_ms(const run_ctx *rc)
+{
+	return rc->sc->within_given ? rc->sc->within_ms : EXPECT_WITHIN_DEFAULT_MS;
+}
+
+/*
+ * Put the clock where step s stands (after=, at=) before it runs, running
+ * everything due on the way. An at= the clock has passed is an error: the
+ * steps run in file order, and a step cannot go back in time.
+ */
+static int place_step(run_ctx *rc, const step *s)
+{
+	if (s->place == STEP_PLACE_NONE)
+		return 0;
+	if (s->place == STEP_PLACE_AFTER)
+		return s->place_ms ? run_advance(rc, s->place_ms) : 0;
+	bsim_time now = bsim_browser_now(rc->browser);
+	if (s->place_ms > INT64_MAX - rc->start)
+		return step_error(s, BSIM_ELIMIT, "at=\"%s\": the virtual clock would overflow", step_attr(s, "at"));
+	bsim_time to = rc->start + s->place_ms;
+	if (to < now) {
+		char want[TIME_SPAN_LEN], was[TIME_SPAN_LEN];
+		run_elapsed(rc->start, to, want, sizeof want);
+		run_elapsed(rc->start, now, was, sizeof was);
+		return step_error(s, BSIM_EINVAL,
+				  "at=\"%s\" is %s, but the clock is already at %s: steps run in file order; place this one after the previous step with after=\"...\"",
+				  step_attr(s, "at"), want, was);
+	}
+	return run_advance_to(rc, to);
 }
 
 int run_advance_to(run_ctx *rc, bsim_time to)
@@ -50,6 +85,26 @@ int run_page_loaded(run_ctx *rc)
 bsim_time run_next_due(run_ctx *rc)
 {
 	return rc->ext.next_due ? rc->ext.next_due(rc) : BSIM_TIME_NEVER;
+}
+
+/*
+ * Events run at one instant before a wait moves on to its limit regardless:
+ * a model that leaves an event due now however often it runs must not hang
+ * the run. Far more than one instant holds in practice (a poll, its
+ * response, a page's handlers).
+ */
+#define RUN_EVENTS_AT_ONE_INSTANT_MAX 1000
+
+int run_advance_next(run_ctx *rc, bsim_time limit)
+{
+	bsim_time now = bsim_browser_now(rc->browser), due = run_next_due(rc);
+	bsim_time to = due == BSIM_TIME_NEVER || due > limit ? limit : due < now ? now : due;
+	if (to > now || now != rc->stuck_at)
+		rc->stuck_events = 0;
+	rc->stuck_at = now;
+	if (to == now && ++rc->stuck_events > RUN_EVENTS_AT_ONE_INSTANT_MAX)
+		to = limit;
+	return run_advance_to(rc, to);
 }
 
 bool run_settled(run_ctx *rc)
@@ -242,7 +297,7 @@ static int run_steps(bsim_result *r, run_ctx *rc)
 			return code;
 		if (!s->kind || !s->kind->run)
 			code = step_error(s, BSIM_EINVAL, "<%s> is not a step bsim knows", s->element ? s->element : "?");
-		else
+		else if ((code = place_step(rc, s)) == 0)
 			code = run_with_load_time(s, rc);
 		if (code == 0 && rc->ext.after_step)
 			code = rc->ext.after_step(rc);

@@ -17,6 +17,7 @@
 #include "interchange/interchange.h"
 #include "net/url.h"
 #include "scenario/file_access.h"
+#include "scenario/run/wait_event.h"
 #include "scenario/scenario_internal.h"
 
 /* ---- checks shared by the kinds (step_prepare has checked the attribute names against the schema) ---- */
@@ -426,17 +427,28 @@ static int storage_run(step *s, run_ctx *rc)
 
 /* ---- <wait for> ---- */
 
+/* for= a duration (a value that reads as one is one, as recorded scenarios write it), else an event (wait_event.c). */
 static int wait_prepare(step *s)
 {
 	int64_t ms;
 	int rc;
 	if ((rc = require_attr(s, "for", "2s")) < 0)
 		return rc;
-	return step_attr_duration(s, "for", &ms);
+	s->data = NULL;
+	if (scenario_duration_parse(step_attr(s, "for"), &ms, NULL) == BSIM_EINVAL)
+		return wait_event_prepare(s);
+	if ((rc = step_attr_duration(s, "for", &ms)) < 0)
+		return rc;
+	if (step_attr(s, "tab") || step_attr(s, "timeout"))
+		return step_error(s, BSIM_EINVAL, "<wait for=\"%s\"> waits that long; tab= and timeout= go with for=\"EVENT\" (e.g. for=\"poll\")",
+				  step_attr(s, "for"));
+	return 0;
 }
 
 static int wait_run(step *s, run_ctx *rc)
 {
+	if (s->data)
+		return wait_event_run(s, rc);
 	int64_t ms;
 	int code = step_attr_duration(s, "for", &ms);
 	if (code < 0)

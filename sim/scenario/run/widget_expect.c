@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/run/expect_internal.h"
 #include "scenario/run/widget_steps.h"
 #include "widgets/focus.h"
 
@@ -317,8 +318,7 @@ static void note_hidden_cookie(run_ctx *rc, const widget_view *v, verdict *vd)
 static int report_verdict(step *s, run_ctx *rc, verdict *vd)
 {
 	buf asked = BUF_INIT;
-	for (size_t i = 0; i < s->n_attrs; i++)
-		buf_printf(&asked, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+	expect_put_asked(&asked, s);
 	int code;
 	if (buf_status(&asked) < 0 || buf_status(&vd->was) < 0 || buf_status(&vd->why) < 0) {
 		code = error_oom();
@@ -326,7 +326,7 @@ static int report_verdict(step *s, run_ctx *rc, verdict *vd)
 		/* One mismatch reads as its bare value, like the other expectations: chat="restored" (was: none). */
 		const char *w0 = buf_cstr(&vd->was);
 		const char *eq = strchr(w0, '=');
-		bool single = s->n_attrs - (step_attr(s, "tab") != NULL) == 1 && eq && eq[1] == '"' && !strchr(eq + 2, ' ');
+		bool single = expect_asked_count(s) - (step_attr(s, "tab") != NULL) == 1 && eq && eq[1] == '"' && !strchr(eq + 2, ' ');
 		char bare[256];
 		if (single) {
 			snprintf(bare, sizeof bare, "%s", eq + 2);
@@ -422,8 +422,7 @@ static int log_check(step *s, run_ctx *rc)
 	if (want >= 0 ? got == want : got > 0)
 		return 0;
 	buf asked = BUF_INIT;
-	for (size_t i = 0; i < s->n_attrs; i++)
-		buf_printf(&asked, "%s%s=\"%s\"", i ? " " : "", s->attr_names[i], s->attr_values[i]);
+	expect_put_asked(&asked, s);
 	code = buf_status(&asked) < 0 ? error_oom()
 				      : run_fail(rc, s, NULL, "%s (was: %d)\n  counted over every page tab \"%s\" loaded", buf_cstr(&asked), got,
 						 rc->last_tab);
@@ -431,21 +430,37 @@ static int log_check(step *s, run_ctx *rc)
 	return code;
 }
 
+/* ---- which ask for an absence (expect_kind.denies) ---- */
+
+/* No chat, no restore, no invite, no badge, no line, no owner: any of them makes the expectation one of an absence. */
+static bool view_denies(const step *s)
+{
+	return expect_attr_is(s, "chat", "none") || expect_attr_is(s, "restore", "none") ||
+	       expect_attr_is(s, "invite", "none") || expect_attr_is(s, "unread", "0") ||
+	       expect_attr_is(s, "transcript", "0") || expect_attr_is(s, "owner", "none");
+}
+
+/* A request not sent, an event not published. */
+static bool log_denies(const step *s)
+{
+	return expect_attr_is(s, "count", "0");
+}
+
 /* ---- registration ---- */
 
 static const expect_kind widget_expects[] = {
-	{"chat", widget_expect_prepare, widget_expect_check, NULL},
-	{"minimized", widget_expect_prepare, widget_expect_check, NULL},
-	{"unread", widget_expect_prepare, widget_expect_check, NULL},
-	{"transcript", widget_expect_prepare, widget_expect_check, NULL},
-	{"owner", widget_expect_prepare, widget_expect_check, NULL},
-	{"restore", widget_expect_prepare, widget_expect_check, NULL},
-	{"invite", widget_expect_prepare, widget_expect_check, NULL},
-	{"console", widget_expect_prepare, widget_expect_check, NULL},
-	{"sent", log_prepare, log_check, NULL},
+	{"chat", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"minimized", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"unread", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"transcript", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"owner", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"restore", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"invite", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"console", widget_expect_prepare, widget_expect_check, NULL, view_denies},
+	{"sent", log_prepare, log_check, NULL, log_denies},
 };
 
-static const expect_kind widget_events = {"event", log_prepare, log_check, NULL};
+static const expect_kind widget_events = {"event", log_prepare, log_check, NULL, log_denies};
 
 void widget_expect_register(void)
 {

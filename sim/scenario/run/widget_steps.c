@@ -98,16 +98,6 @@ int widget_world_of(widget_world **out, run_ctx *rc)
 	return 0;
 }
 
-/* after="2s": the step happens that much later, the widget's timers running in between. */
-static int run_after(const step *s, run_ctx *rc)
-{
-	int64_t ms = 0;
-	int code = step_attr(s, "after") ? step_attr_duration(s, "after", &ms) : 0;
-	if (code < 0)
-		return code;
-	return ms ? run_advance(rc, ms) : 0;
-}
-
 /* A model call failed: the step could not run; the message names the step's action. */
 static int widget_failed(const step *s, int code, const char *what)
 {
@@ -260,7 +250,7 @@ static int page_action(step *s, run_ctx *rc, widget_action a, const char *arg1, 
 {
 	widget_world *w;
 	int id, code;
-	if ((code = run_after(s, rc)) < 0 || (code = widget_world_of(&w, rc)) < 0 || (code = run_tab(&id, rc, s)) < 0)
+	if ((code = widget_world_of(&w, rc)) < 0 || (code = run_tab(&id, rc, s)) < 0)
 		return code;
 	if ((code = widget_act(w, id, a, arg1, arg2)) < 0) {
 		char msg[160];
@@ -315,7 +305,7 @@ static int agent_run(step *s, run_ctx *rc)
 	widget_world *w;
 	int a = -1, code;
 	int64_t idle = 0;
-	if ((code = run_after(s, rc)) < 0 || (code = widget_world_of(&w, rc)) < 0 ||
+	if ((code = widget_world_of(&w, rc)) < 0 ||
 	    (code = widget_attr_choice(s, "do", agent_actions, false, &a)) < 0)
 		return code;
 	if (step_attr(s, "idle") && (code = step_attr_duration(s, "idle", &idle)) < 0)
@@ -403,7 +393,7 @@ static int backend_run(step *s, run_ctx *rc)
 	widget_world *w;
 	int a, code;
 	int64_t ms = 0;
-	if ((code = run_after(s, rc)) < 0 || (code = widget_world_of(&w, rc)) < 0)
+	if ((code = widget_world_of(&w, rc)) < 0)
 		return code;
 	if (step_attr(s, "latency")) {
 		int64_t jitter;
@@ -500,7 +490,7 @@ static int user_run(step *s, run_ctx *rc)
 {
 	widget_world *w;
 	int a, id, code;
-	if ((code = widget_attr_choice(s, "do", user_actions, true, &a)) < 0 || (code = run_after(s, rc)) < 0 ||
+	if ((code = widget_attr_choice(s, "do", user_actions, true, &a)) < 0 ||
 	    (code = widget_world_of(&w, rc)) < 0 || (code = run_tab(&id, rc, s)) < 0)
 		return code;
 	/* Focusing the window is the browser's; the page hears the focus event itself. */

@@ -1,0 +1,86 @@
+/*
+ * test_cli_time.c: time inside a scenario, end to end: the real bsim runs
+ * the files under tests/scenario/time/ and each outcome and message is
+ * checked. Steps placed with after= and at= (an at= already past, both on
+ * one step), expectations that wait for their condition (an absence that
+ * comes later, within="0", a scenario's own timeout, the last value and
+ * when it changed), and <wait for="EVENT"> on a deployed widget whose
+ * started chat polls on its own cadence.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define RUN(...) (support_to_source_root(), SUPPORT_RUN(__VA_ARGS__))
+#define DIR "tests/scenario/time/"
+
+typedef struct time_case {
+	const char *file;
+	int exit_code;
+	const char *lines[8]; /* each must appear in stdout (or stderr for a load error), whole lines */
+} time_case;
+
+static const time_case cases[] = {
+	{"placement.xml", 1,
+	 {"PASS  " DIR "placement.xml:5  a Max-Age=1 cookie is there 900 ms after it arrived [chromium]\n",
+	  "PASS  " DIR "placement.xml:11  and gone 1100 ms after, judged at once [chromium]\n",
+	  "\n" DIR "placement.xml:24:5: error: at=\"1500ms\" is 00:00:01.500, but the clock is already at 00:00:02: steps run "
+	  "in file order; place this one after the previous step with after=\"...\"\n",
+	  "2 passed, 0 failed, 1 errored\n"}},
+	{"both.xml", 2,
+	 {DIR "both.xml:4:3: error: <reload> takes after=\"...\" (since the previous step) or at=\"...\" (since the "
+	  "scenario's start), not both\n"}},
+	{"expect-wait.xml", 1,
+	 {"PASS  " DIR "expect-wait.xml:4  an absence that comes later passes when it comes [chromium]\n",
+	  "\n" DIR "expect-wait.xml:14:5: expectation failed: cookie=\"sid\" present=\"false\" (was: present: value=\"1\" "
+	  "domain=\"www.testsite.com\" path=\"/\" secure=\"false\" http-only=\"false\" same-site=\"unspecified\" "
+	  "session=\"false\")\n  seed 1",
+	  "\n" DIR "expect-wait.xml:20:5: expectation failed: cookie=\"sid\" value=\"2\" (was: absent)\n"
+	  "  waited 5s until 00:00:05; the value was the same since 00:00:02.850\n",
+	  "\n" DIR "expect-wait.xml:24:5: expectation failed: cookie=\"never\" (was: absent)\n"
+	  "  waited 1500ms until 00:00:01.600; the value was the same since 00:00:00.100\n",
+	  "PASS  " DIR "expect-wait.xml:26  a chat the agent leaves idle ends, and the expectation waits for it [chromium]\n",
+	  "2 passed, 3 failed\n"}},
+	{"wait-event.xml", 1,
+	 {"PASS  " DIR "wait-event.xml:4  polls, requests and the widget's events come on the clock [chromium]\n",
+	  "PASS  " DIR "wait-event.xml:16  a failed poll is an error event at the next poll [chromium]\n",
+	  "\n" DIR "wait-event.xml:30:5: expectation failed: waited 3s (until ",
+	  ") for a restore outcome in tab \"a\": there was none\n",
+	  "\n" DIR "wait-event.xml:34:5: expectation failed: waited 500ms (until 00:00:01.500) for a document load in tab "
+	  "\"a\": none came; the last one was at 00:00:00\n",
+	  "\n" DIR "wait-event.xml:39:5: expectation failed: waited 2s (until 00:00:02) for a storage event in tab \"a\": "
+	  "there was none\n",
+	  "2 passed, 3 failed\n"}},
+	{"wait-unknown.xml", 2,
+	 {DIR "wait-unknown.xml:4:3: error: <wait> for=\"pol\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or "
+	  "an event: load, restore, request, storage, start, poll, ",
+	  "; did you mean poll?\n"}},
+};
+
+Test(cli_time, steps_expectations_and_waits_on_the_virtual_clock)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const time_case *c = &cases[i];
+		char path[256];
+		snprintf(path, sizeof path, DIR "%s", c->file);
+		support_run r = RUN("run", "--no-timing", path);
+		cr_expect_eq(r.status, c->exit_code, "%s: exit %d, want %d\n%s%s", c->file, r.status, c->exit_code, r.out, r.err);
+		for (size_t k = 0; k < sizeof c->lines / sizeof *c->lines && c->lines[k]; k++)
+			cr_expect(strstr(r.out, c->lines[k]) || strstr(r.err, c->lines[k]), "%s: missing\n%s\n--- in:\n%s%s",
+				  c->file, c->lines[k], r.out, r.err);
+		support_run_free(&r);
+	}
+}
+
+/* The same run twice: byte for byte the same (the clock and the trials are deterministic). */
+Test(cli_time, a_run_that_waits_is_the_same_every_time)
+{
+	support_run a = RUN("run", "--no-timing", "--trace", DIR "wait-event.xml");
+	support_run b = RUN("run", "--no-timing", "--trace", DIR "wait-event.xml");
+	cr_expect_str_eq(a.out, b.out);
+	support_run_free(&a);
+	support_run_free(&b);
+}
