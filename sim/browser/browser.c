@@ -155,7 +155,7 @@ typedef struct request_trace {
 	bsim_browser *b;
 	int tab;
 	const char *url;
-	const char *origin; /* "scheme://host:port" of url */
+	const char *place;  /* what a verdict is news for: the request's URL */
 } request_trace;
 
 /* The identity of a stored cookie (RFC 6265bis §5.7: name, domain, path; and its partition), as a map key. */
@@ -170,9 +170,11 @@ static const char *verdict_key(buf *k, const bsim_cookie_view *c)
 /*
  * Whether this verdict is news for the cookie's story: a story lists where
  * a cookie went and where it stopped going, not each of a thousand
- * navigations on one site. So a verdict is traced when it differs from the
- * last one traced for the cookie, or goes to another origin; any jar event
- * for the cookie (on_cookie_event) makes the next verdict news again.
+ * navigations to one page. So a verdict is traced when it differs from the
+ * last one traced for the cookie, or goes to another URL (so `<expect
+ * request=URL carried=>` finds the verdict of every page a scenario
+ * visits); any jar event for the cookie (on_cookie_event) makes the next
+ * verdict news again. A rewrite of the same cookie is no jar event.
  */
 static bool verdict_is_news(request_trace *rt, const bsim_cookie_view *c, const char *code)
 {
@@ -183,13 +185,13 @@ static bool verdict_is_news(request_trace *rt, const bsim_cookie_view *c, const 
 	size_t klen = strlen(key);
 	char *old = strmap_get(&b->last_verdict, key, klen);
 	size_t clen = strlen(code);
-	if (old && strncmp(old, code, clen) == 0 && old[clen] == ' ' && strcmp(old + clen + 1, rt->origin) == 0)
+	if (old && strncmp(old, code, clen) == 0 && old[clen] == ' ' && strcmp(old + clen + 1, rt->place) == 0)
 		return false;
-	size_t size = clen + 1 + strlen(rt->origin) + 1;
+	size_t size = clen + 1 + strlen(rt->place) + 1;
 	char *now = malloc(size);
 	if (!now)
 		return true;
-	snprintf(now, size, "%s %s", code, rt->origin);
+	snprintf(now, size, "%s %s", code, rt->place);
 	if (strmap_put(&b->last_verdict, key, klen, now) < 0) {
 		free(now);
 		return true;
@@ -223,10 +225,7 @@ static void on_verdict(const bsim_cookie_view *c, bsim_send_verdict v, const cha
 
 int browser_trace_request(bsim_browser *b, const url *u, const jar_call *call)
 {
-	/* The origin a verdict is news for (verdict_is_news): scheme, host and port, as the HTML origin. */
-	char origin[HOST_NAME_MAX_LEN + 32];
-	snprintf(origin, sizeof origin, "%s://%s:%d", url_scheme_name(u->scheme), u->host, u->port);
-	request_trace rt = {b, call->actor, u->text, origin};
+	request_trace rt = {b, call->actor, u->text, u->text};
 	return jar_request_verdicts(b->jar, u, call, on_verdict, &rt);
 }
 

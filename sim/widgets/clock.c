@@ -345,6 +345,23 @@ bsim_time widget_next_due(widget_world *w)
 	return e.kind == EV_NONE ? BSIM_TIME_NEVER : e.at;
 }
 
+int widget_await_answer(widget_world *w, int tab, widget_action a)
+{
+	widget_page *p = page_of_tab(w, tab);
+	if (!p || (a != WIDGET_START && a != WIDGET_SEND))
+		return 0;
+	if (a == WIDGET_START)
+		return widget_run_until_started(w, p);
+	int rc = 0;
+	for (size_t guard = 0; rc >= 0 && p->used && page_awaits(p, WIDGET_REQ_SEND) && guard < 1000000; guard++) {
+		bsim_time due = widget_next_due(w);
+		if (due == BSIM_TIME_NEVER)
+			break;
+		rc = widget_advance(w, due);
+	}
+	return rc;
+}
+
 int widget_run_until_started(widget_world *w, widget_page *p)
 {
 	int rc = 0;

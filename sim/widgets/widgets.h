@@ -101,6 +101,8 @@ typedef enum widget_action {
  * message when the tab's page has no widget.
  */
 int widget_act(widget_world *w, int tab, widget_action a, const char *arg1, const char *arg2);
+/* After widget_act: run the clock until the tab's page has the answer to what a (a start or a send) asked; else 0. */
+int widget_await_answer(widget_world *w, int tab, widget_action a);
 
 /* ---- the agent and the backend ---- */
 

@@ -405,7 +405,8 @@ function convert(trace, name = trace.name) {
   if (Object.keys(sent).length) gaps.add(`how many polls and errors the widget's timers gave (requests per tab ${Object.entries(sent).map(([t, n]) => `${t} ${n}`).join(', ')}) and when: only whether any was sent`);
   if (trace.log.some((e) => e.k === 'heard')) gaps.add('storage events with their values (the GUIDs); event= counts them only');
 
-  const attrs = { name, engine: 'chromium', tags: 'widget recorded' };
+  // A snapshot is what the widget showed at that instant: expectations there do not wait.
+  const attrs = { name, engine: 'chromium', tags: 'widget recorded', within: '0' };
   if (trace.restore) attrs['session-restore'] = 'true';
   const head = [
     `<!-- Recorded from the real widget (${trace.widget}) in Chromium ${trace.chromium}`,

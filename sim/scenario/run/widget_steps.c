@@ -242,6 +242,11 @@ static int webchat_prepare(step *s)
 		return code;
 	if (webchat_map[a] == WIDGET_PREFILTER && !step_attr(s, "pattern"))
 		return step_error(s, BSIM_EINVAL, "<webchat do=\"prefilter\"> needs pattern=\"...\" (a regular expression)");
+	int no_wait;
+	if ((code = step_attr_bool(s, "no-wait-after", 0, &no_wait)) < 0)
+		return code;
+	if (step_attr(s, "no-wait-after") && webchat_map[a] != WIDGET_START && webchat_map[a] != WIDGET_SEND)
+		return step_error(s, BSIM_EINVAL, "no-wait-after= goes with do=\"start\" or do=\"send\", the actions that wait for an answer");
 	return 0;
 }
 
@@ -273,7 +278,18 @@ static int webchat_run(step *s, run_ctx *rc)
 		arg = step_attr(s, "level");
 	char what[64];
 	snprintf(what, sizeof what, "webchat %s", webchat_actions[a]);
-	return page_action(s, rc, webchat_map[a], arg, NULL, what);
+	if ((code = page_action(s, rc, webchat_map[a], arg, NULL, what)) < 0)
+		return code;
+	/* The customer's start and send end when the page has the answer, as a chat window shows it, unless the
+	 * scenario races them (no-wait-after="true"). */
+	int no_wait = 0;
+	if ((code = step_attr_bool(s, "no-wait-after", 0, &no_wait)) < 0 || no_wait)
+		return code;
+	widget_world *w = rc->ext.data;
+	int id;
+	if ((code = run_tab(&id, rc, s)) < 0)
+		return code;
+	return widget_await_answer(w, id, webchat_map[a]);
 }
 
 /* ---- <agent say= | do="typing|end" | idle=, after?> ---- */
