@@ -113,6 +113,15 @@ int step_attr_duration(const step *s, const char *name, int64_t *out_ms)
 	return 0;
 }
 
+int step_attr_timeout(const step *s, const char *name, int64_t *out_ms)
+{
+	int rc = step_attr_duration(s, name, out_ms);
+	if (rc == 0 && *out_ms > EXPECT_WITHIN_MAX_MS)
+		return step_error(s, BSIM_EINVAL, "<%s> %s=\"%s\": a timeout is at most 1d (EXPECT_WITHIN_MAX_MS); to let more time pass, use <wait for=\"DURATION\"/>",
+				  s->element, name, step_attr(s, name));
+	return rc;
+}
+
 /*
  * A step's error, at its location: raised new, or wrapping the last error
  * as its context. The text is cut where the error channel would cut it
@@ -198,7 +207,7 @@ static int prepare_timing(step *s)
 	}
 	if (rc == 0 && step_attr(s, "within")) {
 		s->within_given = true;
-		rc = step_attr_duration(s, "within", &s->within_ms);
+		rc = step_attr_timeout(s, "within", &s->within_ms);
 	}
 	return rc;
 }

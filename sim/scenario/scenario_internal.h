@@ -56,6 +56,13 @@ typedef enum step_place { STEP_PLACE_NONE = 0, STEP_PLACE_AFTER, STEP_PLACE_AT }
  * playwright.dev/docs/test-timeouts), whose web-first assertions these follow.
  */
 #define EXPECT_WITHIN_DEFAULT_MS 5000
+/*
+ * The longest such timeout (within=, timeout=): a day, far past anything a
+ * page takes to show what it will show; a wait longer than that is a
+ * <wait for="DURATION">. A chat that polls every few seconds runs every
+ * poll through a wait, so a hostile timeout of years would run for hours.
+ */
+#define EXPECT_WITHIN_MAX_MS (24 * 60 * 60 * 1000)
 
 struct step {
 	const step_kind *kind;
@@ -85,6 +92,8 @@ const char *step_attr(const step *s, const char *name);
 int step_attr_bool(const step *s, const char *name, int dflt, int *out);
 /* "500ms", "2s", "10m", "1h", "1d" (and a bare number of seconds). */
 int step_attr_duration(const step *s, const char *name, int64_t *out_ms);
+/* A timeout (within=, timeout=): a duration of at most EXPECT_WITHIN_MAX_MS. */
+int step_attr_timeout(const step *s, const char *name, int64_t *out_ms);
 /*
  * The same durations as text (an option's value), without raising an error:
  * 0; BSIM_EINVAL when it is none; BSIM_ELIMIT past what the clock counts,

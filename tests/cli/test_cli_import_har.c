@@ -115,6 +115,7 @@ Test(import_har, a_bug_capture_fails_for_the_browsers_reason_and_its_twin_passes
 				  bug_cases[i].reason, r.out);
 			if (bug_cases[i].restore_fails)
 				cr_expect(strstr(r.out, "expectation failed: tab=\"a\" chat=\"restored\" (was: none)\n"
+							"  waited 5s until 00:00:17.500; the value was the same since 00:00:12.500\n"
 							"  restore needs cookie _genesys.widgets.webchat.state.session\n"),
 					  "%s:\n%s", bug_cases[i].capture, r.out);
 		} else {

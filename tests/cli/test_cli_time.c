@@ -53,7 +53,9 @@ static const time_case cases[] = {
 	  "\"a\": none came; the last one was at 00:00:00\n",
 	  "\n" DIR "wait-event.xml:39:5: expectation failed: waited 2s (until 00:00:02) for a storage event in tab \"a\": "
 	  "there was none\n",
-	  "2 passed, 3 failed\n"}},
+	  "\n" DIR "wait-event.xml:46:5: expectation failed: waited 1s (until 00:00:01.200) for a start request in tab \"a\": "
+	  "none came; 1 came before the wait began at 00:00:00.200\n",
+	  "2 passed, 4 failed\n"}},
 	{"wait-unknown.xml", 2,
 	 {DIR "wait-unknown.xml:4:3: error: <wait> for=\"pol\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or "
 	  "an event: load, restore, request, storage, start, poll, ",

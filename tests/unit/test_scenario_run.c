@@ -1229,6 +1229,9 @@ static const prepare_case prepare_cases[] = {
 	{"expect", {"tabs", "1", "after", "1s", "at", "2s", NULL}, "<expect> takes after=\"...\""},
 	{"reload", {"at", "soon", NULL}, "<reload> at=\"soon\": expected a duration such as 500ms"},
 	{"expect", {"tabs", "1", "within", "a while", NULL}, "<expect> within=\"a while\": expected a duration"},
+	{"expect", {"tabs", "1", "within", "25h", NULL},
+	 "<expect> within=\"25h\": a timeout is at most 1d (EXPECT_WITHIN_MAX_MS); to let more time pass, use <wait for=\"DURATION\"/>"},
+	{"wait", {"for", "poll", "timeout", "2d", NULL}, "<wait> timeout=\"2d\": a timeout is at most 1d"},
 	/* the widget's elements and variants: the same table, generated from the schema */
 	{"backend", {"do", "up", "tab", "a", NULL},
 	 "<backend> does not take the attribute tab; it takes do, delay, status, chat, secure-key, after"},

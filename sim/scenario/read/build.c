@@ -277,12 +277,13 @@ static void read_attributes(scenario_build *b, const suite_defaults *defaults)
 		int64_t ms;
 		const char *unit = NULL;
 		int rc = scenario_duration_parse(within, &ms, &unit);
-		if (rc == 0) {
+		if (rc == 0 && ms <= EXPECT_WITHIN_MAX_MS) {
 			b->sc.within_given = true;
 			b->sc.within_ms = ms;
 		} else {
 			sb_error(b, BSIM_EINVAL, "<scenario> within=\"%s\": %s", within,
-				 rc == BSIM_ELIMIT ? "too long for the virtual clock" : "expected a duration such as 500ms, 2s or 1m");
+				 rc == BSIM_EINVAL ? "expected a duration such as 500ms, 2s or 1m"
+						   : "a timeout is at most 1d (EXPECT_WITHIN_MAX_MS); to let more time pass, use <wait for=\"DURATION\"/>");
 		}
 		free(within);
 	}

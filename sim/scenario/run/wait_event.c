@@ -76,7 +76,7 @@ int wait_event_prepare(step *s)
 	if (k >= 0) {
 		s->data = (void *)(intptr_t)(k + 1);
 		int64_t ms;
-		return step_attr(s, "timeout") ? step_attr_duration(s, "timeout", &ms) : 0;
+		return step_attr(s, "timeout") ? step_attr_timeout(s, "timeout", &ms) : 0;
 	}
 	const char *names[WAIT_KIND_END];
 	size_t n = 0;
@@ -163,7 +163,7 @@ static void put_what(buf *b, int k)
 }
 
 /* "waited 5s (until 00:00:06.150) for a poll in tab "a": none came; the last one was at 00:00:01" */
-static int fail_waited(run_ctx *rc, const step *s, int k, int64_t timeout_ms, const seen *before)
+static int fail_waited(run_ctx *rc, const step *s, int k, int64_t timeout_ms, const seen *before, bsim_time began_at)
 {
 	char until[TIME_SPAN_LEN], last[TIME_SPAN_LEN];
 	run_elapsed(rc->start, bsim_browser_now(rc->browser), until, sizeof until);
@@ -179,7 +179,10 @@ static int fail_waited(run_ctx *rc, const step *s, int k, int64_t timeout_ms, co
 		run_elapsed(rc->start, before->last_at, last, sizeof last);
 		buf_printf(&b, "none came; the last one was at %s", last);
 	} else {
-		buf_printf(&b, "none came; %ld came before the wait began", before->count);
+		/* The widget's counters tell how many, not when: the wait's start bounds the last one. */
+		char began[TIME_SPAN_LEN];
+		run_elapsed(rc->start, began_at, began, sizeof began);
+		buf_printf(&b, "none came; %ld came before the wait began at %s", before->count, began);
 	}
 	int code = buf_status(&b) < 0 ? error_oom() : run_fail(rc, s, NULL, "%s", buf_cstr(&b));
 	buf_free(&b);
@@ -191,12 +194,12 @@ int wait_event_run(step *s, run_ctx *rc)
 	int k = (int)(intptr_t)s->data - 1, id, code;
 	int64_t timeout_ms = run_within_ms(rc);
 	if ((code = run_tab(&id, rc, s)) < 0 ||
-	    (step_attr(s, "timeout") && (code = step_attr_duration(s, "timeout", &timeout_ms)) < 0))
+	    (step_attr(s, "timeout") && (code = step_attr_timeout(s, "timeout", &timeout_ms)) < 0))
 		return code;
 	seen sn = {0, BSIM_TIME_NEVER, 0, false};
 	look(&sn, rc, k, id);
 	seen before = sn;
-	bsim_time now = bsim_browser_now(rc->browser);
+	bsim_time now = bsim_browser_now(rc->browser), began_at = now;
 	bsim_time deadline = timeout_ms > INT64_MAX - now ? INT64_MAX : now + timeout_ms;
 	while (now < deadline) {
 		if ((code = run_advance_next(rc, deadline)) < 0)
@@ -206,5 +209,5 @@ int wait_event_run(step *s, run_ctx *rc)
 		if (sn.count > before.count)
 			return 0;
 	}
-	return fail_waited(rc, s, k, timeout_ms, &before);
+	return fail_waited(rc, s, k, timeout_ms, &before, began_at);
 }
