@@ -189,7 +189,7 @@ static void run_cases(const error_case *cases, size_t n, const char *table)
 static const error_case schema_cases[] = {
 	{S "\n  <tab url=\"https://x.com/\"/>\n" E, "t.xml:2:3: <tab> needs name=\"...\"", 2, 3, 0, 0},
 	{"<scenario><wait for=\"1s\"/></scenario>", "t.xml:1:1: <scenario> needs name=\"...\"", 1, 1, 0, 0},
-	{S "<tab name=\"a\" colour=\"red\"/>" E, "t.xml:1:20: <tab> does not take the attribute colour; it takes name, url, fetch, method, ca-file, insecure, network, after, at",
+	{S "<tab name=\"a\" colour=\"red\"/>" E, "t.xml:1:20: <tab> does not take the attribute colour; it takes name, url, load-time, fetch, method, ca-file, insecure, network, after, at",
 	 1, 20, 0, 0},
 	/* a mistyped attribute: the one meant, as for elements (util/suggest.h) */
 	{S "<cookie tab=\"a\" wrtie=\"x=1\"/>" E,

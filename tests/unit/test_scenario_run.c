@@ -1234,7 +1234,7 @@ static const prepare_case prepare_cases[] = {
 	{"wait", {"for", "poll", "timeout", "2d", NULL}, "<wait> timeout=\"2d\": a timeout is at most 1d"},
 	/* the widget's elements and variants: the same table, generated from the schema */
 	{"backend", {"do", "up", "tab", "a", NULL},
-	 "<backend> does not take the attribute tab; it takes do, delay, status, chat, secure-key, after"},
+	 "<backend> does not take the attribute tab; it takes do, delay, status, latency, jitter, chat, secure-key, after, at"},
 	{"expect", {"chat", "open", "owner", "a", NULL},
 	 "<expect chat=...> does not take the attribute owner; it takes tab, minimized, unread, transcript, invite, console"},
 	{"expect", {"owner", "a", "tab", "a", NULL}, "<expect owner=...> does not take the attribute tab; it takes origin"},

@@ -326,7 +326,8 @@ static int report_verdict(step *s, run_ctx *rc, verdict *vd)
 		/* One mismatch reads as its bare value, like the other expectations: chat="restored" (was: none). */
 		const char *w0 = buf_cstr(&vd->was);
 		const char *eq = strchr(w0, '=');
-		bool single = expect_asked_count(s) - (step_attr(s, "tab") != NULL) == 1 && eq && eq[1] == '"' && !strchr(eq + 2, ' ');
+		bool single = expect_asked_count(s) - (step_attr(s, "tab") != NULL) == 1 && eq && eq[1] == '"' &&
+			      !strchr(eq + 2, ' ');
 		char bare[256];
 		if (single) {
 			snprintf(bare, sizeof bare, "%s", eq + 2);
