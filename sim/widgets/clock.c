@@ -334,6 +334,19 @@ int widget_advance(widget_world *w, bsim_time to)
 	return rc;
 }
 
+void widget_view_timing(widget_world *w, const widget_page *p, widget_view *out)
+{
+	out->sleeping = p->live && w->cfg.sleep_enabled && !(p->focus && widget_focus_focused(p->focus));
+	out->next_poll = p->next_poll == WIDGET_NEVER ? BSIM_TIME_NEVER : timer_due(w, p, p->next_poll);
+	chat_session *s = p->live ? backend_find(&w->be, p->session_id) : NULL;
+	out->unfetched = s && s->n_lines > p->position ? (int)(s->n_lines - p->position) : 0;
+	out->others_minimized = 0;
+	for (size_t i = 0; p->live && i < w->pages_end; i++) {
+		const widget_page *o = &w->pages[i];
+		out->others_minimized += o != p && o->used && o->live && o->minimized && strcmp(o->session_id, p->session_id) == 0;
+	}
+}
+
 int widget_catch_up(widget_world *w)
 {
 	return widget_advance(w, bsim_browser_now(w->b));

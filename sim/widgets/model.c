@@ -675,6 +675,7 @@ int widget_view_of(widget_world *w, int tab, widget_view *out)
 	if (p->focus && (rc = widget_focus_owns_key(&owns, p->focus)) < 0 && rc != BSIM_ENOTFOUND && rc != BSIM_ESECURITY)
 		return rc;
 	out->owns_key = owns;
+	widget_view_timing(w, p, out);
 	return 0;
 }
 

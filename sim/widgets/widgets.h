@@ -176,6 +176,11 @@ typedef struct widget_view {
 	                              * "missing-session", "missing-keys", "missing-member", or "" */
 	bool owns_key;               /* the page's GUID is in its origin's _genesys.widgets.inFocus */
 	const char *origin_url;      /* the page's URL */
+	/* When, for an expectation that failed on time: */
+	bool sleeping;               /* sleepEnabled and not focused: it polls every 30 s (F.31) */
+	bsim_time next_poll;         /* its next poll, as the browser runs its timers; BSIM_TIME_NEVER none */
+	int unfetched;               /* server messages of its chat it has not polled for yet */
+	int others_minimized;        /* other live pages of its chat that are minimized: each counts every line too (I.5) */
 } widget_view;
 
 /* A user's input in the page of tab (F.30): click (mousedown) or key (keydown). */

@@ -240,6 +240,8 @@ int page_load(widget_world *w, int tab, bool by_session_restore);
 void page_unload(widget_world *w, int tab);
 
 /* clock.c: the page's event loop */
+/* The view's fields that explain a failure in time: sleeping, the next poll, unfetched news, other minimized pages. */
+void widget_view_timing(widget_world *w, const widget_page *p, widget_view *out);
 /* Before the model is acted on or looked at: everything due by now runs (widget_advance to now). */
 int widget_catch_up(widget_world *w);
 /* The browser's page events, queued until their instant (a load at its load event). */

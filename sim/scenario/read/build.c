@@ -43,7 +43,7 @@ static const struct {
 	{"request-sent", NULL}, {"response-received", NULL}, {"request-dropped", NULL}, {"request-failed", NULL},
 	/* Causes the widget's expectations give (docs/widget-model.md): no trace entry carries them. */
 	{"widget-restore-timeout", NULL}, {"widget-restore-failed", NULL}, {"widget-cookie-hidden", NULL},
-	{"widget-focus-split", NULL},
+	{"widget-focus-split", NULL}, {"widget-badge-shared", NULL}, {"widget-sleeping", NULL},
 };
 
 /* Whether word is one of the space-separated words of list. */

@@ -212,6 +212,59 @@ static void subject_cookie(verdict *vd, widget_world *w, const char *key)
 	vd->subject = vd->subject_name;
 }
 
+/*
+ * The tab's last request that never got its answer to the page: a restore,
+ * start or send dropped when the page went (a poll dropped so is routine),
+ * or any request that failed. Said with its instants, as the story of a
+ * race: "the restore request sent at 00:00:01.020 was dropped at
+ * 00:00:01.150: the page went while it was in flight".
+ */
+static void explain_requests(run_ctx *rc, int tab, verdict *vd)
+{
+	size_t n = bsim_browser_trace_count(rc->browser);
+	for (size_t i = n; i-- > 0;) {
+		const bsim_trace_entry *e = bsim_browser_trace_at(rc->browser, i);
+		if (e->tab != tab || e->kind != BSIM_TRACE_REQUEST || !e->subject)
+			continue;
+		bool dropped = strcmp(e->code, "request-dropped") == 0, failed = strcmp(e->code, "request-failed") == 0;
+		if (!failed && !(dropped && strcmp(e->subject, "poll") != 0))
+			continue;
+		bsim_time sent = e->at;
+		for (size_t j = i; j-- > 0;) {
+			const bsim_trace_entry *o = bsim_browser_trace_at(rc->browser, j);
+			if (o->tab == tab && o->subject && strcmp(o->code, "request-sent") == 0 && strcmp(o->subject, e->subject) == 0) {
+				sent = o->at;
+				break;
+			}
+		}
+		char t0[32], t1[32];
+		const char *why = strstr(e->message, ": "); /* the trace's sentence after "NAME request failed: " */
+		run_elapsed(rc->start, sent, t0, sizeof t0);
+		run_elapsed(rc->start, e->at, t1, sizeof t1);
+		buf_printf(&vd->why, "\n  the %s request sent at %s %s at %s: %s", e->subject, t0, dropped ? "was dropped" : "failed", t1,
+			   dropped ? "the page went while it was in flight, so its answer never reached a page" : why ? why + 2 : e->message);
+		if (!vd->cause)
+			vd->cause = e->code;
+		return;
+	}
+}
+
+/* A count that depends on the page's polls: when it polls next, and whether it sleeps (F.31). */
+static void explain_polls(run_ctx *rc, const widget_view *v, verdict *vd)
+{
+	char at[32];
+	if (v->unfetched > 0 && v->next_poll != BSIM_TIME_NEVER) {
+		run_elapsed(rc->start, v->next_poll, at, sizeof at);
+		buf_printf(&vd->why, "\n  the server holds %d message%s the page has not polled for; its next poll is at %s", v->unfetched,
+			   v->unfetched == 1 ? "" : "s", at);
+	}
+	if (v->sleeping) {
+		buf_puts(&vd->why, "\n  the page sleeps (sleepEnabled, not focused): it polls every 30 s until the customer turns to it (F.31)");
+		if (!vd->cause)
+			vd->cause = "widget-sleeping";
+	}
+}
+
 /* chat="...": what the page shows, and why the widget decided so. */
 static int check_chat(const step *s, widget_world *w, const widget_view *v, verdict *vd)
 {
@@ -263,7 +316,7 @@ static int check_restore(const step *s, const widget_view *v, verdict *vd)
 }
 
 /* Every attribute but owner= against the page's view of the widget. */
-static int check_view(const step *s, widget_world *w, const widget_view *v, verdict *vd)
+static int check_view(const step *s, run_ctx *rc, widget_world *w, const widget_view *v, verdict *vd)
 {
 	int code, want, b, n = 0;
 	if ((code = check_chat(s, w, v, vd)) < 0)
@@ -276,13 +329,24 @@ static int check_view(const step *s, widget_world *w, const widget_view *v, verd
 			subject_cookie(vd, w, "webchat.state.minimized");
 		}
 	}
+	bool lines = false;
 	if (step_attr_count(s, "unread", &n) == 0 && n != v->unread) {
 		MISMATCH(vd, "unread=\"%d\"", v->unread);
 		buf_puts(&vd->why, "\n  the badge is the larger of asyncUnreadMessageCount and the lines rendered since lastMessageCountRead (E.27, I.4)");
 		subject_cookie(vd, w, "webchat.state.asyncUnreadMessageCount");
+		if (v->others_minimized) {
+			buf_printf(&vd->why, "\n  %d other minimized page%s of this chat count%s every line into asyncUnreadMessageCount too: the page that polls later shows the sum (I.5)",
+				   v->others_minimized, v->others_minimized == 1 ? "" : "s", v->others_minimized == 1 ? "s" : "");
+			vd->cause = "widget-badge-shared";
+		}
+		lines = true;
 	}
-	if (step_attr_count(s, "transcript", &n) == 0 && n != v->transcript)
+	if (step_attr_count(s, "transcript", &n) == 0 && n != v->transcript) {
 		MISMATCH(vd, "transcript=\"%d\"", v->transcript);
+		lines = true;
+	}
+	if (lines)
+		explain_polls(rc, v, vd);
 	if ((code = check_restore(s, v, vd)) < 0)
 		return code;
 	if ((code = widget_attr_choice(s, "invite", shown_values, false, &want)) < 0)
@@ -357,8 +421,11 @@ static int widget_expect_check(step *s, run_ctx *rc)
 		widget_view v;
 		memset(&v, 0, sizeof v);
 		if ((code = run_tab(&id, rc, s)) >= 0 && (code = widget_view_of(w, id, &v)) >= 0 &&
-		    (code = check_view(s, w, &v, &vd)) >= 0)
+		    (code = check_view(s, rc, w, &v, &vd)) >= 0) {
 			note_hidden_cookie(rc, &v, &vd);
+			if (vd.failed)
+				explain_requests(rc, id, &vd);
+		}
 	}
 	if (code >= 0)
 		code = vd.failed ? report_verdict(s, rc, &vd) : 0;
