@@ -72,7 +72,11 @@ int widget_sync(widget_world *w)
 			rc = page_load(w, t.tab, t.restored);
 		else if (!t.persisted)
 			page_unload(w, t.tab);
-		/* A tab the browser keeps for session restore keeps its page until the restored load replaces it. */
+		else
+			page_freeze(w, t.tab);
+		/* A tab the browser keeps for session restore keeps its page until the restored load replaces it, but the
+		 * browser has quit: its requests in flight are dropped and its timers stop (t-restart-poll-in-flight: the
+		 * poll in flight never ended). */
 	}
 	return rc;
 }
@@ -118,6 +122,16 @@ bool page_awaits(const widget_page *p, widget_request r)
 		if (p->flights[i].used && p->flights[i].kind == r)
 			return true;
 	return false;
+}
+
+void page_freeze(widget_world *w, int tab)
+{
+	widget_page *p = page_of_tab(w, tab);
+	if (!p)
+		return;
+	page_drop_flights(w, p);
+	p->next_poll = p->next_invite = p->next_restore = p->next_start = WIDGET_NEVER;
+	p->starting = false;
 }
 
 void page_drop_flights(widget_world *w, widget_page *p)

@@ -254,6 +254,8 @@ int page_request(widget_world *w, widget_page *p, widget_request r);
 void widget_fail_flights(widget_world *w);
 /* A request of kind r is in flight from p. */
 bool page_awaits(const widget_page *p, widget_request r);
+/* The browser quits and keeps the tab's page for session restore: its requests are dropped, its timers stop. */
+void page_freeze(widget_world *w, int tab);
 /* The page goes: every request in flight is dropped, each traced with what was pending. */
 void page_drop_flights(widget_world *w, widget_page *p);
 /* The server ended chat s (the agent, the idle limit): its pages learn it at their next poll. */

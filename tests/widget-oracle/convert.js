@@ -278,6 +278,12 @@ function widgetLog(trace, snap, out) {
 // its navigation timing (newer recordings); null otherwise.
 const NAVIGATES = ['tab', 'go', 'reload', 'follow'];
 function measuredLoad(trace, s) {
+  // A session restore's restart: from the restart to the restored page's load (the browser's cold start too).
+  if (s.do === 'restart' && trace.restore) {
+    const next = trace.steps[trace.steps.indexOf(s) + 1];
+    const nav = trace.log.find((e) => e.k === 'nav' && e.start >= s.t && (!next || e.start < next.t) && e.load !== undefined);
+    return nav ? Math.max(0, Math.round(nav.load - s.t)) : null;
+  }
   if (!NAVIGATES.includes(s.do)) return null;
   const next = trace.steps[trace.steps.indexOf(s) + 1];
   const nav = trace.log.find((e) => e.k === 'nav' && e.tab === s.tab && e.start >= s.t &&
@@ -326,8 +332,8 @@ function convert(trace, name = trace.name) {
     if (!passes) {
       prev = at;
       // A session restore's <restart/> ends at the restored pages' load too.
-      prevLoad = NAVIGATES.includes(s.do) ? (load !== null ? load : DEFAULT_LOAD_MS) :
-        s.do === 'restart' && trace.restore ? DEFAULT_LOAD_MS : 0;
+      prevLoad = NAVIGATES.includes(s.do) || (s.do === 'restart' && trace.restore) ?
+        (load !== null ? load : DEFAULT_LOAD_MS) : 0;
       if (s.do === 'tab' && planted) prevLoad = 2 * DEFAULT_LOAD_MS; // the tab, then its reload
     }
     const loadTime = load !== null ? load + 'ms' : undefined;
@@ -393,7 +399,7 @@ function convert(trace, name = trace.name) {
         else if (s.op === 'slow') out.push('  ' + el('backend', { do: 'slow', delay: s.ms + 'ms' }));
         else out.push('  ' + el('backend', { do: s.op }));
         break;
-      case 'restart': out.push('  <restart/>'); break;
+      case 'restart': out.push('  ' + el('restart', { 'load-time': trace.restore ? loadTime : undefined })); break;
       case 'wait': case 'until': break;
       case 'snap': expectations(trace, trace.snaps.find((x) => x.step === steps.indexOf(s)), out, gaps, seenPages, sorted, refusedSeen); break;
       default: throw new Error(`${trace.name}: unknown step ${s.do}`);
