@@ -383,7 +383,9 @@ function convert(trace, name = trace.name) {
       case 'closeTab': out.push('  ' + el('close-tab', { tab })); break;
       case 'front': out.push('  ' + el('focus', { tab })); break;
       case 'click': out.push('  ' + el('user', { tab, do: 'click' })); break;
-      case 'chat': out.push('  ' + el('webchat', { tab, do: s.op, text: s.op === 'send' ? s.text : undefined })); break;
+      // The recording's clock moved on at the click: a start or a send does not wait for its answer here.
+      case 'chat': out.push('  ' + el('webchat', { tab, do: s.op, text: s.op === 'send' ? s.text : undefined,
+        'no-wait-after': s.op === 'start' || s.op === 'send' ? 'true' : undefined })); break;
       case 'invite': out.push('  ' + el('invite', { tab, do: s.op })); break;
       case 'agent':
         if (s.op === 'say') out.push('  ' + el('agent', { say: s.text }));
