@@ -142,8 +142,7 @@ void page_drop_flights(widget_world *w, widget_page *p)
 		if (!f->used)
 			continue;
 		char detail[200];
-		snprintf(detail, sizeof detail,
-			 "the page went while it was pending (sent %lld ms before, its answer due %lld ms after it was sent): the answer was dropped",
+		snprintf(detail, sizeof detail, "its page went %lld ms after the send, before the answer (due %lld ms after the send)",
 			 (long long)(now - f->sent_at), (long long)(f->due - f->sent_at));
 		bsim_script_request_trace(w->b, p->tab, BSIM_REQUEST_DROPPED, widget_request_name(f->kind), detail);
 		f->used = false;

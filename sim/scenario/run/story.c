@@ -225,6 +225,44 @@ static void put_loc(buf *b, const step *s)
 	buf_printf(b, "%s:%d:%d", s->at.file ? s->at.file : "(scenario)", s->at.line, s->at.col);
 }
 
+/*
+ * The page scripts' requests whose answer never reached their page: a
+ * restore, start or send dropped when its page went, or any request that
+ * failed, each with the request's send instant. A race is told here: "the
+ * customer navigated at 00:00:01.150 while the restore sent at
+ * 00:00:01.020 was in flight". A poll dropped with its page is routine,
+ * and left out.
+ */
+static void put_interrupted(buf *out, const story_src *src)
+{
+	bool any = false;
+	for (size_t i = 0; i < src->n; i++) {
+		const bsim_trace_entry *e = src->entry(src->trace, i);
+		if (e->kind != BSIM_TRACE_REQUEST || !e->subject)
+			continue;
+		bool dropped = strcmp(e->code, "request-dropped") == 0;
+		if (!(dropped && strcmp(e->subject, "poll") != 0) && strcmp(e->code, "request-failed") != 0)
+			continue;
+		bsim_time sent = e->at;
+		for (size_t j = i; j-- > 0;) {
+			const bsim_trace_entry *o = src->entry(src->trace, j);
+			if (o->kind == BSIM_TRACE_REQUEST && o->tab == e->tab && o->subject && strcmp(o->code, "request-sent") == 0 &&
+			    strcmp(o->subject, e->subject) == 0) {
+				sent = o->at;
+				break;
+			}
+		}
+		char when[32];
+		run_elapsed(src->start, sent, when, sizeof when);
+		if (!any)
+			buf_puts(out, "  requests that never got their answer to the page\n");
+		any = true;
+		buf_puts(out, "    ");
+		put_line(out, src, i);
+		buf_printf(out, " (sent at %s)  [%s]\n", when, e->code);
+	}
+}
+
 static int story_text(buf *out, const bsim_scenario *sc, const bsim_result *r, const story_src *src,
 		      const char *pattern, bool stopped_at)
 {
@@ -258,6 +296,8 @@ static int story_text(buf *out, const bsim_scenario *sc, const bsim_result *r, c
 	if (!n)
 		buf_printf(out, "  no cookie matching %s appears in the trace\n", pattern);
 	free(names);
+	if (rc >= 0)
+		put_interrupted(out, src);
 	return rc < 0 ? rc : buf_status(out);
 }
 
