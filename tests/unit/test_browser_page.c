@@ -208,3 +208,81 @@ Test(browser_page, a_listener_needs_a_function)
 	cr_assert(strstr(bsim_error_last()->message, "function"), "%s", bsim_error_last()->message);
 	bsim_browser_free(b);
 }
+
+/* ---- the page load time and the request trace (bsim_browser_options.page_load_ms, bsim_script_request_trace) ---- */
+
+static void record_load_at(const bsim_page_event *ev, void *userdata)
+{
+	bsim_time *last = userdata;
+	if (ev->kind == BSIM_PAGE_LOAD)
+		*last = ev->load_at - ev->at;
+}
+
+Test(browser_page, a_load_event_comes_the_page_load_time_after_its_navigation)
+{
+	static const bsim_time rows[] = {0, 200, 1500};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;
+		o.open_resolution = 1;
+		o.page_load_ms = rows[i];
+		bsim_browser *b = NULL;
+		cr_assert_eq(bsim_browser_new(&b, &o), 0, "%s", bsim_error_last()->message);
+		bsim_time load = -1;
+		cr_assert_eq(bsim_browser_on_page(b, record_load_at, &load), 0);
+		int tab;
+		cr_assert_eq(bsim_tab_open(&tab, b, "https://a.test/1", NULL), 0);
+		cr_expect_eq(load, rows[i], "row %zu: load %lld ms after the navigation", i, (long long)load);
+		/* A step's own load time holds for the navigations after it. */
+		cr_assert_eq(bsim_browser_set_page_load_ms(b, rows[i] + 7), 0);
+		cr_assert_eq(bsim_tab_navigate(b, tab, "https://a.test/2", NULL), 0);
+		cr_expect_eq(load, rows[i] + 7, "row %zu", i);
+		cr_expect_eq(bsim_browser_page_load_ms(b), rows[i] + 7);
+		bsim_browser_free(b);
+	}
+}
+
+Test(browser_page, a_negative_page_load_time_is_refused)
+{
+	bsim_browser_options o = BSIM_BROWSER_OPTIONS_INIT;
+	o.page_load_ms = -1;
+	bsim_browser *b = NULL;
+	cr_expect_eq(bsim_browser_new(&b, &o), BSIM_EINVAL);
+	cr_expect_null(b);
+	b = browser_with(0);
+	cr_expect_eq(bsim_browser_set_page_load_ms(b, -5), BSIM_EINVAL);
+	cr_expect_eq(bsim_browser_page_load_ms(b), 0, "the old load time stays");
+	bsim_browser_free(b);
+}
+
+Test(browser_page, a_page_scripts_requests_are_traced_with_their_phase)
+{
+	static const struct {
+		bsim_request_phase phase;
+		const char *code, *message;
+	} rows[] = {
+		{BSIM_REQUEST_SENT, "request-sent", "poll request sent: to the server"},
+		{BSIM_REQUEST_ANSWERED, "response-received", "poll request answered: to the server"},
+		{BSIM_REQUEST_DROPPED, "request-dropped", "poll request dropped: to the server"},
+		{BSIM_REQUEST_FAILED, "request-failed", "poll request failed: to the server"},
+	};
+	bsim_browser *b = browser_with(0);
+	int tab;
+	cr_assert_eq(bsim_tab_open(&tab, b, "https://a.test/1", NULL), 0);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		size_t n = bsim_browser_trace_count(b);
+		bsim_script_request_trace(b, tab, rows[i].phase, "poll", "to the server");
+		cr_assert_eq(bsim_browser_trace_count(b), n + 1, "row %zu: one entry", i);
+		const bsim_trace_entry *e = bsim_browser_trace_at(b, n);
+		cr_expect_eq(e->kind, BSIM_TRACE_REQUEST);
+		cr_expect_eq(e->tab, tab);
+		cr_expect_str_eq(e->code, rows[i].code);
+		cr_expect_str_eq(e->subject, "poll");
+		cr_expect_str_eq(e->message, rows[i].message);
+	}
+	/* A phase the view does not know, or no name, is not traced. */
+	size_t n = bsim_browser_trace_count(b);
+	bsim_script_request_trace(b, tab, (bsim_request_phase)99, "poll", NULL);
+	bsim_script_request_trace(b, tab, BSIM_REQUEST_SENT, NULL, NULL);
+	cr_expect_eq(bsim_browser_trace_count(b), n);
+	bsim_browser_free(b);
+}
