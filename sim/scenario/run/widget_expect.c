@@ -232,7 +232,8 @@ static void explain_requests(run_ctx *rc, int tab, verdict *vd)
 		bsim_time sent = e->at;
 		for (size_t j = i; j-- > 0;) {
 			const bsim_trace_entry *o = bsim_browser_trace_at(rc->browser, j);
-			if (o->tab == tab && o->subject && strcmp(o->code, "request-sent") == 0 && strcmp(o->subject, e->subject) == 0) {
+			if (o->tab == tab && o->subject && strcmp(o->code, "request-sent") == 0 &&
+			    strcmp(o->subject, e->subject) == 0) {
 				sent = o->at;
 				break;
 			}
