@@ -128,11 +128,6 @@ int run_add_cause(run_ctx *rc, const char *code)
 	return add_cause(rc, code);
 }
 
-static const bsim_trace_entry *browser_entry(const void *trace, size_t index)
-{
-	return bsim_browser_trace_at(trace, index);
-}
-
 /*
  * Under the cause: the tail of the cookie's story, when the trace says more
  * about it than the cause line alone (a store before the refusal, the
@@ -140,8 +135,7 @@ static const bsim_trace_entry *browser_entry(const void *trace, size_t index)
  */
 static void add_story(run_ctx *rc, const char *subject)
 {
-	story_src src = {browser_entry, rc->browser, bsim_browser_trace_count(rc->browser), rc->marks,
-			 rc->mark_steps, rc->n_marks, rc->start};
+	story_src src = story_src_of_run(rc);
 	buf story = BUF_INIT;
 	int n = story_cookie_text(&story, &src, subject, "    ", STORY_FAILURE_LINES);
 	if (n >= 2 && buf_status(&story) == 0) {

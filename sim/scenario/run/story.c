@@ -225,33 +225,53 @@ static void put_loc(buf *b, const step *s)
 	buf_printf(b, "%s:%d:%d", s->at.file ? s->at.file : "(scenario)", s->at.line, s->at.col);
 }
 
+static const bsim_trace_entry *browser_entry(const void *trace, size_t index)
+{
+	return bsim_browser_trace_at(trace, index);
+}
+
+story_src story_src_of_run(run_ctx *rc)
+{
+	story_src src = {browser_entry, rc->browser, bsim_browser_trace_count(rc->browser), rc->marks,
+			 rc->mark_steps, rc->n_marks, rc->start};
+	return src;
+}
+
+bool story_lost_request(const story_src *src, size_t i, bsim_time *sent)
+{
+	const bsim_trace_entry *e = src->entry(src->trace, i);
+	if (e->kind != BSIM_TRACE_REQUEST || !e->subject)
+		return false;
+	bool dropped = strcmp(e->code, "request-dropped") == 0;
+	/* A poll dropped with its page is routine. */
+	if (!(dropped && strcmp(e->subject, "poll") != 0) && strcmp(e->code, "request-failed") != 0)
+		return false;
+	*sent = e->at;
+	for (size_t j = i; j-- > 0;) {
+		const bsim_trace_entry *o = src->entry(src->trace, j);
+		if (o->kind == BSIM_TRACE_REQUEST && o->tab == e->tab && o->subject && strcmp(o->code, "request-sent") == 0 &&
+		    strcmp(o->subject, e->subject) == 0) {
+			*sent = o->at;
+			break;
+		}
+	}
+	return true;
+}
+
 /*
- * The page scripts' requests whose answer never reached their page: a
- * restore, start or send dropped when its page went, or any request that
- * failed, each with the request's send instant. A race is told here: "the
+ * The page scripts' requests whose answer never reached their page, each
+ * with its send instant (story_lost_request). A race is told here: "the
  * customer navigated at 00:00:01.150 while the restore sent at
- * 00:00:01.020 was in flight". A poll dropped with its page is routine,
- * and left out.
+ * 00:00:01.020 was in flight".
  */
 static void put_interrupted(buf *out, const story_src *src)
 {
 	bool any = false;
 	for (size_t i = 0; i < src->n; i++) {
 		const bsim_trace_entry *e = src->entry(src->trace, i);
-		if (e->kind != BSIM_TRACE_REQUEST || !e->subject)
+		bsim_time sent;
+		if (!story_lost_request(src, i, &sent))
 			continue;
-		bool dropped = strcmp(e->code, "request-dropped") == 0;
-		if (!(dropped && strcmp(e->subject, "poll") != 0) && strcmp(e->code, "request-failed") != 0)
-			continue;
-		bsim_time sent = e->at;
-		for (size_t j = i; j-- > 0;) {
-			const bsim_trace_entry *o = src->entry(src->trace, j);
-			if (o->kind == BSIM_TRACE_REQUEST && o->tab == e->tab && o->subject && strcmp(o->code, "request-sent") == 0 &&
-			    strcmp(o->subject, e->subject) == 0) {
-				sent = o->at;
-				break;
-			}
-		}
 		char when[32];
 		run_elapsed(src->start, sent, when, sizeof when);
 		if (!any)

@@ -44,6 +44,14 @@ bool story_name_matches(const char *pattern, const char *name);
 int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_options *opts, size_t stop_after);
 /* The story source of a finished run: its trace copy and its marks (borrowed from r). */
 story_src story_src_of_result(const bsim_result *r);
+/* The live run's trace and step marks, as a story reads them. */
+story_src story_src_of_run(run_ctx *rc);
+/*
+ * Entry i is a page script's request whose answer never reached its page:
+ * a restore, start or send dropped when its page went (a poll dropped so is
+ * routine), or any request that failed. *sent: when it was sent.
+ */
+bool story_lost_request(const story_src *src, size_t i, bsim_time *sent);
 
 /* The default pattern: the widget's cookies (widget-behaviour.md item 5). */
 #define STORY_WIDGET_PATTERN "_genesys.widgets.*"

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "scenario/run/expect_internal.h"
+#include "scenario/run/story.h"
 #include "scenario/run/widget_steps.h"
 #include "widgets/focus.h"
 
@@ -221,23 +222,13 @@ static void subject_cookie(verdict *vd, widget_world *w, const char *key)
  */
 static void explain_requests(run_ctx *rc, int tab, verdict *vd)
 {
-	size_t n = bsim_browser_trace_count(rc->browser);
-	for (size_t i = n; i-- > 0;) {
-		const bsim_trace_entry *e = bsim_browser_trace_at(rc->browser, i);
-		if (e->tab != tab || e->kind != BSIM_TRACE_REQUEST || !e->subject)
+	story_src src = story_src_of_run(rc);
+	for (size_t i = src.n; i-- > 0;) {
+		const bsim_trace_entry *e = src.entry(src.trace, i);
+		bsim_time sent;
+		if (e->tab != tab || !story_lost_request(&src, i, &sent))
 			continue;
-		bool dropped = strcmp(e->code, "request-dropped") == 0, failed = strcmp(e->code, "request-failed") == 0;
-		if (!failed && !(dropped && strcmp(e->subject, "poll") != 0))
-			continue;
-		bsim_time sent = e->at;
-		for (size_t j = i; j-- > 0;) {
-			const bsim_trace_entry *o = bsim_browser_trace_at(rc->browser, j);
-			if (o->tab == tab && o->subject && strcmp(o->code, "request-sent") == 0 &&
-			    strcmp(o->subject, e->subject) == 0) {
-				sent = o->at;
-				break;
-			}
-		}
+		bool dropped = strcmp(e->code, "request-dropped") == 0;
 		char t0[32], t1[32];
 		const char *why = strstr(e->message, ": "); /* the trace's sentence after "NAME request failed: " */
 		run_elapsed(rc->start, sent, t0, sizeof t0);
