@@ -54,7 +54,14 @@ typedef enum bsim_cookie_event_kind {
 	BSIM_COOKIE_REFUSED,  /* the browser would not store it; reason says why */
 	BSIM_COOKIE_EVICTED,  /* removed to respect a limit */
 	BSIM_COOKIE_EXPIRED,  /* its expiry passed on the virtual clock */
-	BSIM_COOKIE_SESSION_ENDED /* a session cookie dropped when the browser closed */
+	BSIM_COOKIE_SESSION_ENDED, /* a session cookie dropped when the browser closed */
+	/*
+	 * A write of exactly the cookie stored (value, lifetime, flags): no state
+	 * change but its last-access time. Its message is a fixed sentence, never
+	 * formatted, and the browser's trace leaves it out: a widget's poll
+	 * rewrites its cookies this way.
+	 */
+	BSIM_COOKIE_UNCHANGED
 } bsim_cookie_event_kind;
 
 /*

@@ -105,6 +105,7 @@ static const char *cookie_event_code(bsim_cookie_event_kind kind)
 	case BSIM_COOKIE_EVICTED: return "cookie-evicted";
 	case BSIM_COOKIE_EXPIRED: return "cookie-expired";
 	case BSIM_COOKIE_SESSION_ENDED: return "cookie-session-ended";
+	case BSIM_COOKIE_UNCHANGED: return "cookie-unchanged";
 	}
 	return "cookie";
 }
@@ -116,6 +117,12 @@ static void forget_verdict(bsim_browser *b, const bsim_cookie_view *c);
 static void on_cookie_event(const bsim_cookie_event *ev, int tab, void *ud)
 {
 	bsim_browser *b = ud;
+	/* No state change: nothing for the trace, nor for the verdicts of the next request (cookie.h). */
+	if (ev->kind == BSIM_COOKIE_UNCHANGED) {
+		if (b->cookie_observer)
+			b->cookie_observer(ev, b->cookie_observer_data);
+		return;
+	}
 	char code[96];
 	const char *kind = cookie_event_code(ev->kind);
 	if (ev->kind == BSIM_COOKIE_REFUSED || ev->kind == BSIM_COOKIE_EVICTED)

@@ -326,6 +326,15 @@ void explain_stored(bsim_jar *jar, int actor, const url *u, const cookie *c, bsi
 	emit(jar, actor, kind, BSIM_REASON_NONE, u, &v);
 }
 
+void explain_unchanged(bsim_jar *jar, int actor, const url *u, const cookie *c)
+{
+	buf_clear(&jar->msg);
+	buf_puts(&jar->msg, "cookie rewritten with the value and attributes it had: only its last-access time moved");
+	bsim_cookie_view v;
+	cookie_view_of(&v, c);
+	emit(jar, actor, BSIM_COOKIE_UNCHANGED, BSIM_REASON_NONE, u, &v);
+}
+
 void explain_deleted_by_expired(bsim_jar *jar, int actor, const url *u, const parsed_cookie *pc, bool removed)
 {
 	buf *b = &jar->msg;

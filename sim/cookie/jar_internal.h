@@ -212,6 +212,8 @@ void explain_refused(bsim_jar *jar, int actor, const url *u, const parsed_cookie
 void explain_removed(bsim_jar *jar, int actor, const cookie *c, bsim_cookie_event_kind kind,
 		     bsim_cookie_reason reason, const char *detail);
 void explain_stored(bsim_jar *jar, int actor, const url *u, const cookie *c, bsim_cookie_event_kind kind);
+/* BSIM_COOKIE_UNCHANGED: a fixed sentence, nothing formatted. */
+void explain_unchanged(bsim_jar *jar, int actor, const url *u, const cookie *c);
 void explain_deleted_by_expired(bsim_jar *jar, int actor, const url *u, const parsed_cookie *pc, bool removed);
 
 #endif

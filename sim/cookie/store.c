@@ -490,13 +490,16 @@ static int place(bsim_jar *jar, const url *u, const admitted *a, cookie *c, cons
 	 * A write of exactly the cookie already stored changes nothing a page or
 	 * a request can see: §5.7 step 23 keeps its creation time, and every
 	 * attribute is the same. Only its last-access time moves (the eviction
-	 * order, §5.8.3). It is no state change, so no event: a widget's poll
-	 * rewrites its session and keys this way twice a second, and re-telling
-	 * each would cost the run more than the poll.
+	 * order, §5.8.3). It is no state change: its outcome is "unchanged",
+	 * told without formatting a sentence, since a widget's poll rewrites
+	 * its session and keys this way twice a second and re-telling each
+	 * would cost the run more than the poll.
 	 */
 	if (old && cookie_same_state(old, c)) {
 		old->last_access = c->last_access;
 		cookie_free(c);
+		if (jar_observed(jar))
+			explain_unchanged(jar, rc->actor, u, old);
 		return 0;
 	}
 	bsim_cookie_event_kind kind = BSIM_COOKIE_STORED;

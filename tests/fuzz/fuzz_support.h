@@ -37,7 +37,7 @@ void fuzz_fail(const char *fmt, ...) BSIM_PRINTF(1, 2) __attribute__((noreturn))
 
 /* The jar's events by kind (bsim_cookie_event_kind). */
 typedef struct fuzz_events {
-	size_t n[BSIM_COOKIE_SESSION_ENDED + 1];
+	size_t n[BSIM_COOKIE_UNCHANGED + 1];
 } fuzz_events;
 
 /* A bsim_cookie_observer; userdata is a fuzz_events. */

@@ -17,7 +17,7 @@
 #define DAY ((bsim_time)86400 * SEC)
 
 typedef struct recorder {
-	int refused, evicted, expired, session_ended, stored, replaced, deleted;
+	int refused, evicted, expired, session_ended, stored, replaced, deleted, unchanged;
 	bsim_cookie_reason last_reason;
 	char last_message[1024];
 } recorder;
@@ -35,8 +35,9 @@ static void observe(const bsim_cookie_event *ev, void *ud)
 	case BSIM_COOKIE_STORED: r->stored++; break;
 	case BSIM_COOKIE_REPLACED: r->replaced++; break;
 	case BSIM_COOKIE_DELETED: r->deleted++; break;
+	case BSIM_COOKIE_UNCHANGED: r->unchanged++; break;
 	}
-	if (ev->kind != BSIM_COOKIE_STORED && ev->kind != BSIM_COOKIE_REPLACED) {
+	if (ev->kind != BSIM_COOKIE_STORED && ev->kind != BSIM_COOKIE_REPLACED && ev->kind != BSIM_COOKIE_UNCHANGED) {
 		r->last_reason = ev->reason;
 		snprintf(r->last_message, sizeof r->last_message, "%s", ev->message);
 	}
@@ -1569,10 +1570,11 @@ Test(jar, call_on_a_parsed_url_answers_as_the_call_on_its_text)
 
 /*
  * A write of exactly the stored cookie is no state change (store.c,
- * cookie_same_state): no event, the creation order kept; any difference in
- * value, lifetime, Secure, HttpOnly or SameSite is a replacement.
+ * cookie_same_state): its outcome is "unchanged", the creation order kept;
+ * any difference in value, lifetime, Secure, HttpOnly or SameSite is a
+ * replacement.
  */
-Test(jar, a_rewrite_of_the_same_cookie_tells_no_event_and_a_change_does)
+Test(jar, a_rewrite_of_the_same_cookie_is_unchanged_and_a_change_replaces)
 {
 	static const struct {
 		const char *second;
@@ -1593,6 +1595,7 @@ Test(jar, a_rewrite_of_the_same_cookie_tells_no_event_and_a_change_does)
 		cr_expect_eq(rec.stored, 2, "%s: stored %d", rows[i].second, rec.stored);
 		cr_expect_eq(rec.replaced, rows[i].replaced, "%s: replaced %d, want %d", rows[i].second, rec.replaced,
 			     rows[i].replaced);
+		cr_expect_eq(rec.unchanged, !rows[i].replaced, "%s: unchanged %d", rows[i].second, rec.unchanged);
 		/* a keeps its place before b while its value stays (Chromium keeps the creation time then, R3). */
 		expect_header(j, "https://www.shop.com/", strncmp(rows[i].second, "a=2", 3) == 0 ? "b=1; a=2" : "a=1; b=1");
 		bsim_jar_free(j);
