@@ -77,21 +77,38 @@ static bool exists(const char *path)
 static const struct {
 	const char *capture, *version, *reason;
 	bool restore_fails; /* with the widget model, the chat="restored" expectation is the one that fails */
+	/*
+	 * When the cause the failure names came, with the widget model and without: with it, a start takes 337 ms
+	 * after its step begins (the form's submit 172 ms, the server's latency 100 ms, the start's work 65 ms), so
+	 * github-io's session is refused at its answer 3.537 s in (the page's load 200 ms, the capture's 3 s wait,
+	 * the start) and cookie-flood's promo page evicts 337 ms later too; without it, the hand-made writes run
+	 * right after the wait, at 3.200 s.
+	 */
+	const char *at_widget, *at_plain;
 } bug_cases[] = {
 	{"scenarios/bugs/har/github-io.har", "9",
-	 "refused on https://shop.github.io/ at 00:00:03: Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 "
-	 "step 9; chromium)",
-	 true},
+	 ": Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)", true,
+	 "refused on https://shop.github.io/ at 00:00:03.537: Domain", "refused on https://shop.github.io/ at 00:00:03.200: Domain"},
 	{"scenarios/bugs/har/vercel-app.har", "9", "Domain \".vercel.app\" is a public suffix (RFC 6265bis §5.7 step 9; firefox)",
-	 true},
-	{"scenarios/bugs/har/localhost-8-5.har", "8.5", "safari refuses a Domain attribute on localhost", true},
-	{"scenarios/bugs/har/ip-8-5.har", "8.5", "Domain \".\" does not cover the host 127.0.0.1", true},
-	{"scenarios/bugs/har/cookie-flood.har", "9", "it was evicted at 00:00:15", false},
-	{"scenarios/bugs/har/github-io-fixed.har", "9", NULL, false},
-	{"scenarios/bugs/har/vercel-app-fixed.har", "9", NULL, false},
-	{"scenarios/bugs/har/cookie-flood-fixed.har", "9", NULL, false},
-	{"scenarios/bugs/har/secure-then-http-fixed.har", "9", NULL, false},
+	 true, NULL, NULL},
+	{"scenarios/bugs/har/localhost-8-5.har", "8.5", "safari refuses a Domain attribute on localhost", true, NULL, NULL},
+	{"scenarios/bugs/har/ip-8-5.har", "8.5", "Domain \".\" does not cover the host 127.0.0.1", true, NULL, NULL},
+	{"scenarios/bugs/har/cookie-flood.har", "9", "evicted: its site went over chromium's limit of 180 cookies", false,
+	 "it was evicted at 00:00:15.537:", "it was evicted at 00:00:15.200:"},
+	{"scenarios/bugs/har/github-io-fixed.har", "9", NULL, false, NULL, NULL},
+	{"scenarios/bugs/har/vercel-app-fixed.har", "9", NULL, false, NULL, NULL},
+	{"scenarios/bugs/har/cookie-flood-fixed.har", "9", NULL, false, NULL, NULL},
+	{"scenarios/bugs/har/secure-then-http-fixed.har", "9", NULL, false, NULL, NULL},
 };
+
+/* The failure in out names the case's reason, and the refusal's instant when the case gives one. */
+static void expect_reason(const char *out, size_t i, const char *at)
+{
+	cr_expect(strstr(out, bug_cases[i].reason), "%s: the failure lacks \"%s\":\n%s", bug_cases[i].capture,
+		  bug_cases[i].reason, out);
+	if (at)
+		cr_expect(strstr(out, at), "%s: the failure lacks \"%s\":\n%s", bug_cases[i].capture, at, out);
+}
 
 Test(import_har, a_bug_capture_fails_for_the_browsers_reason_and_its_twin_passes)
 {
@@ -111,11 +128,12 @@ Test(import_har, a_bug_capture_fails_for_the_browsers_reason_and_its_twin_passes
 		r = RUN("run", "--no-timing", out);
 		if (bug_cases[i].reason) {
 			support_assert_exit(&r, 1);
-			cr_expect(strstr(r.out, bug_cases[i].reason), "%s: the failure lacks \"%s\":\n%s", bug_cases[i].capture,
-				  bug_cases[i].reason, r.out);
+			expect_reason(r.out, i, bug_cases[i].at_widget);
+			/* The cart page loads 13.237 s in (the start ends at 3.537 s, then 9.5 s and the load); its App
+			 * finds no session 33 ms later. */
 			if (bug_cases[i].restore_fails)
 				cr_expect(strstr(r.out, "expectation failed: tab=\"a\" chat=\"restored\" (was: none)\n"
-							"  waited 5s until 00:00:17.500; the value was the same since 00:00:12.500\n"
+							"  waited 5s until 00:00:18.237; the value was the same since 00:00:13.270\n"
 							"  restore needs cookie _genesys.widgets.webchat.state.session\n"),
 					  "%s:\n%s", bug_cases[i].capture, r.out);
 		} else {
@@ -138,8 +156,7 @@ Test(import_har, without_the_widget_model_the_cookie_writes_fail_for_the_same_re
 		r = RUN("run", "--no-timing", out);
 		if (bug_cases[i].reason) {
 			support_assert_exit(&r, 1);
-			cr_expect(strstr(r.out, bug_cases[i].reason), "%s: the failure lacks \"%s\":\n%s", bug_cases[i].capture,
-				  bug_cases[i].reason, r.out);
+			expect_reason(r.out, i, bug_cases[i].at_plain);
 			cr_expect(strstr(r.out, "document-cookie-contains=\"_genesys.widgets.webchat.state."), "%s:\n%s",
 				  bug_cases[i].capture, r.out);
 		} else {

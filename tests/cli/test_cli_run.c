@@ -535,8 +535,8 @@ Test(cli_run, the_json_report_gives_each_runs_start)
 		if (hit)
 			p = hit + 1;
 	}
-	/* trace[].at counts from each run's start: a two-hour wait reads 7200000. */
-	cr_expect(strstr(text, "{\"at\": 7200000, "), "%s", text);
+	/* trace[].at counts from each run's start: a two-hour wait after the 200 ms page load reads 7200200. */
+	cr_expect(strstr(text, "{\"at\": 7200200, "), "%s", text);
 	free(text);
 }
 
@@ -1064,6 +1064,7 @@ Test(cli_run, a_failures_story_prints_no_line_twice)
 		prev_len = len;
 		line = end + 1;
 	}
+	cr_expect(strstr(r.out, "(2 times)\n"), "the two refusals are not told as one:\n%s", r.out);
 	assert_golden(GOLDEN("refused-twice.out"), r.out);
 	support_run_free(&r);
 }

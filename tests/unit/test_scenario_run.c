@@ -1349,7 +1349,7 @@ Test(scenario_file, the_documented_failure)
 	bsim_result *r = run_at(suite, 0);
 	expect_file_message(r, BSIM_FAILED,
 			    "@:6:3: expectation failed: cookie=\"_genesys.widgets.webchat.state.session\" (was: absent)\n"
-			    "  the browser never stored it: refused on https://shop.github.io/ at 00:00:02: Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)" FILE_REPLAY,
+			    "  the browser never stored it: refused on https://shop.github.io/ at 00:00:02.200: Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)" FILE_REPLAY,
 			    path);
 	cr_expect_str_eq(bsim_result_fail_file(r), path);
 	cr_expect_eq(bsim_result_fail_line(r), 6);
@@ -1366,7 +1366,7 @@ Test(scenario_file, expect_failure_matched_not_matched_and_passed)
 	cr_assert_eq(bsim_suite_count(suite), 4);
 	const char *failure = "@:6:5: expectation failed: cookie=\"sid\" (was: absent)\n"
 			      "  from the fragment used at @:%d:5\n"
-			      "  the browser never stored it: refused on https://shop.github.io/ at 00:00:00: Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)";
+			      "  the browser never stored it: refused on https://shop.github.io/ at 00:00:00.200: Domain \".github.io\" is a public suffix (RFC 6265bis §5.7 step 9; chromium)";
 	for (size_t i = 0; i < 2; i++) {
 		bsim_result *r = run_at(suite, i);
 		cr_expect_eq(bsim_result_outcome(r), BSIM_PASSED, "%s: %s", bsim_scenario_name(bsim_suite_at(suite, i)),
@@ -1407,7 +1407,7 @@ Test(scenario_file, one_run_per_engine)
 		if (e == BSIM_ENGINE_SAFARI)
 			expect_file_message(r, BSIM_FAILED,
 					    "@:5:3: expectation failed: cookie=\"s\" secure=\"true\" (was: absent)\n"
-					    "  the browser never stored it: refused on http://localhost:8080/ at 00:00:00: the Secure attribute needs a secure page, and http://localhost:8080/ is not one (RFC 6265bis §5.7 step 13; safari)" FILE_REPLAY_AT(2, "safari"),
+					    "  the browser never stored it: refused on http://localhost:8080/ at 00:00:00.200: the Secure attribute needs a secure page, and http://localhost:8080/ is not one (RFC 6265bis §5.7 step 13; safari)" FILE_REPLAY_AT(2, "safari"),
 					    path);
 		else
 			cr_expect_eq(bsim_result_outcome(r), BSIM_PASSED, "%s: %s", bsim_engine_name(e), bsim_result_message(r));
@@ -1428,10 +1428,10 @@ Test(scenario_file, session_restore_on_and_off)
 	r = run_at(suite, 1);
 	expect_file_message(r, BSIM_FAILED,
 			    "@:21:5: expectation failed: document-cookie-contains=\"sess=1\" (was: \"\")\n"
-			    "  it ended with the session when the browser closed at 00:00:00: session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)\n"
+			    "  it ended with the session when the browser closed at 00:00:00.400: session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)\n"
 	      "  the story of sess:\n"
-	      "    00:00:00  @:6:5  tab 2  cookie sess stored (domain .testsite.com, path /) for the session from https://store.testsite.com/\n"
-	      "    00:00:00  @:8:5  session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)" FILE_REPLAY_AT(17, "chromium"),
+	      "    00:00:00.400  @:6:5  tab 2  cookie sess stored (domain .testsite.com, path /) for the session from https://store.testsite.com/\n"
+	      "    00:00:00.400  @:8:5  session cookie sess (domain .testsite.com, path /) dropped: the browser closed (RFC 6265bis §5.7, session cookies end with the session; chromium)" FILE_REPLAY_AT(17, "chromium"),
 			    path);
 	bsim_result_free(r);
 	bsim_suite_free(suite);

@@ -708,18 +708,20 @@ Test(widget_model, bundled_bug_scenarios_fail_naming_the_cookie_and_the_reason)
 		{"bugs/widget-github-io.xml", "chromium",
 		 {":13:3: expectation failed: chat=\"restored\" (was: none)",
 		  "  restore needs cookie _genesys.widgets.webchat.state.session",
-		  /* The start's answer writes the session: the page's load (200 ms) and the server's latency (100 ms)
-		   * after the step. */
-		  "  the browser never stored it: refused on https://shop.example.github.io/ at 00:00:00.300: "
+		  /* The start's answer writes the session (the last refusal, after the one at its submit): the page's
+		   * load (200 ms), the form's submit (172 ms), the server's latency (100 ms) and the start's work (65 ms). */
+		  "  the browser never stored it: refused on https://shop.example.github.io/ at 00:00:00.537: "
 		  "Domain \".github.io\" is a public suffix",
 		  NULL}},
 		{"bugs/widget-cookie-count.xml", "chromium",
 		 {"expectation failed: chat=\"restored\" (was: none)", "  restore needs cookie _genesys.widgets.webchat.state.session",
-		  "  it was evicted at 00:00:01", NULL}},
+		  /* The offers page's response, 1 s after the start answered at 0.537 s. */
+		  "  it was evicted at 00:00:01.537: cookie _genesys.widgets.webchat.state.session", NULL}},
 		{"bugs/widget-ping-timeout.xml", "chromium",
 		 {"expectation failed: chat=\"restored\" (was: restoreTimeout)",
-		  /* The last poll before leaving was at 4.3 s (the start answered at 0.3 s, polls 250, 750, 750, 1000, 1250 ms
-		   * apart), the restore runs at the new page's load 200 ms after the navigation at 2 min 5.2 s: 121 s. */
+		  /* The last poll before leaving was at 4.537 s (the start answered at 0.537 s, polls 250, 750, 750, 1000,
+		   * 1250 ms apart); back at 2 min 5.737 s, the page loads 200 ms later and its App sends the restore 33 ms
+		   * after that, at 2 min 5.970 s: 121 s. */
 		  "  restoreTimeout: cookie _genesys.widgets.webchat.state.ping is 121 s old", NULL}},
 	};
 	char dir[] = "/tmp/bsim-widget-XXXXXX";
