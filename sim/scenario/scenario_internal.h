@@ -206,6 +206,12 @@ typedef struct run_ext {
 	bool (*settled)(run_ctx *rc);
 } run_ext;
 
+/* A document's load event: its tab and when it fires (its navigation, plus the page load time). */
+typedef struct run_load {
+	int tab;
+	bsim_time at;
+} run_load;
+
 /* While a scenario runs. */
 struct run_ctx {
 	bsim_browser *browser;
@@ -228,6 +234,10 @@ struct run_ctx {
 	char *fail_subject;    /* the cookie or key a failure concerns, whose story goes under it */
 	bsim_time stuck_at;    /* run_advance_next: the instant it last ran events at, and how many in a row */
 	size_t stuck_events;
+	/* Each document's load event as the browser told it (bsim_page_event.load_at), for <wait for="load">. */
+	run_load *loads;
+	size_t n_loads, cap_loads;
+	bool loads_lost;       /* one could not be kept (out of memory) */
 };
 
 /*

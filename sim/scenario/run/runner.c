@@ -236,6 +236,19 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The browser tells a load as the navigation starts; its load event fires at load_at (page.c). */
+static void heard_page(const bsim_page_event *ev, void *userdata)
+{
+	run_ctx *rc = userdata;
+	if (ev->kind != BSIM_PAGE_LOAD)
+		return;
+	if (ARRAY_GROW(&rc->loads, &rc->cap_loads, rc->n_loads + 1) < 0) {
+		rc->loads_lost = true;
+		return;
+	}
+	rc->loads[rc->n_loads++] = (run_load){ev->tab, ev->load_at};
+}
+
 static void run_ctx_free(run_ctx *rc)
 {
 	/* An extension holds listeners on the browser's tabs: it goes first. */
@@ -244,6 +257,7 @@ static void run_ctx_free(run_ctx *rc)
 	free(rc->fail_subject);
 	free(rc->marks);
 	free(rc->mark_steps);
+	free(rc->loads);
 	strmap_free(&rc->tabs);
 	buf_free(&rc->failure);
 	for (size_t i = 0; i < rc->n_causes; i++)
@@ -301,6 +315,8 @@ static int run_steps(bsim_result *r, run_ctx *rc)
 			code = run_with_load_time(s, rc);
 		if (code == 0 && rc->ext.after_step)
 			code = rc->ext.after_step(rc);
+		if (code == 0 && rc->loads_lost)
+			code = error_oom(); /* a load event could not be kept: <wait for="load"> would miss it */
 		if (code == STEP_FAILED) {
 			/* A kind that reports failure without run_fail still gets a located message. */
 			if (!rc->failed_step) {
@@ -372,7 +388,7 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 		code = result_compose_error(r, &sc->at);
 		goto out;
 	}
-	if ((code = run_steps(r, &rc)) < 0)
+	if ((code = bsim_browser_on_page(rc.browser, heard_page, &rc)) < 0 || (code = run_steps(r, &rc)) < 0)
 		goto out;
 	if (!sc->events_only && (code = copy_trace(r, rc.browser)) < 0)
 		goto out;

@@ -41,7 +41,6 @@ static const char *const own_words[] = {"a document load", "a restore outcome", 
 					"a storage event"};
 
 /* The trace codes of a document that loaded in a tab (sim/browser/tab.c load(), browser.c session restore). */
-static const char *const load_codes[] = {"navigated", "reloaded", "went-back", "tab-restored"};
 
 /* The name of kind k as a scenario writes it, or NULL when a name of the language stands for it already. */
 static const char *kind_name(int k)
@@ -103,14 +102,6 @@ typedef struct seen {
 	bool primed;        /* counted once: a count that grows after this grew at the instant it is seen */
 } seen;
 
-static bool is_load(const bsim_trace_entry *e)
-{
-	for (size_t i = 0; i < sizeof load_codes / sizeof *load_codes; i++)
-		if (strcmp(e->code, load_codes[i]) == 0)
-			return true;
-	return false;
-}
-
 /* The widget's counters for kind k in tab id (0 when no widget runs). */
 static long widget_count(run_ctx *rc, int k, int id)
 {
@@ -142,10 +133,21 @@ static void look(seen *sn, run_ctx *rc, int k, int id)
 		sn->primed = true;
 		return;
 	}
+	if (k == WAIT_LOAD) {
+		/* A load counts at its load event, which comes the page load time after the navigation's trace entry. */
+		bsim_time now = bsim_browser_now(rc->browser);
+		sn->count = 0;
+		for (size_t i = 0; i < rc->n_loads; i++)
+			if (rc->loads[i].tab == id && rc->loads[i].at <= now) {
+				sn->count++;
+				sn->last_at = rc->loads[i].at;
+			}
+		return;
+	}
 	size_t n = bsim_browser_trace_count(rc->browser);
 	for (; sn->scanned < n; sn->scanned++) {
 		const bsim_trace_entry *e = bsim_browser_trace_at(rc->browser, sn->scanned);
-		if (e->tab == id && (k == WAIT_LOAD ? is_load(e) : strcmp(e->code, "event-storage") == 0)) {
+		if (e->tab == id && strcmp(e->code, "event-storage") == 0) {
 			sn->count++;
 			sn->last_at = e->at;
 		}
