@@ -371,15 +371,21 @@ bsim_time widget_next_due(widget_world *w)
 	return e.kind == EV_NONE ? BSIM_TIME_NEVER : e.at;
 }
 
-int widget_await_answer(widget_world *w, int tab, widget_action a)
+static bool page_starting(const widget_page *p)
 {
-	widget_page *p = page_of_tab(w, tab);
-	if (!p || (a != WIDGET_START && a != WIDGET_SEND))
-		return 0;
-	if (a == WIDGET_START)
-		return widget_run_until_started(w, p);
+	return p->starting;
+}
+
+static bool page_sending(const widget_page *p)
+{
+	return page_awaits(p, WIDGET_REQ_SEND);
+}
+
+/* Run the clock, event by event, while p is there and still waiting (the bound guards against an event that does not move). */
+static int run_while(widget_world *w, widget_page *p, bool (*waiting)(const widget_page *p))
+{
 	int rc = 0;
-	for (size_t guard = 0; rc >= 0 && p->used && page_awaits(p, WIDGET_REQ_SEND) && guard < 1000000; guard++) {
+	for (size_t guard = 0; rc >= 0 && p->used && waiting(p) && guard < 1000000; guard++) {
 		bsim_time due = widget_next_due(w);
 		if (due == BSIM_TIME_NEVER)
 			break;
@@ -388,16 +394,17 @@ int widget_await_answer(widget_world *w, int tab, widget_action a)
 	return rc;
 }
 
+int widget_await_answer(widget_world *w, int tab, widget_action a)
+{
+	widget_page *p = page_of_tab(w, tab);
+	if (!p || (a != WIDGET_START && a != WIDGET_SEND))
+		return 0;
+	return run_while(w, p, a == WIDGET_START ? page_starting : page_sending);
+}
+
 int widget_run_until_started(widget_world *w, widget_page *p)
 {
-	int rc = 0;
-	for (size_t guard = 0; rc >= 0 && p->used && p->starting && guard < 1000000; guard++) {
-		bsim_time due = widget_next_due(w);
-		if (due == BSIM_TIME_NEVER)
-			break;
-		rc = widget_advance(w, due);
-	}
-	return rc;
+	return run_while(w, p, page_starting);
 }
 
 /* A page of a chat the server has news for that the page has not fetched: lines, or its end. */

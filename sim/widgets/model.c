@@ -414,10 +414,8 @@ static void page_focus_changed(widget_focus *f, bool focused, void *userdata)
 	if (page_request(p->world, p, WIDGET_REQ_CUSTOM_NOTICE) < 0)
 		page_sent(p->world, p, WIDGET_REQ_CUSTOM_NOTICE); /* past the flight limit it is still counted */
 	p->poll_rate = WIDGET_POLL_RATE_MAX_MS;
-	if (p->next_poll > now && !page_awaits(p, WIDGET_REQ_POLL)) {
-		int64_t ticks = (now + 1 - p->poll_origin + WIDGET_POLL_TICK_MS - 1) / WIDGET_POLL_TICK_MS;
-		p->next_poll = p->poll_origin + ticks * WIDGET_POLL_TICK_MS;
-	}
+	if (p->next_poll > now && !page_awaits(p, WIDGET_REQ_POLL))
+		p->next_poll = chat_tick_at(p, now + 1);
 }
 
 int page_load(widget_world *w, int tab, bool by_session_restore)

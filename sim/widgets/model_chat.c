@@ -135,10 +135,14 @@ void chat_schedule_poll(widget_world *w, widget_page *p)
 	/* The first tick after now at which the time since the last poll reaches the rate (30 s when sleeping). */
 	int64_t now = bsim_browser_now(w->b);
 	int64_t due = p->last_poll == INT64_MIN ? now : p->last_poll + (sleeping ? WIDGET_POLL_SLEEP_MS : p->poll_rate);
-	if (due <= now)
-		due = now + 1;
-	int64_t ticks = (due - p->poll_origin + WIDGET_POLL_TICK_MS - 1) / WIDGET_POLL_TICK_MS;
-	p->next_poll = p->poll_origin + ticks * WIDGET_POLL_TICK_MS;
+	p->next_poll = chat_tick_at(p, due <= now ? now + 1 : due);
+}
+
+int64_t chat_tick_at(const widget_page *p, int64_t t)
+{
+	/* The loop's timer ticks every WIDGET_POLL_TICK_MS from poll_origin. */
+	int64_t ticks = (t - p->poll_origin + WIDGET_POLL_TICK_MS - 1) / WIDGET_POLL_TICK_MS;
+	return p->poll_origin + ticks * WIDGET_POLL_TICK_MS;
 }
 
 /* ---- the unread badge (E.27, I.4, I.5) ---- */

@@ -121,6 +121,15 @@ static int restore_ok(widget_world *w, widget_page *p, chat_session *s)
 	return 0;
 }
 
+/* The request carries what the page read from its cookies now (v2: the member too); the server answers later. */
+static int restore_send(widget_world *w, widget_page *p, const char *session, const char *key, const char *member)
+{
+	snprintf(p->req_session, sizeof p->req_session, "%s", session);
+	snprintf(p->req_key, sizeof p->req_key, "%s", key);
+	snprintf(p->req_member, sizeof p->req_member, "%s", member);
+	return page_request(w, p, WIDGET_REQ_RESTORE);
+}
+
 /* D.24, G.36: Genesys Cloud v2 restores by ConversationID; any failure keeps the transport's cookies. */
 static int restore_v2(widget_world *w, widget_page *p)
 {
@@ -142,10 +151,7 @@ static int restore_v2(widget_world *w, widget_page *p)
 	}
 	/* The JWT carries the chat's secret after its header (chat_set_session_cookies writes "eyJ.KEY"). */
 	const char *secret = strncmp(jwt, "eyJ.", 4) == 0 ? jwt + 4 : jwt;
-	snprintf(p->req_session, sizeof p->req_session, "%s", conv);
-	snprintf(p->req_key, sizeof p->req_key, "%s", secret);
-	snprintf(p->req_member, sizeof p->req_member, "%s", member);
-	rc = page_request(w, p, WIDGET_REQ_RESTORE);
+	rc = restore_send(w, p, conv, secret, member);
 out:
 	free(conv);
 	free(jwt);
@@ -229,10 +235,7 @@ int page_restore(widget_world *w, widget_page *p)
 			goto out;
 		}
 	}
-	/* The request carries the session and the secureKey as the page read them now; the server answers later. */
-	snprintf(p->req_session, sizeof p->req_session, "%s", session);
-	snprintf(p->req_key, sizeof p->req_key, "%s", key);
-	rc = page_request(w, p, WIDGET_REQ_RESTORE);
+	rc = restore_send(w, p, session, key, "");
 out:
 	free(session);
 	free(keys);

@@ -288,6 +288,8 @@ int chat_write_autoload(widget_world *w, widget_page *p, bool active);
 int chat_set_session_cookies(widget_world *w, widget_page *p, const chat_session *s);
 int chat_delete_session_cookies(widget_world *w, widget_page *p, bool all);
 void chat_schedule_poll(widget_world *w, widget_page *p);
+/* The poll loop's first tick at or after t. */
+int64_t chat_tick_at(const widget_page *p, int64_t t);
 int chat_invite_fire(widget_world *w, widget_page *p);
 int chat_console_load(widget_world *w, widget_page *p);
 

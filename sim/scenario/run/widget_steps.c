@@ -250,13 +250,16 @@ static int webchat_prepare(step *s)
 	return 0;
 }
 
-/* Run a page action on the step's tab (after its after=). */
-static int page_action(step *s, run_ctx *rc, widget_action a, const char *arg1, const char *arg2, const char *what)
+/* Run a page action on the step's tab; *tab_out (may be NULL) is that tab. */
+static int page_action(step *s, run_ctx *rc, widget_action a, const char *arg1, const char *arg2, const char *what,
+		       int *tab_out)
 {
 	widget_world *w;
 	int id, code;
 	if ((code = widget_world_of(&w, rc)) < 0 || (code = run_tab(&id, rc, s)) < 0)
 		return code;
+	if (tab_out)
+		*tab_out = id;
 	if ((code = widget_act(w, id, a, arg1, arg2)) < 0) {
 		char msg[160];
 		snprintf(msg, sizeof msg, "%s in tab \"%.80s\"", what, rc->last_tab);
@@ -278,18 +281,15 @@ static int webchat_run(step *s, run_ctx *rc)
 		arg = step_attr(s, "level");
 	char what[64];
 	snprintf(what, sizeof what, "webchat %s", webchat_actions[a]);
-	if ((code = page_action(s, rc, webchat_map[a], arg, NULL, what)) < 0)
+	int id;
+	if ((code = page_action(s, rc, webchat_map[a], arg, NULL, what, &id)) < 0)
 		return code;
 	/* The customer's start and send end when the page has the answer, as a chat window shows it, unless the
 	 * scenario races them (no-wait-after="true"). */
 	int no_wait = 0;
 	if ((code = step_attr_bool(s, "no-wait-after", 0, &no_wait)) < 0 || no_wait)
 		return code;
-	widget_world *w = rc->ext.data;
-	int id;
-	if ((code = run_tab(&id, rc, s)) < 0)
-		return code;
-	return widget_await_answer(w, id, webchat_map[a]);
+	return widget_await_answer(rc->ext.data, id, webchat_map[a]);
 }
 
 /* ---- <agent say= | do="typing|end" | idle=, after?> ---- */
@@ -452,7 +452,7 @@ static int invite_run(step *s, run_ctx *rc)
 	if (code < 0)
 		return code;
 	static const widget_action map[] = {WIDGET_INVITE_OFFER, WIDGET_INVITE_ACCEPT, WIDGET_INVITE_DECLINE};
-	return page_action(s, rc, map[a], NULL, NULL, "invite");
+	return page_action(s, rc, map[a], NULL, NULL, "invite", NULL);
 }
 
 /* ---- <console do=... plugin? command? event? value? x? y? tab? after?> ---- */
@@ -487,7 +487,7 @@ static int console_run(step *s, run_ctx *rc)
 		a1 = step_attr(s, "value");
 	if (a == 6)
 		a1 = step_attr(s, "x"), a2 = step_attr(s, "y");
-	return page_action(s, rc, map[a], a1, a2, "console");
+	return page_action(s, rc, map[a], a1, a2, "console", NULL);
 }
 
 /* ---- <user do="click|key|focus" tab? after?> ---- */
