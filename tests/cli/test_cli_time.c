@@ -4,8 +4,11 @@
  * checked. Steps placed with after= and at= (an at= already past, both on
  * one step), expectations that wait for their condition (an absence that
  * comes later, within="0", a scenario's own timeout, the last value and
- * when it changed), and <wait for="EVENT"> on a deployed widget whose
- * started chat polls on its own cadence.
+ * when it changed), <wait for="EVENT"> on a deployed widget whose
+ * started chat polls on its own cadence, a navigation step that ends at
+ * the page's load (a scenario's load-time= and a step's own), a widget
+ * start that ends at its answer unless no-wait-after races it, and the
+ * request a race lost, named by a failure and by `bsim explain`.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -65,6 +68,22 @@ static const time_case cases[] = {
 	  "\n" DIR "wait-event.xml:75:5: expectation failed: waited 1s (until 00:00:01.737) for a start request in tab \"a\": "
 	  "none came; 1 came before the wait began at 00:00:00.737\n",
 	  "4 passed, 5 failed\n"}},
+	{"load-time.xml", 1,
+	 {DIR "load-time.xml:5:5: error: at=\"999ms\" is 00:00:00.999, but the clock is already at 00:00:01: ",
+	  "PASS  " DIR "load-time.xml:8  a step's own load-time wins for that step [chromium]\n",
+	  "1 passed, 0 failed, 1 errored\n"}},
+	{"start-latency.xml", 1,
+	 {"PASS  " DIR "start-latency.xml:4  the start step ends at its answer [chromium]\n",
+	  "PASS  " DIR "start-latency.xml:12  no-wait-after ends it at the click [chromium]\n",
+	  DIR "start-latency.xml:26:5: error: at=\"836ms\" is 00:00:00.836, but the clock is already at 00:00:00.837: ",
+	  "2 passed, 0 failed, 1 errored\n"}},
+	{"down-mid-restore.xml", 1,
+	 {DIR "down-mid-restore.xml:13:3: expectation failed: chat=\"restored\" (was: restoreFailed)\n",
+	  "\n  the restore request sent at 00:00:02.770 failed at 00:00:02.837: the connection to the chat server failed "
+	  "(it is down or reset the connection)\n"}},
+	{"no-wait-open.xml", 2,
+	 {DIR "no-wait-open.xml:4:3: error: no-wait-after= goes with do=\"start\" or do=\"send\", the actions that wait for "
+	  "an answer\n"}},
 	{"wait-unknown.xml", 2,
 	 {DIR "wait-unknown.xml:4:3: error: <wait> for=\"pol\": expected a duration such as 500ms, 2s, 10m, 1h or 1d, or "
 	  "an event: load, restore, request, storage, start, poll, ",
@@ -94,4 +113,16 @@ Test(cli_time, a_run_that_waits_is_the_same_every_time)
 	cr_expect_str_eq(a.out, b.out);
 	support_run_free(&a);
 	support_run_free(&b);
+}
+
+Test(cli_time, explain_tells_the_request_a_restart_dropped_and_when_it_was_sent)
+{
+	support_run r = RUN("explain", "--cookie", "*session", "scenarios/bugs/widget-race-restart-send-in-flight.xml");
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "failed as expected\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  requests that never got their answer to the page\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "tab 1  send request dropped: its page went 100 ms after the send, before the answer "
+				"(due 400 ms after the send) (sent at 00:00:03.387)  [request-dropped]\n"),
+		  "%s", r.out);
+	support_run_free(&r);
 }
