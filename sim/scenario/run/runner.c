@@ -388,7 +388,9 @@ int runner_run(bsim_result **out, const bsim_scenario *sc, const bsim_run_option
 		code = result_compose_error(r, &sc->at);
 		goto out;
 	}
-	if ((code = bsim_browser_on_page(rc.browser, heard_page, &rc)) < 0 || (code = run_steps(r, &rc)) < 0)
+	/* Loads are kept for <wait for="load">, which an op program (events_only) never has: its navigations keep none. */
+	if ((!sc->events_only && (code = bsim_browser_on_page(rc.browser, heard_page, &rc)) < 0) ||
+	    (code = run_steps(r, &rc)) < 0)
 		goto out;
 	if (!sc->events_only && (code = copy_trace(r, rc.browser)) < 0)
 		goto out;
